@@ -1,0 +1,84 @@
+"""What every command needs: the database path, the rep, and the clock."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from prospector.foundations.clock import Clock, fixed_clock, parse_instant, system_clock
+from prospector.foundations.db import Database, open_database
+from prospector.foundations.errors import ProspectorError
+
+
+def db_option_default() -> str:
+    if os.environ.get("PROSPECTOR_DB"):
+        return os.environ["PROSPECTOR_DB"]
+    import platformdirs
+
+    return str(Path(platformdirs.user_data_dir("prospector")) / "prospector.db")
+
+
+def rep_option_default() -> str:
+    if os.environ.get("PROSPECTOR_REP"):
+        return os.environ["PROSPECTOR_REP"]
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "rep"
+
+
+@dataclass
+class AppContext:
+    db_path: str
+    rep: str
+    start_at: datetime | None = None
+
+    def open_db(self, *, create: bool = True) -> Database:
+        return open_database(self.db_path, create=create)
+
+    def clock(self, at: datetime | None = None) -> Clock:
+        """A fixed clock at ``at`` (a command's own ``--at``), else the real one."""
+        instant = at or self.start_at
+        return fixed_clock(instant) if instant else system_clock
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+def parse_at_option(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> datetime | None:
+    """Click callback for ``--at``: ISO 8601 with an offset, else a usage error."""
+    if value is None:
+        return None
+    try:
+        return parse_instant(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not an ISO 8601 time with an offset (e.g. 2026-11-23T10:00:00-05:00)"
+        ) from None
+
+
+def at_option(function):
+    """The ``--at TIME`` option of one-shot commands (evaluate as of TIME)."""
+    return click.option(
+        "--at",
+        "at",
+        metavar="TIME",
+        callback=parse_at_option,
+        help="Evaluate as if it were TIME (ISO 8601 with offset, or Z).",
+    )(function)
+
+
+def json_option(function):
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(function)
+
+
+def fail(message: str) -> ProspectorError:
+    """A user error to raise from a command."""
+    return ProspectorError(message)

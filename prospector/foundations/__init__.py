@@ -1,0 +1,1 @@
+"""Foundations: database, clock, phones and zones, time words. No Textual, no click."""

@@ -1,0 +1,62 @@
+"""Injectable clocks: every rule that depends on "now" takes one.
+
+Times inside Prospector are aware ``datetime`` objects; the database stores UTC text
+(see :func:`to_db` / :func:`from_db`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+Clock = Callable[[], datetime]
+"""A zero-argument callable returning the current instant as an aware datetime."""
+
+DB_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def system_clock() -> datetime:
+    """The real current instant, in UTC."""
+    return datetime.now(UTC)
+
+
+def fixed_clock(instant: datetime) -> Clock:
+    """A clock stopped at ``instant`` (tests, ``--at`` on one-shot commands)."""
+    if instant.tzinfo is None:
+        raise ValueError("fixed_clock needs an aware datetime")
+    pinned = instant.astimezone(UTC)
+    return lambda: pinned
+
+
+def running_clock(start: datetime) -> Clock:
+    """A clock that starts at ``start`` and runs on in real time (``prospector --at``)."""
+    if start.tzinfo is None:
+        raise ValueError("running_clock needs an aware datetime")
+    origin = time.monotonic()
+    base = start.astimezone(UTC)
+    return lambda: base + timedelta(seconds=time.monotonic() - origin)
+
+
+def to_db(instant: datetime) -> str:
+    """UTC text for the database, second resolution: sorts as it compares."""
+    if instant.tzinfo is None:
+        raise ValueError("naive datetime cannot be stored")
+    return instant.astimezone(UTC).strftime(DB_FORMAT)
+
+
+def from_db(text: str) -> datetime:
+    """Inverse of :func:`to_db`."""
+    return datetime.strptime(text, DB_FORMAT).replace(tzinfo=UTC)
+
+
+def parse_instant(text: str) -> datetime:
+    """Parse ISO 8601 with an offset or ``Z`` (the ``--at`` option).
+
+    Raises:
+        ValueError: the text is not ISO 8601 or has no offset.
+    """
+    value = datetime.fromisoformat(text.strip().replace("z", "Z"))
+    if value.tzinfo is None:
+        raise ValueError(f"{text!r} has no UTC offset (expected e.g. 2026-11-23T10:00:00-05:00)")
+    return value

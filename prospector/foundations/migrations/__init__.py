@@ -1,0 +1,36 @@
+"""Numbered schema migrations, applied in order on ``PRAGMA user_version``.
+
+Migration N brings a file from ``user_version`` N-1 to N. They all run inside the
+one transaction :func:`prospector.foundations.db.open_database` opens, so each is a
+function of the connection that must not commit (``executescript`` would).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from prospector.foundations.migrations import m001_initial
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def run_statements(conn: sqlite3.Connection, script: str) -> None:
+    """Execute a multi-statement script without the implicit COMMIT of executescript."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {statement[:60]!r}")
+
+
+def _sql(script: str) -> Migration:
+    return lambda conn: run_statements(conn, script)
+
+
+MIGRATIONS: list[Migration] = [
+    _sql(m001_initial.SQL),
+]

@@ -1,0 +1,1 @@
+"""Services: one plain-Python module per capability. No Textual, no click."""

@@ -1,0 +1,180 @@
+"""Fit filter and tiers: which contacts reps never see, and how urgent the rest are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from prospector.foundations.clock import to_db
+from prospector.foundations.db import Database
+from prospector.services.settings import (
+    DAY_NAMES,
+    Conditions,
+    Settings,
+    Tier,
+    load_settings,
+    store_settings,
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the rules look at for one contact."""
+
+    industry: str | None = None
+    source: str | None = None
+    country: str | None = None
+    state: str | None = None
+    list_name: str | None = None
+    title: str | None = None
+    employees: int | None = None
+
+
+@dataclass(frozen=True)
+class Classification:
+    filtered_by: str | None
+    tier: str
+    tier_rule: str
+    tier_priority: int
+
+
+def _in(value: str | None, options: tuple[str, ...]) -> bool:
+    return value is not None and value.strip().casefold() in {o.casefold() for o in options}
+
+
+def matches(when: Conditions, profile: Profile) -> bool:
+    """True when every condition given holds for the profile (unknown values fail)."""
+    checks = [
+        not when.industry or _in(profile.industry, when.industry),
+        not when.source or _in(profile.source, when.source),
+        not when.country or _in(profile.country, when.country),
+        not when.state or _in(profile.state, when.state),
+        not when.list or _in(profile.list_name, when.list),
+        not when.title_contains
+        or (
+            profile.title is not None
+            and any(word.casefold() in profile.title.casefold() for word in when.title_contains)
+        ),
+        when.employees_below is None
+        or (profile.employees is not None and profile.employees < when.employees_below),
+        when.employees_at_least is None
+        or (profile.employees is not None and profile.employees >= when.employees_at_least),
+    ]
+    return all(checks)
+
+
+def describe(when: Conditions) -> str:
+    """Plain words for a rule's conditions, recorded beside the tier it gave."""
+    parts = []
+    for label, values in (
+        ("industry", when.industry),
+        ("source", when.source),
+        ("country", when.country),
+        ("state", when.state),
+        ("list", when.list),
+        ("title contains", when.title_contains),
+    ):
+        if values:
+            parts.append(f"{label} in {'/'.join(values)}")
+    if when.employees_below is not None:
+        parts.append(f"employees < {when.employees_below}")
+    if when.employees_at_least is not None:
+        parts.append(f"employees >= {when.employees_at_least}")
+    return ", ".join(parts) or "everyone else"
+
+
+def classify(profile: Profile, settings: Settings) -> Classification:
+    """Apply the fit rules (first match filters) and the tiers (first match wins)."""
+    filtered_by = next(
+        (rule.name for rule in settings.fit_rules if matches(rule.when, profile)), None
+    )
+    tier = next(t for t in settings.tiers if t.when.empty or matches(t.when, profile))
+    return Classification(
+        filtered_by=filtered_by,
+        tier=tier.name,
+        tier_rule=f"{tier.name}: {describe(tier.when)}",
+        tier_priority=tier.priority,
+    )
+
+
+def sla_deadline(received: datetime, tier: Tier, settings: Settings) -> datetime:
+    """When the first dial is due under the tier's first-touch SLA.
+
+    Business days ("1bd") skip the days the team does not call, counted in the
+    team's time zone; other durations are plain elapsed time.
+    """
+    if not tier.first_touch.business_days:
+        return received + tier.first_touch.as_timedelta()
+    zone = settings.team.zone
+    local = received.astimezone(zone)
+    remaining = tier.first_touch.amount
+    while remaining:
+        local += timedelta(days=1)
+        if DAY_NAMES[local.weekday()] in settings.calling.days:
+            remaining -= 1
+    return local.astimezone(received.tzinfo)
+
+
+def reclassify_all(db: Database, settings: Settings, *, now: datetime) -> dict[str, int]:
+    """Re-apply fit rules and tiers to every contact (after a settings change).
+
+    Call inside ``db.write()``. Returns how many contacts changed filter or tier.
+    """
+    rows = db.query(
+        """SELECT c.id, c.title, c.source, c.country, c.state, c.list_name,
+                  c.filtered_by, c.tier, a.industry, a.employees
+           FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id"""
+    )
+    changed_filter = changed_tier = 0
+    stamp = to_db(now)
+    for row in rows:
+        result = classify(
+            Profile(
+                industry=row["industry"],
+                source=row["source"],
+                country=row["country"],
+                state=row["state"],
+                list_name=row["list_name"],
+                title=row["title"],
+                employees=row["employees"],
+            ),
+            settings,
+        )
+        if result.filtered_by != row["filtered_by"] or result.tier != row["tier"]:
+            changed_filter += result.filtered_by != row["filtered_by"]
+            changed_tier += result.tier != row["tier"]
+            db.execute(
+                """UPDATE contacts SET filtered_by = ?, tier = ?, tier_rule = ?,
+                       tier_priority = ?, updated_at = ? WHERE id = ?""",
+                (
+                    result.filtered_by,
+                    result.tier,
+                    result.tier_rule,
+                    result.tier_priority,
+                    stamp,
+                    row["id"],
+                ),
+            )
+    return {"contacts": len(rows), "filter_changed": changed_filter, "tier_changed": changed_tier}
+
+
+def replace_settings(
+    db: Database, new: Settings, *, actor: str, now: datetime
+) -> dict[str, int] | None:
+    """Store new settings; re-filter and re-tier contacts when those rules changed.
+
+    One transaction: the settings and the contacts they classify never disagree.
+    Returns the re-classification counts, or None when fit rules and tiers are unchanged.
+    """
+    with db.write():
+        old = load_settings(db)
+        store_settings(db, new, actor=actor, now=now)
+        if old.fit_rules == new.fit_rules and old.tiers == new.tiers:
+            return None
+        return reclassify_all(db, new, now=now)
+
+
+def reapply_rules(db: Database, *, now: datetime) -> dict[str, int]:
+    """Re-apply the stored fit rules and tiers to every contact."""
+    with db.write():
+        return reclassify_all(db, load_settings(db), now=now)

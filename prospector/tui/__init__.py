@@ -1,0 +1,1 @@
+"""The Textual workbench. Thin: screens render what the services return."""

@@ -1,0 +1,48 @@
+"""Shared fixtures: temp databases, pinned clocks, the CLI runner."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from prospector.cli import cli
+from prospector.foundations.clock import Clock, fixed_clock
+from prospector.foundations.db import Database, open_database
+
+# A Monday, 10:00 in New York (15:00 UTC): windows open on the east coast.
+MONDAY_10_ET = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "team.db"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Database:
+    database = open_database(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return fixed_clock(MONDAY_10_ET)
+
+
+@pytest.fixture
+def run(db_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Run the CLI on the temp database as rep "alice"; returns click's Result."""
+    monkeypatch.delenv("PROSPECTOR_DB", raising=False)
+    monkeypatch.delenv("PROSPECTOR_REP", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args: str, rep: str = "alice", input: str | None = None):
+        return runner.invoke(
+            cli, ["--db", str(db_path), "--rep", rep, *args], input=input, catch_exceptions=False
+        )
+
+    return invoke

@@ -1,0 +1,77 @@
+"""Opening, identifying, migrating and protecting the database file."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+
+import pytest
+
+from prospector.foundations.db import APPLICATION_ID, open_database
+from prospector.foundations.errors import DatabaseError
+from prospector.foundations.migrations import MIGRATIONS
+
+
+def test_new_database_is_private_wal_and_current(db_path):
+    db = open_database(db_path)
+    assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600
+    assert db.one("PRAGMA journal_mode")[0] == "wal"
+    assert db.one("PRAGMA foreign_keys")[0] == 1
+    assert db.one("PRAGMA user_version")[0] == len(MIGRATIONS)
+    assert db.one("PRAGMA application_id")[0] == APPLICATION_ID
+    db.close()
+
+
+def test_reopening_keeps_data(db_path):
+    with open_database(db_path) as db, db.write():
+        db.execute("INSERT INTO reps (name, created_at) VALUES ('alice', '2026-11-23T15:00:00Z')")
+    with open_database(db_path) as db:
+        assert [r["name"] for r in db.query("SELECT name FROM reps")] == ["alice"]
+
+
+def test_foreign_sqlite_file_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE things (x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseError, match="not a Prospector database"):
+        open_database(path)
+
+
+def test_text_file_is_refused(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("hello, this is not a database\n" * 100)
+    with pytest.raises(DatabaseError, match="not a Prospector database"):
+        open_database(path)
+
+
+def test_newer_schema_is_refused(db_path):
+    open_database(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseError, match="newer Prospector"):
+        open_database(db_path)
+
+
+def test_failed_write_rolls_back(db):
+    with pytest.raises(RuntimeError), db.write():
+        db.execute("INSERT INTO reps (name, created_at) VALUES ('bob', 'x')")
+        raise RuntimeError("boom")
+    assert db.one("SELECT count(*) FROM reps")[0] == 0
+
+
+def test_cli_refuses_foreign_database_in_one_line(tmp_path, run):
+    path = tmp_path / "x.db"
+    path.write_bytes(b"\x00\x01binary junk" * 50)
+    from click.testing import CliRunner
+
+    from prospector.cli import cli
+
+    result = CliRunner().invoke(cli, ["--db", str(path), "init"])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1
+    assert "not a Prospector database" in result.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from prospector.cli.context import AppContext, pass_app
+from prospector.cli.context import AppContext
 
 
 def open_workbench(app: AppContext) -> None:

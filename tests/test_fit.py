@@ -1,0 +1,87 @@
+"""Fit filter, tiers, SLA deadlines and re-applying rules after a settings change."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from prospector.foundations.clock import to_db
+from prospector.services.fit import Profile, classify, reapply_rules, replace_settings, sla_deadline
+from prospector.services.settings import DEFAULTS_FILE, default_settings, parse_settings
+
+SETTINGS = default_settings()
+
+
+def test_fit_rules_filter_with_the_rule_named():
+    assert classify(Profile(industry="eCommerce", employees=500), SETTINGS).filtered_by == (
+        "no eCommerce"
+    )
+    assert classify(Profile(industry="ecommerce "), SETTINGS).filtered_by == "no eCommerce"
+    assert classify(Profile(employees=9), SETTINGS).filtered_by == "fewer than 10 employees"
+    assert classify(Profile(employees=10), SETTINGS).filtered_by is None
+    assert classify(Profile(title="Marketing Intern"), SETTINGS).filtered_by == "students"
+    # Unknown size is not "fewer than 10": rules never fire on missing facts.
+    assert classify(Profile(), SETTINGS).filtered_by is None
+
+
+def test_tiers_first_match_wins():
+    inbound_big = classify(Profile(source="Inbound", employees=250), SETTINGS)
+    assert (inbound_big.tier, inbound_big.tier_priority) == ("A", 1)
+    assert inbound_big.tier_rule.startswith("A: source in inbound")
+    assert classify(Profile(source="list", employees=250), SETTINGS).tier == "B"
+    assert classify(Profile(source="inbound", employees=20), SETTINGS).tier == "C"
+    assert classify(Profile(), SETTINGS).tier_rule == "C: everyone else"
+
+
+def test_sla_deadlines():
+    a, b, c = SETTINGS.tiers
+    friday_evening = datetime(2026, 11, 27, 22, 0, tzinfo=UTC)  # 17:00 New York
+    assert sla_deadline(friday_evening, a, SETTINGS) == datetime(2026, 11, 27, 23, 0, tzinfo=UTC)
+    # One business day from Friday is Monday, same wall time in the team zone.
+    assert sla_deadline(friday_evening, b, SETTINGS) == datetime(2026, 11, 30, 22, 0, tzinfo=UTC)
+    assert sla_deadline(friday_evening, c, SETTINGS) == datetime(2026, 11, 30, 22, 0, tzinfo=UTC)
+
+
+def _add_contact(db, *, industry, employees, source):
+    now = to_db(datetime(2026, 11, 23, 15, tzinfo=UTC))
+    with db.write():
+        db.execute("INSERT OR IGNORE INTO locales (id, zones) VALUES (1, 'America/New_York')")
+        account = db.execute(
+            "INSERT INTO accounts (name, name_key, industry, employees, created_at, updated_at)"
+            " VALUES ('Acme', 'acme', ?, ?, ?, ?)",
+            (industry, employees, now, now),
+        ).lastrowid
+        profile = Profile(industry=industry, employees=employees, source=source)
+        result = classify(profile, SETTINGS)
+        return db.execute(
+            """INSERT INTO contacts (account_id, phone, phone_raw, locale_id, source,
+                   filtered_by, tier, tier_rule, tier_priority, next_call_at,
+                   created_at, updated_at)
+               VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                account,
+                f"+1212555{account:04d}",
+                "x",
+                source,
+                result.filtered_by,
+                result.tier,
+                result.tier_rule,
+                result.tier_priority,
+                now,
+                now,
+                now,
+            ),
+        ).lastrowid
+
+
+def test_changed_rules_are_reapplied_in_the_same_transaction(db):
+    retail = _add_contact(db, industry="Retail", employees=300, source="inbound")
+    shop = _add_contact(db, industry="eCommerce", employees=300, source="inbound")
+    text = DEFAULTS_FILE.read_text().replace('industry = ["eCommerce"]', 'industry = ["Retail"]')
+    now = datetime(2026, 11, 23, 16, tzinfo=UTC)
+    result = replace_settings(db, parse_settings(text), actor="lead", now=now)
+    assert result == {"contacts": 2, "filter_changed": 2, "tier_changed": 0}
+    rows = {r["id"]: r["filtered_by"] for r in db.query("SELECT id, filtered_by FROM contacts")}
+    assert rows == {retail: "no eCommerce", shop: None}
+    # Same rules again: nothing to re-apply.
+    assert replace_settings(db, parse_settings(text), actor="lead", now=now) is None
+    assert reapply_rules(db, now=now)["filter_changed"] == 0

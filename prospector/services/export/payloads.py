@@ -138,6 +138,7 @@ def describe(payload: Payload) -> str:
     ]
     if payload["meeting_local"]:
         local = datetime.fromisoformat(payload["meeting_local"])
+        local = local.astimezone(ZoneInfo(payload["timezone"]))
         lines.append(f"Meeting: {local.strftime('%Y-%m-%d %H:%M %Z')} ({payload['timezone']})")
     if payload["amount"]:
         lines.append(f"Estimated amount: {payload['amount']}")

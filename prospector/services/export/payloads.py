@@ -86,8 +86,8 @@ def _payload(row: Any, calls: list[dict[str, str]], team_zone: ZoneInfo) -> Payl
     zone = _zone(row["zones"], team_zone)
     meeting_local = None
     if row["meeting_at"]:
-        meeting_local = from_db(row["meeting_at"]).astimezone(zone).isoformat()
-    qualified = from_db(row["created_at"])
+        meeting_local = _instant(row["meeting_at"]).astimezone(zone).isoformat()
+    qualified = _instant(row["created_at"])
     payload: Payload = {
         "handoff_id": row["id"],
         "contact_id": row["contact_id"],
@@ -126,8 +126,19 @@ def _payload(row: Any, calls: list[dict[str, str]], team_zone: ZoneInfo) -> Payl
     return payload
 
 
+def _instant(db_time: str) -> datetime:
+    # The stored form is fixed (clock.DB_FORMAT); fromisoformat reads it ~20x faster
+    # than strptime, which matters at 10,000 handoffs a batch.
+    return (
+        datetime.fromisoformat(db_time[:-1] + "+00:00")
+        if db_time.endswith("Z")
+        else from_db(db_time)
+    )
+
+
 def _when(db_time: str) -> str:
-    return from_db(db_time).strftime("%Y-%m-%d %H:%M UTC")
+    """``2026-11-20T15:00:00Z`` → ``2026-11-20 15:00 UTC``."""
+    return f"{db_time[:10]} {db_time[11:16]} UTC"
 
 
 def describe(payload: Payload) -> str:

@@ -42,6 +42,7 @@ from prospector.services.export.webhook import (
     check_url,
     deliver,
     idempotency_key,
+    opener_for,
 )
 from prospector.services.settings import load_settings
 
@@ -220,10 +221,11 @@ def _send_all(
 ) -> list[Delivery]:
     """POST each item; with ``now``, record each outcome as it comes (else record nothing)."""
     failed = []
+    opener = opener_for(url)  # built once per batch, not per request
     for handoff_id, text in items:
         body = text.encode("utf-8")
         key = idempotency_key(handoff_id, body, resend_batch)
-        outcome = deliver(url, handoff_id, body, key=key, options=options)
+        outcome = deliver(url, handoff_id, body, key=key, options=options, opener=opener)
         if not outcome.ok:
             failed.append(outcome)
         if now is None:

@@ -116,7 +116,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # urllib then raises HTTPError with the 3xx: a final failure
 
 
-def _opener(url: str) -> urllib.request.OpenerDirector:
+def opener_for(url: str) -> urllib.request.OpenerDirector:
     handlers: list[urllib.request.BaseHandler] = [_NoRedirect()]
     if is_loopback(urllib.parse.urlsplit(url).hostname or ""):
         handlers.append(urllib.request.ProxyHandler({}))  # never via a proxy to loopback
@@ -132,9 +132,10 @@ def deliver(
     options: WebhookOptions,
     clock: Callable[[], float] = time.time,
     sleep: Callable[[float], None] = time.sleep,
+    opener: urllib.request.OpenerDirector | None = None,
 ) -> Delivery:
     """POST one handoff, retrying as the module docstring says."""
-    opener = _opener(url)
+    opener = opener or opener_for(url)
     secret = os.environ.get(SECRET_ENV) or None
     delay = options.backoff
     status: int | None = None

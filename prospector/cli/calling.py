@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import datetime
 
 import click
@@ -76,7 +77,7 @@ def queue_command(app: AppContext, limit: int, at: datetime | None, as_json: boo
             item.tier or "",
             item.reason,
         )
-    Console(width=max(120, click.get_terminal_size()[0])).print(table)
+    Console(width=max(120, shutil.get_terminal_size().columns)).print(table)
 
 
 @click.command("next")

@@ -106,6 +106,8 @@ def main(count: int = 1_000_000, cycles: int = 500) -> None:
         build(path, count)
         print(f"built {count:,} contacts in {time.perf_counter() - started:.1f} s")
         db = open_database(path)
+        if "--no-autocheckpoint" in sys.argv:
+            db.execute("PRAGMA wal_autocheckpoint = 0")
         claim_next(db, rep="warmup", now=NOW)  # settings parse, window cache
         reference_sql = (
             "SELECT id FROM contacts WHERE locale_id = ? AND status = 'open' AND dnc = 0"
@@ -143,4 +145,5 @@ def main(count: int = 1_000_000, cycles: int = 500) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)
+    numbers = [arg for arg in sys.argv[1:] if arg.isdigit()]
+    main(int(numbers[0]) if numbers else 1_000_000)

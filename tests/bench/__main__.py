@@ -1,22 +1,31 @@
-"""``python -m tests.bench``: run every ``tests/bench/bench_*.py`` in turn."""
+"""``python -m tests.bench`` (``make bench``): run every ``bench_*`` module in turn.
+
+Each runs in its own interpreter so one benchmark's memory and caches do not
+colour the next one's figures.
+"""
 
 from __future__ import annotations
 
-import importlib
 import pkgutil
+import subprocess
 import sys
 from pathlib import Path
 
 
 def main() -> int:
-    folder = Path(__file__).parent
     names = sorted(
-        m.name for m in pkgutil.iter_modules([str(folder)]) if m.name.startswith("bench_")
+        module.name
+        for module in pkgutil.iter_modules([str(Path(__file__).parent)])
+        if module.name.startswith("bench_")
     )
+    failed = []
     for name in names:
-        print(f"== {name}")
-        importlib.import_module(f"tests.bench.{name}").main()
-    return 0
+        print(f"== {name}", flush=True)
+        if subprocess.call([sys.executable, "-m", f"tests.bench.{name}", *sys.argv[1:]]):
+            failed.append(name)
+    if failed:
+        print(f"benchmarks that did not finish: {', '.join(failed)}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,149 @@
+"""Benchmark: ``next`` (select + claim) and ``log`` with 1,000,000 contacts.
+
+Run: ``python -m tests.bench.bench_queue [N]``. Contacts are spread over every North
+American state/province locale plus phone-only zone sets, with a mix of new leads,
+follow-ups (some not due), callbacks, DNC and filtered rows. The reference is a bare
+indexed ``SELECT id ... LIMIT 1`` measured in the same run.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from prospector.foundations.clock import to_db
+from prospector.foundations.db import open_database
+from prospector.foundations.regions import CA_PROVINCES, US_STATES
+from prospector.services.calls import log_call
+from prospector.services.claims import claim_next
+
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # Monday 10:00 ET, 07:00 PT
+EXTRA_ZONE_SETS = [
+    ("America/Boise", "America/Los_Angeles"),
+    ("America/Adak", "America/Anchorage"),
+    ("America/Denver", "America/Phoenix"),
+    ("America/Chicago", "America/Denver"),
+    ("America/Chicago", "America/Indiana/Indianapolis", "America/New_York"),
+    ("America/Halifax",),
+    ("America/St_Johns",),
+]
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def build(path: Path, count: int) -> None:
+    db = open_database(path)
+    rng = random.Random(7)
+    locales = [
+        (" ".join(sorted(zones)), country, state)
+        for country, table in (("US", US_STATES), ("CA", CA_PROVINCES))
+        for state, (_name, zones) in table.items()
+    ] + [(" ".join(sorted(z)), "US", "") for z in EXTRA_ZONE_SETS]
+    stamp = to_db(NOW - timedelta(days=3))
+    with db.write():
+        db.conn.executemany("INSERT INTO locales (zones, country, state) VALUES (?, ?, ?)", locales)
+        db.conn.executemany(
+            "INSERT INTO accounts (name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?)",
+            [(f"Account {i}", f"account {i}", stamp, stamp) for i in range(1, 50_001)],
+        )
+    tiers = [("A", 1, 8), ("B", 2, 6), ("C", 3, 4)]
+
+    def rows(start: int, stop: int):
+        for i in range(start, stop):
+            tier, priority, _max = tiers[rng.randrange(3)]
+            roll = rng.random()
+            attempts = 0 if roll < 0.5 else rng.randrange(1, 4)
+            due = NOW - timedelta(minutes=rng.randrange(-3000, 3000))
+            callback_at = callback_rep = None
+            if roll > 0.995:
+                callback_at = to_db(due)
+                callback_rep = f"rep{rng.randrange(10)}"
+            yield (
+                1 + i % 50_000,
+                f"First{i}",
+                f"Last{i}",
+                f"+1{2000000000 + i}",
+                f"+1{2000000000 + i}",
+                1 + rng.randrange(len(locales)),
+                "list",
+                "no eCommerce" if rng.random() < 0.05 else None,
+                tier,
+                priority,
+                int(rng.random() < 0.02),
+                attempts,
+                to_db(due),
+                to_db(NOW + timedelta(minutes=rng.randrange(-600, 3000))),
+                callback_at,
+                callback_rep,
+                stamp,
+                stamp,
+            )
+
+    sql = """INSERT INTO contacts (account_id, first_name, last_name, phone, phone_raw,
+                 locale_id, source, filtered_by, tier, tier_priority, dnc, attempts,
+                 next_call_at, sla_due_at, callback_at, callback_rep, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+    step = 100_000
+    for start in range(0, count, step):
+        with db.write():
+            db.conn.executemany(sql, rows(start, min(count, start + step)))
+    db.execute("ANALYZE")
+    db.close()
+
+
+def main(count: int = 1_000_000, cycles: int = 500) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.db"
+        started = time.perf_counter()
+        build(path, count)
+        print(f"built {count:,} contacts in {time.perf_counter() - started:.1f} s")
+        db = open_database(path)
+        if "--no-autocheckpoint" in sys.argv:
+            db.execute("PRAGMA wal_autocheckpoint = 0")
+        claim_next(db, rep="warmup", now=NOW)  # settings parse, window cache
+        reference_sql = (
+            "SELECT id FROM contacts WHERE locale_id = ? AND status = 'open' AND dnc = 0"
+            " AND filtered_by IS NULL AND phone_bad = 0 AND attempts = 0"
+            " AND callback_at IS NULL ORDER BY sla_due_at LIMIT 1"
+        )
+        reference: list[float] = []
+        claims: list[float] = []
+        logs: list[float] = []
+        for n in range(cycles):
+            rep = f"rep{n % 10}"
+            t0 = time.perf_counter()
+            db.one(reference_sql, (1 + n % 30,))
+            t1 = time.perf_counter()
+            item = claim_next(db, rep=rep, now=NOW)
+            t2 = time.perf_counter()
+            assert item is not None
+            log_call(db, item.contact_id, "no_answer", rep=rep, now=NOW)
+            t3 = time.perf_counter()
+            reference.append(t1 - t0)
+            claims.append(t2 - t1)
+            logs.append(t3 - t2)
+        print(f"{'':28}{'p50 ms':>10}{'p99 ms':>10}")
+        for label, values in (
+            ("next (select + claim)", claims),
+            ("log a call", logs),
+            ("reference: bare SELECT LIMIT 1", reference),
+        ):
+            print(f"{label:<31}{pct(values, 0.5):>7.3f}{pct(values, 0.99):>10.3f}")
+        print(
+            f"mean next {statistics.mean(claims) * 1000:.3f} ms over {cycles} cycles;"
+            " targets: next p99 <= 5 ms, log p99 <= 5 ms"
+        )
+        db.close()
+
+
+if __name__ == "__main__":
+    numbers = [arg for arg in sys.argv[1:] if arg.isdigit()]
+    main(int(numbers[0]) if numbers else 1_000_000)

@@ -24,9 +24,10 @@ from prospector.foundations.errors import ProspectorError
 class ProspectorGroup(click.Group):
     """Turns user errors into one-line messages with exit status 1."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # Wraps parsing too, so the group's own options (--at) fail the same way.
         try:
-            return super().invoke(ctx)
+            return super().main(*args, **kwargs)
         except ProspectorError as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(1)

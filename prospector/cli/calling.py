@@ -8,36 +8,9 @@ from datetime import datetime
 
 import click
 
-from prospector.cli.context import AppContext, json_option, pass_app
-from prospector.foundations.clock import parse_instant
-from prospector.foundations.errors import ProspectorError
+from prospector.cli.context import AppContext, at_option, json_option, pass_app
 from prospector.services import calls, claims, queue
 from prospector.services.windows import current_settings
-
-
-def _at_user_error(
-    _ctx: click.Context, _param: click.Parameter, value: str | None
-) -> datetime | None:
-    # A bad --at is a user error here (exit 1, one line), like bad time words.
-    if value is None:
-        return None
-    try:
-        return parse_instant(value)
-    except ValueError:
-        raise ProspectorError(
-            f"--at {value!r} is not an ISO 8601 time with an offset"
-            " (e.g. 2026-11-23T10:00:00-05:00)"
-        ) from None
-
-
-def at_option(function):
-    return click.option(
-        "--at",
-        "at",
-        metavar="TIME",
-        callback=_at_user_error,
-        help="Evaluate as if it were TIME (ISO 8601 with offset, or Z).",
-    )(function)
 
 
 def _echo_json(value: object) -> None:

@@ -53,14 +53,18 @@ pass_app = click.make_pass_decorator(AppContext)
 def parse_at_option(
     _ctx: click.Context, _param: click.Parameter, value: str | None
 ) -> datetime | None:
-    """Click callback for ``--at``: ISO 8601 with an offset, else a usage error."""
+    """Click callback for ``--at``: ISO 8601 with an offset.
+
+    A bad value is a user error (exit 1, one line), like bad time words.
+    """
     if value is None:
         return None
     try:
         return parse_instant(value)
     except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not an ISO 8601 time with an offset (e.g. 2026-11-23T10:00:00-05:00)"
+        raise ProspectorError(
+            f"--at {value!r} is not an ISO 8601 time with an offset"
+            " (e.g. 2026-11-23T10:00:00-05:00)"
         ) from None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import time
 
 import pytest
 
@@ -75,3 +76,28 @@ def test_cli_refuses_foreign_database_in_one_line(tmp_path, run):
     assert result.exit_code == 1
     assert result.output.count("\n") == 1
     assert "not a Prospector database" in result.output
+
+
+def _wal_size_after_commits(path, *, background: bool) -> int:
+    db = open_database(path)
+    if background:
+        db.checkpoint_in_background(interval=0.01)
+    else:
+        db.execute("PRAGMA wal_autocheckpoint = 0")
+    assert db.one("PRAGMA wal_autocheckpoint")[0] == 0
+    for n in range(400):
+        with db.write():
+            db.execute("INSERT INTO reps (name, created_at) VALUES (?, 'x')", (f"rep{n}",))
+        if background and n % 50 == 0:
+            time.sleep(0.02)  # let the checkpointer thread have the core
+    size = os.path.getsize(f"{path}-wal")
+    assert db.one("SELECT count(*) FROM reps")[0] == 400
+    db.close()
+    return size
+
+
+def test_background_checkpoint_keeps_the_wal_small(tmp_path):
+    # With automatic checkpoints off, the WAL only grows; the thread recycles it.
+    grown = _wal_size_after_commits(tmp_path / "plain.db", background=False)
+    recycled = _wal_size_after_commits(tmp_path / "background.db", background=True)
+    assert recycled < grown / 2

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -36,6 +37,7 @@ class Database:
         self.conn = conn
         self.path = path
         self.utils = sqlite_utils.Database(conn)
+        self._checkpointer: _Checkpointer | None = None
 
     def execute(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -63,13 +65,57 @@ class Database:
             self.conn.commit()
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
         self.conn.close()
+
+    def checkpoint_in_background(self, interval: float = 2.0) -> None:
+        """Move WAL checkpoints off this connection's commits, into a thread.
+
+        SQLite's automatic checkpoint runs inside whichever commit crosses the
+        threshold and syncs the file there: a rep's ``log`` would pay tens of
+        milliseconds once every few hundred calls. Long-lived sessions (the
+        workbench, benchmarks of it) call this; one-shot commands need not, since
+        the last connection to close checkpoints anyway.
+        """
+        if self._checkpointer is not None or self.path == ":memory:":
+            return
+        self.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        self._checkpointer = _Checkpointer(self.path, interval)
+        self._checkpointer.start()
 
     def __enter__(self) -> Database:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _Checkpointer(threading.Thread):
+    """Runs ``PRAGMA wal_checkpoint(PASSIVE)`` every few seconds on its own connection.
+
+    PASSIVE never waits for readers or writers, so it cannot stall a rep.
+    """
+
+    def __init__(self, path: str, interval: float) -> None:
+        super().__init__(name="prospector-checkpoint", daemon=True)
+        self._path = path
+        self._interval = interval
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        conn = _connect(self._path, check_same_thread=True)
+        try:
+            while not self._stopped.wait(self._interval):
+                with contextlib.suppress(sqlite3.OperationalError):
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self.join(timeout=5)
 
 
 def _begin_immediate(conn: sqlite3.Connection, attempts: int = 50) -> None:

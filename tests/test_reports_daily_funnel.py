@@ -200,6 +200,7 @@ def test_dst_day_has_25_hours_and_keeps_its_calls(db):
     log(db, contact, "no_answer", rep="erin", at=et(2, 0, 30))
     clock = fixed_clock(et(23, 10))
     erin, team = daily(db, period(1), clock)
+    assert team["dials"] == 4
     assert erin["dials"] == 4
     assert erin["first_dial"] == "2026-11-01T00:30:00-04:00"
     assert erin["last_dial"] == "2026-11-01T23:30:00-05:00"

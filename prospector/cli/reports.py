@@ -86,7 +86,7 @@ def _print_table(name: str, rows: list[dict[str, Any]]) -> None:
     body = rows[:-1] if name == "pipeline" else rows
     columns = table_columns(name, body)
     caption = pipeline_caption(rows[-1]) if name == "pipeline" else None
-    table = Table(title=f"report {name}", caption=caption, show_edge=False)
+    table = Table(title=f"report {name}", show_edge=False)
     for key in columns:
         table.add_column(header(key), justify="left" if key in _TEXT else "right")
     for index, row in enumerate(body):
@@ -98,6 +98,8 @@ def _print_table(name: str, rows: list[dict[str, Any]]) -> None:
         )
     console = Console(width=None if sys.stdout.isatty() else 200)
     console.print(table)
+    if caption:
+        console.print(caption)
 
 
 _TEXT = ("day", "rep", "source", "tier", "dimension", "segment", "week")

@@ -21,7 +21,7 @@ HEADERS = {
     "qualified": "Qualified",
     "connect_rate": "Connect %",
     "conversation_rate": "Conv %",
-    "qualified_rate": "Qual/conv %",
+    "qualified_rate": "Qual %",
     "talk_seconds": "Talk",
     "first_dial": "First",
     "last_dial": "Last",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo

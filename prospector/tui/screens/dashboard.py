@@ -6,12 +6,14 @@ back as a message; the screen re-reads them every ``refresh_seconds`` while open
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal
 from textual.message import Message
 from textual.screen import Screen
@@ -52,7 +54,7 @@ class DashboardScreen(Screen[None]):
     """Team figures for a day or a range typed in words ("yesterday", "last week")."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="dashboard.close"),
         Binding("r", "refresh_data", "Refresh", id="dashboard.refresh"),
         Binding("slash", "pick_date", "Date", id="dashboard.date"),
@@ -162,6 +164,7 @@ class DashboardScreen(Screen[None]):
         if data.activity:
             labels = [label for label, _ in data.activity]
             plt.bar(labels, [dials for _, dials in data.activity], width=0.6)
+            _ticks(plot, labels)
         plot.refresh()
 
     def _show_funnel(self, data: DashboardData) -> None:
@@ -188,6 +191,7 @@ class DashboardScreen(Screen[None]):
         plt.title(f"Pipeline/week · CV {cv}")
         labels = [week["week"][5:] for week in weeks]
         plt.bar(labels, [week["amount"] for week in weeks], width=0.6)
+        _ticks(plot, labels)
         if data.target:
             plt.hline(data.target)
         plot.refresh()
@@ -208,3 +212,15 @@ def _fill(table: DataTable, columns: tuple[str, ...], rows: list[dict]) -> None:
         table.add_column(label, width=width)
     for line in texts:
         table.add_row(*line)
+
+
+def _ticks(plot: PlotextPlot, labels: list[str]) -> None:
+    """Label every k-th bar, k chosen so labels never collide.
+
+    Plotext's own choice of which labels to print varies between runs; fixing it
+    keeps the screen (and its snapshot) the same for the same data.
+    """
+    room = max(plot.size.width - 10, 10)
+    step = max(1, math.ceil(len(labels) * (max(map(len, labels)) + 2) / room))
+    positions = list(range(1, len(labels) + 1, step))
+    plot.plt.xticks(positions, [labels[p - 1] for p in positions])

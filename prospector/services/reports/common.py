@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,9 +21,24 @@ def rate(part: int | float, whole: int | float) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
+def parse_stored(text: str) -> datetime:
+    """:func:`from_db` without ``strptime``, which costs 10× more (reports parse many)."""
+    if len(text) != 20 or text[10] != "T" or text[19] != "Z":
+        return from_db(text)  # the strict parser, for its error
+    return datetime(
+        int(text[0:4]),
+        int(text[5:7]),
+        int(text[8:10]),
+        int(text[11:13]),
+        int(text[14:16]),
+        int(text[17:19]),
+        tzinfo=UTC,
+    )
+
+
 def local_time(text: str | None, zone: ZoneInfo) -> str | None:
     """A stored UTC time shown as ISO 8601 in the team's zone, with its offset."""
-    return from_db(text).astimezone(zone).isoformat() if text else None
+    return parse_stored(text).astimezone(zone).isoformat() if text else None
 
 
 def dials_per_hour(dials: int, first_at: str | None, last_at: str | None) -> float | None:
@@ -34,7 +50,7 @@ def dials_per_hour(dials: int, first_at: str | None, last_at: str | None) -> flo
     """
     if not dials or first_at is None or last_at is None:
         return None
-    hours = (from_db(last_at) - from_db(first_at)).total_seconds() / 3600
+    hours = (parse_stored(last_at) - parse_stored(first_at)).total_seconds() / 3600
     return round(dials / max(hours, 1.0), 2)
 
 

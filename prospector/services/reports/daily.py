@@ -55,7 +55,7 @@ def daily(db: Database, period: Period, clock: Clock, *, rep: str | None = None)
             FROM days d JOIN handoffs h ON h.created_at >= d.start AND h.created_at < d.finish
             WHERE 1 {rep_filter}
             GROUP BY d.day, h.inside_rep""",
-        [*cte_params, *([rep] if rep is not None else [])],
+        (*cte_params, *([rep] if rep is not None else [])),
     ):
         entry = stats.setdefault(
             (row["day"], row["rep"]),
@@ -71,8 +71,8 @@ def daily(db: Database, period: Period, clock: Clock, *, rep: str | None = None)
         entry["qualified"] = row["qualified"]
 
     by_day: dict[str, list[tuple[str, Row]]] = defaultdict(list)
-    for (day, name), entry in stats.items():
-        by_day[day].append((name, entry))
+    for (day_key, name), entry in stats.items():
+        by_day[day_key].append((name, entry))
     rows: list[Row] = []
     for day in period.days():
         key = day.isoformat()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from prospector.foundations.clock import Clock, from_db
+from prospector.foundations.clock import Clock
 from prospector.foundations.db import Database
-from prospector.services.reports.common import Row
+from prospector.services.reports.common import Row, parse_stored
 from prospector.services.reports.periods import Period
 
 
@@ -27,7 +27,7 @@ def dials_by_hour(
            GROUP BY hour_at ORDER BY hour_at""",
         (period.start_utc, period.end_utc, rep, rep),
     ):
-        local = from_db(row["hour_at"]).astimezone(period.zone)
+        local = parse_stored(row["hour_at"]).astimezone(period.zone)
         rows.append(
             {
                 "hour": local.isoformat(),

@@ -64,7 +64,7 @@ def pipeline(
                 FROM weeks w JOIN handoffs h
                   ON h.created_at >= w.start AND h.created_at < w.finish
                 GROUP BY w.week""",
-            params,
+            tuple(params),
         )
     }
     rows: list[Row] = []
@@ -115,6 +115,8 @@ def pipeline(
             else None,
         }
     )
-    for row in rows[:-1]:
-        row |= dict.fromkeys(("mean_amount", "cv", "quarter_amount", "weeks_left", "projection"))
+    for week_row in rows[:-1]:
+        week_row |= dict.fromkeys(
+            ("mean_amount", "cv", "quarter_amount", "weeks_left", "projection")
+        )
     return rows

@@ -42,7 +42,7 @@ def segments(db: Database, period: Period, clock: Clock) -> list[Row]:
     combos = db.conn.cursor()
     combos.row_factory = None
     totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(_COUNTS))
-    for industry, employees, source, list_name, *counts in combos.execute(
+    for industry, employees, source, list_name, *sums in combos.execute(
         """WITH qualified AS (SELECT DISTINCT contact_id FROM handoffs)
            SELECT a.industry, a.employees, c.source, c.list_name, count(*),
                   sum(c.filtered_by IS NOT NULL), sum(c.attempts > 0),
@@ -56,9 +56,9 @@ def segments(db: Database, period: Period, clock: Clock) -> list[Row]:
     ):
         keys = (industry, employee_band(employees), source, list_name)
         for dimension, key in zip(DIMENSIONS, keys, strict=True):
-            entry = totals[(dimension, key or NONE)]
-            for index, count in enumerate(counts):
-                entry[index] += count
+            counts_of = totals[(dimension, key or NONE)]
+            for index, count in enumerate(sums):
+                counts_of[index] += count
 
     def order(item: tuple[tuple[str, str], list[int]]) -> tuple[int, int, str]:
         (dimension, segment), _ = item
@@ -67,8 +67,8 @@ def segments(db: Database, period: Period, clock: Clock) -> list[Row]:
         return DIMENSIONS.index(dimension), segment == NONE, f"{rank:02d}{segment.casefold()}"
 
     rows = []
-    for (dimension, segment), counts in sorted(totals.items(), key=order):
-        entry = dict(zip(_COUNTS, counts, strict=True))
+    for (dimension, segment), values in sorted(totals.items(), key=order):
+        entry: dict[str, int] = dict(zip(_COUNTS, values, strict=True))
         rows.append(
             {
                 "dimension": dimension,

@@ -103,7 +103,7 @@ def sla(
                        AS closed_before_min_attempts
             FROM workable w LEFT JOIN tiers t ON t.name = w.tier
             GROUP BY coalesce(w.tier, '')""",
-        [*base, now],
+        (*base, now),
     ):
         entry = entries[row["tier"]]
         for name in _SUMMED:

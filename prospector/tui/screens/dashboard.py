@@ -222,5 +222,5 @@ def _ticks(plot: PlotextPlot, labels: list[str]) -> None:
     """
     room = max(plot.size.width - 10, 10)
     step = max(1, math.ceil(len(labels) * (max(map(len, labels)) + 2) / room))
-    positions = list(range(1, len(labels) + 1, step))
-    plot.plt.xticks(positions, [labels[p - 1] for p in positions])
+    positions: list[float] = list(range(1, len(labels) + 1, step))
+    plot.plt.xticks(positions, [labels[int(p) - 1] for p in positions])

@@ -118,3 +118,8 @@ def test_real_process_exit_status(team):
     assert process.returncode == 1
     assert process.stderr.startswith("error: 'x' is not a date (expected YYYY-MM-DD")
     assert process.stderr.count("\n") == 1 and "Traceback" not in process.stderr
+
+
+def test_dashboard_and_summaries_commands_are_registered(run):
+    assert "team lead's dashboard" in run("dashboard", "--help").output
+    assert "Recount the report summaries" in run("summaries", "rebuild", "--help").output

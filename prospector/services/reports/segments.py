@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from prospector.foundations.clock import Clock
 from prospector.foundations.db import Database
-from prospector.services.reports.common import Row, rate
+from prospector.services.reports.common import Row, rate, received_column
 from prospector.services.reports.periods import Period
 
 DIMENSIONS = ("industry", "employees", "source", "list")
@@ -42,15 +42,16 @@ def segments(db: Database, period: Period, clock: Clock) -> list[Row]:
     combos = db.conn.cursor()
     combos.row_factory = None
     totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(_COUNTS))
+    received = received_column(db, period.start_utc, period.end_utc)
     for industry, employees, source, list_name, *sums in combos.execute(
-        """WITH qualified AS (SELECT DISTINCT contact_id FROM handoffs)
+        f"""WITH qualified AS (SELECT DISTINCT contact_id FROM handoffs)
            SELECT a.industry, a.employees, c.source, c.list_name, count(*),
                   sum(c.filtered_by IS NOT NULL), sum(c.attempts > 0),
                   sum(c.conversations > 0), sum(q.contact_id IS NOT NULL)
            FROM contacts c
            LEFT JOIN accounts a ON a.id = c.account_id
            LEFT JOIN qualified q ON q.contact_id = c.id
-           WHERE c.created_at >= ? AND c.created_at < ?
+           WHERE {received} >= ? AND {received} < ?
            GROUP BY a.industry, a.employees, c.source, c.list_name""",
         (period.start_utc, period.end_utc),
     ):

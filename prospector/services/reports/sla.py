@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from prospector.foundations.clock import Clock, to_db
 from prospector.foundations.db import Database
-from prospector.services.reports.common import Row, rate
+from prospector.services.reports.common import Row, rate, received_column
 from prospector.services.reports.periods import Period
 from prospector.services.settings import Settings, load_settings
 
@@ -43,7 +43,7 @@ leads AS (
                     (SELECT min(k.at) FROM calls k WHERE k.contact_id = c.id)) AS first_dial,
            c.created_at
     FROM contacts c
-    WHERE c.created_at >= :start AND c.created_at < :end AND c.filtered_by IS NULL
+    WHERE {received} >= :start AND {received} < :end AND c.filtered_by IS NULL
 ),
 workable AS (
     SELECT *, CAST(round((julianday(first_dial) - julianday(created_at)) * 86400) AS INTEGER)
@@ -85,37 +85,49 @@ def sla(
     for tier in settings.tiers:
         tier_params.extend((tier.name, tier.min_attempts))
     bounds = {"start": period.start_utc, "end": period.end_utc, "now": now}
-    leads_sql = _LEADS.format(tiers=tier_values).replace(":start", "?").replace(":end", "?")
-    base = [*tier_params, bounds["start"], bounds["end"]]
+    received = received_column(db, bounds["start"], bounds["end"])
+    leads_sql = (
+        _LEADS.format(tiers=tier_values, received=received)
+        .replace(":start", "?")
+        .replace(":end", "?")
+    )
     band_sums = ", ".join(
         f"sum(speed >= {low}" + (f" AND speed < {high}" if high else "") + f") AS {name}"
         for name, low, high in BANDS
     )
+    # One pass over the contacts into a per-connection temp table; counts and the
+    # sorted speeds are then read from it.
+    db.execute("DROP TABLE IF EXISTS temp.sla_leads")
+    db.execute(
+        f"""CREATE TEMP TABLE sla_leads AS {leads_sql}
+            SELECT coalesce(w.tier, '') AS tier, speed,
+                   (first_dial IS NOT NULL OR sla_due_at < ?) AS known,
+                   (first_dial IS NOT NULL AND first_dial <= sla_due_at) AS within_sla,
+                   (status IN ('closed', 'exhausted') AND conversations = 0
+                    AND phone_bad = 0 AND dnc = 0 AND attempts < t.min_attempts) AS closed_early
+            FROM workable w LEFT JOIN tiers t ON t.name = w.tier""",
+        (*tier_params, bounds["start"], bounds["end"], now),
+    )
     entries: dict[str, Row] = defaultdict(_empty)
-    for row in db.query(
-        f"""{leads_sql}
-            SELECT coalesce(w.tier, '') AS tier, count(*) AS received,
-                   sum(first_dial IS NOT NULL OR sla_due_at < ?) AS known,
-                   sum(first_dial IS NOT NULL AND first_dial <= sla_due_at) AS within_sla,
-                   sum(first_dial IS NOT NULL) AS dialed, {band_sums},
-                   sum(status IN ('closed', 'exhausted') AND conversations = 0
-                       AND phone_bad = 0 AND dnc = 0 AND attempts < t.min_attempts)
-                       AS closed_before_min_attempts
-            FROM workable w LEFT JOIN tiers t ON t.name = w.tier
-            GROUP BY coalesce(w.tier, '')""",
-        (*base, now),
-    ):
-        entry = entries[row["tier"]]
-        for name in _SUMMED:
-            entry[name] = row[name] or 0
     speeds: dict[str, list[int]] = defaultdict(list)
-    cursor = db.conn.cursor()
-    cursor.row_factory = None  # plain tuples: this can be hundreds of thousands of rows
-    for tier, speed in cursor.execute(
-        f"{leads_sql} SELECT coalesce(tier, ''), speed FROM workable WHERE speed IS NOT NULL",
-        base,
-    ):
-        speeds[tier].append(speed)
+    try:
+        for row in db.query(
+            f"""SELECT tier, count(*) AS received, sum(known) AS known,
+                       sum(within_sla) AS within_sla, count(speed) AS dialed, {band_sums},
+                       sum(closed_early) AS closed_before_min_attempts
+                FROM temp.sla_leads GROUP BY tier"""
+        ):
+            entry = entries[row["tier"]]
+            for name in _SUMMED:
+                entry[name] = row[name] or 0
+        cursor = db.conn.cursor()
+        cursor.row_factory = None  # plain tuples: this can be hundreds of thousands of rows
+        for tier, speed in cursor.execute(
+            "SELECT tier, speed FROM temp.sla_leads WHERE speed IS NOT NULL ORDER BY tier, speed"
+        ):
+            speeds[tier].append(speed)
+    finally:
+        db.execute("DROP TABLE temp.sla_leads")
     for row in db.query(
         """SELECT coalesce(tier, '') AS tier, count(*) AS overdue FROM contacts
            WHERE first_dial_at IS NULL AND status = 'open' AND filtered_by IS NULL
@@ -152,7 +164,7 @@ def _empty() -> Row:
 
 
 def _row(tier: str, entry: Row, speeds: list[int]) -> Row:
-    speeds = sorted(speeds)
+    speeds = sorted(speeds)  # already sorted per tier (a no-op then); ALL merges them
     return {
         "tier": tier or "(none)",
         "received": entry["received"],

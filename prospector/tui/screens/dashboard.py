@@ -103,7 +103,15 @@ class DashboardScreen(Screen[None]):
         # Keys (r, /, esc) work at once; "/" moves to the date box.
         self.query_one("#dashboard-daily", DataTable).focus()
         self.action_refresh_data()
-        self.set_interval(self.refresh_seconds, self.action_refresh_data)
+        self.set_interval(self.refresh_seconds, self._refresh_tick)
+
+    def _refresh_tick(self) -> None:
+        # A slow read is left to finish rather than restarted on every tick.
+        if not any(
+            worker.node is self and worker.group == "dashboard" and not worker.is_finished
+            for worker in self.workers
+        ):
+            self.load(self.words)
 
     def action_refresh_data(self) -> None:
         self.load(self.words)

@@ -169,6 +169,11 @@ def replace_settings(
     with db.write():
         old = load_settings(db)
         store_settings(db, new, actor=actor, now=now)
+        if old.team.timezone != new.team.timezone:
+            # Reports count by the team's days: a new zone moves calls between days.
+            from prospector.services.reports.summary import rebuild_summaries
+
+            rebuild_summaries(db, new)
         if old.fit_rules == new.fit_rules and old.tiers == new.tiers:
             return None
         return reclassify_all(db, new, now=now)

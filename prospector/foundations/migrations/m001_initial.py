@@ -222,4 +222,37 @@ CREATE TABLE export_items (
     error TEXT,
     PRIMARY KEY (batch_id, handoff_id)
 );
+-- Reports: call counts kept up to date in the same transaction as each logged call
+-- (services.reports.summary.record_call), so reports over months read a few
+-- thousand rows instead of millions of calls. team_day is the local date in the
+-- team's time zone; rebuild_summaries recounts them (after a zone change).
+CREATE TABLE call_stats_daily (
+    team_day TEXT NOT NULL,
+    rep TEXT NOT NULL,
+    source TEXT NOT NULL,  -- the contact's source, '' when it has none
+    attempt INTEGER NOT NULL,
+    dials INTEGER NOT NULL DEFAULT 0,
+    connects INTEGER NOT NULL DEFAULT 0,
+    conversations INTEGER NOT NULL DEFAULT 0,
+    talk_seconds INTEGER NOT NULL DEFAULT 0,
+    first_at TEXT NOT NULL,
+    last_at TEXT NOT NULL,
+    PRIMARY KEY (team_day, rep, source, attempt)
+) WITHOUT ROWID;
+
+-- Dials per clock hour (UTC hour start, so DST days keep all 23 or 25 hours).
+CREATE TABLE call_stats_hourly (
+    hour_at TEXT NOT NULL,
+    rep TEXT NOT NULL,
+    dials INTEGER NOT NULL DEFAULT 0,
+    connects INTEGER NOT NULL DEFAULT 0,
+    conversations INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (hour_at, rep)
+) WITHOUT ROWID;
+
+-- Leads received in a period (sla and segments reports).
+CREATE INDEX contacts_by_created ON contacts (created_at);
+-- Leads overdue for their first dial now (sla report); the WHERE must match the query's.
+CREATE INDEX contacts_awaiting_first_dial ON contacts (tier, sla_due_at)
+    WHERE first_dial_at IS NULL AND status = 'open' AND filtered_by IS NULL AND dnc = 0;
 """

@@ -1,0 +1,147 @@
+"""``prospector report NAME``, ``prospector summaries rebuild`` and ``prospector dashboard``."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from typing import Any
+
+import click
+
+from prospector.cli.context import AppContext, at_option, pass_app
+
+
+@click.command("report")
+@click.argument("name", metavar="NAME")
+@click.option("--date", "date", metavar="D", help="One day, or a range such as 'last week'.")
+@click.option("--from", "date_from", metavar="D", help="First team day of the range.")
+@click.option("--to", "date_to", metavar="D", help="Last team day of the range (default today).")
+@click.option("--rep", "rep", metavar="R", help="Only this inside rep (daily, funnel, attempts).")
+@click.option(
+    "--by", "by", type=click.Choice(["rep", "source"]), help="Funnel grouping (default rep)."
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@at_option
+@pass_app
+def report(
+    app: AppContext,
+    name: str,
+    date: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    rep: str | None,
+    by: str | None,
+    output: str,
+    at: Any,
+) -> None:
+    """Team reports: daily, funnel, sla, attempts, segments, pipeline.
+
+    Dates are the team's days in its time zone: YYYY-MM-DD, today, yesterday,
+    'N days ago', a weekday, 'this week', 'last week', 'this month',
+    'last month', 'this quarter', 'last quarter', 'last N days'.
+    """
+    from prospector.services.reports import run_report
+
+    with app.open_db(create=False) as db:
+        rows = run_report(
+            db,
+            name.lower(),
+            app.clock(at),
+            date=date,
+            date_from=date_from,
+            date_to=date_to,
+            rep=rep,
+            by=by,
+        )
+    if output == "json":
+        click.echo(json.dumps(rows, indent=2))
+    elif output == "csv":
+        _write_csv(rows)
+    else:
+        _print_table(name.lower(), rows)
+
+
+def _write_csv(rows: list[dict[str, Any]]) -> None:
+    keys: list[str] = []
+    for row in rows:
+        keys += [key for key in row if key not in keys]
+    writer = csv.DictWriter(sys.stdout, fieldnames=keys, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def _print_table(name: str, rows: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from prospector.services.reports.display import cell, header, pipeline_caption, table_columns
+
+    body = rows[:-1] if name == "pipeline" else rows
+    columns = table_columns(name, body)
+    caption = pipeline_caption(rows[-1]) if name == "pipeline" else None
+    table = Table(title=f"report {name}", show_edge=False)
+    for key in columns:
+        table.add_column(header(key), justify="left" if key in _TEXT else "right")
+    for index, row in enumerate(body):
+        total = row.get("rep") == "TEAM" or row.get("source") == "TEAM" or row.get("tier") == "ALL"
+        table.add_row(
+            *(cell(key, row.get(key)) for key in columns),
+            style="bold" if total else None,
+            end_section=total and index < len(body) - 1,
+        )
+    console = Console(width=None if sys.stdout.isatty() else 200)
+    console.print(table)
+    if caption:
+        console.print(caption)
+
+
+_TEXT = ("day", "rep", "source", "tier", "dimension", "segment", "week")
+
+
+@click.group("summaries")
+def summaries() -> None:
+    """The report summary tables."""
+
+
+@summaries.command("rebuild")
+@pass_app
+def rebuild(app: AppContext) -> None:
+    """Recount the report summaries from the calls (after importing calls by hand)."""
+    from prospector.services.reports import rebuild_summaries
+    from prospector.services.settings import load_settings
+
+    with app.open_db(create=False) as db, db.write():
+        counts = rebuild_summaries(db, load_settings(db))
+    click.echo(
+        f"counted {counts['calls']} calls into {counts['daily_rows']} daily"
+        f" and {counts['hourly_rows']} hourly rows"
+    )
+
+
+@click.command("dashboard")
+@click.option("--refresh", default=30.0, show_default=True, help="Seconds between refreshes.")
+@at_option
+@pass_app
+def dashboard(app: AppContext, refresh: float, at: Any) -> None:
+    """The team lead's dashboard: daily table, dials per hour, funnel, pipeline, SLA."""
+    from prospector.foundations.clock import running_clock, system_clock
+    from prospector.tui.dashboard_app import DashboardApp
+
+    with app.open_db():
+        pass  # create or upgrade (and refuse a foreign file) before the screen opens
+    start = at or app.start_at
+    clock = running_clock(start) if start else system_clock
+    DashboardApp(db_path=app.db_path, clock=clock, refresh_seconds=refresh).run()
+
+
+def register(group: click.Group) -> None:
+    group.add_command(report)
+    group.add_command(summaries)
+    group.add_command(dashboard)

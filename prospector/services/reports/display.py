@@ -1,0 +1,182 @@
+"""How report values read on screen: column choices, headers and cell text.
+
+Shared by the CLI's tables and the dashboard so both say the same thing. CSV and
+JSON output carry the raw values, every key.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from prospector.services.reports.common import Row
+
+HEADERS = {
+    "day": "Day",
+    "rep": "Rep",
+    "source": "Source",
+    "dials": "Dials",
+    "connects": "Connects",
+    "conversations": "Convs",
+    "qualified": "Qualified",
+    "connect_rate": "Connect %",
+    "conversation_rate": "Conv %",
+    "qualified_rate": "Qual %",
+    "talk_seconds": "Talk",
+    "first_dial": "First",
+    "last_dial": "Last",
+    "dials_per_hour": "Dials/h",
+    "pipeline_amount": "Pipeline",
+    "tier": "Tier",
+    "received": "Leads",
+    "within_sla_share": "In SLA %",
+    "median_speed_seconds": "Median",
+    "p95_speed_seconds": "P95",
+    "band_0_5m": "0-5m",
+    "band_5_15m": "5-15m",
+    "band_15_60m": "15-60m",
+    "band_1_24h": "1-24h",
+    "band_later": "Later",
+    "not_dialed": "Undialed",
+    "closed_before_min_attempts": "Closed early",
+    "overdue_now": "Overdue",
+    "acceptance_rate": "Accepted %",
+    "attempt": "Attempt",
+    "contact_rate": "Contact %",
+    "dimension": "By",
+    "segment": "Segment",
+    "leads": "Leads",
+    "filtered": "Filtered",
+    "dialed": "Dialed",
+    "conversed": "Conversed",
+    "week": "Week",
+    "handoffs": "Handoffs",
+    "amount": "Amount",
+    "target": "Target",
+    "attainment": "Of target",
+}
+
+TABLE_COLUMNS = {
+    "daily": (
+        "rep",
+        "dials",
+        "connects",
+        "conversations",
+        "qualified",
+        "connect_rate",
+        "conversation_rate",
+        "talk_seconds",
+        "first_dial",
+        "last_dial",
+        "dials_per_hour",
+    ),
+    "funnel": (
+        "dials",
+        "connects",
+        "conversations",
+        "qualified",
+        "pipeline_amount",
+        "connect_rate",
+        "conversation_rate",
+        "qualified_rate",
+    ),
+    "sla": (
+        "tier",
+        "received",
+        "within_sla_share",
+        "median_speed_seconds",
+        "p95_speed_seconds",
+        "band_0_5m",
+        "band_5_15m",
+        "band_15_60m",
+        "band_1_24h",
+        "band_later",
+        "not_dialed",
+        "closed_before_min_attempts",
+        "overdue_now",
+        "acceptance_rate",
+    ),
+    "attempts": (
+        "attempt",
+        "dials",
+        "connects",
+        "conversations",
+        "contact_rate",
+        "conversation_rate",
+    ),
+    "segments": (
+        "dimension",
+        "segment",
+        "leads",
+        "filtered",
+        "dialed",
+        "conversed",
+        "qualified",
+        "conversation_rate",
+        "qualified_rate",
+    ),
+    "pipeline": ("week", "handoffs", "amount", "target", "attainment"),
+}
+
+_PERCENT = ("_rate", "_share", "attainment")
+_DURATION = ("talk_seconds", "median_speed_seconds", "p95_speed_seconds")
+_MONEY = ("amount", "pipeline_amount", "target", "mean_amount", "quarter_amount", "projection")
+
+
+def table_columns(name: str, rows: list[Row]) -> list[str]:
+    """The keys a report's table shows (the day column only when several days show)."""
+    columns = list(TABLE_COLUMNS[name])
+    if name == "funnel":
+        columns.insert(0, "source" if rows and "source" in rows[0] else "rep")
+    if name == "daily" and len({row["day"] for row in rows}) > 1:
+        columns.insert(0, "day")
+    return columns
+
+
+def header(key: str) -> str:
+    return HEADERS.get(key, key.replace("_", " ").capitalize())
+
+
+def duration_text(seconds: float) -> str:
+    """``42s``, ``7m 05s``, ``3h 07m``, ``2d 04h``: short, and exact enough to read."""
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m {seconds % 60:02d}s"
+    if seconds < 86400:
+        return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"
+    return f"{seconds // 86400}d {seconds % 86400 // 3600:02d}h"
+
+
+def cell(key: str, value: Any) -> str:
+    """One value as table text."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if key.endswith(_PERCENT):
+        return f"{value * 100:.1f}%"
+    if key in _DURATION:
+        return duration_text(value)
+    if key in _MONEY:
+        return f"{value:,.2f}"
+    if key in ("first_dial", "last_dial"):
+        return datetime.fromisoformat(value).strftime("%H:%M")
+    if key == "cv":
+        return f"{value:.2f}"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def pipeline_caption(total: Row) -> str:
+    """The steadiness line under the pipeline table (from its TOTAL row)."""
+    parts = [
+        f"mean of complete weeks {cell('mean_amount', total['mean_amount'])}",
+        f"CV {cell('cv', total['cv'])}",
+        f"quarter so far {cell('quarter_amount', total['quarter_amount'])}",
+        f"projection at quarter end {cell('projection', total['projection'])}"
+        f" ({total['weeks_left']:.1f} weeks left)",
+    ]
+    return " · ".join(parts)

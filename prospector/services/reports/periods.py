@@ -1,0 +1,188 @@
+"""Team days: the team's calendar days in its own time zone, as UTC text bounds.
+
+Reports count by the team's days (``settings.team.timezone``), not by UTC days. A
+day runs from local midnight to the next local midnight, so a DST day has 23 or
+25 hours; the bounds are UTC text (``to_db``) so they compare with stored times.
+
+Reading dates: ``2026-11-23``, ``today``, ``yesterday``, ``N days ago``, a weekday
+name (its last occurrence, today included), and the ranges ``this week``,
+``last week``, ``this month``, ``last month``, ``this quarter``,
+``last quarter``, ``last N days`` (ending today). Weeks are ISO weeks, Monday
+to Sunday.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from prospector.foundations.clock import to_db
+from prospector.foundations.errors import ProspectorError
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class ReportError(ProspectorError):
+    """A report asked for with input that cannot be used (dates, names, options)."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """The team days ``first`` … ``last`` (both included) in ``zone``."""
+
+    first: date
+    last: date
+    zone: ZoneInfo
+
+    @property
+    def start_utc(self) -> str:
+        """UTC text of the first day's local midnight (included)."""
+        return to_db(day_start(self.first, self.zone))
+
+    @property
+    def end_utc(self) -> str:
+        """UTC text of the local midnight after the last day (excluded)."""
+        return to_db(day_start(self.last + timedelta(days=1), self.zone))
+
+    def days(self) -> list[date]:
+        """Every team day of the period, in order."""
+        return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+
+
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    """The instant the team day ``day`` begins (local midnight), in UTC.
+
+    Where a zone skips midnight itself (DST at 00:00), this is the first instant
+    of the day that exists.
+    """
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+
+
+def team_day_bounds(day: date, zone: ZoneInfo) -> tuple[str, str]:
+    """UTC text bounds ``[start, end)`` of one team day."""
+    return to_db(day_start(day, zone)), to_db(day_start(day + timedelta(days=1), zone))
+
+
+def team_day(instant: datetime, zone: ZoneInfo) -> date:
+    """The team day an instant falls in."""
+    return instant.astimezone(zone).date()
+
+
+def day_hours(day: date, zone: ZoneInfo) -> float:
+    """How long a team day lasts: 24, or 23/25 on DST days."""
+    length = day_start(day + timedelta(days=1), zone) - day_start(day, zone)
+    return length.total_seconds() / 3600
+
+
+def week_monday(day: date) -> date:
+    """The Monday of the ISO week holding ``day``."""
+    return day - timedelta(days=day.weekday())
+
+
+def quarter_bounds(day: date) -> tuple[date, date]:
+    """First and last day of the calendar quarter holding ``day``."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    first = date(day.year, first_month, 1)
+    next_first = (
+        date(day.year + 1, 1, 1) if first_month == 10 else date(day.year, first_month + 3, 1)
+    )
+    return first, next_first - timedelta(days=1)
+
+
+def _month_bounds(day: date) -> tuple[date, date]:
+    first = day.replace(day=1)
+    next_first = date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
+    return first, next_first - timedelta(days=1)
+
+
+def date_words(text: str, *, zone: ZoneInfo, now: datetime) -> tuple[date, date]:
+    """Read a day or a range of days, relative to ``now`` in the team's zone.
+
+    Returns:
+        The first and last team day meant (equal for a single day).
+
+    Raises:
+        ReportError: the text is not a date the reports understand.
+    """
+    words = " ".join(text.strip().lower().split())
+    today = now.astimezone(zone).date()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", words):
+        try:
+            day = date.fromisoformat(words)
+        except ValueError:
+            raise _not_a_date(text) from None
+        return day, day
+    single = {"today": today, "yesterday": today - timedelta(days=1)}
+    if words in single:
+        return single[words], single[words]
+    if match := re.fullmatch(r"(\d+) days? ago", words):
+        day = today - timedelta(days=int(match.group(1)))
+        return day, day
+    if words in WEEKDAYS:
+        day = today - timedelta(days=(today.weekday() - WEEKDAYS.index(words)) % 7)
+        return day, day
+    if match := re.fullmatch(r"(?:last|past) (\d+) days", words):
+        count = int(match.group(1))
+        if count < 1:
+            raise _not_a_date(text)
+        return today - timedelta(days=count - 1), today
+    monday = week_monday(today)
+    if words == "this week":
+        return monday, monday + timedelta(days=6)
+    if words == "last week":
+        return monday - timedelta(days=7), monday - timedelta(days=1)
+    if words == "this month":
+        return _month_bounds(today)
+    if words == "last month":
+        return _month_bounds(today.replace(day=1) - timedelta(days=1))
+    if words == "this quarter":
+        return quarter_bounds(today)
+    if words == "last quarter":
+        return quarter_bounds(quarter_bounds(today)[0] - timedelta(days=1))
+    raise _not_a_date(text)
+
+
+def _not_a_date(text: str) -> ReportError:
+    return ReportError(
+        f"{text!r} is not a date (expected YYYY-MM-DD, today, yesterday, N days ago,"
+        " a weekday, this/last week, this/last month, this/last quarter, last N days)"
+    )
+
+
+def resolve_period(
+    *,
+    date_text: str | None = None,
+    from_text: str | None = None,
+    to_text: str | None = None,
+    zone: ZoneInfo,
+    now: datetime,
+    default_days: int = 1,
+) -> Period:
+    """The period a report is asked for: ``--date``, or ``--from``/``--to``.
+
+    ``--date`` may be a day or a range ("last week"). ``--from`` takes the first
+    day of what it reads and ``--to`` the last, so ``--from "last week"`` starts on
+    that Monday. A missing ``--to`` means today; a missing ``--from`` means the
+    ``default_days`` days ending at ``--to``; with neither, the ``default_days``
+    days ending today.
+
+    Raises:
+        ReportError: a text that is not a date, ``--date`` together with
+            ``--from``/``--to``, or ``--from`` after ``--to``.
+    """
+    if date_text is not None:
+        if from_text is not None or to_text is not None:
+            raise ReportError("--date cannot be combined with --from or --to")
+        first, last = date_words(date_text, zone=zone, now=now)
+        return Period(first, last, zone)
+    today = now.astimezone(zone).date()
+    last = date_words(to_text, zone=zone, now=now)[1] if to_text is not None else today
+    if from_text is not None:
+        first = date_words(from_text, zone=zone, now=now)[0]
+    else:
+        first = last - timedelta(days=max(default_days, 1) - 1)
+    if first > last:
+        raise ReportError(f"--from {first.isoformat()} is after --to {last.isoformat()}")
+    return Period(first, last, zone)

@@ -1,0 +1,83 @@
+"""Segments: how each industry, employee band, source and list converts.
+
+A cohort view: the leads received in the period (contacts whose ``created_at``
+falls in it) and what has become of them by now, so fit rules can be tuned.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from prospector.foundations.clock import Clock
+from prospector.foundations.db import Database
+from prospector.services.reports.common import Row, rate, received_column
+from prospector.services.reports.periods import Period
+
+DIMENSIONS = ("industry", "employees", "source", "list")
+NONE = "(none)"
+EMPLOYEE_BANDS = ((1000, "1000+"), (200, "200-999"), (50, "50-199"), (10, "10-49"), (0, "1-9"))
+_COUNTS = ("leads", "filtered", "dialed", "conversed", "qualified")
+
+
+def employee_band(employees: int | None) -> str:
+    """The band an employee count falls in: 1-9, 10-49, 50-199, 200-999, 1000+."""
+    if employees is None:
+        return NONE
+    return next((label for floor, label in EMPLOYEE_BANDS if employees >= floor), "1-9")
+
+
+def segments(db: Database, period: Period, clock: Clock) -> list[Row]:
+    """Rows for each dimension (industry, employees, source, list), each segment in order.
+
+    Row keys: ``dimension, segment, leads, filtered, dialed, conversed, qualified,
+    filtered_share, conversation_rate, qualified_rate``. ``leads`` are contacts
+    received in the period; ``filtered`` those a fit rule filtered; ``dialed``
+    those with at least one attempt; ``conversed`` those with at least one
+    conversation; ``qualified`` those with at least one handoff. ``filtered_share``
+    is filtered per lead; ``conversation_rate`` and ``qualified_rate`` are per
+    dialed lead. Missing values are the segment ``"(none)"``, sorted last.
+    """
+    del clock
+    # One pass grouped by all four keys at once; the roll-up per dimension is cheap.
+    combos = db.conn.cursor()
+    combos.row_factory = None
+    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(_COUNTS))
+    received = received_column(db, period.start_utc, period.end_utc)
+    for industry, employees, source, list_name, *sums in combos.execute(
+        f"""WITH qualified AS (SELECT DISTINCT contact_id FROM handoffs)
+           SELECT a.industry, a.employees, c.source, c.list_name, count(*),
+                  sum(c.filtered_by IS NOT NULL), sum(c.attempts > 0),
+                  sum(c.conversations > 0), sum(q.contact_id IS NOT NULL)
+           FROM contacts c
+           LEFT JOIN accounts a ON a.id = c.account_id
+           LEFT JOIN qualified q ON q.contact_id = c.id
+           WHERE {received} >= ? AND {received} < ?
+           GROUP BY a.industry, a.employees, c.source, c.list_name""",
+        (period.start_utc, period.end_utc),
+    ):
+        keys = (industry, employee_band(employees), source, list_name)
+        for dimension, key in zip(DIMENSIONS, keys, strict=True):
+            counts_of = totals[(dimension, key or NONE)]
+            for index, count in enumerate(sums):
+                counts_of[index] += count
+
+    def order(item: tuple[tuple[str, str], list[int]]) -> tuple[int, int, str]:
+        (dimension, segment), _ = item
+        band_order = [label for _, label in reversed(EMPLOYEE_BANDS)]
+        rank = band_order.index(segment) if dimension == "employees" and segment != NONE else 0
+        return DIMENSIONS.index(dimension), segment == NONE, f"{rank:02d}{segment.casefold()}"
+
+    rows = []
+    for (dimension, segment), values in sorted(totals.items(), key=order):
+        entry: dict[str, int] = dict(zip(_COUNTS, values, strict=True))
+        rows.append(
+            {
+                "dimension": dimension,
+                "segment": segment,
+                **entry,
+                "filtered_share": rate(entry["filtered"], entry["leads"]),
+                "conversation_rate": rate(entry["conversed"], entry["dialed"]),
+                "qualified_rate": rate(entry["qualified"], entry["dialed"]),
+            }
+        )
+    return rows

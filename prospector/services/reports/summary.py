@@ -1,0 +1,135 @@
+"""Summary tables that keep reports fast: counts per team day, rep, source, attempt.
+
+``call_stats_daily`` and ``call_stats_hourly`` hold what the reports need from
+``calls``, kept up to date by :func:`record_call` in the same transaction as each
+logged call. :func:`rebuild_summaries` recounts them from ``calls`` (after the
+team's time zone changes, or for calls inserted some other way); the two must
+always agree, and the tests check that they do.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from prospector.foundations.clock import from_db, to_db
+from prospector.foundations.db import Database
+from prospector.services.reports.periods import team_day, team_day_bounds
+from prospector.services.settings import Settings
+
+CONNECT_CATEGORIES = ("connect", "conversation")
+
+_UPSERT_DAILY = """
+INSERT INTO call_stats_daily (team_day, rep, source, attempt, dials, connects,
+                              conversations, talk_seconds, first_at, last_at)
+VALUES (:day, :rep, :source, :attempt, 1, :connect, :conversation, :talk, :at, :at)
+ON CONFLICT (team_day, rep, source, attempt) DO UPDATE SET
+    dials = dials + 1,
+    connects = connects + excluded.connects,
+    conversations = conversations + excluded.conversations,
+    talk_seconds = talk_seconds + excluded.talk_seconds,
+    first_at = min(first_at, excluded.first_at),
+    last_at = max(last_at, excluded.last_at)
+"""
+
+_UPSERT_HOURLY = """
+INSERT INTO call_stats_hourly (hour_at, rep, dials, connects, conversations)
+VALUES (:hour, :rep, 1, :connect, :conversation)
+ON CONFLICT (hour_at, rep) DO UPDATE SET
+    dials = dials + 1,
+    connects = connects + excluded.connects,
+    conversations = conversations + excluded.conversations
+"""
+
+
+def hour_start(at_text: str) -> str:
+    """The UTC hour a stored time falls in, as stored text (``…T14:00:00Z``)."""
+    return at_text[:13] + ":00:00Z"
+
+
+def record_call(
+    db: Database,
+    *,
+    contact_id: int,
+    rep: str,
+    at: datetime,
+    category: str,
+    attempt: int,
+    duration_seconds: int,
+    settings: Settings,
+) -> None:
+    """Count one logged call in the summary tables.
+
+    Must be called inside the ``db.write()`` transaction that inserts the call,
+    with the same values as the ``calls`` row (``at`` is the call's instant,
+    ``attempt`` its attempt number), so the summaries commit or roll back with it.
+    Talk time counts only connects (category ``connect`` or ``conversation``).
+    """
+    if category not in ("dial", *CONNECT_CATEGORIES):
+        raise ValueError(f"unknown call category {category!r}")
+    row = db.one("SELECT source FROM contacts WHERE id = ?", (contact_id,))
+    source = (row["source"] if row is not None else None) or ""
+    at_text = to_db(at)
+    connect = int(category in CONNECT_CATEGORIES)
+    values = {
+        "day": team_day(at, settings.team.zone).isoformat(),
+        "hour": hour_start(at_text),
+        "rep": rep,
+        "source": source,
+        "attempt": attempt,
+        "connect": connect,
+        "conversation": int(category == "conversation"),
+        "talk": duration_seconds if connect else 0,
+        "at": at_text,
+    }
+    db.execute(_UPSERT_DAILY, values)
+    db.execute(_UPSERT_HOURLY, values)
+
+
+def rebuild_summaries(db: Database, settings: Settings) -> dict[str, int]:
+    """Recount both summary tables from ``calls`` in the team's current time zone.
+
+    Call inside ``db.write()`` (a settings change that moves the team's zone does
+    it in the same transaction). Returns how many calls were counted and how many
+    summary rows were written.
+    """
+    zone = settings.team.zone
+    db.execute("DELETE FROM call_stats_daily")
+    db.execute("DELETE FROM call_stats_hourly")
+    span = db.one("SELECT min(at) AS first, max(at) AS last, count(*) AS n FROM calls")
+    if span is None or span["n"] == 0:
+        return {"calls": 0, "daily_rows": 0, "hourly_rows": 0}
+    first = team_day(from_db(span["first"]), zone)
+    last = team_day(from_db(span["last"]), zone)
+    db.execute("DROP TABLE IF EXISTS temp.report_days")
+    db.execute("CREATE TEMP TABLE report_days (day TEXT, start TEXT, finish TEXT)")
+    days = []
+    day = first
+    while day <= last:
+        days.append((day.isoformat(), *team_day_bounds(day, zone)))
+        day += timedelta(days=1)
+    db.conn.executemany("INSERT INTO temp.report_days VALUES (?, ?, ?)", days)
+    db.execute(
+        """INSERT INTO call_stats_daily (team_day, rep, source, attempt, dials, connects,
+                                         conversations, talk_seconds, first_at, last_at)
+           SELECT d.day, k.rep, coalesce(c.source, ''), k.attempt, count(*),
+                  sum(k.category IN ('connect', 'conversation')),
+                  sum(k.category = 'conversation'),
+                  sum(CASE WHEN k.category IN ('connect', 'conversation')
+                           THEN k.duration_seconds ELSE 0 END),
+                  min(k.at), max(k.at)
+           FROM temp.report_days d
+           JOIN calls k ON k.at >= d.start AND k.at < d.finish
+           LEFT JOIN contacts c ON c.id = k.contact_id
+           GROUP BY d.day, k.rep, coalesce(c.source, ''), k.attempt"""
+    )
+    db.execute(
+        """INSERT INTO call_stats_hourly (hour_at, rep, dials, connects, conversations)
+           SELECT substr(at, 1, 13) || ':00:00Z', rep, count(*),
+                  sum(category IN ('connect', 'conversation')),
+                  sum(category = 'conversation')
+           FROM calls GROUP BY substr(at, 1, 13), rep"""
+    )
+    db.execute("DROP TABLE temp.report_days")
+    daily_rows = db.one("SELECT count(*) FROM call_stats_daily")[0]  # type: ignore[index]
+    hourly_rows = db.one("SELECT count(*) FROM call_stats_hourly")[0]  # type: ignore[index]
+    return {"calls": int(span["n"]), "daily_rows": daily_rows, "hourly_rows": hourly_rows}

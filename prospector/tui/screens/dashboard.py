@@ -1,0 +1,234 @@
+"""The team lead's dashboard: the day's table, activity and funnel charts, pipeline, SLA.
+
+Figures are read in a thread worker with its own database connection and posted
+back as a message; the screen re-reads them every ``refresh_seconds`` while open.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+from textual_plotext import PlotextPlot
+
+from prospector.foundations.clock import Clock
+from prospector.foundations.db import open_database
+from prospector.foundations.errors import ProspectorError
+from prospector.services.reports.dashboard import DashboardData, dashboard_data
+from prospector.services.reports.display import cell, header
+
+DAILY_COLUMNS = (
+    "rep",
+    "dials",
+    "connects",
+    "conversations",
+    "qualified",
+    "connect_rate",
+    "talk_seconds",
+    "first_dial",
+    "last_dial",
+    "dials_per_hour",
+)
+SLA_COLUMNS = (
+    "tier",
+    "received",
+    "within_sla_share",
+    "median_speed_seconds",
+    "p95_speed_seconds",
+    "closed_before_min_attempts",
+    "overdue_now",
+    "acceptance_rate",
+)
+
+
+class DashboardScreen(Screen[None]):
+    """Team figures for a day or a range typed in words ("yesterday", "last week")."""
+
+    CSS_PATH = Path(__file__).with_suffix(".tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="dashboard.close"),
+        Binding("r", "refresh_data", "Refresh", id="dashboard.refresh"),
+        Binding("slash", "pick_date", "Date", id="dashboard.date"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        """Fresh figures arrived from the worker."""
+
+        words: str
+        data: DashboardData
+
+    @dataclass
+    class Failed(Message):
+        """The worker could not read the figures (bad date words, unusable database)."""
+
+        error: str
+
+    def __init__(self, db_path: str, clock: Clock, *, refresh_seconds: float = 30.0) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.clock = clock
+        self.refresh_seconds = refresh_seconds
+        self.words = "today"
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="dashboard-bar"):
+            yield Input(
+                value=self.words,
+                placeholder="today, yesterday, last week, 2026-11-20 …",
+                id="dashboard-date",
+            )
+            yield Static("loading…", id="dashboard-status")
+        with Grid(id="dashboard-grid"):
+            yield DataTable(id="dashboard-daily", cursor_type="none", zebra_stripes=True)
+            yield PlotextPlot(id="dashboard-activity")
+            yield PlotextPlot(id="dashboard-funnel")
+            yield PlotextPlot(id="dashboard-pipeline")
+            yield DataTable(id="dashboard-sla", cursor_type="none")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Team dashboard"
+        self.query_one("#dashboard-daily", DataTable).border_title = "Daily"
+        self.query_one("#dashboard-sla", DataTable).border_title = "SLA keeping"
+        # Keys (r, /, esc) work at once; "/" moves to the date box.
+        self.query_one("#dashboard-daily", DataTable).focus()
+        self.action_refresh_data()
+        self.set_interval(self.refresh_seconds, self._refresh_tick)
+
+    def _refresh_tick(self) -> None:
+        # A slow read is left to finish rather than restarted on every tick.
+        if not any(
+            worker.node is self and worker.group == "dashboard" and not worker.is_finished
+            for worker in self.workers
+        ):
+            self.load(self.words)
+
+    def action_refresh_data(self) -> None:
+        self.load(self.words)
+
+    def action_pick_date(self) -> None:
+        self.query_one("#dashboard-date", Input).focus()
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.load(event.value.strip() or "today")
+        self.query_one("#dashboard-daily").focus()
+
+    @work(thread=True, exclusive=True, group="dashboard")
+    def load(self, words: str) -> None:
+        """Read the figures for ``words`` on a connection of the worker's own."""
+        try:
+            with open_database(self.db_path, create=False, check_same_thread=False) as db:
+                data = dashboard_data(db, self.clock, words)
+        except ProspectorError as error:
+            self.post_message(self.Failed(str(error)))
+            return
+        self.post_message(self.Loaded(words, data))
+
+    def on_dashboard_screen_failed(self, message: Failed) -> None:
+        self.notify(message.error, severity="error", title="Dashboard")
+
+    def on_dashboard_screen_loaded(self, message: Loaded) -> None:
+        data = message.data
+        period = data.period
+        self.words = message.words
+        span = (
+            period.first.isoformat()
+            if period.first == period.last
+            else f"{period.first.isoformat()} → {period.last.isoformat()}"
+        )
+        as_of = data.as_of.astimezone(period.zone).strftime("%a %d %b %H:%M")
+        self.query_one("#dashboard-status", Static).update(f"{span} · as of {as_of}")
+        self._show_daily(data)
+        self._show_activity(data)
+        self._show_funnel(data)
+        self._show_pipeline(data)
+        self._show_sla(data)
+
+    def _show_daily(self, data: DashboardData) -> None:
+        table = self.query_one("#dashboard-daily", DataTable)
+        table.clear(columns=True)
+        columns = DAILY_COLUMNS if data.activity_unit == "hour" else ("day", *DAILY_COLUMNS[1:])
+        _fill(table, columns, data.daily)
+
+    def _show_activity(self, data: DashboardData) -> None:
+        plot = self.query_one("#dashboard-activity", PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        plt.title(f"Dials per {data.activity_unit}")
+        if data.activity:
+            labels = [label for label, _ in data.activity]
+            plt.bar(labels, [dials for _, dials in data.activity], width=0.6)
+            _ticks(plot, labels)
+        plot.refresh()
+
+    def _show_funnel(self, data: DashboardData) -> None:
+        plot = self.query_one("#dashboard-funnel", PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        row = data.funnel
+        plt.title(f"Funnel · {cell('amount', row['pipeline_amount'])}")
+        plt.bar(
+            ["Dials", "Conn", "Conv", "Qual"],
+            [row["dials"], row["connects"], row["conversations"], row["qualified"]],
+            width=0.6,
+        )
+        plot.refresh()
+
+    def _show_pipeline(self, data: DashboardData) -> None:
+        plot = self.query_one("#dashboard-pipeline", PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        *weeks, total = data.pipeline
+        cv = cell("cv", total["cv"])
+        plt.title(f"Pipeline/week · CV {cv}")
+        labels = [week["week"][5:] for week in weeks]
+        plt.bar(labels, [week["amount"] for week in weeks], width=0.6)
+        _ticks(plot, labels)
+        if data.target:
+            plt.hline(data.target)
+        plot.refresh()
+
+    def _show_sla(self, data: DashboardData) -> None:
+        table = self.query_one("#dashboard-sla", DataTable)
+        table.clear(columns=True)
+        _fill(table, SLA_COLUMNS, data.sla)
+
+
+def _fill(table: DataTable, columns: tuple[str, ...], rows: list[dict]) -> None:
+    """Replace a table's columns and rows, each column as wide as its widest text."""
+    texts = [[cell(key, row.get(key)) for key in columns] for row in rows]
+    table.clear(columns=True)
+    for index, key in enumerate(columns):
+        label = header(key)
+        width = max([len(label), *(len(line[index]) for line in texts)])
+        table.add_column(label, width=width)
+    for line in texts:
+        table.add_row(*line)
+
+
+def _ticks(plot: PlotextPlot, labels: list[str]) -> None:
+    """Label every k-th bar, k chosen so labels never collide.
+
+    Plotext's own choice of which labels to print varies between runs; fixing it
+    keeps the screen (and its snapshot) the same for the same data.
+    """
+    room = max(plot.size.width - 10, 10)
+    step = max(1, math.ceil(len(labels) * (max(map(len, labels)) + 2) / room))
+    positions: list[float] = list(range(1, len(labels) + 1, step))
+    plot.plt.xticks(positions, [labels[int(p) - 1] for p in positions])

@@ -1,0 +1,125 @@
+"""``prospector report`` through the real CLI: formats, options and bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from prospector.foundations.db import open_database
+from tests.report_factories import add_contact, log, qualify
+
+ET = ZoneInfo("America/New_York")
+AT = "2026-11-23T10:00:00-05:00"
+
+
+def et(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, day, hour, minute, tzinfo=ET)
+
+
+@pytest.fixture
+def team(db_path):
+    with open_database(db_path) as db:
+        c1 = add_contact(db, created_at=et(20, 8), source="inbound", employees=500)
+        c2 = add_contact(db, created_at=et(19, 15), source="list", employees=100)
+        log(db, c1, "no_answer", rep="alice", at=et(20, 9, 3))
+        log(db, c2, "gatekeeper", rep="alice", at=et(20, 9, 30), duration=40)
+        log(db, c1, "meeting_set", rep="alice", at=et(20, 10, 15), duration=300)
+        qualify(db, c1, rep="alice", at=et(20, 10, 20), amount=12000)
+        log(db, c2, "no_answer", rep="bob", at=et(20, 13))
+    return db_path
+
+
+def test_daily_json_rows_end_with_the_team(team, run):
+    result = run("report", "daily", "--date", "2026-11-20", "--format", "json", "--at", AT)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert [
+        (r["rep"], r["dials"], r["connects"], r["conversations"], r["qualified"], r["talk_seconds"])
+        for r in rows
+    ] == [("alice", 3, 2, 1, 1, 340), ("bob", 1, 0, 0, 0, 0), ("TEAM", 4, 2, 1, 1, 340)]
+
+
+def test_daily_yesterday_in_words(team, run):
+    result = run("report", "daily", "--date", "3 days ago", "--format", "json", "--at", AT)
+    assert json.loads(result.output)[-1]["dials"] == 4
+
+
+def test_funnel_csv_by_source(team, run):
+    result = run(
+        "report", "funnel", "--from", "last week", "--by", "source", "--format", "csv", "--at", AT
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [(r["source"], r["dials"], r["qualified"], r["pipeline_amount"]) for r in rows] == [
+        ("inbound", "2", "1", "12000.0"),
+        ("list", "2", "0", "0.0"),
+        ("TEAM", "4", "1", "12000.0"),
+    ]
+
+
+def test_tables_render(team, run):
+    daily = run("report", "daily", "--date", "2026-11-20", "--at", AT)
+    assert daily.exit_code == 0, daily.output
+    assert "alice" in daily.output and "TEAM" in daily.output and "66.7%" in daily.output
+    assert "09:03" in daily.output and "5m 40s" in daily.output
+    for name in ("funnel", "sla", "attempts", "segments", "pipeline"):
+        result = run("report", name, "--from", "2026-11-16", "--at", AT)
+        assert result.exit_code == 0, (name, result.output)
+        assert f"report {name}" in result.output
+    pipeline = run("report", "pipeline", "--at", AT)
+    assert "projection at quarter end" in pipeline.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("report", "daily", "--date", "2026-02-30"), "'2026-02-30' is not a date"),
+        (("report", "daily", "--date", "soon"), "'soon' is not a date"),
+        (("report", "funnel", "--from", "2026-11-20", "--to", "2026-11-19"), "is after --to"),
+        (("report", "velocity"), "unknown report 'velocity'"),
+        (("report", "sla", "--rep", "alice"), "--rep does not apply"),
+        (("report", "daily", "--by", "source"), "--by applies to the funnel"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_1(team, run, args, message):
+    result = run(*args, "--at", AT)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert result.output.count("\n") == 1 and result.output.startswith("error: ")
+
+
+def test_missing_database_is_an_error(run):
+    result = run("report", "daily")
+    assert result.exit_code == 1 and "no such database" in result.output
+
+
+def test_summaries_rebuild(team, run):
+    result = run("summaries", "rebuild")
+    assert result.exit_code == 0
+    assert result.output.startswith("counted 4 calls into")
+    again = run("report", "daily", "--date", "2026-11-20", "--format", "json", "--at", AT)
+    assert json.loads(again.output)[-1]["dials"] == 4
+
+
+def test_real_process_exit_status(team):
+    process = subprocess.run(
+        [sys.executable, "-m", "prospector", "--db", str(team), "report", "daily", "--to", "x"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert process.returncode == 1
+    assert process.stderr.startswith("error: 'x' is not a date (expected YYYY-MM-DD")
+    assert process.stderr.count("\n") == 1 and "Traceback" not in process.stderr
+
+
+def test_dashboard_and_summaries_commands_are_registered(run):
+    assert "team lead's dashboard" in run("dashboard", "--help").output
+    assert "Recount the report summaries" in run("summaries", "rebuild", "--help").output

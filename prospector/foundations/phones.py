@@ -73,8 +73,8 @@ class PhoneBook:
     """Normalizes numbers, caching everything that depends only on the prefix.
 
     A North American number's region, validity, type and zones are decided by
-    its first six national digits for every area code but a handful (see
-    :func:`nanp_key_length`), so the answer is computed once per prefix. Other
+    its first few national digits (four to seven, depending on the area code: see
+    :func:`nanp_key_lengths`), so the answer is computed once per such prefix. Other
     numbers take the full ``phonenumbers`` path. Both paths give identical results
     (``tests/test_phones.py`` checks it over a large sample).
     """
@@ -99,7 +99,7 @@ class PhoneBook:
         return _full_parse(text, region)
 
     def _nanp_number(self, national: str, text: str) -> Phone:
-        prefix = national[: self._key_lengths.get(national[:3], 6)]
+        prefix = national[: self._key_lengths.get(national[:3], 10)]
         facts = self._nanp.get(prefix)
         if facts is None:
             facts = self._nanp[prefix] = _nanp_prefix_facts(national)
@@ -150,15 +150,22 @@ def _nanp_region_and_type(national: str) -> tuple[str | None, int]:
 
 @functools.cache
 def nanp_key_lengths() -> dict[str, int]:
-    """Area codes whose numbers need more than six digits to be classified.
+    """How many national digits decide a +1 number's facts, for each area code.
 
-    Reads the patterns of every +1 region's metadata (and the time-zone prefix
-    table) and returns ``{area code: digits}`` for the area codes where some
-    pattern constrains a digit past the sixth (e.g. 876: Jamaica's 876-606-0xxx
-    is a fixed line, 876-606-1xxx is not a number). Every other area code is
-    decided by its first six digits, which is what makes the prefix cache exact.
+    Reads the patterns of every +1 region's metadata and the time-zone prefix table:
+    for area code 415 no pattern looks past the exchange's first digit and the zone
+    table stops at the area code, so 4 digits decide everything; area code 208's
+    zones depend on the exchange (6); Jamaica's 876 needs 7 (876-606-0xxx is a
+    fixed line, 876-606-1xxx is not a number). A number's region, validity, type
+    and zones are exactly a function of that many leading digits, which is what
+    makes :class:`PhoneBook`'s cache exact.
     """
-    lengths: dict[str, int] = {}
+    lengths = {str(area): 3 for area in range(200, 1000)}
+
+    def need(area: str, digits: int) -> None:
+        if digits > lengths.get(area, 3):
+            lengths[area] = digits
+
     for region in _NANP_REGION_ORDER:
         metadata = PhoneMetadata.metadata_for_region(region)
         if metadata is None:
@@ -173,17 +180,15 @@ def nanp_key_lengths() -> dict[str, int]:
                 sequences = _digit_sequences(pattern)
             except ValueError:
                 # A pattern this reader does not follow: classify on all ten digits.
-                return {area: 10 for area in map(str, range(200, 1000))}
+                return {area: 10 for area in lengths}
             for sequence in sequences:
                 depth = _constrained_depth(sequence)
-                if depth <= 6:
-                    continue
-                for area in _area_codes(sequence):
-                    lengths[area] = max(lengths.get(area, 6), depth)
+                if depth > 3:
+                    for area in _area_codes(sequence):
+                        need(area, depth)
     for prefix in phone_timezone.TIMEZONE_DATA:
-        if prefix.startswith("1") and len(prefix) > 7:
-            area = prefix[1:4]
-            lengths[area] = max(lengths.get(area, 6), len(prefix) - 1)
+        if prefix.startswith("1") and len(prefix) > 4:
+            need(prefix[1:4], len(prefix) - 1)
     return lengths
 
 

@@ -128,7 +128,13 @@ def remove_dnc(db: Database, raw: str, *, actor: str, now: datetime) -> DncChang
         ).rowcount
         db.execute(
             "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-            (stamp, actor, "dnc.remove", e164, f"raw {raw.strip()!r}; {cleared} contact(s) cleared"),
+            (
+                stamp,
+                actor,
+                "dnc.remove",
+                e164,
+                f"raw {raw.strip()!r}; {cleared} contact(s) cleared",
+            ),
         )
     return DncChange(numbers=1, contacts=cleared)
 
@@ -165,5 +171,7 @@ def import_dnc(db: Database, path: str | Path, *, actor: str, now: datetime) -> 
     if not pairs and not rejected:
         raise InputFileError(f"{table.path}: no numbers in the file")
     with db.write():
-        change = add_dnc_in_transaction(db, pairs, actor=actor, now=now, reason=f"list {Path(path).name}")
+        change = add_dnc_in_transaction(
+            db, pairs, actor=actor, now=now, reason=f"list {Path(path).name}"
+        )
     return DncChange(change.numbers, change.contacts, change.already, tuple(rejected))

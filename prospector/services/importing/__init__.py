@@ -129,6 +129,26 @@ def import_file(
     batch_id = None if dry_run else _start_batch(db, table, scan.sha256, source, rep, now)
     writer = ContactWriter(db, settings, now, batch_id)
     counts = Counts()
+    with _bulk_load(db):
+        return _run(
+            db,
+            table,
+            rules,
+            scan,
+            writer,
+            rejects,
+            counts,
+            batch_id,
+            dry_run,
+            now,
+            progress,
+            workers,
+        )
+
+
+def _run(
+    db, table, rules, scan, writer, rejects, counts, batch_id, dry_run, now, progress, workers
+):
     try:
         if dry_run:
             db.execute("BEGIN IMMEDIATE")
@@ -162,6 +182,26 @@ def import_file(
     return ImportResult(**asdict(counts), rejects_file=rejects_file, batch_id=batch_id)
 
 
+@contextlib.contextmanager
+def _bulk_load(db: Database) -> Iterator[None]:
+    """Connection settings for the length of an import, restored afterwards.
+
+    Foreign-key checks are off (the writer only references locales, accounts and
+    the batch it has just read or written), the page cache is larger, and WAL
+    checkpoints are less frequent. Durability is unchanged: every chunk still
+    commits under ``synchronous = NORMAL``, so the resumable record stays true.
+    """
+    db.execute("PRAGMA foreign_keys = OFF")
+    db.execute("PRAGMA cache_size = -131072")
+    db.execute("PRAGMA wal_autocheckpoint = 16384")
+    try:
+        yield
+    finally:
+        db.execute("PRAGMA wal_autocheckpoint = 1000")
+        db.execute("PRAGMA cache_size = -2000")
+        db.execute("PRAGMA foreign_keys = ON")
+
+
 # --- reading and normalizing ------------------------------------------------------
 
 
@@ -187,6 +227,7 @@ def _normalized_chunks(
         return
     # fork keeps worker start-up cheap; elsewhere, spawn.
     method = "fork" if sys.platform.startswith("linux") else "spawn"
+    row_rules.warm_up()  # forked workers inherit the phone metadata analysis
     context = multiprocessing.get_context(method)
     with context.Pool(count, initializer=_init_worker, initargs=(rules,)) as pool:
         pending: deque = deque()

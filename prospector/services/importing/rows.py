@@ -35,6 +35,10 @@ ZONE_ALIASES = {
     "pacific": "America/Los_Angeles", "akst": "America/Anchorage", "hst": "Pacific/Honolulu",
     "gmt": "Europe/London", "bst": "Europe/London", "uk": "Europe/London",
 }  # fmt: skip
+_SEPARATORS = re.compile(r"[,. ]")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
+_HOST_END = re.compile(r"[/?#:@\s]")
+_PUNCTUATION = re.compile(r"[^\w\s]")
 _EMPLOYEES = re.compile(r"^\s*(\d[\d,. ]*)\s*(k)?\s*(?:(?:-|–|to)\s*\d[\d,. ]*\s*k?)?\s*\+?\s*$")
 
 
@@ -86,6 +90,11 @@ def normalize_chunk(rules: RowRules, rows: list[tuple[int, list[str]]]) -> list[
 _BOOK: PhoneBook | None = None
 
 
+def warm_up() -> None:
+    """Build this process's PhoneBook now (forked workers then inherit it)."""
+    _book()
+
+
 def _book() -> PhoneBook:
     # One PhoneBook per process, so its prefix cache lives as long as the worker.
     global _BOOK
@@ -99,13 +108,21 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
     if len(fields) > rules.width:
         return Reject(number, f"broken row: {len(fields)} fields, the header has {rules.width}")
     columns = rules.columns
+    width = len(fields)
 
     def get(field: str) -> str | None:
-        for index in columns.get(field, ()):
-            if index < len(fields):
-                value = fields[index].strip()
-                if value:
-                    return value
+        # The common case (one column per field) without a loop.
+        indexes = columns.get(field)
+        if not indexes:
+            return None
+        index = indexes[0]
+        value = fields[index].strip() if index < width else ""
+        if value or len(indexes) == 1:
+            return value or None
+        for index in indexes[1:]:
+            value = fields[index].strip() if index < width else ""
+            if value:
+                return value
         return None
 
     raw_phone = get("phone")
@@ -194,7 +211,7 @@ def parse_employees(text: str | None) -> int | None:
     match = _EMPLOYEES.match(text)
     if not match:
         return None
-    digits = re.sub(r"[,. ]", "", match.group(1))
+    digits = _SEPARATORS.sub("", match.group(1))
     if not digits:
         return None
     value = int(digits)
@@ -205,8 +222,8 @@ def website_domain(text: str | None) -> str | None:
     """``https://www.Example.com/about`` -> ``example.com``."""
     if not text:
         return None
-    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text.strip().casefold())
-    host = re.split(r"[/?#:@\s]", host, maxsplit=1)[0].strip(".")
+    host = _SCHEME.sub("", text.strip().casefold())
+    host = _HOST_END.split(host, maxsplit=1)[0].strip(".")
     host = host.removeprefix("www.")
     return host if "." in host else None
 
@@ -226,7 +243,7 @@ def company_key(name: str) -> str:
 
     "Acme, Inc." and "ACME Inc" and "Acme" all give "acme".
     """
-    words = re.sub(r"[^\w\s]", " ", name.casefold().replace("&", " and ")).split()
+    words = _PUNCTUATION.sub(" ", name.casefold().replace("&", " and ")).split()
     while len(words) > 1 and words[-1] in COMPANY_SUFFIXES:
         words.pop()
     return " ".join(words)

@@ -17,6 +17,7 @@ belong to that number).
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -47,6 +48,7 @@ _INSERT_SQL = (
     f" VALUES ({', '.join('?' for _ in INSERT_COLUMNS)})"
 )
 _LOOKUP_BATCH = 500
+_insert_values = operator.itemgetter(*INSERT_COLUMNS)
 
 
 @dataclass
@@ -121,7 +123,9 @@ class ContactWriter:
                 counts.rejected += 1
                 on_reject(result)
         by_phone, by_email = self._lookup(rows)
-        self.next_id = max(self.next_id, self.db.one("SELECT coalesce(max(id), 0) FROM contacts")[0])
+        self.next_id = max(
+            self.next_id, self.db.one("SELECT coalesce(max(id), 0) FROM contacts")[0]
+        )
         inserts: dict[int, dict[str, Any]] = {}
         updates: dict[int, dict[str, Any]] = {}
         for row in rows:
@@ -137,7 +141,9 @@ class ContactWriter:
                 counts.dnc += record["dnc"]
                 continue
             contact_id = current["id"]
-            first_touch = contact_id not in self.touched_contacts and contact_id <= self.start_max_id
+            first_touch = (
+                contact_id not in self.touched_contacts and contact_id <= self.start_max_id
+            )
             # A contact this same batch inserted before an interruption counts as inserted
             # again, so a resumed run reports what an uninterrupted one would have.
             resumed = (
@@ -156,9 +162,7 @@ class ContactWriter:
             counts.filtered += current["filtered_by"] is not None
             counts.dnc += current["dnc"]
         if inserts:
-            self.db.conn.executemany(
-                _INSERT_SQL, [tuple(r[c] for c in INSERT_COLUMNS) for r in inserts.values()]
-            )
+            self.db.conn.executemany(_INSERT_SQL, map(_insert_values, inserts.values()))
         for contact_id, changes in updates.items():
             assignments = ", ".join(f"{name} = ?" for name in changes)
             self.db.execute(
@@ -341,8 +345,9 @@ class ContactWriter:
         industry = account.industry if account else row.industry
         employees = account.employees if account else row.employees
         return self._classify(
-            self._canon.key(industry, row.source, row.country, row.state, row.list_name,
-                            row.title, employees)  # fmt: skip
+            self._canon.key(
+                industry, row.source, row.country, row.state, row.list_name, row.title, employees
+            )  # fmt: skip
         )
 
     def _classification_of(

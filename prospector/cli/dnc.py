@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from prospector.cli.context import AppContext, pass_app
+from datetime import datetime
+
+from prospector.cli.context import AppContext, at_option, pass_app
 from prospector.services import dnc as dnc_service
 
 
@@ -16,11 +18,12 @@ def dnc_group() -> None:
 @dnc_group.command("add")
 @click.argument("numbers", nargs=-1, required=True)
 @click.option("--reason", metavar="TEXT", help="Why (kept with the number).")
+@at_option
 @pass_app
-def add(app: AppContext, numbers: tuple[str, ...], reason: str | None) -> None:
+def add(app: AppContext, numbers: tuple[str, ...], reason: str | None, at: datetime | None) -> None:
     """Put NUMBERS on the list; their contacts are never queued again."""
     with app.open_db() as db:
-        change = dnc_service.add_dnc(db, numbers, actor=app.rep, now=app.clock()(), reason=reason)
+        change = dnc_service.add_dnc(db, numbers, actor=app.rep, now=app.clock(at)(), reason=reason)
     click.echo(
         f"{change.numbers} number(s) added ({change.already} already listed),"
         f" {change.contacts} contact(s) marked do-not-call"
@@ -29,11 +32,12 @@ def add(app: AppContext, numbers: tuple[str, ...], reason: str | None) -> None:
 
 @dnc_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=True))
+@at_option
 @pass_app
-def import_numbers(app: AppContext, file: str) -> None:
+def import_numbers(app: AppContext, file: str, at: datetime | None) -> None:
     """Add every number of FILE (a CSV with a phone column, or one number a line)."""
     with app.open_db() as db:
-        change = dnc_service.import_dnc(db, file, actor=app.rep, now=app.clock()())
+        change = dnc_service.import_dnc(db, file, actor=app.rep, now=app.clock(at)())
     click.echo(
         f"{change.numbers} number(s) added ({change.already} already listed),"
         f" {change.contacts} contact(s) marked do-not-call"
@@ -56,11 +60,12 @@ def check(app: AppContext, number: str) -> None:
 
 @dnc_group.command("remove")
 @click.argument("number")
+@at_option
 @pass_app
-def remove(app: AppContext, number: str) -> None:
+def remove(app: AppContext, number: str, at: datetime | None) -> None:
     """Take NUMBER off the list (recorded in the audit log)."""
     with app.open_db() as db:
-        change = dnc_service.remove_dnc(db, number, actor=app.rep, now=app.clock()())
+        change = dnc_service.remove_dnc(db, number, actor=app.rep, now=app.clock(at)())
         e164 = dnc_service.normalize_number(db, number)
     if change.numbers:
         click.echo(f"{e164}: removed; {change.contacts} contact(s) may be called again")

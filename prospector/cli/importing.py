@@ -6,10 +6,11 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 import click
 
-from prospector.cli.context import AppContext, json_option, pass_app
+from prospector.cli.context import AppContext, at_option, json_option, pass_app
 from prospector.services.importing import Progress, import_file
 
 
@@ -30,6 +31,7 @@ from prospector.services.importing import Progress, import_file
     " else the settings' team.default_region).",
 )
 @click.option("--dry-run", is_flag=True, help="Check and count; change nothing in the database.")
+@at_option
 @json_option
 @pass_app
 def import_command(
@@ -39,6 +41,7 @@ def import_command(
     mappings: tuple[str, ...],
     region: str | None,
     dry_run: bool,
+    at: datetime | None,
     as_json: bool,
 ) -> None:
     """Import FILE (CSV: UTF-8 or Windows-1252; comma, semicolon or tab separated).
@@ -54,7 +57,7 @@ def import_command(
             region=region,
             mappings=list(mappings),
             dry_run=dry_run,
-            now=app.clock()(),
+            now=app.clock(at)(),
             rep=app.rep,
             progress=progress,
         )

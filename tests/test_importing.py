@@ -78,7 +78,8 @@ def test_cp1252_semicolons_and_header_variants(tmp_path, run, db_path):
     path = write(
         tmp_path / "export.csv",
         "Account Name;Direct Dial;Full Name;Job Title;Company Size;Province;Country;Lead Source\r\n"
-        "Café Müller GmbH;416 363 0199;Zoë Brontë;Directrice générale;50-200;Ontario;Canada;Webinar\r\n"
+        "Café Müller GmbH;416 363 0199;Zoë Brontë;Directrice générale;50-200;Ontario;Canada;"
+        "Webinar\r\n"
         "Café Müller;(416) 363-0100;Émile Zola;CFO;;ON;CA;\r\n",
         encoding="cp1252",
     )
@@ -93,9 +94,9 @@ def test_cp1252_semicolons_and_header_variants(tmp_path, run, db_path):
     ]
     # "Café Müller GmbH" and "Café Müller" are one account; its size is the range's low bound.
     assert rows(db_path, "SELECT name, employees FROM accounts") == [("Café Müller GmbH", 50)]
-    assert rows(db_path, "SELECT DISTINCT l.zones FROM contacts c JOIN locales l ON l.id = c.locale_id") == [
-        ("America/Toronto America/Winnipeg",)
-    ]
+    assert rows(
+        db_path, "SELECT DISTINCT l.zones FROM contacts c JOIN locales l ON l.id = c.locale_id"
+    ) == [("America/Toronto America/Winnipeg",)]
 
 
 def test_tabs_map_override_and_region(tmp_path, run, db_path):
@@ -128,7 +129,8 @@ def test_new_contact_fields(tmp_path, run, db_path):
     got = rows(
         db_path,
         """SELECT c.status, c.next_call_at, c.created_at, c.tier, c.tier_priority, c.filtered_by,
-                  c.sla_due_at, c.dnc, a.domain FROM contacts c JOIN accounts a ON a.id = c.account_id
+                  c.sla_due_at, c.dnc, a.domain
+           FROM contacts c JOIN accounts a ON a.id = c.account_id
            ORDER BY c.id""",
     )
     assert got[0] == (
@@ -139,7 +141,9 @@ def test_new_contact_fields(tmp_path, run, db_path):
 
 
 def test_reimport_updates_only_filled_fields_and_keeps_history(tmp_path, run, db_path):
-    first = write(tmp_path / "a.csv", "Phone,First Name,Title,Email\n(303) 555-0142,Kim,CTO,kim@x.example\n")
+    first = write(
+        tmp_path / "a.csv", "Phone,First Name,Title,Email\n(303) 555-0142,Kim,CTO,kim@x.example\n"
+    )
     import_json(run, first, *AT)
     conn = sqlite3.connect(db_path)
     conn.execute("UPDATE contacts SET status = 'closed', attempts = 3, claimed_by = 'bob'")
@@ -149,14 +153,16 @@ def test_reimport_updates_only_filled_fields_and_keeps_history(tmp_path, run, db
     result = import_json(run, second, "--at", "2026-11-25T15:00:00Z")
     assert (result["inserted"], result["updated"]) == (0, 1)
     assert rows(
-        db_path, "SELECT first_name, title, email, status, attempts, claimed_by, updated_at FROM contacts"
+        db_path,
+        "SELECT first_name, title, email, status, attempts, claimed_by, updated_at FROM contacts",
     ) == [("Kim", "VP Engineering", "kim@x.example", "closed", 3, "bob", "2026-11-25T15:00:00Z")]
 
 
 def test_email_duplicate_with_other_phone_is_the_same_contact(tmp_path, run, db_path):
     path = write(
         tmp_path / "dupe.csv",
-        "Phone,Email,Title\n(617) 555-0188,lee@corp.example,\n(617) 555-0199,LEE@corp.example,COO\n",
+        "Phone,Email,Title\n(617) 555-0188,lee@corp.example,\n"
+        "(617) 555-0199,LEE@corp.example,COO\n",
     )
     result = import_json(run, path, *AT)
     assert (result["inserted"], result["updated"]) == (1, 1)

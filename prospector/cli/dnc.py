@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import click
-
 from datetime import datetime
+
+import click
 
 from prospector.cli.context import AppContext, at_option, pass_app
 from prospector.services import dnc as dnc_service

@@ -18,6 +18,7 @@ import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumberType, is_number_type_geographical
 from phonenumbers import timezone as phone_timezone
 from phonenumbers.phonenumberutil import _number_type_helper
+from phonenumbers.tzdata import TIMEZONE_DATA
 
 from prospector.foundations import regions
 
@@ -186,7 +187,7 @@ def nanp_key_lengths() -> dict[str, int]:
                 if depth > 3:
                     for area in _area_codes(sequence):
                         need(area, depth)
-    for prefix in phone_timezone.TIMEZONE_DATA:
+    for prefix in TIMEZONE_DATA:
         if prefix.startswith("1") and len(prefix) > 4:
             need(prefix[1:4], len(prefix) - 1)
     return lengths
@@ -224,7 +225,7 @@ def _expand(items) -> list[tuple[frozenset[str], ...]]:
     for op, arg in items:
         name = str(op)
         if name == "LITERAL":
-            options = [(frozenset(chr(arg)),)]
+            options: list[tuple[frozenset[str], ...]] = [(frozenset(chr(arg)),)]
         elif name == "IN":
             options = [(_digit_set(arg),)]
         elif name == "BRANCH":

@@ -143,7 +143,7 @@ def import_dnc(db: Database, path: str | Path, *, actor: str, now: datetime) -> 
     """Add every number of a file: a CSV with a phone column, or one number a line.
 
     Lines that are not valid numbers are skipped and returned in ``rejected``
-    (``"row N: reason"``); the valid ones are added in one transaction.
+    (``"line N: reason"``); the valid ones are added in one transaction.
 
     Raises:
         InputFileError: missing, empty, binary or undecodable file.
@@ -158,16 +158,15 @@ def import_dnc(db: Database, path: str | Path, *, actor: str, now: datetime) -> 
     book = PhoneBook()
     pairs: list[tuple[str, str | None]] = []
     rejected: list[str] = []
-    lines = [(0, table.header)] if plain else []
-    for number, fields in [*lines, *table.rows()]:
+    lines = [(1, table.header)] if plain else []
+    for line, fields in [*lines, *table.rows()]:
         raw = fields[column].strip() if column < len(fields) else ""
-        row_no = number + 1 if plain else number
         if not raw:
             continue
         try:
             pairs.append((book.normalize(raw, region).e164, raw))
         except PhoneError as error:
-            rejected.append(f"row {row_no}: {error}")
+            rejected.append(f"line {line}: {error}")
     if not pairs and not rejected:
         raise InputFileError(f"{table.path}: no numbers in the file")
     with db.write():

@@ -21,7 +21,6 @@ from pathlib import Path
 import phonenumbers
 from phonenumbers import timezone as phone_timezone
 
-
 DATA = Path(__file__).parent / ".data"
 BIN = Path(sys.executable).parent
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -66,24 +67,29 @@ class TableFile:
     header: list[str]
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """``(data row number, fields)`` for every non-blank data row (1-based)."""
+        """``(line number, fields)`` for every non-blank data row.
+
+        The number is the file line the row starts on (the header is line 1), which
+        is what a person opening the file in an editor looks for.
+        """
         with self.path.open("r", encoding=self.encoding, newline="") as handle:
             reader = csv.reader(handle, delimiter=self.delimiter)
-            number = 0
+            line = 1
             try:
                 next(reader, None)  # the header
+                line = reader.line_num + 1
                 for fields in reader:
+                    start, line = line, reader.line_num + 1
                     if not fields or (len(fields) == 1 and not fields[0].strip()):
                         continue
-                    number += 1
-                    yield number, fields
+                    yield start, fields
             except csv.Error as error:
                 raise InputFileError(
-                    f"{self.path}: row {number + 1}: not readable as CSV ({error})"
+                    f"{self.path}: line {line}: not readable as CSV ({error})"
                 ) from error
 
 
-def open_table(path: str | Path) -> TableFile:
+def open_table(path: str | os.PathLike[str]) -> TableFile:
     """Check and sniff a list file.
 
     Raises:

@@ -16,15 +16,78 @@ from prospector.foundations import regions
 from prospector.foundations.phones import PhoneBook, PhoneError, candidate_zones
 
 FREE_MAIL = frozenset(
-    """gmail.com googlemail.com yahoo.com yahoo.co.uk yahoo.ca ymail.com hotmail.com
-    hotmail.co.uk outlook.com live.com msn.com aol.com icloud.com me.com mac.com
-    protonmail.com proton.me gmx.com gmx.de mail.com zoho.com yandex.com comcast.net
-    verizon.net att.net sbcglobal.net shaw.ca rogers.com sympatico.ca btinternet.com
-    sky.com virginmedia.com qq.com 163.com fastmail.com hey.com""".split()
+    [
+        "gmail.com",
+        "googlemail.com",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "yahoo.ca",
+        "ymail.com",
+        "hotmail.com",
+        "hotmail.co.uk",
+        "outlook.com",
+        "live.com",
+        "msn.com",
+        "aol.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "protonmail.com",
+        "proton.me",
+        "gmx.com",
+        "gmx.de",
+        "mail.com",
+        "zoho.com",
+        "yandex.com",
+        "comcast.net",
+        "verizon.net",
+        "att.net",
+        "sbcglobal.net",
+        "shaw.ca",
+        "rogers.com",
+        "sympatico.ca",
+        "btinternet.com",
+        "sky.com",
+        "virginmedia.com",
+        "qq.com",
+        "163.com",
+        "fastmail.com",
+        "hey.com",
+    ]
 )
 COMPANY_SUFFIXES = frozenset(
-    """inc incorporated llc llp lp ltd limited gmbh corp corporation co company plc
-    sa sas sarl ag bv nv pty srl spa ab oy as kg ulc lc pc pllc""".split()
+    [
+        "inc",
+        "incorporated",
+        "llc",
+        "llp",
+        "lp",
+        "ltd",
+        "limited",
+        "gmbh",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "plc",
+        "sa",
+        "sas",
+        "sarl",
+        "ag",
+        "bv",
+        "nv",
+        "pty",
+        "srl",
+        "spa",
+        "ab",
+        "oy",
+        "as",
+        "kg",
+        "ulc",
+        "lc",
+        "pc",
+        "pllc",
+    ]
 )
 ZONE_ALIASES = {
     "et": "America/New_York", "est": "America/New_York", "edt": "America/New_York",
@@ -195,7 +258,8 @@ def _zone(text: str) -> str | None:
         return alias
     try:
         ZoneInfo(text.strip())
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: names of tz database folders ("Canada", "America") are not zones.
         return None
     return text.strip()
 

@@ -100,7 +100,7 @@ class ContactWriter:
         for row in self.db.query("SELECT zones, country, state, id FROM locales"):
             self.locales[(row[0], row[1], row[2])] = row[3]
         self.dnc_numbers = {row[0] for row in self.db.query("SELECT phone FROM dnc_numbers")}
-        self.start_max_id = self.db.one("SELECT coalesce(max(id), 0) FROM contacts")[0]
+        self.start_max_id = _scalar(self.db, "SELECT coalesce(max(id), 0) FROM contacts")
         self._classify = functools.lru_cache(maxsize=65536)(self._classify_uncached)
         self._sla = {
             tier.name: to_db(fit.sla_deadline(self.now, tier, self.settings))
@@ -124,7 +124,7 @@ class ContactWriter:
                 on_reject(result)
         by_phone, by_email = self._lookup(rows)
         self.next_id = max(
-            self.next_id, self.db.one("SELECT coalesce(max(id), 0) FROM contacts")[0]
+            self.next_id, _scalar(self.db, "SELECT coalesce(max(id), 0) FROM contacts")
         )
         inserts: dict[int, dict[str, Any]] = {}
         updates: dict[int, dict[str, Any]] = {}
@@ -335,9 +335,9 @@ class ContactWriter:
             self.db.execute(
                 "INSERT OR IGNORE INTO locales (zones, country, state) VALUES (?, ?, ?)", key
             )
-            locale_id = self.db.one(
-                "SELECT id FROM locales WHERE zones = ? AND country = ? AND state = ?", key
-            )[0]
+            locale_id = _scalar(
+                self.db, "SELECT id FROM locales WHERE zones = ? AND country = ? AND state = ?", key
+            )
             self.locales[key] = locale_id
         return locale_id
 
@@ -347,7 +347,7 @@ class ContactWriter:
         return self._classify(
             self._canon.key(
                 industry, row.source, row.country, row.state, row.list_name, row.title, employees
-            )  # fmt: skip
+            )
         )
 
     def _classification_of(
@@ -367,6 +367,12 @@ class ContactWriter:
 
     def _classify_uncached(self, key: tuple) -> fit.Classification:
         return fit.classify(fit.Profile(*key), self.settings)
+
+
+def _scalar(db: Database, sql: str, params: tuple = ()) -> int:
+    row = db.one(sql, params)
+    assert row is not None
+    return int(row[0])
 
 
 class _Canonicalizer:

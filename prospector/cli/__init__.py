@@ -73,9 +73,18 @@ def cli(ctx: click.Context, db_path: str, rep: str, at: Any) -> None:
 
 
 def _register() -> None:
-    from prospector.cli import calling, handoffs, reports, settings_cmd, setup, workbench
+    from prospector.cli import (
+        calling,
+        dnc,
+        handoffs,
+        importing,
+        reports,
+        settings_cmd,
+        setup,
+        workbench,
+    )
 
-    for module in (setup, settings_cmd, workbench, calling, handoffs, reports):
+    for module in (setup, settings_cmd, workbench, importing, dnc, calling, handoffs, reports):
         module.register(cli)
 
 

@@ -36,6 +36,8 @@ from prospector.foundations.db import Database
 from prospector.foundations.errors import NotFoundError, ProspectorError
 from prospector.foundations.timewords import resolve_time_words
 from prospector.services.claims import record_rep, refuse_if_held_by_other
+from prospector.services.dnc import add_dnc_in_transaction
+from prospector.services.reports.summary import record_call
 from prospector.services.settings import Settings
 from prospector.services.windows import (
     Locale,
@@ -162,24 +164,6 @@ def resolve_callback(
     return check_callback(db, contact_id, at, settings=settings)
 
 
-def add_to_dnc(db: Database, phone: str, phone_raw: str | None, *, rep: str, now: datetime) -> bool:
-    """Put a number on the DNC list and mark every contact with it (inside a transaction).
-
-    Kept small so it can give way to ``services.dnc.add_dnc`` when that lands.
-    Returns True when the number was not on the list before.
-    """
-    cursor = db.execute(
-        "INSERT OR IGNORE INTO dnc_numbers (phone, phone_raw, reason, added_by, added_at)"
-        " VALUES (?, ?, 'asked on a call', ?, ?)",
-        (phone, phone_raw, rep, to_db(now)),
-    )
-    db.execute(
-        "UPDATE contacts SET dnc = 1, updated_at = ? WHERE phone = ? AND dnc = 0",
-        (to_db(now), phone),
-    )
-    return cursor.rowcount == 1
-
-
 def _check_inputs(
     disposition_then: str, callback: datetime | None, scope: str, duration: int, now: datetime
 ) -> None:
@@ -293,7 +277,10 @@ def log_call(
         elif chosen.then == "wrong_number":
             status, close_reason, phone_bad = "closed", "wrong number", 1
         elif chosen.then == "do_not_call":
-            dnc_added = add_to_dnc(db, row["phone"], row["phone_raw"], rep=rep, now=now)
+            change = add_dnc_in_transaction(
+                db, [(row["phone"], row["phone_raw"])], actor=rep, now=now, reason="asked on a call"
+            )
+            dnc_added = change.numbers == 1
             on_dnc = True
         if on_dnc:
             # DNC is absolute: whatever was said, the contact never comes back.
@@ -322,6 +309,16 @@ def log_call(
                 status,
             ),
         ).lastrowid
+        record_call(
+            db,
+            contact_id=contact_id,
+            rep=rep,
+            at=now,
+            category=chosen.counts_as,
+            attempt=attempt,
+            duration_seconds=duration,
+            settings=settings,
+        )
         stamp = to_db(now)
         db.execute(
             """UPDATE contacts SET attempts = :attempt, conversations = :conversations,

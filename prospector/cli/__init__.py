@@ -72,9 +72,9 @@ def cli(ctx: click.Context, db_path: str, rep: str, at: Any) -> None:
 
 
 def _register() -> None:
-    from prospector.cli import settings_cmd, setup, workbench
+    from prospector.cli import calling, settings_cmd, setup, workbench
 
-    for module in (setup, settings_cmd, workbench):
+    for module in (setup, settings_cmd, workbench, calling):
         module.register(cli)
 
 

@@ -121,6 +121,20 @@ CREATE UNIQUE INDEX contacts_by_phone ON contacts (phone);
 CREATE INDEX contacts_by_email ON contacts (email COLLATE NOCASE) WHERE email IS NOT NULL;
 CREATE INDEX contacts_by_account ON contacts (account_id);
 CREATE INDEX contacts_by_claim ON contacts (claimed_by) WHERE claimed_by IS NOT NULL;
+-- The call queue (services/queue.py). Partial indexes hold only contacts that can be
+-- called at all; each lane reads one locale (and tier) at a time in its own order,
+-- so "LIMIT n" stops after n index entries instead of sorting every match.
+CREATE INDEX contacts_queue_new ON contacts (locale_id, sla_due_at, tier_priority, next_call_at)
+    WHERE status = 'open' AND dnc = 0 AND filtered_by IS NULL AND phone_bad = 0
+      AND attempts = 0 AND callback_at IS NULL;
+CREATE INDEX contacts_queue_followup ON contacts (locale_id, tier_priority, next_call_at)
+    WHERE status = 'open' AND dnc = 0 AND filtered_by IS NULL AND phone_bad = 0
+      AND attempts > 0 AND callback_at IS NULL;
+CREATE INDEX contacts_queue_callback ON contacts (callback_at)
+    WHERE status = 'open' AND dnc = 0 AND filtered_by IS NULL AND phone_bad = 0
+      AND callback_at IS NOT NULL;
+CREATE INDEX contacts_by_callback_rep ON contacts (callback_rep, callback_at)
+    WHERE callback_rep IS NOT NULL;
 
 -- The do-not-call list. Contacts carry a copy (contacts.dnc) for the queue's index.
 CREATE TABLE dnc_numbers (

@@ -1,0 +1,230 @@
+"""``queue``, ``next``, ``log`` and ``claim``: working the call queue from the shell."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime
+
+import click
+
+from prospector.cli.context import AppContext, json_option, pass_app
+from prospector.foundations.clock import parse_instant
+from prospector.foundations.errors import ProspectorError
+from prospector.services import calls, claims, queue
+from prospector.services.windows import current_settings
+
+
+def _at_user_error(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> datetime | None:
+    # A bad --at is a user error here (exit 1, one line), like bad time words.
+    if value is None:
+        return None
+    try:
+        return parse_instant(value)
+    except ValueError:
+        raise ProspectorError(
+            f"--at {value!r} is not an ISO 8601 time with an offset"
+            " (e.g. 2026-11-23T10:00:00-05:00)"
+        ) from None
+
+
+def at_option(function):
+    return click.option(
+        "--at",
+        "at",
+        metavar="TIME",
+        callback=_at_user_error,
+        help="Evaluate as if it were TIME (ISO 8601 with offset, or Z).",
+    )(function)
+
+
+def _echo_json(value: object) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False))
+
+
+@click.command("queue")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@at_option
+@json_option
+@pass_app
+def queue_command(app: AppContext, limit: int, at: datetime | None, as_json: bool) -> None:
+    """The rep's next callable contacts, in order, without claiming any."""
+    now = app.clock(at)()
+    with app.open_db() as db:
+        items = queue.build_queue(db, rep=app.rep, now=now, limit=limit)
+    if as_json:
+        _echo_json([item.to_json() for item in items])
+        return
+    if not items:
+        click.echo("nothing callable now")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"queue for {app.rep}", title_justify="left")
+    for heading in ("#", "id", "name", "company", "phone", "local time", "tier", "reason"):
+        table.add_column(heading)
+    for number, item in enumerate(items, start=1):
+        table.add_row(
+            str(number),
+            str(item.contact_id),
+            item.name,
+            item.company or "",
+            item.phone,
+            f"{item.local_time:%a %H:%M %Z}",
+            item.tier or "",
+            item.reason,
+        )
+    Console(width=max(120, shutil.get_terminal_size().columns)).print(table)
+
+
+@click.command("next")
+@at_option
+@json_option
+@pass_app
+def next_command(app: AppContext, at: datetime | None, as_json: bool) -> None:
+    """Claim the next contact for the rep (for the lease time)."""
+    now = app.clock(at)()
+    with app.open_db() as db:
+        item = claims.claim_next(db, rep=app.rep, now=now)
+    if as_json:
+        _echo_json(None if item is None else {**item.to_json(), "claimed_by": item.claimed_by})
+        return
+    if item is None:
+        click.echo("nothing callable now")
+        return
+    click.echo(f"{item.contact_id}  {item.name} — {item.company or ''}".rstrip(" —"))
+    click.echo(f"  phone       {item.phone}")
+    click.echo(f"  local time  {item.local_time:%a %H:%M %Z} ({', '.join(item.timezones)})")
+    click.echo(f"  why         {item.reason}")
+    if item.claim_expires_at:
+        until = item.claim_expires_at.astimezone(item.local_time.tzinfo)
+        click.echo(f"  claimed by  {item.claimed_by} until {until:%H:%M %Z}")
+
+
+@click.command("log")
+@click.argument("contact_id", type=int)
+@click.argument("disposition")
+@click.option("--note", help="What was said.")
+@click.option("--callback", "callback_words", metavar="WHEN", help="e.g. 'tue 10am', 'in 2 hours'.")
+@click.option("--anyone", is_flag=True, help="Any rep may take the callback (default: mine).")
+@click.option("--duration", type=click.IntRange(0), default=0, help="Talk time in seconds.")
+@at_option
+@json_option
+@pass_app
+def log_command(
+    app: AppContext,
+    contact_id: int,
+    disposition: str,
+    note: str | None,
+    callback_words: str | None,
+    anyone: bool,
+    duration: int,
+    at: datetime | None,
+    as_json: bool,
+) -> None:
+    """Record a call on CONTACT_ID with DISPOSITION (a code or its hotkey)."""
+    now = app.clock(at)()
+    with app.open_db() as db:
+        settings = current_settings(db)
+        settings.disposition(disposition)  # an unknown one fails before anything else
+        check = None
+        if callback_words is not None:
+            check = calls.resolve_callback(db, contact_id, callback_words, now=now)
+        logged = calls.log_call(
+            db,
+            contact_id,
+            disposition,
+            rep=app.rep,
+            now=now,
+            note=note,
+            callback=check.at if check else None,
+            callback_scope="anyone" if anyone else "mine",
+            duration=duration,
+            settings=settings,
+        )
+        rep_zone = settings.team.zone
+    if as_json:
+        payload = logged.to_json()
+        if logged.callback is not None:
+            payload["callback_outside_window"] = not logged.callback.inside_window
+        _echo_json(payload)
+        return
+    click.echo(
+        f"logged call {logged.call_id}: contact {logged.contact_id} {logged.disposition}"
+        f" (attempt {logged.attempt}) → {logged.status}"
+    )
+    if logged.callback is not None:
+        click.echo(f"  callback    {logged.callback.describe()}")
+    elif logged.next_call_at is not None:
+        theirs = logged.next_call_at
+        click.echo(
+            f"  next call   {theirs:%a %d %b %H:%M %Z} (prospect)"
+            f" = {theirs.astimezone(rep_zone):%a %H:%M %Z} (you)"
+        )
+    if logged.dnc_added:
+        click.echo("  number added to the do-not-call list")
+
+
+@click.group("claim")
+def claim_group() -> None:
+    """Leases on contacts: renew, release, mark dialed, list forgotten dials."""
+
+
+@claim_group.command("renew")
+@click.argument("contact_id", type=int)
+@at_option
+@pass_app
+def claim_renew(app: AppContext, contact_id: int, at: datetime | None) -> None:
+    """Extend the rep's lease on CONTACT_ID."""
+    with app.open_db() as db:
+        until = claims.renew_claim(db, contact_id, rep=app.rep, now=app.clock(at)())
+    click.echo(f"contact {contact_id} claimed by {app.rep} until {until:%Y-%m-%d %H:%M} UTC")
+
+
+@claim_group.command("release")
+@click.argument("contact_id", type=int)
+@at_option
+@pass_app
+def claim_release(app: AppContext, contact_id: int, at: datetime | None) -> None:
+    """Give CONTACT_ID back to the queue."""
+    with app.open_db() as db:
+        released = claims.release_claim(
+            db, contact_id, rep=app.rep, reason="released from the CLI", now=app.clock(at)()
+        )
+    click.echo(f"contact {contact_id} {'released' if released else 'was not claimed by you'}")
+
+
+@claim_group.command("dialed")
+@click.argument("contact_id", type=int)
+@at_option
+@pass_app
+def claim_dialed(app: AppContext, contact_id: int, at: datetime | None) -> None:
+    """Record that the rep started dialing CONTACT_ID (it then waits for a disposition)."""
+    with app.open_db() as db:
+        claims.mark_dialed(db, contact_id, rep=app.rep, now=app.clock(at)())
+    click.echo(f"contact {contact_id} dialed; log the call when it ends")
+
+
+@claim_group.command("list")
+@at_option
+@json_option
+@pass_app
+def claim_list(app: AppContext, at: datetime | None, as_json: bool) -> None:
+    """The rep's dialed calls that never got a disposition."""
+    with app.open_db() as db:
+        items = claims.undispositioned_claims(db, rep=app.rep, now=app.clock(at)())
+    if as_json:
+        _echo_json([{**item.to_json(), "claimed_by": item.claimed_by} for item in items])
+        return
+    for item in items:
+        click.echo(f"{item.contact_id}  {item.name}  {item.phone}  {item.reason}")
+    if not items:
+        click.echo("no dialed calls waiting for a disposition")
+
+
+def register(group: click.Group) -> None:
+    for command in (queue_command, next_command, log_command, claim_group):
+        group.add_command(command)

@@ -1,0 +1,375 @@
+"""Logging calls (DESIGN §4.7): one transaction for everything a disposition changes.
+
+The call row, its note, the contact's status and next call time, the claim release,
+the DNC entry and the phone's "bad" mark are written together under
+``BEGIN IMMEDIATE``, or not at all. Every input is checked before anything is written.
+
+What happens next, by the disposition's ``then``:
+
+* ``retry``: due again after ``retry``, moved to the next moment the window is open;
+  an explicit callback time replaces that (and reserves the contact). A contact that
+  reaches its tier's ``max_attempts`` without ever having a conversation becomes
+  ``exhausted`` (``recycle_at`` from the tier's ``recycle``).
+* ``callback``: due at the agreed time, reserved for the rep ("mine") or for anyone;
+  a missed personal callback opens to anyone after ``callback_grace_minutes``.
+* ``close``: status ``closed``; ``recycle_at`` from the disposition's ``recycle``.
+* ``qualify`` (meeting set): status ``qualified`` with close reason
+  ``awaiting handoff``, until ``qualify`` makes the handoff.
+* ``wrong_number``: phone marked bad, status ``closed``.
+* ``do_not_call``: number added to the DNC list, status ``dnc``, forever.
+
+The daily cap (``max_dials_per_day`` per contact per local day) is applied here:
+once a contact has had that many dials in its local day, its next retry moves to the
+next local day's first open moment, so the queue never needs to count calls. An
+agreed callback time is kept as agreed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from prospector.foundations.clock import from_db, to_db
+from prospector.foundations.db import Database
+from prospector.foundations.errors import NotFoundError, ProspectorError
+from prospector.foundations.timewords import resolve_time_words
+from prospector.services.claims import record_rep, refuse_if_held_by_other
+from prospector.services.settings import Settings
+from prospector.services.windows import (
+    Locale,
+    current_settings,
+    is_open,
+    local_day_start,
+    next_local_day_open,
+    next_open,
+)
+
+CALLBACK_SCOPES = ("mine", "anyone")
+
+
+@dataclass(frozen=True)
+class CallbackCheck:
+    """A callback time shown back before saving, in both zones, with its window check."""
+
+    at: datetime  # in the prospect's zone
+    rep_time: datetime  # the same instant in the rep's (team's) zone
+    inside_window: bool
+    next_open: datetime | None  # when the window next opens, if ``at`` is outside it
+    timezones: tuple[str, ...]
+
+    def describe(self) -> str:
+        """One line: "Tue 24 Nov 15:00 EST (prospect) = 15:00 EST (you)" plus a flag."""
+        text = f"{self.at:%a %d %b %H:%M %Z} (prospect) = {self.rep_time:%a %H:%M %Z} (you)"
+        if not self.inside_window:
+            text += " — outside the prospect's calling window"
+            if self.next_open:
+                text += f" (next open {self.next_open.astimezone(self.at.tzinfo):%a %H:%M %Z})"
+        return text
+
+
+@dataclass(frozen=True)
+class LoggedCall:
+    """What :func:`log_call` wrote."""
+
+    call_id: int
+    contact_id: int
+    disposition: str
+    category: str
+    attempt: int
+    status: str
+    next_call_at: datetime | None  # None when the contact left the queue
+    callback: CallbackCheck | None
+    dnc_added: bool
+    timezones: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The keys of DESIGN §5 (``log``); times in the prospect's offset."""
+        return {
+            "call_id": self.call_id,
+            "contact_id": self.contact_id,
+            "disposition": self.disposition,
+            "status": self.status,
+            "next_call_at": self.next_call_at.isoformat() if self.next_call_at else None,
+        }
+
+
+def _contact_locale(db: Database, contact_id: int):
+    row = db.one(
+        """SELECT c.*, l.zones, l.country AS locale_country, l.state AS locale_state
+           FROM contacts c JOIN locales l ON l.id = c.locale_id WHERE c.id = ?""",
+        (contact_id,),
+    )
+    if row is None:
+        raise NotFoundError(f"no contact with id {contact_id}")
+    locale = Locale(
+        row["locale_id"], tuple(row["zones"].split()), row["locale_country"], row["locale_state"]
+    )
+    return row, locale
+
+
+def contact_locale(db: Database, contact_id: int) -> Locale:
+    """The contact's locale (zones, country, state).
+
+    Raises:
+        NotFoundError: no such contact.
+    """
+    return _contact_locale(db, contact_id)[1]
+
+
+def check_callback(
+    db: Database,
+    contact_id: int,
+    at: datetime,
+    *,
+    settings: Settings | None = None,
+) -> CallbackCheck:
+    """Show a callback instant in the prospect's and the rep's zone, and flag it when the
+    prospect's calling window is closed then.
+
+    Raises:
+        NotFoundError: no such contact.
+    """
+    settings = settings or current_settings(db)
+    locale = contact_locale(db, contact_id)
+    inside = is_open(locale, at, settings)
+    return CallbackCheck(
+        at=at.astimezone(locale.primary_zone),
+        rep_time=at.astimezone(settings.team.zone),
+        inside_window=inside,
+        next_open=None if inside else next_open(locale, at, settings),
+        timezones=locale.zones,
+    )
+
+
+def resolve_callback(
+    db: Database,
+    contact_id: int,
+    text: str,
+    *,
+    now: datetime,
+    settings: Settings | None = None,
+) -> CallbackCheck:
+    """Read callback time words in the prospect's zone (unless they name one) and check them.
+
+    Raises:
+        NotFoundError: no such contact.
+        TimeWordsError: the text is not a time.
+    """
+    locale = contact_locale(db, contact_id)
+    at = resolve_time_words(text, zone=locale.primary_zone, now=now)
+    return check_callback(db, contact_id, at, settings=settings)
+
+
+def add_to_dnc(db: Database, phone: str, phone_raw: str | None, *, rep: str, now: datetime) -> bool:
+    """Put a number on the DNC list and mark every contact with it (inside a transaction).
+
+    Kept small so it can give way to ``services.dnc.add_dnc`` when that lands.
+    Returns True when the number was not on the list before.
+    """
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO dnc_numbers (phone, phone_raw, reason, added_by, added_at)"
+        " VALUES (?, ?, 'asked on a call', ?, ?)",
+        (phone, phone_raw, rep, to_db(now)),
+    )
+    db.execute(
+        "UPDATE contacts SET dnc = 1, updated_at = ? WHERE phone = ? AND dnc = 0",
+        (to_db(now), phone),
+    )
+    return cursor.rowcount == 1
+
+
+def _check_inputs(
+    disposition_then: str, callback: datetime | None, scope: str, duration: int, now: datetime
+) -> None:
+    if scope not in CALLBACK_SCOPES:
+        raise ProspectorError(f"callback scope {scope!r}: expected 'mine' or 'anyone'")
+    if duration < 0:
+        raise ProspectorError(f"duration {duration}: expected seconds, 0 or more")
+    if disposition_then == "callback" and callback is None:
+        raise ProspectorError("a callback needs a time (e.g. --callback 'tue 10am')")
+    if callback is not None:
+        if callback.tzinfo is None:
+            raise ValueError("callback must be an aware datetime")
+        if disposition_then not in ("callback", "retry"):
+            raise ProspectorError(
+                f"a callback time cannot follow a disposition that closes the contact"
+                f" ({disposition_then})"
+            )
+        if callback <= now:
+            raise ProspectorError(
+                f"callback time {callback.isoformat(timespec='minutes')} is not in the future"
+            )
+
+
+def log_call(
+    db: Database,
+    contact_id: int,
+    disposition: str,
+    *,
+    rep: str,
+    now: datetime,
+    note: str | None = None,
+    callback: datetime | None = None,
+    callback_scope: str = "mine",
+    duration: int = 0,
+    settings: Settings | None = None,
+) -> LoggedCall:
+    """Record a call on a contact and everything that follows from its disposition.
+
+    Args:
+        contact_id: the contact called.
+        disposition: a code (``no_answer``) or hotkey (``1``) from the settings catalog.
+        rep: the inside rep who called.
+        now: when the call is logged.
+        note: free text kept with the call.
+        callback: an agreed time (required for ``callback``; allowed for retries).
+        callback_scope: ``mine`` (reserved for ``rep``) or ``anyone``.
+        duration: talk time in seconds.
+
+    The contact must be claimed by ``rep`` or by no one (an expired lease counts as no
+    one); logging releases the claim.
+
+    Raises:
+        NotFoundError: unknown contact.
+        SettingsError: unknown disposition.
+        ClaimError: another rep holds the contact with a live lease.
+        ProspectorError: a callback time that is missing, in the past, or given with a
+            closing disposition; a bad scope or duration.
+    """
+    settings = settings or current_settings(db)
+    now = now.astimezone(UTC)
+    chosen = settings.disposition(disposition)
+    _check_inputs(chosen.then, callback, callback_scope, duration, now)
+    with db.write():
+        row, locale = _contact_locale(db, contact_id)
+        refuse_if_held_by_other(row, rep, now)
+        record_rep(db, rep, now)
+        attempt = int(row["attempts"]) + 1
+        conversations = int(row["conversations"]) + int(chosen.is_conversation)
+        tier = settings.tier(row["tier"])
+        on_dnc = bool(row["dnc"]) or row["status"] == "dnc"
+        if not on_dnc:
+            on_dnc = (
+                db.one("SELECT 1 FROM dnc_numbers WHERE phone = ?", (row["phone"],)) is not None
+            )
+        status, close_reason = "open", None
+        next_at: datetime | None = None
+        callback_at, callback_rep = None, None
+        recycle_at = from_db(row["recycle_at"]) if row["recycle_at"] else None
+        phone_bad = int(row["phone_bad"])
+        dnc_added = False
+
+        if chosen.then == "retry" and callback is None:
+            assert chosen.retry is not None
+            earliest = now + chosen.retry.as_timedelta()
+            next_at = next_open(locale, earliest, settings) or earliest
+            dials_today = db.execute(
+                "SELECT count(*) FROM calls WHERE contact_id = ? AND at >= ?",
+                (contact_id, to_db(local_day_start(locale, now))),
+            ).fetchone()[0]
+            if dials_today + 1 >= settings.calling.max_dials_per_day:
+                tomorrow = next_local_day_open(locale, now, settings)
+                if tomorrow is not None and tomorrow > next_at:
+                    next_at = tomorrow
+            if tier and attempt >= tier.max_attempts and conversations == 0:
+                status, close_reason, next_at = (
+                    "exhausted",
+                    "max attempts without a conversation",
+                    None,
+                )
+                recycle_at = now + tier.recycle.as_timedelta() if tier.recycle else None
+        elif chosen.then in ("retry", "callback"):
+            assert callback is not None
+            next_at = callback.astimezone(UTC)
+            callback_at = next_at
+            callback_rep = rep if callback_scope == "mine" else None
+        elif chosen.then == "close":
+            status, close_reason = "closed", chosen.code
+            recycle_at = now + chosen.recycle.as_timedelta() if chosen.recycle else None
+        elif chosen.then == "qualify":
+            status, close_reason = "qualified", "awaiting handoff"
+        elif chosen.then == "wrong_number":
+            status, close_reason, phone_bad = "closed", "wrong number", 1
+        elif chosen.then == "do_not_call":
+            dnc_added = add_to_dnc(db, row["phone"], row["phone_raw"], rep=rep, now=now)
+            on_dnc = True
+        if on_dnc:
+            # DNC is absolute: whatever was said, the contact never comes back.
+            status, close_reason, next_at = "dnc", "do not call", None
+            callback_at = callback_rep = None
+
+        dialed_at = row["dialed_at"] if row["claimed_by"] == rep else None
+        call_id = db.execute(
+            """INSERT INTO calls (contact_id, rep, at, dialed_at, disposition, category,
+                   attempt, duration_seconds, note, callback_at, callback_scope,
+                   next_call_at, status_after)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                contact_id,
+                rep,
+                to_db(now),
+                dialed_at,
+                chosen.code,
+                chosen.counts_as,
+                attempt,
+                duration,
+                note or None,
+                to_db(callback_at) if callback_at else None,
+                callback_scope if callback_at else None,
+                to_db(next_at) if next_at else None,
+                status,
+            ),
+        ).lastrowid
+        stamp = to_db(now)
+        db.execute(
+            """UPDATE contacts SET attempts = :attempt, conversations = :conversations,
+                   first_dial_at = coalesce(first_dial_at, :now), last_dial_at = :now,
+                   status = :status, close_reason = :close_reason,
+                   next_call_at = coalesce(:next_at, next_call_at),
+                   callback_at = :callback_at, callback_rep = :callback_rep,
+                   recycle_at = :recycle_at, phone_bad = :phone_bad,
+                   dnc = CASE WHEN :on_dnc THEN 1 ELSE dnc END,
+                   claimed_by = NULL, claim_expires_at = NULL, dialed_at = NULL,
+                   updated_at = :now
+               WHERE id = :id""",
+            {
+                "attempt": attempt,
+                "conversations": conversations,
+                "now": stamp,
+                "status": status,
+                "close_reason": close_reason,
+                "next_at": to_db(next_at) if next_at else None,
+                "callback_at": to_db(callback_at) if callback_at else None,
+                "callback_rep": callback_rep,
+                "recycle_at": to_db(recycle_at) if recycle_at else None,
+                "phone_bad": phone_bad,
+                "on_dnc": int(on_dnc),
+                "id": contact_id,
+            },
+        )
+        db.execute("DELETE FROM drafts WHERE rep = ? AND contact_id = ?", (rep, contact_id))
+    check = None
+    if callback_at is not None:
+        inside = is_open(locale, callback_at, settings)
+        check = CallbackCheck(
+            at=callback_at.astimezone(locale.primary_zone),
+            rep_time=callback_at.astimezone(settings.team.zone),
+            inside_window=inside,
+            next_open=None if inside else next_open(locale, callback_at, settings),
+            timezones=locale.zones,
+        )
+    zone: ZoneInfo = locale.primary_zone
+    return LoggedCall(
+        call_id=int(call_id or 0),
+        contact_id=contact_id,
+        disposition=chosen.code,
+        category=chosen.counts_as,
+        attempt=attempt,
+        status=status,
+        next_call_at=next_at.astimezone(zone) if next_at and status == "open" else None,
+        callback=check,
+        dnc_added=dnc_added,
+        timezones=locale.zones,
+    )

@@ -1,0 +1,211 @@
+"""Claims (DESIGN §4.6): a rep holds a contact for a lease while calling it.
+
+Every change happens inside ``db.write()`` (``BEGIN IMMEDIATE``): the queue is read
+and the claim written under one write lock, so two reps — in two processes — can
+never hold the same contact. A lease that runs out returns the contact to the queue;
+logging a call releases it (:func:`prospector.services.calls.log_call`).
+
+A claim whose dial was started (:func:`mark_dialed`) but never given a disposition
+is lane 0 of its rep's queue: ``next`` hands it back to the same rep first, marked
+as such, so the call is not forgotten. :func:`undispositioned_claims` lists them
+regardless of windows (the workbench asks for them when the rep comes back).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+
+from prospector.foundations.clock import from_db, to_db
+from prospector.foundations.db import Database
+from prospector.foundations.errors import ClaimError, NotFoundError
+from prospector.services.queue import (
+    LANE_UNDISPOSITIONED,
+    QueueItem,
+    load_items,
+    queue_ids,
+)
+from prospector.services.settings import Settings
+from prospector.services.windows import current_settings
+
+
+def record_rep(db: Database, rep: str, now: datetime) -> None:
+    """Add the rep to ``reps`` on first use (call inside a write transaction)."""
+    db.execute("INSERT OR IGNORE INTO reps (name, created_at) VALUES (?, ?)", (rep, to_db(now)))
+
+
+def _holder(db: Database, contact_id: int):
+    row = db.one(
+        "SELECT id, claimed_by, claim_expires_at, dialed_at FROM contacts WHERE id = ?",
+        (contact_id,),
+    )
+    if row is None:
+        raise NotFoundError(f"no contact with id {contact_id}")
+    return row
+
+
+def held_by_other(row, rep: str, now: datetime) -> str | None:
+    """The other rep holding this contact with a live lease, else None."""
+    holder = row["claimed_by"]
+    if holder is None or holder == rep:
+        return None
+    if row["claim_expires_at"] and from_db(row["claim_expires_at"]) <= now:
+        return None
+    return holder
+
+
+def refuse_if_held_by_other(row, rep: str, now: datetime) -> None:
+    """Raise :class:`ClaimError` when another rep holds the contact with a live lease."""
+    other = held_by_other(row, rep, now)
+    if other is not None:
+        until = from_db(row["claim_expires_at"]).strftime("%H:%M UTC")
+        raise ClaimError(f"contact {row['id']} is claimed by {other} (lease until {until})")
+
+
+def claim_next(
+    db: Database, *, rep: str, now: datetime, settings: Settings | None = None
+) -> QueueItem | None:
+    """Atomically claim the top of the rep's queue for a lease; None when nothing is callable.
+
+    The rep's earlier claims that were never dialed are let go first (``next`` moves on;
+    the same contact comes back if it is still the top). A dialed, undispositioned
+    claim is the top of the queue (lane 0) and is handed back, keeping its dial time.
+    """
+    settings = settings or current_settings(db)
+    now = now.astimezone(UTC)
+    lease = to_db(now + timedelta(minutes=settings.calling.lease_minutes))
+    with db.write():
+        record_rep(db, rep, now)
+        db.execute(
+            "UPDATE contacts SET claimed_by = NULL, claim_expires_at = NULL"
+            " WHERE claimed_by = ? AND dialed_at IS NULL",
+            (rep,),
+        )
+        items = load_items(
+            db,
+            queue_ids(db, rep=rep, now=now, limit=1, settings=settings),
+            now=now,
+            settings=settings,
+        )
+        if not items:
+            return None
+        item = items[0]
+        cursor = db.execute(
+            """UPDATE contacts SET claimed_by = :rep, claim_expires_at = :lease,
+                   dialed_at = CASE WHEN claimed_by = :rep THEN dialed_at END
+               WHERE id = :id AND (claimed_by IS NULL OR claimed_by = :rep
+                                   OR claim_expires_at <= :now)""",
+            {"rep": rep, "lease": lease, "id": item.contact_id, "now": to_db(now)},
+        )
+        if cursor.rowcount != 1:  # impossible under the write lock; never hand out a shared lead
+            raise ClaimError(f"contact {item.contact_id} was claimed by someone else; try again")
+    return dataclasses.replace(item, claimed_by=rep, claim_expires_at=from_db(lease))
+
+
+def renew_claim(
+    db: Database,
+    contact_id: int,
+    *,
+    rep: str,
+    now: datetime,
+    settings: Settings | None = None,
+) -> datetime:
+    """Extend the rep's lease on a contact to ``now`` + the lease length; returns the new end.
+
+    Raises:
+        NotFoundError: no such contact.
+        ClaimError: the rep does not hold it (never held, released, or taken after expiry).
+    """
+    settings = settings or current_settings(db)
+    expires = now.astimezone(UTC) + timedelta(minutes=settings.calling.lease_minutes)
+    with db.write():
+        row = _holder(db, contact_id)
+        if row["claimed_by"] != rep:
+            refuse_if_held_by_other(row, rep, now)
+            raise ClaimError(f"contact {contact_id} is not claimed by {rep}; use 'next' first")
+        db.execute(
+            "UPDATE contacts SET claim_expires_at = ? WHERE id = ?", (to_db(expires), contact_id)
+        )
+    return expires
+
+
+def release_claim(
+    db: Database, contact_id: int, *, rep: str, reason: str = "released", now: datetime
+) -> bool:
+    """Give a contact back to the queue. Returns False when the rep did not hold it.
+
+    Releasing a dialed claim without a disposition is recorded in the audit log
+    (with ``reason``), since a dial is then never logged.
+
+    Raises:
+        NotFoundError: no such contact.
+        ClaimError: another rep holds it with a live lease.
+    """
+    with db.write():
+        row = _holder(db, contact_id)
+        if row["claimed_by"] != rep:
+            refuse_if_held_by_other(row, rep, now)
+            return False
+        db.execute(
+            "UPDATE contacts SET claimed_by = NULL, claim_expires_at = NULL, dialed_at = NULL"
+            " WHERE id = ?",
+            (contact_id,),
+        )
+        if row["dialed_at"]:
+            db.execute(
+                "INSERT INTO audit_log (at, actor, action, subject, detail)"
+                " VALUES (?, ?, 'claim.release_dialed', ?, ?)",
+                (to_db(now), rep, f"contact:{contact_id}", reason),
+            )
+    return True
+
+
+def mark_dialed(
+    db: Database,
+    contact_id: int,
+    *,
+    rep: str,
+    now: datetime,
+    settings: Settings | None = None,
+) -> None:
+    """Record that the rep started dialing a contact they hold (renewing the lease).
+
+    Raises:
+        NotFoundError: no such contact.
+        ClaimError: the rep does not hold it.
+    """
+    settings = settings or current_settings(db)
+    expires = now.astimezone(UTC) + timedelta(minutes=settings.calling.lease_minutes)
+    with db.write():
+        row = _holder(db, contact_id)
+        if row["claimed_by"] != rep:
+            refuse_if_held_by_other(row, rep, now)
+            raise ClaimError(f"contact {contact_id} is not claimed by {rep}; use 'next' first")
+        db.execute(
+            "UPDATE contacts SET dialed_at = ?, claim_expires_at = ? WHERE id = ?",
+            (to_db(now), to_db(expires), contact_id),
+        )
+
+
+def undispositioned_claims(
+    db: Database,
+    *,
+    rep: str,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> list[QueueItem]:
+    """The rep's dialed-but-never-logged claims, oldest dial first, whatever the window.
+
+    These are what the workbench asks the rep to disposition when they come back.
+    """
+    settings = settings or current_settings(db)
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    ids = [
+        (LANE_UNDISPOSITIONED, row["id"])
+        for row in db.query(
+            "SELECT id FROM contacts WHERE claimed_by = ? AND dialed_at IS NOT NULL"
+            " ORDER BY dialed_at, id",
+            (rep,),
+        )
+    ]
+    return load_items(db, ids, now=now, settings=settings, check_window=False)

@@ -1,0 +1,374 @@
+"""The call queue (DESIGN §4.5): who this rep should call now, in order, with a reason.
+
+Callable = status open, not DNC (flag *and* list), not filtered, phone not bad, due,
+inside its calling window now, not claimed by another rep with a live lease, and in
+the rep's territory when the settings give the rep one (a rep without a territory
+entry sees every region).
+
+Lanes, in order:
+
+0. this rep's claim that was dialed but never given a disposition;
+1. this rep's own callbacks that are due, oldest first;
+2. callbacks open to anyone, and other reps' personal callbacks missed by more
+   than the grace period, oldest first;
+3. new leads (no attempt yet) by first-touch SLA deadline, then tier priority;
+4. follow-ups by tier priority, then how long they have been due.
+
+How it stays fast at a million contacts: windows are decided per locale (see
+:mod:`prospector.services.windows`), then each lane reads one locale (and, for
+follow-ups, one tier) at a time from a partial index in the lane's own order with
+``LIMIT n``; the per-locale heads are merged with a small sort. A single
+``locale_id IN (...) ORDER BY ... LIMIT 1`` would make SQLite sort every match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from prospector.foundations.clock import from_db, to_db
+from prospector.foundations.db import Database
+from prospector.services.settings import Settings
+from prospector.services.windows import (
+    Locale,
+    all_locales,
+    current_settings,
+    is_open,
+    open_locale_ids,
+    region_matches,
+)
+
+LANE_UNDISPOSITIONED, LANE_MY_CALLBACK, LANE_OPEN_CALLBACK, LANE_NEW, LANE_FOLLOW_UP = range(5)
+
+# Repeated word for word in the partial indexes' WHERE clauses (m001_initial.py), so
+# that SQLite can prove a query may use them.
+CALLABLE = "c.status = 'open' AND c.dnc = 0 AND c.filtered_by IS NULL AND c.phone_bad = 0"
+NOT_ON_DNC_LIST = "NOT EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = c.phone)"
+NOT_CLAIMED_BY_OTHERS = (
+    "(c.claimed_by IS NULL OR c.claimed_by = :rep OR c.claim_expires_at <= :now)"
+)
+MAX_COMPOUND = 400  # SQLite allows 500 terms in one compound SELECT
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One callable contact as the queue, ``next`` and the workbench show it.
+
+    ``local_time`` is "now" in the prospect's (first) zone; ``lane`` is the queue
+    lane (0-4, see the module doc); ``claimed_by`` is set when the item is held.
+    """
+
+    contact_id: int
+    name: str
+    company: str | None
+    title: str | None
+    phone: str
+    timezones: tuple[str, ...]
+    local_time: datetime
+    tier: str | None
+    reason: str
+    lane: int
+    attempts: int
+    max_attempts: int | None
+    next_call_at: datetime
+    sla_due_at: datetime | None
+    callback_at: datetime | None
+    callback_rep: str | None
+    claimed_by: str | None
+    claim_expires_at: datetime | None
+    dialed_at: datetime | None
+
+    def to_json(self) -> dict[str, Any]:
+        """The keys of DESIGN §5 (``queue`` items)."""
+        return {
+            "contact_id": self.contact_id,
+            "name": self.name,
+            "company": self.company,
+            "phone": self.phone,
+            "timezones": list(self.timezones),
+            "local_time": self.local_time.isoformat(),
+            "tier": self.tier,
+            "reason": self.reason,
+        }
+
+
+def humanize(delta: timedelta) -> str:
+    """A short duration for reasons: "42 min", "3 h 5 min", "2 d"."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        hours, rest = divmod(minutes, 60)
+        return f"{hours} h {rest} min" if rest else f"{hours} h"
+    return f"{minutes // (24 * 60)} d"
+
+
+def territory_locale_ids(db: Database, rep: str, settings: Settings) -> frozenset[int] | None:
+    """Locales inside the rep's territory, or None when the rep has none (sees all)."""
+    regions = settings.territories.get(rep)
+    if not regions:
+        return None
+    return frozenset(
+        locale.id
+        for locale in all_locales(db)
+        if any(region_matches(region, locale.country, locale.state) for region in regions)
+    )
+
+
+def callable_locale_ids(
+    db: Database, *, rep: str, now: datetime, settings: Settings
+) -> frozenset[int]:
+    """Locales whose window is open now and that lie in the rep's territory."""
+    opened = open_locale_ids(db, now, settings)
+    territory = territory_locale_ids(db, rep, settings)
+    return opened if territory is None else opened & territory
+
+
+def _id_list(ids: Iterable[int]) -> str:
+    return ", ".join(str(int(i)) for i in sorted(ids))
+
+
+def _chunks(ids: frozenset[int]) -> list[list[int]]:
+    ordered = sorted(ids)
+    return [ordered[i : i + MAX_COMPOUND] for i in range(0, len(ordered), MAX_COMPOUND)]
+
+
+def _simple_lane(db: Database, where: str, order: str, params: dict, opened: str) -> list[int]:
+    sql = (
+        f"SELECT c.id FROM contacts c WHERE {where} AND {CALLABLE} AND {NOT_ON_DNC_LIST}"
+        f" AND c.locale_id IN ({opened}) ORDER BY {order}, c.id LIMIT :n"
+    )
+    return [row[0] for row in db.execute(sql, params)]
+
+
+def _per_locale_lane(
+    db: Database,
+    locales: frozenset[int],
+    where: str,
+    order: list[str],
+    params: dict,
+) -> list[int]:
+    """Union of per-locale ``LIMIT n`` heads read in index order, merged by ``order``."""
+    columns = ", ".join(f"c.{name}" for name in order)
+    heads: list[tuple] = []
+    for chunk in _chunks(locales):
+        branches = [
+            f"SELECT * FROM (SELECT c.id, {columns} FROM contacts c"
+            f" WHERE c.locale_id = {locale} AND {where} AND {CALLABLE}"
+            f" AND {NOT_CLAIMED_BY_OTHERS} AND {NOT_ON_DNC_LIST}"
+            f" ORDER BY {columns} LIMIT :n)"
+            for locale in chunk
+        ]
+        outer = ", ".join(order)
+        sql = " UNION ALL ".join(branches) + f" ORDER BY {outer}, id LIMIT :n"
+        heads.extend(tuple(row) for row in db.execute(sql, params))
+    # NULLs first, as SQLite orders them.
+    heads.sort(key=lambda row: (*[(v is not None, v) for v in row[1:]], row[0]))
+    return [row[0] for row in heads[: params["n"]]]
+
+
+def queue_ids(
+    db: Database, *, rep: str, now: datetime, limit: int, settings: Settings
+) -> list[tuple[int, int]]:
+    """``(lane, contact_id)`` of the first ``limit`` callable contacts, in queue order."""
+    locales = callable_locale_ids(db, rep=rep, now=now, settings=settings)
+    if not locales or limit <= 0:
+        return []
+    stamp = to_db(now)
+    grace = to_db(now - timedelta(minutes=settings.calling.callback_grace_minutes))
+    params = {"rep": rep, "now": stamp, "grace": grace, "n": limit}
+    opened = _id_list(locales)
+    found: list[tuple[int, int]] = []
+    seen: set[int] = set()
+
+    def take(lane: int, ids: list[int]) -> bool:
+        for contact_id in ids:
+            if contact_id not in seen:
+                seen.add(contact_id)
+                found.append((lane, contact_id))
+        return len(found) >= limit
+
+    lanes = (
+        (
+            LANE_UNDISPOSITIONED,
+            lambda: _simple_lane(
+                db, "c.claimed_by = :rep AND c.dialed_at IS NOT NULL", "c.dialed_at", params, opened
+            ),
+        ),
+        (
+            LANE_MY_CALLBACK,
+            lambda: _simple_lane(
+                db,
+                f"c.callback_rep = :rep AND c.callback_at <= :now AND {NOT_CLAIMED_BY_OTHERS}",
+                "c.callback_at",
+                params,
+                opened,
+            ),
+        ),
+        (
+            LANE_OPEN_CALLBACK,
+            lambda: _simple_lane(
+                db,
+                "c.callback_at IS NOT NULL AND c.callback_at <= :now"
+                " AND (c.callback_rep IS NULL"
+                " OR (c.callback_rep <> :rep AND c.callback_at <= :grace))"
+                f" AND {NOT_CLAIMED_BY_OTHERS}",
+                "c.callback_at",
+                params,
+                opened,
+            ),
+        ),
+        (
+            LANE_NEW,
+            lambda: _per_locale_lane(
+                db,
+                locales,
+                "c.attempts = 0 AND c.callback_at IS NULL AND c.next_call_at <= :now",
+                ["sla_due_at", "tier_priority"],
+                params,
+            ),
+        ),
+    )
+    for lane, query in lanes:
+        if take(lane, query()):
+            return found[:limit]
+    for priority in sorted({tier.priority for tier in settings.tiers} | {99}):
+        ids = _per_locale_lane(
+            db,
+            locales,
+            f"c.attempts > 0 AND c.callback_at IS NULL AND c.tier_priority = {int(priority)}"
+            " AND c.next_call_at <= :now",
+            ["next_call_at"],
+            params,
+        )
+        if take(LANE_FOLLOW_UP, ids):
+            break
+    return found[:limit]
+
+
+def _opt(text: str | None) -> datetime | None:
+    return from_db(text) if text else None
+
+
+def _reason(lane: int, row, locale: Locale, now: datetime, settings: Settings) -> str:
+    zone = locale.primary_zone
+    tier = settings.tier(row["tier"])
+    if lane == LANE_UNDISPOSITIONED:
+        dialed = from_db(row["dialed_at"]).astimezone(zone)
+        return f"dialed {dialed:%H:%M} with no disposition — log it"
+    if lane in (LANE_MY_CALLBACK, LANE_OPEN_CALLBACK):
+        due = from_db(row["callback_at"]).astimezone(zone)
+        if row["callback_rep"] is None:
+            return f"callback due {due:%H:%M} (anyone)"
+        if lane == LANE_OPEN_CALLBACK:
+            return f"{row['callback_rep']}'s callback missed since {due:%H:%M}"
+        return f"callback due {due:%H:%M}"
+    if lane == LANE_NEW:
+        label = f"new {row['tier']} lead" if row["tier"] else "new lead"
+        if not row["sla_due_at"]:
+            return label
+        left = from_db(row["sla_due_at"]) - now
+        if left >= timedelta(0):
+            return f"{label} — SLA {humanize(left)} left"
+        return f"{label} — SLA overdue by {humanize(left)}"
+    attempt = int(row["attempts"]) + 1
+    of = f" of {tier.max_attempts}" if tier else ""
+    overdue = now - from_db(row["next_call_at"])
+    return f"attempt {attempt}{of}, tier {row['tier']}, due {humanize(overdue)} ago"
+
+
+def load_items(
+    db: Database,
+    lanes_ids: list[tuple[int, int]],
+    *,
+    now: datetime,
+    settings: Settings,
+    check_window: bool = True,
+) -> list[QueueItem]:
+    """Full :class:`QueueItem` rows for ``(lane, contact_id)`` pairs, in that order.
+
+    As a last guard (``check_window``), an item whose window is closed at ``now`` is
+    dropped.
+    """
+    if not lanes_ids:
+        return []
+    rows = {
+        row["id"]: row
+        for row in db.query(
+            f"""SELECT c.*, a.name AS company, l.zones, l.country AS locale_country,
+                       l.state AS locale_state
+                FROM contacts c
+                LEFT JOIN accounts a ON a.id = c.account_id
+                JOIN locales l ON l.id = c.locale_id
+                WHERE c.id IN ({_id_list(i for _, i in lanes_ids)})"""
+        )
+    }
+    items = []
+    for lane, contact_id in lanes_ids:
+        row = rows.get(contact_id)
+        if row is None:
+            continue
+        locale = Locale(
+            row["locale_id"],
+            tuple(row["zones"].split()),
+            row["locale_country"],
+            row["locale_state"],
+        )
+        if check_window and not is_open(locale, now, settings):
+            continue
+        items.append(item_from_row(row, lane, locale, now=now, settings=settings))
+    return items
+
+
+def item_from_row(
+    row, lane: int, locale: Locale, *, now: datetime, settings: Settings
+) -> QueueItem:
+    """A :class:`QueueItem` from a contacts row joined with its account and locale."""
+    tier = settings.tier(row["tier"])
+    name = " ".join(part for part in (row["first_name"], row["last_name"]) if part)
+    return QueueItem(
+        contact_id=int(row["id"]),
+        name=name or "(no name)",
+        company=row["company"],
+        title=row["title"],
+        phone=row["phone"],
+        timezones=locale.zones,
+        local_time=now.astimezone(locale.primary_zone),
+        tier=row["tier"],
+        reason=_reason(lane, row, locale, now, settings),
+        lane=lane,
+        attempts=int(row["attempts"]),
+        max_attempts=tier.max_attempts if tier else None,
+        next_call_at=from_db(row["next_call_at"]),
+        sla_due_at=_opt(row["sla_due_at"]),
+        callback_at=_opt(row["callback_at"]),
+        callback_rep=row["callback_rep"],
+        claimed_by=row["claimed_by"],
+        claim_expires_at=_opt(row["claim_expires_at"]),
+        dialed_at=_opt(row["dialed_at"]),
+    )
+
+
+def build_queue(
+    db: Database,
+    *,
+    rep: str,
+    now: datetime,
+    limit: int = 20,
+    settings: Settings | None = None,
+) -> list[QueueItem]:
+    """The rep's next ``limit`` callable contacts, in order, without claiming any.
+
+    Args:
+        db: the team database.
+        rep: the inside rep asking.
+        now: the instant to evaluate windows, due times and leases at.
+        limit: how many items at most.
+        settings: the team's settings (read from ``db`` when omitted).
+    """
+    settings = settings or current_settings(db)
+    now = now.astimezone(UTC)
+    ids = queue_ids(db, rep=rep, now=now, limit=limit, settings=settings)
+    return load_items(db, ids, now=now, settings=settings)

@@ -1,0 +1,250 @@
+"""Calling windows (DESIGN §4.3): when a prospect may be called, in their local time.
+
+A window is decided per *locale* (a set of candidate zones plus country and state),
+never per contact: contacts share few locales, so the queue asks which locales are
+open at an instant and lets an index do the rest.
+
+The rules, strictest wins:
+
+* the team's window (``calling.days``, ``start``-``end``, minus the lunch break);
+* every ``calling.state_rules`` entry whose region is the locale's ``COUNTRY-STATE``
+  (``US-FL``) or its country (``GB``) narrows the days and hours further — a rule
+  can only make the window smaller, never larger;
+* whatever the settings say, never before 08:00 nor at/after 21:00 local time;
+* with several candidate zones, the window must be open in every one of them.
+
+Wall times are compared in each zone at the instant itself, so daylight-saving
+changes need no special case: during a fall-back repeat both 01:30s are 01:30, and
+in a spring-forward gap no wall time inside the gap ever occurs.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from prospector.foundations.db import Database
+from prospector.services.settings import (
+    DAY_NAMES,
+    LEGAL_END,
+    LEGAL_START,
+    CallingRules,
+    Settings,
+    load_settings,
+    settings_version,
+)
+
+SEARCH_DAYS = 15  # next_open looks this far ahead before giving up
+
+
+@dataclass(frozen=True)
+class Locale:
+    """A calling-window identity shared by many contacts (a ``locales`` row)."""
+
+    id: int
+    zones: tuple[str, ...]
+    country: str = ""
+    state: str = ""
+
+    @classmethod
+    def from_row(cls, row) -> Locale:
+        """Build from a row with ``id``, ``zones`` (space-separated), ``country``, ``state``."""
+        return cls(int(row["id"]), tuple(row["zones"].split()), row["country"], row["state"])
+
+    @property
+    def region(self) -> str:
+        """``US-FL`` for a state, else the country code (``GB``), else ''."""
+        return f"{self.country}-{self.state}" if self.state else self.country
+
+    @property
+    def primary_zone(self) -> ZoneInfo:
+        """The zone time words are read in and local times are shown in (the first)."""
+        return zone(self.zones[0]) if self.zones else ZoneInfo("UTC")
+
+
+@dataclass(frozen=True)
+class DailyWindow:
+    """The effective rules for one locale: weekdays (0 = Monday) and local intervals."""
+
+    days: frozenset[int]
+    intervals: tuple[tuple[time, time], ...]
+
+    def open_at(self, local: datetime) -> bool:
+        if local.weekday() not in self.days:
+            return False
+        clock = local.time()
+        return any(start <= clock < end for start, end in self.intervals)
+
+
+@functools.cache
+def zone(name: str) -> ZoneInfo:
+    """A cached ZoneInfo (construction is not free and locales repeat)."""
+    return ZoneInfo(name)
+
+
+def _known_zones(locale: Locale) -> list[ZoneInfo] | None:
+    try:
+        return [zone(name) for name in locale.zones]
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def region_matches(rule_region: str, country: str, state: str) -> bool:
+    """Does a region code (``US-FL`` or ``GB``) cover this country/state?"""
+    rule_region = rule_region.upper()
+    return rule_region == country.upper() or (
+        bool(state) and rule_region == f"{country}-{state}".upper()
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _daily_window(country: str, state: str, calling: CallingRules) -> DailyWindow:
+    days = {DAY_NAMES.index(day) for day in calling.days}
+    start = max(calling.start, LEGAL_START)
+    end = min(calling.end, LEGAL_END)
+    for rule in calling.state_rules:
+        if not region_matches(rule.region, country, state):
+            continue
+        if rule.days is not None:
+            days &= {DAY_NAMES.index(day) for day in rule.days}
+        if rule.start is not None:
+            start = max(start, rule.start)
+        if rule.end is not None:
+            end = min(end, rule.end)
+    intervals: list[tuple[time, time]] = []
+    if start < end:
+        if calling.lunch_start is not None and calling.lunch_end is not None:
+            if start < calling.lunch_start:
+                intervals.append((start, min(end, calling.lunch_start)))
+            if calling.lunch_end < end:
+                intervals.append((max(start, calling.lunch_end), end))
+        else:
+            intervals.append((start, end))
+    return DailyWindow(frozenset(days), tuple(intervals))
+
+
+def daily_window(locale: Locale, settings: Settings) -> DailyWindow:
+    """The locale's effective weekly rules after every applicable rule narrowed them."""
+    return _daily_window(locale.country, locale.state, settings.calling)
+
+
+def is_open(locale: Locale, instant: datetime, settings: Settings) -> bool:
+    """True when a contact of this locale may be called at ``instant``.
+
+    A locale with no known zone is never open: its hours cannot be checked.
+    """
+    zones = _known_zones(locale)
+    if not zones:
+        return False
+    window = daily_window(locale, settings)
+    return all(window.open_at(instant.astimezone(z)) for z in zones)
+
+
+def _boundaries(locale: Locale, settings: Settings, first: date, days: int, starts: bool):
+    """Instants where some zone's interval starts (or ends), over ``days`` local days."""
+    window = daily_window(locale, settings)
+    for z in _known_zones(locale) or []:
+        for offset in range(days):
+            day = first + timedelta(days=offset)
+            if day.weekday() not in window.days:
+                continue
+            for start, end in window.intervals:
+                wall = start if starts else end
+                # fold=0: a repeated wall time is its first occurrence; a wall time in
+                # a spring-forward gap maps just past the gap (PEP 495), which is right.
+                yield datetime.combine(day, wall, tzinfo=z).astimezone(UTC)
+
+
+def next_open(locale: Locale, after: datetime, settings: Settings) -> datetime | None:
+    """The first instant at or after ``after`` when the locale is open, else None.
+
+    The locale's open set is an intersection of per-zone intervals, so it opens
+    either at ``after`` itself or at the start of one zone's interval.
+    """
+    if is_open(locale, after, settings):
+        return after
+    first = (after - timedelta(days=1)).astimezone(UTC).date()
+    candidates = sorted(
+        instant
+        for instant in _boundaries(locale, settings, first, SEARCH_DAYS, starts=True)
+        if instant > after
+    )
+    for instant in candidates:
+        if is_open(locale, instant, settings):
+            return instant.astimezone(after.tzinfo)
+    return None
+
+
+def open_until(locale: Locale, instant: datetime, settings: Settings) -> datetime | None:
+    """When the open stretch containing ``instant`` closes (None when closed now)."""
+    if not is_open(locale, instant, settings):
+        return None
+    first = (instant - timedelta(days=1)).astimezone(UTC).date()
+    ends = sorted(
+        end for end in _boundaries(locale, settings, first, 3, starts=False) if end > instant
+    )
+    for end in ends:
+        if not is_open(locale, end, settings):
+            return end.astimezone(instant.tzinfo)
+    return None
+
+
+def next_local_day_open(locale: Locale, instant: datetime, settings: Settings) -> datetime | None:
+    """The first open moment on a later local day (the daily dial cap moves contacts there)."""
+    local = instant.astimezone(locale.primary_zone)
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=local.tzinfo)
+    return next_open(locale, midnight.astimezone(UTC), settings)
+
+
+def local_day_start(locale: Locale, instant: datetime) -> datetime:
+    """Midnight (UTC instant) that starts the prospect's local day containing ``instant``."""
+    local = instant.astimezone(locale.primary_zone)
+    return datetime.combine(local.date(), time(0), tzinfo=local.tzinfo).astimezone(UTC)
+
+
+# --- per-database caches ----------------------------------------------------------
+
+_lock = threading.Lock()
+_settings_cache: dict[tuple[str, int], Settings] = {}
+_open_cache: dict[tuple, frozenset[int]] = {}
+
+
+def current_settings(db: Database) -> Settings:
+    """The stored settings, parsed once per settings version (a cheap primary-key read)."""
+    key = (db.path, settings_version(db))
+    with _lock:
+        cached = _settings_cache.get(key)
+    if cached is None:
+        cached = load_settings(db)
+        with _lock:
+            _settings_cache[key] = cached
+    return cached
+
+
+def all_locales(db: Database) -> list[Locale]:
+    """Every locale row (a small table)."""
+    return [Locale.from_row(row) for row in db.query("SELECT * FROM locales ORDER BY id")]
+
+
+def open_locale_ids(db: Database, instant: datetime, settings: Settings) -> frozenset[int]:
+    """Ids of the locales open at ``instant`` (window rules only).
+
+    Cached per (database, minute, settings, locale count): every rule boundary is a
+    whole minute, so one evaluation per minute is exact.
+    """
+    minute = instant.astimezone(UTC).replace(second=0, microsecond=0)
+    top = db.execute("SELECT max(id) AS top, count(*) AS n FROM locales").fetchone()
+    key = (db.path, minute, settings.calling, top["top"], top["n"])
+    with _lock:
+        cached = _open_cache.get(key)
+    if cached is not None:
+        return cached
+    opened = frozenset(locale.id for locale in all_locales(db) if is_open(locale, minute, settings))
+    with _lock:
+        if len(_open_cache) > 256:
+            _open_cache.clear()
+        _open_cache[key] = opened
+    return opened

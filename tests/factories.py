@@ -1,0 +1,125 @@
+"""Test data inserted the way the importer inserts it.
+
+Contacts start 'open', due at once (``next_call_at = created_at = now``), classified
+by ``prospector.services.fit`` (filter, tier, tier priority, SLA deadline), with a
+``locales`` row of (zones space-joined and sorted, country, state).
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime
+from typing import Any
+
+from prospector.foundations.clock import to_db
+from prospector.foundations.db import Database
+from prospector.services.fit import Profile, classify, sla_deadline
+from prospector.services.settings import Settings, load_settings
+
+_numbers = itertools.count(2_000_000)
+
+
+def next_phone(area: str = "212") -> str:
+    """A fresh, valid-looking E.164 number in an area code."""
+    line = next(_numbers)
+    return f"+1{area}{555 if line % 2 else 556}{line % 10_000:04d}"
+
+
+def locale_id(db: Database, zones: tuple[str, ...] | list[str], country: str, state: str) -> int:
+    """The id of the locale row for these zones/country/state, created if missing."""
+    key = " ".join(sorted(zones))
+    db.execute(
+        "INSERT OR IGNORE INTO locales (zones, country, state) VALUES (?, ?, ?)",
+        (key, country, state),
+    )
+    row = db.one(
+        "SELECT id FROM locales WHERE zones = ? AND country = ? AND state = ?",
+        (key, country, state),
+    )
+    assert row is not None
+    return int(row["id"])
+
+
+def add_contact(
+    db: Database,
+    *,
+    now: datetime,
+    phone: str | None = None,
+    zones: tuple[str, ...] = ("America/New_York",),
+    country: str = "US",
+    state: str = "",
+    first_name: str = "Pat",
+    last_name: str = "Lee",
+    title: str | None = "VP Sales",
+    company: str = "Acme Corp",
+    industry: str | None = "Software",
+    employees: int | None = 120,
+    source: str | None = "list",
+    list_name: str | None = None,
+    settings: Settings | None = None,
+    **columns: Any,
+) -> int:
+    """Insert one contact (and its account and locale); ``columns`` override any column."""
+    settings = settings or load_settings(db)
+    phone = phone or next_phone()
+    profile = Profile(
+        industry=industry,
+        source=source,
+        country=country,
+        state=state or None,
+        list_name=list_name,
+        title=title,
+        employees=employees,
+    )
+    result = classify(profile, settings)
+    tier = settings.tier(result.tier)
+    assert tier is not None
+    stamp = to_db(now)
+    dnc = db.one("SELECT 1 FROM dnc_numbers WHERE phone = ?", (phone,)) is not None
+    with db.write():
+        account = db.execute(
+            """INSERT INTO accounts (name, name_key, industry, employees, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            (company, company.casefold(), industry, employees, stamp, stamp),
+        ).lastrowid
+        values: dict[str, Any] = {
+            "account_id": account,
+            "first_name": first_name,
+            "last_name": last_name,
+            "title": title,
+            "phone": phone,
+            "phone_raw": phone,
+            "phone_type": "fixed_line_or_mobile",
+            "state": state or None,
+            "country": country,
+            "locale_id": locale_id(db, zones, country, state),
+            "source": source,
+            "list_name": list_name,
+            "filtered_by": result.filtered_by,
+            "tier": result.tier,
+            "tier_rule": result.tier_rule,
+            "tier_priority": result.tier_priority,
+            "dnc": int(dnc),
+            "status": "open",
+            "next_call_at": stamp,
+            "sla_due_at": to_db(sla_deadline(now, tier, settings)),
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+        values.update(columns)
+        names = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cursor = db.execute(
+            f"INSERT INTO contacts ({names}) VALUES ({marks})", tuple(values.values())
+        )
+    return int(cursor.lastrowid or 0)
+
+
+def add_dnc_number(db: Database, phone: str, *, now: datetime) -> None:
+    """Put a number on the DNC list only (not the contacts' copy of the flag)."""
+    with db.write():
+        db.execute(
+            "INSERT OR IGNORE INTO dnc_numbers (phone, phone_raw, reason, added_by, added_at)"
+            " VALUES (?, ?, 'test', 'test', ?)",
+            (phone, phone, to_db(now)),
+        )

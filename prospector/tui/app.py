@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App
@@ -22,7 +23,7 @@ class ProspectorApp(App[None]):
     COMMANDS: ClassVar = App.COMMANDS | {WorkbenchCommands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1,question_mark", "help", "Help", id="app.help", tooltip="All keys"),
+        Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="All keys"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
     ]
 
@@ -54,15 +55,17 @@ class ProspectorApp(App[None]):
     def on_mount(self) -> None:
         from prospector.tui.screens.lead import LeadScreen
 
-        self.sub_title = self._subtitle()
+        self.sub_title = self.describe_session(None)
         self.push_screen(LeadScreen())
 
-    def _subtitle(self) -> str:
-        where = f"{self.rep} · {self.db_path}"
+    def describe_session(self, zone: tzinfo | None) -> str:
+        """The header's subtitle: who, on which file, and whether the clock is pinned."""
+        where = f"{self.rep} · {Path(self.db_path).name}"
         if not self.pinned:
             return where
-        started = self.clock().astimezone().strftime("%a %Y-%m-%d %H:%M %Z")
-        return f"{where} · clock pinned at {started}"
+        if zone is None:
+            return f"{where} · clock pinned"
+        return f"{where} · clock pinned: {self.clock().astimezone(zone):%a %d %b %H:%M %Z}"
 
     def action_help(self) -> None:
         """Show every key of the current screen and the app."""
@@ -73,9 +76,11 @@ class ProspectorApp(App[None]):
 
     async def action_quit(self) -> None:
         """Save what is being typed, then leave."""
-        flush = getattr(self.screen_stack[1] if len(self.screen_stack) > 1 else None, "flush", None)
-        if flush is not None:
-            flush()
+        from prospector.tui.screens.lead import LeadScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, LeadScreen):
+                screen.flush()
         await super().action_quit()
 
     def on_unmount(self) -> None:

@@ -23,7 +23,7 @@ class WorkbenchCommands(Provider):
         for action in self._actions():
             yield DiscoveryHit(
                 self._name(action),
-                partial(action.node.run_action, action.action),
+                partial(self.app.run_action, action.action, action.node),
                 help=action.group,
             )
 
@@ -36,6 +36,6 @@ class WorkbenchCommands(Provider):
                 yield Hit(
                     score,
                     matcher.highlight(name),
-                    partial(action.node.run_action, action.action),
+                    partial(self.app.run_action, action.action, action.node),
                     help=action.group,
                 )

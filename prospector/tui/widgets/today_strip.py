@@ -17,16 +17,17 @@ class TodayStrip(Horizontal):
         yield Static("Today", id="today-counts")
         yield Static("", id="today-clock")
 
-    def show(self, progress: TodayProgress) -> None:
-        """Render the counts of ``progress``."""
+    def show(self, progress: TodayProgress, *, narrow: bool = False) -> None:
+        """Render the counts of ``progress`` (short labels when ``narrow``)."""
         goal = progress.goal
         line = Text("Today", style="bold")
-        for label, count, target in (
-            ("dials", progress.dials, goal.dials),
-            ("connects", progress.connects, goal.connects),
-            ("conversations", progress.conversations, goal.conversations),
-            ("meetings", progress.meetings, goal.meetings),
+        for label, short, count, target in (
+            ("dials", "dials", progress.dials, goal.dials),
+            ("connects", "conn", progress.connects, goal.connects),
+            ("conversations", "conv", progress.conversations, goal.conversations),
+            ("meetings", "mtgs", progress.meetings, goal.meetings),
         ):
+            label = short if narrow else label
             met = target > 0 and count >= target
             line.append(f"  {label} ")
             line.append(f"{count}/{target}", style="bold green" if met else "bold")

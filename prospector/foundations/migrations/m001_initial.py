@@ -180,6 +180,8 @@ CREATE TABLE handoffs (
     contact_id INTEGER NOT NULL REFERENCES contacts (id),
     inside_rep TEXT NOT NULL,
     owner TEXT NOT NULL,
+    -- The outside rep's email as settings gave it when assigned (CRM owner by email).
+    owner_email TEXT,
     amount_cents INTEGER,
     meeting_at TEXT,
     budget TEXT,
@@ -199,6 +201,7 @@ CREATE TABLE handoffs (
 CREATE UNIQUE INDEX handoffs_one_pending ON handoffs (contact_id) WHERE status = 'pending';
 CREATE INDEX handoffs_by_status ON handoffs (status, id);
 CREATE INDEX handoffs_by_created ON handoffs (created_at);
+CREATE INDEX handoffs_by_contact ON handoffs (contact_id);
 
 -- Numbered export batches; items keep the exact payload so a batch rewrites byte for byte.
 CREATE TABLE export_batches (
@@ -215,6 +218,8 @@ CREATE TABLE export_items (
     handoff_id INTEGER NOT NULL REFERENCES handoffs (id),
     payload TEXT NOT NULL,
     delivered INTEGER NOT NULL DEFAULT 0,
+    -- Why a webhook did not take it (last error); NULL once delivered.
+    error TEXT,
     PRIMARY KEY (batch_id, handoff_id)
 );
 """

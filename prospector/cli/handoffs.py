@@ -1,0 +1,227 @@
+"""``qualify``, ``handoffs`` (list, ``ack``) and ``export``: the handoff commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import click
+
+from prospector.cli.context import AppContext, at_option, json_option, pass_app
+from prospector.services import export as export_service
+from prospector.services import handoffs as handoff_service
+from prospector.services.settings import load_settings
+
+
+def _both_times(instant: datetime, prospect: ZoneInfo, rep: ZoneInfo) -> str:
+    theirs = instant.astimezone(prospect).strftime("%a %Y-%m-%d %H:%M %Z")
+    mine = instant.astimezone(rep).strftime("%H:%M %Z")
+    return f"{theirs} for the prospect ({prospect.key}), {mine} for you"
+
+
+@click.command("qualify")
+@click.argument("contact_id", type=int)
+@click.option("--amount", metavar="N", help="Estimated amount, e.g. 12500 or 12500.50.")
+@click.option("--meeting", metavar="WHEN", help="Meeting time in words, prospect's zone.")
+@click.option("--owner", metavar="REP", help="Outside rep (name or email); else assigned.")
+@click.option("--budget", metavar="T", help="BANT: budget.")
+@click.option("--authority", metavar="T", help="BANT: authority.")
+@click.option("--need", metavar="T", help="BANT: need.")
+@click.option("--timeline", metavar="T", help="BANT: timeline.")
+@click.option("--note", metavar="T", help="A note for the outside rep.")
+@at_option
+@json_option
+@pass_app
+def qualify(
+    app: AppContext,
+    contact_id: int,
+    amount: str | None,
+    meeting: str | None,
+    owner: str | None,
+    budget: str | None,
+    authority: str | None,
+    need: str | None,
+    timeline: str | None,
+    note: str | None,
+    at: datetime | None,
+    as_json: bool,
+) -> None:
+    """Hand CONTACT_ID to an outside rep (or update its pending handoff)."""
+    with app.open_db() as db:
+        handoff = handoff_service.qualify(
+            db,
+            contact_id,
+            rep=app.rep,
+            now=app.clock(at)(),
+            amount=amount,
+            meeting_at=meeting,
+            owner=owner,
+            budget=budget,
+            authority=authority,
+            need=need,
+            timeline=timeline,
+            note=note,
+        )
+        team_zone = load_settings(db).team.zone
+        prospect_zone = handoff_service.contact_zone(db, contact_id, team_zone)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "handoff_id": handoff.id,
+                    "contact_id": handoff.contact_id,
+                    "owner": handoff.owner,
+                }
+            )
+        )
+        return
+    who = handoff.contact_name or f"contact {contact_id}"
+    company = f" ({handoff.company})" if handoff.company else ""
+    click.echo(f"handoff {handoff.id}: {who}{company} → {handoff.owner}")
+    if handoff.meeting_at:
+        click.echo(f"  meeting: {_both_times(handoff.meeting_at, prospect_zone, team_zone)}")
+    if handoff.amount:
+        click.echo(f"  amount: {handoff.amount}")
+
+
+@click.group("handoffs", invoke_without_command=True)
+@click.option(
+    "--status",
+    metavar="STATUS",
+    help="Only handoffs with this status: pending, exported, accepted or rejected.",
+)
+@json_option
+@click.pass_context
+def handoffs_group(ctx: click.Context, status: str | None, as_json: bool) -> None:
+    """List handoffs by status; `handoffs ack FILE` records the CRM's answers."""
+    if ctx.invoked_subcommand is not None:
+        return
+    app = ctx.find_object(AppContext)
+    assert app is not None
+    with app.open_db() as db:
+        rows = handoff_service.list_handoffs(db, status)
+    if as_json:
+        click.echo(json.dumps([h.as_json() for h in rows], ensure_ascii=False))
+        return
+    if not rows:
+        click.echo(f"no {status + ' ' if status else ''}handoffs")
+        return
+    click.echo(f"{'id':>5}  {'status':<9}  {'contact':<24}  {'owner':<18}  {'amount':>11}  meeting")
+    for h in rows:
+        meeting = h.meeting_at.strftime("%Y-%m-%d %H:%MZ") if h.meeting_at else ""
+        name = (h.contact_name + (f", {h.company}" if h.company else ""))[:24]
+        click.echo(
+            f"{h.id:>5}  {h.status:<9}  {name:<24}  {h.owner[:18]:<18}"
+            f"  {h.amount or '':>11}  {meeting}"
+        )
+
+
+@handoffs_group.command("ack")
+@click.argument("file", type=click.Path(dir_okay=False))
+@at_option
+@json_option
+@pass_app
+def ack(app: AppContext, file: str, at: datetime | None, as_json: bool) -> None:
+    """Record the CRM's accepted/rejected answers from FILE (a CSV report)."""
+    with app.open_db() as db:
+        result = handoff_service.ack_handoffs(db, file, now=app.clock(at)())
+    if as_json:
+        click.echo(json.dumps(result.__dict__))
+        return
+    click.echo(
+        f"{file}: {result.rows} rows: {result.accepted} accepted, {result.rejected} rejected,"
+        f" {result.unchanged} unchanged"
+    )
+
+
+@click.command("export")
+@click.option(
+    "--format",
+    "format_",
+    metavar="FORMAT",
+    help="salesforce, hubspot, csv (default) or jsonl.",
+)
+@click.option("--out", "out_dir", metavar="DIR", default=".", help="Directory for the files.")
+@click.option("--webhook", metavar="URL", help="POST each handoff to URL instead of files.")
+@click.option("--resend", is_flag=True, help="Include handoffs already exported.")
+@click.option("--batch", "batch_id", type=int, metavar="N", help="Write batch N again.")
+@click.option(
+    "--timeout", type=float, default=10.0, show_default=True, help="Webhook: seconds per request."
+)
+@click.option(
+    "--attempts", type=int, default=4, show_default=True, help="Webhook: tries per handoff."
+)
+@at_option
+@json_option
+@pass_app
+def export(
+    app: AppContext,
+    format_: str | None,
+    out_dir: str,
+    webhook: str | None,
+    resend: bool,
+    batch_id: int | None,
+    timeout: float,
+    attempts: int,
+    at: datetime | None,
+    as_json: bool,
+) -> None:
+    """Export pending handoffs as one numbered batch (files or a webhook)."""
+    options = export_service.WebhookOptions(timeout=timeout, attempts=attempts)
+    with app.open_db() as db:
+        if batch_id is not None:
+            result = export_service.rewrite_batch(
+                db,
+                batch_id,
+                out_dir=out_dir,
+                format=format_,
+                webhook_url=webhook,
+                webhook_options=options,
+            )
+        else:
+            result = export_service.export_pending(
+                db,
+                now=app.clock(at)(),
+                actor=app.rep,
+                format=format_,
+                out_dir=out_dir,
+                webhook_url=webhook,
+                resend=resend,
+                webhook_options=options,
+            )
+    if as_json:
+        click.echo(json.dumps(result.as_json()))
+    else:
+        _describe_export(result)
+    if result.failed:
+        listed = ", ".join(f"{f.handoff_id} ({f.error})" for f in result.failed[:5])
+        more = len(result.failed) - 5
+        click.echo(
+            f"error: webhook: {len(result.failed)} handoff(s) not accepted, left pending:"
+            f" {listed}{f' and {more} more' if more > 0 else ''}",
+            err=True,
+        )
+        sys.exit(1)
+
+
+def _describe_export(result: export_service.ExportResult) -> None:
+    if result.batch is None:
+        click.echo("nothing to export: no pending handoffs")
+    else:
+        verb = "written again" if result.rewritten else "exported"
+        click.echo(
+            f"batch {result.batch}: {result.count} handoff(s) {verb} ({result.format})"
+            f" to {result.path}"
+        )
+        for path in result.files:
+            click.echo(f"  {path}")
+    if result.held_dnc:
+        click.echo(f"{result.held_dnc} handoff(s) held back: contact is on the do-not-call list")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(qualify)
+    group.add_command(handoffs_group)
+    group.add_command(export)

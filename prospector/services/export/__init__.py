@@ -1,0 +1,31 @@
+"""The export queue: handoffs into numbered batches, written as CRM files or sent.
+
+``runner`` holds the rules; ``batches`` the stored snapshots; ``payloads`` what a
+handoff carries; ``safe_csv`` formula-safe cells and atomic owner-only files; one
+module per format (``salesforce``, ``hubspot``, ``csvfile``, ``jsonl``) and
+``webhook`` for HTTP delivery.
+"""
+
+from prospector.services.export.batches import Batch, get_batch
+from prospector.services.export.runner import (
+    FORMATS,
+    ExportError,
+    ExportResult,
+    export_pending,
+    rewrite_batch,
+)
+from prospector.services.export.safe_csv import ExportWriteError
+from prospector.services.export.webhook import WebhookOptions, WebhookURLError
+
+__all__ = [
+    "FORMATS",
+    "Batch",
+    "ExportError",
+    "ExportResult",
+    "ExportWriteError",
+    "WebhookOptions",
+    "WebhookURLError",
+    "export_pending",
+    "get_batch",
+    "rewrite_batch",
+]

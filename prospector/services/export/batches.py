@@ -1,0 +1,114 @@
+"""Numbered export batches and their items (payload snapshots).
+
+A batch row says what was asked (format, target, who, when, whether it re-sent);
+each item keeps the exact payload text the batch carried, so a batch can be
+written again later byte for byte, whatever has happened to the handoffs since.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from prospector.foundations.clock import from_db, to_db
+from prospector.foundations.db import Database
+from prospector.foundations.errors import NotFoundError
+
+
+@dataclass(frozen=True)
+class Batch:
+    id: int
+    format: str
+    target: str | None
+    created_at: datetime
+    created_by: str | None
+    resend: bool
+    items: int
+    delivered: int
+
+
+def create_batch(
+    db: Database,
+    *,
+    format: str,
+    target: str | None,
+    now: datetime,
+    actor: str,
+    resend: bool,
+    items: list[tuple[int, str]],
+) -> int:
+    """Insert a batch and its items ``(handoff_id, payload text)``; returns its number.
+
+    Call inside ``db.write()``.
+    """
+    cursor = db.execute(
+        """INSERT INTO export_batches (format, target, created_at, created_by, resend)
+           VALUES (?, ?, ?, ?, ?)""",
+        (format, target, to_db(now), actor, int(resend)),
+    )
+    batch_id = int(cursor.lastrowid or 0)
+    db.conn.executemany(
+        "INSERT INTO export_items (batch_id, handoff_id, payload) VALUES (?, ?, ?)",
+        [(batch_id, handoff_id, text) for handoff_id, text in items],
+    )
+    return batch_id
+
+
+def mark_exported(db: Database, batch_id: int, handoff_ids: list[int], now: datetime) -> None:
+    """Record items as delivered and their handoffs as exported by this batch.
+
+    Handoffs already past *pending* (a re-send) keep their status. Call inside
+    ``db.write()``.
+    """
+    stamp = to_db(now)
+    db.conn.executemany(
+        "UPDATE export_items SET delivered = 1, error = NULL WHERE batch_id = ? AND handoff_id = ?",
+        [(batch_id, handoff_id) for handoff_id in handoff_ids],
+    )
+    db.conn.executemany(
+        """UPDATE handoffs SET batch_id = ?, exported_at = ?, updated_at = ?,
+               status = CASE status WHEN 'pending' THEN 'exported' ELSE status END
+           WHERE id = ?""",
+        [(batch_id, stamp, stamp, handoff_id) for handoff_id in handoff_ids],
+    )
+
+
+def record_failure(db: Database, batch_id: int, handoff_id: int, error: str) -> None:
+    """Keep why an item was not delivered. Call inside ``db.write()``."""
+    db.execute(
+        "UPDATE export_items SET error = ? WHERE batch_id = ? AND handoff_id = ?",
+        (error, batch_id, handoff_id),
+    )
+
+
+def get_batch(db: Database, batch_id: int) -> Batch:
+    """The batch with this number. Raises NotFoundError."""
+    row = db.one(
+        """SELECT b.*, count(i.handoff_id) AS items, coalesce(sum(i.delivered), 0) AS delivered
+           FROM export_batches b LEFT JOIN export_items i ON i.batch_id = b.id
+           WHERE b.id = ? GROUP BY b.id""",
+        (batch_id,),
+    )
+    if row is None:
+        raise NotFoundError(f"no export batch {batch_id}")
+    return Batch(
+        id=row["id"],
+        format=row["format"],
+        target=row["target"],
+        created_at=from_db(row["created_at"]),
+        created_by=row["created_by"],
+        resend=bool(row["resend"]),
+        items=row["items"],
+        delivered=row["delivered"],
+    )
+
+
+def batch_items(db: Database, batch_id: int) -> list[tuple[int, str]]:
+    """``(handoff_id, payload text)`` of a batch, in handoff order."""
+    return [
+        (row["handoff_id"], row["payload"])
+        for row in db.query(
+            "SELECT handoff_id, payload FROM export_items WHERE batch_id = ? ORDER BY handoff_id",
+            (batch_id,),
+        )
+    ]

@@ -1,0 +1,14 @@
+"""JSON Lines: one payload per line, canonical JSON (sorted keys), UTF-8.
+
+No formula neutralization: JSON is not opened by spreadsheets, and a consumer
+deserves the text as it was typed.
+"""
+
+from __future__ import annotations
+
+from prospector.services.export.payloads import Payload, dump
+
+
+def render(payloads: list[Payload]) -> list[tuple[str, bytes]]:
+    """The one file: ``.jsonl``."""
+    return [(".jsonl", "".join(dump(p) + "\n" for p in payloads).encode("utf-8"))]

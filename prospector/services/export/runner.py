@@ -1,0 +1,287 @@
+"""The export queue: pending handoffs into one numbered batch, written or sent.
+
+Rules (DESIGN §4.9):
+
+* An export takes every *pending* handoff (with ``resend``, the *exported* ones
+  too) whose contact is not DNC into one new batch. Nothing pending: no batch.
+* Files: the batch, the files and the status change are one transaction; the
+  files are written atomically before it commits. If a file cannot be written,
+  nothing is recorded and every handoff stays pending.
+* Webhook: the batch is recorded first, then each handoff is POSTed and, once
+  the receiver answers 2xx, marked *exported* in its own short transaction (the
+  database is never locked while waiting on the network). A handoff the
+  receiver did not take stays pending, with the reason kept on its item.
+* ``rewrite_batch`` writes an earlier batch again from its stored payloads, the
+  same bytes in the same format (or in another format if asked), or re-sends a
+  webhook batch with the same idempotency keys. It changes no status.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from prospector.foundations.db import Database
+from prospector.foundations.errors import ProspectorError
+from prospector.services.export import csvfile, hubspot, jsonl, salesforce
+from prospector.services.export.batches import (
+    batch_items,
+    create_batch,
+    get_batch,
+    mark_exported,
+    record_failure,
+)
+from prospector.services.export.payloads import Payload, build_payloads, dump, load
+from prospector.services.export.safe_csv import prepare_directory, write_atomic
+from prospector.services.export.webhook import (
+    Delivery,
+    WebhookOptions,
+    check_url,
+    deliver,
+    idempotency_key,
+    opener_for,
+)
+from prospector.services.settings import load_settings
+
+Renderer = Callable[[list[Payload]], list[tuple[str, bytes]]]
+FORMATS: dict[str, Renderer] = {
+    "salesforce": salesforce.render,
+    "hubspot": hubspot.render,
+    "csv": csvfile.render,
+    "jsonl": jsonl.render,
+}
+WEBHOOK = "webhook"
+
+
+class ExportError(ProspectorError):
+    """An export that cannot run as asked."""
+
+
+@dataclass
+class ExportResult:
+    """What an export did. ``path``: the main file, the directory, or the URL."""
+
+    batch: int | None
+    count: int
+    format: str
+    path: str | None
+    files: list[str] = field(default_factory=list)
+    failed: list[Delivery] = field(default_factory=list)
+    held_dnc: int = 0
+    rewritten: bool = False
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "batch": self.batch,
+            "count": self.count,
+            "format": self.format,
+            "path": self.path,
+            "files": self.files,
+            "failed": [{"handoff_id": f.handoff_id, "error": f.error} for f in self.failed],
+            "held_dnc": self.held_dnc,
+            "rewritten": self.rewritten,
+        }
+
+
+def check_format(format: str) -> str:
+    """The format name, validated. Raises ExportError naming the known ones."""
+    name = format.strip().lower()
+    if name not in FORMATS:
+        raise ExportError(
+            f"unknown export format {format!r} (expected one of: {', '.join(FORMATS)})"
+        )
+    return name
+
+
+def file_name(batch: int, format: str, suffix: str) -> str:
+    """``prospector-batch-<N>-<format><suffix>``, e.g. ``...-3-salesforce-leads.csv``."""
+    return f"prospector-batch-{batch}-{format}{suffix}"
+
+
+def _write_files(out: Path, batch: int, format: str, payloads: list[Payload]) -> list[str]:
+    written = []
+    for suffix, data in FORMATS[format](payloads):
+        target = out / file_name(batch, format, suffix)
+        write_atomic(target, data)
+        written.append(os.fspath(target))
+    return written
+
+
+def _main_path(format: str, out: Path, files: list[str]) -> str:
+    # Salesforce writes two files: the directory is the thing to point at.
+    return os.fspath(out) if len(files) != 1 else files[0]
+
+
+def _statuses(resend: bool) -> tuple[str, ...]:
+    return ("pending", "exported") if resend else ("pending",)
+
+
+def _held_dnc(db: Database, statuses: tuple[str, ...]) -> int:
+    marks = ",".join("?" for _ in statuses)
+    row = db.one(
+        f"""SELECT count(*) FROM handoffs h JOIN contacts c ON c.id = h.contact_id
+            WHERE h.status IN ({marks}) AND (c.dnc = 1 OR c.status = 'dnc'
+               OR EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = c.phone))""",
+        statuses,
+    )
+    return int(row[0]) if row else 0
+
+
+def export_pending(
+    db: Database,
+    *,
+    now: datetime,
+    actor: str,
+    format: str | None = None,
+    out_dir: str | os.PathLike[str] = ".",
+    webhook_url: str | None = None,
+    resend: bool = False,
+    webhook_options: WebhookOptions | None = None,
+) -> ExportResult:
+    """Export the queue as one new batch, to files (``format``) or a webhook.
+
+    Args:
+        format: salesforce, hubspot, csv or jsonl (default csv); not with a webhook.
+        out_dir: where files go (created if missing).
+        webhook_url: POST each handoff here instead of writing files.
+        resend: include handoffs already exported.
+
+    Raises:
+        ExportError: unknown format, or both a format and a webhook.
+        ExportWriteError: ``out_dir`` or a file cannot be written (nothing recorded).
+        WebhookURLError: a URL Prospector will not send to.
+    """
+    if webhook_url is not None:
+        if format is not None:
+            raise ExportError("give either --format or --webhook, not both")
+        return _export_webhook(db, webhook_url, now, actor, resend, webhook_options)
+    name = check_format(format or "csv")
+    out = prepare_directory(out_dir)
+    team_zone = load_settings(db).team.zone
+    statuses = _statuses(resend)
+    with db.write():
+        built = build_payloads(db, statuses=statuses, team_zone=team_zone)
+        held = _held_dnc(db, statuses)
+        if not built:
+            return ExportResult(None, 0, name, None, held_dnc=held)
+        items = [(p["handoff_id"], dump(p)) for p in built]
+        batch = create_batch(
+            db, format=name, target=os.fspath(out), now=now, actor=actor, resend=resend, items=items
+        )
+        # Rendered from the stored text, exactly as a later rewrite will be.
+        files = _write_files(out, batch, name, [load(text) for _, text in items])
+        mark_exported(db, batch, [handoff_id for handoff_id, _ in items], now)
+    return ExportResult(batch, len(items), name, _main_path(name, out, files), files, [], held)
+
+
+def _export_webhook(
+    db: Database,
+    url: str,
+    now: datetime,
+    actor: str,
+    resend: bool,
+    options: WebhookOptions | None,
+) -> ExportResult:
+    shown = check_url(url)
+    team_zone = load_settings(db).team.zone
+    statuses = _statuses(resend)
+    with db.write():
+        built = build_payloads(db, statuses=statuses, team_zone=team_zone)
+        held = _held_dnc(db, statuses)
+        if not built:
+            return ExportResult(None, 0, WEBHOOK, shown, held_dnc=held)
+        items = [(p["handoff_id"], dump(p)) for p in built]
+        batch = create_batch(
+            db, format=WEBHOOK, target=shown, now=now, actor=actor, resend=resend, items=items
+        )
+    failed = _send_all(
+        db,
+        url,
+        batch,
+        items,
+        options or WebhookOptions(),
+        resend_batch=batch if resend else None,
+        now=now,
+    )
+    return ExportResult(batch, len(items) - len(failed), WEBHOOK, shown, [], failed, held)
+
+
+def _send_all(
+    db: Database,
+    url: str,
+    batch: int,
+    items: list[tuple[int, str]],
+    options: WebhookOptions,
+    *,
+    resend_batch: int | None,
+    now: datetime | None,
+) -> list[Delivery]:
+    """POST each item; with ``now``, record each outcome as it comes (else record nothing)."""
+    failed = []
+    opener = opener_for(url)  # built once per batch, not per request
+    for handoff_id, text in items:
+        body = text.encode("utf-8")
+        key = idempotency_key(handoff_id, body, resend_batch)
+        outcome = deliver(url, handoff_id, body, key=key, options=options, opener=opener)
+        if not outcome.ok:
+            failed.append(outcome)
+        if now is None:
+            continue
+        with db.write():
+            if outcome.ok:
+                mark_exported(db, batch, [handoff_id], now)
+            else:
+                record_failure(db, batch, handoff_id, outcome.error or "not delivered")
+    return failed
+
+
+def rewrite_batch(
+    db: Database,
+    batch_id: int,
+    *,
+    out_dir: str | os.PathLike[str] = ".",
+    format: str | None = None,
+    webhook_url: str | None = None,
+    webhook_options: WebhookOptions | None = None,
+) -> ExportResult:
+    """Write (or re-send) batch ``batch_id`` again from its stored payloads.
+
+    Files come out byte for byte as the first time in the same format. A webhook
+    batch needs ``webhook_url`` to be sent again (its URL's query is never kept),
+    or a ``format`` to be written as files. No status changes.
+
+    Raises:
+        NotFoundError: no such batch.
+        ExportError: a webhook batch with neither a URL nor a format.
+    """
+    batch = get_batch(db, batch_id)
+    items = batch_items(db, batch_id)
+    if webhook_url is not None:
+        shown = check_url(webhook_url)
+        failed = _send_all(
+            db,
+            webhook_url,
+            batch_id,
+            items,
+            webhook_options or WebhookOptions(),
+            resend_batch=batch_id if batch.resend else None,
+            now=None,
+        )
+        return ExportResult(
+            batch_id, len(items) - len(failed), WEBHOOK, shown, [], failed, rewritten=True
+        )
+    name = format or batch.format
+    if name == WEBHOOK:
+        raise ExportError(
+            f"batch {batch_id} was sent by webhook: give --webhook URL to send it again,"
+            " or --format to write it as files"
+        )
+    name = check_format(name)
+    out = prepare_directory(out_dir)
+    files = _write_files(out, batch_id, name, [load(text) for _, text in items])
+    return ExportResult(
+        batch_id, len(items), name, _main_path(name, out, files), files, rewritten=True
+    )

@@ -1,0 +1,336 @@
+"""export to files: headers, values, quoting, neutralization, 0600, batches (DESIGN §4.9)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from prospector.services import handoffs
+from prospector.services.export import salesforce
+from prospector.services.export.safe_csv import FORMULA_START, Column, cell, csv_bytes
+from tests.conftest import MONDAY_10_ET
+from tests.handoff_factories import make_call, make_contact
+
+AT = "2026-11-23T16:00:00Z"
+MULTILINE = 'Spoke with Jane.\nBudget "approved", Q1 start;\r\nwants a demo'
+
+
+@pytest.fixture
+def two_handoffs(db):
+    """Jane (NY, meeting, calls with awkward notes) and '-Bob' at '@Evil' (CA, no meeting)."""
+    jane = make_contact(db, state="NY", phone="+12125550100", email="jane@acme.example")
+    make_call(db, jane, at="2026-11-20T15:00:00Z", disposition="voicemail", note="=HYPERLINK(x)")
+    make_call(db, jane, at="2026-11-18T15:00:00Z", disposition="no_answer", rep="bob")
+    make_call(
+        db,
+        jane,
+        at="2026-11-21T15:30:00Z",
+        disposition="meeting_set",
+        category="conversation",
+        note=MULTILINE,
+    )
+    bob = make_contact(
+        db,
+        first_name="-Bob",
+        last_name="+Smith",
+        title="\tCEO",
+        company="@Evil Corp",
+        state="CA",
+        zones="America/Los_Angeles",
+        phone="+14155550101",
+        source=None,
+    )
+    handoffs.qualify(
+        db,
+        jane,
+        rep="alice",
+        now=MONDAY_10_ET,
+        amount="12500",
+        meeting_at="2026-12-01 14:00",
+        budget="=1+1",
+        need="CRM replacement",
+    )
+    handoffs.qualify(db, bob, rep="alice", now=MONDAY_10_ET, note="@mention me")
+    return jane, bob
+
+
+def read_csv(path: str | Path) -> tuple[list[str], list[dict[str, str]]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def export(run, *args):
+    result = run("export", *args, "--json", "--at", AT)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def private(path: str | Path) -> bool:
+    return stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_salesforce_lead_and_opportunity_files(run, two_handoffs, tmp_path):
+    out = tmp_path / "out"
+    report = export(run, "--format", "salesforce", "--out", str(out))
+    assert report["batch"] == 1 and report["count"] == 2 and report["format"] == "salesforce"
+    assert report["path"] == str(out)
+    leads = out / "prospector-batch-1-salesforce-leads.csv"
+    opportunities = out / "prospector-batch-1-salesforce-opportunities.csv"
+    assert report["files"] == [str(leads), str(opportunities)]
+    assert private(leads) and private(opportunities)
+
+    header, rows = read_csv(leads)
+    assert header == [
+        "Prospector_Handoff_Id__c",
+        "FirstName",
+        "LastName",
+        "Company",
+        "Title",
+        "Phone",
+        "Email",
+        "LeadSource",
+        "Status",
+        "Industry",
+        "NumberOfEmployees",
+        "State",
+        "Country",
+        "Description",
+    ]
+    jane, bob = rows
+    assert jane["Prospector_Handoff_Id__c"] == "1"
+    assert (jane["FirstName"], jane["LastName"], jane["Company"]) == ("Jane", "Doe", "Acme Corp")
+    assert jane["Phone"] == "+12125550100"  # E.164 kept as is, leading + and all
+    assert jane["Status"] == salesforce.LEAD_STATUS
+    assert jane["NumberOfEmployees"] == "250"
+    # Every call, oldest first, each with date, rep and disposition; multi-line note intact.
+    description = jane["Description"]
+    assert description.index("2026-11-18 15:00 UTC · bob · no_answer") < description.index(
+        "2026-11-20 15:00 UTC · alice · voicemail: =HYPERLINK(x)"
+    )
+    assert "meeting_set: " + MULTILINE.replace("\r\n", "\n") in description.replace("\r\n", "\n")
+    assert "Budget: =1+1" in description
+    # Free text beginning with a formula character is neutralized; phones are not.
+    assert (bob["FirstName"], bob["LastName"], bob["Title"]) == ("'-Bob", "'+Smith", "'\tCEO")
+    assert bob["Company"] == "'@Evil Corp"
+    assert bob["Phone"] == "+14155550101"
+    assert bob["LeadSource"] == salesforce.DEFAULT_SOURCE
+
+    header, rows = read_csv(opportunities)
+    assert header == [
+        "Prospector_Handoff_Id__c",
+        "Name",
+        "StageName",
+        "CloseDate",
+        "Amount",
+        "LeadSource",
+        "NextStep",
+        "Description",
+    ]
+    jane_opp, bob_opp = rows
+    assert jane_opp["Name"] == "Acme Corp - Jane Doe"
+    assert jane_opp["StageName"] == "Qualification"
+    assert jane_opp["CloseDate"] == "2027-02-21"  # 90 days after the handoff
+    assert jane_opp["Amount"] == "12500.00"
+    assert jane_opp["NextStep"] == "Meeting 2026-12-01 14:00 America/New_York with Dana Whitfield"
+    assert bob_opp["Amount"] == ""
+    assert bob_opp["Name"] == "'@Evil Corp - -Bob +Smith"
+
+
+def test_hubspot_multi_object_file(run, two_handoffs, tmp_path):
+    report = export(run, "--format", "hubspot", "--out", str(tmp_path))
+    path = tmp_path / "prospector-batch-1-hubspot.csv"
+    assert report["path"] == str(path) and private(path)
+    header, (jane, bob) = read_csv(path)
+    for name in (
+        "First name",
+        "Last name",
+        "Email",
+        "Phone number",
+        "Company name",
+        "Company domain name",
+        "Deal name",
+        "Amount",
+        "Deal stage",
+        "Pipeline",
+        "Close date",
+        "Contact owner",
+        "Prospector handoff id",
+    ):
+        assert name in header
+    assert jane["Contact owner"] == "dana.whitfield@example.com"
+    assert bob["Contact owner"] == "marco.reyes@example.com"
+    assert (jane["Deal stage"], bob["Deal stage"]) == ("appointmentscheduled", "qualifiedtobuy")
+    assert jane["Pipeline"] == "default" and jane["Close date"] == "2027-02-21"
+    assert jane["Amount"] == "12500.00" and jane["Phone number"] == "+12125550100"
+    assert bob["First name"] == "'-Bob"
+
+
+def test_own_csv_and_jsonl(run, two_handoffs, tmp_path):
+    export(run, "--format", "csv", "--out", str(tmp_path))
+    header, (jane, bob) = read_csv(tmp_path / "prospector-batch-1-csv.csv")
+    assert header[:3] == ["handoff_id", "contact_id", "first_name"]
+    assert jane["meeting_at"] == "2026-12-01T19:00:00Z"
+    assert jane["meeting_local"] == "2026-12-01T14:00:00-05:00"
+    assert jane["budget"] == "'=1+1" and bob["note"] == "'@mention me"
+    assert jane["amount"] == "12500.00" and jane["phone"] == "+12125550100"
+
+    # jsonl holds the text as typed (no spreadsheet opens it), all calls oldest first.
+    run("qualify", "2", "--note", "@again", "--at", AT)  # bob is exported; this makes a new one
+    report = export(run, "--format", "jsonl", "--out", str(tmp_path))
+    lines = (tmp_path / "prospector-batch-2-jsonl.jsonl").read_text("utf-8").splitlines()
+    assert report["count"] == 1 and len(lines) == 1
+    payload = json.loads(lines[0])
+    assert payload["first_name"] == "-Bob" and payload["note"] == "@again"
+
+
+def test_calls_oldest_first_in_jsonl(run, two_handoffs, tmp_path):
+    export(run, "--format", "jsonl", "--out", str(tmp_path))
+    first = json.loads((tmp_path / "prospector-batch-1-jsonl.jsonl").read_text().splitlines()[0])
+    assert [c["at"] for c in first["calls"]] == [
+        "2026-11-18T15:00:00Z",
+        "2026-11-20T15:00:00Z",
+        "2026-11-21T15:30:00Z",
+    ]
+    assert first["calls"][2]["note"] == MULTILINE
+
+
+def test_exported_once_then_empty_and_resend(run, db, two_handoffs, tmp_path):
+    export(run, "--out", str(tmp_path))
+    assert {h.status for h in handoffs.list_handoffs(db)} == {"exported"}
+    assert {h.batch_id for h in handoffs.list_handoffs(db)} == {1}
+    before = sorted(os.listdir(tmp_path))
+    again = export(run, "--out", str(tmp_path))
+    assert again == {**again, "batch": None, "count": 0, "path": None}
+    assert sorted(os.listdir(tmp_path)) == before
+    assert db.one("SELECT count(*) FROM export_batches")[0] == 1
+    resent = export(run, "--resend", "--out", str(tmp_path))
+    assert (resent["batch"], resent["count"]) == (2, 2)
+    assert {h.status for h in handoffs.list_handoffs(db)} == {"exported"}
+
+
+def test_batch_rewrites_byte_for_byte(run, db, two_handoffs, tmp_path):
+    export(run, "--format", "salesforce", "--out", str(tmp_path / "first"))
+    first = {p.name: p.read_bytes() for p in (tmp_path / "first").iterdir()}
+    # The world moves on: the contact's company is renamed and more calls happen.
+    with db.write():
+        db.execute("UPDATE accounts SET name = 'Renamed Inc'")
+    make_call(db, 1, at="2026-11-23T15:10:00Z", note="after the export")
+    report = json.loads(
+        run("export", "--batch", "1", "--out", str(tmp_path / "again"), "--json").output
+    )
+    assert report["rewritten"] is True and report["batch"] == 1
+    again = {p.name: p.read_bytes() for p in (tmp_path / "again").iterdir()}
+    assert again == first
+    assert all(private(p) for p in (tmp_path / "again").iterdir())
+    # Another format from the same stored payloads.
+    other = json.loads(
+        run("export", "--batch", "1", "--format", "jsonl", "--out", str(tmp_path), "--json").output
+    )
+    assert other["path"] == str(tmp_path / "prospector-batch-1-jsonl.jsonl")
+
+
+def test_dnc_after_qualify_is_held_back_pending(run, db, two_handoffs, tmp_path):
+    with db.write():
+        db.execute("INSERT INTO dnc_numbers (phone, added_at) VALUES ('+14155550101', ?)", (AT,))
+    report = export(run, "--out", str(tmp_path))
+    assert (report["count"], report["held_dnc"]) == (1, 1)
+    assert [h.status for h in handoffs.list_handoffs(db)] == ["exported", "pending"]
+    _, rows = read_csv(report["path"])
+    assert [r["phone"] for r in rows] == ["+12125550100"]
+
+
+def test_unwritable_out_changes_nothing(run, db, two_handoffs, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    for out in (blocker, blocker / "sub"):
+        result = run("export", "--format", "hubspot", "--out", str(out), "--at", AT)
+        assert result.exit_code == 1
+        assert result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1
+        assert str(out) in result.stderr
+    assert {h.status for h in handoffs.list_handoffs(db)} == {"pending"}
+    assert db.one("SELECT count(*) FROM export_batches")[0] == 0
+
+
+def test_failed_file_write_rolls_the_batch_back(db, two_handoffs, tmp_path, monkeypatch):
+    from prospector.services.export import runner
+    from prospector.services.export.safe_csv import ExportWriteError
+
+    def broken(path, data):
+        raise ExportWriteError(f"{path}: cannot be written (disk full)")
+
+    monkeypatch.setattr(runner, "write_atomic", broken)
+    with pytest.raises(ExportWriteError, match="disk full"):
+        runner.export_pending(db, now=MONDAY_10_ET, actor="lead", format="csv", out_dir=tmp_path)
+    assert {h.status for h in handoffs.list_handoffs(db)} == {"pending"}
+    assert db.one("SELECT count(*) FROM export_batches")[0] == 0
+    assert db.one("SELECT count(*) FROM export_items")[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "excel"], "unknown export format 'excel'"),
+        (["--batch", "42"], "no export batch 42"),
+        (["--format", "csv", "--webhook", "https://crm.example/h"], "not both"),
+    ],
+)
+def test_bad_export_requests(run, two_handoffs, tmp_path, args, message):
+    result = run("export", *args, "--out", str(tmp_path))
+    assert result.exit_code == 1
+    assert message in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_atomic_write_replaces_and_leaves_no_temp(tmp_path):
+    from prospector.services.export.safe_csv import write_atomic
+
+    target = tmp_path / "f.csv"
+    target.write_text("old")
+    os.chmod(target, 0o644)
+    write_atomic(target, b"new")
+    assert target.read_bytes() == b"new" and private(target)
+    assert os.listdir(tmp_path) == ["f.csv"]
+
+
+# --- cells ---------------------------------------------------------------------------
+
+
+@given(st.text())
+def test_text_cells_never_start_a_formula(text):
+    written = cell(text)
+    assert not written.startswith(FORMULA_START)
+    assert written in (text, "'" + text)
+
+
+@given(st.text(), st.text())
+def test_csv_round_trips_neutralized_text(first, second):
+    columns = [Column("a", "a"), Column("b", "b", "phone")]
+    data = csv_bytes(columns, [{"a": first, "b": second}])
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert rows[0] == ["a", "b"]
+    assert rows[1] == [cell(first), cell(second, "phone")]
+    assert not rows[1][1].startswith(FORMULA_START)
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "written"),
+    [
+        ("+14155552671", "phone", "+14155552671"),
+        ("+1 415 555", "phone", "'+1 415 555"),
+        ("2026-12-01", "date", "2026-12-01"),
+        ("-12.00", "amount", "'-12.00"),
+        ("12500.00", "amount", "12500.00"),
+        ("\rx", "text", "'\rx"),
+        (None, "text", ""),
+    ],
+)
+def test_structured_cells_only_when_well_formed(value, kind, written):
+    assert cell(value, kind) == written

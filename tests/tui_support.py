@@ -47,3 +47,15 @@ def team_database(path: Path, *, now: datetime = START) -> dict[str, int]:
 def pinned_app(path: Path, rep: str = "alice", now: datetime = START) -> ProspectorApp:
     """The workbench on ``path`` with a clock stopped at ``now``."""
     return make_app(db_path=str(path), rep=rep, clock=fixed_clock(now))
+
+
+def run_async(test):
+    """Run an ``async def`` test on a fresh event loop (no async pytest plugin needed)."""
+    import asyncio
+    import functools
+
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return wrapper

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from prospector.foundations.db import Database
-from prospector.services import calls, claims, drafts, picks, queue
+from prospector.foundations.errors import ProspectorError
+from prospector.services import calls, claims, drafts, handoffs, picks, queue
+from prospector.services.assignment import choose_owner
 from prospector.services.calls import LoggedCall
 from prospector.services.contacts import ContactCard, contact_card
 from prospector.services.queue import QueueItem
@@ -77,6 +79,38 @@ def next_lead(db: Database, *, rep: str, now: datetime) -> Desk:
     return _desk(db, rep=rep, now=now, item=item, recovered=bool(item and item.lane == 0))
 
 
+@dataclass(frozen=True)
+class Logged:
+    """What logging a call did: the call, the handoff (meeting set), and what failed."""
+
+    call: LoggedCall
+    handoff: handoffs.Handoff | None
+    handoff_error: str | None
+    desk: Desk
+
+
+@dataclass(frozen=True)
+class OwnerChoice:
+    """Outside reps a handoff may go to, and the one the territory map / round robin picks."""
+
+    owners: tuple[str, ...]
+    suggested: str | None
+    problem: str | None
+
+
+def suggest_owner(db: Database, card: ContactCard) -> OwnerChoice:
+    """The outside rep the handoff service would choose for this contact."""
+    settings = current_settings(db)
+    owners = tuple(rep.name for rep in settings.outside_reps)
+    try:
+        chosen = choose_owner(
+            db, settings, country=card.country, state=card.state, industry=card.industry
+        )
+    except ProspectorError as error:
+        return OwnerChoice(owners, None, str(error))
+    return OwnerChoice(owners, chosen.name, None)
+
+
 def log_and_next(
     db: Database,
     contact_id: int,
@@ -87,8 +121,14 @@ def log_and_next(
     note: str | None,
     callback: datetime | None = None,
     callback_scope: str = "mine",
-) -> tuple[LoggedCall, Desk]:
-    """Log the call (which saves the note and clears the draft), then claim the next lead."""
+    qualify: dict | None = None,
+) -> Logged:
+    """Log the call (which saves the note and clears the draft), then claim the next lead.
+
+    With ``qualify`` (the handoff service's keyword arguments), the handoff is created
+    right after the call, through the same service as ``prospector qualify``. A
+    handoff that fails (no outside rep, say) leaves the call logged and says why.
+    """
     logged = calls.log_call(
         db,
         contact_id,
@@ -99,7 +139,16 @@ def log_and_next(
         callback=callback,
         callback_scope=callback_scope,
     )
-    return logged, next_lead(db, rep=rep, now=now)
+    handoff, problem = None, None
+    if qualify is not None:
+        try:
+            handoff = handoffs.qualify(db, contact_id, rep=rep, now=now, **qualify)
+        except ProspectorError as error:
+            problem = (
+                f"the call is logged but the handoff was not made: {error}"
+                f" (retry with: prospector qualify {contact_id})"
+            )
+    return Logged(logged, handoff, problem, next_lead(db, rep=rep, now=now))
 
 
 def skip_and_next(db: Database, contact_id: int, *, rep: str, reason: str, now: datetime) -> Desk:

@@ -70,6 +70,22 @@ class LeadScreen(Screen[None]):
         label: str
 
     @dataclass
+    class HandoffCreated(Message):
+        """A qualified lead was handed to ``owner`` (handoff ``handoff_id``)."""
+
+        handoff_id: int
+        name: str
+        owner: str
+
+    @dataclass
+    class OwnerSuggested(Message):
+        """The outside reps for the qualification form, and the suggested one."""
+
+        choice: desk.OwnerChoice
+        chosen: Disposition
+        card: ContactCard
+
+    @dataclass
     class LeadSkipped(Message):
         name: str
         reason: str
@@ -311,8 +327,52 @@ class LeadScreen(Screen[None]):
         return check
 
     def _qualify(self, chosen: Disposition) -> None:
-        """Meeting set: the qualification form, then the call and the handoff."""
-        self._log(chosen)
+        """Meeting set: ask who should own it, then the qualification form."""
+        assert self.desk is not None and self.desk.lead is not None
+        card = self.desk.lead.card
+        self._run(lambda: self.OwnerSuggested(desk.suggest_owner(self._db(), card), chosen, card))
+
+    def on_lead_screen_owner_suggested(self, message: OwnerSuggested) -> None:
+        from prospector.tui.dialogs.qualify import QualifyDialog, QualifyForm
+
+        lead = self.desk.lead if self.desk else None
+        if lead is None or lead.card.contact_id != message.card.contact_id:
+            return
+        assert self.settings is not None
+        if message.choice.problem:
+            self.notify(message.choice.problem, severity="warning")
+        card = message.card
+
+        def answered(form: QualifyForm | None) -> None:
+            if form is None:
+                return
+            self._log(
+                message.chosen,
+                qualify={
+                    "amount": form.amount,
+                    "meeting_at": form.meeting_at,
+                    "owner": form.owner,
+                    "budget": form.budget,
+                    "authority": form.authority,
+                    "need": form.need,
+                    "timeline": form.timeline,
+                    "note": form.note,
+                },
+            )
+
+        self.app.push_screen(
+            QualifyDialog(
+                name=card.name,
+                owners=list(message.choice.owners),
+                suggested_owner=message.choice.suggested,
+                prospect_zone=card.local_time.tzinfo,  # type: ignore[arg-type]
+                rep_zone=self.settings.team.zone,
+                now=self.workbench.clock,
+                window_check=None,
+                note=self.query_one(NoteEditor).text.strip(),
+            ),
+            answered,
+        )
 
     def _log(
         self,
@@ -320,6 +380,7 @@ class LeadScreen(Screen[None]):
         *,
         callback: datetime | None = None,
         scope: str = "mine",
+        qualify: dict | None = None,
     ) -> None:
         assert self.desk is not None and self.desk.lead is not None
         card = self.desk.lead.card
@@ -330,7 +391,7 @@ class LeadScreen(Screen[None]):
         self.busy = True
 
         def job() -> list[Message]:
-            logged, after = desk.log_and_next(
+            done = desk.log_and_next(
                 self._db(),
                 card.contact_id,
                 chosen.code,
@@ -339,13 +400,25 @@ class LeadScreen(Screen[None]):
                 note=note,
                 callback=callback,
                 callback_scope=scope,
+                qualify=qualify,
             )
-            return [self.CallLogged(logged, card.name, chosen.label), self.LeadClaimed(after)]
+            messages: list[Message] = [self.CallLogged(done.call, card.name, chosen.label)]
+            if done.handoff is not None:
+                messages.append(self.HandoffCreated(done.handoff.id, card.name, done.handoff.owner))
+            if done.handoff_error is not None:
+                messages.append(self.ActionFailed(done.handoff_error))
+            messages.append(self.LeadClaimed(done.desk))
+            return messages
 
         self._run(job)
 
     def on_lead_screen_call_logged(self, message: CallLogged) -> None:
         self.notify(f"{message.label} logged for {message.name}", timeout=3)
+
+    def on_lead_screen_handoff_created(self, message: HandoffCreated) -> None:
+        self.notify(
+            f"Handoff #{message.handoff_id}: {message.name} goes to {message.owner}", timeout=5
+        )
 
     def action_skip(self) -> None:
         """Release the lead with a reason; it stays out of the queue a while."""

@@ -43,6 +43,7 @@ class NoteEditor(TextArea):
         self.contact_id = contact_id
         self._saved = draft or ""
         self.load_text(self._saved)
+        self.move_cursor(self.document.end)  # a restored draft is continued, not prefixed
         self.disabled = contact_id is None
         self.border_subtitle = "draft restored" if draft else ""
 

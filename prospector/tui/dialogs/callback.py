@@ -66,7 +66,7 @@ class CallbackDialog(ModalScreen[CallbackChoice | None]):
 
     def on_mount(self) -> None:
         self.preview.read("")
-        self.query_one("#callback-when", Input).focus()
+        self.set_focus(self.query_one("#callback-when", Input))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.preview.read(event.value)

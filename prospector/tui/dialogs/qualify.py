@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical
@@ -39,6 +40,9 @@ class QualifyDialog(ModalScreen[QualifyForm | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save the handoff", id="qualify.save", priority=True),
         Binding("escape", "cancel", "Back to the lead", id="qualify.cancel"),
+        # Handled here, before the field's own Enter, so that what is typed right
+        # after Enter lands in the next field and not in this one.
+        Binding("enter", "next_field", "Next field", id="qualify.next", priority=True, show=False),
     ]
 
     def __init__(
@@ -58,6 +62,8 @@ class QualifyDialog(ModalScreen[QualifyForm | None]):
         self.owners = owners
         self.suggested_owner = suggested_owner
         self.first_note = note
+        self._ready = False
+        self._pending: tuple[str | None, str | None] | None = None
         self.preview = TimePreview(
             prospect_zone=prospect_zone,
             rep_zone=rep_zone,
@@ -80,7 +86,7 @@ class QualifyDialog(ModalScreen[QualifyForm | None]):
                 yield Label("Owner")
                 yield Select(
                     [(owner, owner) for owner in self.owners],
-                    value=self.suggested_owner or Select.BLANK,
+                    value=self.suggested_owner or Select.NULL,
                     prompt="suggested by territory",
                     id="q-owner",
                 )
@@ -97,18 +103,41 @@ class QualifyDialog(ModalScreen[QualifyForm | None]):
             widget.compact = True
         self.query_one("#q-owner", Select).compact = True
         self.preview.read("")
-        self.query_one("#q-amount", Input).focus()
+        self.set_focus(self.query_one("#q-amount", Input))
+        self.call_after_refresh(self._now_ready)
+
+    def _now_ready(self) -> None:
+        self._ready = True
+        if self._pending is not None:
+            self.suggest(*self._pending)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "q-meeting":
             self.preview.read(event.value)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "q-note":
+    def action_next_field(self) -> None:
+        focused = self.focused
+        if not isinstance(focused, Input):
+            raise SkipAction()  # the owner list opens on Enter
+        if focused.id == "q-note":
             self.action_save()
         else:
-            self.focus_next()
+            self.set_focus(self._next_after(focused))
+
+    def _next_after(self, widget: Input) -> Input | Select:
+        chain = [w for w in self.focus_chain if isinstance(w, Input | Select)]
+        return chain[(chain.index(widget) + 1) % len(chain)]
+
+    def suggest(self, owner: str | None, problem: str | None) -> None:
+        """Show the suggested owner once it is known (unless the rep chose already)."""
+        if not self._ready:
+            self._pending = (owner, problem)  # the owner list is not built yet
+            return
+        select = self.query_one("#q-owner", Select)
+        if owner is not None and select.value == Select.NULL:
+            select.value = owner
+        if problem:
+            self.notify(problem, severity="warning")
 
     def action_save(self) -> None:
         form = self._form()
@@ -142,7 +171,7 @@ class QualifyDialog(ModalScreen[QualifyForm | None]):
 
     def _invalid(self, selector: str, message: str) -> None:
         self.notify(message, severity="error")
-        self.query_one(selector).focus()
+        self.set_focus(self.query_one(selector))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -34,6 +34,7 @@ from prospector.tui.widgets.today_strip import TodayStrip
 
 if TYPE_CHECKING:
     from prospector.tui.app import ProspectorApp
+    from prospector.tui.dialogs.qualify import QualifyDialog
 
 EMPTY_QUEUE = "Nothing to call right now.\nThe queue is checked again every minute; g checks now."
 TICK_SECONDS = 15  # local times and SLA countdowns move on screen this often
@@ -82,8 +83,7 @@ class LeadScreen(Screen[None]):
         """The outside reps for the qualification form, and the suggested one."""
 
         choice: desk.OwnerChoice
-        chosen: Disposition
-        card: ContactCard
+        dialog: QualifyDialog
 
     @dataclass
     class LeadSkipped(Message):
@@ -327,27 +327,17 @@ class LeadScreen(Screen[None]):
         return check
 
     def _qualify(self, chosen: Disposition) -> None:
-        """Meeting set: ask who should own it, then the qualification form."""
-        assert self.desk is not None and self.desk.lead is not None
-        card = self.desk.lead.card
-        self._run(lambda: self.OwnerSuggested(desk.suggest_owner(self._db(), card), chosen, card))
-
-    def on_lead_screen_owner_suggested(self, message: OwnerSuggested) -> None:
+        """Meeting set: the qualification form at once; the suggested owner fills in."""
         from prospector.tui.dialogs.qualify import QualifyDialog, QualifyForm
 
-        lead = self.desk.lead if self.desk else None
-        if lead is None or lead.card.contact_id != message.card.contact_id:
-            return
-        assert self.settings is not None
-        if message.choice.problem:
-            self.notify(message.choice.problem, severity="warning")
-        card = message.card
+        assert self.desk is not None and self.desk.lead is not None and self.settings
+        card = self.desk.lead.card
 
         def answered(form: QualifyForm | None) -> None:
             if form is None:
                 return
             self._log(
-                message.chosen,
+                chosen,
                 qualify={
                     "amount": form.amount,
                     "meeting_at": form.meeting_at,
@@ -360,19 +350,22 @@ class LeadScreen(Screen[None]):
                 },
             )
 
-        self.app.push_screen(
-            QualifyDialog(
-                name=card.name,
-                owners=list(message.choice.owners),
-                suggested_owner=message.choice.suggested,
-                prospect_zone=card.local_time.tzinfo,  # type: ignore[arg-type]
-                rep_zone=self.settings.team.zone,
-                now=self.workbench.clock,
-                window_check=None,
-                note=self.query_one(NoteEditor).text.strip(),
-            ),
-            answered,
+        dialog = QualifyDialog(
+            name=card.name,
+            owners=[rep.name for rep in self.settings.outside_reps],
+            suggested_owner=None,
+            prospect_zone=card.local_time.tzinfo,  # type: ignore[arg-type]
+            rep_zone=self.settings.team.zone,
+            now=self.workbench.clock,
+            window_check=None,
+            note=self.query_one(NoteEditor).text.strip(),
         )
+        self.app.push_screen(dialog, answered)
+        self._run(lambda: self.OwnerSuggested(desk.suggest_owner(self._db(), card), dialog))
+
+    def on_lead_screen_owner_suggested(self, message: OwnerSuggested) -> None:
+        if message.dialog.is_attached:
+            message.dialog.suggest(message.choice.suggested, message.choice.problem)
 
     def _log(
         self,
@@ -477,7 +470,7 @@ class LeadScreen(Screen[None]):
         """Type in the note box (digits type there until Esc)."""
         editor = self.query_one(NoteEditor)
         if not editor.disabled:
-            editor.focus()
+            self.set_focus(editor)  # at once: keys typed right after "e" are note text
 
     def action_refresh(self) -> None:
         """Check the queue now when there is no lead."""

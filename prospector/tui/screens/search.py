@@ -48,7 +48,7 @@ class SearchScreen(Screen[int | None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#search-input", Input).focus()
+        self.set_focus(self.query_one("#search-input", Input))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._search(event.value)

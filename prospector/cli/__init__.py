@@ -72,9 +72,9 @@ def cli(ctx: click.Context, db_path: str, rep: str, at: Any) -> None:
 
 
 def _register() -> None:
-    from prospector.cli import calling, handoffs, settings_cmd, setup, workbench
+    from prospector.cli import calling, dnc, handoffs, importing, settings_cmd, setup, workbench
 
-    for module in (setup, settings_cmd, workbench, calling, handoffs):
+    for module in (setup, settings_cmd, workbench, calling, handoffs, importing, dnc):
         module.register(cli)
 
 

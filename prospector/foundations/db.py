@@ -13,9 +13,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
-
-import sqlite_utils
+from typing import TYPE_CHECKING, TypeVar
 
 from prospector.foundations.errors import DatabaseError
 from prospector.foundations.migrations import MIGRATIONS
@@ -23,6 +21,9 @@ from prospector.foundations.migrations import MIGRATIONS
 APPLICATION_ID = 0x50525350  # "PRSP": marks the file as Prospector's
 BUSY_TIMEOUT_MS = 10_000
 T = TypeVar("T")
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 class Database:
@@ -35,7 +36,17 @@ class Database:
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
         self.conn = conn
         self.path = path
-        self.utils = sqlite_utils.Database(conn)
+        self._utils: sqlite_utils.Database | None = None
+
+    @property
+    def utils(self) -> sqlite_utils.Database:
+        """sqlite-utils over the same connection, imported on first use: it loads
+        click, which services and foundations must not pull in."""
+        if self._utils is None:
+            import sqlite_utils
+
+            self._utils = sqlite_utils.Database(self.conn)
+        return self._utils
 
     def execute(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)

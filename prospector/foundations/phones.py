@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import functools
 import re
+import re._parser as sre_parser
 from dataclasses import dataclass
 from importlib import resources
 
 import phonenumbers
-from phonenumbers import PhoneNumberType
+from phonenumbers import PhoneMetadata, PhoneNumberType, is_number_type_geographical
 from phonenumbers import timezone as phone_timezone
+from phonenumbers.phonenumberutil import _number_type_helper
+from phonenumbers.tzdata import TIMEZONE_DATA
 
 from prospector.foundations import regions
 
 NANP_REGIONS = frozenset({"US", "CA"} | set(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1]))
+_NANP_REGION_ORDER = tuple(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1])
 UNKNOWN_ZONE = "Etc/Unknown"
 
 _TYPE_NAMES = {
@@ -67,10 +71,18 @@ class _PrefixFacts:
 
 
 class PhoneBook:
-    """Normalizes numbers, caching everything that depends only on the prefix."""
+    """Normalizes numbers, caching everything that depends only on the prefix.
+
+    A North American number's region, validity, type and zones are decided by
+    its first few national digits (four to seven, depending on the area code: see
+    :func:`nanp_key_lengths`), so the answer is computed once per such prefix. Other
+    numbers take the full ``phonenumbers`` path. Both paths give identical results
+    (``tests/test_phones.py`` checks it over a large sample).
+    """
 
     def __init__(self) -> None:
         self._nanp: dict[str, _PrefixFacts] = {}
+        self._key_lengths = nanp_key_lengths()
 
     def normalize(self, raw: str | None, region: str) -> Phone:
         """Parse ``raw`` as dialled from ``region`` (ISO alpha-2).
@@ -83,12 +95,12 @@ class PhoneBook:
             raise PhoneError("no phone number")
         region = (region or "US").upper()
         match = _NANP.match(text)
-        if match and (region in NANP_REGIONS or text.lstrip().startswith("+")):
+        if match and (region in NANP_REGIONS or text.startswith("+")):
             return self._nanp_number("".join(match.groups()), text)
         return _full_parse(text, region)
 
     def _nanp_number(self, national: str, text: str) -> Phone:
-        prefix = national[:6]
+        prefix = national[: self._key_lengths.get(national[:3], 10)]
         facts = self._nanp.get(prefix)
         if facts is None:
             facts = self._nanp[prefix] = _nanp_prefix_facts(national)
@@ -98,12 +110,173 @@ class PhoneBook:
 
 
 def _nanp_prefix_facts(national: str) -> _PrefixFacts:
+    """What ``phonenumbers`` says about a +1 number, without its repeated work.
+
+    ``region_code_for_number``, ``is_valid_number``, ``number_type`` and
+    ``time_zones_for_number`` each find the region again and re-run the same
+    pattern matching; this finds the region once, keeping the type it matched.
+    """
     number = phonenumbers.PhoneNumber(country_code=1, national_number=int(national))
-    region = phonenumbers.region_code_for_number(number) or ""
-    valid = bool(region) and phonenumbers.is_valid_number_for_region(number, region)
-    if not valid:
-        return _PrefixFacts(False, region, "", ())
-    return _PrefixFacts(True, region, _type_name(number), _number_zones(number))
+    region, kind = _nanp_region_and_type(national)
+    if region is None or kind == PhoneNumberType.UNKNOWN:
+        return _PrefixFacts(False, region or "", "", ())
+    if is_number_type_geographical(kind, 1):
+        zones = phone_timezone.time_zones_for_geographical_number(number)
+    else:
+        zones = phone_timezone._country_level_time_zones_for_number(number)
+    return _PrefixFacts(
+        True,
+        region,
+        _TYPE_NAMES.get(kind, "unknown"),
+        tuple(sorted(z for z in zones if z != UNKNOWN_ZONE)),
+    )
+
+
+def _nanp_region_and_type(national: str) -> tuple[str | None, int]:
+    # The loop of phonenumbers' ``_region_code_for_number_from_list``, keeping the
+    # number type it computes on the way instead of computing it again.
+    for region in _NANP_REGION_ORDER:
+        metadata = PhoneMetadata.metadata_for_region(region)
+        if metadata is None:
+            continue
+        if metadata.leading_digits is not None:
+            if re.match(metadata.leading_digits, national):
+                return region, _number_type_helper(national, metadata)
+        else:
+            kind = _number_type_helper(national, metadata)
+            if kind != PhoneNumberType.UNKNOWN:
+                return region, kind
+    return None, PhoneNumberType.UNKNOWN
+
+
+@functools.cache
+def nanp_key_lengths() -> dict[str, int]:
+    """How many national digits decide a +1 number's facts, for each area code.
+
+    Reads the patterns of every +1 region's metadata and the time-zone prefix table:
+    for area code 415 no pattern looks past the exchange's first digit and the zone
+    table stops at the area code, so 4 digits decide everything; area code 208's
+    zones depend on the exchange (6); Jamaica's 876 needs 7 (876-606-0xxx is a
+    fixed line, 876-606-1xxx is not a number). A number's region, validity, type
+    and zones are exactly a function of that many leading digits, which is what
+    makes :class:`PhoneBook`'s cache exact.
+    """
+    lengths = {str(area): 3 for area in range(200, 1000)}
+
+    def need(area: str, digits: int) -> None:
+        if digits > lengths.get(area, 3):
+            lengths[area] = digits
+
+    for region in _NANP_REGION_ORDER:
+        metadata = PhoneMetadata.metadata_for_region(region)
+        if metadata is None:
+            continue
+        patterns = [metadata.leading_digits or ""]
+        for name in _DESC_NAMES:
+            desc = getattr(metadata, name, None)
+            if desc is not None and desc.national_number_pattern:
+                patterns.append(desc.national_number_pattern)
+        for pattern in patterns:
+            try:
+                sequences = _digit_sequences(pattern)
+            except ValueError:
+                # A pattern this reader does not follow: classify on all ten digits.
+                return {area: 10 for area in lengths}
+            for sequence in sequences:
+                depth = _constrained_depth(sequence)
+                if depth > 3:
+                    for area in _area_codes(sequence):
+                        need(area, depth)
+    for prefix in TIMEZONE_DATA:
+        if prefix.startswith("1") and len(prefix) > 4:
+            need(prefix[1:4], len(prefix) - 1)
+    return lengths
+
+
+_DESC_NAMES = (
+    "general_desc",
+    "fixed_line",
+    "mobile",
+    "toll_free",
+    "premium_rate",
+    "shared_cost",
+    "personal_number",
+    "voip",
+    "pager",
+    "uan",
+    "voicemail",
+)
+_ALL_DIGITS = frozenset("0123456789")
+_MAX_SEQUENCES = 200_000
+
+
+def _digit_sequences(pattern: str) -> list[tuple[frozenset[str], ...]]:
+    """Expand a digits-only regular expression into sequences of digit sets.
+
+    Raises:
+        ValueError: a construct digit patterns never use (the caller then treats
+            the whole plan as needing all ten digits).
+    """
+    return _expand(sre_parser.parse(pattern))
+
+
+def _expand(items) -> list[tuple[frozenset[str], ...]]:
+    sequences: list[tuple[frozenset[str], ...]] = [()]
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            options: list[tuple[frozenset[str], ...]] = [(frozenset(chr(arg)),)]
+        elif name == "IN":
+            options = [(_digit_set(arg),)]
+        elif name == "BRANCH":
+            options = [seq for branch in arg[1] for seq in _expand(branch)]
+        elif name == "SUBPATTERN":
+            options = _expand(arg[-1])
+        elif name in ("MAX_REPEAT", "MIN_REPEAT"):
+            low, high, body = arg
+            if high > 20:
+                raise ValueError("unbounded repeat in a digit pattern")
+            inner = _expand(body)
+            options = []
+            for count in range(low, high + 1):
+                repeated: list[tuple[frozenset[str], ...]] = [()]
+                for _ in range(count):
+                    repeated = [a + b for a in repeated for b in inner]
+                options.extend(repeated)
+        else:
+            raise ValueError(f"unexpected {name} in a digit pattern")
+        sequences = [a + b for a in sequences for b in options]
+        if len(sequences) > _MAX_SEQUENCES:
+            raise ValueError("digit pattern too large to expand")
+    return sequences
+
+
+def _digit_set(items) -> frozenset[str]:
+    digits: set[str] = set()
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            digits.add(chr(arg))
+        elif name == "RANGE":
+            digits.update(chr(code) for code in range(arg[0], arg[1] + 1))
+        elif name == "CATEGORY" and str(arg) == "CATEGORY_DIGIT":
+            digits.update(_ALL_DIGITS)
+        else:
+            raise ValueError(f"unexpected {name} in a digit class")
+    return frozenset(digits & _ALL_DIGITS)
+
+
+def _constrained_depth(sequence: tuple[frozenset[str], ...]) -> int:
+    """1 + the position of the last digit the sequence does not leave free."""
+    for index in range(len(sequence) - 1, -1, -1):
+        if sequence[index] != _ALL_DIGITS:
+            return index + 1
+    return 0
+
+
+def _area_codes(sequence: tuple[frozenset[str], ...]) -> list[str]:
+    head = list(sequence[:3]) + [_ALL_DIGITS] * max(0, 3 - len(sequence))
+    return [a + b + c for a in sorted(head[0]) for b in sorted(head[1]) for c in sorted(head[2])]
 
 
 def _full_parse(text: str, region: str) -> Phone:

@@ -1,22 +1,19 @@
-"""``python -m tests.bench``: run every ``tests/bench/bench_*.py`` in turn."""
+"""``make bench``: run every ``tests/bench/bench_*.py`` in turn."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+import subprocess
 import sys
 from pathlib import Path
 
 
 def main() -> int:
-    folder = Path(__file__).parent
-    names = sorted(
-        m.name for m in pkgutil.iter_modules([str(folder)]) if m.name.startswith("bench_")
-    )
-    for name in names:
-        print(f"== {name}")
-        importlib.import_module(f"tests.bench.{name}").main()
-    return 0
+    failures = 0
+    for script in sorted(Path(__file__).parent.glob("bench_*.py")):
+        print(f"== {script.stem}", flush=True)
+        result = subprocess.run([sys.executable, "-m", f"tests.bench.{script.stem}"], check=False)
+        failures += result.returncode != 0
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

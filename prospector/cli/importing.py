@@ -1,0 +1,114 @@
+"""``prospector import FILE``: load a list of contacts and their companies."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+import click
+
+from prospector.cli.context import AppContext, at_option, json_option, pass_app
+from prospector.services.importing import Progress, import_file
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=True))
+@click.option("--source", metavar="S", help="Lead source for rows whose file gives none.")
+@click.option(
+    "--map",
+    "mappings",
+    metavar="HEADER=FIELD",
+    multiple=True,
+    help="Read column HEADER as FIELD (e.g. --map 'Tel (work)=phone'). Repeatable.",
+)
+@click.option(
+    "--region",
+    metavar="CC",
+    help="Country for numbers without a country code (default: the row's country,"
+    " else the settings' team.default_region).",
+)
+@click.option("--dry-run", is_flag=True, help="Check and count; change nothing in the database.")
+@at_option
+@json_option
+@pass_app
+def import_command(
+    app: AppContext,
+    file: str,
+    source: str | None,
+    mappings: tuple[str, ...],
+    region: str | None,
+    dry_run: bool,
+    at: datetime | None,
+    as_json: bool,
+) -> None:
+    """Import FILE (CSV: UTF-8 or Windows-1252; comma, semicolon or tab separated).
+
+    Rows that cannot be used go to FILE's stem + .rejects.csv beside it, with a
+    reject_reason column. Importing the same file again inserts nothing.
+    """
+    with app.open_db() as db, _progress_bar() as progress:
+        result = import_file(
+            db,
+            file,
+            source=source,
+            region=region,
+            mappings=list(mappings),
+            dry_run=dry_run,
+            now=app.clock(at)(),
+            rep=app.rep,
+            progress=progress,
+        )
+    if as_json:
+        click.echo(json.dumps(result.as_json()))
+        return
+    prefix = "dry run: would import" if dry_run else "imported"
+    click.echo(
+        f"{prefix} {file}: {result.read} rows read, {result.inserted} inserted,"
+        f" {result.updated} updated, {result.rejected} rejected"
+        f" ({result.filtered} filtered out by fit rules, {result.dnc} on the DNC list)"
+    )
+    if result.rejects_file:
+        click.echo(f"rejected rows: {result.rejects_file}")
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Progress | None]:
+    """A rich progress bar (rows/s, ETA) on a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.progress import (
+        Progress as Bar,
+    )
+
+    bar = Bar(
+        TextColumn("importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} rows/s"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = bar.add_task("import", total=None, rate="-")
+
+    def update(done: int, total: int) -> None:
+        speed = bar.tasks[0].speed
+        bar.update(task, completed=done, total=total, rate=f"{speed:,.0f}" if speed else "-")
+
+    with bar:
+        yield update
+
+
+def register(group: click.Group) -> None:
+    group.add_command(import_command)

@@ -1,0 +1,65 @@
+"""The demo database: the shipped demo list and DNC numbers, ready to call.
+
+``prospector demo`` builds it once (from ``data/``) and opens the workbench with
+the clock pinned to the next weekday 10:00 in New York, so whoever runs it, at
+night or on a weekend, sees callable leads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from prospector.foundations.db import open_database
+from prospector.services.dnc import import_dnc
+from prospector.services.importing import import_file
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+DEMO_CONTACTS = DATA / "demo_accounts_contacts.csv"
+DEMO_DNC = DATA / "demo_dnc.txt"
+NEW_YORK = ZoneInfo("America/New_York")
+DEMO_REP = "demo"
+
+
+def demo_start(now: datetime | None = None) -> datetime:
+    """The next weekday 10:00 America/New_York at or after ``now`` (default: the real now)."""
+    local = (now or datetime.now(NEW_YORK)).astimezone(NEW_YORK)
+    day = local.date()
+    candidate = datetime.combine(day, time(10), NEW_YORK)
+    if candidate < local:
+        day += timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(10), NEW_YORK)
+
+
+def build_demo(db_path: str | os.PathLike[str], *, now: datetime) -> Path:
+    """Create the demo database at ``db_path`` unless it already exists.
+
+    Imports the demo list (each row's own lead source) and the demo DNC list as of
+    ``now``. Built under a temporary name and renamed, so an interrupted build
+    leaves nothing that looks finished. Returns the path.
+    """
+    target = Path(db_path)
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".demo-build-") as work:
+        building = Path(work) / target.name
+        # The import writes its rejects file beside its input: use a copy, not data/.
+        contacts = Path(work) / DEMO_CONTACTS.name
+        shutil.copyfile(DEMO_CONTACTS, contacts)
+        with open_database(building) as db:
+            import_file(db, contacts, now=now, rep=DEMO_REP)
+            import_dnc(db, DEMO_DNC, actor=DEMO_REP, now=now)
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(f"{building}{suffix}")
+        os.replace(building, target)
+    return target

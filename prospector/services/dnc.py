@@ -1,0 +1,176 @@
+"""The do-not-call list (DESIGN §4.1, §7): numbers that are never offered.
+
+Numbers are normalized exactly as contacts' are (a :class:`PhoneBook` and the
+team's default region), so ``(415) 555-2671`` on the list matches the contact
+``+14155552671``. Contacts carry a copy of the flag (``contacts.dnc``) for the
+queue's index; every function here keeps the two in step, in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from prospector.foundations.clock import to_db
+from prospector.foundations.db import Database
+from prospector.foundations.errors import InputFileError, ProspectorError
+from prospector.foundations.phones import PhoneBook, PhoneError
+from prospector.services.importing.reader import FIELDS, normalize_header, open_table
+from prospector.services.settings import load_settings
+
+
+class InvalidNumberError(ProspectorError):
+    """A number that is not a valid phone number."""
+
+
+@dataclass(frozen=True)
+class DncChange:
+    """What an add or remove did."""
+
+    numbers: int  # numbers newly listed (add) or unlisted (remove)
+    contacts: int  # contacts whose flag changed
+    already: int = 0  # numbers that were already in the requested state
+    rejected: tuple[str, ...] = ()  # lines of a file that are not numbers
+
+
+def normalize_number(db: Database, raw: str, *, region: str | None = None) -> str:
+    """E.164 for ``raw`` as contacts are normalized (default region from settings).
+
+    Raises:
+        InvalidNumberError: not a valid phone number.
+    """
+    default = (region or load_settings(db).team.default_region).upper()
+    try:
+        return PhoneBook().normalize(raw, default).e164
+    except PhoneError as error:
+        raise InvalidNumberError(f"{raw!r}: not a valid phone number ({error})") from error
+
+
+def is_dnc(db: Database, e164: str) -> bool:
+    """True when the E.164 number is on the do-not-call list."""
+    return db.one("SELECT 1 FROM dnc_numbers WHERE phone = ?", (e164,)) is not None
+
+
+def add_dnc(
+    db: Database,
+    numbers: Iterable[str],
+    *,
+    actor: str,
+    now: datetime,
+    reason: str | None = None,
+) -> DncChange:
+    """Put numbers (raw text) on the list and flag their contacts; one transaction.
+
+    Raises:
+        InvalidNumberError: any number is invalid (then nothing is added).
+    """
+    book, region = PhoneBook(), load_settings(db).team.default_region
+    pairs = []
+    for raw in numbers:
+        try:
+            pairs.append((book.normalize(raw, region).e164, raw.strip()))
+        except PhoneError as error:
+            raise InvalidNumberError(f"{raw!r}: not a valid phone number ({error})") from error
+    with db.write():
+        return add_dnc_in_transaction(db, pairs, actor=actor, now=now, reason=reason)
+
+
+def add_dnc_in_transaction(
+    db: Database,
+    numbers: Iterable[tuple[str, str | None]],
+    *,
+    actor: str,
+    now: datetime,
+    reason: str | None = None,
+) -> DncChange:
+    """``add_dnc`` for callers already inside ``db.write()`` (e.g. logging a
+    ``do_not_call`` call): ``numbers`` are ``(e164, raw text or None)`` pairs."""
+    stamp = to_db(now)
+    added = flagged = already = 0
+    for e164, raw in numbers:
+        cursor = db.execute(
+            """INSERT OR IGNORE INTO dnc_numbers (phone, phone_raw, reason, added_by, added_at)
+               VALUES (?, ?, ?, ?, ?)""",
+            (e164, raw, reason, actor, stamp),
+        )
+        if cursor.rowcount:
+            added += 1
+        else:
+            already += 1
+        flagged += db.execute(
+            "UPDATE contacts SET dnc = 1, updated_at = ? WHERE phone = ? AND dnc = 0",
+            (stamp, e164),
+        ).rowcount
+    return DncChange(numbers=added, contacts=flagged, already=already)
+
+
+def remove_dnc(db: Database, raw: str, *, actor: str, now: datetime) -> DncChange:
+    """Take a number off the list, clear its contacts' flag, and audit it.
+
+    Contacts closed by a ``do_not_call`` call keep status ``dnc``: the person
+    asked not to be called, whatever the list says now.
+
+    Raises:
+        InvalidNumberError: not a valid number.
+    """
+    e164 = normalize_number(db, raw)
+    stamp = to_db(now)
+    with db.write():
+        removed = db.execute("DELETE FROM dnc_numbers WHERE phone = ?", (e164,)).rowcount
+        if not removed:
+            return DncChange(numbers=0, contacts=0, already=1)
+        cleared = db.execute(
+            """UPDATE contacts SET dnc = 0, updated_at = ?
+               WHERE phone = ? AND dnc = 1 AND status != 'dnc'""",
+            (stamp, e164),
+        ).rowcount
+        db.execute(
+            "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+            (
+                stamp,
+                actor,
+                "dnc.remove",
+                e164,
+                f"raw {raw.strip()!r}; {cleared} contact(s) cleared",
+            ),
+        )
+    return DncChange(numbers=1, contacts=cleared)
+
+
+def import_dnc(db: Database, path: str | Path, *, actor: str, now: datetime) -> DncChange:
+    """Add every number of a file: a CSV with a phone column, or one number a line.
+
+    Lines that are not valid numbers are skipped and returned in ``rejected``
+    (``"line N: reason"``); the valid ones are added in one transaction.
+
+    Raises:
+        InputFileError: missing, empty, binary or undecodable file.
+    """
+    table = open_table(path)
+    normalized = [normalize_header(name) for name in table.header]
+    phone_columns = [i for i, name in enumerate(normalized) if name in FIELDS["phone"]]
+    # No phone header: a plain list, and its first line is a number too.
+    plain = not phone_columns
+    column = phone_columns[0] if phone_columns else 0
+    region = load_settings(db).team.default_region
+    book = PhoneBook()
+    pairs: list[tuple[str, str | None]] = []
+    rejected: list[str] = []
+    lines = [(1, table.header)] if plain else []
+    for line, fields in [*lines, *table.rows()]:
+        raw = fields[column].strip() if column < len(fields) else ""
+        if not raw:
+            continue
+        try:
+            pairs.append((book.normalize(raw, region).e164, raw))
+        except PhoneError as error:
+            rejected.append(f"line {line}: {error}")
+    if not pairs and not rejected:
+        raise InputFileError(f"{table.path}: no numbers in the file")
+    with db.write():
+        change = add_dnc_in_transaction(
+            db, pairs, actor=actor, now=now, reason=f"list {Path(path).name}"
+        )
+    return DncChange(change.numbers, change.contacts, change.already, tuple(rejected))

@@ -1,0 +1,60 @@
+"""The demo database and its pinned clock."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from click.testing import CliRunner
+
+from prospector.cli import cli
+from prospector.services.demo import DEMO_CONTACTS, build_demo, demo_start
+
+NY = ZoneInfo("America/New_York")
+
+
+def test_demo_start_is_next_weekday_ten_in_new_york():
+    assert demo_start(datetime(2026, 11, 23, 9, 0, tzinfo=NY)) == datetime(
+        2026, 11, 23, 10, 0, tzinfo=NY
+    )
+    assert demo_start(datetime(2026, 11, 23, 10, 0, tzinfo=NY)) == datetime(
+        2026, 11, 23, 10, 0, tzinfo=NY
+    )
+    assert demo_start(datetime(2026, 11, 23, 23, 0, tzinfo=NY)) == datetime(
+        2026, 11, 24, 10, 0, tzinfo=NY
+    )
+    assert demo_start(datetime(2026, 11, 27, 18, 0, tzinfo=NY)) == datetime(
+        2026, 11, 30, 10, 0, tzinfo=NY
+    )
+    assert demo_start(datetime(2026, 11, 29, 3, 0, tzinfo=NY)) == datetime(
+        2026, 11, 30, 10, 0, tzinfo=NY
+    )
+
+
+def test_build_demo_is_complete_and_idempotent(tmp_path):
+    path = tmp_path / "demo" / "demo.db"
+    start = demo_start(datetime(2026, 11, 28, 12, 0, tzinfo=NY))
+    assert build_demo(path, now=start) == path
+    conn = sqlite3.connect(path)
+    counts = conn.execute(
+        "SELECT count(*), sum(dnc), count(filtered_by), count(DISTINCT source) FROM contacts"
+    ).fetchone()
+    conn.close()
+    assert counts[0] >= 290 and counts[1] >= 5 and 0 < counts[2] < counts[0] and counts[3] == 4
+    modified = path.stat().st_mtime_ns
+    build_demo(path, now=start)
+    assert path.stat().st_mtime_ns == modified
+    assert not list(DEMO_CONTACTS.parent.glob("*.rejects.csv"))
+    assert [p.name for p in (tmp_path / "demo").iterdir()] == ["demo.db"]
+
+
+def test_demo_command_build_only_uses_explicit_db(tmp_path, monkeypatch):
+    monkeypatch.delenv("PROSPECTOR_DB", raising=False)
+    path = tmp_path / "d.db"
+    result = CliRunner().invoke(cli, ["--db", str(path), "demo", "--build-only"])
+    assert result.exit_code == 0, result.output
+    assert str(path) in result.output and path.exists()
+    monkeypatch.setenv("PROSPECTOR_DB", str(tmp_path / "env.db"))
+    result = CliRunner().invoke(cli, ["demo", "--build-only"])
+    assert (tmp_path / "env.db").exists()

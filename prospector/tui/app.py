@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -55,17 +55,15 @@ class ProspectorApp(App[None]):
     def on_mount(self) -> None:
         from prospector.tui.screens.lead import LeadScreen
 
-        self.sub_title = self.describe_session(None)
+        self.sub_title = self.describe_session()
         self.push_screen(LeadScreen())
 
-    def describe_session(self, zone: tzinfo | None) -> str:
+    def describe_session(self) -> str:
         """The header's subtitle: who, on which file, and whether the clock is pinned."""
         where = f"{self.rep} · {Path(self.db_path).name}"
         if not self.pinned:
             return where
-        if zone is None:
-            return f"{where} · clock pinned"
-        return f"{where} · clock pinned: {self.clock().astimezone(zone):%a %d %b %H:%M %Z}"
+        return f"{where} · clock pinned"
 
     def action_help(self) -> None:
         """Show every key of the current screen and the app."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -28,7 +29,8 @@ class ConfirmDncDialog(ModalScreen[bool]):
         with Vertical(classes="dialog") as box:
             box.border_title = "Do not call"
             yield Static(
-                f"Add [b]{self.phone}[/b] ({self.contact_name}) to the do-not-call list?\n"
+                f"Add [b]{escape(self.phone)}[/b] ({escape(self.contact_name)})"
+                " to the do-not-call list?\n"
                 "The number is closed for good and never offered again.",
                 classes="dialog-text",
             )

@@ -192,8 +192,9 @@ class LeadScreen(Screen[None]):
 
     def on_lead_screen_lead_claimed(self, message: LeadClaimed) -> None:
         self.busy = False
+        had_lead = self.desk is not None and self.desk.lead is not None
         self.desk = message.desk
-        self._install_disposition_keys(message.desk.settings)
+        first_keys = self._install_disposition_keys(message.desk.settings)
         now = self.workbench.clock()
         lead = message.desk.lead
         self.set_class(lead is None, "-empty")
@@ -218,14 +219,15 @@ class LeadScreen(Screen[None]):
             else:
                 banner.remove_class("-shown")
         self._tick()
-        self.refresh_bindings()
+        if first_keys or had_lead != (lead is not None):
+            self.refresh_bindings()  # the footer is rebuilt only when what it shows changes
 
     def _tick(self) -> None:
         now = self.workbench.clock()
         self.query_one(LeadCard).tick(now)
         if self.settings is not None:
             zone = self.settings.team.zone
-            self.query_one(TodayStrip).show_clock(f"{now.astimezone(zone):%a %H:%M %Z}")
+            self.query_one(TodayStrip).show_clock(f"{now.astimezone(zone):%a %d %b %H:%M %Z}")
 
     def _schedule_poll(self) -> None:
         def poll() -> None:
@@ -234,14 +236,15 @@ class LeadScreen(Screen[None]):
 
         self.set_timer(EMPTY_POLL_SECONDS, poll)
 
-    def _install_disposition_keys(self, settings: Settings) -> None:
-        """Bind 0-9 to the settings catalog (labels in the footer, help and palette)."""
-        first = self.settings is None
+    def _install_disposition_keys(self, settings: Settings) -> bool:
+        """Bind 0-9 to the settings catalog (labels in the footer, help and palette).
+
+        Returns True the first time (when the keys were installed).
+        """
         self.settings = settings
-        if not first and self._keys_installed:
-            return
+        if self._keys_installed:
+            return False
         self._keys_installed = True
-        self.workbench.sub_title = self.workbench.describe_session(settings.team.zone)
         self.set_interval(settings.calling.lease_minutes * 60 / 3, self._renew)
         ordered = sorted(settings.dispositions, key=lambda d: (d.key == "0", d.key))
         # Bindings made at run time live in the screen's bindings map (the class's
@@ -261,6 +264,7 @@ class LeadScreen(Screen[None]):
         for key in list(keymap):
             if not key.isdigit():
                 keymap[key] = keymap.pop(key)
+        return True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("disposition", "dialed", "skip", "edit_note"):

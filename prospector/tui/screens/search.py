@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -76,8 +77,10 @@ class SearchScreen(Screen[int | None]):
         results.clear_options()
         results.add_options(
             Option(
-                f"#{match.contact_id}  {match.name} · {match.company or '-'} · {match.phone}"
-                f"  [{match.status}]",
+                Text(  # plain text: names may hold "[" that markup would eat
+                    f"#{match.contact_id}  {match.name} · {match.company or '-'} · {match.phone}"
+                    f"  ({match.status})"
+                ),
                 id=str(match.contact_id),
             )
             for match in message.matches

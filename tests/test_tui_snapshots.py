@@ -15,7 +15,7 @@ SIZE = (100, 30)
 
 
 async def settle(pilot: Pilot) -> None:
-    for _ in range(3):
+    for _ in range(2):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 

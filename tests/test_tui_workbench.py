@@ -30,7 +30,7 @@ def ids(db_path: Path) -> dict[str, int]:
 
 async def settle(pilot: Pilot) -> None:
     """Wait until every worker is done and every message they posted is handled."""
-    for _ in range(3):
+    for _ in range(2):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 

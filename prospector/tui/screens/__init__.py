@@ -1,0 +1,1 @@
+"""Full screens: the lead screen, help and search."""

@@ -1,0 +1,169 @@
+"""What the lead screen's workers do: service calls composed, run off the event loop.
+
+Every function here takes the worker thread's own :class:`Database` and returns
+plain values (a :class:`Desk`) for the screen to render; none touches a widget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from prospector.foundations.db import Database
+from prospector.foundations.errors import ProspectorError
+from prospector.services import calls, claims, drafts, handoffs, picks, queue
+from prospector.services.assignment import choose_owner
+from prospector.services.calls import LoggedCall
+from prospector.services.contacts import ContactCard, contact_card
+from prospector.services.queue import QueueItem
+from prospector.services.settings import Settings
+from prospector.services.today import TodayProgress, rep_today
+from prospector.services.windows import current_settings
+
+PREVIEW_LENGTH = 4  # queue items shown under "Up next"
+
+
+@dataclass(frozen=True)
+class Lead:
+    """The claimed contact: the queue's view of it, its card, and the rep's draft note."""
+
+    item: QueueItem
+    card: ContactCard
+    draft: str | None
+    recovered: bool  # dialed earlier and never given a disposition
+
+
+@dataclass(frozen=True)
+class Desk:
+    """Everything the lead screen shows at one moment."""
+
+    lead: Lead | None
+    upcoming: tuple[QueueItem, ...]
+    today: TodayProgress
+    settings: Settings
+
+
+def _desk(
+    db: Database, *, rep: str, now: datetime, item: QueueItem | None, recovered: bool = False
+) -> Desk:
+    settings = current_settings(db)
+    lead = None
+    if item is not None:
+        lead = Lead(
+            item=item,
+            card=contact_card(db, item.contact_id, now=now, settings=settings),
+            draft=drafts.load_draft(db, rep, item.contact_id),
+            recovered=recovered,
+        )
+    upcoming = tuple(
+        other
+        for other in queue.build_queue(
+            db, rep=rep, now=now, limit=PREVIEW_LENGTH + 1, settings=settings
+        )
+        if item is None or other.contact_id != item.contact_id
+    )[:PREVIEW_LENGTH]
+    return Desk(lead, upcoming, rep_today(db, rep, now=now, settings=settings), settings)
+
+
+def start(db: Database, *, rep: str, now: datetime) -> Desk:
+    """The first lead of a session: a dial left without an outcome comes first."""
+    forgotten = claims.undispositioned_claims(db, rep=rep, now=now)
+    if forgotten:
+        return _desk(db, rep=rep, now=now, item=forgotten[0], recovered=True)
+    return next_lead(db, rep=rep, now=now)
+
+
+def next_lead(db: Database, *, rep: str, now: datetime) -> Desk:
+    """Claim the top of the rep's queue (or show an empty desk)."""
+    item = claims.claim_next(db, rep=rep, now=now)
+    return _desk(db, rep=rep, now=now, item=item, recovered=bool(item and item.lane == 0))
+
+
+@dataclass(frozen=True)
+class Logged:
+    """What logging a call did: the call, the handoff (meeting set), and what failed."""
+
+    call: LoggedCall
+    handoff: handoffs.Handoff | None
+    handoff_error: str | None
+    desk: Desk
+
+
+@dataclass(frozen=True)
+class OwnerChoice:
+    """Outside reps a handoff may go to, and the one the territory map / round robin picks."""
+
+    owners: tuple[str, ...]
+    suggested: str | None
+    problem: str | None
+
+
+def suggest_owner(db: Database, card: ContactCard) -> OwnerChoice:
+    """The outside rep the handoff service would choose for this contact."""
+    settings = current_settings(db)
+    owners = tuple(rep.name for rep in settings.outside_reps)
+    try:
+        chosen = choose_owner(
+            db, settings, country=card.country, state=card.state, industry=card.industry
+        )
+    except ProspectorError as error:
+        return OwnerChoice(owners, None, str(error))
+    return OwnerChoice(owners, chosen.name, None)
+
+
+def log_and_next(
+    db: Database,
+    contact_id: int,
+    disposition: str,
+    *,
+    rep: str,
+    now: datetime,
+    note: str | None,
+    callback: datetime | None = None,
+    callback_scope: str = "mine",
+    qualify: dict | None = None,
+) -> Logged:
+    """Log the call (which saves the note and clears the draft), then claim the next lead.
+
+    With ``qualify`` (the handoff service's keyword arguments), the handoff is created
+    right after the call, through the same service as ``prospector qualify``. A
+    handoff that fails (no outside rep, say) leaves the call logged and says why.
+    """
+    logged = calls.log_call(
+        db,
+        contact_id,
+        disposition,
+        rep=rep,
+        now=now,
+        note=note or None,
+        callback=callback,
+        callback_scope=callback_scope,
+    )
+    handoff, problem = None, None
+    if qualify is not None:
+        try:
+            handoff = handoffs.qualify(db, contact_id, rep=rep, now=now, **qualify)
+        except ProspectorError as error:
+            problem = (
+                f"the call is logged but the handoff was not made: {error}"
+                f" (retry with: prospector qualify {contact_id})"
+            )
+    return Logged(logged, handoff, problem, next_lead(db, rep=rep, now=now))
+
+
+def skip_and_next(db: Database, contact_id: int, *, rep: str, reason: str, now: datetime) -> Desk:
+    """Skip the held lead (it stays out of the queue a while), then claim the next."""
+    picks.skip_contact(db, contact_id, rep=rep, reason=reason, now=now)
+    return next_lead(db, rep=rep, now=now)
+
+
+def open_contact(db: Database, contact_id: int, *, rep: str, now: datetime) -> Desk:
+    """Claim a contact found by search and show it."""
+    item = picks.claim_contact(db, contact_id, rep=rep, now=now)
+    return _desk(db, rep=rep, now=now, item=item)
+
+
+def mark_dialed(db: Database, contact_id: int, *, rep: str, now: datetime) -> ContactCard:
+    """Record the dial start; returns the refreshed card."""
+    claims.mark_dialed(db, contact_id, rep=rep, now=now)
+    return contact_card(db, contact_id, now=now)

@@ -1,0 +1,1 @@
+"""Modal dialogs, one per file; each dismisses with a plain value (or None: cancelled)."""

@@ -1,0 +1,1 @@
+"""The lead screen's parts, each rendering plain values from the services."""

@@ -1,0 +1,40 @@
+"""Earlier calls with this contact, newest first, with their notes."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from prospector.services.contacts import CallRecord
+
+
+class HistoryView(VerticalScroll, can_focus=True):
+    """A scrollable list of calls: when (rep's time), who, outcome, note."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="history-lines")
+
+    def show(self, history: tuple[CallRecord, ...], rep_zone: ZoneInfo) -> None:
+        """Render ``history`` (newest first) with times in ``rep_zone``."""
+        self.border_title = f"History ({len(history)} calls)" if history else "History"
+        body = self.query_one("#history-lines", Static)
+        if not history:
+            body.update(Text("No earlier calls.", style="dim"))
+            return
+        entries: list[Text] = []
+        for call in history:
+            line = Text(f"{call.at.astimezone(rep_zone):%a %d %b %H:%M}  ", style="dim")
+            line.append(call.disposition.replace("_", " "), style="bold")
+            line.append(f"  attempt {call.attempt} · {call.rep}", style="dim")
+            if call.callback_at is not None:
+                line.append(f" · callback {call.callback_at.astimezone(rep_zone):%a %H:%M}")
+            entries.append(line)
+            if call.note:
+                entries.append(Text(f"  {call.note}"))
+        body.update(Group(*entries))
+        self.scroll_home(animate=False)

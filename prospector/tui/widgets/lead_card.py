@@ -1,0 +1,113 @@
+"""The claimed lead on one card: who, where, when they may be called, and why now."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from rich.console import Group
+from rich.text import Text
+from textual.widgets import Static
+
+from prospector.services.contacts import ContactCard
+from prospector.services.queue import humanize
+from prospector.tui.desk import Lead
+
+PHONE_TYPES = {"fixed_line_or_mobile": "fixed/mobile", "fixed_line": "fixed line"}
+
+
+def _join(*parts: str | None) -> str:
+    return " · ".join(part for part in parts if part)
+
+
+def _window_line(card: ContactCard, now: datetime) -> Text:
+    zone = card.local_time.tzinfo
+    local = now.astimezone(zone)
+    line = Text(f"{local:%a %H:%M %Z}", style="bold")
+    line.append(f" {' '.join(card.timezones)} · ", style="dim")
+    if card.window_open and (card.window_until is None or now < card.window_until):
+        line.append("open", style="bold green")
+        if card.window_until is not None:
+            line.append(f" until {card.window_until.astimezone(zone):%H:%M}")
+    else:
+        line.append("window closed — do not dial", style="bold red")
+        if card.window_next_open is not None and card.window_next_open > now:
+            line.append(f" · opens {card.window_next_open.astimezone(zone):%a %H:%M}")
+    return line
+
+
+def _tier_line(card: ContactCard, now: datetime) -> Text:
+    line = Text()
+    line.append(f"Tier {card.tier or '-'}", style="bold cyan")
+    if card.sla_due_at is not None and card.attempts == 0:
+        left = card.sla_due_at - now
+        if left >= timedelta(0):
+            line.append(f" · SLA {humanize(left)} left", style="bold")
+        else:
+            line.append(f" · SLA overdue by {humanize(left)}", style="bold red")
+    of = f" of {card.max_attempts}" if card.max_attempts else ""
+    line.append(f" · attempt {card.next_attempt}{of}")
+    return line
+
+
+class LeadCard(Static):
+    """Renders a :class:`Lead` as of a given instant (local time and SLA tick on)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.lead: Lead | None = None
+
+    def show(self, lead: Lead | None, now: datetime, empty_text: str = "") -> None:
+        """Render ``lead`` at ``now`` (None: the empty-queue message)."""
+        self.lead = lead
+        self.set_class(lead is None, "-empty")
+        self.set_class(bool(lead and lead.recovered), "-recovered")
+        if lead is None:
+            self.border_title = "No lead"
+            self.border_subtitle = ""
+            self.update(Text(empty_text, style="dim", justify="center"))
+            return
+        self.tick(now)
+
+    def tick(self, now: datetime) -> None:
+        """Re-render the held lead at ``now`` (no database work)."""
+        if self.lead is None:
+            return
+        card, item = self.lead.card, self.lead.item
+        self.border_title = f"Lead #{card.contact_id}"
+        zone = card.local_time.tzinfo
+        if item.claim_expires_at is not None:
+            self.border_subtitle = f"yours until {item.claim_expires_at.astimezone(zone):%H:%M}"
+        name = Text(card.name, style="bold")
+        if card.title:
+            name.append(f" · {card.title}")
+        employees = f"{card.employees:,} staff" if card.employees is not None else None
+        company = Text(
+            _join(card.company or "(no company)", card.industry, employees, _source(card))
+        )
+        phone = Text(card.phone_national, style="bold")
+        phone.append(f"  {card.phone}")
+        kind = PHONE_TYPES.get(card.phone_type or "", card.phone_type or "")
+        if kind:
+            phone.append(f"  {kind}", style="dim")
+        reason = Text("▸ ", style="bold")
+        reason.append(item.reason, style="italic")
+        lines: list[Text] = [
+            name,
+            company,
+            phone,
+            _window_line(card, now),
+            _tier_line(card, now),
+            reason,
+        ]
+        if card.dialed_at is not None:
+            dialed = Text(f"Dialed at {card.dialed_at.astimezone(zone):%H:%M}", style="bold")
+            if self.lead.recovered:
+                dialed.append(" and never logged: press the outcome key now", style="bold yellow")
+            lines.append(dialed)
+        self.update(Group(*lines))
+
+
+def _source(card: ContactCard) -> str | None:
+    if card.source and card.list_name:
+        return f"{card.source} ({card.list_name})"
+    return card.source

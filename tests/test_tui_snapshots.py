@@ -1,0 +1,50 @@
+"""SVG snapshots of the workbench's main screens at 100×30 (pinned clock, fixed data).
+
+Update after a deliberate change with ``pytest tests/test_tui_snapshots.py --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from tests.tui_support import pinned_app, team_database
+
+SIZE = (100, 30)
+
+
+async def settle(pilot: Pilot) -> None:
+    for _ in range(2):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def _app(tmp_path: Path):
+    path = tmp_path / "team.db"
+    team_database(path)
+    return pinned_app(path)
+
+
+def test_lead_screen(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(_app(tmp_path), terminal_size=SIZE, run_before=settle)
+
+
+def test_qualify_modal(snap_compare, tmp_path: Path) -> None:
+    async def open_form(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("8")
+        await settle(pilot)
+        await pilot.press(*"25000", "enter", *"thu 2pm")
+        await settle(pilot)
+
+    assert snap_compare(_app(tmp_path), terminal_size=SIZE, run_before=open_form)
+
+
+def test_help_screen(snap_compare, tmp_path: Path) -> None:
+    async def open_help(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+
+    assert snap_compare(_app(tmp_path), terminal_size=SIZE, run_before=open_help)

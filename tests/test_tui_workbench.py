@@ -1,0 +1,360 @@
+"""The rep's calling loop in the workbench, driven with Pilot on a real temp database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+
+from prospector.foundations.db import open_database
+from prospector.tui.dialogs.callback import CallbackDialog
+from prospector.tui.dialogs.confirm_dnc import ConfirmDncDialog
+from prospector.tui.dialogs.qualify import QualifyDialog
+from prospector.tui.screens.help import HelpScreen
+from prospector.tui.screens.lead import LeadScreen
+from prospector.tui.screens.search import SearchScreen
+from prospector.tui.widgets import note_editor
+from prospector.tui.widgets.lead_card import LeadCard
+from prospector.tui.widgets.note_editor import NoteEditor
+from tests.tui_support import pinned_app, run_async, team_database
+
+SIZE = (100, 30)
+
+
+@pytest.fixture
+def ids(db_path: Path) -> dict[str, int]:
+    return team_database(db_path)
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until every worker is done and every message they posted is handled."""
+    for _ in range(2):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def lead_screen(pilot: Pilot) -> LeadScreen:
+    screen = pilot.app.screen_stack[1]
+    assert isinstance(screen, LeadScreen)
+    return screen
+
+
+def shown_contact(pilot: Pilot) -> int | None:
+    lead = lead_screen(pilot).query_one(LeadCard).lead
+    return None if lead is None else lead.card.contact_id
+
+
+def card_text(pilot: Pilot) -> str:
+    card = lead_screen(pilot).query_one(LeadCard)
+    return "\n".join(line.text for line in card.render_lines(card.region.reset_offset))
+
+
+def rows(db_path: Path, sql: str, params: tuple = ()) -> list:
+    db = open_database(db_path)
+    try:
+        return db.query(sql, params)
+    finally:
+        db.close()
+
+
+@run_async
+async def test_loop_note_then_outcome_then_next_lead(db_path: Path, ids: dict[str, int]) -> None:
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert shown_contact(pilot) == ids["Ada"]
+        text = card_text(pilot)
+        assert "Ada Lovelace" in text and "(212) 555-0000" in text and "+12125550000" in text
+        assert "open until 12:00" in text and "Tier A" in text and "attempt 1 of 8" in text
+
+        await pilot.press("e", *"rang out", "escape", "1")
+        await settle(pilot)
+
+        assert shown_contact(pilot) == ids["Grace"]
+        assert "Grace Hopper" in card_text(pilot)
+        assert lead_screen(pilot).query_one(NoteEditor).text == ""
+    calls = rows(db_path, "SELECT contact_id, rep, disposition, note FROM calls")
+    assert [tuple(call) for call in calls] == [(ids["Ada"], "alice", "no_answer", "rang out")]
+    assert rows(db_path, "SELECT * FROM drafts") == []
+    held = rows(db_path, "SELECT id FROM contacts WHERE claimed_by = 'alice'")
+    assert [row["id"] for row in held] == [ids["Grace"]]
+
+
+@run_async
+async def test_digits_type_into_the_note_not_the_log(db_path: Path, ids: dict[str, int]) -> None:
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "1", "2", "3")
+        await settle(pilot)
+        assert lead_screen(pilot).query_one(NoteEditor).text == "123"
+        assert shown_contact(pilot) == ids["Ada"]
+    assert rows(db_path, "SELECT * FROM calls") == []
+
+
+@run_async
+async def test_callback_with_time_words(db_path: Path, ids: dict[str, int]) -> None:
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        assert isinstance(app.screen, CallbackDialog)
+        await pilot.press(*"tomorrow 3pm")
+        preview = str(app.screen.preview.render())
+        assert "Tue 24 Nov 15:00 EST" in preview and "America/New_York" in preview
+        assert "outside" not in preview
+        await pilot.press("ctrl+t", "enter")
+        await settle(pilot)
+        assert shown_contact(pilot) == ids["Grace"]
+    call = rows(db_path, "SELECT disposition, callback_at, callback_scope FROM calls")[0]
+    assert tuple(call) == ("callback", "2026-11-24T20:00:00Z", "anyone")
+
+
+@run_async
+async def test_callback_outside_the_window_is_flagged(db_path: Path, ids: dict[str, int]) -> None:
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5", *"saturday 10am")
+        assert "outside the prospect's calling window" in str(app.screen.preview.render())
+        await pilot.press("ctrl+a", "ctrl+k", *"no time at all")
+        assert app.screen.preview.instant is None
+        await pilot.press("enter")  # not a time: nothing is logged, the dialog stays
+        await settle(pilot)
+        assert isinstance(app.screen, CallbackDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert shown_contact(pilot) == ids["Ada"]
+    assert rows(db_path, "SELECT * FROM calls") == []
+
+
+@run_async
+async def test_meeting_set_opens_the_qualify_form_and_hands_off(
+    db_path: Path, ids: dict[str, int]
+) -> None:
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", *"wants a demo", "escape", "8")
+        await settle(pilot)
+        assert isinstance(app.screen, QualifyDialog)
+        await pilot.press(*"25000", "enter", *"thu 2pm", "enter")
+        assert "Thu 26 Nov 14:00 EST" in str(app.screen.preview.render())
+        await pilot.press("tab", *"approved", "enter", *"the COO", "ctrl+s")
+        await settle(pilot)
+        assert shown_contact(pilot) == ids["Grace"]
+    handoff = rows(
+        db_path,
+        "SELECT contact_id, inside_rep, owner, amount_cents, meeting_at, budget, authority, note"
+        " FROM handoffs",
+    )
+    assert [tuple(row) for row in handoff] == [
+        (
+            ids["Ada"],
+            "alice",
+            "Dana Whitfield",  # the territory map: US-NY
+            2_500_000,
+            "2026-11-26T19:00:00Z",
+            "approved",
+            "the COO",
+            "wants a demo",
+        )
+    ]
+    status = rows(db_path, "SELECT status FROM contacts WHERE id = ?", (ids["Ada"],))
+    assert status[0]["status"] == "qualified"
+
+
+@run_async
+async def test_do_not_call_asks_first(db_path: Path, ids: dict[str, int]) -> None:
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("0")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDncDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert shown_contact(pilot) == ids["Ada"]
+        assert rows(db_path, "SELECT * FROM dnc_numbers") == []
+
+        await pilot.press("0", "y")
+        await settle(pilot)
+        assert shown_contact(pilot) == ids["Grace"]
+    assert [row["phone"] for row in rows(db_path, "SELECT phone FROM dnc_numbers")] == [
+        "+12125550000"
+    ]
+    contact = rows(db_path, "SELECT dnc, status FROM contacts WHERE id = ?", (ids["Ada"],))[0]
+    assert contact["dnc"] == 1
+
+
+@run_async
+async def test_draft_survives_quitting_mid_note(db_path: Path, ids: dict[str, int]) -> None:
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", *"asked for pricing")
+        await pilot.press("ctrl+q")  # straight out, inside the typing pause
+    assert [tuple(r) for r in rows(db_path, "SELECT rep, contact_id, text FROM drafts")] == [
+        ("alice", ids["Ada"], "asked for pricing")
+    ]
+    again = pinned_app(db_path)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert shown_contact(pilot) == ids["Ada"]
+        editor = lead_screen(pilot).query_one(NoteEditor)
+        assert editor.text == "asked for pricing"
+        await pilot.press("e", "space", *"twice", "escape", "2")
+        await settle(pilot)
+    note = rows(db_path, "SELECT note FROM calls WHERE contact_id = ?", (ids["Ada"],))
+    assert note[0]["note"] == "asked for pricing twice"
+    assert rows(db_path, "SELECT * FROM drafts") == []
+
+
+@run_async
+async def test_draft_survives_a_crash(
+    db_path: Path, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(note_editor, "DRAFT_DELAY", 0.01)
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", *"left a message")
+        editor = lead_screen(pilot).query_one(NoteEditor)
+        while editor.border_subtitle != "draft saved":
+            await pilot.pause(0.02)
+            await settle(pilot)
+        # Leaving run_test tears the app down without its quit action: no flush.
+    again = pinned_app(db_path)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert lead_screen(pilot).query_one(NoteEditor).text == "left a message"
+        assert lead_screen(pilot).query_one(NoteEditor).border_subtitle == "draft restored"
+
+
+@run_async
+async def test_a_second_rep_never_sees_the_first_reps_lead(
+    db_path: Path, ids: dict[str, int]
+) -> None:
+    alice, bob = pinned_app(db_path, "alice"), pinned_app(db_path, "bob")
+    async with alice.run_test(size=SIZE) as a:
+        await settle(a)
+        assert shown_contact(a) == ids["Ada"]
+        async with bob.run_test(size=SIZE) as b:
+            await settle(b)
+            assert shown_contact(b) == ids["Grace"]
+            upcoming = lead_screen(b).desk.upcoming  # type: ignore[union-attr]
+            assert ids["Ada"] not in [item.contact_id for item in upcoming]
+            await b.press("1")
+            await settle(b)
+            assert shown_contact(b) == ids["Alan"]
+            await a.press("1")
+            await settle(a)
+            assert shown_contact(a) == ids["Edsger"]
+    holders = rows(db_path, "SELECT claimed_by, count(*) FROM contacts GROUP BY claimed_by")
+    assert {row[0]: row[1] for row in holders} == {None: 2, "alice": 1, "bob": 1}
+
+
+@run_async
+async def test_a_dial_without_an_outcome_comes_back_first(
+    db_path: Path, ids: dict[str, int]
+) -> None:
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert "Dialed at 10:00" in card_text(pilot)
+        # Searching away from a dialed lead is refused: it needs an outcome first.
+        await pilot.press("slash", *"Turing", "enter")
+        await settle(pilot)
+        assert shown_contact(pilot) == ids["Ada"]
+    again = pinned_app(db_path)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert shown_contact(pilot) == ids["Ada"]
+        screen = lead_screen(pilot)
+        assert screen.query_one("#banner").has_class("-shown")
+        assert "never logged" in card_text(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+    call = rows(db_path, "SELECT disposition, dialed_at FROM calls")[0]
+    assert tuple(call) == ("voicemail", "2026-11-23T15:00:00Z")
+
+
+@run_async
+async def test_skip_asks_why_and_moves_on(db_path: Path, ids: dict[str, int]) -> None:
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("enter")  # the first reason: "not now"
+        await settle(pilot)
+        assert shown_contact(pilot) == ids["Grace"]
+        assert ids["Ada"] not in [i.contact_id for i in lead_screen(pilot).desk.upcoming]  # type: ignore[union-attr]
+    audit = rows(db_path, "SELECT action, subject, detail FROM audit_log WHERE actor = 'alice'")
+    assert [tuple(row) for row in audit] == [("claim.skip", f"contact:{ids['Ada']}", "not now")]
+
+
+@run_async
+async def test_search_opens_a_contact_and_refuses_a_dnc_one(
+    db_path: Path, ids: dict[str, int]
+) -> None:
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"bletchley")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        assert app.screen.query_one(OptionList).option_count == 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert shown_contact(pilot) == ids["Alan"]
+        assert "opened from search" in card_text(pilot)
+
+        db = open_database(db_path)
+        with db.write():
+            db.execute("UPDATE contacts SET dnc = 1 WHERE id = ?", (ids["Edsger"],))
+        db.close()
+        await pilot.press("slash", *"dijkstra", "enter")
+        await settle(pilot)
+        assert shown_contact(pilot) == ids["Alan"]
+        assert any("do-not-call" in n.message for n in app._notifications)
+    held = rows(db_path, "SELECT id FROM contacts WHERE claimed_by = 'alice'")
+    assert [row["id"] for row in held] == [ids["Alan"]]
+
+
+@run_async
+async def test_help_and_palette_list_every_action(db_path: Path, ids: dict[str, int]) -> None:
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one("#help-table")
+        help_text = "\n".join(line.text for line in table.render_lines(table.region.reset_offset))
+        for words in ("No answer", "Do not call", "Dialed", "Skip", "Search", "Quit"):
+            assert words in help_text
+        await pilot.press("escape", "ctrl+p", *"meeting")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, QualifyDialog)
+
+
+@run_async
+async def test_empty_queue_says_so(db_path: Path) -> None:
+    open_database(db_path).close()
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert shown_contact(pilot) is None
+        assert "Nothing to call" in card_text(pilot)
+        await pilot.press("1", "d", "n")  # nothing to act on: no error, nothing written
+        await settle(pilot)
+        assert isinstance(app.screen, LeadScreen)
+    assert rows(db_path, "SELECT * FROM calls") == []

@@ -27,6 +27,7 @@ import contextlib
 import csv
 import multiprocessing
 import os
+import pickle
 import sys
 import tempfile
 from collections import deque
@@ -266,14 +267,16 @@ def _range_results(
     with context.Pool(count, initializer=_init_worker, initargs=(rules, table)) as pool:
         pending: deque = deque()
         # A bounded window keeps memory flat while letting the workers run ahead of a
-        # commit; the pool's result thread unpickles while this thread is in SQLite.
+        # commit. Results arrive as bytes and are unpickled here, between writes: were
+        # the pool's result thread to unpickle them, it would hold the GIL while this
+        # thread waits for it after each row of an executemany.
         window = count * 4 + 8
         for task in tasks:
             pending.append(pool.apply_async(_work, task))
             if len(pending) >= window:
-                yield pending.popleft().get()
+                yield pickle.loads(pending.popleft().get())
         while pending:
-            yield pending.popleft().get()
+            yield pickle.loads(pending.popleft().get())
 
 
 def _in_order(
@@ -298,10 +301,11 @@ def _init_worker(rules: RowRules, table: TableFile) -> None:
     _WORKER = (rules, table)
 
 
-def _work(start: int, end: int, last: bool) -> RangeResult:
+def _work(start: int, end: int, last: bool) -> bytes:
     assert _WORKER is not None
     rules, table = _WORKER
-    return row_rules.normalize_range(rules, table, start, end, last)
+    result = row_rules.normalize_range(rules, table, start, end, last)
+    return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 # --- the batch record ----------------------------------------------------------------

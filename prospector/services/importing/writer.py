@@ -35,7 +35,7 @@ from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database
 from prospector.services import fit
 from prospector.services.importing.profiles import ProfileKeys
-from prospector.services.importing.rows import EMAIL, INSERT_WIDTH, PHONE, Reject, Row, company_key
+from prospector.services.importing.rows import INSERT_WIDTH, PHONE, Reject, Row, company_key
 from prospector.services.settings import Settings
 
 CONTACT_FIELDS = (
@@ -69,7 +69,7 @@ class Counts:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Account:
     id: int
     name: str
@@ -78,11 +78,10 @@ class _Account:
     employees: int | None
     # (industry, employees) as profile keys: what classifying its contacts needs.
     keys: tuple = ()
-
-    @property
-    def complete(self) -> bool:
-        """Nothing left for a later row to fill."""
-        return None not in (self.domain, self.industry, self.employees)
+    # New contacts' decided columns by row profile, shared by accounts with these keys.
+    decided: dict = field(default_factory=dict)
+    # Touched by this run with every field filled: a later row can change nothing.
+    ready: bool = False
 
 
 @dataclass
@@ -109,7 +108,8 @@ class ContactWriter:
     def __post_init__(self) -> None:
         self.stamp = to_db(self.now)
         self.keys = ProfileKeys(self.settings)
-        self._classes: dict[tuple, tuple] = {}
+        self._no_account: dict[tuple, tuple] = {}
+        self._by_keys: dict[tuple, dict] = {}
         self._classified: dict[tuple, fit.Classification] = {}
         self._sla = {
             tier.name: to_db(fit.sla_deadline(self.now, tier, self.settings))
@@ -174,8 +174,7 @@ class ContactWriter:
         )
         phones, emails, dnc_numbers = self.phones, self.emails, self.dnc_numbers
         records = self._prefetch(results)
-        by_domain, touched, locales = self.by_domain, self.touched_accounts, self.locales
-        classes = self._classes
+        by_domain, locales, no_account = self.by_domain, self.locales, self._no_account
         pending: list[tuple] = []
         inserted = filtered = dnc = 0
         next_id = self.next_id
@@ -184,7 +183,9 @@ class ContactWriter:
                 counts.rejected += 1
                 on_reject(item)
                 continue
-            phone, email = item[PHONE], item[EMAIL]
+            # A new contact is the common case: kept to a few set and dict lookups.
+            (first, last, title, email, phone, raw, kind, state, country, source, list_name,
+             company, domain, _, _, _, locale, _, profile) = item  # fmt: skip
             if phone in phones or (email is not None and email in emails):
                 if pending:
                     self._insert(pending)
@@ -193,28 +194,27 @@ class ContactWriter:
                 self._apply_known(Row._make(item), records, counts)
                 next_id = self.next_id
                 continue
-            # A new contact: the common case, kept to a few dictionary lookups.
-            account = None
-            if item[11] is not None:  # company
-                domain = item[12]
-                account = by_domain.get(domain) if domain else None
-                if account is None or not (account.id in touched and account.complete):
-                    account = self._account(Row._make(item))
-            if account is None:
-                class_key: tuple = (item[18], None)
+            if company is None:
+                account = None
+                decided = no_account.get(profile)
+                if decided is None:
+                    decided = no_account[profile] = self._decide(profile, None)
             else:
-                class_key = (item[18], account.keys)
-            decided = classes.get(class_key)
-            if decided is None:
-                decided = classes[class_key] = self._decide(item[18], account)
-            locale_id = locales.get(item[16])
+                account = by_domain.get(domain) if domain else None
+                if account is None or not account.ready:
+                    account = self._company_account(Row._make(item))
+                decided = account.decided.get(profile)
+                if decided is None:
+                    decided = account.decided[profile] = self._decide(profile, account)
+            locale_id = locales.get(locale)
             if locale_id is None:
-                locale_id = self._locale(*item[16])
+                locale_id = self._locale(*locale)
             next_id += 1
             in_dnc = phone in dnc_numbers
             pending.append(
-                (*item[:INSERT_WIDTH], next_id, account and account.id, locale_id, in_dnc, *decided)
-            )
+                (first, last, title, email, phone, raw, kind, state, country, source, list_name,
+                 next_id, account and account.id, locale_id, in_dnc, *decided)
+            )  # fmt: skip
             phones.add(phone)
             if email is not None:
                 emails.add(email)
@@ -349,8 +349,10 @@ class ContactWriter:
     # --- accounts, locales, classification ---------------------------------------
 
     def _account(self, row: Row) -> _Account | None:
-        if row.company is None:
-            return None
+        return None if row.company is None else self._company_account(row)
+
+    def _company_account(self, row: Row) -> _Account:
+        """The account of a row that names a company: found (and filled in) or created."""
         account = self.by_domain.get(row.domain) if row.domain else None
         if account is None and row.name_key:
             for candidate in self.by_name.get(row.name_key, ()):
@@ -364,11 +366,12 @@ class ContactWriter:
                 (row.company, row.name_key or "", row.domain, row.industry, row.employees,
                  self.stamp, self.stamp),
             )  # fmt: skip
-            account = _Account(cursor.lastrowid or 0, row.company, row.domain, row.industry,
+            account = _Account(cursor.lastrowid or 0, row.company or "", row.domain, row.industry,
                                row.employees)  # fmt: skip
             self._account_max = max(self._account_max, account.id)
-            self._remember(account)
+            self._remember(account, row.name_key)
             self.touched_accounts.add(account.id)
+            account.ready = None not in (account.domain, account.industry, account.employees)
             return account
         first_touch = account.id not in self.touched_accounts
         self.touched_accounts.add(account.id)
@@ -392,6 +395,7 @@ class ContactWriter:
                 f"UPDATE accounts SET {assignments}, updated_at = ? WHERE id = ?",
                 (*changes.values(), self.stamp, account.id),
             )
+        account.ready = None not in (account.domain, account.industry, account.employees)
         return account
 
     def _account_by_id(self, account_id: int | None) -> _Account | None:
@@ -414,12 +418,13 @@ class ContactWriter:
             self.keys.value("industry", account.industry),
             self.keys.employees(account.employees),
         )
+        account.decided = self._by_keys.setdefault(account.keys, {})
 
-    def _remember(self, account: _Account) -> None:
+    def _remember(self, account: _Account, name_key: str | None = None) -> None:
         self._set_keys(account)
         if account.domain:
             self.by_domain[account.domain] = account
-        key = company_key(account.name)
+        key = name_key if name_key is not None else company_key(account.name)
         if key:
             self.by_name.setdefault(key, []).append(account)
         self.by_id[account.id] = account

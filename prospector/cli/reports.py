@@ -27,6 +27,7 @@ from prospector.cli.context import AppContext, at_option, pass_app
     type=click.Choice(["table", "csv", "json"]),
     default="table",
     show_default=True,
+    help="A table to read, CSV for a spreadsheet, or JSON for scripts.",
 )
 @at_option
 @pass_app

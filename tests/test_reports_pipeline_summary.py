@@ -102,7 +102,9 @@ def test_summaries_kept_by_log_equal_a_recount(tmp_path_factory, calls):
         ]
         for contact, rep, minutes, disposition, seconds in calls:
             at = start + timedelta(minutes=minutes)
-            log(db, contacts[contact], disposition, rep=rep, at=at, duration=seconds)
+            callback = at + timedelta(days=1) if disposition == "callback" else None
+            log(db, contacts[contact], disposition, rep=rep, at=at, duration=seconds,
+                callback=callback)  # fmt: skip
         kept = _summaries(db)
         with db.write():
             counted = rebuild_summaries(db, load_settings(db))

@@ -28,7 +28,7 @@ from prospector.services.dnc import add_dnc
 from prospector.services.export.runner import export_pending
 from prospector.services.handoffs import ack_handoffs
 from prospector.services.handoffs import qualify as qualify_contact
-from prospector.services.importing import import_file
+from prospector.services.importing import ImportResult, import_file
 
 _phones = itertools.count(2125550000)
 _files = itertools.count(1)
@@ -109,6 +109,13 @@ def import_leads(db: Database, rows: list[dict[str, Any]], *, at: datetime) -> l
         assert found is not None
         ids.append(int(found["id"]))
     return ids
+
+
+def reimport(db: Database, rows: list[dict[str, Any]], *, at: datetime) -> ImportResult:
+    """Import ``rows`` again (changed or not) at ``at``: the importer's update path."""
+    path = _folder(db) / f"leads-{next(_files)}.csv"
+    _write_csv(path, COLUMNS, rows)
+    return import_file(db, path, now=at, rep="lead", workers=0)
 
 
 def add_contact(db: Database, *, created_at: datetime, **fields: Any) -> int:

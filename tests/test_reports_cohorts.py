@@ -68,9 +68,9 @@ def test_a_mixed_day_of_work(db):
     qualify(db, first[0], rep="ben", at=day + timedelta(hours=2, minutes=5), amount=9000)
     assert_kept_equals_recount(db)
     # The same people again: a new source and list for one; a new head count for
-    # another's company (its account changes under the contact).
+    # another's company (its account changes under the contact, 50-199 to 200-999).
     before = cohorts(db)
-    changed = [rows[0] | {"source": "webinar", "list_name": "nov"}, rows[2] | {"employees": 250}]
+    changed = [rows[0] | {"source": "webinar", "list_name": "nov"}, rows[1] | {"employees": 250}]
     assert reimport(db, changed, at=day + timedelta(days=1)).updated == 2
 
     def by(column: str) -> dict[str, int]:
@@ -85,7 +85,8 @@ def test_a_mixed_day_of_work(db):
     assert cohorts(db) != before
     assert_kept_equals_recount(db)
     replace_settings(db, parse_settings(retiered()), actor="lead", now=day + timedelta(days=1))
-    assert db.one("SELECT tier FROM contacts WHERE id = ?", (first[1],))[0] == "C"
+    # A dialed lead moves from B to C, a filtered one is let in.
+    assert db.one("SELECT tier FROM contacts WHERE id = ?", (first[2],))[0] == "C"
     assert db.one("SELECT filtered_by FROM contacts WHERE id = ?", (first[1],))[0] is None
     assert_kept_equals_recount(db)
     zone = default_settings().source_text.replace("America/New_York", "Asia/Tokyo")

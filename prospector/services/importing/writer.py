@@ -36,7 +36,7 @@ INSERT_COLUMNS = (
     "id", "account_id", "first_name", "last_name", "title", "email", "phone", "phone_raw",
     "phone_type", "state", "country", "locale_id", "source", "list_name", "filtered_by", "tier",
     "tier_rule", "tier_priority", "dnc", "status", "next_call_at", "sla_due_at",
-    "import_batch_id", "created_at", "updated_at",
+    "import_batch_id", "created_at", "received_day", "updated_at",
 )  # fmt: skip
 LOOKUP_COLUMNS = (
     "id", "account_id", "first_name", "last_name", "title", "email", "phone", "state",
@@ -95,6 +95,8 @@ class ContactWriter:
 
     def __post_init__(self) -> None:
         self.stamp = to_db(self.now)
+        # The team day the leads arrive on: reports count lead cohorts by it.
+        self.received_day = self.now.astimezone(self.settings.team.zone).date().isoformat()
         for row in self.db.query("SELECT id, name, domain, industry, employees FROM accounts"):
             self._remember(_Account(*row))
         for row in self.db.query("SELECT zones, country, state, id FROM locales"):
@@ -228,6 +230,7 @@ class ContactWriter:
             "sla_due_at": self._sla.get(tier),
             "import_batch_id": self.batch_id,
             "created_at": self.stamp,
+            "received_day": self.received_day,
             "updated_at": self.stamp,
         }
 

@@ -25,6 +25,7 @@ from prospector.services.queue import (
     load_items,
     queue_ids,
 )
+from prospector.services.recycling import recycle_due
 from prospector.services.settings import Settings
 from prospector.services.windows import current_settings
 
@@ -67,7 +68,8 @@ def claim_next(
 ) -> QueueItem | None:
     """Atomically claim the top of the rep's queue for a lease; None when nothing is callable.
 
-    The rep's earlier claims that were never dialed are let go first (``next`` moves on;
+    Contacts due to be recycled are reopened first (:func:`recycle_due`). The rep's
+    earlier claims that were never dialed are let go first (``next`` moves on;
     the same contact comes back if it is still the top). A dialed, undispositioned
     claim is the top of the queue (lane 0) and is handed back, keeping its dial time.
     """
@@ -76,6 +78,7 @@ def claim_next(
     lease = to_db(now + timedelta(minutes=settings.calling.lease_minutes))
     with db.write():
         record_rep(db, rep, now)
+        recycle_due(db, now=now)
         db.execute(
             "UPDATE contacts SET claimed_by = NULL, claim_expires_at = NULL"
             " WHERE claimed_by = ? AND dialed_at IS NULL",

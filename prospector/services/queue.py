@@ -33,6 +33,7 @@ from typing import Any
 
 from prospector.foundations.clock import from_db, to_db
 from prospector.foundations.db import Database
+from prospector.services.recycling import recycle_due
 from prospector.services.settings import Settings
 from prospector.services.windows import (
     Locale,
@@ -261,10 +262,11 @@ def _reason(lane: int, row, locale: Locale, now: datetime, settings: Settings) -
         if left >= timedelta(0):
             return f"{label} — SLA {humanize(left)} left"
         return f"{label} — SLA overdue by {humanize(left)}"
-    attempt = int(row["attempts"]) + 1
+    attempt = int(row["attempts"]) - int(row["cycle_attempts_base"]) + 1
     of = f" of {tier.max_attempts}" if tier else ""
     overdue = now - from_db(row["next_call_at"])
-    return f"attempt {attempt}{of}, tier {row['tier']}, due {humanize(overdue)} ago"
+    recycled = f" (recycled, cycle {row['recycles'] + 1})" if row["recycles"] else ""
+    return f"attempt {attempt}{of}{recycled}, tier {row['tier']}, due {humanize(overdue)} ago"
 
 
 def load_items(
@@ -350,6 +352,8 @@ def build_queue(
 ) -> list[QueueItem]:
     """The rep's next ``limit`` callable contacts, in order, without claiming any.
 
+    Contacts due to be recycled are reopened first (a write only when there are some).
+
     Args:
         db: the team database.
         rep: the inside rep asking.
@@ -359,5 +363,6 @@ def build_queue(
     """
     settings = settings or current_settings(db)
     now = now.astimezone(UTC)
+    recycle_due(db, now=now)
     ids = queue_ids(db, rep=rep, now=now, limit=limit, settings=settings)
     return load_items(db, ids, now=now, settings=settings)

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from prospector.foundations.clock import to_db
+from prospector.foundations.errors import ClaimError
 from prospector.services.calls import log_call
-from prospector.services.claims import claim_next
+from prospector.services.claims import claim_contact, claim_next
 from prospector.services.contacts import contact_card
 from prospector.services.queue import LANE_FOLLOW_UP, build_queue
 from prospector.services.recycling import recycle_due
@@ -121,3 +122,12 @@ def test_nothing_due_writes_nothing(db) -> None:
     assert recycle_due(db, now=NOW) == 0
     assert db.conn.total_changes == before
     assert _row(db, contact)["recycle_at"] == later
+
+
+def test_a_search_hit_due_back_can_be_opened(db) -> None:
+    contact = add_contact(db, now=NOW)
+    log_call(db, contact, "not_interested", rep="a", now=NOW)
+    with pytest.raises(ClaimError, match="is closed"):
+        claim_contact(db, contact, rep="a", now=NOW + timedelta(days=1))
+    monday = datetime(2027, 2, 22, 15, 0, tzinfo=UTC)
+    assert claim_contact(db, contact, rep="a", now=monday).claimed_by == "a"

@@ -40,12 +40,12 @@ def recycle_due(db: Database, *, now: datetime, actor: str = "system") -> int:
     is due, so a read-only caller pays one index seek.
     """
     stamp = to_db(now.astimezone(UTC))
-    if not db.conn.in_transaction:
-        if db.one("SELECT 1 FROM contacts WHERE recycle_at <= ? LIMIT 1", (stamp,)) is None:
-            return 0
-        with db.write():
-            return _recycle(db, stamp, actor)
-    return _recycle(db, stamp, actor)
+    if db.one("SELECT 1 FROM contacts WHERE recycle_at <= ? LIMIT 1", (stamp,)) is None:
+        return 0
+    if db.conn.in_transaction:
+        return _recycle(db, stamp, actor)
+    with db.write():
+        return _recycle(db, stamp, actor)
 
 
 def _recycle(db: Database, stamp: str, actor: str) -> int:

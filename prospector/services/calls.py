@@ -9,7 +9,8 @@ What happens next, by the disposition's ``then``:
 * ``retry``: due again after ``retry``, moved to the next moment the window is open;
   an explicit callback time replaces that (and reserves the contact). A contact that
   reaches its tier's ``max_attempts`` without ever having a conversation becomes
-  ``exhausted`` (``recycle_at`` from the tier's ``recycle``).
+  ``exhausted`` (``recycle_at`` from the tier's ``recycle``); both are counted within
+  the current cycle when the contact was recycled (:mod:`.recycling`).
 * ``callback``: due at the agreed time, reserved for the rep ("mine") or for anyone;
   a missed personal callback opens to anyone after ``callback_grace_minutes``.
 * ``close``: status ``closed``; ``recycle_at`` from the disposition's ``recycle``.
@@ -257,7 +258,12 @@ def log_call(
                 tomorrow = next_local_day_open(locale, now, settings)
                 if tomorrow is not None and tomorrow > next_at:
                     next_at = tomorrow
-            if tier and attempt >= tier.max_attempts and conversations == 0:
+            # Counted within the current cycle: a recycled contact gets its attempts anew.
+            if (
+                tier
+                and attempt - row["cycle_attempts_base"] >= tier.max_attempts
+                and conversations == row["cycle_conversations_base"]
+            ):
                 status, close_reason, next_at = (
                     "exhausted",
                     "max attempts without a conversation",

@@ -185,7 +185,8 @@ def contact_card(
         sla_left=(sla_due - now) if sla_due and row["attempts"] == 0 else None,
         attempts=row["attempts"],
         max_attempts=tier.max_attempts if tier else None,
-        next_attempt=row["attempts"] + 1,
+        # Attempts count anew in each recycling cycle (services/recycling.py).
+        next_attempt=row["attempts"] - row["cycle_attempts_base"] + 1,
         next_call_at=from_db(row["next_call_at"]),
         callback_at=_opt(row["callback_at"]),
         callback_rep=row["callback_rep"],

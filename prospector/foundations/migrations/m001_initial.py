@@ -237,6 +237,11 @@ CREATE TABLE contacts (
     callback_at TEXT,
     callback_rep TEXT,
     recycle_at TEXT,
+    -- Recycling (services/recycling.py): how many times the contact was reopened, and
+    -- its attempts/conversations when the current cycle began (max attempts count anew).
+    recycles INTEGER NOT NULL DEFAULT 0,
+    cycle_attempts_base INTEGER NOT NULL DEFAULT 0,
+    cycle_conversations_base INTEGER NOT NULL DEFAULT 0,
     claimed_by TEXT,
     claim_expires_at TEXT,
     dialed_at TEXT,
@@ -265,6 +270,8 @@ CREATE INDEX contacts_queue_callback ON contacts (callback_at)
       AND callback_at IS NOT NULL;
 CREATE INDEX contacts_by_callback_rep ON contacts (callback_rep, callback_at)
     WHERE callback_rep IS NOT NULL;
+-- Closed/exhausted contacts waiting to be recycled: "anything due?" is one seek.
+CREATE INDEX contacts_to_recycle ON contacts (recycle_at) WHERE recycle_at IS NOT NULL;
 
 -- The do-not-call list. Contacts carry a copy (contacts.dnc) for the queue's index.
 CREATE TABLE dnc_numbers (

@@ -34,7 +34,13 @@ from prospector.services.queue import (
 )
 from prospector.services.recycling import recycle_due
 from prospector.services.settings import Settings
-from prospector.services.windows import Locale, current_settings, is_open, next_open
+from prospector.services.windows import (
+    Locale,
+    current_settings,
+    is_open,
+    load_contact,
+    next_open,
+)
 
 
 def record_rep(db: Database, rep: str, now: datetime) -> None:
@@ -225,23 +231,6 @@ SKIP_DELAY = timedelta(minutes=30)
 """How long a skipped contact stays out of the queue (so ``next`` moves on)."""
 
 
-def _contact_row(db: Database, contact_id: int):
-    row = db.one(
-        """SELECT c.*, a.name AS company, l.zones, l.country AS locale_country,
-                  l.state AS locale_state,
-                  EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = c.phone) AS on_dnc_list
-           FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
-           JOIN locales l ON l.id = c.locale_id WHERE c.id = ?""",
-        (contact_id,),
-    )
-    if row is None:
-        raise NotFoundError(f"no contact with id {contact_id}")
-    locale = Locale(
-        row["locale_id"], tuple(row["zones"].split()), row["locale_country"], row["locale_state"]
-    )
-    return row, locale
-
-
 def _refuse_uncallable(row, locale: Locale, now: datetime, settings: Settings) -> None:
     who = f"contact {row['id']}"
     if row["dnc"] or row["on_dnc_list"]:
@@ -280,7 +269,7 @@ def claim_contact(
     lease = to_db(now + timedelta(minutes=settings.calling.lease_minutes))
     with db.write():
         recycle_due(db, now=now)  # a closed contact found by search may be due back
-        row, locale = _contact_row(db, contact_id)
+        row, locale = load_contact(db, contact_id)
         refuse_if_held_by_other(row, rep, now)
         _refuse_uncallable(row, locale, now, settings)
         record_rep(db, rep, now)
@@ -324,7 +313,7 @@ def skip_contact(
     now = now.astimezone(UTC)
     back = to_db(now + delay)
     with db.write():
-        row, _ = _contact_row(db, contact_id)
+        row, _ = load_contact(db, contact_id)
         if row["claimed_by"] != rep:
             refuse_if_held_by_other(row, rep, now)
             raise ClaimError(f"contact {contact_id} is not claimed by {rep}")

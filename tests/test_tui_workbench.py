@@ -168,6 +168,26 @@ async def test_meeting_set_opens_the_qualify_form_and_hands_off(
 
 
 @run_async
+async def test_qualify_form_typed_straight_through_with_tab(
+    db_path: Path, ids: dict[str, int]
+) -> None:
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("8")
+        await settle(pilot)
+        # No pauses: a rep types on without waiting for the focus to move.
+        await pilot.press(*"9000", "tab", *"thu 2pm", "tab", "tab", *"approved", "tab")
+        await pilot.press(*"the COO", "shift+tab", "end", *" in Q1", "ctrl+s")
+        await settle(pilot)
+        assert shown_contact(pilot) == ids["Grace"]
+    handoff = rows(db_path, "SELECT amount_cents, meeting_at, budget, authority FROM handoffs")
+    assert [tuple(row) for row in handoff] == [
+        (900_000, "2026-11-26T19:00:00Z", "approved in Q1", "the COO")
+    ]
+
+
+@run_async
 async def test_do_not_call_asks_first(db_path: Path, ids: dict[str, int]) -> None:
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:

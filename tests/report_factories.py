@@ -1,96 +1,126 @@
-"""Build report test data the way the services will write it.
+"""Report test data written by the real services, one call each.
 
-Until the importer, ``log_call``, ``qualify`` and ``handoffs ack`` land on this
-branch, these functions write the same rows those services write (read from
-``m001_initial.py`` and DESIGN §4): a contact with its account and ``locales``
-row, classified by the real fit rules and tiers with its SLA deadline; a call
-with its category and attempt number, the contact's counters, and
-``record_call`` in the same transaction; handoffs and their CRM answers.
+* :func:`import_leads` / :func:`add_contact`: a small CSV file beside the test
+  database, through ``importing.import_file`` at the instant the leads arrive (so
+  ``created_at``, tier and SLA deadline are the importer's). A lead said to be on
+  the DNC list is put there first with ``dnc.add_dnc``, as a team would.
+* :func:`log`: ``calls.log_call`` at a pinned instant.
+* :func:`qualify`: ``handoffs.qualify``.
+* :func:`ack`: the CRM's answer as ``handoffs ack`` reads it: the pending
+  handoffs are exported first (``export_pending``, csv), then a one-row answer
+  file goes through ``ack_handoffs``.
 
-Swapping in the real services is one change per function here: keep the
-signatures and call ``import_file`` / ``log_call`` / ``create_handoff`` /
-``ack`` inside them instead.
+Files are written under ``<database folder>/factory/``, so each test's data stays
+in its own ``tmp_path``.
 """
 
 from __future__ import annotations
 
+import csv
 import itertools
-from datetime import datetime, timedelta
+from datetime import datetime
+from pathlib import Path
+from typing import Any
 
-from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database
-from prospector.services.fit import Profile, classify, sla_deadline
-from prospector.services.reports.summary import record_call
-from prospector.services.settings import Settings, load_settings
+from prospector.services.calls import log_call
+from prospector.services.dnc import add_dnc
+from prospector.services.export.runner import export_pending
+from prospector.services.handoffs import ack_handoffs
+from prospector.services.handoffs import qualify as qualify_contact
+from prospector.services.importing import ImportResult, import_file
 
 _phones = itertools.count(2125550000)
+_files = itertools.count(1)
+COLUMNS = (
+    "first_name",
+    "last_name",
+    "phone",
+    "state",
+    "country",
+    "company",
+    "industry",
+    "employees",
+    "title",
+    "source",
+    "list_name",
+)
 
 
-def add_contact(
-    db: Database,
+def _folder(db: Database) -> Path:
+    folder = Path(db.path).parent / "factory"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def _write_csv(path: Path, header: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(["" if row.get(name) is None else row[name] for name in header])
+
+
+def lead(
     *,
-    created_at: datetime,
     source: str | None = None,
     list_name: str | None = None,
     industry: str | None = None,
     employees: int | None = None,
     title: str | None = None,
     dnc: bool = False,
-    settings: Settings | None = None,
-) -> int:
-    """A contact received at ``created_at``, classified and given its SLA deadline."""
-    settings = settings or load_settings(db)
-    stamp = to_db(created_at)
-    result = classify(
-        Profile(industry=industry, source=source, country="US", title=title, employees=employees),
-        settings,
-    )
-    tier = settings.tier(result.tier)
-    assert tier is not None
-    due = to_db(sla_deadline(created_at, tier, settings))
-    phone = f"+1{next(_phones)}"
-    with db.write():
-        account_id = None
-        if industry is not None or employees is not None:
-            account_id = db.execute(
-                """INSERT INTO accounts (name, name_key, industry, employees, created_at,
-                                         updated_at) VALUES (?, ?, ?, ?, ?, ?)""",
-                (f"Acme {phone}", f"acme {phone}", industry, employees, stamp, stamp),
-            ).lastrowid
-        db.execute(
-            "INSERT OR IGNORE INTO locales (zones, country, state) VALUES (?, 'US', 'NY')",
-            ("America/New_York",),
-        )
-        locale_id = db.one(
-            "SELECT id FROM locales WHERE zones = 'America/New_York' AND country = 'US'"
-        )["id"]  # type: ignore[index]
-        cursor = db.execute(
-            """INSERT INTO contacts (account_id, first_name, last_name, title, phone, phone_raw,
-                   state, country, locale_id, source, list_name, filtered_by, tier, tier_rule,
-                   tier_priority, dnc, status, next_call_at, sla_due_at, created_at, updated_at)
-               VALUES (?, 'Pat', 'Lee', ?, ?, ?, 'NY', 'US', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                       ?, ?)""",
-            (
-                account_id,
-                title,
-                phone,
-                phone,
-                locale_id,
-                source,
-                list_name,
-                result.filtered_by,
-                result.tier,
-                result.tier_rule,
-                result.tier_priority,
-                int(dnc),
-                "dnc" if dnc else "open",
-                stamp,
-                due,
-                stamp,
-                stamp,
-            ),
-        )
-    return int(cursor.lastrowid)  # type: ignore[arg-type]
+) -> dict[str, Any]:
+    """One CSV row for :func:`import_leads`: a New York contact with a fresh number.
+
+    A company (unique per lead) is named only when industry or employees are given,
+    so a lead without them has no account, as a list without company columns gives.
+    """
+    number = next(_phones)
+    company = f"Acme {number}" if industry is not None or employees is not None else None
+    return {
+        "first_name": "Pat",
+        "last_name": "Lee",
+        "phone": f"({str(number)[:3]}) {str(number)[3:6]}-{str(number)[6:]}",
+        "e164": f"+1{number}",
+        "state": "NY",
+        "country": "US",
+        "company": company,
+        "industry": industry,
+        "employees": employees,
+        "title": title,
+        "source": source,
+        "list_name": list_name,
+        "dnc": dnc,
+    }
+
+
+def import_leads(db: Database, rows: list[dict[str, Any]], *, at: datetime) -> list[int]:
+    """Import ``rows`` (from :func:`lead`) received at ``at``; their contact ids, in order."""
+    listed = [row["phone"] for row in rows if row["dnc"]]
+    if listed:
+        add_dnc(db, listed, actor="lead", now=at, reason="test list")
+    path = _folder(db) / f"leads-{next(_files)}.csv"
+    _write_csv(path, COLUMNS, rows)
+    result = import_file(db, path, now=at, rep="lead", workers=0)
+    assert (result.inserted, result.rejected) == (len(rows), 0), result
+    ids = []
+    for row in rows:
+        found = db.one("SELECT id FROM contacts WHERE phone = ?", (row["e164"],))
+        assert found is not None
+        ids.append(int(found["id"]))
+    return ids
+
+
+def reimport(db: Database, rows: list[dict[str, Any]], *, at: datetime) -> ImportResult:
+    """Import ``rows`` again (changed or not) at ``at``: the importer's update path."""
+    path = _folder(db) / f"leads-{next(_files)}.csv"
+    _write_csv(path, COLUMNS, rows)
+    return import_file(db, path, now=at, rep="lead", workers=0)
+
+
+def add_contact(db: Database, *, created_at: datetime, **fields: Any) -> int:
+    """One lead (see :func:`lead` for the fields) imported at ``created_at``; its id."""
+    return import_leads(db, [lead(**fields)], at=created_at)[0]
 
 
 def log(
@@ -101,72 +131,21 @@ def log(
     rep: str,
     at: datetime,
     duration: int = 0,
-    settings: Settings | None = None,
+    callback: datetime | None = None,
+    callback_scope: str = "mine",
 ) -> int:
-    """Record a call as ``log_call`` will: call row, contact counters, summaries."""
-    settings = settings or load_settings(db)
-    chosen = settings.disposition(disposition)
-    stamp = to_db(at)
-    with db.write():
-        contact = db.one("SELECT * FROM contacts WHERE id = ?", (contact_id,))
-        assert contact is not None, f"no contact {contact_id}"
-        attempt = contact["attempts"] + 1
-        conversations = contact["conversations"] + chosen.is_conversation
-        tier = settings.tier(contact["tier"])
-        status = {
-            "close": "closed",
-            "qualify": "qualified",
-            "wrong_number": "closed",
-            "do_not_call": "dnc",
-        }.get(chosen.then, "open")
-        if status == "open" and tier and attempt >= tier.max_attempts and not conversations:
-            status = "exhausted"
-        next_call = at + (chosen.retry.as_timedelta() if chosen.retry else timedelta(days=1))
-        call_id = db.execute(
-            """INSERT INTO calls (contact_id, rep, at, disposition, category, attempt,
-                                  duration_seconds, next_call_at, status_after)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (
-                contact_id,
-                rep,
-                stamp,
-                chosen.code,
-                chosen.counts_as,
-                attempt,
-                duration,
-                to_db(next_call),
-                status,
-            ),
-        ).lastrowid
-        db.execute(
-            """UPDATE contacts SET attempts = ?, conversations = ?,
-                   first_dial_at = coalesce(first_dial_at, ?), last_dial_at = ?,
-                   status = ?, phone_bad = phone_bad OR ?, dnc = dnc OR ?,
-                   next_call_at = ?, updated_at = ? WHERE id = ?""",
-            (
-                attempt,
-                conversations,
-                stamp,
-                stamp,
-                status,
-                chosen.then == "wrong_number",
-                chosen.then == "do_not_call",
-                to_db(next_call),
-                stamp,
-                contact_id,
-            ),
-        )
-        record_call(
-            db,
-            contact_id=contact_id,
-            rep=rep,
-            at=at,
-            category=chosen.counts_as,
-            attempt=attempt,
-            duration_seconds=duration,
-            settings=settings,
-        )
-    return int(call_id)  # type: ignore[arg-type]
+    """``log_call`` by ``rep`` at ``at``; the call's id."""
+    logged = log_call(
+        db,
+        contact_id,
+        disposition,
+        rep=rep,
+        now=at,
+        duration=duration,
+        callback=callback,
+        callback_scope=callback_scope,
+    )
+    return logged.call_id
 
 
 def qualify(
@@ -176,29 +155,23 @@ def qualify(
     rep: str,
     at: datetime,
     amount: float | None = None,
-    owner: str = "Dana Whitfield",
+    owner: str | None = None,
 ) -> int:
-    """A pending handoff created by ``rep`` at ``at`` (``amount`` in currency units)."""
-    stamp = to_db(at)
-    cents = round(amount * 100) if amount is not None else None
-    with db.write():
-        handoff_id = db.execute(
-            """INSERT INTO handoffs (contact_id, inside_rep, owner, amount_cents, status,
-                                     created_at, updated_at)
-               VALUES (?, ?, ?, ?, 'pending', ?, ?)""",
-            (contact_id, rep, owner, cents, stamp, stamp),
-        ).lastrowid
-        db.execute("UPDATE contacts SET status = 'qualified' WHERE id = ?", (contact_id,))
-    return int(handoff_id)  # type: ignore[arg-type]
+    """``qualify`` by ``rep`` at ``at`` (``amount`` in currency units); the handoff's id."""
+    return qualify_contact(db, contact_id, rep=rep, now=at, amount=amount, owner=owner).id
 
 
 def ack(db: Database, handoff_id: int, status: str, *, at: datetime, reason: str = "") -> None:
-    """The CRM's answer for a handoff, as ``handoffs ack`` records it."""
-    assert status in ("accepted", "rejected")
-    stamp = to_db(at)
-    with db.write():
-        db.execute(
-            """UPDATE handoffs SET status = ?, status_reason = ?, acked_at = ?, updated_at = ?
-               WHERE id = ?""",
-            (status, reason or None, stamp, stamp, handoff_id),
-        )
+    """The CRM answers ``status`` for a handoff at ``at``, through an ack file.
+
+    Every pending handoff is exported first (a handoff must be exported to be
+    answered), at the same instant.
+    """
+    folder = _folder(db)
+    export_pending(db, now=at, actor="lead", format="csv", out_dir=folder / "exports")
+    path = folder / f"ack-{next(_files)}.csv"
+    _write_csv(path, ("handoff_id", "status", "reason"), [
+        {"handoff_id": handoff_id, "status": status, "reason": reason or None}
+    ])  # fmt: skip
+    result = ack_handoffs(db, path, now=at)
+    assert result.rows == 1, result

@@ -49,6 +49,7 @@ def build_team(path: Path) -> str:
                 rep=rep,
                 at=et(20, hour, minute),
                 duration=seconds,
+                callback=et(23, 10) if disposition == "callback" else None,
             )
         for week, amount in ((2, 40000), (9, 65000), (16, 52000)):
             contact = add_contact(db, created_at=et(week, 9), source="inbound")

@@ -35,6 +35,7 @@ def test_demo_start_is_next_weekday_ten_in_new_york():
 def test_build_demo_is_complete_and_idempotent(tmp_path):
     path = tmp_path / "demo" / "demo.db"
     start = demo_start(datetime(2026, 11, 28, 12, 0, tzinfo=NY))
+    data_before = sorted(DEMO_CONTACTS.parent.iterdir())
     assert build_demo(path, now=start) == path
     conn = sqlite3.connect(path)
     counts = conn.execute(
@@ -45,7 +46,8 @@ def test_build_demo_is_complete_and_idempotent(tmp_path):
     modified = path.stat().st_mtime_ns
     build_demo(path, now=start)
     assert path.stat().st_mtime_ns == modified
-    assert not list(DEMO_CONTACTS.parent.glob("*.rejects.csv"))
+    # The demo's bad rows are rejected, but nothing is written into data/.
+    assert sorted(DEMO_CONTACTS.parent.iterdir()) == data_before
     assert [p.name for p in (tmp_path / "demo").iterdir()] == ["demo.db"]
 
 

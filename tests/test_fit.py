@@ -85,3 +85,20 @@ def test_changed_rules_are_reapplied_in_the_same_transaction(db):
     # Same rules again: nothing to re-apply.
     assert replace_settings(db, parse_settings(text), actor="lead", now=now) is None
     assert reapply_rules(db, now=now)["filter_changed"] == 0
+
+
+def test_a_new_tier_brings_its_own_sla_deadline_for_undialed_leads(db):
+    lead = _add_contact(db, industry="Retail", employees=300, source="list")  # tier B
+    with db.write():
+        db.execute("UPDATE contacts SET sla_due_at = '2026-11-24T15:00:00Z' WHERE id = ?", (lead,))
+    # Make list leads with 200+ employees tier A (first touch within 1 hour).
+    text = DEFAULTS_FILE.read_text().replace(
+        'source = ["inbound", "webinar", "demo request"]',
+        'source = ["inbound", "webinar", "demo request", "list"]',
+    )
+    replace_settings(
+        db, parse_settings(text), actor="lead", now=datetime(2026, 11, 23, 16, tzinfo=UTC)
+    )
+    row = db.one("SELECT tier, sla_due_at FROM contacts WHERE id = ?", (lead,))
+    # Received at 15:00 UTC (the factory's instant): due an hour later.
+    assert (row["tier"], row["sla_due_at"]) == ("A", "2026-11-23T16:00:00Z")

@@ -124,7 +124,7 @@ def test_daily_for_one_rep(friday, clock):
 
 def test_a_handoff_without_calls_that_day_still_counts(db, clock):
     contact = add_contact(db, created_at=et(16, 9), source="inbound", employees=300)
-    log(db, contact, "callback", rep="dave", at=et(18, 10), duration=60)
+    log(db, contact, "callback", rep="dave", at=et(18, 10), duration=60, callback=et(20, 10))
     qualify(db, contact, rep="dave", at=et(19, 9), amount=500)
     rows = daily(db, period(19), clock)
     assert [(row["rep"], row["dials"], row["qualified"]) for row in rows] == [

@@ -100,3 +100,13 @@ def test_loading_a_bad_file_changes_nothing(db, run, tmp_path):
 def test_show_prints_defaults_that_load_back(run, tmp_path):
     shown = run("settings", "show").output
     assert parse_settings(shown) == default_settings()
+
+
+def test_file_errors_name_the_file_once(tmp_path):
+    from prospector.services.settings import read_settings_file
+
+    bad = tmp_path / "team.toml"
+    bad.write_text(DEFAULT_TEXT.replace('start = "09:00"', "start = 9", 1))
+    with pytest.raises(SettingsError) as caught:
+        read_settings_file(bad)
+    assert str(caught.value) == f'{bad}: calling.start = 9: expected a time like "09:00"'

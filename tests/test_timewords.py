@@ -163,6 +163,16 @@ def test_not_a_date(text: str) -> None:
         ("last month", (date(2026, 10, 1), date(2026, 10, 31))),
         ("11/1 to 11/20", (date(2026, 11, 1), date(2026, 11, 20))),
         ("yesterday", (date(2026, 11, 22), date(2026, 11, 22))),
+        ("Yesterday", (date(2026, 11, 22), date(2026, 11, 22))),
+        ("2026-11-20", (date(2026, 11, 20), date(2026, 11, 20))),
+        ("3 days ago", (date(2026, 11, 20), date(2026, 11, 20))),
+        ("1 day ago", (date(2026, 11, 22), date(2026, 11, 22))),
+        ("friday", (date(2026, 11, 20), date(2026, 11, 20))),
+        ("monday", (date(2026, 11, 23), date(2026, 11, 23))),
+        ("past 3 days", (date(2026, 11, 21), date(2026, 11, 23))),
+        ("this quarter", (date(2026, 10, 1), date(2026, 12, 31))),
+        ("last quarter", (date(2026, 7, 1), date(2026, 9, 30))),
+        ("10 days ago to 3 days ago", (date(2026, 11, 13), date(2026, 11, 20))),
     ],
 )
 def test_date_ranges(text: str, expected: tuple[date, date]) -> None:
@@ -174,3 +184,45 @@ def test_bad_date_ranges() -> None:
         date_range_words("the olden days", zone=NY, now=NOW)
     with pytest.raises(TimeWordsError, match="ends before it starts"):
         date_range_words("11/20 to 11/1", zone=NY, now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("today", "this_quarter", "last_quarter", "last_month"),
+    [
+        (date(2026, 1, 15), (1, 1, 3, 31), (10, 1, 12, 31), (12, 1, 12, 31)),
+        (date(2026, 3, 31), (1, 1, 3, 31), (10, 1, 12, 31), (2, 1, 2, 28)),
+        (date(2026, 4, 1), (4, 1, 6, 30), (1, 1, 3, 31), (3, 1, 3, 31)),
+        (date(2026, 12, 31), (10, 1, 12, 31), (7, 1, 9, 30), (11, 1, 11, 30)),
+    ],
+)
+def test_quarters_and_months_at_year_ends(today, this_quarter, last_quarter, last_month):
+    now = datetime.combine(today, datetime.min.time(), tzinfo=NY).replace(hour=12)
+
+    def spans(text: str) -> tuple[int, int, int, int]:
+        first, last = date_range_words(text, zone=NY, now=now)
+        return first.month, first.day, last.month, last.day
+
+    assert spans("this quarter") == this_quarter
+    assert spans("last quarter") == last_quarter
+    assert spans("last month") == last_month
+    first, _ = date_range_words("last quarter", zone=NY, now=now)
+    assert first.year == (today.year - 1 if today.month <= 3 else today.year)
+
+
+@pytest.mark.parametrize("text", ["someday", "last 0 days", "this fortnight", "3 days hence"])
+def test_not_a_date_range_names_what_is_expected(text: str) -> None:
+    with pytest.raises(TimeWordsError, match=r"is not a date: .*YYYY-MM-DD|at least one day"):
+        date_range_words(text, zone=NY, now=NOW)
+
+
+def test_an_impossible_calendar_date_says_so() -> None:
+    with pytest.raises(TimeWordsError, match=r"^'2026-02-30' is not a calendar date$"):
+        date_range_words("2026-02-30", zone=NY, now=NOW)
+
+
+@given(st.integers(0, 400), st.integers(1, 400))
+def test_days_ago_and_last_n_days_agree(back: int, count: int) -> None:
+    day = resolve_date_words(f"{back} days ago", zone=NY, now=NOW)
+    assert (date(2026, 11, 23) - day).days == back
+    first, last = date_range_words(f"last {count} days", zone=NY, now=NOW)
+    assert last == date(2026, 11, 23) and (last - first).days == count - 1

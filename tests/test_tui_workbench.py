@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import DataTable, OptionList
 
 from prospector.foundations.db import open_database
 from prospector.tui.dialogs.callback import CallbackDialog
@@ -165,6 +165,26 @@ async def test_meeting_set_opens_the_qualify_form_and_hands_off(
     ]
     status = rows(db_path, "SELECT status FROM contacts WHERE id = ?", (ids["Ada"],))
     assert status[0]["status"] == "qualified"
+
+
+@run_async
+async def test_qualify_form_typed_straight_through_with_tab(
+    db_path: Path, ids: dict[str, int]
+) -> None:
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("8")
+        await settle(pilot)
+        # No pauses: a rep types on without waiting for the focus to move.
+        await pilot.press(*"9000", "tab", *"thu 2pm", "tab", "tab", *"approved", "tab")
+        await pilot.press(*"the COO", "shift+tab", "end", *" in Q1", "ctrl+s")
+        await settle(pilot)
+        assert shown_contact(pilot) == ids["Grace"]
+    handoff = rows(db_path, "SELECT amount_cents, meeting_at, budget, authority FROM handoffs")
+    assert [tuple(row) for row in handoff] == [
+        (900_000, "2026-11-26T19:00:00Z", "approved in Q1", "the COO")
+    ]
 
 
 @run_async
@@ -358,3 +378,26 @@ async def test_empty_queue_says_so(db_path: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, LeadScreen)
     assert rows(db_path, "SELECT * FROM calls") == []
+
+
+@run_async
+async def test_reports_key_opens_the_dashboard_and_escape_returns(
+    db_path: Path, ids: dict[str, int]
+) -> None:
+    from prospector.tui.screens.dashboard import DashboardScreen
+
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("1")  # one call, so the dashboard has a figure to show
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        daily = app.screen.query_one("#dashboard-daily", DataTable)
+        alice = [daily.get_row_at(n) for n in range(daily.row_count)]
+        assert any(str(row[0]) == "alice" and str(row[1]) == "1" for row in alice), alice
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, LeadScreen)
+        assert shown_contact(pilot) == ids["Grace"]

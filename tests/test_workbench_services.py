@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from prospector.foundations.errors import ClaimError
-from prospector.services import calls, claims, drafts, picks
+from prospector.services import calls, claims, drafts
 from prospector.services.today import rep_today
 from tests.factories import add_contact, add_dnc_number
 from tests.tui_support import START
@@ -42,27 +42,27 @@ def test_today_counts_the_reps_calls_of_the_team_day(db) -> None:
 
 def test_claim_contact_keeps_every_claim_rule(db) -> None:
     mine, theirs, listed = (add_contact(db, now=START) for _ in range(3))
-    item = picks.claim_contact(db, mine, rep="alice", now=START)
+    item = claims.claim_contact(db, mine, rep="alice", now=START)
     assert (item.contact_id, item.claimed_by) == (mine, "alice")
-    picks.claim_contact(db, theirs, rep="bob", now=START)
+    claims.claim_contact(db, theirs, rep="bob", now=START)
     with pytest.raises(ClaimError, match="claimed by bob"):
-        picks.claim_contact(db, theirs, rep="alice", now=START)
+        claims.claim_contact(db, theirs, rep="alice", now=START)
     phone = db.one("SELECT phone FROM contacts WHERE id = ?", (listed,))["phone"]
     add_dnc_number(db, phone, now=START)
     with pytest.raises(ClaimError, match="do-not-call"):
-        picks.claim_contact(db, listed, rep="alice", now=START)
+        claims.claim_contact(db, listed, rep="alice", now=START)
     saturday = START + timedelta(days=5)
     with pytest.raises(ClaimError, match="outside its calling window"):
-        picks.claim_contact(db, listed - 2, rep="carol", now=saturday)
+        claims.claim_contact(db, listed - 2, rep="carol", now=saturday)
 
 
 def test_skip_keeps_the_contact_out_of_the_queue_for_a_while(db) -> None:
     first, second = add_contact(db, now=START), add_contact(db, now=START)
     assert claims.claim_next(db, rep="alice", now=START).contact_id == first
-    back = picks.skip_contact(db, first, rep="alice", reason="not now", now=START)
-    assert back == START + picks.SKIP_DELAY
+    back = claims.skip_contact(db, first, rep="alice", reason="not now", now=START)
+    assert back == START + claims.SKIP_DELAY
     assert claims.claim_next(db, rep="alice", now=START).contact_id == second
-    later = START + picks.SKIP_DELAY + timedelta(minutes=1)
+    later = START + claims.SKIP_DELAY + timedelta(minutes=1)
     calls.log_call(db, second, "no_answer", rep="alice", now=later)
     assert claims.claim_next(db, rep="alice", now=later).contact_id == first
 
@@ -72,4 +72,4 @@ def test_a_dialed_lead_cannot_be_skipped(db) -> None:
     claims.claim_next(db, rep="alice", now=START)
     claims.mark_dialed(db, contact, rep="alice", now=START)
     with pytest.raises(ClaimError, match="was dialed"):
-        picks.skip_contact(db, contact, rep="alice", reason="x", now=START)
+        claims.skip_contact(db, contact, rep="alice", reason="x", now=START)

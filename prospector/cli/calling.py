@@ -18,7 +18,13 @@ def _echo_json(value: object) -> None:
 
 
 @click.command("queue")
-@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=20,
+    show_default=True,
+    help="How many contacts to list.",
+)
 @at_option
 @json_option
 @pass_app

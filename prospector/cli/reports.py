@@ -27,6 +27,7 @@ from prospector.cli.context import AppContext, at_option, pass_app
     type=click.Choice(["table", "csv", "json"]),
     default="table",
     show_default=True,
+    help="A table to read, CSV for a spreadsheet, or JSON for scripts.",
 )
 @at_option
 @pass_app
@@ -113,7 +114,8 @@ def summaries() -> None:
 @summaries.command("rebuild")
 @pass_app
 def rebuild(app: AppContext) -> None:
-    """Recount the report summaries from the calls (after importing calls by hand)."""
+    """Recount the report summaries from the calls and contacts (after a zone change,
+    or data written by hand)."""
     from prospector.services.reports import rebuild_summaries
     from prospector.services.settings import load_settings
 
@@ -121,7 +123,7 @@ def rebuild(app: AppContext) -> None:
         counts = rebuild_summaries(db, load_settings(db))
     click.echo(
         f"counted {counts['calls']} calls into {counts['daily_rows']} daily"
-        f" and {counts['hourly_rows']} hourly rows"
+        f" and {counts['hourly_rows']} hourly rows, and {counts['leads']} leads into cohorts"
     )
 
 

@@ -46,7 +46,14 @@ def to_db(instant: datetime) -> str:
 
 
 def from_db(text: str) -> datetime:
-    """Inverse of :func:`to_db`."""
+    """Inverse of :func:`to_db`; raises ValueError for any other shape of text."""
+    # fromisoformat is ~8x faster than strptime, and every queue item parses several
+    # stamps; the shape test keeps it exactly as strict as DB_FORMAT.
+    if len(text) == 20 and text[10] == "T" and text[19] == "Z" and text[:19].isascii():
+        try:
+            return datetime.fromisoformat(text[:19]).replace(tzinfo=UTC)
+        except ValueError:
+            pass  # strptime below names the problem
     return datetime.strptime(text, DB_FORMAT).replace(tzinfo=UTC)
 
 

@@ -114,13 +114,16 @@ class _Checkpointer(threading.Thread):
         self._path = path
         self._interval = interval
         self._stopped = threading.Event()
+        self.last_result: tuple[int, int, int] | None = None
+        """(busy, WAL frames, frames checkpointed) of the latest checkpoint."""
 
     def run(self) -> None:
         conn = _connect(self._path, check_same_thread=True)
         try:
             while not self._stopped.wait(self._interval):
                 with contextlib.suppress(sqlite3.OperationalError):
-                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    row = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                    self.last_result = (row[0], row[1], row[2])
         finally:
             conn.close()
 

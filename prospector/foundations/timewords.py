@@ -23,6 +23,11 @@ Rules, chosen so that nothing is a guess:
   happens twice (fall back) is its first occurrence.
 * Absolute dates written with month names go through python-dateutil; everything
   else is this module's own small grammar.
+
+Report dates (:func:`resolve_date_words`, :func:`date_range_words`) look back
+instead: a weekday or a month/day is its most recent occurrence (today included),
+``N days ago``, and ranges ``this/last week|month|quarter``, ``last N days``,
+``A to B``. The reports and the dashboard read their dates with these.
 """
 
 from __future__ import annotations
@@ -193,6 +198,8 @@ def _absolute_date(phrase: str, today: date, original: str, *, future: bool) -> 
             candidate = date(today.year, month, day)
             return candidate if candidate <= today else date(today.year - 1, month, day)
     except ValueError as error:
+        if phrase == _clean(original):
+            raise TimeWordsError(f"{original!r} is not a calendar date") from error
         raise TimeWordsError(f"{original!r}: {phrase!r} is not a calendar date") from error
     # Month names ("dec 1", "1 december 2026"): dateutil, strictly (no fuzzy guessing),
     # and only for text that has letters and a number in it.
@@ -283,12 +290,36 @@ def resolve_time_words(text: str, *, zone: ZoneInfo, now: datetime) -> datetime:
     return _wall_to_instant(original, day, clock, zone)
 
 
+DATE_WORDS_HELP = (
+    "expected YYYY-MM-DD, today, yesterday, N days ago, a weekday, last monday, 11/20,"
+    " nov 20, this/last week, this/last month, this/last quarter, last N days, or A to B"
+)
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    """First and last day of the calendar month holding ``day``."""
+    first = day.replace(day=1)
+    following = date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+def quarter_bounds(day: date) -> tuple[date, date]:
+    """First and last day of the calendar quarter holding ``day``."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    first = date(day.year, first_month, 1)
+    following = (
+        date(day.year + 1, 1, 1) if first_month == 10 else date(day.year, first_month + 3, 1)
+    )
+    return first, following - timedelta(days=1)
+
+
 def resolve_date_words(text: str, *, zone: ZoneInfo, now: datetime) -> date:
     """The calendar day ``text`` names, as seen in ``zone`` (report dates).
 
-    ``today``, ``yesterday``, ``tomorrow``, a weekday (``mon``: the most recent
-    Monday, today included), ``last mon`` (the most recent Monday before today),
-    ``2026-11-20``, ``11/20`` (the most recent such day, today included), ``nov 20``.
+    ``today``, ``yesterday``, ``tomorrow``, ``N days ago``, a weekday (``mon``: the
+    most recent Monday, today included), ``last mon`` (the most recent Monday before
+    today), ``2026-11-20``, ``11/20`` (the most recent such day, today included),
+    ``nov 20``.
 
     Raises:
         TimeWordsError: the text is not a date.
@@ -303,6 +334,9 @@ def resolve_date_words(text: str, *, zone: ZoneInfo, now: datetime) -> date:
         return today - timedelta(days=1)
     if phrase == "tomorrow":
         return today + timedelta(days=1)
+    ago = re.fullmatch(r"(\d+) days? ago", phrase)
+    if ago:
+        return today - timedelta(days=int(ago.group(1)))
     weekday = re.fullmatch(r"(last )?([a-z]+)", phrase)
     if weekday and weekday.group(2) in _WEEKDAYS:
         back = (today.weekday() - _WEEKDAYS[weekday.group(2)]) % 7
@@ -311,14 +345,15 @@ def resolve_date_words(text: str, *, zone: ZoneInfo, now: datetime) -> date:
         return today - timedelta(days=back)
     day = _absolute_date(phrase, today, text, future=False)
     if day is None:
-        raise _not_a_date(text, "expected e.g. 'today', 'mon', 'last monday', '2026-11-20'")
+        raise _not_a_date(text, DATE_WORDS_HELP)
     return day
 
 
 def date_range_words(text: str, *, zone: ZoneInfo, now: datetime) -> tuple[date, date]:
     """The inclusive ``(first, last)`` days a phrase names, as seen in ``zone``.
 
-    ``this week`` / ``last week`` (Monday to Sunday), ``this month`` / ``last month``,
+    ``this week`` / ``last week`` (ISO weeks, Monday to Sunday), ``this month`` /
+    ``last month``, ``this quarter`` / ``last quarter`` (calendar quarters),
     ``last 7 days`` / ``last N days`` (ending today), ``A to B`` or ``A..B`` with date
     words on each side, or any single date word (a one-day range).
 
@@ -332,12 +367,14 @@ def date_range_words(text: str, *, zone: ZoneInfo, now: datetime) -> tuple[date,
         return monday, monday + timedelta(days=6)
     if phrase == "last week":
         return monday - timedelta(days=7), monday - timedelta(days=1)
-    if phrase in ("this month", "last month"):
-        first = today.replace(day=1)
-        if phrase == "last month":
-            first = (first - timedelta(days=1)).replace(day=1)
-        following = (first + timedelta(days=32)).replace(day=1)
-        return first, following - timedelta(days=1)
+    if phrase == "this month":
+        return month_bounds(today)
+    if phrase == "last month":
+        return month_bounds(today.replace(day=1) - timedelta(days=1))
+    if phrase == "this quarter":
+        return quarter_bounds(today)
+    if phrase == "last quarter":
+        return quarter_bounds(quarter_bounds(today)[0] - timedelta(days=1))
     match = re.fullmatch(r"(?:last|past) (\d+) days?", phrase)
     if match:
         count = int(match.group(1))
@@ -353,8 +390,8 @@ def date_range_words(text: str, *, zone: ZoneInfo, now: datetime) -> tuple[date,
         return first, last
     try:
         day = resolve_date_words(phrase, zone=zone, now=now)
-    except TimeWordsError:
-        raise _not_a_date(
-            text, "expected e.g. 'this week', 'last week', 'last 7 days', 'A to B'"
-        ) from None
+    except TimeWordsError as error:
+        if "calendar date" in str(error):
+            raise
+        raise _not_a_date(text, DATE_WORDS_HELP) from None
     return day, day

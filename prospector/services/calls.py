@@ -9,7 +9,8 @@ What happens next, by the disposition's ``then``:
 * ``retry``: due again after ``retry``, moved to the next moment the window is open;
   an explicit callback time replaces that (and reserves the contact). A contact that
   reaches its tier's ``max_attempts`` without ever having a conversation becomes
-  ``exhausted`` (``recycle_at`` from the tier's ``recycle``).
+  ``exhausted`` (``recycle_at`` from the tier's ``recycle``); both are counted within
+  the current cycle when the contact was recycled (:mod:`.recycling`).
 * ``callback``: due at the agreed time, reserved for the rep ("mine") or for anyone;
   a missed personal callback opens to anyone after ``callback_grace_minutes``.
 * ``close``: status ``closed``; ``recycle_at`` from the disposition's ``recycle``.
@@ -33,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 from prospector.foundations.clock import from_db, to_db
 from prospector.foundations.db import Database
-from prospector.foundations.errors import NotFoundError, ProspectorError
+from prospector.foundations.errors import ProspectorError
 from prospector.foundations.timewords import resolve_time_words
 from prospector.services.claims import record_rep, refuse_if_held_by_other
 from prospector.services.dnc import add_dnc_in_transaction
@@ -43,6 +44,7 @@ from prospector.services.windows import (
     Locale,
     current_settings,
     is_open,
+    load_contact,
     local_day_start,
     next_local_day_open,
     next_open,
@@ -97,27 +99,13 @@ class LoggedCall:
         }
 
 
-def _contact_locale(db: Database, contact_id: int):
-    row = db.one(
-        """SELECT c.*, l.zones, l.country AS locale_country, l.state AS locale_state
-           FROM contacts c JOIN locales l ON l.id = c.locale_id WHERE c.id = ?""",
-        (contact_id,),
-    )
-    if row is None:
-        raise NotFoundError(f"no contact with id {contact_id}")
-    locale = Locale(
-        row["locale_id"], tuple(row["zones"].split()), row["locale_country"], row["locale_state"]
-    )
-    return row, locale
-
-
 def contact_locale(db: Database, contact_id: int) -> Locale:
     """The contact's locale (zones, country, state).
 
     Raises:
         NotFoundError: no such contact.
     """
-    return _contact_locale(db, contact_id)[1]
+    return load_contact(db, contact_id)[1]
 
 
 def check_callback(
@@ -227,17 +215,13 @@ def log_call(
     chosen = settings.disposition(disposition)
     _check_inputs(chosen.then, callback, callback_scope, duration, now)
     with db.write():
-        row, locale = _contact_locale(db, contact_id)
+        row, locale = load_contact(db, contact_id)
         refuse_if_held_by_other(row, rep, now)
         record_rep(db, rep, now)
         attempt = int(row["attempts"]) + 1
         conversations = int(row["conversations"]) + int(chosen.is_conversation)
         tier = settings.tier(row["tier"])
-        on_dnc = bool(row["dnc"]) or row["status"] == "dnc"
-        if not on_dnc:
-            on_dnc = (
-                db.one("SELECT 1 FROM dnc_numbers WHERE phone = ?", (row["phone"],)) is not None
-            )
+        on_dnc = bool(row["dnc"] or row["on_dnc_list"]) or row["status"] == "dnc"
         status, close_reason = "open", None
         next_at: datetime | None = None
         callback_at, callback_rep = None, None
@@ -257,7 +241,12 @@ def log_call(
                 tomorrow = next_local_day_open(locale, now, settings)
                 if tomorrow is not None and tomorrow > next_at:
                     next_at = tomorrow
-            if tier and attempt >= tier.max_attempts and conversations == 0:
+            # Counted within the current cycle: a recycled contact gets its attempts anew.
+            if (
+                tier
+                and attempt - row["cycle_attempts_base"] >= tier.max_attempts
+                and conversations == row["cycle_conversations_base"]
+            ):
                 status, close_reason, next_at = (
                     "exhausted",
                     "max attempts without a conversation",

@@ -9,6 +9,10 @@ A claim whose dial was started (:func:`mark_dialed`) but never given a dispositi
 is lane 0 of its rep's queue: ``next`` hands it back to the same rep first, marked
 as such, so the call is not forgotten. :func:`undispositioned_claims` lists them
 regardless of windows (the workbench asks for them when the rep comes back).
+
+Beside ``next``, the workbench claims a contact found by search (:func:`claim_contact`)
+and skips one (:func:`skip_contact`), under the same rules: one write transaction,
+never two reps on one contact, never a DNC number, never outside the window.
 """
 
 from __future__ import annotations
@@ -20,13 +24,23 @@ from prospector.foundations.clock import from_db, to_db
 from prospector.foundations.db import Database
 from prospector.foundations.errors import ClaimError, NotFoundError
 from prospector.services.queue import (
+    LANE_FOLLOW_UP,
+    LANE_NEW,
     LANE_UNDISPOSITIONED,
     QueueItem,
+    item_from_row,
     load_items,
     queue_ids,
 )
+from prospector.services.recycling import recycle_due
 from prospector.services.settings import Settings
-from prospector.services.windows import current_settings
+from prospector.services.windows import (
+    Locale,
+    current_settings,
+    is_open,
+    load_contact,
+    next_open,
+)
 
 
 def record_rep(db: Database, rep: str, now: datetime) -> None:
@@ -67,7 +81,8 @@ def claim_next(
 ) -> QueueItem | None:
     """Atomically claim the top of the rep's queue for a lease; None when nothing is callable.
 
-    The rep's earlier claims that were never dialed are let go first (``next`` moves on;
+    Contacts due to be recycled are reopened first (:func:`recycle_due`). The rep's
+    earlier claims that were never dialed are let go first (``next`` moves on;
     the same contact comes back if it is still the top). A dialed, undispositioned
     claim is the top of the queue (lane 0) and is handed back, keeping its dial time.
     """
@@ -76,6 +91,7 @@ def claim_next(
     lease = to_db(now + timedelta(minutes=settings.calling.lease_minutes))
     with db.write():
         record_rep(db, rep, now)
+        recycle_due(db, now=now)
         db.execute(
             "UPDATE contacts SET claimed_by = NULL, claim_expires_at = NULL"
             " WHERE claimed_by = ? AND dialed_at IS NULL",
@@ -209,3 +225,113 @@ def undispositioned_claims(
         )
     ]
     return load_items(db, ids, now=now, settings=settings, check_window=False)
+
+
+SKIP_DELAY = timedelta(minutes=30)
+"""How long a skipped contact stays out of the queue (so ``next`` moves on)."""
+
+
+def _refuse_uncallable(row, locale: Locale, now: datetime, settings: Settings) -> None:
+    who = f"contact {row['id']}"
+    if row["dnc"] or row["on_dnc_list"]:
+        raise ClaimError(f"{who} is on the do-not-call list")
+    if row["status"] != "open":
+        raise ClaimError(f"{who} is {row['status']} ({row['close_reason'] or 'not open'})")
+    if row["filtered_by"]:
+        raise ClaimError(f"{who} is filtered out by the fit rule {row['filtered_by']!r}")
+    if row["phone_bad"]:
+        raise ClaimError(f"{who} has a number marked bad")
+    if not is_open(locale, now, settings):
+        opens = next_open(locale, now, settings)
+        when = f"; it opens {opens.astimezone(locale.primary_zone):%a %H:%M %Z}" if opens else ""
+        raise ClaimError(f"{who} is outside its calling window now{when}")
+
+
+def claim_contact(
+    db: Database,
+    contact_id: int,
+    *,
+    rep: str,
+    now: datetime,
+    settings: Settings | None = None,
+) -> QueueItem:
+    """Claim one chosen contact for the rep (a search hit), as ``next`` would claim it.
+
+    The rep's other claims that were never dialed are let go, as with ``next``.
+
+    Raises:
+        NotFoundError: no such contact.
+        ClaimError: another rep holds it, or it may not be called now (DNC, closed,
+            filtered, bad number, or outside its calling window).
+    """
+    settings = settings or current_settings(db)
+    now = now.astimezone(UTC)
+    lease = to_db(now + timedelta(minutes=settings.calling.lease_minutes))
+    with db.write():
+        recycle_due(db, now=now)  # a closed contact found by search may be due back
+        row, locale = load_contact(db, contact_id)
+        refuse_if_held_by_other(row, rep, now)
+        _refuse_uncallable(row, locale, now, settings)
+        record_rep(db, rep, now)
+        db.execute(
+            "UPDATE contacts SET claimed_by = NULL, claim_expires_at = NULL"
+            " WHERE claimed_by = ? AND dialed_at IS NULL AND id <> ?",
+            (rep, contact_id),
+        )
+        db.execute(
+            """UPDATE contacts SET claimed_by = :rep, claim_expires_at = :lease,
+                   dialed_at = CASE WHEN claimed_by = :rep THEN dialed_at END
+               WHERE id = :id""",
+            {"rep": rep, "lease": lease, "id": contact_id},
+        )
+    lane = LANE_NEW if row["attempts"] == 0 else LANE_FOLLOW_UP
+    item = item_from_row(row, lane, locale, now=now, settings=settings)
+    return dataclasses.replace(
+        item, reason="opened from search", claimed_by=rep, claim_expires_at=from_db(lease)
+    )
+
+
+def skip_contact(
+    db: Database,
+    contact_id: int,
+    *,
+    rep: str,
+    reason: str,
+    now: datetime,
+    delay: timedelta = SKIP_DELAY,
+) -> datetime:
+    """Give a held contact back and keep it out of the queue for ``delay``.
+
+    Without the delay, ``next`` would hand the same contact straight back. A due
+    callback stays a callback (and stays the rep's), only later. The reason goes
+    to the audit log. Returns when the contact is due again.
+
+    Raises:
+        NotFoundError: no such contact.
+        ClaimError: the rep does not hold it, or has dialed it (a dial needs an outcome).
+    """
+    now = now.astimezone(UTC)
+    back = to_db(now + delay)
+    with db.write():
+        row, _ = load_contact(db, contact_id)
+        if row["claimed_by"] != rep:
+            refuse_if_held_by_other(row, rep, now)
+            raise ClaimError(f"contact {contact_id} is not claimed by {rep}")
+        if row["dialed_at"]:
+            raise ClaimError(
+                f"contact {contact_id} was dialed: log what happened instead of skipping it"
+            )
+        db.execute(
+            """UPDATE contacts SET claimed_by = NULL, claim_expires_at = NULL, dialed_at = NULL,
+                   next_call_at = max(next_call_at, :back),
+                   callback_at = CASE WHEN callback_at <= :now THEN :back ELSE callback_at END,
+                   updated_at = :now
+               WHERE id = :id""",
+            {"back": back, "now": to_db(now), "id": contact_id},
+        )
+        db.execute(
+            "INSERT INTO audit_log (at, actor, action, subject, detail)"
+            " VALUES (?, ?, 'claim.skip', ?, ?)",
+            (to_db(now), rep, f"contact:{contact_id}", reason),
+        )
+    return from_db(back)

@@ -9,12 +9,11 @@ import phonenumbers
 
 from prospector.foundations.clock import from_db
 from prospector.foundations.db import Database
-from prospector.foundations.errors import NotFoundError
 from prospector.services.settings import Settings
 from prospector.services.windows import (
-    Locale,
     current_settings,
     is_open,
+    load_contact,
     next_open,
     open_until,
 )
@@ -115,18 +114,7 @@ def contact_card(
     """
     settings = settings or current_settings(db)
     now = now.astimezone(UTC)
-    row = db.one(
-        """SELECT c.*, a.name AS company, a.industry, a.employees, l.zones,
-                  l.country AS locale_country, l.state AS locale_state
-           FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
-           JOIN locales l ON l.id = c.locale_id WHERE c.id = ?""",
-        (contact_id,),
-    )
-    if row is None:
-        raise NotFoundError(f"no contact with id {contact_id}")
-    locale = Locale(
-        row["locale_id"], tuple(row["zones"].split()), row["locale_country"], row["locale_state"]
-    )
+    row, locale = load_contact(db, contact_id)
     zone = locale.primary_zone
     opened = is_open(locale, now, settings)
     until = open_until(locale, now, settings) if opened else None
@@ -185,7 +173,8 @@ def contact_card(
         sla_left=(sla_due - now) if sla_due and row["attempts"] == 0 else None,
         attempts=row["attempts"],
         max_attempts=tier.max_attempts if tier else None,
-        next_attempt=row["attempts"] + 1,
+        # Attempts count anew in each recycling cycle (services/recycling.py).
+        next_attempt=row["attempts"] - row["cycle_attempts_base"] + 1,
         next_call_at=from_db(row["next_call_at"]),
         callback_at=_opt(row["callback_at"]),
         callback_rep=row["callback_rep"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from prospector.foundations.clock import to_db
+from prospector.foundations.clock import from_db, to_db
 from prospector.foundations.db import Database
 from prospector.services.settings import (
     DAY_NAMES,
@@ -118,13 +118,17 @@ def sla_deadline(received: datetime, tier: Tier, settings: Settings) -> datetime
 def reclassify_all(db: Database, settings: Settings, *, now: datetime) -> dict[str, int]:
     """Re-apply fit rules and tiers to every contact (after a settings change).
 
-    Call inside ``db.write()``. Returns how many contacts changed filter or tier.
+    Leads not dialed yet get the first-touch deadline of their (possibly new)
+    tier, counted from when they arrived. Call inside ``db.write()``. Returns how
+    many contacts changed filter or tier.
     """
     rows = db.query(
         """SELECT c.id, c.title, c.source, c.country, c.state, c.list_name,
-                  c.filtered_by, c.tier, a.industry, a.employees
+                  c.filtered_by, c.tier, c.created_at, c.first_dial_at, c.sla_due_at,
+                  a.industry, a.employees
            FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id"""
     )
+    tiers = {tier.name: tier for tier in settings.tiers}
     changed_filter = changed_tier = 0
     stamp = to_db(now)
     for row in rows:
@@ -140,17 +144,26 @@ def reclassify_all(db: Database, settings: Settings, *, now: datetime) -> dict[s
             ),
             settings,
         )
-        if result.filtered_by != row["filtered_by"] or result.tier != row["tier"]:
+        sla_due = row["sla_due_at"]
+        if row["first_dial_at"] is None:
+            received = from_db(row["created_at"])
+            sla_due = to_db(sla_deadline(received, tiers[result.tier], settings))
+        if (
+            result.filtered_by != row["filtered_by"]
+            or result.tier != row["tier"]
+            or sla_due != row["sla_due_at"]
+        ):
             changed_filter += result.filtered_by != row["filtered_by"]
             changed_tier += result.tier != row["tier"]
             db.execute(
                 """UPDATE contacts SET filtered_by = ?, tier = ?, tier_rule = ?,
-                       tier_priority = ?, updated_at = ? WHERE id = ?""",
+                       tier_priority = ?, sla_due_at = ?, updated_at = ? WHERE id = ?""",
                 (
                     result.filtered_by,
                     result.tier,
                     result.tier_rule,
                     result.tier_priority,
+                    sla_due,
                     stamp,
                     row["id"],
                 ),

@@ -19,10 +19,13 @@ How it stays fast at a million contacts: windows are decided per locale (see
 follow-ups, one tier) at a time from a partial index in the lane's own order with
 ``LIMIT n``; the per-locale heads are merged with a small sort. A single
 ``locale_id IN (...) ORDER BY ... LIMIT 1`` would make SQLite sort every match.
+The open locales are bound as one JSON array (``json_each``), so each lane is one
+statement whose text never changes and which the connection prepares only once.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -30,6 +33,7 @@ from typing import Any
 
 from prospector.foundations.clock import from_db, to_db
 from prospector.foundations.db import Database
+from prospector.services.recycling import recycle_due
 from prospector.services.settings import Settings
 from prospector.services.windows import (
     Locale,
@@ -49,7 +53,6 @@ NOT_ON_DNC_LIST = "NOT EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = c.pho
 NOT_CLAIMED_BY_OTHERS = (
     "(c.claimed_by IS NULL OR c.claimed_by = :rep OR c.claim_expires_at <= :now)"
 )
-MAX_COMPOUND = 400  # SQLite allows 500 terms in one compound SELECT
 
 
 @dataclass(frozen=True)
@@ -126,47 +129,38 @@ def callable_locale_ids(
     return opened if territory is None else opened & territory
 
 
-def _id_list(ids: Iterable[int]) -> str:
-    return ", ".join(str(int(i)) for i in sorted(ids))
+def id_array(ids: Iterable[int]) -> str:
+    """A JSON array of ids, bound as one parameter and read with ``json_each``.
+
+    Binding the list (rather than splicing it into the SQL) keeps each statement's
+    text constant, so the connection's statement cache prepares it once.
+    """
+    return json.dumps(sorted(int(i) for i in ids))
 
 
-def _chunks(ids: frozenset[int]) -> list[list[int]]:
-    ordered = sorted(ids)
-    return [ordered[i : i + MAX_COMPOUND] for i in range(0, len(ordered), MAX_COMPOUND)]
-
-
-def _simple_lane(db: Database, where: str, order: str, params: dict, opened: str) -> list[int]:
+def _simple_lane(db: Database, where: str, order: str, params: dict) -> list[int]:
     sql = (
         f"SELECT c.id FROM contacts c WHERE {where} AND {CALLABLE} AND {NOT_ON_DNC_LIST}"
-        f" AND c.locale_id IN ({opened}) ORDER BY {order}, c.id LIMIT :n"
+        " AND c.locale_id IN (SELECT value FROM json_each(:locales))"
+        f" ORDER BY {order}, c.id LIMIT :n"
     )
     return [row[0] for row in db.execute(sql, params)]
 
 
-def _per_locale_lane(
-    db: Database,
-    locales: frozenset[int],
-    where: str,
-    order: list[str],
-    params: dict,
-) -> list[int]:
-    """Union of per-locale ``LIMIT n`` heads read in index order, merged by ``order``."""
-    columns = ", ".join(f"c.{name}" for name in order)
-    heads: list[tuple] = []
-    for chunk in _chunks(locales):
-        branches = [
-            f"SELECT * FROM (SELECT c.id, {columns} FROM contacts c"
-            f" WHERE c.locale_id = {locale} AND {where} AND {CALLABLE}"
-            f" AND {NOT_CLAIMED_BY_OTHERS} AND {NOT_ON_DNC_LIST}"
-            f" ORDER BY {columns} LIMIT :n)"
-            for locale in chunk
-        ]
-        outer = ", ".join(order)
-        sql = " UNION ALL ".join(branches) + f" ORDER BY {outer}, id LIMIT :n"
-        heads.extend(tuple(row) for row in db.execute(sql, params))
-    # NULLs first, as SQLite orders them.
-    heads.sort(key=lambda row: (*[(v is not None, v) for v in row[1:]], row[0]))
-    return [row[0] for row in heads[: params["n"]]]
+def _per_locale_lane(db: Database, where: str, order: str, params: dict) -> list[int]:
+    """The first ``n`` contacts in ``order`` over the open locales, read locale by locale.
+
+    For each open locale (``json_each(:locales)``) the correlated subquery reads at
+    most ``n`` rows from the lane's partial index, already in ``order`` (its columns
+    follow ``locale_id`` in the index); only those few heads are sorted.
+    """
+    sql = f"""SELECT c.id FROM json_each(:locales) AS l, contacts c
+              WHERE c.id IN (SELECT c.id FROM contacts c
+                             WHERE c.locale_id = l.value AND {where} AND {CALLABLE}
+                               AND {NOT_CLAIMED_BY_OTHERS} AND {NOT_ON_DNC_LIST}
+                             ORDER BY {order} LIMIT :n)
+              ORDER BY {order}, c.id LIMIT :n"""
+    return [row[0] for row in db.execute(sql, params)]
 
 
 def queue_ids(
@@ -178,8 +172,7 @@ def queue_ids(
         return []
     stamp = to_db(now)
     grace = to_db(now - timedelta(minutes=settings.calling.callback_grace_minutes))
-    params = {"rep": rep, "now": stamp, "grace": grace, "n": limit}
-    opened = _id_list(locales)
+    params = {"rep": rep, "now": stamp, "grace": grace, "n": limit, "locales": id_array(locales)}
     found: list[tuple[int, int]] = []
     seen: set[int] = set()
 
@@ -194,7 +187,7 @@ def queue_ids(
         (
             LANE_UNDISPOSITIONED,
             lambda: _simple_lane(
-                db, "c.claimed_by = :rep AND c.dialed_at IS NOT NULL", "c.dialed_at", params, opened
+                db, "c.claimed_by = :rep AND c.dialed_at IS NOT NULL", "c.dialed_at", params
             ),
         ),
         (
@@ -204,7 +197,6 @@ def queue_ids(
                 f"c.callback_rep = :rep AND c.callback_at <= :now AND {NOT_CLAIMED_BY_OTHERS}",
                 "c.callback_at",
                 params,
-                opened,
             ),
         ),
         (
@@ -217,16 +209,14 @@ def queue_ids(
                 f" AND {NOT_CLAIMED_BY_OTHERS}",
                 "c.callback_at",
                 params,
-                opened,
             ),
         ),
         (
             LANE_NEW,
             lambda: _per_locale_lane(
                 db,
-                locales,
                 "c.attempts = 0 AND c.callback_at IS NULL AND c.next_call_at <= :now",
-                ["sla_due_at", "tier_priority"],
+                "c.sla_due_at, c.tier_priority",
                 params,
             ),
         ),
@@ -237,11 +227,10 @@ def queue_ids(
     for priority in sorted({tier.priority for tier in settings.tiers} | {99}):
         ids = _per_locale_lane(
             db,
-            locales,
-            f"c.attempts > 0 AND c.callback_at IS NULL AND c.tier_priority = {int(priority)}"
+            "c.attempts > 0 AND c.callback_at IS NULL AND c.tier_priority = :priority"
             " AND c.next_call_at <= :now",
-            ["next_call_at"],
-            params,
+            "c.next_call_at",
+            {**params, "priority": int(priority)},
         )
         if take(LANE_FOLLOW_UP, ids):
             break
@@ -273,10 +262,11 @@ def _reason(lane: int, row, locale: Locale, now: datetime, settings: Settings) -
         if left >= timedelta(0):
             return f"{label} — SLA {humanize(left)} left"
         return f"{label} — SLA overdue by {humanize(left)}"
-    attempt = int(row["attempts"]) + 1
+    attempt = int(row["attempts"]) - int(row["cycle_attempts_base"]) + 1
     of = f" of {tier.max_attempts}" if tier else ""
     overdue = now - from_db(row["next_call_at"])
-    return f"attempt {attempt}{of}, tier {row['tier']}, due {humanize(overdue)} ago"
+    recycled = f" (recycled, cycle {row['recycles'] + 1})" if row["recycles"] else ""
+    return f"attempt {attempt}{of}{recycled}, tier {row['tier']}, due {humanize(overdue)} ago"
 
 
 def load_items(
@@ -297,12 +287,13 @@ def load_items(
     rows = {
         row["id"]: row
         for row in db.query(
-            f"""SELECT c.*, a.name AS company, l.zones, l.country AS locale_country,
+            """SELECT c.*, a.name AS company, l.zones, l.country AS locale_country,
                        l.state AS locale_state
                 FROM contacts c
                 LEFT JOIN accounts a ON a.id = c.account_id
                 JOIN locales l ON l.id = c.locale_id
-                WHERE c.id IN ({_id_list(i for _, i in lanes_ids)})"""
+                WHERE c.id IN (SELECT value FROM json_each(?))""",
+            (id_array(i for _, i in lanes_ids),),
         )
     }
     items = []
@@ -361,6 +352,8 @@ def build_queue(
 ) -> list[QueueItem]:
     """The rep's next ``limit`` callable contacts, in order, without claiming any.
 
+    Contacts due to be recycled are reopened first (a write only when there are some).
+
     Args:
         db: the team database.
         rep: the inside rep asking.
@@ -370,5 +363,6 @@ def build_queue(
     """
     settings = settings or current_settings(db)
     now = now.astimezone(UTC)
+    recycle_due(db, now=now)
     ids = queue_ids(db, rep=rep, now=now, limit=limit, settings=settings)
     return load_items(db, ids, now=now, settings=settings)

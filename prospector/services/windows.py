@@ -21,12 +21,14 @@ in a spring-forward gap no wall time inside the gap ever occurs.
 from __future__ import annotations
 
 import functools
+import sqlite3
 import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from prospector.foundations.db import Database
+from prospector.foundations.errors import NotFoundError
 from prospector.services.settings import (
     DAY_NAMES,
     LEGAL_END,
@@ -63,6 +65,29 @@ class Locale:
     def primary_zone(self) -> ZoneInfo:
         """The zone time words are read in and local times are shown in (the first)."""
         return zone(self.zones[0]) if self.zones else ZoneInfo("UTC")
+
+
+def load_contact(db: Database, contact_id: int) -> tuple[sqlite3.Row, Locale]:
+    """A contact's row (with ``company``, ``industry``, ``employees``, ``on_dnc_list``)
+    and its locale.
+
+    Raises:
+        NotFoundError: no such contact.
+    """
+    row = db.one(
+        """SELECT c.*, a.name AS company, a.industry, a.employees, l.zones,
+                  l.country AS locale_country, l.state AS locale_state,
+                  EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = c.phone) AS on_dnc_list
+           FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
+           JOIN locales l ON l.id = c.locale_id WHERE c.id = ?""",
+        (contact_id,),
+    )
+    if row is None:
+        raise NotFoundError(f"no contact with id {contact_id}")
+    locale = Locale(
+        row["locale_id"], tuple(row["zones"].split()), row["locale_country"], row["locale_state"]
+    )
+    return row, locale
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,13 @@ class ThreadConnections:
             database = open_database(self.path, create=False, check_same_thread=False)
             self._local.database = database
             with self._lock:
+                first = not self._opened
                 self._opened.append(database)
+            if first:
+                # A rep's keypress must never wait for a WAL checkpoint: one thread does them.
+                database.checkpoint_in_background()
+            else:
+                database.execute("PRAGMA wal_autocheckpoint = 0")
         return database
 
     def close_all(self) -> None:

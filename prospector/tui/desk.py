@@ -11,7 +11,7 @@ from datetime import datetime
 
 from prospector.foundations.db import Database
 from prospector.foundations.errors import ProspectorError
-from prospector.services import calls, claims, drafts, handoffs, picks, queue
+from prospector.services import calls, claims, drafts, handoffs, queue
 from prospector.services.assignment import choose_owner
 from prospector.services.calls import LoggedCall
 from prospector.services.contacts import ContactCard, contact_card
@@ -153,13 +153,13 @@ def log_and_next(
 
 def skip_and_next(db: Database, contact_id: int, *, rep: str, reason: str, now: datetime) -> Desk:
     """Skip the held lead (it stays out of the queue a while), then claim the next."""
-    picks.skip_contact(db, contact_id, rep=rep, reason=reason, now=now)
+    claims.skip_contact(db, contact_id, rep=rep, reason=reason, now=now)
     return next_lead(db, rep=rep, now=now)
 
 
 def open_contact(db: Database, contact_id: int, *, rep: str, now: datetime) -> Desk:
     """Claim a contact found by search and show it."""
-    item = picks.claim_contact(db, contact_id, rep=rep, now=now)
+    item = claims.claim_contact(db, contact_id, rep=rep, now=now)
     return _desk(db, rep=rep, now=now, item=item)
 
 

@@ -4,6 +4,133 @@ Times are UTC text ``YYYY-MM-DDTHH:MM:SSZ`` (see ``foundations.clock.to_db``), s
 they sort and compare as text. Phones are E.164 with the raw text beside them.
 """
 
+RECEIVED_DAY_SQL = "coalesce({c}.received_day, substr({c}.created_at, 1, 10))"
+"""A contact's cohort day: ``received_day``, else (rows inserted without it) its UTC date."""
+
+EMPLOYEE_BAND_SQL = """CASE WHEN {e} IS NULL THEN '' WHEN {e} >= 1000 THEN '1000+'
+    WHEN {e} >= 200 THEN '200-999' WHEN {e} >= 50 THEN '50-199'
+    WHEN {e} >= 10 THEN '10-49' ELSE '1-9' END"""
+"""The employee band of a head count ``{e}`` (reports' segments)."""
+
+SPEED_SQL = (
+    "CAST(round((julianday({c}.first_dial_at) - julianday({c}.created_at)) * 86400) AS INTEGER)"
+)
+SPEED_FLOOR_SQL = """CASE WHEN {s} < 0 THEN 0 WHEN {s} < 86400 THEN {s} / 60 * 60
+    WHEN {s} < 2592000 THEN {s} / 3600 * 3600 ELSE {s} / 86400 * 86400 END"""
+"""The lower bound of the speed-to-lead bucket holding ``{s}`` seconds."""
+
+
+def segment_values(c: str, industry: str, employees: str, sign: str = "1") -> str:
+    """SELECT list of one contact's ``lead_segments`` row (``c``: its alias or NEW/OLD)."""
+    return f"""{RECEIVED_DAY_SQL.format(c=c)}, coalesce({industry}, ''),
+        {EMPLOYEE_BAND_SQL.format(e=employees)}, coalesce({c}.source, ''),
+        coalesce({c}.list_name, ''), {sign}, {sign} * ({c}.filtered_by IS NOT NULL),
+        {sign} * ({c}.attempts > 0), {sign} * ({c}.conversations > 0),
+        {sign} * EXISTS (SELECT 1 FROM handoffs h WHERE h.contact_id = {c}.id)"""
+
+
+def speed_values(c: str, sign: str = "1") -> str:
+    """SELECT list of one dialed contact's ``lead_speed`` row."""
+    speed = SPEED_SQL.format(c=c)
+    return f"""{RECEIVED_DAY_SQL.format(c=c)}, coalesce({c}.tier, ''),
+        {SPEED_FLOOR_SQL.format(s=speed)}, {sign},
+        {sign} * coalesce({c}.first_dial_at <= {c}.sla_due_at, 0), {sign} * {speed}"""
+
+
+SPEED_WHERE = "{c}.first_dial_at IS NOT NULL AND {c}.filtered_by IS NULL"
+
+_SEGMENT_UPSERT = """INSERT INTO lead_segments (received_day, industry, employee_band, source,
+        list_name, leads, filtered, dialed, conversed, qualified)
+    SELECT {values} {tail}
+    ON CONFLICT DO UPDATE SET leads = leads + excluded.leads,
+        filtered = filtered + excluded.filtered, dialed = dialed + excluded.dialed,
+        conversed = conversed + excluded.conversed, qualified = qualified + excluded.qualified;
+"""
+_SPEED_UPSERT = """INSERT INTO lead_speed (received_day, tier, speed_floor, leads, within_sla,
+        speed_seconds)
+    SELECT {values} WHERE {where}
+    ON CONFLICT DO UPDATE SET leads = leads + excluded.leads,
+        within_sla = within_sla + excluded.within_sla,
+        speed_seconds = speed_seconds + excluded.speed_seconds;
+"""
+
+
+def _cohort_triggers() -> str:
+    """Triggers that move a contact's counts between cohorts when what keys them changes.
+
+    Each subtracts the old row's contribution and adds the new one, so any writer
+    (import, log, qualify, re-tiering, DNC) keeps the cohorts exact.
+    """
+
+    def segment(c: str, sign: str, *, industry: str | None = None, employees: str | None = None,
+                tail: str = "WHERE true") -> str:  # fmt: skip
+        industry = industry or f"(SELECT industry FROM accounts WHERE id = {c}.account_id)"
+        employees = employees or f"(SELECT employees FROM accounts WHERE id = {c}.account_id)"
+        return _SEGMENT_UPSERT.format(
+            values=segment_values(c, industry, employees, sign), tail=tail
+        )
+
+    def speed(c: str, sign: str) -> str:
+        return _SPEED_UPSERT.format(values=speed_values(c, sign), where=SPEED_WHERE.format(c=c))
+
+    segment_keys = """OLD.source IS NOT NEW.source OR OLD.list_name IS NOT NEW.list_name
+        OR OLD.account_id IS NOT NEW.account_id
+        OR (OLD.filtered_by IS NULL) != (NEW.filtered_by IS NULL)
+        OR (OLD.attempts > 0) != (NEW.attempts > 0)
+        OR (OLD.conversations > 0) != (NEW.conversations > 0)"""
+    speed_keys = """OLD.first_dial_at IS NOT NEW.first_dial_at OR OLD.tier IS NOT NEW.tier
+        OR (OLD.filtered_by IS NULL) != (NEW.filtered_by IS NULL)
+        OR OLD.sla_due_at IS NOT NEW.sla_due_at"""
+    return f"""
+CREATE TRIGGER lead_cohorts_insert AFTER INSERT ON contacts BEGIN
+    {segment("NEW", "1")}
+    {speed("NEW", "1")}
+END;
+CREATE TRIGGER lead_segments_update AFTER UPDATE OF source, list_name, account_id,
+    filtered_by, attempts, conversations ON contacts WHEN {segment_keys} BEGIN
+    {segment("OLD", "-1")}
+    {segment("NEW", "1")}
+END;
+CREATE TRIGGER lead_speed_update AFTER UPDATE OF first_dial_at, tier, filtered_by, sla_due_at
+    ON contacts WHEN {speed_keys} BEGIN
+    {speed("OLD", "-1")}
+    {speed("NEW", "1")}
+END;
+CREATE TRIGGER lead_segments_account AFTER UPDATE OF industry, employees ON accounts
+    WHEN OLD.industry IS NOT NEW.industry OR OLD.employees IS NOT NEW.employees BEGIN
+    {
+        segment(
+            "c",
+            "-1",
+            industry="OLD.industry",
+            employees="OLD.employees",
+            tail="FROM contacts c WHERE c.account_id = NEW.id",
+        )
+    }
+    {
+        segment(
+            "c",
+            "1",
+            industry="NEW.industry",
+            employees="NEW.employees",
+            tail="FROM contacts c WHERE c.account_id = NEW.id",
+        )
+    }
+END;
+CREATE TRIGGER lead_segments_first_handoff AFTER INSERT ON handoffs
+    WHEN NOT EXISTS (SELECT 1 FROM handoffs h
+                     WHERE h.contact_id = NEW.contact_id AND h.id != NEW.id) BEGIN
+    INSERT INTO lead_segments (received_day, industry, employee_band, source, list_name,
+        qualified)
+    SELECT {RECEIVED_DAY_SQL.format(c="c")}, coalesce(a.industry, ''),
+        {EMPLOYEE_BAND_SQL.format(e="a.employees")}, coalesce(c.source, ''),
+        coalesce(c.list_name, ''), 1
+    FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id WHERE c.id = NEW.contact_id
+    ON CONFLICT DO UPDATE SET qualified = qualified + 1;
+END;
+"""
+
+
 SQL = """
 -- The team's effective settings, as validated TOML text (one row).
 CREATE TABLE settings (
@@ -110,11 +237,19 @@ CREATE TABLE contacts (
     callback_at TEXT,
     callback_rep TEXT,
     recycle_at TEXT,
+    -- Recycling (services/recycling.py): how many times the contact was reopened, and
+    -- its attempts/conversations when the current cycle began (max attempts count anew).
+    recycles INTEGER NOT NULL DEFAULT 0,
+    cycle_attempts_base INTEGER NOT NULL DEFAULT 0,
+    cycle_conversations_base INTEGER NOT NULL DEFAULT 0,
     claimed_by TEXT,
     claim_expires_at TEXT,
     dialed_at TEXT,
     import_batch_id INTEGER REFERENCES import_batches (id),
     created_at TEXT NOT NULL,
+    -- The team day created_at falls in (reports' lead cohorts), set by the importer;
+    -- rebuild_summaries recomputes it after a team zone change.
+    received_day TEXT,
     updated_at TEXT NOT NULL
 );
 CREATE UNIQUE INDEX contacts_by_phone ON contacts (phone);
@@ -135,6 +270,8 @@ CREATE INDEX contacts_queue_callback ON contacts (callback_at)
       AND callback_at IS NOT NULL;
 CREATE INDEX contacts_by_callback_rep ON contacts (callback_rep, callback_at)
     WHERE callback_rep IS NOT NULL;
+-- Closed/exhausted contacts waiting to be recycled: "anything due?" is one seek.
+CREATE INDEX contacts_to_recycle ON contacts (recycle_at) WHERE recycle_at IS NOT NULL;
 
 -- The do-not-call list. Contacts carry a copy (contacts.dnc) for the queue's index.
 CREATE TABLE dnc_numbers (
@@ -250,9 +387,46 @@ CREATE TABLE call_stats_hourly (
     PRIMARY KEY (hour_at, rep)
 ) WITHOUT ROWID;
 
--- Leads received in a period (sla and segments reports).
-CREATE INDEX contacts_by_created ON contacts (created_at);
 -- Leads overdue for their first dial now (sla report); the WHERE must match the query's.
 CREATE INDEX contacts_awaiting_first_dial ON contacts (tier, sla_due_at)
     WHERE first_dial_at IS NULL AND status = 'open' AND filtered_by IS NULL AND dnc = 0;
-"""
+-- Workable leads not dialed yet, and leads closed without a conversation, by when
+-- they arrived (sla report): covering, so a period reads only index entries.
+CREATE INDEX contacts_undialed_by_created ON contacts (created_at, tier, sla_due_at)
+    WHERE first_dial_at IS NULL AND filtered_by IS NULL AND dnc = 0;
+CREATE INDEX contacts_closed_quietly_by_created ON contacts (created_at, tier, attempts)
+    WHERE status IN ('closed', 'exhausted') AND conversations = 0 AND phone_bad = 0
+      AND dnc = 0 AND filtered_by IS NULL;
+
+-- Lead cohorts (segments and sla reports): leads counted by the team day they were
+-- received, kept up to date by the triggers below in the same statement as every
+-- change to a contact, its account or its first handoff, whichever service makes
+-- it. '' stands for "none" in the key columns. rebuild_summaries recounts them.
+CREATE TABLE lead_segments (
+    received_day TEXT NOT NULL,
+    industry TEXT NOT NULL,
+    employee_band TEXT NOT NULL,
+    source TEXT NOT NULL,
+    list_name TEXT NOT NULL,
+    leads INTEGER NOT NULL DEFAULT 0,
+    filtered INTEGER NOT NULL DEFAULT 0,  -- filtered by a fit rule
+    dialed INTEGER NOT NULL DEFAULT 0,  -- at least one attempt
+    conversed INTEGER NOT NULL DEFAULT 0,  -- at least one conversation
+    qualified INTEGER NOT NULL DEFAULT 0,  -- at least one handoff
+    PRIMARY KEY (received_day, industry, employee_band, source, list_name)
+) WITHOUT ROWID;
+
+-- Workable (unfiltered) leads that have been dialed, by speed to lead: a histogram
+-- in buckets of one minute below 24 h, one hour below 30 days, one day beyond.
+-- speed_floor is the bucket's lower bound in seconds; speed_seconds the exact sum
+-- of the speeds in it, so a bucket holding one distinct speed gives it exactly.
+CREATE TABLE lead_speed (
+    received_day TEXT NOT NULL,
+    tier TEXT NOT NULL,
+    speed_floor INTEGER NOT NULL,
+    leads INTEGER NOT NULL DEFAULT 0,
+    within_sla INTEGER NOT NULL DEFAULT 0,  -- first dial at or before sla_due_at
+    speed_seconds INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (received_day, tier, speed_floor)
+) WITHOUT ROWID;
+""" + _cohort_triggers()

@@ -107,6 +107,8 @@ class ContactWriter:
 
     def __post_init__(self) -> None:
         self.stamp = to_db(self.now)
+        # The team day the leads arrive on: reports count lead cohorts by it.
+        received_day = self.now.astimezone(self.settings.team.zone).date().isoformat()
         self.keys = ProfileKeys(self.settings)
         self._no_account: dict[tuple, tuple] = {}
         self._by_keys: dict[tuple, dict] = {}
@@ -121,6 +123,7 @@ class ContactWriter:
             "next_call_at": f"'{self.stamp}'",
             "import_batch_id": "NULL" if self.batch_id is None else str(int(self.batch_id)),
             "created_at": f"'{self.stamp}'",
+            "received_day": f"'{received_day}'",
             "updated_at": f"'{self.stamp}'",
         }
         self._insert_sql = (

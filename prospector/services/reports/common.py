@@ -7,7 +7,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from prospector.foundations.clock import from_db
-from prospector.foundations.db import Database
 from prospector.services.reports.periods import Period, team_day_bounds
 
 Row = dict[str, Any]
@@ -53,20 +52,6 @@ def dials_per_hour(dials: int, first_at: str | None, last_at: str | None) -> flo
         return None
     hours = (parse_stored(last_at) - parse_stored(first_at)).total_seconds() / 3600
     return round(dials / max(hours, 1.0), 2)
-
-
-def received_column(db: Database, start: str, end: str) -> str:
-    """``c.created_at``, or ``+c.created_at`` when the range holds most contacts.
-
-    Reading most of ``contacts`` through ``contacts_by_created`` visits rows out of
-    order and is several times slower than scanning the table; the unary plus
-    tells SQLite not to use the index. The index count itself is cheap.
-    """
-    inside = db.one(
-        "SELECT count(*) FROM contacts WHERE created_at >= ? AND created_at < ?", (start, end)
-    )[0]  # type: ignore[index]
-    total = db.one("SELECT max(rowid) FROM contacts")[0] or 0  # type: ignore[index]
-    return "+c.created_at" if inside > total / 5 else "c.created_at"
 
 
 def days_cte(period: Period) -> tuple[str, list[str]]:

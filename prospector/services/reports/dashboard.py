@@ -42,7 +42,7 @@ def dashboard_data(db: Database, clock: Clock, words: str = "today") -> Dashboar
     """Read the dashboard's figures for the day or range ``words`` names.
 
     Raises:
-        ReportError: ``words`` is not a date or range the reports understand.
+        TimeWordsError: ``words`` is not a date or a range of dates.
     """
     settings = load_settings(db)
     now = clock()

@@ -4,24 +4,21 @@ Reports count by the team's days (``settings.team.timezone``), not by UTC days. 
 day runs from local midnight to the next local midnight, so a DST day has 23 or
 25 hours; the bounds are UTC text (``to_db``) so they compare with stored times.
 
-Reading dates: ``2026-11-23``, ``today``, ``yesterday``, ``N days ago``, a weekday
-name (its last occurrence, today included), and the ranges ``this week``,
-``last week``, ``this month``, ``last month``, ``this quarter``,
-``last quarter``, ``last N days`` (ending today). Weeks are ISO weeks, Monday
-to Sunday.
+Dates are read by :mod:`prospector.foundations.timewords` (``date_range_words``):
+``2026-11-23``, ``today``, ``yesterday``, ``N days ago``, a weekday name (its last
+occurrence, today included), and ranges such as ``last week``, ``this quarter``,
+``last N days`` or ``11/1 to 11/20``. Weeks are ISO weeks, Monday to Sunday.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from prospector.foundations.clock import to_db
 from prospector.foundations.errors import ProspectorError
-
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+from prospector.foundations.timewords import date_range_words
 
 
 class ReportError(ProspectorError):
@@ -81,76 +78,6 @@ def week_monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def quarter_bounds(day: date) -> tuple[date, date]:
-    """First and last day of the calendar quarter holding ``day``."""
-    first_month = 3 * ((day.month - 1) // 3) + 1
-    first = date(day.year, first_month, 1)
-    next_first = (
-        date(day.year + 1, 1, 1) if first_month == 10 else date(day.year, first_month + 3, 1)
-    )
-    return first, next_first - timedelta(days=1)
-
-
-def _month_bounds(day: date) -> tuple[date, date]:
-    first = day.replace(day=1)
-    next_first = date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
-    return first, next_first - timedelta(days=1)
-
-
-def date_words(text: str, *, zone: ZoneInfo, now: datetime) -> tuple[date, date]:
-    """Read a day or a range of days, relative to ``now`` in the team's zone.
-
-    Returns:
-        The first and last team day meant (equal for a single day).
-
-    Raises:
-        ReportError: the text is not a date the reports understand.
-    """
-    words = " ".join(text.strip().lower().split())
-    today = now.astimezone(zone).date()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", words):
-        try:
-            day = date.fromisoformat(words)
-        except ValueError:
-            raise _not_a_date(text) from None
-        return day, day
-    single = {"today": today, "yesterday": today - timedelta(days=1)}
-    if words in single:
-        return single[words], single[words]
-    if match := re.fullmatch(r"(\d+) days? ago", words):
-        day = today - timedelta(days=int(match.group(1)))
-        return day, day
-    if words in WEEKDAYS:
-        day = today - timedelta(days=(today.weekday() - WEEKDAYS.index(words)) % 7)
-        return day, day
-    if match := re.fullmatch(r"(?:last|past) (\d+) days", words):
-        count = int(match.group(1))
-        if count < 1:
-            raise _not_a_date(text)
-        return today - timedelta(days=count - 1), today
-    monday = week_monday(today)
-    if words == "this week":
-        return monday, monday + timedelta(days=6)
-    if words == "last week":
-        return monday - timedelta(days=7), monday - timedelta(days=1)
-    if words == "this month":
-        return _month_bounds(today)
-    if words == "last month":
-        return _month_bounds(today.replace(day=1) - timedelta(days=1))
-    if words == "this quarter":
-        return quarter_bounds(today)
-    if words == "last quarter":
-        return quarter_bounds(quarter_bounds(today)[0] - timedelta(days=1))
-    raise _not_a_date(text)
-
-
-def _not_a_date(text: str) -> ReportError:
-    return ReportError(
-        f"{text!r} is not a date (expected YYYY-MM-DD, today, yesterday, N days ago,"
-        " a weekday, this/last week, this/last month, this/last quarter, last N days)"
-    )
-
-
 def resolve_period(
     *,
     date_text: str | None = None,
@@ -169,18 +96,19 @@ def resolve_period(
     days ending today.
 
     Raises:
-        ReportError: a text that is not a date, ``--date`` together with
-            ``--from``/``--to``, or ``--from`` after ``--to``.
+        TimeWordsError: a text that is not a date or a range of dates.
+        ReportError: ``--date`` together with ``--from``/``--to``, or ``--from``
+            after ``--to``.
     """
     if date_text is not None:
         if from_text is not None or to_text is not None:
             raise ReportError("--date cannot be combined with --from or --to")
-        first, last = date_words(date_text, zone=zone, now=now)
+        first, last = date_range_words(date_text, zone=zone, now=now)
         return Period(first, last, zone)
     today = now.astimezone(zone).date()
-    last = date_words(to_text, zone=zone, now=now)[1] if to_text is not None else today
+    last = date_range_words(to_text, zone=zone, now=now)[1] if to_text is not None else today
     if from_text is not None:
-        first = date_words(from_text, zone=zone, now=now)[0]
+        first = date_range_words(from_text, zone=zone, now=now)[0]
     else:
         first = last - timedelta(days=max(default_days, 1) - 1)
     if first > last:

@@ -1,7 +1,8 @@
 """Segments: how each industry, employee band, source and list converts.
 
 A cohort view: the leads received in the period (contacts whose ``created_at``
-falls in it) and what has become of them by now, so fit rules can be tuned.
+falls in it) and what has become of them by now, so fit rules can be tuned. Read
+from ``lead_segments`` (see :mod:`.cohorts`), not from the contacts.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections import defaultdict
 
 from prospector.foundations.clock import Clock
 from prospector.foundations.db import Database
-from prospector.services.reports.common import Row, rate, received_column
+from prospector.services.reports.common import Row, rate
 from prospector.services.reports.periods import Period
 
 DIMENSIONS = ("industry", "employees", "source", "list")
@@ -38,24 +39,21 @@ def segments(db: Database, period: Period, clock: Clock) -> list[Row]:
     dialed lead. Missing values are the segment ``"(none)"``, sorted last.
     """
     del clock
-    # One pass grouped by all four keys at once; the roll-up per dimension is cheap.
+    # The cohort table grouped by all four keys at once (a few thousand rows for a
+    # quarter); the roll-up per dimension is then cheap.
     combos = db.conn.cursor()
     combos.row_factory = None
     totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(_COUNTS))
-    received = received_column(db, period.start_utc, period.end_utc)
-    for industry, employees, source, list_name, *sums in combos.execute(
-        f"""WITH qualified AS (SELECT DISTINCT contact_id FROM handoffs)
-           SELECT a.industry, a.employees, c.source, c.list_name, count(*),
-                  sum(c.filtered_by IS NOT NULL), sum(c.attempts > 0),
-                  sum(c.conversations > 0), sum(q.contact_id IS NOT NULL)
-           FROM contacts c
-           LEFT JOIN accounts a ON a.id = c.account_id
-           LEFT JOIN qualified q ON q.contact_id = c.id
-           WHERE {received} >= ? AND {received} < ?
-           GROUP BY a.industry, a.employees, c.source, c.list_name""",
-        (period.start_utc, period.end_utc),
+    for *keys, leads, filtered, dialed, conversed, qualified in combos.execute(
+        """SELECT industry, employee_band, source, list_name, sum(leads), sum(filtered),
+                  sum(dialed), sum(conversed), sum(qualified)
+           FROM lead_segments WHERE received_day >= ? AND received_day <= ?
+           GROUP BY industry, employee_band, source, list_name""",
+        (period.first.isoformat(), period.last.isoformat()),
     ):
-        keys = (industry, employee_band(employees), source, list_name)
+        sums = (leads, filtered, dialed, conversed, qualified)
+        if not any(sums):
+            continue  # every lead of it has moved to another cohort
         for dimension, key in zip(DIMENSIONS, keys, strict=True):
             counts_of = totals[(dimension, key or NONE)]
             for index, count in enumerate(sums):

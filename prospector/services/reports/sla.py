@@ -3,18 +3,19 @@
 The leads counted are the *workable* leads received in the period (contacts whose
 ``created_at`` falls in it): not filtered by a fit rule, and not on the DNC list
 before anyone dialed them. Speed to lead runs from ``created_at`` to the first
-dial (``contacts.first_dial_at``, else the contact's earliest call).
+dial (``contacts.first_dial_at``, which ``log`` sets). Dialed leads are read from
+the ``lead_speed`` cohorts (see :mod:`.cohorts`); the few undialed and quietly
+closed ones from partial indexes on ``contacts``.
 """
 
 from __future__ import annotations
 
-import math
-import statistics
 from collections import defaultdict
 
 from prospector.foundations.clock import Clock, to_db
 from prospector.foundations.db import Database
-from prospector.services.reports.common import Row, rate, received_column
+from prospector.services.reports.cohorts import Bucket, merge_buckets, percentile
+from prospector.services.reports.common import Row, rate
 from prospector.services.reports.periods import Period
 from prospector.services.settings import Settings, load_settings
 
@@ -35,23 +36,6 @@ _SUMMED = (
     "closed_before_min_attempts",
 )
 
-_LEADS = """
-WITH tiers(name, min_attempts) AS (VALUES {tiers}),
-leads AS (
-    SELECT c.tier, c.sla_due_at, c.status, c.attempts, c.conversations, c.phone_bad, c.dnc,
-           coalesce(c.first_dial_at,
-                    (SELECT min(k.at) FROM calls k WHERE k.contact_id = c.id)) AS first_dial,
-           c.created_at
-    FROM contacts c
-    WHERE {received} >= :start AND {received} < :end AND c.filtered_by IS NULL
-),
-workable AS (
-    SELECT *, CAST(round((julianday(first_dial) - julianday(created_at)) * 86400) AS INTEGER)
-                  AS speed
-    FROM leads WHERE NOT (dnc = 1 AND first_dial IS NULL)
-)
-"""
-
 
 def sla(
     db: Database,
@@ -68,7 +52,9 @@ def sla(
       or undialed past their ``sla_due_at``), the share first dialed by their
       deadline; None when none is known. ``within_sla`` and ``known`` are the counts.
     * ``dialed``, ``median_speed_seconds`` (the statistical median) and
-      ``p95_speed_seconds`` (nearest rank: the ⌈0.95·n⌉-th fastest) over dialed leads.
+      ``p95_speed_seconds`` (nearest rank: the ⌈0.95·n⌉-th fastest) over dialed
+      leads, from the speed histogram (see :func:`.cohorts.percentile` for the
+      precision: within the minute below 24 h, exact when a bucket holds one speed).
     * ``band_0_5m, band_5_15m, band_15_60m, band_1_24h, band_later``: dialed leads
       by speed to lead (lower bound included), and ``not_dialed``.
     * ``closed_before_min_attempts``: leads now closed or exhausted without a
@@ -80,91 +66,91 @@ def sla(
     """
     settings = settings or load_settings(db)
     now = to_db(clock())
-    tier_values = ", ".join("(?, ?)" for _ in settings.tiers)
-    tier_params: list[object] = []
-    for tier in settings.tiers:
-        tier_params.extend((tier.name, tier.min_attempts))
-    bounds = {"start": period.start_utc, "end": period.end_utc, "now": now}
-    received = received_column(db, bounds["start"], bounds["end"])
-    leads_sql = (
-        _LEADS.format(tiers=tier_values, received=received)
-        .replace(":start", "?")
-        .replace(":end", "?")
-    )
-    band_sums = ", ".join(
-        f"sum(speed >= {low}" + (f" AND speed < {high}" if high else "") + f") AS {name}"
-        for name, low, high in BANDS
-    )
-    # One pass over the contacts into a per-connection temp table; counts and the
-    # sorted speeds are then read from it.
-    db.execute("DROP TABLE IF EXISTS temp.sla_leads")
-    db.execute(
-        f"""CREATE TEMP TABLE sla_leads AS {leads_sql}
-            SELECT coalesce(w.tier, '') AS tier, speed,
-                   (first_dial IS NOT NULL OR sla_due_at < ?) AS known,
-                   (first_dial IS NOT NULL AND first_dial <= sla_due_at) AS within_sla,
-                   (status IN ('closed', 'exhausted') AND conversations = 0
-                    AND phone_bad = 0 AND dnc = 0 AND attempts < t.min_attempts) AS closed_early
-            FROM workable w LEFT JOIN tiers t ON t.name = w.tier""",
-        (*tier_params, bounds["start"], bounds["end"], now),
-    )
+    start, end = period.start_utc, period.end_utc
     entries: dict[str, Row] = defaultdict(_empty)
-    speeds: dict[str, list[int]] = defaultdict(list)
-    try:
-        for row in db.query(
-            f"""SELECT tier, count(*) AS received, sum(known) AS known,
-                       sum(within_sla) AS within_sla, count(speed) AS dialed, {band_sums},
-                       sum(closed_early) AS closed_before_min_attempts
-                FROM temp.sla_leads GROUP BY tier"""
-        ):
-            entry = entries[row["tier"]]
-            for name in _SUMMED:
-                entry[name] = row[name] or 0
-        cursor = db.conn.cursor()
-        cursor.row_factory = None  # plain tuples: this can be hundreds of thousands of rows
-        for tier, speed in cursor.execute(
-            "SELECT tier, speed FROM temp.sla_leads WHERE speed IS NOT NULL ORDER BY tier, speed"
-        ):
-            speeds[tier].append(speed)
-    finally:
-        db.execute("DROP TABLE temp.sla_leads")
-    for row in db.query(
-        """SELECT coalesce(tier, '') AS tier, count(*) AS overdue FROM contacts
+    histograms: dict[str, list[Bucket]] = defaultdict(list)
+    plain = db.conn.cursor()
+    plain.row_factory = None
+    # Dialed leads: the cohort histogram (a few hundred rows per day and tier).
+    for tier, floor, leads, within, seconds in plain.execute(
+        """SELECT tier, speed_floor, sum(leads), sum(within_sla), sum(speed_seconds)
+           FROM lead_speed WHERE received_day >= ? AND received_day <= ?
+           GROUP BY tier, speed_floor ORDER BY tier, speed_floor""",
+        (period.first.isoformat(), period.last.isoformat()),
+    ):
+        if not leads:
+            continue
+        entry = entries[tier]
+        entry["dialed"] += leads
+        entry["within_sla"] += within
+        for name, low, high in BANDS:
+            if floor >= low and (high is None or floor < high):
+                entry[name] += leads
+        histograms[tier].append((floor, leads, seconds))
+    # Workable leads not dialed yet, and leads closed quietly: partial covering indexes.
+    for tier, count, past_due in plain.execute(
+        """SELECT coalesce(tier, ''), count(*), sum(sla_due_at < ?)
+           FROM contacts INDEXED BY contacts_undialed_by_created
+           WHERE first_dial_at IS NULL AND filtered_by IS NULL AND dnc = 0
+             AND created_at >= ? AND created_at < ?
+           GROUP BY coalesce(tier, '')""",
+        (now, start, end),
+    ):
+        entries[tier]["undialed"] = count
+        entries[tier]["undialed_known"] = past_due or 0
+    minimum = {tier.name: tier.min_attempts for tier in settings.tiers}
+    for tier, attempts, count in plain.execute(
+        """SELECT coalesce(tier, ''), attempts, count(*)
+           FROM contacts INDEXED BY contacts_closed_quietly_by_created
+           WHERE status IN ('closed', 'exhausted') AND conversations = 0 AND phone_bad = 0
+             AND dnc = 0 AND filtered_by IS NULL AND created_at >= ? AND created_at < ?
+           GROUP BY coalesce(tier, ''), attempts""",
+        (start, end),
+    ):
+        if tier in minimum and attempts < minimum[tier]:
+            entries[tier]["closed_before_min_attempts"] += count
+    for tier, overdue in plain.execute(
+        """SELECT coalesce(tier, ''), count(*) FROM contacts
            WHERE first_dial_at IS NULL AND status = 'open' AND filtered_by IS NULL
              AND dnc = 0 AND sla_due_at < ?
            GROUP BY coalesce(tier, '')""",
         (now,),
     ):
-        entries[row["tier"]]["overdue_now"] = row["overdue"]
-    for row in db.query(
-        """SELECT coalesce(c.tier, '') AS tier, count(*) AS handoffs,
-                  sum(h.status = 'accepted') AS accepted, sum(h.status = 'rejected') AS rejected
+        entries[tier]["overdue_now"] = overdue
+    for tier, handoffs, accepted, rejected in plain.execute(
+        """SELECT coalesce(c.tier, ''), count(*), sum(h.status = 'accepted'),
+                  sum(h.status = 'rejected')
            FROM handoffs h JOIN contacts c ON c.id = h.contact_id
            WHERE h.created_at >= ? AND h.created_at < ?
            GROUP BY coalesce(c.tier, '')""",
-        (bounds["start"], bounds["end"]),
+        (start, end),
     ):
-        entry = entries[row["tier"]]
-        for name in ("handoffs", "accepted", "rejected"):
-            entry[name] = row[name]
+        entry = entries[tier]
+        entry["handoffs"], entry["accepted"], entry["rejected"] = handoffs, accepted, rejected
+    for entry in entries.values():
+        entry["received"] = entry["dialed"] + entry["undialed"]
+        entry["known"] = entry["dialed"] + entry["undialed_known"]
 
     names = [tier.name for tier in settings.tiers]
     names += sorted(name for name in entries if name not in names)
-    rows = [_row(name, entries[name], speeds.get(name, [])) for name in names]
+    rows = [_row(name, entries[name], histograms.get(name, [])) for name in names]
     total = _empty()
     for name in names:
-        for key in (*_SUMMED, "overdue_now", "handoffs", "accepted", "rejected"):
+        for key in total:
             total[key] += entries[name][key]
-    rows.append(_row(ALL, total, [speed for values in speeds.values() for speed in values]))
+    rows.append(_row(ALL, total, merge_buckets(histograms.values())))
     return rows
 
 
 def _empty() -> Row:
-    return dict.fromkeys((*_SUMMED, "overdue_now", "handoffs", "accepted", "rejected"), 0)
+    return dict.fromkeys(
+        (*_SUMMED, "undialed", "undialed_known", "overdue_now", "handoffs", "accepted",
+         "rejected"),
+        0,
+    )  # fmt: skip
 
 
-def _row(tier: str, entry: Row, speeds: list[int]) -> Row:
-    speeds = sorted(speeds)  # already sorted per tier (a no-op then); ALL merges them
+def _row(tier: str, entry: Row, buckets: list[Bucket]) -> Row:
     return {
         "tier": tier or "(none)",
         "received": entry["received"],
@@ -172,8 +158,8 @@ def _row(tier: str, entry: Row, speeds: list[int]) -> Row:
         "within_sla": entry["within_sla"],
         "within_sla_share": rate(entry["within_sla"], entry["known"]),
         "dialed": entry["dialed"],
-        "median_speed_seconds": statistics.median(speeds) if speeds else None,
-        "p95_speed_seconds": speeds[math.ceil(0.95 * len(speeds)) - 1] if speeds else None,
+        "median_speed_seconds": percentile(buckets, "median"),
+        "p95_speed_seconds": percentile(buckets, "p95"),
         **{name: entry[name] for name, _, _ in BANDS},
         "not_dialed": entry["received"] - entry["dialed"],
         "closed_before_min_attempts": entry["closed_before_min_attempts"],

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from prospector.foundations.clock import from_db, to_db
 from prospector.foundations.db import Database
+from prospector.services.reports.cohorts import rebuild_cohorts
 from prospector.services.reports.periods import team_day, team_day_bounds
 from prospector.services.settings import Settings
 
@@ -86,18 +87,22 @@ def record_call(
 
 
 def rebuild_summaries(db: Database, settings: Settings) -> dict[str, int]:
-    """Recount both summary tables from ``calls`` in the team's current time zone.
+    """Recount every report summary in the team's current time zone.
 
+    The call tables from ``calls``; the lead cohorts (``lead_segments``,
+    ``lead_speed``) from ``contacts``, ``accounts`` and ``handoffs``, after moving
+    each contact to the team day it arrived on (:func:`.cohorts.rebuild_cohorts`).
     Call inside ``db.write()`` (a settings change that moves the team's zone does
-    it in the same transaction). Returns how many calls were counted and how many
-    summary rows were written.
+    it in the same transaction). Returns how many calls and leads were counted and
+    how many call summary rows were written.
     """
+    leads = rebuild_cohorts(db, settings)
     zone = settings.team.zone
     db.execute("DELETE FROM call_stats_daily")
     db.execute("DELETE FROM call_stats_hourly")
     span = db.one("SELECT min(at) AS first, max(at) AS last, count(*) AS n FROM calls")
     if span is None or span["n"] == 0:
-        return {"calls": 0, "daily_rows": 0, "hourly_rows": 0}
+        return {"calls": 0, "leads": leads, "daily_rows": 0, "hourly_rows": 0}
     first = team_day(from_db(span["first"]), zone)
     last = team_day(from_db(span["last"]), zone)
     db.execute("DROP TABLE IF EXISTS temp.report_days")
@@ -132,4 +137,9 @@ def rebuild_summaries(db: Database, settings: Settings) -> dict[str, int]:
     db.execute("DROP TABLE temp.report_days")
     daily_rows = db.one("SELECT count(*) FROM call_stats_daily")[0]  # type: ignore[index]
     hourly_rows = db.one("SELECT count(*) FROM call_stats_hourly")[0]  # type: ignore[index]
-    return {"calls": int(span["n"]), "daily_rows": daily_rows, "hourly_rows": hourly_rows}
+    return {
+        "calls": int(span["n"]),
+        "leads": leads,
+        "daily_rows": daily_rows,
+        "hourly_rows": hourly_rows,
+    }

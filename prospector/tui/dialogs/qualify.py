@@ -43,6 +43,16 @@ class QualifyDialog(ModalScreen[QualifyForm | None]):
         # Handled here, before the field's own Enter, so that what is typed right
         # after Enter lands in the next field and not in this one.
         Binding("enter", "next_field", "Next field", id="qualify.next", priority=True, show=False),
+        # Tab likewise, so typing straight on after Tab never lands in the field left.
+        Binding("tab", "move(1)", "Next field", id="qualify.tab", priority=True, show=False),
+        Binding(
+            "shift+tab",
+            "move(-1)",
+            "Previous field",
+            id="qualify.backtab",
+            priority=True,
+            show=False,
+        ),
     ]
 
     def __init__(
@@ -124,9 +134,15 @@ class QualifyDialog(ModalScreen[QualifyForm | None]):
         else:
             self.set_focus(self._next_after(focused))
 
-    def _next_after(self, widget: Input) -> Input | Select:
+    def action_move(self, step: int) -> None:
+        focused = self.focused
+        if not isinstance(focused, Input | Select):
+            raise SkipAction()  # e.g. inside the owner list's overlay
+        self.set_focus(self._next_after(focused, step))
+
+    def _next_after(self, widget: Input | Select, step: int = 1) -> Input | Select:
         chain = [w for w in self.focus_chain if isinstance(w, Input | Select)]
-        return chain[(chain.index(widget) + 1) % len(chain)]
+        return chain[(chain.index(widget) + step) % len(chain)]
 
     def suggest(self, owner: str | None, problem: str | None) -> None:
         """Show the suggested owner once it is known (unless the rep chose already)."""

@@ -51,6 +51,7 @@ class LeadScreen(Screen[None]):
         Binding("n", "skip", "Skip", id="lead.skip", tooltip="Release this lead with a reason"),
         Binding("e", "edit_note", "Note", id="lead.note", tooltip="Type in the note box"),
         Binding("slash", "search", "Search", id="lead.search", tooltip="Find a contact"),
+        Binding("r", "reports", "Reports", id="lead.reports", tooltip="The team dashboard"),
         Binding("g", "refresh", "Next/refresh", id="lead.refresh", show=False),
     ]
 
@@ -482,6 +483,12 @@ class LeadScreen(Screen[None]):
             return
         if self.desk is None or self.desk.lead is None:
             self._next()
+
+    def action_reports(self) -> None:
+        """Open the team dashboard (Esc comes back to this lead)."""
+        from prospector.tui.screens.dashboard import DashboardScreen
+
+        self.app.push_screen(DashboardScreen(self.workbench.db_path, self.workbench.clock))
 
     def action_search(self) -> None:
         """Find a contact by name, company or phone and open it."""

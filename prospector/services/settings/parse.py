@@ -1,192 +1,34 @@
-"""The team's settings: a typed object validated from TOML, kept in the database.
-
-``data/settings.toml`` holds the defaults. A loaded file replaces them whole; every
-error names the key (``calling.start``, ``tiers[2].first_touch``) and what was
-expected.
-"""
+"""Validating settings TOML into :class:`~.model.Settings`, naming the key on error."""
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from prospector.foundations.clock import to_db
-from prospector.foundations.db import Database
 from prospector.foundations.errors import SettingsError
+from prospector.services.settings.model import (
+    CATEGORIES,
+    DAY_NAMES,
+    OUTCOMES,
+    CallingRules,
+    Conditions,
+    DailyGoal,
+    Disposition,
+    Duration,
+    FitRule,
+    OutsideRep,
+    Settings,
+    StateRule,
+    Team,
+    Tier,
+)
 
-DEFAULTS_FILE = Path(__file__).resolve().parents[2] / "data" / "settings.toml"
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-CATEGORIES = ("dial", "connect", "conversation")
-OUTCOMES = ("retry", "callback", "close", "qualify", "wrong_number", "do_not_call")
-LEGAL_START = time(8, 0)  # the TCPA bound: never before 08:00 local ...
-LEGAL_END = time(21, 0)  # ... nor after 21:00, whatever the settings say
-
+DEFAULTS_FILE = Path(__file__).resolve().parents[3] / "data" / "settings.toml"
 _DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d|bd)\s*$")
-
-
-@dataclass(frozen=True)
-class Duration:
-    """A duration as teams state SLAs: minutes, hours, calendar or business days."""
-
-    amount: int
-    unit: str  # "m", "h", "d" or "bd"
-
-    @property
-    def business_days(self) -> bool:
-        return self.unit == "bd"
-
-    def as_timedelta(self) -> timedelta:
-        """The calendar length (business days counted as days)."""
-        factor = {"m": timedelta(minutes=1), "h": timedelta(hours=1)}.get(
-            self.unit, timedelta(days=1)
-        )
-        return self.amount * factor
-
-    def __str__(self) -> str:
-        return f"{self.amount}{self.unit}"
-
-
-@dataclass(frozen=True)
-class Conditions:
-    """Conditions on a contact, all of which must hold (fit rules and tiers)."""
-
-    industry: tuple[str, ...] = ()
-    source: tuple[str, ...] = ()
-    country: tuple[str, ...] = ()
-    state: tuple[str, ...] = ()
-    list: tuple[str, ...] = ()
-    title_contains: tuple[str, ...] = ()
-    employees_below: int | None = None
-    employees_at_least: int | None = None
-
-    @property
-    def empty(self) -> bool:
-        return self == Conditions()
-
-
-@dataclass(frozen=True)
-class FitRule:
-    name: str
-    when: Conditions
-
-
-@dataclass(frozen=True)
-class Tier:
-    name: str
-    priority: int
-    first_touch: Duration
-    min_attempts: int
-    max_attempts: int
-    recycle: Duration | None
-    when: Conditions
-
-
-@dataclass(frozen=True)
-class Disposition:
-    key: str
-    code: str
-    label: str
-    counts_as: str
-    then: str
-    retry: Duration | None = None
-    recycle: Duration | None = None
-
-    @property
-    def is_connect(self) -> bool:
-        return self.counts_as in ("connect", "conversation")
-
-    @property
-    def is_conversation(self) -> bool:
-        return self.counts_as == "conversation"
-
-
-@dataclass(frozen=True)
-class StateRule:
-    """A stricter local rule for one region (``US-FL``, ``CA-QC``, ``GB``)."""
-
-    region: str
-    days: tuple[str, ...] | None
-    start: time | None
-    end: time | None
-
-
-@dataclass(frozen=True)
-class CallingRules:
-    days: tuple[str, ...]
-    start: time
-    end: time
-    lunch_start: time | None
-    lunch_end: time | None
-    max_dials_per_day: int
-    lease_minutes: int
-    callback_grace_minutes: int
-    state_rules: tuple[StateRule, ...]
-
-
-@dataclass(frozen=True)
-class DailyGoal:
-    dials: int
-    connects: int
-    conversations: int
-    meetings: int
-
-
-@dataclass(frozen=True)
-class OutsideRep:
-    name: str
-    email: str
-    regions: tuple[str, ...]
-    industries: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Team:
-    timezone: str
-    default_region: str
-    weekly_pipeline_target: float
-    outside_rep_assignment: str
-    daily_goal: DailyGoal
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Everything a team can tune, validated."""
-
-    team: Team
-    calling: CallingRules
-    dispositions: tuple[Disposition, ...]
-    fit_rules: tuple[FitRule, ...]
-    tiers: tuple[Tier, ...]
-    outside_reps: tuple[OutsideRep, ...]
-    territories: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    source_text: str = field(default="", compare=False, repr=False)
-
-    def disposition(self, code_or_key: str) -> Disposition:
-        """The disposition with this code or hotkey.
-
-        Raises:
-            SettingsError: no such disposition.
-        """
-        for disposition in self.dispositions:
-            if code_or_key in (disposition.code, disposition.key):
-                return disposition
-        codes = ", ".join(d.code for d in self.dispositions)
-        raise SettingsError(f"unknown disposition {code_or_key!r} (expected one of: {codes})")
-
-    def tier(self, name: str | None) -> Tier | None:
-        return next((tier for tier in self.tiers if tier.name == name), None)
-
-
-# --- validation -----------------------------------------------------------------
 
 
 class _Reader:
@@ -458,9 +300,22 @@ def _tiers(readers: list[_Reader]) -> tuple[Tier, ...]:
 def parse_settings(text: str, origin: str = "settings") -> Settings:
     """Validate TOML text into :class:`Settings`.
 
+    Args:
+        origin: where the text came from (a file name), which starts every error.
+
     Raises:
-        SettingsError: one line naming the key and what was expected.
+        SettingsError: one line naming the origin, the key and what was expected.
     """
+    try:
+        return _parse(text, origin)
+    except SettingsError as error:
+        message = str(error)
+        if origin != "settings" and message.startswith("settings: "):
+            message = f"{origin}: {message.removeprefix('settings: ')}"
+        raise SettingsError(message) from None
+
+
+def _parse(text: str, origin: str) -> Settings:
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -523,43 +378,4 @@ def read_settings_file(path: str | Path) -> Settings:
         raise SettingsError(f"{file}: no such file") from error
     except (OSError, UnicodeDecodeError) as error:
         raise SettingsError(f"{file}: cannot be read as UTF-8 text ({error})") from error
-    try:
-        return parse_settings(text, str(file))
-    except SettingsError as error:
-        raise SettingsError(f"{file}: {error}") from error
-
-
-# --- storage ----------------------------------------------------------------------
-
-
-def load_settings(db: Database) -> Settings:
-    """The team's effective settings: the stored ones, else the shipped defaults."""
-    row = db.one("SELECT toml FROM settings WHERE id = 1")
-    if row is None:
-        return default_settings()
-    return parse_settings(row["toml"], "stored settings")
-
-
-def settings_version(db: Database) -> int:
-    """A number that changes whenever the stored settings do (a cache key)."""
-    row = db.one("SELECT version FROM settings WHERE id = 1")
-    return 0 if row is None else int(row["version"])
-
-
-def store_settings(db: Database, settings: Settings, *, actor: str, now: datetime) -> None:
-    """Replace the stored settings, recording who did it in the audit log.
-
-    Call inside ``db.write()`` so it commits with whatever follows from it.
-    """
-    stamp = to_db(now)
-    db.execute(
-        """INSERT INTO settings (id, toml, version, updated_at, updated_by)
-           VALUES (1, :toml, 1, :at, :actor)
-           ON CONFLICT (id) DO UPDATE SET toml = :toml, version = version + 1,
-               updated_at = :at, updated_by = :actor""",
-        {"toml": settings.source_text, "at": stamp, "actor": actor},
-    )
-    db.execute(
-        "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-        (stamp, actor, "settings.load", "settings", None),
-    )
+    return parse_settings(text, str(file))

@@ -1,0 +1,74 @@
+"""Recycling (DESIGN §4.4): closed-for-now contacts come back when their time comes.
+
+``log_call`` sets ``recycle_at`` when a contact is exhausted (the tier's ``recycle``)
+or closed by a disposition with a ``recycle`` delay (``not_interested``: 90 days).
+When that instant passes, the contact is reopened as a **follow-up** of a new cycle:
+
+* status ``open``, due at ``recycle_at``, no callback, no claim;
+* the tier's maximum attempts count anew (``cycle_attempts_base`` and
+  ``cycle_conversations_base`` remember where the cycle began), while ``attempts``
+  stays the total, so call history and attempt reports remain true;
+* it is not a new lead: its first-touch SLA and first dial are history, so it never
+  jumps ahead of fresh leads nor counts in speed-to-lead figures again;
+* ``recycles`` counts the cycles and the audit log says who came back and why.
+
+Never recycled, whatever ``recycle_at`` says: DNC contacts (flag, status or list),
+wrong numbers (phone marked bad) and qualified contacts. Their stale ``recycle_at``
+is cleared so that they are not looked at again.
+
+Nothing runs in the background: the queue (``next`` and ``queue``) calls
+:func:`recycle_due` first, which costs one index seek when nothing is due.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from prospector.foundations.clock import to_db
+from prospector.foundations.db import Database
+
+RECYCLABLE = """recycle_at <= :now AND status IN ('exhausted', 'closed') AND dnc = 0
+    AND phone_bad = 0 AND coalesce(close_reason, '') <> 'wrong number'
+    AND NOT EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = contacts.phone)"""
+
+
+def recycle_due(db: Database, *, now: datetime, actor: str = "system") -> int:
+    """Reopen every recyclable contact whose ``recycle_at`` is at or before ``now``.
+
+    Returns how many were reopened. Works inside the caller's write transaction
+    when there is one (``claim_next``), else takes its own, and only when something
+    is due, so a read-only caller pays one index seek.
+    """
+    stamp = to_db(now.astimezone(UTC))
+    if db.one("SELECT 1 FROM contacts WHERE recycle_at <= ? LIMIT 1", (stamp,)) is None:
+        return 0
+    if db.conn.in_transaction:
+        return _recycle(db, stamp, actor)
+    with db.write():
+        return _recycle(db, stamp, actor)
+
+
+def _recycle(db: Database, stamp: str, actor: str) -> int:
+    params = {"now": stamp, "actor": actor}
+    db.execute(
+        f"""INSERT INTO audit_log (at, actor, action, subject, detail)
+            SELECT :now, :actor, 'contact.recycle', 'contact:' || id,
+                   status || coalesce(' (' || close_reason || ')', '')
+                   || ' since ' || updated_at || '; cycle ' || (recycles + 2)
+            FROM contacts WHERE {RECYCLABLE}""",
+        params,
+    )
+    reopened = db.execute(
+        f"""UPDATE contacts SET status = 'open', close_reason = NULL,
+                next_call_at = recycle_at, recycle_at = NULL, recycles = recycles + 1,
+                cycle_attempts_base = attempts, cycle_conversations_base = conversations,
+                callback_at = NULL, callback_rep = NULL,
+                claimed_by = NULL, claim_expires_at = NULL, dialed_at = NULL,
+                updated_at = :now
+            WHERE {RECYCLABLE}""",
+        params,
+    ).rowcount
+    # What is left due can never come back (DNC, wrong number, qualified, reopened
+    # by hand): forget the date so the next look is a single seek again.
+    db.execute("UPDATE contacts SET recycle_at = NULL WHERE recycle_at <= :now", params)
+    return reopened

@@ -1,0 +1,59 @@
+"""The team's settings: a typed object validated from TOML, kept in the database.
+
+``data/settings.toml`` holds the defaults. A loaded file replaces them whole; every
+error names the key (``calling.start``, ``tiers[2].first_touch``) and what was
+expected. :mod:`.model` holds the types, :mod:`.parse` the validation and
+:mod:`.store` the database row.
+"""
+
+from prospector.services.settings.model import (
+    CATEGORIES,
+    DAY_NAMES,
+    LEGAL_END,
+    LEGAL_START,
+    OUTCOMES,
+    CallingRules,
+    Conditions,
+    DailyGoal,
+    Disposition,
+    Duration,
+    FitRule,
+    OutsideRep,
+    Settings,
+    StateRule,
+    Team,
+    Tier,
+)
+from prospector.services.settings.parse import (
+    DEFAULTS_FILE,
+    default_settings,
+    parse_settings,
+    read_settings_file,
+)
+from prospector.services.settings.store import load_settings, settings_version, store_settings
+
+__all__ = [
+    "CATEGORIES",
+    "DAY_NAMES",
+    "DEFAULTS_FILE",
+    "LEGAL_END",
+    "LEGAL_START",
+    "OUTCOMES",
+    "CallingRules",
+    "Conditions",
+    "DailyGoal",
+    "Disposition",
+    "Duration",
+    "FitRule",
+    "OutsideRep",
+    "Settings",
+    "StateRule",
+    "Team",
+    "Tier",
+    "default_settings",
+    "load_settings",
+    "parse_settings",
+    "read_settings_file",
+    "settings_version",
+    "store_settings",
+]

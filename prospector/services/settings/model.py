@@ -1,0 +1,175 @@
+"""The settings' types: what a team can tune, once validated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo
+
+from prospector.foundations.errors import SettingsError
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+CATEGORIES = ("dial", "connect", "conversation")
+OUTCOMES = ("retry", "callback", "close", "qualify", "wrong_number", "do_not_call")
+LEGAL_START = time(8, 0)  # the TCPA bound: never before 08:00 local ...
+LEGAL_END = time(21, 0)  # ... nor after 21:00, whatever the settings say
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A duration as teams state SLAs: minutes, hours, calendar or business days."""
+
+    amount: int
+    unit: str  # "m", "h", "d" or "bd"
+
+    @property
+    def business_days(self) -> bool:
+        return self.unit == "bd"
+
+    def as_timedelta(self) -> timedelta:
+        """The calendar length (business days counted as days)."""
+        factor = {"m": timedelta(minutes=1), "h": timedelta(hours=1)}.get(
+            self.unit, timedelta(days=1)
+        )
+        return self.amount * factor
+
+    def __str__(self) -> str:
+        return f"{self.amount}{self.unit}"
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """Conditions on a contact, all of which must hold (fit rules and tiers)."""
+
+    industry: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
+    country: tuple[str, ...] = ()
+    state: tuple[str, ...] = ()
+    list: tuple[str, ...] = ()
+    title_contains: tuple[str, ...] = ()
+    employees_below: int | None = None
+    employees_at_least: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self == Conditions()
+
+
+@dataclass(frozen=True)
+class FitRule:
+    name: str
+    when: Conditions
+
+
+@dataclass(frozen=True)
+class Tier:
+    name: str
+    priority: int
+    first_touch: Duration
+    min_attempts: int
+    max_attempts: int
+    recycle: Duration | None
+    when: Conditions
+
+
+@dataclass(frozen=True)
+class Disposition:
+    key: str
+    code: str
+    label: str
+    counts_as: str
+    then: str
+    retry: Duration | None = None
+    recycle: Duration | None = None
+
+    @property
+    def is_connect(self) -> bool:
+        return self.counts_as in ("connect", "conversation")
+
+    @property
+    def is_conversation(self) -> bool:
+        return self.counts_as == "conversation"
+
+
+@dataclass(frozen=True)
+class StateRule:
+    """A stricter local rule for one region (``US-FL``, ``CA-QC``, ``GB``)."""
+
+    region: str
+    days: tuple[str, ...] | None
+    start: time | None
+    end: time | None
+
+
+@dataclass(frozen=True)
+class CallingRules:
+    days: tuple[str, ...]
+    start: time
+    end: time
+    lunch_start: time | None
+    lunch_end: time | None
+    max_dials_per_day: int
+    lease_minutes: int
+    callback_grace_minutes: int
+    state_rules: tuple[StateRule, ...]
+
+
+@dataclass(frozen=True)
+class DailyGoal:
+    dials: int
+    connects: int
+    conversations: int
+    meetings: int
+
+
+@dataclass(frozen=True)
+class OutsideRep:
+    name: str
+    email: str
+    regions: tuple[str, ...]
+    industries: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Team:
+    timezone: str
+    default_region: str
+    weekly_pipeline_target: float
+    outside_rep_assignment: str
+    daily_goal: DailyGoal
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a team can tune, validated."""
+
+    team: Team
+    calling: CallingRules
+    dispositions: tuple[Disposition, ...]
+    fit_rules: tuple[FitRule, ...]
+    tiers: tuple[Tier, ...]
+    outside_reps: tuple[OutsideRep, ...]
+    territories: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    source_text: str = field(default="", compare=False, repr=False)
+
+    def disposition(self, code_or_key: str) -> Disposition:
+        """The disposition with this code or hotkey.
+
+        Raises:
+            SettingsError: no such disposition.
+        """
+        for disposition in self.dispositions:
+            if code_or_key in (disposition.code, disposition.key):
+                return disposition
+        codes = ", ".join(d.code for d in self.dispositions)
+        raise SettingsError(f"unknown disposition {code_or_key!r} (expected one of: {codes})")
+
+    def tier(self, name: str | None) -> Tier | None:
+        return next((tier for tier in self.tiers if tier.name == name), None)
+
+
+# --- validation -----------------------------------------------------------------

@@ -110,3 +110,30 @@ def test_worker_processes_give_the_same_database(tmp_path, monkeypatch):
         dumps[-1].append((tmp_path / "p.rejects.csv").read_text(encoding="utf-8"))
     assert dumps[0] == dumps[1]
     assert len(dumps[0][0]) > 2000
+
+
+def test_contacts_another_import_adds_meanwhile_are_merged(tmp_path, db_path, monkeypatch):
+    """The writer's in-memory phones catch up with commits of other connections."""
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 20)
+    lines = ["Phone,First Name"] + [f"(415) {200 + i // 100}-{i % 100:04d},P{i}" for i in range(50)]
+    big = tmp_path / "big.csv"
+    big.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    small = tmp_path / "small.csv"
+    small.write_text(f"Phone,First Name\n{lines[45].split(',')[0]},Other\n", encoding="utf-8")
+    seen = []
+
+    def meanwhile(done: int, _total: int) -> None:
+        if not seen:  # after the first chunk's commit, another process imports row 45
+            with open_database(db_path) as other:
+                importing.import_file(other, small, now=MONDAY_10_ET, rep="bob", workers=0)
+        seen.append(done)
+
+    with open_database(db_path) as db:
+        result = importing.import_file(
+            db, big, now=MONDAY_10_ET, rep="alice", workers=0, progress=meanwhile
+        )
+        assert (result.inserted, result.updated) == (49, 1)
+        assert db.one("SELECT count(*) FROM contacts")[0] == 50
+        # The row came later in the file than the other import: it did not create a twin,
+        # and as the first row of this file naming that contact, it set the name.
+        assert db.one("SELECT first_name FROM contacts WHERE first_name = 'P45'") is not None

@@ -28,6 +28,7 @@ import csv
 import multiprocessing
 import os
 import pickle
+import sqlite3
 import sys
 import tempfile
 from collections import deque
@@ -39,7 +40,7 @@ from typing import Any
 
 from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database
-from prospector.foundations.errors import InputFileError
+from prospector.foundations.errors import DatabaseError, InputFileError
 from prospector.services.importing import rows as row_rules
 from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.ranges import FileScan, scan_file
@@ -164,12 +165,20 @@ def _run(
         if dry_run:
             db.execute("BEGIN IMMEDIATE")
         for chunk in _chunks(_normalized(table, rules, scan, workers), CHUNK_ROWS):
-            if dry_run:
-                counts.add(writer.write_chunk(chunk, on_reject))
-            else:
-                with db.write():
+            try:
+                if dry_run:
                     counts.add(writer.write_chunk(chunk, on_reject))
-                    _record_progress(db, batch_id, counts)
+                else:
+                    with db.write():
+                        counts.add(writer.write_chunk(chunk, on_reject))
+                        _record_progress(db, batch_id, counts)
+            except sqlite3.IntegrityError as error:
+                # The writer's view of existing phones missed a change another process
+                # made (see .writer); the chunk was rolled back, a new run starts afresh.
+                raise DatabaseError(
+                    f"{table.path}: contacts changed under the import ({error});"
+                    " run it again to resume"
+                ) from error
             if progress is not None:
                 progress(counts.read, max(scan.rows, counts.read))
         rejects_file = rejects.finish()

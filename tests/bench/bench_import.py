@@ -57,6 +57,11 @@ def generate(path: Path, rows: int, seed: int = 1) -> None:
     rng = random.Random(seed)
     places = [("US", s, codes) for s, codes in AREA_CODES.items()]
     places += [("CA", p, codes) for p, codes in PROVINCES.items()]
+    # Real lists repeat a company's industry and size on each of its rows.
+    companies = [
+        (rng.choice(INDUSTRIES), rng.choice(["5", "25", "50-200", "350", "1,200"]))
+        for _ in range(rows // 8 + 1)
+    ]
     seen: set[str] = set()
     tmp = path.with_suffix(".tmp")
     with tmp.open("w", newline="", encoding="utf-8") as handle:
@@ -69,13 +74,15 @@ def generate(path: Path, rows: int, seed: int = 1) -> None:
             if phone in seen:
                 continue
             seen.add(phone)
-            company = f"Company {rng.randint(1, rows // 8)}"
+            number = rng.randint(1, rows // 8)
+            company = f"Company {number}"
+            industry, size = companies[number]
             domain = company.lower().replace(" ", "") + ".example"
             first, last = f"First{written}", f"Last{rng.randint(1, 5000)}"
             writer.writerow([
                 first, last, rng.choice(TITLES), company, f"https://www.{domain}",
                 f"{first.lower()}@{domain}", f"({phone[:3]}) {phone[3:6]}-{phone[6:]}",
-                rng.choice(INDUSTRIES), rng.choice(["5", "25", "50-200", "350", "1,200"]),
+                industry, size,
                 state if rng.random() < 0.8 else "", country, rng.choice(SOURCES),
             ])  # fmt: skip
             written += 1
@@ -111,7 +118,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     rows = parser.parse_args().rows
     DATA.mkdir(exist_ok=True)
-    path = DATA / f"contacts_{rows}.csv"
+    path = DATA / f"contacts_v2_{rows}.csv"  # v2: steady company facts
     if not path.exists():
         print(f"generating {path} ...", flush=True)
         generate(path, rows)

@@ -1,9 +1,10 @@
 """Importing lists: a CSV file of contacts (with their companies) into the database.
 
-``import_file`` reads the file (:mod:`.reader`), normalizes rows in worker
-processes when the file is large (:mod:`.rows`: phones, zones, domains) and
-writes them in the importing process (:mod:`.writer`), one transaction per chunk
-of rows.
+``import_file`` sniffs the file (:mod:`.reader`) and cuts it into byte ranges
+(:mod:`.ranges`). When the file is large, worker processes each read, parse and
+normalize ranges (:mod:`.rows`: phones, zones, domains, profile keys) and send
+back rows ready to insert; the importing process only decides insert or merge
+and writes (:mod:`.writer`), one transaction per chunk of rows.
 
 Interruptions. Each run has a record in ``import_batches`` (file hash, status
 ``running``/``done``/``failed``, ``rows_committed``, counts), updated in the same
@@ -24,38 +25,45 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import hashlib
 import multiprocessing
 import os
+import pickle
+import sqlite3
 import sys
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from pathlib import Path
+from itertools import pairwise
 from typing import Any
 
 from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database
-from prospector.foundations.errors import InputFileError
+from prospector.foundations.errors import DatabaseError, InputFileError
 from prospector.services.importing import rows as row_rules
+from prospector.services.importing.profiles import ProfileKeys
+from prospector.services.importing.ranges import FileScan, scan_file
 from prospector.services.importing.reader import (
     TableFile,
     map_header,
     open_table,
     parse_mappings,
 )
-from prospector.services.importing.rows import Reject, Row, RowRules
+from prospector.services.importing.rows import RangeResult, Reject, RowRules
 from prospector.services.importing.writer import ContactWriter, Counts
 from prospector.services.settings import load_settings
 
 __all__ = ["ImportResult", "Progress", "import_file"]
 
-CHUNK_ROWS = 4000
-"""Rows per worker task and per transaction."""
+CHUNK_ROWS = 50_000
+"""Rows per transaction. Large: each commit writes every index page the chunk
+dirtied to the WAL, and random keys (phone, email, account) dirty most of them,
+so fewer, larger commits write far less. A chunk holds the lock about a second."""
 PARALLEL_FROM_ROWS = 20_000
 """Smaller files are normalized in-process: starting workers costs more than it saves."""
+SEQUENTIAL_ROWS = 5000
+"""Rows per normalizing step when a malformed file must be read in order."""
 
 Progress = Callable[[int, int], None]
 """``progress(rows_done, rows_estimated)``, called after each chunk."""
@@ -115,7 +123,7 @@ def import_file(
     overrides = parse_mappings(mappings)
     table = open_table(path)
     columns = map_header(table, overrides)
-    scan = _scan(table.path)
+    scan = scan_file(table.path)
     if scan.rows == 0:
         raise InputFileError(f"{table.path}: row 1: no data rows after the header")
     settings = load_settings(db)
@@ -123,6 +131,7 @@ def import_file(
         columns=columns,
         width=len(table.header),
         default_region=(region or settings.team.default_region).upper(),
+        keys=ProfileKeys(settings),
         source=source,
     )
     rejects = _RejectsFile(table)
@@ -149,21 +158,27 @@ def import_file(
 def _run(
     db, table, rules, scan, writer, rejects, counts, batch_id, dry_run, now, progress, workers
 ):
+    def on_reject(reject: Reject) -> None:
+        rejects.add(reject.fields, reject.reason)
+
     try:
         if dry_run:
             db.execute("BEGIN IMMEDIATE")
-        for chunk, results in _normalized_chunks(table, rules, scan.rows, workers):
-            raw = dict(chunk)
-
-            def on_reject(reject: Reject, raw: dict[int, list[str]] = raw) -> None:
-                rejects.add(raw[reject.number], reject.reason)
-
-            if dry_run:
-                counts.add(writer.write_chunk(results, on_reject))
-            else:
-                with db.write():
-                    counts.add(writer.write_chunk(results, on_reject))
-                    _record_progress(db, batch_id, counts)
+        for chunk in _chunks(_normalized(table, rules, scan, workers), CHUNK_ROWS):
+            try:
+                if dry_run:
+                    counts.add(writer.write_chunk(chunk, on_reject))
+                else:
+                    with db.write():
+                        counts.add(writer.write_chunk(chunk, on_reject))
+                        _record_progress(db, batch_id, counts)
+            except sqlite3.IntegrityError as error:
+                # The writer's view of existing phones missed a change another process
+                # made (see .writer); the chunk was rolled back, a new run starts afresh.
+                raise DatabaseError(
+                    f"{table.path}: contacts changed under the import ({error});"
+                    " run it again to resume"
+                ) from error
             if progress is not None:
                 progress(counts.read, max(scan.rows, counts.read))
         rejects_file = rejects.finish()
@@ -205,76 +220,101 @@ def _bulk_load(db: Database) -> Iterator[None]:
 # --- reading and normalizing ------------------------------------------------------
 
 
-def _chunks(table: TableFile) -> Iterator[list[tuple[int, list[str]]]]:
-    chunk: list[tuple[int, list[str]]] = []
-    for item in table.rows():
-        chunk.append(item)
-        if len(chunk) >= CHUNK_ROWS:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def _chunks(parts: Iterator[list[tuple]], size: int) -> Iterator[list[tuple]]:
+    """The rows of ``parts`` again, ``size`` at a time."""
+    buffer: list[tuple] = []
+    for part in parts:
+        buffer.extend(part)
+        while len(buffer) >= size:
+            yield buffer[:size]
+            buffer = buffer[size:]
+    if buffer:
+        yield buffer
 
 
-def _normalized_chunks(
-    table: TableFile, rules: RowRules, estimated_rows: int, workers: int | None
-) -> Iterator[tuple[list[tuple[int, list[str]]], list[Row | Reject]]]:
-    """Chunks of raw rows with their normalized results, in file order."""
+def _normalized(
+    table: TableFile, rules: RowRules, scan: FileScan, workers: int | None
+) -> Iterator[list[tuple]]:
+    """Every row's result (a row tuple or a :class:`Reject`), in file order, in parts.
+
+    A range is used only when the one before it ended cleanly (see :mod:`.ranges`):
+    past a range that did not, or one the CSV reader failed on, the rest of the file
+    is read in order, which is exact whatever the file holds.
+    """
+    spans = list(pairwise(scan.bounds))
+    lines_before = 0
+    for (start, _end), result in zip(
+        spans, _range_results(table, rules, scan, workers), strict=True
+    ):
+        if result.error is not None or not result.clean:
+            yield from _in_order(table, rules, start, lines_before)
+            return
+        items = result.items
+        if lines_before and result.rejects:
+            items = list(items)
+            for index in result.rejects:
+                number, reason, fields = items[index]
+                items[index] = Reject(number + lines_before, reason, fields)
+        yield items
+        lines_before += result.lines
+
+
+def _range_results(
+    table: TableFile, rules: RowRules, scan: FileScan, workers: int | None
+) -> Iterator[RangeResult]:
+    spans = list(pairwise(scan.bounds))
+    tasks = [(start, end, index == len(spans) - 1) for index, (start, end) in enumerate(spans)]
     count = (os.cpu_count() or 1) if workers is None else workers
-    if count < 1 or estimated_rows < PARALLEL_FROM_ROWS:
-        for chunk in _chunks(table):
-            yield chunk, row_rules.normalize_chunk(rules, chunk)
+    if count < 1 or scan.rows < PARALLEL_FROM_ROWS or len(tasks) < 2:
+        for task in tasks:
+            yield row_rules.normalize_range(rules, table, *task)
         return
     # fork keeps worker start-up cheap; elsewhere, spawn.
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     row_rules.warm_up()  # forked workers inherit the phone metadata analysis
     context = multiprocessing.get_context(method)
-    with context.Pool(count, initializer=_init_worker, initargs=(rules,)) as pool:
+    with context.Pool(count, initializer=_init_worker, initargs=(rules, table)) as pool:
         pending: deque = deque()
-        # A bounded window keeps memory flat: the main process writes while the
-        # workers normalize the next few chunks.
-        window = count * 3
-        for chunk in _chunks(table):
-            pending.append((chunk, pool.apply_async(_work, (chunk,))))
+        # A bounded window keeps memory flat while letting the workers run ahead of a
+        # commit. Results arrive as bytes and are unpickled here, between writes: were
+        # the pool's result thread to unpickle them, it would hold the GIL while this
+        # thread waits for it after each row of an executemany.
+        window = count * 4 + 8
+        for task in tasks:
+            pending.append(pool.apply_async(_work, task))
             if len(pending) >= window:
-                done, task = pending.popleft()
-                yield done, task.get()
+                yield pickle.loads(pending.popleft().get())
         while pending:
-            done, task = pending.popleft()
-            yield done, task.get()
+            yield pickle.loads(pending.popleft().get())
 
 
-_WORKER_RULES: RowRules | None = None
+def _in_order(
+    table: TableFile, rules: RowRules, start: int, lines_before: int
+) -> Iterator[list[tuple]]:
+    """The rows from byte ``start`` (a record start) to the end, read sequentially."""
+    chunk: list[tuple[int, list[str]]] = []
+    for item in table.rows(start, lines_before):
+        chunk.append(item)
+        if len(chunk) >= SEQUENTIAL_ROWS:
+            yield row_rules.normalize_chunk(rules, chunk)
+            chunk = []
+    if chunk:
+        yield row_rules.normalize_chunk(rules, chunk)
 
 
-def _init_worker(rules: RowRules) -> None:
-    global _WORKER_RULES
-    _WORKER_RULES = rules
+_WORKER: tuple[RowRules, TableFile] | None = None
 
 
-def _work(chunk: list[tuple[int, list[str]]]) -> list[Row | Reject]:
-    assert _WORKER_RULES is not None
-    return row_rules.normalize_chunk(_WORKER_RULES, chunk)
+def _init_worker(rules: RowRules, table: TableFile) -> None:
+    global _WORKER
+    _WORKER = (rules, table)
 
 
-@dataclass(frozen=True)
-class _Scan:
-    sha256: str
-    rows: int  # an estimate: lines after the header (quoted newlines count extra)
-
-
-def _scan(path: Path) -> _Scan:
-    digest = hashlib.sha256()
-    lines = 0
-    last = b""
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-            lines += block.count(b"\n")
-            last = block[-1:]
-    if last and last != b"\n":
-        lines += 1
-    return _Scan(digest.hexdigest(), max(0, lines - 1))
+def _work(start: int, end: int, last: bool) -> bytes:
+    assert _WORKER is not None
+    rules, table = _WORKER
+    result = row_rules.normalize_range(rules, table, start, end, last)
+    return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 # --- the batch record ----------------------------------------------------------------

@@ -66,23 +66,29 @@ class TableFile:
     delimiter: str
     header: list[str]
 
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
+    def rows(self, start: int = 0, lines_before: int = 0) -> Iterator[tuple[int, list[str]]]:
         """``(line number, fields)`` for every non-blank data row.
 
         The number is the file line the row starts on (the header is line 1), which
-        is what a person opening the file in an editor looks for.
+        is what a person opening the file in an editor looks for. ``start`` (a byte
+        offset where a record starts, after the header) and ``lines_before`` (the
+        lines before it) resume reading in the middle of the file.
         """
-        with self.path.open("r", encoding=self.encoding, newline="") as handle:
+        with self.path.open("rb") as raw:
+            raw.seek(start)
+            encoding = "utf-8" if start and self.encoding == "utf-8-sig" else self.encoding
+            handle = io.TextIOWrapper(raw, encoding=encoding, newline="")
             reader = csv.reader(handle, delimiter=self.delimiter)
-            line = 1
+            line = lines_before + 1
             try:
-                next(reader, None)  # the header
-                line = reader.line_num + 1
+                if not start:
+                    next(reader, None)  # the header
+                    line = reader.line_num + 1
                 for fields in reader:
-                    start, line = line, reader.line_num + 1
+                    start_line, line = line, lines_before + reader.line_num + 1
                     if not fields or (len(fields) == 1 and not fields[0].strip()):
                         continue
-                    yield start, fields
+                    yield start_line, fields
             except csv.Error as error:
                 raise InputFileError(
                     f"{self.path}: line {line}: not readable as CSV ({error})"

@@ -1,8 +1,9 @@
 """One CSV row into the values Prospector stores, or the reason it cannot be used.
 
-This is the CPU-heavy part of an import (phone parsing, zones), so it is written
-to run in worker processes: :func:`normalize_chunk` takes plain lists and returns
-plain tuples, and everything it needs arrives once in a :class:`RowRules`.
+This is the CPU-heavy part of an import (CSV parsing, phones, zones, profile
+keys), so it is written to run in worker processes: :func:`normalize_range`
+reads its own byte range of the file and returns plain tuples, and everything it
+needs arrives once in a :class:`RowRules`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from prospector.foundations import regions
 from prospector.foundations.phones import PhoneBook, PhoneError, candidate_zones
+from prospector.services.importing.profiles import ProfileKeys
+from prospector.services.importing.ranges import read_range
+from prospector.services.importing.reader import TableFile
 
 FREE_MAIL = frozenset(
     [
@@ -106,51 +110,92 @@ _EMPLOYEES = re.compile(r"^\s*(\d[\d,. ]*)\s*(k)?\s*(?:(?:-|–|to)\s*\d[\d,. ]*
 
 
 class Row(NamedTuple):
-    """A usable row, normalized. Empty text is ``None`` ("the file does not fill it")."""
+    """A usable row, normalized. Empty text is ``None`` ("the file does not fill it").
 
-    number: int
-    phone: str
-    phone_raw: str
-    phone_type: str
+    The first :data:`INSERT_WIDTH` fields are ``contacts`` columns, in the order
+    the writer inserts them. Workers send rows as plain tuples in this order
+    (pickling a plain tuple is twice as fast as a named one); ``Row._make``
+    gives the names back where the writer wants them.
+    """
+
     first_name: str | None
     last_name: str | None
     title: str | None
     email: str | None
+    phone: str
+    phone_raw: str
+    phone_type: str
+    state: str | None
+    country: str | None
+    source: str | None
+    list_name: str | None
     company: str | None
     domain: str | None
     name_key: str | None
     industry: str | None
     employees: int | None
-    state: str | None
-    country: str | None
-    zones: str
-    source: str | None
-    list_name: str | None
+    locale: tuple[str, str, str]  # (zones, country or "", state or ""): a locales key
     fills_locale: bool
+    profile: tuple  # the row's own ProfileKeys.key (industry and size before its account's)
+
+
+INSERT_WIDTH = 11
+PHONE, EMAIL = Row._fields.index("phone"), Row._fields.index("email")
 
 
 class Reject(NamedTuple):
     number: int
     reason: str
+    fields: list[str]
 
 
 @dataclass(frozen=True)
 class RowRules:
-    """What normalizing a row needs: column positions and defaults."""
+    """What normalizing a row needs: column positions, defaults, profile keys."""
 
     columns: dict[str, list[int]]
     width: int
     default_region: str
+    keys: ProfileKeys
     source: str | None = None
 
 
-def normalize_chunk(rules: RowRules, rows: list[tuple[int, list[str]]]) -> list[Row | Reject]:
-    """Normalize rows in order (one result per row). Runs in worker processes."""
+def normalize_chunk(rules: RowRules, rows: list[tuple[int, list[str]]]) -> list[tuple]:
+    """Normalize rows in order: one row tuple (see :class:`Row`) or :class:`Reject` each."""
     book = _book()
+    _SHARED.clear()
     return [normalize_row(rules, book, number, fields) for number, fields in rows]
 
 
+@dataclass(frozen=True)
+class RangeResult:
+    """One byte range of the file, read and normalized (see :mod:`.ranges`).
+
+    Reject numbers count lines from the range's start; add the lines before it.
+    """
+
+    items: list[tuple]
+    rejects: list[int]  # positions of the Rejects in items
+    lines: int
+    clean: bool
+    error: tuple[int, str] | None
+
+
+def normalize_range(
+    rules: RowRules, table: TableFile, start: int, end: int, last: bool
+) -> RangeResult:
+    """Read and normalize one byte range of the file. Runs in worker processes."""
+    found = read_range(table, start, end, last=last)
+    items = normalize_chunk(rules, found.rows)
+    rejects = [index for index, item in enumerate(items) if type(item) is Reject]
+    return RangeResult(items, rejects, found.lines, found.clean, found.error)
+
+
 _BOOK: PhoneBook | None = None
+# Values that repeat from row to row (states, sources, zones, profile keys) are
+# shared within a chunk: pickle then sends each one once per chunk and the
+# importing process builds it once.
+_SHARED: dict = {}
 
 
 def warm_up() -> None:
@@ -166,10 +211,15 @@ def _book() -> PhoneBook:
     return _BOOK
 
 
-def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[str]) -> Row | Reject:
-    """One row's values, or why it is rejected (no phone, invalid phone, broken row)."""
+def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[str]) -> tuple:
+    """One row's values (a :class:`Row` as a plain tuple), or a :class:`Reject` saying why not.
+
+    Rejected: no phone, an invalid phone, an unknown country or zone, a broken row.
+    """
     if len(fields) > rules.width:
-        return Reject(number, f"broken row: {len(fields)} fields, the header has {rules.width}")
+        return Reject(
+            number, f"broken row: {len(fields)} fields, the header has {rules.width}", fields
+        )
     columns = rules.columns
     width = len(fields)
 
@@ -190,11 +240,11 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
 
     raw_phone = get("phone")
     if raw_phone is None:
-        return Reject(number, "no phone number")
+        return Reject(number, "no phone number", fields)
     raw_country = get("country")
     country = regions.country_code(raw_country)
     if raw_country and country is None:
-        return Reject(number, f"unknown country {raw_country!r}")
+        return Reject(number, f"unknown country {raw_country!r}", fields)
     raw_state = get("state")
     state = None
     if raw_state:
@@ -207,13 +257,13 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
     try:
         phone = book.normalize(raw_phone, country or rules.default_region)
     except PhoneError as error:
-        return Reject(number, f"invalid phone: {error}")
+        return Reject(number, f"invalid phone: {error}", fields)
     explicit = None
     raw_zone = get("timezone")
     if raw_zone:
         explicit = _zone(raw_zone)
         if explicit is None:
-            return Reject(number, f"unknown time zone {raw_zone!r}")
+            return Reject(number, f"unknown time zone {raw_zone!r}", fields)
     country = country or phone.region
     zones = candidate_zones(explicit=explicit, country=country, state=state, phone=phone)
 
@@ -229,26 +279,43 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
     domain = website_domain(get("website")) or email_domain(email)
     if company is None and domain is not None:
         company = domain
-    return Row(
-        number=number,
-        phone=phone.e164,
-        phone_raw=raw_phone,
-        phone_type=phone.number_type,
-        first_name=first,
-        last_name=last,
-        title=get("title"),
-        email=email,
-        company=company,
-        domain=domain,
-        name_key=company_key(company) if company else None,
-        industry=get("industry"),
-        employees=parse_employees(get("employees")),
-        state=state,
-        country=country,
-        zones=" ".join(sorted(zones)),
-        source=get("source") or rules.source,
-        list_name=get("list_name"),
-        fills_locale=bool(raw_zone or raw_state or raw_country),
+    share = _SHARED.setdefault
+    title = get("title")
+    industry = get("industry")
+    employees = parse_employees(get("employees"))
+    source = get("source") or rules.source
+    list_name = get("list_name")
+    keys = rules.keys
+    profile = (
+        keys.value("industry", industry),
+        keys.value("source", source),
+        keys.value("country", country),
+        keys.value("state", state),
+        keys.value("list", list_name),
+        keys.title(title),
+        keys.employees(employees),
+    )
+    locale = (" ".join(sorted(zones)), country or "", state or "")
+    return (
+        first,
+        last,
+        title and share(title, title),
+        email,
+        phone.e164,
+        raw_phone,
+        phone.number_type,
+        state and share(state, state),
+        country and share(country, country),
+        source and share(source, source),
+        list_name and share(list_name, list_name),
+        company,
+        domain,
+        company_key(company) if company else None,
+        industry and share(industry, industry),
+        employees,
+        share(locale, locale),
+        bool(raw_zone or raw_state or raw_country),
+        share(profile, profile),
     )
 
 

@@ -36,6 +36,7 @@ from prospector.foundations.db import Database
 from prospector.services import fit
 from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.rows import INSERT_WIDTH, PHONE, Reject, Row, company_key
+from prospector.services.reports.cohorts import count_new_leads
 from prospector.services.settings import Settings
 
 CONTACT_FIELDS = (
@@ -52,6 +53,7 @@ LOOKUP_COLUMNS = (
     "tier_priority", "dnc", "import_batch_id",
 )  # fmt: skip
 _LOOKUP_BATCH = 500
+_NEW_ID = INSERT_COLUMNS.index("id")
 _SELECT = f"SELECT {', '.join(LOOKUP_COLUMNS)} FROM contacts"
 
 
@@ -235,6 +237,8 @@ class ContactWriter:
 
     def _insert(self, rows: list[tuple]) -> None:
         self.db.conn.executemany(self._insert_sql, rows)
+        if self.batch_id is not None:  # without a batch (dry run) the insert trigger counts
+            count_new_leads(self.db, rows[0][_NEW_ID], rows[-1][_NEW_ID])
 
     def _prefetch(self, results: list[tuple]) -> dict[str, dict[str, Any]]:
         """The contacts of the chunk's known phones, in a few queries."""

@@ -76,6 +76,31 @@ def rebuild_cohorts(db: Database, settings: Settings) -> int:
     return int(span[2])
 
 
+def count_new_leads(db: Database, first_id: int, last_id: int) -> None:
+    """Count the contacts just inserted with ids ``first_id..last_id`` in ``lead_segments``.
+
+    The importer calls this in the transaction that inserted them, instead of the
+    per-row insert trigger (which skips rows carrying an ``import_batch_id``). New
+    leads have no first dial yet, so ``lead_speed`` has nothing to add.
+    """
+    db.execute(
+        f"""INSERT INTO lead_segments (received_day, industry, employee_band, source,
+                list_name, leads, filtered, dialed, conversed, qualified)
+            WITH v(d, i, b, s, l, leads, filtered, dialed, conversed, qualified) AS (
+                SELECT {segment_values("c", "a.industry", "a.employees")}
+                FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
+                WHERE c.id BETWEEN :first AND :last)
+            SELECT d, i, b, s, l, sum(leads), sum(filtered), sum(dialed), sum(conversed),
+                   sum(qualified)
+            FROM v WHERE true GROUP BY d, i, b, s, l
+            ON CONFLICT DO UPDATE SET leads = leads + excluded.leads,
+                filtered = filtered + excluded.filtered, dialed = dialed + excluded.dialed,
+                conversed = conversed + excluded.conversed,
+                qualified = qualified + excluded.qualified""",
+        {"first": first_id, "last": last_id},
+    )
+
+
 def merge_buckets(groups: Iterable[list[Bucket]]) -> list[Bucket]:
     """Several histograms as one, ordered by speed."""
     merged: dict[int, list[int]] = {}

@@ -50,7 +50,7 @@ def files(tmp_path: Path) -> dict[str, tuple[Path, tuple[str, ...]]]:
         "binary": (tmp_path / "bin.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10,
                    ("bin.csv", "binary")),
         "no phone column": (tmp_path / "nophone.csv", b"Name,Company\nAda,Acme\n",
-                            ("nophone.csv", "row 0", "no phone column")),
+                            ("nophone.csv", "header (row 1)", "no phone column")),
         "header only": (tmp_path / "header.csv", b"Name,Phone\r\n",
                         ("header.csv", "row 1", "no data rows")),
         "undecodable": (tmp_path / "weird.csv", b"Phone,Name\n(415) 555-2671,\x81\x8d\n",

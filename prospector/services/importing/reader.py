@@ -228,7 +228,7 @@ def map_header(table: TableFile, overrides: dict[str, str]) -> dict[str, list[in
     result = {field: [index for _rank, index in sorted(found)] for field, found in columns.items()}
     if "phone" not in result:
         raise InputFileError(
-            f"{table.path}: row 0: no phone column (expected a header such as Phone,"
+            f"{table.path}: header (row 1): no phone column (expected a header such as Phone,"
             f" Phone Number, Direct Dial or Mobile; or --map 'HEADER=phone')"
         )
     return result

@@ -48,6 +48,13 @@ def record_rep(db: Database, rep: str, now: datetime) -> None:
     db.execute("INSERT OR IGNORE INTO reps (name, created_at) VALUES (?, ?)", (rep, to_db(now)))
 
 
+def _require_own_claim(db: Database, contact_id: int, rep: str, now: datetime) -> None:
+    row = _holder(db, contact_id)
+    if row["claimed_by"] != rep:
+        refuse_if_held_by_other(row, rep, now)
+        raise ClaimError(f"contact {contact_id} is not claimed by {rep}; use 'next' first")
+
+
 def _holder(db: Database, contact_id: int):
     row = db.one(
         "SELECT id, claimed_by, claim_expires_at, dialed_at FROM contacts WHERE id = ?",
@@ -135,10 +142,7 @@ def renew_claim(
     settings = settings or current_settings(db)
     expires = now.astimezone(UTC) + timedelta(minutes=settings.calling.lease_minutes)
     with db.write():
-        row = _holder(db, contact_id)
-        if row["claimed_by"] != rep:
-            refuse_if_held_by_other(row, rep, now)
-            raise ClaimError(f"contact {contact_id} is not claimed by {rep}; use 'next' first")
+        _require_own_claim(db, contact_id, rep, now)
         db.execute(
             "UPDATE contacts SET claim_expires_at = ? WHERE id = ?", (to_db(expires), contact_id)
         )
@@ -193,10 +197,7 @@ def mark_dialed(
     settings = settings or current_settings(db)
     expires = now.astimezone(UTC) + timedelta(minutes=settings.calling.lease_minutes)
     with db.write():
-        row = _holder(db, contact_id)
-        if row["claimed_by"] != rep:
-            refuse_if_held_by_other(row, rep, now)
-            raise ClaimError(f"contact {contact_id} is not claimed by {rep}; use 'next' first")
+        _require_own_claim(db, contact_id, rep, now)
         db.execute(
             "UPDATE contacts SET dialed_at = ?, claim_expires_at = ? WHERE id = ?",
             (to_db(now), to_db(expires), contact_id),

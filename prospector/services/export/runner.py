@@ -160,21 +160,34 @@ def export_pending(
         return _export_webhook(db, webhook_url, now, actor, resend, webhook_options)
     name = check_format(format or "csv")
     out = prepare_directory(out_dir)
-    team_zone = load_settings(db).team.zone
-    statuses = _statuses(resend)
     with db.write():
-        built = build_payloads(db, statuses=statuses, team_zone=team_zone)
-        held = _held_dnc(db, statuses)
-        if not built:
+        batch, items, held = _open_batch(db, name, os.fspath(out), now, actor, resend)
+        if batch is None:
             return ExportResult(None, 0, name, None, held_dnc=held)
-        items = [(p["handoff_id"], dump(p)) for p in built]
-        batch = create_batch(
-            db, format=name, target=os.fspath(out), now=now, actor=actor, resend=resend, items=items
-        )
         # Rendered from the stored text, exactly as a later rewrite will be.
         files = _write_files(out, batch, name, [load(text) for _, text in items])
         mark_exported(db, batch, [handoff_id for handoff_id, _ in items], now)
     return ExportResult(batch, len(items), name, _main_path(name, out, files), files, [], held)
+
+
+def _open_batch(
+    db: Database, name: str, target: str, now: datetime, actor: str, resend: bool
+) -> tuple[int | None, list[tuple[int, str]], int]:
+    """Snapshot every exportable handoff into a new batch (inside ``db.write()``).
+
+    Returns the batch number (None when nothing is pending), the stored
+    ``(handoff_id, payload text)`` items, and how many were held back as DNC.
+    """
+    statuses = _statuses(resend)
+    built = build_payloads(db, statuses=statuses, team_zone=load_settings(db).team.zone)
+    held = _held_dnc(db, statuses)
+    if not built:
+        return None, [], held
+    items = [(p["handoff_id"], dump(p)) for p in built]
+    batch = create_batch(
+        db, format=name, target=target, now=now, actor=actor, resend=resend, items=items
+    )
+    return batch, items, held
 
 
 def _export_webhook(
@@ -186,17 +199,10 @@ def _export_webhook(
     options: WebhookOptions | None,
 ) -> ExportResult:
     shown = check_url(url)
-    team_zone = load_settings(db).team.zone
-    statuses = _statuses(resend)
     with db.write():
-        built = build_payloads(db, statuses=statuses, team_zone=team_zone)
-        held = _held_dnc(db, statuses)
-        if not built:
+        batch, items, held = _open_batch(db, WEBHOOK, shown, now, actor, resend)
+        if batch is None:
             return ExportResult(None, 0, WEBHOOK, shown, held_dnc=held)
-        items = [(p["handoff_id"], dump(p)) for p in built]
-        batch = create_batch(
-            db, format=WEBHOOK, target=shown, now=now, actor=actor, resend=resend, items=items
-        )
     failed = _send_all(
         db,
         url,

@@ -57,6 +57,11 @@ def from_db(text: str) -> datetime:
     return datetime.strptime(text, DB_FORMAT).replace(tzinfo=UTC)
 
 
+def from_db_or_none(text: str | None) -> datetime | None:
+    """:func:`from_db` for nullable columns."""
+    return from_db(text) if text else None
+
+
 def parse_instant(text: str) -> datetime:
     """Parse ISO 8601 with an offset or ``Z`` (the ``--at`` option).
 

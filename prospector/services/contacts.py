@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import phonenumbers
 
-from prospector.foundations.clock import from_db
+from prospector.foundations.clock import from_db, from_db_or_none
 from prospector.foundations.db import Database
+from prospector.foundations.names import full_name
 from prospector.services.settings import Settings
 from prospector.services.windows import (
     current_settings,
@@ -86,10 +87,6 @@ class ContactCard:
     history: tuple[CallRecord, ...]  # newest first
 
 
-def _opt(text: str | None) -> datetime | None:
-    return from_db(text) if text else None
-
-
 def national_format(e164: str) -> str:
     """``(212) 555-0100`` for ``+12125550100``; the E.164 text when it cannot parse."""
     try:
@@ -120,7 +117,7 @@ def contact_card(
     until = open_until(locale, now, settings) if opened else None
     upcoming = None if opened else next_open(locale, now, settings)
     tier = settings.tier(row["tier"])
-    sla_due = _opt(row["sla_due_at"])
+    sla_due = from_db_or_none(row["sla_due_at"])
     history = tuple(
         CallRecord(
             call_id=call["id"],
@@ -131,7 +128,7 @@ def contact_card(
             attempt=call["attempt"],
             duration_seconds=call["duration_seconds"],
             note=call["note"],
-            callback_at=_opt(call["callback_at"]),
+            callback_at=from_db_or_none(call["callback_at"]),
             status_after=call["status_after"],
         )
         for call in db.query(
@@ -139,7 +136,7 @@ def contact_card(
             (contact_id, history_limit),
         )
     )
-    name = " ".join(p for p in (row["first_name"], row["last_name"]) if p) or "(no name)"
+    name = full_name(row["first_name"], row["last_name"]) or "(no name)"
     return ContactCard(
         contact_id=row["id"],
         name=name,
@@ -176,11 +173,11 @@ def contact_card(
         # Attempts count anew in each recycling cycle (services/recycling.py).
         next_attempt=row["attempts"] - row["cycle_attempts_base"] + 1,
         next_call_at=from_db(row["next_call_at"]),
-        callback_at=_opt(row["callback_at"]),
+        callback_at=from_db_or_none(row["callback_at"]),
         callback_rep=row["callback_rep"],
         claimed_by=row["claimed_by"],
-        claim_expires_at=_opt(row["claim_expires_at"]),
-        dialed_at=_opt(row["dialed_at"]),
+        claim_expires_at=from_db_or_none(row["claim_expires_at"]),
+        dialed_at=from_db_or_none(row["dialed_at"]),
         history=history,
     )
 
@@ -229,7 +226,7 @@ def search_contacts(db: Database, text: str, limit: int = 20) -> list[ContactMat
     return [
         ContactMatch(
             contact_id=row["id"],
-            name=" ".join(p for p in (row["first_name"], row["last_name"]) if p) or "(no name)",
+            name=full_name(row["first_name"], row["last_name"]) or "(no name)",
             company=row["company"],
             phone=row["phone"],
             status=row["status"],

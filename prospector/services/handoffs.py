@@ -28,9 +28,10 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from prospector.foundations.clock import from_db, to_db
+from prospector.foundations.clock import from_db, from_db_or_none, to_db
 from prospector.foundations.db import Database
 from prospector.foundations.errors import NotFoundError, ProspectorError
+from prospector.foundations.names import full_name
 from prospector.services.assignment import choose_owner
 from prospector.services.handoff_acks import AckResult, ack_handoffs
 from prospector.services.meeting_time import resolve_meeting
@@ -185,12 +186,8 @@ _SELECT = """
 """
 
 
-def _opt_time(text: str | None) -> datetime | None:
-    return from_db(text) if text else None
-
-
 def _handoff(row) -> Handoff:
-    name = " ".join(p for p in (row["first_name"], row["last_name"]) if p)
+    name = full_name(row["first_name"], row["last_name"])
     return Handoff(
         id=row["id"],
         contact_id=row["contact_id"],
@@ -200,7 +197,7 @@ def _handoff(row) -> Handoff:
         owner=row["owner"],
         owner_email=row["owner_email"],
         amount_cents=row["amount_cents"],
-        meeting_at=_opt_time(row["meeting_at"]),
+        meeting_at=from_db_or_none(row["meeting_at"]),
         budget=row["budget"],
         authority=row["authority"],
         need=row["need"],
@@ -211,8 +208,8 @@ def _handoff(row) -> Handoff:
         batch_id=row["batch_id"],
         created_at=from_db(row["created_at"]),
         updated_at=from_db(row["updated_at"]),
-        exported_at=_opt_time(row["exported_at"]),
-        acked_at=_opt_time(row["acked_at"]),
+        exported_at=from_db_or_none(row["exported_at"]),
+        acked_at=from_db_or_none(row["acked_at"]),
     )
 
 

@@ -31,8 +31,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from prospector.foundations.clock import from_db, to_db
+from prospector.foundations.clock import from_db, from_db_or_none, to_db
 from prospector.foundations.db import Database
+from prospector.foundations.names import full_name
 from prospector.services.recycling import recycle_due
 from prospector.services.settings import Settings
 from prospector.services.windows import (
@@ -237,10 +238,6 @@ def queue_ids(
     return found[:limit]
 
 
-def _opt(text: str | None) -> datetime | None:
-    return from_db(text) if text else None
-
-
 def _reason(lane: int, row, locale: Locale, now: datetime, settings: Settings) -> str:
     zone = locale.primary_zone
     tier = settings.tier(row["tier"])
@@ -318,7 +315,7 @@ def item_from_row(
 ) -> QueueItem:
     """A :class:`QueueItem` from a contacts row joined with its account and locale."""
     tier = settings.tier(row["tier"])
-    name = " ".join(part for part in (row["first_name"], row["last_name"]) if part)
+    name = full_name(row["first_name"], row["last_name"])
     return QueueItem(
         contact_id=int(row["id"]),
         name=name or "(no name)",
@@ -333,12 +330,12 @@ def item_from_row(
         attempts=int(row["attempts"]),
         max_attempts=tier.max_attempts if tier else None,
         next_call_at=from_db(row["next_call_at"]),
-        sla_due_at=_opt(row["sla_due_at"]),
-        callback_at=_opt(row["callback_at"]),
+        sla_due_at=from_db_or_none(row["sla_due_at"]),
+        callback_at=from_db_or_none(row["callback_at"]),
         callback_rep=row["callback_rep"],
         claimed_by=row["claimed_by"],
-        claim_expires_at=_opt(row["claim_expires_at"]),
-        dialed_at=_opt(row["dialed_at"]),
+        claim_expires_at=from_db_or_none(row["claim_expires_at"]),
+        dialed_at=from_db_or_none(row["dialed_at"]),
     )
 
 

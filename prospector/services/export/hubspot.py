@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from prospector.foundations.names import full_name
 from prospector.services.export.payloads import Payload
 from prospector.services.export.safe_csv import Column, csv_bytes
 
@@ -54,7 +55,7 @@ COLUMNS = (
 
 
 def row(payload: Payload) -> dict[str, Any]:
-    person = " ".join(p for p in (payload["first_name"], payload["last_name"]) if p)
+    person = full_name(payload["first_name"], payload["last_name"])
     return {
         **payload,
         "deal_name": " - ".join(p for p in (payload["company"], person) if p),

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from prospector.foundations.names import full_name
 from prospector.services.export.payloads import Payload
 from prospector.services.export.safe_csv import Column, csv_bytes
 
@@ -92,7 +93,7 @@ def lead_row(payload: Payload) -> dict[str, Any]:
 
 
 def opportunity_row(payload: Payload) -> dict[str, Any]:
-    person = " ".join(p for p in (payload["first_name"], payload["last_name"]) if p)
+    person = full_name(payload["first_name"], payload["last_name"])
     name = " - ".join(p for p in (payload["company"], person) if p) or NOT_PROVIDED
     return {
         "handoff_id": payload["handoff_id"],

@@ -48,6 +48,23 @@ def test_text_file_is_refused(tmp_path):
         open_database(path)
 
 
+def test_older_schema_is_migrated_in_place(db_path):
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("BEGIN")
+    MIGRATIONS[0](conn)
+    conn.execute("INSERT INTO reps (name, created_at) VALUES ('alice', '2026-11-23T15:00:00Z')")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("COMMIT")
+    conn.close()
+    with open_database(db_path) as db:
+        assert db.one("PRAGMA user_version")[0] == len(MIGRATIONS)
+        assert [r["name"] for r in db.query("SELECT name FROM reps")] == ["alice"]
+        indexes = {r[0] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"contacts_queue_callback", "contacts_queue_my_callback"} <= indexes
+    assert "contacts_by_callback_rep" not in indexes
+
+
 def test_newer_schema_is_refused(db_path):
     open_database(db_path).close()
     conn = sqlite3.connect(db_path)

@@ -108,6 +108,28 @@ def test_lane_order_and_reasons(db) -> None:
     assert ids(build_queue(db, rep="alice", now=NOW, limit=2)) == [mine, missed]
 
 
+def test_callbacks_merge_across_open_locales_and_wait_in_closed_ones(db) -> None:
+    def callback(minutes: int, rep: str | None, **where) -> int:
+        at = to_db(NOW - timedelta(minutes=minutes))
+        return add_contact(
+            db, now=NOW, attempts=1, callback_rep=rep, callback_at=at, next_call_at=at, **where
+        )
+
+    chicago = {"zones": ("America/Chicago",), "state": "IL"}
+    add_contact(db, now=NOW)  # a new lead waits behind every callback
+    mine_ny = callback(5, "alice")
+    mine_il = callback(50, "alice", **chicago)
+    callback(90, "alice", zones=LA, state="CA")  # 07:00 in LA: waits for its window
+    anyone_il = callback(20, None, **chicago)
+    anyone_ny = callback(40, None)
+    callback(80, None, zones=LA, state="CA")
+    queue = build_queue(db, rep="alice", now=NOW, limit=5)
+    assert ids(queue)[:4] == [mine_il, mine_ny, anyone_ny, anyone_il]
+    assert [item.lane for item in queue] == [1, 1, 2, 2, 3]
+    later = NOW + timedelta(hours=4)  # 11:00 in LA: the West Coast callbacks come in
+    assert len([item for item in build_queue(db, rep="alice", now=later) if item.lane < 3]) == 6
+
+
 def test_overdue_sla_reason(db) -> None:
     add_contact(db, now=NOW - timedelta(hours=3), source="inbound", employees=500)
     [item] = build_queue(db, rep="alice", now=NOW)

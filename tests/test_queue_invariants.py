@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from prospector.foundations.clock import to_db
 from prospector.foundations.db import open_database
 from prospector.services.claims import claim_next, release_claim
 from prospector.services.fit import replace_settings
@@ -71,13 +72,25 @@ def world(tmp_path_factory):
     )
     replace_settings(db, parse_settings(text), actor="test", now=CREATED)
     expected: dict[int, tuple[tuple[str, ...], str]] = {}
+    due = to_db(CREATED)
+    # Every lane in every locale: a new lead, a follow-up, alice's callback, bob's
+    # (missed long ago, so anyone's), an open callback, and DNC ones of each kind.
+    lanes = [
+        {},
+        {"attempts": 1},
+        {"attempts": 1, "callback_rep": "alice", "callback_at": due},
+        {"attempts": 1, "callback_rep": "bob", "callback_at": due},
+        {"attempts": 1, "callback_at": due},
+    ]
     for zones, country, state in LOCALES:
-        for n in range(3):
-            contact = add_contact(db, now=CREATED, zones=zones, country=country, state=state)
-            if n == 1:  # on the list only: the flag copy was never set
+        for n, lane in enumerate([*lanes, lanes[2], lanes[4]]):
+            contact = add_contact(
+                db, now=CREATED, zones=zones, country=country, state=state, **lane
+            )
+            if n == 5:  # on the list only: the flag copy was never set
                 phone = db.one("SELECT phone FROM contacts WHERE id = ?", (contact,))[0]
                 add_dnc_number(db, phone, now=CREATED)
-            elif n == 2:
+            elif n == 6:
                 db.execute("UPDATE contacts SET dnc = 1 WHERE id = ?", (contact,))
             else:
                 expected[contact] = (zones, state)

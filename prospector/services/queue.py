@@ -15,9 +15,10 @@ Lanes, in order:
 4. follow-ups by tier priority, then how long they have been due.
 
 How it stays fast at a million contacts: windows are decided per locale (see
-:mod:`prospector.services.windows`), then each lane reads one locale (and, for
-follow-ups, one tier) at a time from a partial index in the lane's own order with
-``LIMIT n``; the per-locale heads are merged with a small sort. A single
+:mod:`prospector.services.windows`), then each lane from 1 on reads one open locale
+(and, for follow-ups, one tier) at a time from a partial index in the lane's own
+order with ``LIMIT n``; the per-locale heads are merged with a small sort. Contacts
+in closed locales are never read, however many are due. A single
 ``locale_id IN (...) ORDER BY ... LIMIT 1`` would make SQLite sort every match.
 The open locales are bound as one JSON array (``json_each``), so each lane is one
 statement whose text never changes and which the connection prepares only once.
@@ -193,21 +194,20 @@ def queue_ids(
         ),
         (
             LANE_MY_CALLBACK,
-            lambda: _simple_lane(
+            lambda: _per_locale_lane(
                 db,
-                f"c.callback_rep = :rep AND c.callback_at <= :now AND {NOT_CLAIMED_BY_OTHERS}",
+                "c.callback_rep = :rep AND c.callback_at <= :now",
                 "c.callback_at",
                 params,
             ),
         ),
         (
             LANE_OPEN_CALLBACK,
-            lambda: _simple_lane(
+            lambda: _per_locale_lane(
                 db,
                 "c.callback_at IS NOT NULL AND c.callback_at <= :now"
                 " AND (c.callback_rep IS NULL"
-                " OR (c.callback_rep <> :rep AND c.callback_at <= :grace))"
-                f" AND {NOT_CLAIMED_BY_OTHERS}",
+                " OR (c.callback_rep <> :rep AND c.callback_at <= :grace))",
                 "c.callback_at",
                 params,
             ),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from prospector.foundations.migrations import m001_initial
+from prospector.foundations.migrations import m001_initial, m002_callbacks_by_locale
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -33,4 +33,5 @@ def _sql(script: str) -> Migration:
 
 MIGRATIONS: list[Migration] = [
     _sql(m001_initial.SQL),
+    _sql(m002_callbacks_by_locale.SQL),
 ]

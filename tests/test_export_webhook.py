@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import subprocess
+import sys
 import threading
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,6 +31,7 @@ class Receiver:
         self.requests: list[tuple[dict[str, str], bytes, int | str]] = []
         self.applied: Counter[str] = Counter()
         self.release = threading.Event()
+        self.holding = threading.Event()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -39,6 +42,10 @@ class Receiver:
                 if answer == "hang":
                     receiver.release.wait(5)
                     return
+                if answer == "hold":  # keep the sender waiting, then take it
+                    receiver.holding.set()
+                    receiver.release.wait(20)
+                    answer = 200
                 if answer == 200:
                     key = self.headers["Idempotency-Key"]
                     receiver.applied[key] += 1
@@ -205,6 +212,54 @@ def test_batch_resends_with_the_same_keys_and_no_status_change(db, two_pending, 
     keys = [h["Idempotency-Key"] for h, _, _ in crm.requests]
     assert keys[-2:] == [keys[0], keys[3]]
     assert statuses(db) == ["pending", "exported"]
+
+
+def start_sender(db_path, url: str) -> subprocess.Popen[str]:
+    """``prospector export --webhook`` in a process of its own, as another lead would."""
+    command = ["--db", str(db_path), "--rep", "lead", "export", "--webhook", url, "--json"]
+    return subprocess.Popen(
+        [sys.executable, "-m", "prospector", *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_an_export_started_meanwhile_leaves_the_sending_batch_alone(
+    db, db_path, two_pending, run, tmp_path
+):
+    with Receiver(["hold"]) as crm:
+        sender = start_sender(db_path, crm.url)
+        assert crm.holding.wait(30), "the sender never reached the receiver"
+        files = run("export", "--format", "csv", "--out", str(tmp_path / "out"))
+        assert files.exit_code == 0
+        assert files.output.splitlines() == [
+            "nothing else to export",
+            "2 handoff(s) left out: webhook batch 1 is still sending them",
+        ]
+        other = export_pending(
+            db, now=MONDAY_10_ET, actor="lead", webhook_url=crm.url, webhook_options=FAST
+        )
+        assert (other.batch, other.in_flight) == (None, 2)
+        crm.release.set()
+        out, err = sender.communicate(timeout=30)
+    assert sender.returncode == 0, err
+    assert json.loads(out)["count"] == 2
+    assert len(crm.requests) == 2 and set(crm.applied.values()) == {1}
+    assert statuses(db) == ["exported", "exported"]
+    assert db.one("SELECT sending_pid FROM export_batches WHERE id = 1")[0] is None
+
+
+def test_a_sender_killed_mid_batch_holds_nothing(db, db_path, two_pending, tmp_path):
+    with Receiver(["hold"]) as crm:
+        sender = start_sender(db_path, crm.url)
+        assert crm.holding.wait(30), "the sender never reached the receiver"
+        sender.kill()
+        sender.communicate(timeout=30)
+    assert db.one("SELECT sending_pid FROM export_batches WHERE id = 1")[0] == sender.pid
+    result = export_pending(db, now=MONDAY_10_ET, actor="lead", format="csv", out_dir=tmp_path)
+    assert (result.batch, result.count, result.in_flight) == (2, 2, 0)
+    assert statuses(db) == ["exported", "exported"]
 
 
 @pytest.mark.parametrize(

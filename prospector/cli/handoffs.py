@@ -208,7 +208,11 @@ def export(
 
 def _describe_export(result: export_service.ExportResult) -> None:
     if result.batch is None:
-        click.echo("nothing to export: no pending handoffs")
+        click.echo(
+            "nothing else to export"
+            if result.in_flight
+            else "nothing to export: no pending handoffs"
+        )
     else:
         verb = "written again" if result.rewritten else "exported"
         click.echo(
@@ -219,6 +223,11 @@ def _describe_export(result: export_service.ExportResult) -> None:
             click.echo(f"  {path}")
     if result.held_dnc:
         click.echo(f"{result.held_dnc} handoff(s) held back: contact is on the do-not-call list")
+    if result.in_flight:
+        batches = ", ".join(str(n) for n in result.sending_batches)
+        click.echo(
+            f"{result.in_flight} handoff(s) left out: webhook batch {batches} is still sending them"
+        )
 
 
 def register(group: click.Group) -> None:

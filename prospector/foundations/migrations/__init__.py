@@ -10,7 +10,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from prospector.foundations.migrations import m001_initial, m002_callbacks_by_locale
+from prospector.foundations.migrations import (
+    m001_initial,
+    m002_callbacks_by_locale,
+    m003_webhook_senders,
+)
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -34,4 +38,5 @@ def _sql(script: str) -> Migration:
 MIGRATIONS: list[Migration] = [
     _sql(m001_initial.SQL),
     _sql(m002_callbacks_by_locale.SQL),
+    _sql(m003_webhook_senders.SQL),
 ]

@@ -7,6 +7,7 @@ written again later byte for byte, whatever has happened to the handoffs since.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,15 +37,18 @@ def create_batch(
     actor: str,
     resend: bool,
     items: list[tuple[int, str]],
+    sending_pid: int | None = None,
 ) -> int:
     """Insert a batch and its items ``(handoff_id, payload text)``; returns its number.
 
-    Call inside ``db.write()``.
+    ``sending_pid``: the process that will send it (webhooks), until
+    :func:`finish_sending`. Call inside ``db.write()``.
     """
     cursor = db.execute(
-        """INSERT INTO export_batches (format, target, created_at, created_by, resend)
-           VALUES (?, ?, ?, ?, ?)""",
-        (format, target, to_db(now), actor, int(resend)),
+        """INSERT INTO export_batches (format, target, created_at, created_by, resend,
+               sending_pid)
+           VALUES (?, ?, ?, ?, ?, ?)""",
+        (format, target, to_db(now), actor, int(resend), sending_pid),
     )
     batch_id = int(cursor.lastrowid or 0)
     db.conn.executemany(
@@ -71,6 +75,54 @@ def mark_exported(db: Database, batch_id: int, handoff_ids: list[int], now: date
            WHERE id = ?""",
         [(batch_id, stamp, stamp, handoff_id) for handoff_id in handoff_ids],
     )
+
+
+def finish_sending(db: Database, batch_id: int) -> None:
+    """The batch's sender is done (or gave up). Call inside ``db.write()``."""
+    db.execute("UPDATE export_batches SET sending_pid = NULL WHERE id = ?", (batch_id,))
+
+
+@dataclass(frozen=True)
+class InFlight:
+    """Handoffs a live sender still has to deliver, and the batches sending them."""
+
+    handoff_ids: frozenset[int]
+    batches: tuple[int, ...]
+
+
+def in_flight(db: Database) -> InFlight:
+    """Unanswered items of batches whose sending process is still alive.
+
+    A sender that died (killed, machine restarted) holds nothing: its pending
+    handoffs go out with the next export, under the same idempotency keys.
+    """
+    live = [
+        row["id"]
+        for row in db.query(
+            "SELECT id, sending_pid FROM export_batches WHERE sending_pid IS NOT NULL"
+        )
+        if _alive(row["sending_pid"])
+    ]
+    if not live:
+        return InFlight(frozenset(), ())
+    marks = ",".join("?" for _ in live)
+    rows = db.query(
+        f"""SELECT handoff_id FROM export_items
+            WHERE batch_id IN ({marks}) AND delivered = 0 AND error IS NULL""",
+        tuple(live),
+    )
+    return InFlight(frozenset(row[0] for row in rows), tuple(live))
+
+
+def _alive(pid: int) -> bool:
+    # WAL needs shared memory, so every process using the file is on this machine.
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def record_failure(db: Database, batch_id: int, handoff_id: int, error: str) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,12 +43,17 @@ def _zone(zones: str | None, fallback: ZoneInfo) -> ZoneInfo:
 
 
 def build_payloads(
-    db: Database, *, statuses: tuple[str, ...], team_zone: ZoneInfo
+    db: Database,
+    *,
+    statuses: tuple[str, ...],
+    team_zone: ZoneInfo,
+    leave_out: Collection[int] = (),
 ) -> list[Payload]:
     """Payloads for every handoff in ``statuses`` whose contact is not DNC, by id.
 
     DNC contacts are left out here, so no export path can hand a DNC number to
-    anyone to call (DESIGN §7); their handoffs stay where they are.
+    anyone to call (DESIGN §7); their handoffs stay where they are. So are the
+    handoffs in ``leave_out`` (another export is sending them).
     """
     marks = ",".join("?" for _ in statuses)
     rows = db.query(
@@ -60,8 +66,9 @@ def build_payloads(
             LEFT JOIN accounts a ON a.id = c.account_id
             WHERE h.status IN ({marks}) AND c.dnc = 0 AND c.status != 'dnc'
               AND NOT EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = c.phone)
+              AND h.id NOT IN (SELECT value FROM json_each(?))
             ORDER BY h.id""",
-        statuses,
+        (*statuses, json.dumps(sorted(leave_out))),
     )
     calls: dict[int, list[dict[str, str]]] = defaultdict(list)
     for call in db.query(

@@ -11,6 +11,10 @@ Rules (DESIGN §4.9):
   the receiver answers 2xx, marked *exported* in its own short transaction (the
   database is never locked while waiting on the network). A handoff the
   receiver did not take stays pending, with the reason kept on its item.
+* While a webhook batch is being sent, its unanswered handoffs are its own: an
+  export started meanwhile (file or webhook) leaves them out and says so, so no
+  handoff reaches the CRM twice. The batch names its sending process; if that
+  process died, the handoffs are free again.
 * ``rewrite_batch`` writes an earlier batch again from its stored payloads, the
   same bytes in the same format (or in another format if asked), or re-sends a
   webhook batch with the same idempotency keys. It changes no status.
@@ -30,7 +34,9 @@ from prospector.services.export import csvfile, hubspot, jsonl, salesforce
 from prospector.services.export.batches import (
     batch_items,
     create_batch,
+    finish_sending,
     get_batch,
+    in_flight,
     mark_exported,
     record_failure,
 )
@@ -72,6 +78,8 @@ class ExportResult:
     failed: list[Delivery] = field(default_factory=list)
     held_dnc: int = 0
     rewritten: bool = False
+    in_flight: int = 0  # left out: another export is sending them
+    sending_batches: tuple[int, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -83,6 +91,7 @@ class ExportResult:
             "failed": [{"handoff_id": f.handoff_id, "error": f.error} for f in self.failed],
             "held_dnc": self.held_dnc,
             "rewritten": self.rewritten,
+            "in_flight": self.in_flight,
         }
 
 
@@ -161,33 +170,75 @@ def export_pending(
     name = check_format(format or "csv")
     out = prepare_directory(out_dir)
     with db.write():
-        batch, items, held = _open_batch(db, name, os.fspath(out), now, actor, resend)
-        if batch is None:
-            return ExportResult(None, 0, name, None, held_dnc=held)
+        opened = _open_batch(db, name, os.fspath(out), now, actor, resend)
+        if opened.batch is None:
+            return opened.result(name, None)
         # Rendered from the stored text, exactly as a later rewrite will be.
-        files = _write_files(out, batch, name, [load(text) for _, text in items])
-        mark_exported(db, batch, [handoff_id for handoff_id, _ in items], now)
-    return ExportResult(batch, len(items), name, _main_path(name, out, files), files, [], held)
+        files = _write_files(out, opened.batch, name, [load(text) for _, text in opened.items])
+        mark_exported(db, opened.batch, [handoff_id for handoff_id, _ in opened.items], now)
+    return opened.result(name, _main_path(name, out, files), files)
+
+
+@dataclass(frozen=True)
+class _Opened:
+    """A new batch (``batch`` None: nothing to export) and what was left out of it."""
+
+    batch: int | None
+    items: list[tuple[int, str]]
+    held_dnc: int
+    in_flight: int
+    sending_batches: tuple[int, ...]
+
+    def result(
+        self,
+        format: str,
+        path: str | None,
+        files: list[str] | None = None,
+        failed: list[Delivery] | None = None,
+    ) -> ExportResult:
+        return ExportResult(
+            self.batch,
+            len(self.items) - len(failed or []),
+            format,
+            path,
+            files or [],
+            failed or [],
+            self.held_dnc,
+            in_flight=self.in_flight,
+            sending_batches=self.sending_batches,
+        )
 
 
 def _open_batch(
     db: Database, name: str, target: str, now: datetime, actor: str, resend: bool
-) -> tuple[int | None, list[tuple[int, str]], int]:
+) -> _Opened:
     """Snapshot every exportable handoff into a new batch (inside ``db.write()``).
 
-    Returns the batch number (None when nothing is pending), the stored
-    ``(handoff_id, payload text)`` items, and how many were held back as DNC.
+    Webhook batches are marked as being sent by this process.
     """
     statuses = _statuses(resend)
-    built = build_payloads(db, statuses=statuses, team_zone=load_settings(db).team.zone)
+    busy = in_flight(db)
+    built = build_payloads(
+        db,
+        statuses=statuses,
+        team_zone=load_settings(db).team.zone,
+        leave_out=busy.handoff_ids,
+    )
     held = _held_dnc(db, statuses)
     if not built:
-        return None, [], held
+        return _Opened(None, [], held, len(busy.handoff_ids), busy.batches)
     items = [(p["handoff_id"], dump(p)) for p in built]
     batch = create_batch(
-        db, format=name, target=target, now=now, actor=actor, resend=resend, items=items
+        db,
+        format=name,
+        target=target,
+        now=now,
+        actor=actor,
+        resend=resend,
+        items=items,
+        sending_pid=os.getpid() if name == WEBHOOK else None,
     )
-    return batch, items, held
+    return _Opened(batch, items, held, len(busy.handoff_ids), busy.batches)
 
 
 def _export_webhook(
@@ -200,19 +251,23 @@ def _export_webhook(
 ) -> ExportResult:
     shown = check_url(url)
     with db.write():
-        batch, items, held = _open_batch(db, WEBHOOK, shown, now, actor, resend)
-        if batch is None:
-            return ExportResult(None, 0, WEBHOOK, shown, held_dnc=held)
-    failed = _send_all(
-        db,
-        url,
-        batch,
-        items,
-        options or WebhookOptions(),
-        resend_batch=batch if resend else None,
-        now=now,
-    )
-    return ExportResult(batch, len(items) - len(failed), WEBHOOK, shown, [], failed, held)
+        opened = _open_batch(db, WEBHOOK, shown, now, actor, resend)
+    if opened.batch is None:
+        return opened.result(WEBHOOK, shown)
+    try:
+        failed = _send_all(
+            db,
+            url,
+            opened.batch,
+            opened.items,
+            options or WebhookOptions(),
+            resend_batch=opened.batch if resend else None,
+            now=now,
+        )
+    finally:
+        with db.write():
+            finish_sending(db, opened.batch)
+    return opened.result(WEBHOOK, shown, failed=failed)
 
 
 def _send_all(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -96,11 +95,6 @@ class LeadScreen(Screen[None]):
         card: ContactCard
 
     @dataclass
-    class DraftSaved(Message):
-        contact_id: int
-        text: str
-
-    @dataclass
     class ClaimLost(Message):
         contact_id: int
         why: str
@@ -118,9 +112,6 @@ class LeadScreen(Screen[None]):
         self.desk: Desk | None = None
         self.settings: Settings | None = None
         self.busy = False
-        self._draft_lock = threading.Lock()
-        self._draft_seq = 0
-        self._draft_written = 0
         self._keys_installed = False
 
     @property
@@ -135,7 +126,7 @@ class LeadScreen(Screen[None]):
             with Vertical(id="left"):
                 yield LeadCard(id="card")
                 yield HistoryView(id="history")
-                note = NoteEditor(id="note")
+                note = NoteEditor(write_draft=self._write_draft, id="note")
                 note.border_title = "Note (e to type, Esc when done)"
                 yield note
             with Vertical(id="right"):
@@ -382,9 +373,7 @@ class LeadScreen(Screen[None]):
     ) -> None:
         assert self.desk is not None and self.desk.lead is not None
         card = self.desk.lead.card
-        note_editor = self.query_one(NoteEditor)
-        note = note_editor.text.strip()
-        note_editor.unsaved()  # the note goes with the call; no draft write after it
+        note = self.query_one(NoteEditor).note_for_call()
         app = self.workbench
         self.busy = True
 
@@ -433,7 +422,7 @@ class LeadScreen(Screen[None]):
         self.app.push_screen(SkipReasonDialog(), chosen)
 
     def _skip(self, card: ContactCard, reason: str) -> None:
-        self._flush_draft()
+        self.query_one(NoteEditor).save_unsaved()
         app = self.workbench
         self.busy = True
 
@@ -513,7 +502,7 @@ class LeadScreen(Screen[None]):
         if self.busy:
             self.app.bell()
             return
-        self._flush_draft()
+        self.query_one(NoteEditor).save_unsaved()
         app = self.workbench
         self.busy = True
         self._run(
@@ -524,54 +513,17 @@ class LeadScreen(Screen[None]):
 
     # --- drafts and leases ------------------------------------------------------------
 
-    def on_note_editor_draft_changed(self, message: NoteEditor.DraftChanged) -> None:
-        self._save_draft(message.contact_id, message.text)
-
-    def _save_draft(self, contact_id: int, text: str) -> None:
-        self._draft_seq += 1
-        seq = self._draft_seq
+    def _write_draft(self, contact_id: int, text: str) -> None:
+        """Store the rep's draft note (the note editor calls this, on any thread)."""
         app = self.workbench
+        drafts.save_draft(app.database(), app.rep, contact_id, text, app.clock())
 
-        def job() -> Message | None:
-            # Saves may finish out of order on different threads: never let an older
-            # text overwrite a newer one.
-            with self._draft_lock:
-                if seq < self._draft_written:
-                    return None
-                drafts.save_draft(self._db(), app.rep, contact_id, text, app.clock())
-                self._draft_written = seq
-            return self.DraftSaved(contact_id, text)
-
-        self._draft_worker(job)
-
-    @work(thread=True, group="drafts", exit_on_error=False)
-    def _draft_worker(self, job: Callable[[], Message | None]) -> None:
-        try:
-            message = job()
-        except Exception as error:
-            self.post_message(self.ActionFailed(f"the draft note could not be saved: {error}"))
-            return
-        if message is not None:
-            self.post_message(message)
-
-    def on_lead_screen_draft_saved(self, message: DraftSaved) -> None:
-        self.query_one(NoteEditor).mark_saved(message.contact_id, message.text)
-
-    def _flush_draft(self) -> None:
-        pending = self.query_one(NoteEditor).unsaved()
-        if pending is not None:
-            self._save_draft(pending.contact_id, pending.text)
+    def on_note_editor_draft_not_saved(self, message: NoteEditor.DraftNotSaved) -> None:
+        self._not_done(f"the draft note could not be saved: {message.error}")
 
     def flush(self) -> None:
         """Write what is typed and not yet saved, now (the app is quitting)."""
-        pending = self.query_one(NoteEditor).unsaved()
-        if pending is None:
-            return
-        with self._draft_lock:
-            self._draft_written = self._draft_seq = self._draft_seq + 1
-            app = self.workbench
-            database = app.database()
-            drafts.save_draft(database, app.rep, pending.contact_id, pending.text, app.clock())
+        self.query_one(NoteEditor).flush()
 
     def _renew(self) -> None:
         if self.desk is None or self.desk.lead is None or self.busy:
@@ -597,5 +549,8 @@ class LeadScreen(Screen[None]):
         self._next()
 
     def on_lead_screen_action_failed(self, message: ActionFailed) -> None:
+        self._not_done(message.text)
+
+    def _not_done(self, text: str) -> None:
         self.busy = False
-        self.notify(message.text, title="Not done", severity="error", timeout=8)
+        self.notify(text, title="Not done", severity="error", timeout=8)

@@ -4,7 +4,8 @@
 * :mod:`.jobs`: what it runs on worker threads, and the messages they post back;
 * :mod:`.outcomes`: the outcome keys, and what each outcome asks before logging.
 
-The note box keeps its own drafts (:class:`~prospector.tui.widgets.note_editor.NoteEditor`).
+What it shows is :class:`~prospector.tui.widgets.desk_view.DeskView`; the note
+box keeps its own drafts (:class:`~prospector.tui.widgets.note_editor.NoteEditor`).
 """
 
 from prospector.tui.screens.lead.screen import LeadScreen

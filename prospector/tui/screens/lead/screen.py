@@ -8,25 +8,21 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Header
 
 from prospector.services.settings import Disposition, Settings
 from prospector.tui.desk import Desk, Lead
 from prospector.tui.screens.lead import jobs, outcomes
-from prospector.tui.widgets.history import HistoryView
+from prospector.tui.widgets.desk_view import DeskView
 from prospector.tui.widgets.key_footer import KeyFooter
 from prospector.tui.widgets.lead_card import LeadCard
 from prospector.tui.widgets.note_editor import NoteEditor
-from prospector.tui.widgets.queue_preview import QueuePreview
-from prospector.tui.widgets.today_strip import TodayStrip
 
 if TYPE_CHECKING:
     from prospector.tui.app import ProspectorApp
 
-EMPTY_QUEUE = "Nothing to call right now.\nThe queue is checked again every minute; g checks now."
 TICK_SECONDS = 15  # local times and SLA countdowns move on screen this often
 EMPTY_POLL_SECONDS = 60
 NARROW_WIDTH = 100
@@ -68,29 +64,18 @@ class LeadScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield TodayStrip(id="today")
-        yield Static("", id="banner")
-        with Horizontal(id="body"):
-            with Vertical(id="left"):
-                yield LeadCard(id="card")
-                yield HistoryView(id="history")
-                note = NoteEditor(write_draft=jobs.draft_writer(self.workbench), id="note")
-                note.border_title = "Note (e to type, Esc when done)"
-                yield note
-            with Vertical(id="right"):
-                yield QueuePreview(id="preview")
+        yield DeskView(write_draft=jobs.draft_writer(self.workbench), id="desk")
         yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one(LeadCard).show(None, self.workbench.clock(), "Finding your next lead…")
-        self.query_one(NoteEditor).show_contact(None, None)
+        self.query_one(DeskView).show_waiting(self.workbench.clock())
         self.set_interval(TICK_SECONDS, self._tick)
         self._claim(jobs.start(self.workbench))
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
         if self.desk is not None:
-            self.query_one(TodayStrip).show(self.desk.today, narrow=self.has_class("-narrow"))
+            self.query_one(DeskView).show_today(self.desk.today, narrow=self.has_class("-narrow"))
 
     def _claim(self, job: jobs.Job) -> None:
         """Run ``job``, which ends by claiming a lead; lead keys wait until it is shown."""
@@ -111,37 +96,18 @@ class LeadScreen(Screen[None]):
         if first:  # the team's outcome keys and lease length are known from now on
             outcomes.install_outcome_keys(self, message.desk.settings)
             self.set_interval(message.desk.settings.calling.lease_minutes * 60 / 3, self._renew)
+        self.set_class(self.lead is None, "-empty")
         now = self.workbench.clock()
-        lead = message.desk.lead
-        self.set_class(lead is None, "-empty")
-        self.query_one(LeadCard).show(lead, now, EMPTY_QUEUE)
-        self.query_one(QueuePreview).show(list(message.desk.upcoming))
-        self.query_one(TodayStrip).show(message.desk.today, narrow=self.has_class("-narrow"))
-        note = self.query_one(NoteEditor)
-        banner = self.query_one("#banner", Static)
-        if lead is None:
-            note.show_contact(None, None)
-            banner.remove_class("-shown")
+        self.query_one(DeskView).show(message.desk, now, narrow=self.has_class("-narrow"))
+        if self.lead is None:
             self._schedule_poll()
-        else:
-            self.query_one(HistoryView).show(lead.card.history, message.desk.settings.team.zone)
-            note.show_contact(lead.card.contact_id, lead.draft)
-            if lead.recovered:
-                banner.update(
-                    f"You dialed {lead.card.name} earlier and never logged what happened."
-                    " Press the outcome key now (? lists them)."
-                )
-            banner.set_class(lead.recovered, "-shown")
         self._tick()
-        if first or had_lead != (lead is not None):
+        if first or had_lead != (self.lead is not None):
             self.refresh_bindings()  # the footer is rebuilt only when what it shows changes
 
     def _tick(self) -> None:
-        now = self.workbench.clock()
-        self.query_one(LeadCard).tick(now)
-        if self.settings is not None:
-            zone = self.settings.team.zone
-            self.query_one(TodayStrip).show_clock(f"{now.astimezone(zone):%a %d %b %H:%M %Z}")
+        zone = self.settings.team.zone if self.settings is not None else None
+        self.query_one(DeskView).tick(self.workbench.clock(), zone)
 
     def _schedule_poll(self) -> None:
         def poll() -> None:

@@ -115,6 +115,7 @@ def child(kind: str, path: str, presses: int) -> dict:
     from prospector.foundations.clock import fixed_clock
     from prospector.tui.app import make_app
     from prospector.tui.screens.lead import LeadScreen
+    from prospector.tui.screens.lead.jobs import LeadClaimed
     from prospector.tui.widgets.lead_card import LeadCard
 
     clock_now = [START]
@@ -126,7 +127,7 @@ def child(kind: str, path: str, presses: int) -> dict:
     painted: list[float] = []
     handled = LeadScreen.on_lead_screen_lead_claimed
 
-    def on_lead_claimed(self: LeadScreen, message: LeadScreen.LeadClaimed) -> None:
+    def on_lead_claimed(self: LeadScreen, message: LeadClaimed) -> None:
         handled(self, message)
         self.call_after_refresh(lambda: painted.append(time.perf_counter()))
 

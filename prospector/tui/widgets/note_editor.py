@@ -1,10 +1,13 @@
-"""The note box: typed notes, saved as a draft while typing."""
+"""The note box: typed notes, kept as a draft while typing."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
+from textual import work
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.timer import Timer
@@ -12,12 +15,17 @@ from textual.widgets import TextArea
 
 DRAFT_DELAY = 0.3  # seconds of quiet typing before a draft is written
 
+DraftWriter = Callable[[int, str], None]
+"""Stores ``text`` as the draft note on contact ``contact_id``; called on any thread."""
+
 
 class NoteEditor(TextArea):
-    """A text area bound to one contact; posts :class:`DraftChanged` as the rep types.
+    """A text area bound to one contact that keeps what is typed as a draft.
 
-    Writes are debounced (every pause of :data:`DRAFT_DELAY` seconds); whoever
-    quits calls :meth:`unsaved` to write what the last pause has not.
+    Drafts go through ``write_draft`` on a worker thread after every pause of
+    :data:`DRAFT_DELAY` seconds and when the rep leaves the box; the screen asks
+    for the rest with :meth:`save_unsaved` (leaving the lead) or :meth:`flush`
+    (quitting). Posts :class:`DraftNotSaved` when a write fails.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -25,17 +33,29 @@ class NoteEditor(TextArea):
     ]
 
     @dataclass
-    class DraftChanged(Message):
-        """The note for ``contact_id`` now reads ``text`` (save it as a draft)."""
+    class DraftSaved(Message):
+        """The draft on ``contact_id`` reading ``text`` is in the database."""
 
         contact_id: int
         text: str
 
-    def __init__(self, *, id: str | None = None) -> None:
+    @dataclass
+    class DraftNotSaved(Message):
+        """A draft could not be written; ``error`` says why."""
+
+        error: str
+
+    def __init__(self, *, write_draft: DraftWriter, id: str | None = None) -> None:
         super().__init__(id=id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         self.contact_id: int | None = None
+        self._write_draft = write_draft
         self._saved = ""
         self._timer: Timer | None = None
+        # Saves run on worker threads and may finish out of order: each gets a number,
+        # and one older than the last written is dropped.
+        self._save_lock = threading.Lock()
+        self._save_seq = 0
+        self._save_written = 0
 
     def show_contact(self, contact_id: int | None, draft: str | None) -> None:
         """Switch to ``contact_id``'s note, starting from its saved draft."""
@@ -47,18 +67,54 @@ class NoteEditor(TextArea):
         self.disabled = contact_id is None
         self.border_subtitle = "draft restored" if draft else ""
 
-    def mark_saved(self, contact_id: int, text: str) -> None:
-        """The draft ``text`` is in the database (no need to write it again)."""
-        if contact_id == self.contact_id:
-            self._saved = text
-            self.border_subtitle = "draft saved"
+    def note_for_call(self) -> str:
+        """The note to log with a call; no draft is written for it after this."""
+        self._cancel_timer()
+        return self.text.strip()
 
-    def unsaved(self) -> DraftChanged | None:
-        """The text typed since the last draft was written, if any."""
+    def save_unsaved(self) -> None:
+        """Write what is typed and not yet saved, on a worker (the lead is being left)."""
+        pending = self._unsaved()
+        if pending is not None:
+            self._save(*pending)
+
+    def flush(self) -> None:
+        """Write what is typed and not yet saved, now, on this thread (the app is quitting)."""
+        pending = self._unsaved()
+        if pending is None:
+            return
+        with self._save_lock:
+            self._save_written = self._save_seq = self._save_seq + 1
+            self._write_draft(*pending)
+
+    def _unsaved(self) -> tuple[int, str] | None:
+        """The contact and the text typed since its last draft was written, if any."""
         self._cancel_timer()
         if self.contact_id is None or self.text == self._saved:
             return None
-        return self.DraftChanged(self.contact_id, self.text)
+        return self.contact_id, self.text
+
+    def _save(self, contact_id: int, text: str) -> None:
+        self._save_seq += 1
+        self._save_worker(self._save_seq, contact_id, text)
+
+    @work(thread=True, group="drafts", exit_on_error=False)
+    def _save_worker(self, seq: int, contact_id: int, text: str) -> None:
+        try:
+            with self._save_lock:
+                if seq < self._save_written:
+                    return  # a newer text is already written
+                self._write_draft(contact_id, text)
+                self._save_written = seq
+        except Exception as error:
+            self.post_message(self.DraftNotSaved(str(error)))
+            return
+        self.post_message(self.DraftSaved(contact_id, text))
+
+    def on_note_editor_draft_saved(self, message: DraftSaved) -> None:
+        if message.contact_id == self.contact_id:
+            self._saved = message.text
+            self.border_subtitle = "draft saved"
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
@@ -66,12 +122,12 @@ class NoteEditor(TextArea):
             return
         self.border_subtitle = "typing…"
         self._cancel_timer()
-        self._timer = self.set_timer(DRAFT_DELAY, self._post_draft)
+        self._timer = self.set_timer(DRAFT_DELAY, self._save_typed)
 
-    def _post_draft(self) -> None:
+    def _save_typed(self) -> None:
         self._timer = None
         if self.contact_id is not None and self.text != self._saved:
-            self.post_message(self.DraftChanged(self.contact_id, self.text))
+            self._save(self.contact_id, self.text)
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:
@@ -81,5 +137,5 @@ class NoteEditor(TextArea):
     def action_leave(self) -> None:
         """Give the keys back to the lead screen (digits log outcomes again)."""
         self._cancel_timer()
-        self._post_draft()
+        self._save_typed()
         self.screen.set_focus(None)

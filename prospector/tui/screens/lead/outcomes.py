@@ -1,0 +1,173 @@
+"""The outcome keys, and what each outcome asks before its call is logged.
+
+Most outcomes are logged at once. Do-not-call asks to confirm, a callback asks
+when and for whom, a meeting set opens the qualification form; each hands the
+rep's answers on to be logged, or nothing when the rep goes back to the lead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from prospector.foundations.clock import Clock
+from prospector.services.contacts import ContactCard
+from prospector.services.settings import Disposition, Settings
+from prospector.services.windows import Locale, is_open
+
+if TYPE_CHECKING:
+    from prospector.tui.dialogs.callback import CallbackChoice
+    from prospector.tui.dialogs.qualify import QualifyDialog, QualifyForm
+    from prospector.tui.widgets.time_preview import WindowCheck
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What the rep told the outcome's dialog, for logging the call."""
+
+    callback: datetime | None = None
+    scope: str = "mine"  # who may take the callback: "mine" or "anyone"
+    qualify: dict | None = None  # the handoff service's keyword arguments
+
+
+LogCall = Callable[[Answers], None]
+
+
+def install_outcome_keys(screen: Screen, settings: Settings) -> None:
+    """Bind the settings catalog's keys on ``screen``, first in its footer, in key order.
+
+    Each key runs ``screen``'s ``disposition(code)`` action; its label shows in the
+    footer, the help screen and the command palette.
+    """
+    ordered = sorted(settings.dispositions, key=lambda d: (d.key == "0", d.key))
+    # Bindings made at run time live in the screen's bindings map (the class's
+    # BINDINGS are fixed when the class is made; the catalog is the team's).
+    keymap = screen._bindings.key_to_bindings
+    for disposition in ordered:
+        keymap[disposition.key] = [
+            Binding(
+                disposition.key,
+                f"disposition('{disposition.code}')",
+                disposition.label,
+                id=f"lead.disposition.{disposition.code}",
+                tooltip=f"Log {disposition.label} ({disposition.counts_as})",
+            )
+        ]
+    # The outcome keys come first in the footer, in key order.
+    for key in list(keymap):
+        if not key.isdigit():
+            keymap[key] = keymap.pop(key)
+
+
+def ask_then_log(
+    app: App[object],
+    chosen: Disposition,
+    card: ContactCard,
+    *,
+    settings: Settings,
+    clock: Clock,
+    note: str,
+    log: LogCall,
+) -> QualifyDialog | None:
+    """Open the dialog ``chosen`` needs (if any) for the call on ``card``, then ``log``.
+
+    Args:
+        note: the note typed so far (the qualification form starts from it).
+        log: called with the answers once the rep has given them; never when the
+            rep goes back to the lead.
+
+    Returns:
+        The qualification form when one was opened: its owner is suggested later.
+    """
+    if chosen.then == "do_not_call":
+        from prospector.tui.dialogs.confirm_dnc import ConfirmDncDialog
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                log(Answers())
+
+        app.push_screen(ConfirmDncDialog(card.name, card.phone_national), confirmed)
+    elif chosen.then == "callback":
+        from prospector.tui.dialogs.callback import CallbackDialog
+
+        def agreed(choice: CallbackChoice | None) -> None:
+            if choice is not None:
+                log(Answers(callback=choice.at, scope=choice.scope))
+
+        app.push_screen(
+            CallbackDialog(
+                name=card.name,
+                prospect_zone=card.local_time.tzinfo,  # type: ignore[arg-type]
+                rep_zone=settings.team.zone,
+                now=clock,
+                window_check=window_check(card, settings),
+            ),
+            agreed,
+        )
+    elif chosen.then == "qualify":
+        return _qualify(app, card, settings=settings, clock=clock, note=note, log=log)
+    else:
+        log(Answers())
+    return None
+
+
+def window_check(card: ContactCard, settings: Settings) -> WindowCheck:
+    """Says when an instant is outside the prospect's calling window (None when open)."""
+    locale = Locale(0, card.timezones, card.country or "", card.state or "")
+
+    def check(instant: datetime) -> str | None:
+        if is_open(locale, instant, settings):
+            return None
+        return "outside the prospect's calling window"
+
+    return check
+
+
+def _qualify(
+    app: App[object],
+    card: ContactCard,
+    *,
+    settings: Settings,
+    clock: Clock,
+    note: str,
+    log: LogCall,
+) -> QualifyDialog:
+    """Meeting set: the qualification form at once; the suggested owner fills in later."""
+    from prospector.tui.dialogs.qualify import QualifyDialog
+
+    def answered(form: QualifyForm | None) -> None:
+        if form is not None:
+            log(Answers(qualify=handoff_fields(form)))
+
+    dialog = QualifyDialog(
+        name=card.name,
+        owners=[rep.name for rep in settings.outside_reps],
+        suggested_owner=None,
+        prospect_zone=card.local_time.tzinfo,  # type: ignore[arg-type]
+        rep_zone=settings.team.zone,
+        now=clock,
+        window_check=None,
+        note=note,
+    )
+    app.push_screen(dialog, answered)
+    return dialog
+
+
+def handoff_fields(form: QualifyForm) -> dict:
+    """The form's answers as the handoff service's keyword arguments."""
+    return {
+        "amount": form.amount,
+        "meeting_at": form.meeting_at,
+        "owner": form.owner,
+        "budget": form.budget,
+        "authority": form.authority,
+        "need": form.need,
+        "timeline": form.timeline,
+        "note": form.note,
+    }

@@ -1,0 +1,266 @@
+"""The lead screen: the claimed lead, one key per outcome, notes, what comes next."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Header
+
+from prospector.services.settings import Disposition, Settings
+from prospector.tui.desk import Desk, Lead
+from prospector.tui.screens.lead import jobs, outcomes
+from prospector.tui.widgets.desk_view import DeskView
+from prospector.tui.widgets.key_footer import KeyFooter
+from prospector.tui.widgets.lead_card import LeadCard
+from prospector.tui.widgets.note_editor import NoteEditor
+
+if TYPE_CHECKING:
+    from prospector.tui.app import ProspectorApp
+
+TICK_SECONDS = 15  # local times and SLA countdowns move on screen this often
+EMPTY_POLL_SECONDS = 60
+NARROW_WIDTH = 100
+
+
+class LeadScreen(Screen[None]):
+    """Shows the claimed lead and turns keys into calls logged, skips and dials."""
+
+    KEY_GROUP = "Lead"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "dialed", "Dialed", id="lead.dialed", tooltip="Mark the dial as started"),
+        Binding("n", "skip", "Skip", id="lead.skip", tooltip="Release this lead with a reason"),
+        Binding("e", "edit_note", "Note", id="lead.note", tooltip="Type in the note box"),
+        Binding("slash", "search", "Search", id="lead.search", tooltip="Find a contact"),
+        Binding("r", "reports", "Reports", id="lead.reports", tooltip="The team dashboard"),
+        Binding("g", "refresh", "Next/refresh", id="lead.refresh", show=False),
+    ]
+
+    # --- setup ------------------------------------------------------------------------
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.desk: Desk | None = None
+        self.busy = False  # a lead is being claimed: keys that act on the lead wait
+
+    @property
+    def workbench(self) -> ProspectorApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def lead(self) -> Lead | None:
+        """The lead shown (None while the queue is empty, or before it is read)."""
+        return self.desk.lead if self.desk is not None else None
+
+    @property
+    def settings(self) -> Settings | None:
+        """The team's settings, as last read with the desk."""
+        return self.desk.settings if self.desk is not None else None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DeskView(write_draft=jobs.draft_writer(self.workbench), id="desk")
+        yield KeyFooter(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one(DeskView).show_waiting(self.workbench.clock())
+        self.set_interval(TICK_SECONDS, self._tick)
+        self._claim(jobs.start(self.workbench))
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+        if self.desk is not None:
+            self.query_one(DeskView).show_today(self.desk.today, narrow=self.has_class("-narrow"))
+
+    def _claim(self, job: jobs.Job) -> None:
+        """Run ``job``, which ends by claiming a lead; lead keys wait until it is shown."""
+        self.busy = True
+        jobs.run(self, job)
+
+    def _leave_for(self, job: jobs.Job) -> None:
+        """Save the note typed so far, then run ``job`` (which claims another lead)."""
+        self.query_one(NoteEditor).save_unsaved()
+        self._claim(job)
+
+    # --- rendering --------------------------------------------------------------------
+
+    def on_lead_screen_lead_claimed(self, message: jobs.LeadClaimed) -> None:
+        self.busy = False
+        first, had_lead = self.desk is None, self.lead is not None
+        self.desk = message.desk
+        if first:  # the team's outcome keys and lease length are known from now on
+            outcomes.install_outcome_keys(self, message.desk.settings)
+            self.set_interval(message.desk.settings.calling.lease_minutes * 60 / 3, self._renew)
+        self.set_class(self.lead is None, "-empty")
+        now = self.workbench.clock()
+        self.query_one(DeskView).show(message.desk, now, narrow=self.has_class("-narrow"))
+        if self.lead is None:
+            self._schedule_poll()
+        self._tick()
+        if first or had_lead != (self.lead is not None):
+            self.refresh_bindings()  # the footer is rebuilt only when what it shows changes
+
+    def _tick(self) -> None:
+        zone = self.settings.team.zone if self.settings is not None else None
+        self.query_one(DeskView).tick(self.workbench.clock(), zone)
+
+    def _schedule_poll(self) -> None:
+        def poll() -> None:
+            if self.desk is not None and self.desk.lead is None and not self.busy:
+                self._claim(jobs.next_lead(self.workbench))
+
+        self.set_timer(EMPTY_POLL_SECONDS, poll)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("disposition", "dialed", "skip", "edit_note"):
+            # Shown dimmed (not hidden) while there is no lead, so the footer stays put.
+            return self.lead is not None or None
+        return True
+
+    # --- actions ----------------------------------------------------------------------
+
+    def _ready_lead(self) -> Lead | None:
+        """The lead to act on; None (with a bell while busy) when there is none."""
+        if self.busy:
+            self.app.bell()
+            return None
+        return self.lead
+
+    def action_disposition(self, code: str) -> None:
+        """Log the outcome ``code`` for the lead, then claim the next."""
+        lead, settings = self._ready_lead(), self.settings
+        if lead is None or settings is None:
+            return
+        chosen = settings.disposition(code)
+        form = outcomes.ask_then_log(
+            self.app,
+            chosen,
+            lead.card,
+            settings=settings,
+            clock=self.workbench.clock,
+            note=self.query_one(NoteEditor).text.strip(),
+            log=partial(self._log, chosen),
+        )
+        if form is not None:
+            jobs.run(self, jobs.suggest_owner(self.workbench, lead.card, form))
+
+    def _log(self, chosen: Disposition, answers: outcomes.Answers) -> None:
+        assert self.lead is not None
+        note = self.query_one(NoteEditor).note_for_call()
+        self._claim(jobs.log_call(self.workbench, self.lead.card, chosen, note, answers))
+
+    def on_lead_screen_owner_suggested(self, message: jobs.OwnerSuggested) -> None:
+        if message.dialog.is_attached:
+            message.dialog.suggest(message.choice.suggested, message.choice.problem)
+
+    def on_lead_screen_call_logged(self, message: jobs.CallLogged) -> None:
+        self.notify(f"{message.label} logged for {message.name}", timeout=3)
+
+    def on_lead_screen_handoff_created(self, message: jobs.HandoffCreated) -> None:
+        self.notify(
+            f"Handoff #{message.handoff_id}: {message.name} goes to {message.owner}", timeout=5
+        )
+
+    def action_skip(self) -> None:
+        """Release the lead with a reason; it stays out of the queue a while."""
+        lead = self._ready_lead()
+        if lead is None:
+            return
+        from prospector.tui.dialogs.skip_reason import SkipReasonDialog
+
+        def chosen(reason: str | None) -> None:
+            if reason:
+                self._leave_for(jobs.skip(self.workbench, lead.card, reason))
+
+        self.app.push_screen(SkipReasonDialog(), chosen)
+
+    def on_lead_screen_lead_skipped(self, message: jobs.LeadSkipped) -> None:
+        self.notify(f"Skipped {message.name}: {message.reason}", timeout=3)
+
+    def action_dialed(self) -> None:
+        """Record that the dial started (the lead is then never lost without an outcome)."""
+        lead = self._ready_lead()
+        if lead is not None:
+            jobs.run(self, jobs.mark_dialed(self.workbench, lead.card))
+
+    def on_lead_screen_dial_started(self, message: jobs.DialStarted) -> None:
+        if self.desk is None or self.lead is None:
+            return
+        if self.lead.card.contact_id != message.card.contact_id:
+            return
+        lead = replace(self.lead, card=message.card)
+        self.desk = replace(self.desk, lead=lead)
+        self.query_one(LeadCard).show(lead, self.workbench.clock())
+
+    def action_edit_note(self) -> None:
+        """Type in the note box (digits type there until Esc)."""
+        editor = self.query_one(NoteEditor)
+        if not editor.disabled:
+            self.set_focus(editor)  # at once: keys typed right after "e" are note text
+
+    def action_refresh(self) -> None:
+        """Check the queue now when there is no lead."""
+        if not self.busy and self.lead is None:
+            self._claim(jobs.next_lead(self.workbench))
+
+    def action_reports(self) -> None:
+        """Open the team dashboard (Esc comes back to this lead)."""
+        from prospector.tui.screens.dashboard import DashboardScreen
+
+        self.app.push_screen(DashboardScreen(self.workbench.db_path, self.workbench.clock))
+
+    def action_search(self) -> None:
+        """Find a contact by name, company or phone and open it."""
+        from prospector.tui.screens.search import SearchScreen
+
+        def opened(contact_id: int | None) -> None:
+            if contact_id is not None:
+                self._open(contact_id)
+
+        self.app.push_screen(SearchScreen(), opened)
+
+    def _open(self, contact_id: int) -> None:
+        lead = self.lead
+        if lead is not None and lead.card.contact_id == contact_id:
+            return
+        if lead is not None and lead.card.dialed_at is not None:
+            self.notify(
+                f"You dialed {lead.card.name}: log the outcome before opening another lead",
+                severity="warning",
+            )
+            return
+        if self.busy:
+            self.app.bell()
+            return
+        self._leave_for(jobs.open_contact(self.workbench, contact_id))
+
+    # --- quitting, leases, failures ---------------------------------------------------
+
+    def flush(self) -> None:
+        """Write what is typed and not yet saved, now (the app is quitting)."""
+        self.query_one(NoteEditor).flush()
+
+    def _renew(self) -> None:
+        if self.lead is not None and not self.busy:
+            jobs.run(self, jobs.renew_claim(self.workbench, self.lead.card.contact_id))
+
+    def on_lead_screen_claim_lost(self, message: jobs.ClaimLost) -> None:
+        if self.lead is None or self.lead.card.contact_id != message.contact_id:
+            return
+        self.notify(f"Lost the claim on this lead: {message.why}", severity="error", timeout=8)
+        self._claim(jobs.next_lead(self.workbench))
+
+    def on_lead_screen_action_failed(self, message: jobs.ActionFailed) -> None:
+        self._not_done(message.text)
+
+    def on_note_editor_draft_not_saved(self, message: NoteEditor.DraftNotSaved) -> None:
+        self._not_done(f"the draft note could not be saved: {message.error}")
+
+    def _not_done(self, text: str) -> None:
+        self.busy = False
+        self.notify(text, title="Not done", severity="error", timeout=8)

@@ -1,0 +1,88 @@
+"""What the lead screen keeps up unasked: the note's draft and the lead's lease.
+
+A draft that cannot be written is told to the rep (and the note still goes with
+the call); a claim taken away is told, and the next lead comes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from prospector.foundations.db import open_database
+from prospector.tui.screens.lead import LeadScreen
+from prospector.tui.widgets import note_editor
+from prospector.tui.widgets.lead_card import LeadCard
+from prospector.tui.widgets.note_editor import NoteEditor
+from tests.tui_support import pinned_app, run_async, team_database
+
+SIZE = (100, 30)
+
+
+async def settle(pilot: Pilot) -> None:
+    for _ in range(2):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def execute(db_path: Path, sql: str, params: tuple = ()) -> list:
+    db = open_database(db_path)
+    try:
+        with db.write():
+            return db.query(sql, params)
+    finally:
+        db.close()
+
+
+def shown_contact(screen: LeadScreen) -> int | None:
+    lead = screen.query_one(LeadCard).lead
+    return None if lead is None else lead.card.contact_id
+
+
+@run_async
+async def test_a_draft_that_cannot_be_written_says_so(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(note_editor, "DRAFT_DELAY", 0.01)
+    ids = team_database(db_path)
+    execute(
+        db_path,
+        "CREATE TRIGGER refuse_drafts BEFORE INSERT ON drafts"
+        " BEGIN SELECT RAISE(ABORT, 'drafts are refused'); END",
+    )
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", *"call back")
+        for _ in range(500):  # each pause in the typing tries a write: wait for one
+            if any(n.title == "Not done" for n in app._notifications):
+                break
+            await pilot.pause(0.02)
+        failed = {n.message for n in app._notifications if n.title == "Not done"}
+        assert failed == {"the draft note could not be saved: drafts are refused"}
+        assert app.screen.query_one(NoteEditor).border_subtitle == "typing…"  # never saved
+        await pilot.press("escape", "1")  # the note still goes with the call
+        await settle(pilot)
+    calls = execute(db_path, "SELECT contact_id, note FROM calls")
+    assert [tuple(row) for row in calls] == [(ids["Ada"], "call back")]
+
+
+@run_async
+async def test_a_lost_claim_is_told_and_the_next_lead_comes(db_path: Path) -> None:
+    ids = team_database(db_path)
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LeadScreen)
+        assert shown_contact(screen) == ids["Ada"]
+        # Another rep took it, as after a lease that ran out.
+        execute(db_path, "UPDATE contacts SET claimed_by = 'bob' WHERE id = ?", (ids["Ada"],))
+        screen._renew()  # what the lease timer runs every third of the lease
+        await settle(pilot)
+        lost = [n for n in app._notifications if n.message.startswith("Lost the claim")]
+        assert [n.severity for n in lost] == ["error"]
+        assert f"contact {ids['Ada']} is claimed by bob" in lost[0].message
+        assert shown_contact(screen) == ids["Grace"]

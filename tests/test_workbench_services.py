@@ -27,6 +27,15 @@ def test_drafts_save_replace_clear(db) -> None:
     assert drafts.load_draft(db, "alice", contact) is None
 
 
+def test_a_logged_call_takes_its_reps_draft_and_only_that(db) -> None:
+    contact = add_contact(db, now=START)
+    drafts.save_draft(db, "alice", contact, "asked for pricing", START)
+    drafts.save_draft(db, "bob", contact, "bob's own note", START)
+    calls.log_call(db, contact, "no_answer", rep="alice", now=START, note="asked for pricing")
+    assert drafts.load_draft(db, "alice", contact) is None
+    assert drafts.load_draft(db, "bob", contact) == "bob's own note"
+
+
 def test_today_counts_the_reps_calls_of_the_team_day(db) -> None:
     first, second = add_contact(db, now=START), add_contact(db, now=START)
     calls.log_call(db, first, "no_answer", rep="alice", now=START)

@@ -38,6 +38,7 @@ from prospector.foundations.errors import ProspectorError
 from prospector.foundations.timewords import resolve_time_words
 from prospector.services.claims import record_rep, refuse_if_held_by_other
 from prospector.services.dnc import add_dnc_in_transaction
+from prospector.services.drafts import clear_draft
 from prospector.services.reports.summary import record_call
 from prospector.services.settings import Settings
 from prospector.services.windows import (
@@ -335,7 +336,7 @@ def log_call(
                 "id": contact_id,
             },
         )
-        db.execute("DELETE FROM drafts WHERE rep = ? AND contact_id = ?", (rep, contact_id))
+        clear_draft(db, rep, contact_id)  # the note is in the call now
     check = None
     if callback_at is not None:
         inside = is_open(locale, callback_at, settings)

@@ -9,36 +9,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 
-from prospector.foundations.db import open_database
 from prospector.tui.screens.lead import LeadScreen
 from prospector.tui.widgets import note_editor
-from prospector.tui.widgets.lead_card import LeadCard
 from prospector.tui.widgets.note_editor import NoteEditor
-from tests.tui_support import pinned_app, run_async, team_database
+from tests.tui_support import (
+    execute,
+    pinned_app,
+    run_async,
+    settle,
+    shown_contact,
+    team_database,
+)
 
 SIZE = (100, 30)
-
-
-async def settle(pilot: Pilot) -> None:
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def execute(db_path: Path, sql: str, params: tuple = ()) -> list:
-    db = open_database(db_path)
-    try:
-        with db.write():
-            return db.query(sql, params)
-    finally:
-        db.close()
-
-
-def shown_contact(screen: LeadScreen) -> int | None:
-    lead = screen.query_one(LeadCard).lead
-    return None if lead is None else lead.card.contact_id
 
 
 @run_async

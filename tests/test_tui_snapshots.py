@@ -9,15 +9,9 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from tests.tui_support import pinned_app, team_database
+from tests.tui_support import pinned_app, settle, team_database
 
 SIZE = (100, 30)
-
-
-async def settle(pilot: Pilot) -> None:
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def _app(tmp_path: Path):

@@ -18,7 +18,7 @@ from prospector.tui.screens.search import SearchScreen
 from prospector.tui.widgets import note_editor
 from prospector.tui.widgets.lead_card import LeadCard
 from prospector.tui.widgets.note_editor import NoteEditor
-from tests.tui_support import pinned_app, run_async, team_database
+from tests.tui_support import pinned_app, run_async, settle, team_database
 
 SIZE = (100, 30)
 
@@ -26,13 +26,6 @@ SIZE = (100, 30)
 @pytest.fixture
 def ids(db_path: Path) -> dict[str, int]:
     return team_database(db_path)
-
-
-async def settle(pilot: Pilot) -> None:
-    """Wait until every worker is done and every message they posted is handled."""
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def lead_screen(pilot: Pilot) -> LeadScreen:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from prospector.foundations.clock import fixed_clock
+from textual.pilot import Pilot
+
+from prospector.foundations.clock import fixed_clock, to_db
 from prospector.foundations.db import open_database
+from prospector.services import claims
 from prospector.tui.app import ProspectorApp, make_app
+from prospector.tui.screens.lead import LeadScreen
+from prospector.tui.widgets.lead_card import LeadCard
 from tests.factories import add_contact
 
 # Monday 2026-11-23 10:00 in New York: windows open on the east coast.
@@ -47,6 +52,62 @@ def team_database(path: Path, *, now: datetime = START) -> dict[str, int]:
 def pinned_app(path: Path, rep: str = "alice", now: datetime = START) -> ProspectorApp:
     """The workbench on ``path`` with a clock stopped at ``now``."""
     return make_app(db_path=str(path), rep=rep, clock=fixed_clock(now))
+
+
+class MovableClock:
+    """A stopped clock the test moves on by hand (a lease renewed later, say)."""
+
+    def __init__(self, now: datetime = START) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until every worker is done and every message they posted is handled."""
+    for _ in range(2):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def execute(db_path: Path, sql: str, params: tuple = ()) -> list:
+    """Run ``sql`` in its own write transaction on ``db_path``; returns its rows."""
+    db = open_database(db_path)
+    try:
+        with db.write():
+            return db.query(sql, params)
+    finally:
+        db.close()
+
+
+def shown_contact(screen: LeadScreen) -> int | None:
+    """The contact on the lead card (None while the queue is empty)."""
+    lead = screen.query_one(LeadCard).lead
+    return None if lead is None else lead.card.contact_id
+
+
+def take_over(db_path: Path, contact_id: int, rep: str = "bob", now: datetime = START) -> None:
+    """The holder's lease ran out (a laptop asleep, say) and ``rep`` claimed the contact."""
+    lapsed = to_db(now - timedelta(minutes=1))
+    execute(db_path, "UPDATE contacts SET claim_expires_at = ? WHERE id = ?", (lapsed, contact_id))
+    db = open_database(db_path)
+    try:
+        claims.claim_contact(db, contact_id, rep=rep, now=now)
+    finally:
+        db.close()
+
+
+def let_go(db_path: Path, contact_id: int, rep: str = "bob", now: datetime = START) -> None:
+    """``rep`` gives the contact back to the queue (moved on without calling it)."""
+    db = open_database(db_path)
+    try:
+        assert claims.release_claim(db, contact_id, rep=rep, now=now)
+    finally:
+        db.close()
 
 
 def run_async(test):

@@ -99,34 +99,47 @@ class ClaimLost(Message, namespace=NAMESPACE):
 
 @dataclass
 class ActionFailed(Message, namespace=NAMESPACE):
-    """A worker could not do what was asked; ``text`` is for the rep."""
+    """A worker could not do what was asked; ``text`` is for the rep.
+
+    ``ends_claim`` is set when the job was one that ends by claiming a lead (run
+    with ``claiming=True``): no lead will come from it.
+    """
 
     text: str
+    ends_claim: bool = False
 
 
 # --- running them -------------------------------------------------------------------
 
 
-def run(screen: Screen, job: Job) -> None:
+def run(screen: Screen, job: Job, *, claiming: bool = False) -> None:
     """Run ``job`` on a worker thread; post what it returns to ``screen``.
 
     A :class:`ProspectorError` becomes :class:`ActionFailed` with its text; any
     other error too, and is logged and re-raised so the worker shows it as failed.
+
+    Args:
+        claiming: ``job`` ends by claiming a lead (its :class:`LeadClaimed`); when
+            it fails instead, its :class:`ActionFailed` has ``ends_claim`` set.
     """
     screen.run_worker(
-        partial(_work, screen, job), name="_worker", group="lead", thread=True, exit_on_error=False
+        partial(_work, screen, job, claiming),
+        name="_worker",
+        group="lead",
+        thread=True,
+        exit_on_error=False,
     )
 
 
-def _work(screen: Screen, job: Job) -> None:
+def _work(screen: Screen, job: Job, claiming: bool) -> None:
     try:
         result = job()
     except ProspectorError as error:
-        screen.post_message(ActionFailed(str(error)))
+        screen.post_message(ActionFailed(str(error), ends_claim=claiming))
         return
     except Exception as error:  # a bug must not freeze the desk: report, log, go on
         screen.log.error(f"workbench worker failed: {error!r}")
-        screen.post_message(ActionFailed(f"unexpected error: {error!r}"))
+        screen.post_message(ActionFailed(f"unexpected error: {error!r}", ends_claim=claiming))
         raise
     for message in result if isinstance(result, list) else [result]:
         if message is not None:

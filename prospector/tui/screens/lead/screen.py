@@ -46,11 +46,16 @@ class LeadScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.desk: Desk | None = None
-        self.busy = False  # a lead is being claimed: keys that act on the lead wait
+        self._claiming = 0  # jobs under way that end by claiming a lead
 
     @property
     def workbench(self) -> ProspectorApp:
         return self.app  # type: ignore[return-value]
+
+    @property
+    def busy(self) -> bool:
+        """A lead is being claimed (after a log, a skip, a search...): lead keys wait."""
+        return self._claiming > 0
 
     @property
     def lead(self) -> Lead | None:
@@ -79,8 +84,12 @@ class LeadScreen(Screen[None]):
 
     def _claim(self, job: jobs.Job) -> None:
         """Run ``job``, which ends by claiming a lead; lead keys wait until it is shown."""
-        self.busy = True
-        jobs.run(self, job)
+        self._claiming += 1
+        jobs.run(self, job, claiming=True)
+
+    def _claim_ended(self) -> None:
+        """A job run by :meth:`_claim` ended (a lead shown, or the job failed)."""
+        self._claiming = max(0, self._claiming - 1)
 
     def _leave_for(self, job: jobs.Job) -> None:
         """Save the note typed so far, then run ``job`` (which claims another lead)."""
@@ -90,7 +99,7 @@ class LeadScreen(Screen[None]):
     # --- rendering --------------------------------------------------------------------
 
     def on_lead_screen_lead_claimed(self, message: jobs.LeadClaimed) -> None:
-        self.busy = False
+        self._claim_ended()
         first, had_lead = self.desk is None, self.lead is not None
         self.desk = message.desk
         if first:  # the team's outcome keys and lease length are known from now on
@@ -256,11 +265,14 @@ class LeadScreen(Screen[None]):
         self._claim(jobs.next_lead(self.workbench))
 
     def on_lead_screen_action_failed(self, message: jobs.ActionFailed) -> None:
+        # Only a failed claiming job frees the lead keys: a draft, a renewal, an owner
+        # suggestion or a handoff failing says nothing of a log or claim still running.
+        if message.ends_claim:
+            self._claim_ended()
         self._not_done(message.text)
 
     def on_note_editor_draft_not_saved(self, message: NoteEditor.DraftNotSaved) -> None:
         self._not_done(f"the draft note could not be saved: {message.error}")
 
     def _not_done(self, text: str) -> None:
-        self.busy = False
         self.notify(text, title="Not done", severity="error", timeout=8)

@@ -1,0 +1,107 @@
+"""The lead screen while something else is under way.
+
+An answer given in an open dialog lands on the lead it was asked about, even when
+the lead changed underneath; a draft being written when the call is logged does
+not come back; a log still running keeps the outcome keys waiting.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from prospector.tui import desk
+from prospector.tui.app import ProspectorApp
+from prospector.tui.screens.lead import LeadScreen, jobs
+from prospector.tui.widgets import note_editor
+from prospector.tui.widgets.note_editor import DraftWriter
+from tests.tui_support import (
+    execute,
+    pinned_app,
+    run_async,
+    settle,
+    shown_contact,
+    team_database,
+)
+
+SIZE = (100, 30)
+WAIT = 10  # seconds a held-up worker waits for the test at most
+
+
+async def wait_until(pilot: Pilot, done: Callable[[], bool], tries: int = 500) -> bool:
+    """Let the app run until ``done()`` (False if it never is)."""
+    for _ in range(tries):
+        if done():
+            return True
+        await pilot.pause(0.01)
+    return done()
+
+
+def lead_screen(app: ProspectorApp) -> LeadScreen:
+    screen = app.screen_stack[1]
+    assert isinstance(screen, LeadScreen)
+    return screen
+
+
+def calls(db_path: Path) -> list[tuple]:
+    return [tuple(row) for row in execute(db_path, "SELECT contact_id, disposition FROM calls")]
+
+
+def held_up_writer(entered: threading.Event, gate: threading.Event) -> Callable:
+    """A ``jobs.draft_writer`` whose writes start, then wait for ``gate`` (a slow disk)."""
+    real = jobs.draft_writer
+
+    def make(app: ProspectorApp) -> DraftWriter:
+        write = real(app)
+
+        def slowly(contact_id: int, text: str) -> None:
+            entered.set()
+            gate.wait(WAIT)
+            write(contact_id, text)
+
+        return slowly
+
+    return make
+
+
+@run_async
+async def test_a_failed_draft_write_does_not_free_the_keys_while_a_call_is_logged(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(note_editor, "DRAFT_DELAY", 60)  # only leaving the box saves
+    entered, draft_gate, log_gate = threading.Event(), threading.Event(), threading.Event()
+    monkeypatch.setattr(jobs, "draft_writer", held_up_writer(entered, draft_gate))
+    real_log = desk.log_and_next
+
+    def slow_log(*args, **kwargs):  # a log held up (by another process's write, say)
+        log_gate.wait(WAIT)
+        return real_log(*args, **kwargs)
+
+    monkeypatch.setattr(desk, "log_and_next", slow_log)
+    ids = team_database(db_path)
+    execute(
+        db_path,
+        "CREATE TRIGGER refuse_drafts BEFORE INSERT ON drafts"
+        " BEGIN SELECT RAISE(ABORT, 'drafts are refused'); END",
+    )
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = lead_screen(app)
+        await pilot.press("e", *"no answer", "escape")
+        assert await wait_until(pilot, entered.is_set)
+        await pilot.press("1")  # the log starts
+        draft_gate.set()  # and the draft write fails meanwhile
+        assert await wait_until(
+            pilot, lambda: any(n.title == "Not done" for n in app._notifications)
+        )
+        assert screen.busy
+        await pilot.press("2")  # still Ada on screen: this must not log a second call
+        log_gate.set()
+        await settle(pilot)
+        assert shown_contact(screen) == ids["Grace"]
+    assert calls(db_path) == [(ids["Ada"], "no_answer")]

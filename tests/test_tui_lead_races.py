@@ -16,15 +16,19 @@ from textual.pilot import Pilot
 
 from prospector.tui import desk
 from prospector.tui.app import ProspectorApp
+from prospector.tui.dialogs.callback import CallbackDialog
+from prospector.tui.dialogs.confirm_dnc import ConfirmDncDialog
 from prospector.tui.screens.lead import LeadScreen, jobs
 from prospector.tui.widgets import note_editor
 from prospector.tui.widgets.note_editor import DraftWriter
 from tests.tui_support import (
     execute,
+    let_go,
     pinned_app,
     run_async,
     settle,
     shown_contact,
+    take_over,
     team_database,
 )
 
@@ -66,6 +70,83 @@ def held_up_writer(entered: threading.Event, gate: threading.Event) -> Callable:
         return slowly
 
     return make
+
+
+@run_async
+async def test_a_dnc_answer_lands_on_the_lead_it_was_asked_about(db_path: Path) -> None:
+    ids = team_database(db_path)
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = lead_screen(app)
+        await pilot.press("e", *"asked to be removed", "escape", "0")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDncDialog)
+        # While the rep reads the confirmation, the lease is found lost: bob took Ada.
+        take_over(db_path, ids["Ada"])
+        screen._renew()
+        await settle(pilot)
+        assert shown_contact(screen) == ids["Grace"]  # underneath the dialog
+        let_go(db_path, ids["Ada"])  # bob moved on without calling her
+        await pilot.press("y")
+        await settle(pilot)
+        assert shown_contact(screen) == ids["Grace"]
+    logged = execute(db_path, "SELECT contact_id, disposition, note FROM calls")
+    assert [tuple(row) for row in logged] == [(ids["Ada"], "do_not_call", "asked to be removed")]
+    phones = execute(db_path, "SELECT phone FROM dnc_numbers")
+    assert [row["phone"] for row in phones] == ["+12125550000"]  # Ada's, not Grace's
+    assert [row["id"] for row in execute(db_path, "SELECT id FROM contacts WHERE dnc = 1")] == [
+        ids["Ada"]
+    ]
+    assert execute(db_path, "SELECT * FROM drafts") == []
+
+
+@run_async
+async def test_an_answer_on_a_lead_another_rep_now_holds_is_refused(db_path: Path) -> None:
+    ids = team_database(db_path)
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = lead_screen(app)
+        await pilot.press("0")
+        await settle(pilot)
+        take_over(db_path, ids["Ada"])
+        screen._renew()
+        await settle(pilot)
+        await pilot.press("y")  # bob still holds Ada
+        await settle(pilot)
+        refused = [n.message for n in app._notifications if n.title == "Not done"]
+        assert len(refused) == 1 and f"contact {ids['Ada']} is claimed by bob" in refused[0]
+        assert calls(db_path) == []
+        assert shown_contact(screen) == ids["Grace"]
+        await pilot.press("1")  # the refusal left the keys working, on the lead shown
+        await settle(pilot)
+    assert calls(db_path) == [(ids["Grace"], "no_answer")]
+    assert execute(db_path, "SELECT * FROM dnc_numbers") == []
+
+
+@run_async
+async def test_a_callback_answered_after_the_queue_ran_dry(db_path: Path) -> None:
+    ids = team_database(db_path)
+    execute(db_path, "UPDATE contacts SET status = 'closed' WHERE id <> ?", (ids["Ada"],))
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = lead_screen(app)
+        await pilot.press("5", *"tomorrow 3pm")
+        await settle(pilot)
+        assert isinstance(app.screen, CallbackDialog)
+        take_over(db_path, ids["Ada"])
+        screen._renew()
+        await settle(pilot)
+        assert shown_contact(screen) is None  # nothing else to call
+        let_go(db_path, ids["Ada"])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert shown_contact(screen) is None
+    logged = execute(db_path, "SELECT contact_id, disposition, callback_at FROM calls")
+    assert [tuple(row) for row in logged] == [(ids["Ada"], "callback", "2026-11-24T20:00:00Z")]
 
 
 @run_async

@@ -12,6 +12,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Header
 
+from prospector.services.contacts import ContactCard
 from prospector.services.settings import Disposition, Settings
 from prospector.tui.desk import Desk, Lead
 from prospector.tui.screens.lead import jobs, outcomes
@@ -146,22 +147,33 @@ class LeadScreen(Screen[None]):
         if lead is None or settings is None:
             return
         chosen = settings.disposition(code)
+        typed = self.query_one(NoteEditor).text.strip()
         form = outcomes.ask_then_log(
             self.app,
             chosen,
             lead.card,
             settings=settings,
             clock=self.workbench.clock,
-            note=self.query_one(NoteEditor).text.strip(),
-            log=partial(self._log, chosen),
+            note=typed,
+            log=partial(self._log, chosen, lead.card, typed),
         )
         if form is not None:
             jobs.run(self, jobs.suggest_owner(self.workbench, lead.card, form))
 
-    def _log(self, chosen: Disposition, answers: outcomes.Answers) -> None:
-        assert self.lead is not None
-        note = self.query_one(NoteEditor).note_for_call()
-        self._claim(jobs.log_call(self.workbench, self.lead.card, chosen, note, answers))
+    def _log(
+        self, chosen: Disposition, card: ContactCard, typed: str, answers: outcomes.Answers
+    ) -> None:
+        """Log ``chosen`` on ``card``, the lead the key was pressed on, then claim the next.
+
+        The lead shown may have changed while the outcome's dialog was open (its claim
+        was found lost): the call happened with ``card``'s person, so it is logged there
+        all the same (refused if another rep holds it now), with the note ``typed`` by
+        the time the key was pressed.
+        """
+        editor = self.query_one(NoteEditor)
+        shown = self.lead is not None and self.lead.card.contact_id == card.contact_id
+        note = editor.note_for_call() if shown else typed
+        self._claim(jobs.log_call(self.workbench, card, chosen, note, answers))
 
     def on_lead_screen_owner_suggested(self, message: jobs.OwnerSuggested) -> None:
         if message.dialog.is_attached:

@@ -150,6 +150,30 @@ async def test_a_callback_answered_after_the_queue_ran_dry(db_path: Path) -> Non
 
 
 @run_async
+async def test_a_draft_being_written_when_the_call_is_logged_does_not_come_back(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(note_editor, "DRAFT_DELAY", 60)  # only leaving the box saves
+    entered, gate = threading.Event(), threading.Event()
+    monkeypatch.setattr(jobs, "draft_writer", held_up_writer(entered, gate))
+    ids = team_database(db_path)
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", *"rang out", "escape")
+        assert await wait_until(pilot, entered.is_set)  # the draft write has started
+        await pilot.press("1")
+        # Give a log that does not wait for the draft the time to finish first.
+        await wait_until(pilot, lambda: bool(calls(db_path)), tries=50)
+        gate.set()
+        await settle(pilot)
+        assert shown_contact(lead_screen(app)) == ids["Grace"]
+    logged = execute(db_path, "SELECT contact_id, note FROM calls")
+    assert [tuple(row) for row in logged] == [(ids["Ada"], "rang out")]
+    assert execute(db_path, "SELECT * FROM drafts") == []
+
+
+@run_async
 async def test_a_failed_draft_write_does_not_free_the_keys_while_a_call_is_logged(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -18,6 +18,9 @@ DRAFT_DELAY = 0.3  # seconds of quiet typing before a draft is written
 DraftWriter = Callable[[int, str], None]
 """Stores ``text`` as the draft note on contact ``contact_id``; called on any thread."""
 
+DraftFence = Callable[[], None]
+"""Run on a worker thread before a call is logged: no draft asked for earlier is written after."""
+
 
 class NoteEditor(TextArea):
     """A text area bound to one contact that keeps what is typed as a draft.
@@ -67,10 +70,31 @@ class NoteEditor(TextArea):
         self.disabled = contact_id is None
         self.border_subtitle = "draft restored" if draft else ""
 
-    def note_for_call(self) -> str:
-        """The note to log with a call; no draft is written for it after this."""
+    def note_for_call(self) -> tuple[str, DraftFence]:
+        """The note to log with a call, and the fence its worker runs first (:meth:`fence`)."""
+        fence = self.fence()
+        return self.text.strip(), fence
+
+    def fence(self) -> DraftFence:
+        """Stop the drafts asked for so far; returns the barrier to run before logging.
+
+        A draft save may already be scheduled or writing on a worker when the call
+        is logged, and the call's log deletes the draft: a save committing after it
+        would bring the note back as "draft restored". So the save number moves on
+        here (on this, the UI thread), and the barrier, run on the logging worker
+        before it logs, waits for a save being written and marks the fence's number
+        written: every earlier save has either committed (the log then deletes it)
+        or is dropped. The UI thread never waits for the lock.
+        """
         self._cancel_timer()
-        return self.text.strip()
+        self._save_seq += 1
+        fenced = self._save_seq
+
+        def barrier() -> None:
+            with self._save_lock:
+                self._save_written = max(self._save_written, fenced)
+
+        return barrier
 
     def save_unsaved(self) -> None:
         """Write what is typed and not yet saved, on a worker (the lead is being left)."""

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from prospector.tui.app import ProspectorApp
     from prospector.tui.dialogs.qualify import QualifyDialog
     from prospector.tui.screens.lead.outcomes import Answers
-    from prospector.tui.widgets.note_editor import DraftWriter
+    from prospector.tui.widgets.note_editor import DraftFence, DraftWriter
 
 Job = Callable[[], Message | list[Message] | None]
 
@@ -167,11 +167,21 @@ def open_contact(app: ProspectorApp, contact_id: int) -> Job:
 
 
 def log_call(
-    app: ProspectorApp, card: ContactCard, chosen: Disposition, note: str, answers: Answers
+    app: ProspectorApp,
+    card: ContactCard,
+    chosen: Disposition,
+    note: str,
+    answers: Answers,
+    fence: DraftFence,
 ) -> Job:
-    """Log ``chosen`` with ``note`` and the dialog's answers, then claim the next lead."""
+    """Log ``chosen`` with ``note`` and the dialog's answers, then claim the next lead.
+
+    ``fence`` runs first, on the worker: no draft asked for before it is written
+    after the call (whose log deletes the draft).
+    """
 
     def job() -> list[Message]:
+        fence()
         done = desk.log_and_next(
             app.database(),
             card.contact_id,

@@ -171,9 +171,11 @@ class LeadScreen(Screen[None]):
         the time the key was pressed.
         """
         editor = self.query_one(NoteEditor)
-        shown = self.lead is not None and self.lead.card.contact_id == card.contact_id
-        note = editor.note_for_call() if shown else typed
-        self._claim(jobs.log_call(self.workbench, card, chosen, note, answers))
+        if self.lead is not None and self.lead.card.contact_id == card.contact_id:
+            note, fence = editor.note_for_call()
+        else:
+            note, fence = typed, editor.fence()  # its draft may still be being written
+        self._claim(jobs.log_call(self.workbench, card, chosen, note, answers, fence))
 
     def on_lead_screen_owner_suggested(self, message: jobs.OwnerSuggested) -> None:
         if message.dialog.is_attached:

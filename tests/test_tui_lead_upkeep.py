@@ -15,10 +15,12 @@ from prospector.tui.widgets import note_editor
 from prospector.tui.widgets.note_editor import NoteEditor
 from tests.tui_support import (
     execute,
+    let_go,
     pinned_app,
     run_async,
     settle,
     shown_contact,
+    take_over,
     team_database,
 )
 
@@ -70,3 +72,28 @@ async def test_a_lost_claim_is_told_and_the_next_lead_comes(db_path: Path) -> No
         assert [n.severity for n in lost] == ["error"]
         assert f"contact {ids['Ada']} is claimed by bob" in lost[0].message
         assert shown_contact(screen) == ids["Grace"]
+
+
+@run_async
+async def test_a_lost_claim_keeps_the_note_typed_so_far(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(note_editor, "DRAFT_DELAY", 60)  # no pause in the typing saves it
+    ids = team_database(db_path)
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LeadScreen)
+        await pilot.press("e", *"call after lunch")
+        take_over(db_path, ids["Ada"])
+        screen._renew()
+        await settle(pilot)
+        assert shown_contact(screen) == ids["Grace"]
+        let_go(db_path, ids["Ada"])  # bob moved on: Ada can be opened again
+        await pilot.press("escape", "slash", *"Lovelace", "enter")
+        await settle(pilot)
+        assert shown_contact(screen) == ids["Ada"]
+        editor = screen.query_one(NoteEditor)
+        assert editor.text == "call after lunch"
+        assert editor.border_subtitle == "draft restored"

@@ -276,7 +276,7 @@ class LeadScreen(Screen[None]):
         if self.lead is None or self.lead.card.contact_id != message.contact_id:
             return
         self.notify(f"Lost the claim on this lead: {message.why}", severity="error", timeout=8)
-        self._claim(jobs.next_lead(self.workbench))
+        self._leave_for(jobs.next_lead(self.workbench))  # keeps what was typed, as a draft
 
     def on_lead_screen_action_failed(self, message: jobs.ActionFailed) -> None:
         # Only a failed claiming job frees the lead keys: a draft, a renewal, an owner

@@ -6,14 +6,22 @@ the call); a claim taken away is told, and the next lead comes.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from prospector.foundations.db import open_database
+from prospector.services.fit import replace_settings
+from prospector.services.settings import default_settings, parse_settings
+from prospector.tui.app import make_app
 from prospector.tui.screens.lead import LeadScreen
 from prospector.tui.widgets import note_editor
+from prospector.tui.widgets.lead_card import LeadCard
 from prospector.tui.widgets.note_editor import NoteEditor
 from tests.tui_support import (
+    START,
+    MovableClock,
     execute,
     let_go,
     pinned_app,
@@ -97,3 +105,36 @@ async def test_a_lost_claim_keeps_the_note_typed_so_far(
         editor = screen.query_one(NoteEditor)
         assert editor.text == "call after lunch"
         assert editor.border_subtitle == "draft restored"
+
+
+def team_zone(db_path: Path, zone: str) -> None:
+    """Move the team (its reps, its days) to ``zone``; contacts keep theirs."""
+    text = default_settings().source_text.replace(
+        'timezone = "America/New_York"', f'timezone = "{zone}"', 1
+    )
+    db = open_database(db_path)
+    try:
+        replace_settings(db, parse_settings(text), actor="lead", now=START)
+    finally:
+        db.close()
+
+
+@run_async
+async def test_the_lease_end_is_in_the_reps_zone_and_moves_on_when_renewed(
+    db_path: Path,
+) -> None:
+    team_database(db_path)  # New York contacts
+    team_zone(db_path, "America/Chicago")
+    clock = MovableClock()
+    app = make_app(db_path=str(db_path), rep="alice", clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LeadScreen)
+        card = screen.query_one(LeadCard)
+        # Claimed at 15:00 UTC for 15 minutes: 09:15 in Chicago (10:15 in New York).
+        assert card.border_subtitle == "yours until 09:15 CST"
+        clock.advance(timedelta(minutes=5))
+        screen._renew()
+        await settle(pilot)
+        assert card.border_subtitle == "yours until 09:20 CST"

@@ -43,13 +43,13 @@ class DeskView(Vertical):
 
     def show_waiting(self, now: datetime) -> None:
         """Before the first desk is read: say a lead is being found."""
-        self.query_one(LeadCard).show(None, now, "Finding your next lead…")
+        self.query_one(LeadCard).show(None, now, "Finding your next lead…", rep_zone=None)
         self.query_one(NoteEditor).show_contact(None, None)
 
     def show(self, desk: Desk, now: datetime, *, narrow: bool) -> None:
         """Show ``desk`` as of ``now`` (short labels when ``narrow``)."""
         lead = desk.lead
-        self.query_one(LeadCard).show(lead, now, EMPTY_QUEUE)
+        self.query_one(LeadCard).show(lead, now, EMPTY_QUEUE, rep_zone=desk.settings.team.zone)
         self.query_one(QueuePreview).show(list(desk.upcoming))
         self.show_today(desk.today, narrow=narrow)
         note = self.query_one(NoteEditor)

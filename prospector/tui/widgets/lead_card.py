@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from rich.console import Group
 from rich.text import Text
@@ -50,15 +50,28 @@ def _tier_line(card: ContactCard, now: datetime) -> Text:
 
 
 class LeadCard(Static):
-    """Renders a :class:`Lead` as of a given instant (local time and SLA tick on)."""
+    """Renders a :class:`Lead` as of a given instant (local time and SLA tick on).
+
+    The prospect's times are in the prospect's zone; the lease's end, a time for the
+    rep, is in the rep's (the team's) zone.
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id)
         self.lead: Lead | None = None
+        self.rep_zone: tzinfo | None = None
 
-    def show(self, lead: Lead | None, now: datetime, empty_text: str = "") -> None:
-        """Render ``lead`` at ``now`` (None: the empty-queue message)."""
+    def show(
+        self, lead: Lead | None, now: datetime, empty_text: str = "", *, rep_zone: tzinfo | None
+    ) -> None:
+        """Render ``lead`` at ``now`` (None: the empty-queue message).
+
+        Args:
+            rep_zone: the rep's (team's) zone, for "yours until" (None before the
+                team's settings are read: no lead is shown then).
+        """
         self.lead = lead
+        self.rep_zone = rep_zone
         self.set_class(lead is None, "-empty")
         self.set_class(bool(lead and lead.recovered), "-recovered")
         if lead is None:
@@ -75,8 +88,11 @@ class LeadCard(Static):
         card, item = self.lead.card, self.lead.item
         self.border_title = f"Lead #{card.contact_id}"
         zone = card.local_time.tzinfo
-        if item.claim_expires_at is not None:
-            self.border_subtitle = f"yours until {item.claim_expires_at.astimezone(zone):%H:%M}"
+        if item.claim_expires_at is not None and self.rep_zone is not None:
+            until = item.claim_expires_at.astimezone(self.rep_zone)
+            self.border_subtitle = f"yours until {until:%H:%M %Z}"
+        else:
+            self.border_subtitle = ""
         name = Text(card.name, style="bold")
         if card.title:
             name.append(f" · {card.title}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -95,6 +96,14 @@ class ClaimLost(Message, namespace=NAMESPACE):
 
     contact_id: int
     why: str
+
+
+@dataclass
+class ClaimRenewed(Message, namespace=NAMESPACE):
+    """The rep's lease on the lead ``contact_id`` now ends at ``expires_at``."""
+
+    contact_id: int
+    expires_at: datetime
 
 
 @dataclass
@@ -231,12 +240,12 @@ def mark_dialed(app: ProspectorApp, card: ContactCard) -> Job:
 def renew_claim(app: ProspectorApp, contact_id: int) -> Job:
     """Extend the lease on the held lead; says so when it is no longer the rep's."""
 
-    def job() -> Message | None:
+    def job() -> Message:
         try:
-            claims.renew_claim(app.database(), contact_id, rep=app.rep, now=app.clock())
+            until = claims.renew_claim(app.database(), contact_id, rep=app.rep, now=app.clock())
         except ProspectorError as error:
             return ClaimLost(contact_id, str(error))
-        return None
+        return ClaimRenewed(contact_id, until)
 
     return job
 

@@ -212,13 +212,15 @@ class LeadScreen(Screen[None]):
             jobs.run(self, jobs.mark_dialed(self.workbench, lead.card))
 
     def on_lead_screen_dial_started(self, message: jobs.DialStarted) -> None:
-        if self.desk is None or self.lead is None:
-            return
-        if self.lead.card.contact_id != message.card.contact_id:
-            return
-        lead = replace(self.lead, card=message.card)
+        if self.lead is not None and self.lead.card.contact_id == message.card.contact_id:
+            self._show_lead(replace(self.lead, card=message.card))
+
+    def _show_lead(self, lead: Lead) -> None:
+        """Show ``lead``, the lead shown, as read again (dialed, or its lease renewed)."""
+        assert self.desk is not None
         self.desk = replace(self.desk, lead=lead)
-        self.query_one(LeadCard).show(lead, self.workbench.clock())
+        zone = self.desk.settings.team.zone
+        self.query_one(LeadCard).show(lead, self.workbench.clock(), rep_zone=zone)
 
     def action_edit_note(self) -> None:
         """Type in the note box (digits type there until Esc)."""
@@ -271,6 +273,11 @@ class LeadScreen(Screen[None]):
     def _renew(self) -> None:
         if self.lead is not None and not self.busy:
             jobs.run(self, jobs.renew_claim(self.workbench, self.lead.card.contact_id))
+
+    def on_lead_screen_claim_renewed(self, message: jobs.ClaimRenewed) -> None:
+        if self.lead is not None and self.lead.card.contact_id == message.contact_id:
+            item = replace(self.lead.item, claim_expires_at=message.expires_at)
+            self._show_lead(replace(self.lead, item=item))
 
     def on_lead_screen_claim_lost(self, message: jobs.ClaimLost) -> None:
         if self.lead is None or self.lead.card.contact_id != message.contact_id:

@@ -354,6 +354,10 @@ async def test_help_and_palette_list_every_action(db_path: Path, ids: dict[str, 
         help_text = "\n".join(line.text for line in table.render_lines(table.region.reset_offset))
         for words in ("No answer", "Do not call", "Dialed", "Skip", "Search", "Quit"):
             assert words in help_text
+        # Textual's own Tab / Shift+Tab / copy keys are the app's, not the lead's.
+        lead_keys, _, app_keys = help_text.partition("Workbench")
+        assert "Focus Next" in app_keys and "Copy" in app_keys
+        assert "Focus Next" not in lead_keys and "Copy" not in lead_keys
         await pilot.press("escape", "ctrl+p", *"meeting")
         await settle(pilot)
         await pilot.press("enter")

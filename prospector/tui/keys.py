@@ -10,8 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.app import App
+from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
+
+APP_GROUP = "Workbench"
+
+# Keys every Textual screen inherits (Tab, Shift+Tab, copy): the same on every
+# screen, so they are listed with the app's keys, after them, not as the screen's.
+INHERITED_ACTIONS = frozenset(
+    binding.action for binding in Screen.BINDINGS if isinstance(binding, Binding)
+)
 
 
 @dataclass(frozen=True)
@@ -27,16 +36,23 @@ class ScreenAction:
 
 
 def screen_actions(screen: Screen, app: App) -> list[ScreenAction]:
-    """The described bindings of ``screen`` and ``app``, keys merged per action, in order."""
+    """The described bindings of ``screen`` and ``app``, keys merged per action, in order.
+
+    The screen's own keys come first (group ``KEY_GROUP``), then the app's and the
+    keys every screen inherits from Textual (group ``Workbench``).
+    """
+    screen_group = getattr(screen, "KEY_GROUP", "Screen")
     found: dict[tuple[int, str], list] = {}
-    for node, group in ((screen, getattr(screen, "KEY_GROUP", "Screen")), (app, "Workbench")):
+    for node, group in ((screen, screen_group), (app, APP_GROUP)):
         # The bindings map is the only place that holds bindings installed at run time
         # (the disposition keys come from the settings catalog).
         for bindings in node._bindings.key_to_bindings.values():
             for binding in bindings:
                 if not binding.description:
                     continue
-                slot = found.setdefault((id(node), binding.action), [node, binding, [], group])
+                inherited = node is screen and binding.action in INHERITED_ACTIONS
+                where = APP_GROUP if inherited else group
+                slot = found.setdefault((id(node), binding.action), [node, binding, [], where])
                 slot[2].append(binding.key_display or app.get_key_display(binding))
     actions = []
     for node, binding, keys, group in found.values():
@@ -54,4 +70,6 @@ def screen_actions(screen: Screen, app: App) -> list[ScreenAction]:
                 enabled=bool(check),
             )
         )
+    rank = {screen_group: 0, APP_GROUP: 1}
+    actions.sort(key=lambda a: (rank.get(a.group, 2), a.action in INHERITED_ACTIONS))
     return actions

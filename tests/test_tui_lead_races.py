@@ -18,17 +18,19 @@ from prospector.tui import desk
 from prospector.tui.app import ProspectorApp
 from prospector.tui.dialogs.callback import CallbackDialog
 from prospector.tui.dialogs.confirm_dnc import ConfirmDncDialog
-from prospector.tui.screens.lead import LeadScreen, jobs
+from prospector.tui.screens.lead import jobs
 from prospector.tui.widgets import note_editor
 from prospector.tui.widgets.note_editor import DraftWriter
 from tests.tui_support import (
     execute,
+    lead_screen,
     let_go,
+    lose_claim,
     pinned_app,
     run_async,
     settle,
     shown_contact,
-    take_over,
+    started,
     team_database,
 )
 
@@ -43,12 +45,6 @@ async def wait_until(pilot: Pilot, done: Callable[[], bool], tries: int = 500) -
             return True
         await pilot.pause(0.01)
     return done()
-
-
-def lead_screen(app: ProspectorApp) -> LeadScreen:
-    screen = app.screen_stack[1]
-    assert isinstance(screen, LeadScreen)
-    return screen
 
 
 def calls(db_path: Path) -> list[tuple]:
@@ -77,15 +73,12 @@ async def test_a_dnc_answer_lands_on_the_lead_it_was_asked_about(db_path: Path) 
     ids = team_database(db_path)
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        screen = lead_screen(app)
+        screen = await started(pilot)
         await pilot.press("e", *"asked to be removed", "escape", "0")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDncDialog)
-        # While the rep reads the confirmation, the lease is found lost: bob took Ada.
-        take_over(db_path, ids["Ada"])
-        screen._renew()
-        await settle(pilot)
+        # While the rep reads the confirmation, the lease is found lost: bob has Ada.
+        await lose_claim(pilot, db_path, ids["Ada"])
         assert shown_contact(screen) == ids["Grace"]  # underneath the dialog
         let_go(db_path, ids["Ada"])  # bob moved on without calling her
         await pilot.press("y")
@@ -106,13 +99,10 @@ async def test_an_answer_on_a_lead_another_rep_now_holds_is_refused(db_path: Pat
     ids = team_database(db_path)
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        screen = lead_screen(app)
+        screen = await started(pilot)
         await pilot.press("0")
         await settle(pilot)
-        take_over(db_path, ids["Ada"])
-        screen._renew()
-        await settle(pilot)
+        await lose_claim(pilot, db_path, ids["Ada"])
         await pilot.press("y")  # bob still holds Ada
         await settle(pilot)
         refused = [n.message for n in app._notifications if n.title == "Not done"]
@@ -131,14 +121,11 @@ async def test_a_callback_answered_after_the_queue_ran_dry(db_path: Path) -> Non
     execute(db_path, "UPDATE contacts SET status = 'closed' WHERE id <> ?", (ids["Ada"],))
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        screen = lead_screen(app)
+        screen = await started(pilot)
         await pilot.press("5", *"tomorrow 3pm")
         await settle(pilot)
         assert isinstance(app.screen, CallbackDialog)
-        take_over(db_path, ids["Ada"])
-        screen._renew()
-        await settle(pilot)
+        await lose_claim(pilot, db_path, ids["Ada"])
         assert shown_contact(screen) is None  # nothing else to call
         let_go(db_path, ids["Ada"])
         await pilot.press("enter")
@@ -195,8 +182,7 @@ async def test_a_failed_draft_write_does_not_free_the_keys_while_a_call_is_logge
     )
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        screen = lead_screen(app)
+        screen = await started(pilot)
         await pilot.press("e", *"no answer", "escape")
         assert await wait_until(pilot, entered.is_set)
         await pilot.press("1")  # the log starts

@@ -24,11 +24,12 @@ from tests.tui_support import (
     MovableClock,
     execute,
     let_go,
+    lose_claim,
     pinned_app,
     run_async,
     settle,
     shown_contact,
-    take_over,
+    started,
     team_database,
 )
 
@@ -90,13 +91,9 @@ async def test_a_lost_claim_keeps_the_note_typed_so_far(
     ids = team_database(db_path)
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, LeadScreen)
+        screen = await started(pilot)
         await pilot.press("e", *"call after lunch")
-        take_over(db_path, ids["Ada"])
-        screen._renew()
-        await settle(pilot)
+        await lose_claim(pilot, db_path, ids["Ada"])
         assert shown_contact(screen) == ids["Grace"]
         let_go(db_path, ids["Ada"])  # bob moved on: Ada can be opened again
         await pilot.press("escape", "slash", *"Lovelace", "enter")
@@ -128,9 +125,7 @@ async def test_the_lease_end_is_in_the_reps_zone_and_moves_on_when_renewed(
     clock = MovableClock()
     app = make_app(db_path=str(db_path), rep="alice", clock=clock)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, LeadScreen)
+        screen = await started(pilot)
         card = screen.query_one(LeadCard)
         # Claimed at 15:00 UTC for 15 minutes: 09:15 in Chicago (10:15 in New York).
         assert card.border_subtitle == "yours until 09:15 CST"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from textual.app import App
 from textual.pilot import Pilot
 
 from prospector.foundations.clock import fixed_clock, to_db
@@ -99,6 +100,26 @@ def take_over(db_path: Path, contact_id: int, rep: str = "bob", now: datetime = 
         claims.claim_contact(db, contact_id, rep=rep, now=now)
     finally:
         db.close()
+
+
+def lead_screen(app: App) -> LeadScreen:
+    """The lead screen (under whatever dialog is open on it)."""
+    screen = app.screen_stack[1]
+    assert isinstance(screen, LeadScreen)
+    return screen
+
+
+async def started(pilot: Pilot) -> LeadScreen:
+    """Wait until the first lead is shown; returns the lead screen."""
+    await settle(pilot)
+    return lead_screen(pilot.app)
+
+
+async def lose_claim(pilot: Pilot, db_path: Path, contact_id: int) -> None:
+    """Bob takes the contact after the rep's lease lapsed, and the lease timer finds out."""
+    take_over(db_path, contact_id)
+    lead_screen(pilot.app)._renew()  # what the lease timer runs every third of the lease
+    await settle(pilot)
 
 
 def let_go(db_path: Path, contact_id: int, rep: str = "bob", now: datetime = START) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from prospector.services import claims
 from prospector.tui import desk
 from prospector.tui.app import ProspectorApp
 from prospector.tui.dialogs.callback import CallbackDialog
@@ -195,4 +196,62 @@ async def test_a_failed_draft_write_does_not_free_the_keys_while_a_call_is_logge
         log_gate.set()
         await settle(pilot)
         assert shown_contact(screen) == ids["Grace"]
+    assert calls(db_path) == [(ids["Ada"], "no_answer")]
+
+
+@run_async
+async def test_a_stuck_draft_write_holds_one_worker_and_the_newest_text_follows(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(note_editor, "DRAFT_DELAY", 0.01)
+    entered, gate = threading.Event(), threading.Event()
+    monkeypatch.setattr(jobs, "draft_writer", held_up_writer(entered, gate))
+    ids = team_database(db_path)
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "a")
+        assert await wait_until(pilot, entered.is_set)  # the first write is stuck
+        for key in "bcde":  # the rep types on, pausing after each key
+            await pilot.press(key)
+            await pilot.pause(0.05)
+        drafting = [w for w in app.workers if w.group == "drafts" and not w.is_finished]
+        assert len(drafting) == 1
+        gate.set()
+        await settle(pilot)
+    drafts = execute(db_path, "SELECT contact_id, text FROM drafts")
+    assert [tuple(row) for row in drafts] == [(ids["Ada"], "abcde")]
+
+
+@run_async
+async def test_a_renewal_failing_under_a_call_being_logged_is_not_a_lost_claim(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    renew_gate, log_gate = threading.Event(), threading.Event()
+    real_renew, real_log = claims.renew_claim, desk.log_and_next
+
+    def late_renew(*args, **kwargs):  # started just before the key; answers after the log
+        renew_gate.wait(WAIT)
+        return real_renew(*args, **kwargs)
+
+    def log_then_wait(*args, **kwargs):  # the call is logged; the next lead is on its way
+        done = real_log(*args, **kwargs)
+        renew_gate.set()
+        log_gate.wait(WAIT)
+        return done
+
+    monkeypatch.setattr(claims, "renew_claim", late_renew)
+    monkeypatch.setattr(desk, "log_and_next", log_then_wait)
+    ids = team_database(db_path)
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await started(pilot)
+        screen._renew()  # what the lease timer runs
+        await pilot.press("1")
+        assert await wait_until(pilot, renew_gate.is_set)
+        await pilot.pause(0.2)  # the renewal fails while Ada is still shown
+        log_gate.set()
+        await settle(pilot)
+        assert shown_contact(screen) == ids["Grace"]
+        assert not [n for n in app._notifications if "Lost the claim" in n.message]
     assert calls(db_path) == [(ids["Ada"], "no_answer")]

@@ -54,11 +54,15 @@ class NoteEditor(TextArea):
         self._write_draft = write_draft
         self._saved = ""
         self._timer: Timer | None = None
-        # Saves run on worker threads and may finish out of order: each gets a number,
-        # and one older than the last written is dropped.
+        # Saves run on worker threads: each gets a number, and one older than the last
+        # written is dropped. One runs at a time and only the newest waits behind it,
+        # so a write stuck on a slow or locked disk holds one worker thread, not the
+        # pool the lead screen's jobs need.
         self._save_lock = threading.Lock()
         self._save_seq = 0
         self._save_written = 0
+        self._saving = False
+        self._waiting: tuple[int, int, str] | None = None
 
     def show_contact(self, contact_id: int | None, draft: str | None) -> None:
         """Switch to ``contact_id``'s note, starting from its saved draft."""
@@ -120,20 +124,36 @@ class NoteEditor(TextArea):
 
     def _save(self, contact_id: int, text: str) -> None:
         self._save_seq += 1
+        if self._saving:
+            self._waiting = (self._save_seq, contact_id, text)
+            return
+        self._saving = True
         self._save_worker(self._save_seq, contact_id, text)
+
+    class SaveEnded(Message):
+        """A save worker is done (written, dropped or failed): the next may start."""
+
+    def on_note_editor_save_ended(self, message: SaveEnded) -> None:
+        message.stop()
+        self._saving = False
+        if self._waiting is not None:
+            seq, contact_id, text = self._waiting
+            self._waiting = None
+            self._saving = True
+            self._save_worker(seq, contact_id, text)
 
     @work(thread=True, group="drafts", exit_on_error=False)
     def _save_worker(self, seq: int, contact_id: int, text: str) -> None:
         try:
             with self._save_lock:
-                if seq < self._save_written:
-                    return  # a newer text is already written
-                self._write_draft(contact_id, text)
-                self._save_written = seq
+                if seq >= self._save_written:  # else a newer text is already written
+                    self._write_draft(contact_id, text)
+                    self._save_written = seq
+                    self.post_message(self.DraftSaved(contact_id, text))
         except Exception as error:
             self.post_message(self.DraftNotSaved(str(error)))
-            return
-        self.post_message(self.DraftSaved(contact_id, text))
+        finally:
+            self.post_message(self.SaveEnded())
 
     def on_note_editor_draft_saved(self, message: DraftSaved) -> None:
         if message.contact_id == self.contact_id:

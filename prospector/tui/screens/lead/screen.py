@@ -282,6 +282,8 @@ class LeadScreen(Screen[None]):
     def on_lead_screen_claim_lost(self, message: jobs.ClaimLost) -> None:
         if self.lead is None or self.lead.card.contact_id != message.contact_id:
             return
+        if self.busy:
+            return  # a log, skip or next under way released it and brings the next lead
         self.notify(f"Lost the claim on this lead: {message.why}", severity="error", timeout=8)
         self._leave_for(jobs.next_lead(self.workbench))  # keeps what was typed, as a draft
 

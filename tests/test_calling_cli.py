@@ -64,7 +64,7 @@ def test_next_then_log(run, two_leads, db) -> None:
     refused = run("log", str(two_leads[0]), "no_answer", "--at", AT, rep="bob")
     assert refused.exit_code == 1
     assert refused.stderr.strip().splitlines() == [
-        f"error: contact {two_leads[0]} is claimed by alice (lease until 15:15 UTC)"
+        f"error: contact {two_leads[0]} is claimed by alice (lease ends in 15 min)"
     ]
     logged = run(
         "log",

@@ -281,7 +281,7 @@ async def test_a_dial_without_an_outcome_comes_back_first(
         await settle(pilot)
         await pilot.press("d")
         await settle(pilot)
-        assert "Dialed at 10:00" in card_text(pilot)
+        assert "Dialed at 10:00 EST" in card_text(pilot)
         # Searching away from a dialed lead is refused: it needs an outcome first.
         await pilot.press("slash", *"Turing", "enter")
         await settle(pilot)

@@ -28,6 +28,7 @@ from prospector.services.queue import (
     LANE_NEW,
     LANE_UNDISPOSITIONED,
     QueueItem,
+    humanize,
     item_from_row,
     load_items,
     queue_ids,
@@ -79,8 +80,9 @@ def refuse_if_held_by_other(row, rep: str, now: datetime) -> None:
     """Raise :class:`ClaimError` when another rep holds the contact with a live lease."""
     other = held_by_other(row, rep, now)
     if other is not None:
-        until = from_db(row["claim_expires_at"]).strftime("%H:%M UTC")
-        raise ClaimError(f"contact {row['id']} is claimed by {other} (lease until {until})")
+        # How long, not until when: the rep reading it may be in any zone.
+        left = humanize(max(from_db(row["claim_expires_at"]) - now, timedelta(minutes=1)))
+        raise ClaimError(f"contact {row['id']} is claimed by {other} (lease ends in {left})")
 
 
 def claim_next(

@@ -116,7 +116,9 @@ class LeadCard(Static):
             reason,
         ]
         if card.dialed_at is not None:
-            dialed = Text(f"Dialed at {card.dialed_at.astimezone(zone):%H:%M}", style="bold")
+            # The rep's own act: in the rep's zone, like the lease above.
+            at = card.dialed_at.astimezone(self.rep_zone or zone)
+            dialed = Text(f"Dialed at {at:%H:%M %Z}", style="bold")
             if self.lead.recovered:
                 dialed.append(" and never logged: press the outcome key now", style="bold yellow")
             lines.append(dialed)

@@ -14,6 +14,7 @@ from prospector.services.claims import (
     mark_dialed,
     release_claim,
     renew_claim,
+    skip_contact,
     undispositioned_claims,
 )
 from prospector.services.contacts import contact_card, search_contacts
@@ -128,6 +129,28 @@ def test_callbacks_merge_across_open_locales_and_wait_in_closed_ones(db) -> None
     assert [item.lane for item in queue] == [1, 1, 2, 2, 3]
     later = NOW + timedelta(hours=4)  # 11:00 in LA: the West Coast callbacks come in
     assert len([item for item in build_queue(db, rep="alice", now=later) if item.lane < 3]) == 6
+
+
+def test_a_skipped_new_lead_waits_outside_the_new_lead_index(db) -> None:
+    lead = add_contact(db, now=NOW)
+    assert claim_next(db, rep="alice", now=NOW).contact_id == lead
+    back = skip_contact(db, lead, rep="alice", reason="not now", now=NOW)
+
+    def in_new_lead_index() -> list[int]:
+        return [
+            row[0]
+            for row in db.query(
+                "SELECT id FROM contacts INDEXED BY contacts_queue_new WHERE status = 'open'"
+                " AND dnc = 0 AND filtered_by IS NULL AND phone_bad = 0 AND attempts = 0"
+                " AND callback_at IS NULL AND deferred_until IS NULL"
+            )
+        ]
+
+    assert in_new_lead_index() == []
+    assert build_queue(db, rep="bob", now=back - timedelta(minutes=1)) == []
+    [item] = build_queue(db, rep="bob", now=back)
+    assert (item.contact_id, item.lane) == (lead, 3)
+    assert in_new_lead_index() == [lead]
 
 
 def test_overdue_sla_reason(db) -> None:

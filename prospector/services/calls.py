@@ -319,7 +319,7 @@ def log_call(
                    recycle_at = :recycle_at, phone_bad = :phone_bad,
                    dnc = CASE WHEN :on_dnc THEN 1 ELSE dnc END,
                    claimed_by = NULL, claim_expires_at = NULL, dialed_at = NULL,
-                   updated_at = :now
+                   deferred_until = NULL, updated_at = :now
                WHERE id = :id""",
             {
                 "attempt": attempt,

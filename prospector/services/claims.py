@@ -33,7 +33,7 @@ from prospector.services.queue import (
     load_items,
     queue_ids,
 )
-from prospector.services.recycling import recycle_due
+from prospector.services.recycling import return_due
 from prospector.services.settings import Settings
 from prospector.services.windows import (
     Locale,
@@ -90,7 +90,7 @@ def claim_next(
 ) -> QueueItem | None:
     """Atomically claim the top of the rep's queue for a lease; None when nothing is callable.
 
-    Contacts due to be recycled are reopened first (:func:`recycle_due`). The rep's
+    Recycled contacts and skipped leads that are due come back first. The rep's
     earlier claims that were never dialed are let go first (``next`` moves on;
     the same contact comes back if it is still the top). A dialed, undispositioned
     claim is the top of the queue (lane 0) and is handed back, keeping its dial time.
@@ -100,7 +100,7 @@ def claim_next(
     lease = to_db(now + timedelta(minutes=settings.calling.lease_minutes))
     with db.write():
         record_rep(db, rep, now)
-        recycle_due(db, now=now)
+        return_due(db, now=now)
         db.execute(
             "UPDATE contacts SET claimed_by = NULL, claim_expires_at = NULL"
             " WHERE claimed_by = ? AND dialed_at IS NULL",
@@ -271,7 +271,7 @@ def claim_contact(
     now = now.astimezone(UTC)
     lease = to_db(now + timedelta(minutes=settings.calling.lease_minutes))
     with db.write():
-        recycle_due(db, now=now)  # a closed contact found by search may be due back
+        return_due(db, now=now)  # a closed contact found by search may be due back
         row, locale = load_contact(db, contact_id)
         refuse_if_held_by_other(row, rep, now)
         _refuse_uncallable(row, locale, now, settings)
@@ -327,6 +327,8 @@ def skip_contact(
         db.execute(
             """UPDATE contacts SET claimed_by = NULL, claim_expires_at = NULL, dialed_at = NULL,
                    next_call_at = max(next_call_at, :back),
+                   deferred_until = CASE WHEN attempts = 0 AND callback_at IS NULL
+                                         THEN :back END,
                    callback_at = CASE WHEN callback_at <= :now THEN :back ELSE callback_at END,
                    updated_at = :now
                WHERE id = :id""",

@@ -35,7 +35,7 @@ from typing import Any
 from prospector.foundations.clock import from_db, from_db_or_none, to_db
 from prospector.foundations.db import Database
 from prospector.foundations.names import full_name
-from prospector.services.recycling import recycle_due
+from prospector.services.recycling import return_due
 from prospector.services.settings import Settings
 from prospector.services.windows import (
     Locale,
@@ -216,7 +216,8 @@ def queue_ids(
             LANE_NEW,
             lambda: _per_locale_lane(
                 db,
-                "c.attempts = 0 AND c.callback_at IS NULL AND c.next_call_at <= :now",
+                "c.attempts = 0 AND c.callback_at IS NULL AND c.deferred_until IS NULL"
+                " AND c.next_call_at <= :now",
                 "c.sla_due_at, c.tier_priority",
                 params,
             ),
@@ -349,7 +350,8 @@ def build_queue(
 ) -> list[QueueItem]:
     """The rep's next ``limit`` callable contacts, in order, without claiming any.
 
-    Contacts due to be recycled are reopened first (a write only when there are some).
+    Recycled contacts and skipped leads that are due come back first (a write only
+    when there are some).
 
     Args:
         db: the team database.
@@ -360,6 +362,6 @@ def build_queue(
     """
     settings = settings or current_settings(db)
     now = now.astimezone(UTC)
-    recycle_due(db, now=now)
+    return_due(db, now=now)
     ids = queue_ids(db, rep=rep, now=now, limit=limit, settings=settings)
     return load_items(db, ids, now=now, settings=settings)

@@ -16,8 +16,12 @@ Never recycled, whatever ``recycle_at`` says: DNC contacts (flag, status or list
 wrong numbers (phone marked bad) and qualified contacts. Their stale ``recycle_at``
 is cleared so that they are not looked at again.
 
+Skipped new leads come back the same way: a skip sets ``deferred_until``, which
+keeps the lead out of the new-lead index (the lane would otherwise read past it on
+every ``next``) until that instant has passed.
+
 Nothing runs in the background: the queue (``next`` and ``queue``) calls
-:func:`recycle_due` first, which costs one index seek when nothing is due.
+:func:`return_due` first, which costs two index seeks when nothing is due.
 """
 
 from __future__ import annotations
@@ -30,6 +34,24 @@ from prospector.foundations.db import Database
 RECYCLABLE = """recycle_at <= :now AND status IN ('exhausted', 'closed') AND dnc = 0
     AND phone_bad = 0 AND coalesce(close_reason, '') <> 'wrong number'
     AND NOT EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = contacts.phone)"""
+
+
+def return_due(db: Database, *, now: datetime) -> None:
+    """Bring back what is due before the queue is read: recycled contacts and skipped leads.
+
+    Joins the caller's write transaction when there is one, else takes its own
+    only when something is due.
+    """
+    recycle_due(db, now=now)
+    stamp = to_db(now.astimezone(UTC))
+    if db.one("SELECT 1 FROM contacts WHERE deferred_until <= ? LIMIT 1", (stamp,)) is None:
+        return
+    sql = "UPDATE contacts SET deferred_until = NULL WHERE deferred_until <= ?"
+    if db.conn.in_transaction:
+        db.execute(sql, (stamp,))
+    else:
+        with db.write():
+            db.execute(sql, (stamp,))
 
 
 def recycle_due(db: Database, *, now: datetime, actor: str = "system") -> int:

@@ -3,7 +3,7 @@
 Run: ``python -m tests.bench.bench_queue [N] [--cycles=N] [--cache=PATH] [--autocheckpoint]``
 (``--cache`` builds the database once into PATH and reuses a copy of it). Contacts
 are spread over every North American state/province locale plus phone-only zone
-sets, with a mix of new leads (2% skipped, so not due yet), follow-ups (some not
+sets, with a mix of new leads (2% skipped, so not due yet, or due again), follow-ups (some not
 due), callbacks, DNC and filtered rows. The reference is a bare
 indexed ``SELECT id ... LIMIT 1`` measured in the same run.
 
@@ -70,9 +70,12 @@ def build(path: Path, count: int) -> None:
             roll = rng.random()
             attempts = 0 if roll < 0.5 else rng.randrange(1, 4)
             due = NOW - timedelta(minutes=rng.randrange(-3000, 3000))
+            deferred = None
             if attempts == 0 and rng.random() < 0.98:
                 # Imports make new leads due at once; only skipped ones wait.
                 due = NOW - timedelta(days=3)
+            elif attempts == 0 and due > NOW:
+                deferred = to_db(due)  # as a skip leaves it
             callback_at = callback_rep = None
             if roll > 0.995:
                 callback_at = to_db(due)
@@ -94,14 +97,16 @@ def build(path: Path, count: int) -> None:
                 to_db(NOW + timedelta(minutes=rng.randrange(-600, 3000))),
                 callback_at,
                 callback_rep,
+                deferred,
                 stamp,
                 stamp,
             )
 
     sql = """INSERT INTO contacts (account_id, first_name, last_name, phone, phone_raw,
                  locale_id, source, filtered_by, tier, tier_priority, dnc, attempts,
-                 next_call_at, sla_due_at, callback_at, callback_rep, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+                 next_call_at, sla_due_at, callback_at, callback_rep, deferred_until,
+                 created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
     step = 100_000
     for start in range(0, count, step):
         with db.write():
@@ -155,7 +160,7 @@ def main(count: int = 1_000_000, cycles: int = 1000, cache: Path | None = None) 
         reference_sql = (
             "SELECT id FROM contacts WHERE locale_id = ? AND status = 'open' AND dnc = 0"
             " AND filtered_by IS NULL AND phone_bad = 0 AND attempts = 0"
-            " AND callback_at IS NULL ORDER BY sla_due_at LIMIT 1"
+            " AND callback_at IS NULL AND deferred_until IS NULL ORDER BY sla_due_at LIMIT 1"
         )
         print(f"{'':34}{'p50 ms':>8}{'p99 ms':>8}   lanes served")
         for label, emptying in PHASES:

@@ -14,6 +14,7 @@ from prospector.foundations.migrations import (
     m001_initial,
     m002_callbacks_by_locale,
     m003_webhook_senders,
+    m004_skipped_new_leads,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -39,4 +40,5 @@ MIGRATIONS: list[Migration] = [
     _sql(m001_initial.SQL),
     _sql(m002_callbacks_by_locale.SQL),
     _sql(m003_webhook_senders.SQL),
+    _sql(m004_skipped_new_leads.SQL),
 ]

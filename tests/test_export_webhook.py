@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from prospector.services import handoffs
-from prospector.services.export import WebhookOptions, WebhookURLError, export_pending
+from prospector.services.export import WebhookOptions, WebhookURLError, export_pending, runner
 from prospector.services.export.webhook import check_url, shown_url
 from tests.conftest import MONDAY_10_ET
 from tests.handoff_factories import make_call, make_contact
@@ -281,3 +281,23 @@ def test_url_checks():
     assert shown_url("https://user:pw@crm.example.com/h?sig=1#f") == "https://crm.example.com/h"
     with pytest.raises(WebhookURLError, match="https:// is required"):
         check_url("http://crm.example.com/h")
+
+
+def test_an_interrupted_send_keeps_what_the_receiver_took(db, two_pending, monkeypatch):
+    real = runner.deliver
+    sent = []
+
+    def deliver_then_stop(url, handoff_id, body, **kwargs):
+        if sent:  # Ctrl+C while the second handoff is on its way
+            raise KeyboardInterrupt
+        sent.append(handoff_id)
+        return real(url, handoff_id, body, **kwargs)
+
+    monkeypatch.setattr(runner, "deliver", deliver_then_stop)
+    with Receiver() as crm, pytest.raises(KeyboardInterrupt):
+        export_pending(
+            db, now=MONDAY_10_ET, actor="lead", webhook_url=crm.url, webhook_options=FAST
+        )
+    assert len(crm.requests) == 1
+    assert statuses(db) == ["exported", "pending"]
+    assert db.one("SELECT sending_pid FROM export_batches WHERE id = 1")[0] is None

@@ -7,10 +7,13 @@ Rules (DESIGN §4.9):
 * Files: the batch, the files and the status change are one transaction; the
   files are written atomically before it commits. If a file cannot be written,
   nothing is recorded and every handoff stays pending.
-* Webhook: the batch is recorded first, then each handoff is POSTed and, once
-  the receiver answers 2xx, marked *exported* in its own short transaction (the
-  database is never locked while waiting on the network). A handoff the
-  receiver did not take stays pending, with the reason kept on its item.
+* Webhook: the batch is recorded first, then each handoff is POSTed; those the
+  receiver answered 2xx are marked *exported* in short transactions, at most a
+  second or a hundred answers apart (the database is never locked while waiting
+  on the network, nor written once per POST). A handoff the receiver did not take
+  stays pending, with the reason kept on its item. If the process dies between
+  two records, the answered handoffs not yet recorded go again with the next
+  export, under the same idempotency keys, so the receiver applies them once.
 * While a webhook batch is being sent, its unanswered handoffs are its own: an
   export started meanwhile (file or webhook) leaves them out and says so, so no
   handoff reaches the CRM twice. The batch names its sending process; if that
@@ -23,6 +26,7 @@ Rules (DESIGN §4.9):
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -60,6 +64,8 @@ FORMATS: dict[str, Renderer] = {
     "jsonl": jsonl.render,
 }
 WEBHOOK = "webhook"
+RECORD_EVERY = 100  # webhook answers recorded per transaction, at most
+RECORD_SECONDS = 1.0  # and at least this often
 
 
 class ExportError(ProspectorError):
@@ -280,22 +286,41 @@ def _send_all(
     resend_batch: int | None,
     now: datetime | None,
 ) -> list[Delivery]:
-    """POST each item; with ``now``, record each outcome as it comes (else record nothing)."""
-    failed = []
+    """POST each item; with ``now``, record the outcomes as they come (else record nothing)."""
+    failed: list[Delivery] = []
     opener = opener_for(url)  # built once per batch, not per request
-    for handoff_id, text in items:
-        body = text.encode("utf-8")
-        key = idempotency_key(handoff_id, body, resend_batch)
-        outcome = deliver(url, handoff_id, body, key=key, options=options, opener=opener)
-        if not outcome.ok:
-            failed.append(outcome)
-        if now is None:
-            continue
-        with db.write():
+    delivered: list[int] = []
+    refused: list[Delivery] = []
+    recorded_at = time.monotonic()
+
+    def record() -> None:
+        nonlocal recorded_at
+        if now is not None and (delivered or refused):
+            with db.write():
+                mark_exported(db, batch, delivered, now)
+                for outcome in refused:
+                    record_failure(db, batch, outcome.handoff_id, outcome.error or "not delivered")
+        delivered.clear()
+        refused.clear()
+        recorded_at = time.monotonic()
+
+    try:
+        for handoff_id, text in items:
+            body = text.encode("utf-8")
+            key = idempotency_key(handoff_id, body, resend_batch)
+            outcome = deliver(url, handoff_id, body, key=key, options=options, opener=opener)
             if outcome.ok:
-                mark_exported(db, batch, [handoff_id], now)
+                delivered.append(handoff_id)
             else:
-                record_failure(db, batch, handoff_id, outcome.error or "not delivered")
+                failed.append(outcome)
+                refused.append(outcome)
+            if (
+                len(delivered) + len(refused) >= RECORD_EVERY
+                or time.monotonic() - recorded_at >= RECORD_SECONDS
+            ):
+                record()
+    finally:
+        record()  # also when interrupted: what the receiver took is kept
     return failed
 
 

@@ -305,7 +305,7 @@ def log_call(
         ).lastrowid
         record_call(
             db,
-            contact_id=contact_id,
+            source=row["source"],
             rep=rep,
             at=now,
             category=chosen.counts_as,

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from prospector.foundations.clock import from_db
 from prospector.foundations.db import Database
+from prospector.foundations.names import full_name
 from prospector.services.handoffs import first_zone, format_amount
 
 CLOSE_AFTER = timedelta(days=90)  # expected close: 90 days after the handoff (a CRM needs one)
@@ -161,6 +162,12 @@ def describe(payload: Payload) -> str:
             head = f"{_when(call['at'])} · {call['rep']} · {call['disposition']}"
             lines.append(f"{head}: {call['note']}" if call["note"] else head)
     return "\n".join(lines)
+
+
+def deal_name(payload: Payload) -> str:
+    """ "Company - First Last", leaving out whichever is blank ('' when both are)."""
+    person = full_name(payload["first_name"], payload["last_name"])
+    return " - ".join(p for p in (payload["company"], person) if p)
 
 
 def dump(payload: Payload) -> str:

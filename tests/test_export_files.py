@@ -172,6 +172,7 @@ def test_hubspot_multi_object_file(run, two_handoffs, tmp_path):
     assert jane["Pipeline"] == "default" and jane["Close date"] == "2027-02-21"
     assert jane["Amount"] == "12500.00" and jane["Phone number"] == "+12125550100"
     assert bob["First name"] == "'-Bob"
+    assert jane["Deal name"] == "Acme Corp - Jane Doe"
 
 
 def test_own_csv_and_jsonl(run, two_handoffs, tmp_path):

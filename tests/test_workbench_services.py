@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from prospector.foundations.errors import ClaimError
-from prospector.services import calls, claims, drafts
+from prospector.services import calls, claims, drafts, handoffs
 from prospector.services.today import rep_today
 from tests.factories import add_contact, add_dnc_number
 from tests.tui_support import START
@@ -47,6 +47,17 @@ def test_today_counts_the_reps_calls_of_the_team_day(db) -> None:
     # 00:30 the next day in New York: a new day, nothing yet.
     assert rep_today(db, "alice", now=START + timedelta(hours=14, minutes=30)).dials == 0
     assert rep_today(db, "bob", now=START).dials == 0
+
+
+def test_today_counts_the_meetings_the_rep_handed_off_that_team_day(db) -> None:
+    booked, later = add_contact(db, now=START), add_contact(db, now=START)
+    calls.log_call(db, booked, "meeting_set", rep="alice", now=START)
+    handoffs.qualify(db, booked, rep="alice", now=START + timedelta(minutes=1))
+    # 00:30 the next day in New York: a new team day, with only the second meeting.
+    handoffs.qualify(db, later, rep="alice", now=START + timedelta(hours=14, minutes=30))
+    assert rep_today(db, "alice", now=START + timedelta(hours=1)).meetings == 1
+    assert rep_today(db, "alice", now=START + timedelta(hours=14, minutes=30)).meetings == 1
+    assert rep_today(db, "bob", now=START + timedelta(hours=1)).meetings == 0
 
 
 def test_claim_contact_keeps_every_claim_rule(db) -> None:

@@ -111,7 +111,9 @@ def log_command(
         settings.disposition(disposition)  # an unknown one fails before anything else
         check = None
         if callback_words is not None:
-            check = calls.resolve_callback(db, contact_id, callback_words, now=now)
+            check = calls.resolve_callback(
+                db, contact_id, callback_words, now=now, settings=settings
+            )
         logged = calls.log_call(
             db,
             contact_id,

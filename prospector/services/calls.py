@@ -123,7 +123,10 @@ def check_callback(
         NotFoundError: no such contact.
     """
     settings = settings or current_settings(db)
-    locale = contact_locale(db, contact_id)
+    return _callback_check(contact_locale(db, contact_id), at, settings)
+
+
+def _callback_check(locale: Locale, at: datetime, settings: Settings) -> CallbackCheck:
     inside = is_open(locale, at, settings)
     return CallbackCheck(
         at=at.astimezone(locale.primary_zone),
@@ -148,9 +151,10 @@ def resolve_callback(
         NotFoundError: no such contact.
         TimeWordsError: the text is not a time.
     """
+    settings = settings or current_settings(db)
     locale = contact_locale(db, contact_id)
     at = resolve_time_words(text, zone=locale.primary_zone, now=now)
-    return check_callback(db, contact_id, at, settings=settings)
+    return _callback_check(locale, at, settings)
 
 
 def _check_inputs(
@@ -301,7 +305,7 @@ def log_call(
         ).lastrowid
         record_call(
             db,
-            contact_id=contact_id,
+            source=row["source"],
             rep=rep,
             at=now,
             category=chosen.counts_as,
@@ -337,16 +341,7 @@ def log_call(
             },
         )
         clear_draft(db, rep, contact_id)  # the note is in the call now
-    check = None
-    if callback_at is not None:
-        inside = is_open(locale, callback_at, settings)
-        check = CallbackCheck(
-            at=callback_at.astimezone(locale.primary_zone),
-            rep_time=callback_at.astimezone(settings.team.zone),
-            inside_window=inside,
-            next_open=None if inside else next_open(locale, callback_at, settings),
-            timezones=locale.zones,
-        )
+    check = _callback_check(locale, callback_at, settings) if callback_at is not None else None
     zone: ZoneInfo = locale.primary_zone
     return LoggedCall(
         call_id=int(call_id or 0),

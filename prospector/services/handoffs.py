@@ -44,6 +44,7 @@ __all__ = [
     "HandoffError",
     "ack_handoffs",
     "contact_zone",
+    "first_zone",
     "format_amount",
     "get_handoff",
     "list_handoffs",
@@ -162,18 +163,23 @@ def zones_of(text: str) -> list[str]:
     return [z for z in re.split(r"[\s,;\[\]\"']+", text or "") if z]
 
 
+def first_zone(zones: str | None, fallback: ZoneInfo) -> ZoneInfo:
+    """The first zone of a locale's ``zones`` text that names a real zone, else ``fallback``."""
+    for name in zones_of(zones or ""):
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+    return fallback
+
+
 def contact_zone(db: Database, contact_id: int, fallback: ZoneInfo) -> ZoneInfo:
     """The prospect's zone: the first of the contact's locale zones, else ``fallback``."""
     row = db.one(
         "SELECT l.zones FROM contacts c JOIN locales l ON l.id = c.locale_id WHERE c.id = ?",
         (contact_id,),
     )
-    for name in zones_of(row["zones"] if row else ""):
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            continue
-    return fallback
+    return first_zone(row["zones"] if row else None, fallback)
 
 
 # --- reading ------------------------------------------------------------------------

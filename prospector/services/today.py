@@ -9,10 +9,10 @@ calendar day in the team's time zone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
-from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database
+from prospector.services.reports.periods import team_day, team_day_bounds
 from prospector.services.settings import DailyGoal, Settings, load_settings
 
 
@@ -28,22 +28,13 @@ class TodayProgress:
     goal: DailyGoal
 
 
-def team_day_bounds(settings: Settings, now: datetime) -> tuple[datetime, datetime]:
-    """The start and end (exclusive) of ``now``'s calendar day in the team's zone."""
-    zone = settings.team.zone
-    local = now.astimezone(zone)
-    start = datetime.combine(local.date(), time(0), tzinfo=zone)
-    end = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=zone)
-    return start, end
-
-
 def rep_today(
     db: Database, rep: str, *, now: datetime, settings: Settings | None = None
 ) -> TodayProgress:
     """The rep's dials, connects, conversations and meetings so far today."""
     settings = settings or load_settings(db)
-    start, end = team_day_bounds(settings, now)
-    bounds = (rep, to_db(start), to_db(end))
+    day = team_day(now, settings.team.zone)
+    bounds = (rep, *team_day_bounds(day, settings.team.zone))
     calls = db.one(
         """SELECT count(*) AS dials,
                   coalesce(sum(category IN ('connect', 'conversation')), 0) AS connects,
@@ -57,7 +48,7 @@ def rep_today(
     )
     assert calls is not None and meetings is not None
     return TodayProgress(
-        day=start.date().isoformat(),
+        day=day.isoformat(),
         dials=int(calls["dials"]),
         connects=int(calls["connects"]),
         conversations=int(calls["conversations"]),

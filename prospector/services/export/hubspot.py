@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from prospector.foundations.names import full_name
-from prospector.services.export.payloads import Payload
+from prospector.services.export.payloads import Payload, deal_name
 from prospector.services.export.safe_csv import Column, csv_bytes
 
 PIPELINE = "default"
@@ -55,10 +54,9 @@ COLUMNS = (
 
 
 def row(payload: Payload) -> dict[str, Any]:
-    person = full_name(payload["first_name"], payload["last_name"])
     return {
         **payload,
-        "deal_name": " - ".join(p for p in (payload["company"], person) if p),
+        "deal_name": deal_name(payload),
         "deal_stage": STAGE_MEETING if payload["meeting_at"] else STAGE_QUALIFIED,
         "pipeline": PIPELINE,
     }

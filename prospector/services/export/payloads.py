@@ -27,19 +27,11 @@ from zoneinfo import ZoneInfo
 
 from prospector.foundations.clock import from_db
 from prospector.foundations.db import Database
-from prospector.services.handoffs import format_amount, zones_of
+from prospector.foundations.names import full_name
+from prospector.services.handoffs import first_zone, format_amount
 
 CLOSE_AFTER = timedelta(days=90)  # expected close: 90 days after the handoff (a CRM needs one)
 Payload = dict[str, Any]
-
-
-def _zone(zones: str | None, fallback: ZoneInfo) -> ZoneInfo:
-    for name in zones_of(zones or ""):
-        try:
-            return ZoneInfo(name)
-        except (KeyError, ValueError):
-            continue
-    return fallback
 
 
 def build_payloads(
@@ -90,7 +82,7 @@ def build_payloads(
 
 
 def _payload(row: Any, calls: list[dict[str, str]], team_zone: ZoneInfo) -> Payload:
-    zone = _zone(row["zones"], team_zone)
+    zone = first_zone(row["zones"], team_zone)
     meeting_local = None
     if row["meeting_at"]:
         meeting_local = _instant(row["meeting_at"]).astimezone(zone).isoformat()
@@ -170,6 +162,12 @@ def describe(payload: Payload) -> str:
             head = f"{_when(call['at'])} · {call['rep']} · {call['disposition']}"
             lines.append(f"{head}: {call['note']}" if call["note"] else head)
     return "\n".join(lines)
+
+
+def deal_name(payload: Payload) -> str:
+    """ "Company - First Last", leaving out whichever is blank ('' when both are)."""
+    person = full_name(payload["first_name"], payload["last_name"])
+    return " - ".join(p for p in (payload["company"], person) if p)
 
 
 def dump(payload: Payload) -> str:

@@ -25,8 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from prospector.foundations.names import full_name
-from prospector.services.export.payloads import Payload
+from prospector.services.export.payloads import Payload, deal_name
 from prospector.services.export.safe_csv import Column, csv_bytes
 
 EXTERNAL_ID = "Prospector_Handoff_Id__c"
@@ -93,8 +92,7 @@ def lead_row(payload: Payload) -> dict[str, Any]:
 
 
 def opportunity_row(payload: Payload) -> dict[str, Any]:
-    person = full_name(payload["first_name"], payload["last_name"])
-    name = " - ".join(p for p in (payload["company"], person) if p) or NOT_PROVIDED
+    name = deal_name(payload) or NOT_PROVIDED
     return {
         "handoff_id": payload["handoff_id"],
         "name": name[:120],  # Opportunity.Name is 120 characters

@@ -50,7 +50,7 @@ def hour_start(at_text: str) -> str:
 def record_call(
     db: Database,
     *,
-    contact_id: int,
+    source: str | None,
     rep: str,
     at: datetime,
     category: str,
@@ -62,20 +62,19 @@ def record_call(
 
     Must be called inside the ``db.write()`` transaction that inserts the call,
     with the same values as the ``calls`` row (``at`` is the call's instant,
-    ``attempt`` its attempt number), so the summaries commit or roll back with it.
-    Talk time counts only connects (category ``connect`` or ``conversation``).
+    ``attempt`` its attempt number) and the called contact's ``source``, so the
+    summaries commit or roll back with it. Talk time counts only connects
+    (category ``connect`` or ``conversation``).
     """
     if category not in ("dial", *CONNECT_CATEGORIES):
         raise ValueError(f"unknown call category {category!r}")
-    row = db.one("SELECT source FROM contacts WHERE id = ?", (contact_id,))
-    source = (row["source"] if row is not None else None) or ""
     at_text = to_db(at)
     connect = int(category in CONNECT_CATEGORIES)
     values = {
         "day": team_day(at, settings.team.zone).isoformat(),
         "hour": hour_start(at_text),
         "rep": rep,
-        "source": source,
+        "source": source or "",
         "attempt": attempt,
         "connect": connect,
         "conversation": int(category == "conversation"),

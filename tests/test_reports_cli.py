@@ -64,6 +64,20 @@ def test_funnel_csv_by_source(team, run):
     ]
 
 
+def test_csv_text_from_an_imported_list_cannot_start_a_formula(db_path, run):
+    with open_database(db_path) as db:
+        contact = add_contact(db, created_at=et(20, 8), source='=HYPERLINK("x")')
+        log(db, contact, "no_answer", rep="alice", at=et(20, 9))
+    result = run(
+        "report", "funnel", "--from", "last week", "--by", "source", "--format", "csv", "--at", AT
+    )
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [(r["source"], r["dials"]) for r in rows] == [
+        ('\'=HYPERLINK("x")', "1"),
+        ("TEAM", "1"),
+    ]
+
+
 def test_tables_render(team, run):
     daily = run("report", "daily", "--date", "2026-11-20", "--at", AT)
     assert daily.exit_code == 0, daily.output

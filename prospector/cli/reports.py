@@ -70,12 +70,19 @@ def report(
 
 
 def _write_csv(rows: list[dict[str, Any]]) -> None:
+    from prospector.services.export.safe_csv import neutralize
+
     keys: list[str] = []
     for row in rows:
         keys += [key for key in row if key not in keys]
     writer = csv.DictWriter(sys.stdout, fieldnames=keys, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    # Sources, lists and segment names come from imported files: a team lead opens
+    # this in a spreadsheet, so text must not start a formula. Numbers stay numbers.
+    writer.writerows(
+        {key: neutralize(value) if isinstance(value, str) else value for key, value in row.items()}
+        for row in rows
+    )
 
 
 def _print_table(name: str, rows: list[dict[str, Any]]) -> None:

@@ -374,6 +374,21 @@ async def test_empty_queue_says_so(db_path: Path) -> None:
 
 
 @run_async
+async def test_refresh_key_finds_leads_loaded_while_the_queue_was_empty(db_path: Path) -> None:
+    open_database(db_path).close()
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await started(pilot)
+        assert shown_contact(screen) is None
+        ids = team_database(db_path)  # the team lead imports a list meanwhile
+        await pilot.press("g")
+        await settle(pilot)
+        assert shown_contact(screen) == ids["Ada"]
+    held = rows(db_path, "SELECT id FROM contacts WHERE claimed_by = 'alice'")
+    assert [row["id"] for row in held] == [ids["Ada"]]
+
+
+@run_async
 async def test_reports_key_opens_the_dashboard_and_escape_returns(
     db_path: Path, ids: dict[str, int]
 ) -> None:

@@ -18,6 +18,7 @@ from prospector.tui.widgets import note_editor
 from prospector.tui.widgets.lead_card import LeadCard
 from prospector.tui.widgets.note_editor import NoteEditor
 from tests.tui_support import (
+    execute,
     pinned_app,
     run_async,
     settle,
@@ -39,14 +40,6 @@ def card_text(screen: LeadScreen) -> str:
     return "\n".join(line.text for line in card.render_lines(card.region.reset_offset))
 
 
-def rows(db_path: Path, sql: str, params: tuple = ()) -> list:
-    db = open_database(db_path)
-    try:
-        return db.query(sql, params)
-    finally:
-        db.close()
-
-
 @run_async
 async def test_loop_note_then_outcome_then_next_lead(db_path: Path, ids: dict[str, int]) -> None:
     app = pinned_app(db_path)
@@ -63,10 +56,10 @@ async def test_loop_note_then_outcome_then_next_lead(db_path: Path, ids: dict[st
         assert shown_contact(screen) == ids["Grace"]
         assert "Grace Hopper" in card_text(screen)
         assert screen.query_one(NoteEditor).text == ""
-    calls = rows(db_path, "SELECT contact_id, rep, disposition, note FROM calls")
+    calls = execute(db_path, "SELECT contact_id, rep, disposition, note FROM calls")
     assert [tuple(call) for call in calls] == [(ids["Ada"], "alice", "no_answer", "rang out")]
-    assert rows(db_path, "SELECT * FROM drafts") == []
-    held = rows(db_path, "SELECT id FROM contacts WHERE claimed_by = 'alice'")
+    assert execute(db_path, "SELECT * FROM drafts") == []
+    held = execute(db_path, "SELECT id FROM contacts WHERE claimed_by = 'alice'")
     assert [row["id"] for row in held] == [ids["Grace"]]
 
 
@@ -79,7 +72,7 @@ async def test_digits_type_into_the_note_not_the_log(db_path: Path, ids: dict[st
         await settle(pilot)
         assert screen.query_one(NoteEditor).text == "123"
         assert shown_contact(screen) == ids["Ada"]
-    assert rows(db_path, "SELECT * FROM calls") == []
+    assert execute(db_path, "SELECT * FROM calls") == []
 
 
 @run_async
@@ -97,7 +90,7 @@ async def test_callback_with_time_words(db_path: Path, ids: dict[str, int]) -> N
         await pilot.press("ctrl+t", "enter")
         await settle(pilot)
         assert shown_contact(screen) == ids["Grace"]
-    call = rows(db_path, "SELECT disposition, callback_at, callback_scope FROM calls")[0]
+    call = execute(db_path, "SELECT disposition, callback_at, callback_scope FROM calls")[0]
     assert tuple(call) == ("callback", "2026-11-24T20:00:00Z", "anyone")
 
 
@@ -116,7 +109,7 @@ async def test_callback_outside_the_window_is_flagged(db_path: Path, ids: dict[s
         await pilot.press("escape")
         await settle(pilot)
         assert shown_contact(screen) == ids["Ada"]
-    assert rows(db_path, "SELECT * FROM calls") == []
+    assert execute(db_path, "SELECT * FROM calls") == []
 
 
 @run_async
@@ -134,7 +127,7 @@ async def test_meeting_set_opens_the_qualify_form_and_hands_off(
         await pilot.press("tab", *"approved", "enter", *"the COO", "ctrl+s")
         await settle(pilot)
         assert shown_contact(screen) == ids["Grace"]
-    handoff = rows(
+    handoff = execute(
         db_path,
         "SELECT contact_id, inside_rep, owner, amount_cents, meeting_at, budget, authority, note"
         " FROM handoffs",
@@ -151,7 +144,7 @@ async def test_meeting_set_opens_the_qualify_form_and_hands_off(
             "wants a demo",
         )
     ]
-    status = rows(db_path, "SELECT status FROM contacts WHERE id = ?", (ids["Ada"],))
+    status = execute(db_path, "SELECT status FROM contacts WHERE id = ?", (ids["Ada"],))
     assert status[0]["status"] == "qualified"
 
 
@@ -171,7 +164,7 @@ async def test_qualify_form_typed_straight_through_with_tab(
         await pilot.press(*"the COO", "shift+tab", "end", *" in Q1", "ctrl+s")
         await settle(pilot)
         assert shown_contact(screen) == ids["Grace"]
-    handoff = rows(db_path, "SELECT amount_cents, meeting_at, budget, authority FROM handoffs")
+    handoff = execute(db_path, "SELECT amount_cents, meeting_at, budget, authority FROM handoffs")
     assert [tuple(row) for row in handoff] == [
         (900_000, "2026-11-26T19:00:00Z", "approved in Q1", "the COO")
     ]
@@ -188,15 +181,15 @@ async def test_do_not_call_asks_first(db_path: Path, ids: dict[str, int]) -> Non
         await pilot.press("n")
         await settle(pilot)
         assert shown_contact(screen) == ids["Ada"]
-        assert rows(db_path, "SELECT * FROM dnc_numbers") == []
+        assert execute(db_path, "SELECT * FROM dnc_numbers") == []
 
         await pilot.press("0", "y")
         await settle(pilot)
         assert shown_contact(screen) == ids["Grace"]
-    assert [row["phone"] for row in rows(db_path, "SELECT phone FROM dnc_numbers")] == [
+    assert [row["phone"] for row in execute(db_path, "SELECT phone FROM dnc_numbers")] == [
         "+12125550000"
     ]
-    contact = rows(db_path, "SELECT dnc, status FROM contacts WHERE id = ?", (ids["Ada"],))[0]
+    contact = execute(db_path, "SELECT dnc, status FROM contacts WHERE id = ?", (ids["Ada"],))[0]
     assert contact["dnc"] == 1
 
 
@@ -207,7 +200,7 @@ async def test_draft_survives_quitting_mid_note(db_path: Path, ids: dict[str, in
         screen = await started(pilot)
         await pilot.press("e", *"asked for pricing")
         await pilot.press("ctrl+q")  # straight out, inside the typing pause
-    assert [tuple(r) for r in rows(db_path, "SELECT rep, contact_id, text FROM drafts")] == [
+    assert [tuple(r) for r in execute(db_path, "SELECT rep, contact_id, text FROM drafts")] == [
         ("alice", ids["Ada"], "asked for pricing")
     ]
     again = pinned_app(db_path)
@@ -218,9 +211,9 @@ async def test_draft_survives_quitting_mid_note(db_path: Path, ids: dict[str, in
         assert editor.text == "asked for pricing"
         await pilot.press("e", "space", *"twice", "escape", "2")
         await settle(pilot)
-    note = rows(db_path, "SELECT note FROM calls WHERE contact_id = ?", (ids["Ada"],))
+    note = execute(db_path, "SELECT note FROM calls WHERE contact_id = ?", (ids["Ada"],))
     assert note[0]["note"] == "asked for pricing twice"
-    assert rows(db_path, "SELECT * FROM drafts") == []
+    assert execute(db_path, "SELECT * FROM drafts") == []
 
 
 @run_async
@@ -263,7 +256,7 @@ async def test_a_second_rep_never_sees_the_first_reps_lead(
             await a.press("1")
             await settle(a)
             assert shown_contact(screen_a) == ids["Edsger"]
-    holders = rows(db_path, "SELECT claimed_by, count(*) FROM contacts GROUP BY claimed_by")
+    holders = execute(db_path, "SELECT claimed_by, count(*) FROM contacts GROUP BY claimed_by")
     assert {row[0]: row[1] for row in holders} == {None: 2, "alice": 1, "bob": 1}
 
 
@@ -289,7 +282,7 @@ async def test_a_dial_without_an_outcome_comes_back_first(
         assert "never logged" in card_text(screen)
         await pilot.press("3")
         await settle(pilot)
-    call = rows(db_path, "SELECT disposition, dialed_at FROM calls")[0]
+    call = execute(db_path, "SELECT disposition, dialed_at FROM calls")[0]
     assert tuple(call) == ("voicemail", "2026-11-23T15:00:00Z")
 
 
@@ -304,7 +297,7 @@ async def test_skip_asks_why_and_moves_on(db_path: Path, ids: dict[str, int]) ->
         await settle(pilot)
         assert shown_contact(screen) == ids["Grace"]
         assert ids["Ada"] not in [i.contact_id for i in screen.desk.upcoming]  # type: ignore[union-attr]
-    audit = rows(db_path, "SELECT action, subject, detail FROM audit_log WHERE actor = 'alice'")
+    audit = execute(db_path, "SELECT action, subject, detail FROM audit_log WHERE actor = 'alice'")
     assert [tuple(row) for row in audit] == [("claim.skip", f"contact:{ids['Ada']}", "not now")]
 
 
@@ -324,15 +317,12 @@ async def test_search_opens_a_contact_and_refuses_a_dnc_one(
         assert shown_contact(screen) == ids["Alan"]
         assert "opened from search" in card_text(screen)
 
-        db = open_database(db_path)
-        with db.write():
-            db.execute("UPDATE contacts SET dnc = 1 WHERE id = ?", (ids["Edsger"],))
-        db.close()
+        execute(db_path, "UPDATE contacts SET dnc = 1 WHERE id = ?", (ids["Edsger"],))
         await pilot.press("slash", *"dijkstra", "enter")
         await settle(pilot)
         assert shown_contact(screen) == ids["Alan"]
         assert any("do-not-call" in n.message for n in app._notifications)
-    held = rows(db_path, "SELECT id FROM contacts WHERE claimed_by = 'alice'")
+    held = execute(db_path, "SELECT id FROM contacts WHERE claimed_by = 'alice'")
     assert [row["id"] for row in held] == [ids["Alan"]]
 
 
@@ -370,7 +360,7 @@ async def test_empty_queue_says_so(db_path: Path) -> None:
         await pilot.press("1", "d", "n")  # nothing to act on: no error, nothing written
         await settle(pilot)
         assert isinstance(app.screen, LeadScreen)
-    assert rows(db_path, "SELECT * FROM calls") == []
+    assert execute(db_path, "SELECT * FROM calls") == []
 
 
 @run_async
@@ -384,7 +374,7 @@ async def test_refresh_key_finds_leads_loaded_while_the_queue_was_empty(db_path:
         await pilot.press("g")
         await settle(pilot)
         assert shown_contact(screen) == ids["Ada"]
-    held = rows(db_path, "SELECT id FROM contacts WHERE claimed_by = 'alice'")
+    held = execute(db_path, "SELECT id FROM contacts WHERE claimed_by = 'alice'")
     assert [row["id"] for row in held] == [ids["Ada"]]
 
 

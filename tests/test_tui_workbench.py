@@ -13,6 +13,7 @@ from prospector.tui.dialogs.confirm_dnc import ConfirmDncDialog
 from prospector.tui.dialogs.qualify import QualifyDialog
 from prospector.tui.screens.help import HelpScreen
 from prospector.tui.screens.lead import LeadScreen
+from prospector.tui.screens.lead import screen as lead_screen_module
 from prospector.tui.screens.search import SearchScreen
 from prospector.tui.widgets import note_editor
 from prospector.tui.widgets.lead_card import LeadCard
@@ -376,6 +377,25 @@ async def test_refresh_key_finds_leads_loaded_while_the_queue_was_empty(db_path:
         assert shown_contact(screen) == ids["Ada"]
     held = execute(db_path, "SELECT id FROM contacts WHERE claimed_by = 'alice'")
     assert [row["id"] for row in held] == [ids["Ada"]]
+
+
+@run_async
+async def test_an_empty_desk_looks_again_by_itself(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lead_screen_module, "EMPTY_POLL_SECONDS", 0.05)
+    open_database(db_path).close()
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await started(pilot)
+        assert shown_contact(screen) is None
+        ids = team_database(db_path)  # no key pressed: the desk polls the queue
+        for _ in range(200):
+            if shown_contact(screen) is not None:
+                break
+            await pilot.pause(0.02)
+            await settle(pilot)
+        assert shown_contact(screen) == ids["Ada"]
 
 
 @run_async

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList
 
 from prospector.foundations.db import open_database
@@ -14,11 +13,20 @@ from prospector.tui.dialogs.confirm_dnc import ConfirmDncDialog
 from prospector.tui.dialogs.qualify import QualifyDialog
 from prospector.tui.screens.help import HelpScreen
 from prospector.tui.screens.lead import LeadScreen
+from prospector.tui.screens.lead import screen as lead_screen_module
 from prospector.tui.screens.search import SearchScreen
 from prospector.tui.widgets import note_editor
 from prospector.tui.widgets.lead_card import LeadCard
 from prospector.tui.widgets.note_editor import NoteEditor
-from tests.tui_support import pinned_app, run_async, settle, team_database
+from tests.tui_support import (
+    execute,
+    pinned_app,
+    run_async,
+    settle,
+    shown_contact,
+    started,
+    team_database,
+)
 
 SIZE = (100, 30)
 
@@ -28,50 +36,31 @@ def ids(db_path: Path) -> dict[str, int]:
     return team_database(db_path)
 
 
-def lead_screen(pilot: Pilot) -> LeadScreen:
-    screen = pilot.app.screen_stack[1]
-    assert isinstance(screen, LeadScreen)
-    return screen
-
-
-def shown_contact(pilot: Pilot) -> int | None:
-    lead = lead_screen(pilot).query_one(LeadCard).lead
-    return None if lead is None else lead.card.contact_id
-
-
-def card_text(pilot: Pilot) -> str:
-    card = lead_screen(pilot).query_one(LeadCard)
+def card_text(screen: LeadScreen) -> str:
+    card = screen.query_one(LeadCard)
     return "\n".join(line.text for line in card.render_lines(card.region.reset_offset))
-
-
-def rows(db_path: Path, sql: str, params: tuple = ()) -> list:
-    db = open_database(db_path)
-    try:
-        return db.query(sql, params)
-    finally:
-        db.close()
 
 
 @run_async
 async def test_loop_note_then_outcome_then_next_lead(db_path: Path, ids: dict[str, int]) -> None:
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        assert shown_contact(pilot) == ids["Ada"]
-        text = card_text(pilot)
+        screen = await started(pilot)
+        assert shown_contact(screen) == ids["Ada"]
+        text = card_text(screen)
         assert "Ada Lovelace" in text and "(212) 555-0000" in text and "+12125550000" in text
         assert "open until 12:00" in text and "Tier A" in text and "attempt 1 of 8" in text
 
         await pilot.press("e", *"rang out", "escape", "1")
         await settle(pilot)
 
-        assert shown_contact(pilot) == ids["Grace"]
-        assert "Grace Hopper" in card_text(pilot)
-        assert lead_screen(pilot).query_one(NoteEditor).text == ""
-    calls = rows(db_path, "SELECT contact_id, rep, disposition, note FROM calls")
+        assert shown_contact(screen) == ids["Grace"]
+        assert "Grace Hopper" in card_text(screen)
+        assert screen.query_one(NoteEditor).text == ""
+    calls = execute(db_path, "SELECT contact_id, rep, disposition, note FROM calls")
     assert [tuple(call) for call in calls] == [(ids["Ada"], "alice", "no_answer", "rang out")]
-    assert rows(db_path, "SELECT * FROM drafts") == []
-    held = rows(db_path, "SELECT id FROM contacts WHERE claimed_by = 'alice'")
+    assert execute(db_path, "SELECT * FROM drafts") == []
+    held = execute(db_path, "SELECT id FROM contacts WHERE claimed_by = 'alice'")
     assert [row["id"] for row in held] == [ids["Grace"]]
 
 
@@ -79,19 +68,19 @@ async def test_loop_note_then_outcome_then_next_lead(db_path: Path, ids: dict[st
 async def test_digits_type_into_the_note_not_the_log(db_path: Path, ids: dict[str, int]) -> None:
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        screen = await started(pilot)
         await pilot.press("e", "1", "2", "3")
         await settle(pilot)
-        assert lead_screen(pilot).query_one(NoteEditor).text == "123"
-        assert shown_contact(pilot) == ids["Ada"]
-    assert rows(db_path, "SELECT * FROM calls") == []
+        assert screen.query_one(NoteEditor).text == "123"
+        assert shown_contact(screen) == ids["Ada"]
+    assert execute(db_path, "SELECT * FROM calls") == []
 
 
 @run_async
 async def test_callback_with_time_words(db_path: Path, ids: dict[str, int]) -> None:
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        screen = await started(pilot)
         await pilot.press("5")
         await settle(pilot)
         assert isinstance(app.screen, CallbackDialog)
@@ -101,8 +90,8 @@ async def test_callback_with_time_words(db_path: Path, ids: dict[str, int]) -> N
         assert "outside" not in preview
         await pilot.press("ctrl+t", "enter")
         await settle(pilot)
-        assert shown_contact(pilot) == ids["Grace"]
-    call = rows(db_path, "SELECT disposition, callback_at, callback_scope FROM calls")[0]
+        assert shown_contact(screen) == ids["Grace"]
+    call = execute(db_path, "SELECT disposition, callback_at, callback_scope FROM calls")[0]
     assert tuple(call) == ("callback", "2026-11-24T20:00:00Z", "anyone")
 
 
@@ -110,7 +99,7 @@ async def test_callback_with_time_words(db_path: Path, ids: dict[str, int]) -> N
 async def test_callback_outside_the_window_is_flagged(db_path: Path, ids: dict[str, int]) -> None:
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        screen = await started(pilot)
         await pilot.press("5", *"saturday 10am")
         assert "outside the prospect's calling window" in str(app.screen.preview.render())
         await pilot.press("ctrl+a", "ctrl+k", *"no time at all")
@@ -120,8 +109,8 @@ async def test_callback_outside_the_window_is_flagged(db_path: Path, ids: dict[s
         assert isinstance(app.screen, CallbackDialog)
         await pilot.press("escape")
         await settle(pilot)
-        assert shown_contact(pilot) == ids["Ada"]
-    assert rows(db_path, "SELECT * FROM calls") == []
+        assert shown_contact(screen) == ids["Ada"]
+    assert execute(db_path, "SELECT * FROM calls") == []
 
 
 @run_async
@@ -130,7 +119,7 @@ async def test_meeting_set_opens_the_qualify_form_and_hands_off(
 ) -> None:
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        screen = await started(pilot)
         await pilot.press("e", *"wants a demo", "escape", "8")
         await settle(pilot)
         assert isinstance(app.screen, QualifyDialog)
@@ -138,8 +127,8 @@ async def test_meeting_set_opens_the_qualify_form_and_hands_off(
         assert "Thu 26 Nov 14:00 EST" in str(app.screen.preview.render())
         await pilot.press("tab", *"approved", "enter", *"the COO", "ctrl+s")
         await settle(pilot)
-        assert shown_contact(pilot) == ids["Grace"]
-    handoff = rows(
+        assert shown_contact(screen) == ids["Grace"]
+    handoff = execute(
         db_path,
         "SELECT contact_id, inside_rep, owner, amount_cents, meeting_at, budget, authority, note"
         " FROM handoffs",
@@ -156,7 +145,7 @@ async def test_meeting_set_opens_the_qualify_form_and_hands_off(
             "wants a demo",
         )
     ]
-    status = rows(db_path, "SELECT status FROM contacts WHERE id = ?", (ids["Ada"],))
+    status = execute(db_path, "SELECT status FROM contacts WHERE id = ?", (ids["Ada"],))
     assert status[0]["status"] == "qualified"
 
 
@@ -166,7 +155,7 @@ async def test_qualify_form_typed_straight_through_with_tab(
 ) -> None:
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        screen = await started(pilot)
         await pilot.press("8")
         await settle(pilot)
         # Tab and Shift+Tab walk the fields in order, past the owner list. (The
@@ -175,8 +164,8 @@ async def test_qualify_form_typed_straight_through_with_tab(
         await pilot.press(*"9000", "tab", *"thu 2pm", "tab", "tab", *"approved", "tab")
         await pilot.press(*"the COO", "shift+tab", "end", *" in Q1", "ctrl+s")
         await settle(pilot)
-        assert shown_contact(pilot) == ids["Grace"]
-    handoff = rows(db_path, "SELECT amount_cents, meeting_at, budget, authority FROM handoffs")
+        assert shown_contact(screen) == ids["Grace"]
+    handoff = execute(db_path, "SELECT amount_cents, meeting_at, budget, authority FROM handoffs")
     assert [tuple(row) for row in handoff] == [
         (900_000, "2026-11-26T19:00:00Z", "approved in Q1", "the COO")
     ]
@@ -186,22 +175,22 @@ async def test_qualify_form_typed_straight_through_with_tab(
 async def test_do_not_call_asks_first(db_path: Path, ids: dict[str, int]) -> None:
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        screen = await started(pilot)
         await pilot.press("0")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDncDialog)
         await pilot.press("n")
         await settle(pilot)
-        assert shown_contact(pilot) == ids["Ada"]
-        assert rows(db_path, "SELECT * FROM dnc_numbers") == []
+        assert shown_contact(screen) == ids["Ada"]
+        assert execute(db_path, "SELECT * FROM dnc_numbers") == []
 
         await pilot.press("0", "y")
         await settle(pilot)
-        assert shown_contact(pilot) == ids["Grace"]
-    assert [row["phone"] for row in rows(db_path, "SELECT phone FROM dnc_numbers")] == [
+        assert shown_contact(screen) == ids["Grace"]
+    assert [row["phone"] for row in execute(db_path, "SELECT phone FROM dnc_numbers")] == [
         "+12125550000"
     ]
-    contact = rows(db_path, "SELECT dnc, status FROM contacts WHERE id = ?", (ids["Ada"],))[0]
+    contact = execute(db_path, "SELECT dnc, status FROM contacts WHERE id = ?", (ids["Ada"],))[0]
     assert contact["dnc"] == 1
 
 
@@ -209,23 +198,23 @@ async def test_do_not_call_asks_first(db_path: Path, ids: dict[str, int]) -> Non
 async def test_draft_survives_quitting_mid_note(db_path: Path, ids: dict[str, int]) -> None:
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        screen = await started(pilot)
         await pilot.press("e", *"asked for pricing")
         await pilot.press("ctrl+q")  # straight out, inside the typing pause
-    assert [tuple(r) for r in rows(db_path, "SELECT rep, contact_id, text FROM drafts")] == [
+    assert [tuple(r) for r in execute(db_path, "SELECT rep, contact_id, text FROM drafts")] == [
         ("alice", ids["Ada"], "asked for pricing")
     ]
     again = pinned_app(db_path)
     async with again.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        assert shown_contact(pilot) == ids["Ada"]
-        editor = lead_screen(pilot).query_one(NoteEditor)
+        screen = await started(pilot)
+        assert shown_contact(screen) == ids["Ada"]
+        editor = screen.query_one(NoteEditor)
         assert editor.text == "asked for pricing"
         await pilot.press("e", "space", *"twice", "escape", "2")
         await settle(pilot)
-    note = rows(db_path, "SELECT note FROM calls WHERE contact_id = ?", (ids["Ada"],))
+    note = execute(db_path, "SELECT note FROM calls WHERE contact_id = ?", (ids["Ada"],))
     assert note[0]["note"] == "asked for pricing twice"
-    assert rows(db_path, "SELECT * FROM drafts") == []
+    assert execute(db_path, "SELECT * FROM drafts") == []
 
 
 @run_async
@@ -235,18 +224,18 @@ async def test_draft_survives_a_crash(
     monkeypatch.setattr(note_editor, "DRAFT_DELAY", 0.01)
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        screen = await started(pilot)
         await pilot.press("e", *"left a message")
-        editor = lead_screen(pilot).query_one(NoteEditor)
+        editor = screen.query_one(NoteEditor)
         while editor.border_subtitle != "draft saved":
             await pilot.pause(0.02)
             await settle(pilot)
         # Leaving run_test tears the app down without its quit action: no flush.
     again = pinned_app(db_path)
     async with again.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        assert lead_screen(pilot).query_one(NoteEditor).text == "left a message"
-        assert lead_screen(pilot).query_one(NoteEditor).border_subtitle == "draft restored"
+        screen = await started(pilot)
+        assert screen.query_one(NoteEditor).text == "left a message"
+        assert screen.query_one(NoteEditor).border_subtitle == "draft restored"
 
 
 @run_async
@@ -255,20 +244,20 @@ async def test_a_second_rep_never_sees_the_first_reps_lead(
 ) -> None:
     alice, bob = pinned_app(db_path, "alice"), pinned_app(db_path, "bob")
     async with alice.run_test(size=SIZE) as a:
-        await settle(a)
-        assert shown_contact(a) == ids["Ada"]
+        screen_a = await started(a)
+        assert shown_contact(screen_a) == ids["Ada"]
         async with bob.run_test(size=SIZE) as b:
-            await settle(b)
-            assert shown_contact(b) == ids["Grace"]
-            upcoming = lead_screen(b).desk.upcoming  # type: ignore[union-attr]
+            screen_b = await started(b)
+            assert shown_contact(screen_b) == ids["Grace"]
+            upcoming = screen_b.desk.upcoming  # type: ignore[union-attr]
             assert ids["Ada"] not in [item.contact_id for item in upcoming]
             await b.press("1")
             await settle(b)
-            assert shown_contact(b) == ids["Alan"]
+            assert shown_contact(screen_b) == ids["Alan"]
             await a.press("1")
             await settle(a)
-            assert shown_contact(a) == ids["Edsger"]
-    holders = rows(db_path, "SELECT claimed_by, count(*) FROM contacts GROUP BY claimed_by")
+            assert shown_contact(screen_a) == ids["Edsger"]
+    holders = execute(db_path, "SELECT claimed_by, count(*) FROM contacts GROUP BY claimed_by")
     assert {row[0]: row[1] for row in holders} == {None: 2, "alice": 1, "bob": 1}
 
 
@@ -278,24 +267,23 @@ async def test_a_dial_without_an_outcome_comes_back_first(
 ) -> None:
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        screen = await started(pilot)
         await pilot.press("d")
         await settle(pilot)
-        assert "Dialed at 10:00 EST" in card_text(pilot)
+        assert "Dialed at 10:00 EST" in card_text(screen)
         # Searching away from a dialed lead is refused: it needs an outcome first.
         await pilot.press("slash", *"Turing", "enter")
         await settle(pilot)
-        assert shown_contact(pilot) == ids["Ada"]
+        assert shown_contact(screen) == ids["Ada"]
     again = pinned_app(db_path)
     async with again.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        assert shown_contact(pilot) == ids["Ada"]
-        screen = lead_screen(pilot)
+        screen = await started(pilot)
+        assert shown_contact(screen) == ids["Ada"]
         assert screen.query_one("#banner").has_class("-shown")
-        assert "never logged" in card_text(pilot)
+        assert "never logged" in card_text(screen)
         await pilot.press("3")
         await settle(pilot)
-    call = rows(db_path, "SELECT disposition, dialed_at FROM calls")[0]
+    call = execute(db_path, "SELECT disposition, dialed_at FROM calls")[0]
     assert tuple(call) == ("voicemail", "2026-11-23T15:00:00Z")
 
 
@@ -303,14 +291,14 @@ async def test_a_dial_without_an_outcome_comes_back_first(
 async def test_skip_asks_why_and_moves_on(db_path: Path, ids: dict[str, int]) -> None:
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        screen = await started(pilot)
         await pilot.press("n")
         await settle(pilot)
         await pilot.press("enter")  # the first reason: "not now"
         await settle(pilot)
-        assert shown_contact(pilot) == ids["Grace"]
-        assert ids["Ada"] not in [i.contact_id for i in lead_screen(pilot).desk.upcoming]  # type: ignore[union-attr]
-    audit = rows(db_path, "SELECT action, subject, detail FROM audit_log WHERE actor = 'alice'")
+        assert shown_contact(screen) == ids["Grace"]
+        assert ids["Ada"] not in [i.contact_id for i in screen.desk.upcoming]  # type: ignore[union-attr]
+    audit = execute(db_path, "SELECT action, subject, detail FROM audit_log WHERE actor = 'alice'")
     assert [tuple(row) for row in audit] == [("claim.skip", f"contact:{ids['Ada']}", "not now")]
 
 
@@ -320,25 +308,22 @@ async def test_search_opens_a_contact_and_refuses_a_dnc_one(
 ) -> None:
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        screen = await started(pilot)
         await pilot.press("slash", *"bletchley")
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen)
         assert app.screen.query_one(OptionList).option_count == 1
         await pilot.press("enter")
         await settle(pilot)
-        assert shown_contact(pilot) == ids["Alan"]
-        assert "opened from search" in card_text(pilot)
+        assert shown_contact(screen) == ids["Alan"]
+        assert "opened from search" in card_text(screen)
 
-        db = open_database(db_path)
-        with db.write():
-            db.execute("UPDATE contacts SET dnc = 1 WHERE id = ?", (ids["Edsger"],))
-        db.close()
+        execute(db_path, "UPDATE contacts SET dnc = 1 WHERE id = ?", (ids["Edsger"],))
         await pilot.press("slash", *"dijkstra", "enter")
         await settle(pilot)
-        assert shown_contact(pilot) == ids["Alan"]
+        assert shown_contact(screen) == ids["Alan"]
         assert any("do-not-call" in n.message for n in app._notifications)
-    held = rows(db_path, "SELECT id FROM contacts WHERE claimed_by = 'alice'")
+    held = execute(db_path, "SELECT id FROM contacts WHERE claimed_by = 'alice'")
     assert [row["id"] for row in held] == [ids["Alan"]]
 
 
@@ -370,13 +355,47 @@ async def test_empty_queue_says_so(db_path: Path) -> None:
     open_database(db_path).close()
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        assert shown_contact(pilot) is None
-        assert "Nothing to call" in card_text(pilot)
+        screen = await started(pilot)
+        assert shown_contact(screen) is None
+        assert "Nothing to call" in card_text(screen)
         await pilot.press("1", "d", "n")  # nothing to act on: no error, nothing written
         await settle(pilot)
         assert isinstance(app.screen, LeadScreen)
-    assert rows(db_path, "SELECT * FROM calls") == []
+    assert execute(db_path, "SELECT * FROM calls") == []
+
+
+@run_async
+async def test_refresh_key_finds_leads_loaded_while_the_queue_was_empty(db_path: Path) -> None:
+    open_database(db_path).close()
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await started(pilot)
+        assert shown_contact(screen) is None
+        ids = team_database(db_path)  # the team lead imports a list meanwhile
+        await pilot.press("g")
+        await settle(pilot)
+        assert shown_contact(screen) == ids["Ada"]
+    held = execute(db_path, "SELECT id FROM contacts WHERE claimed_by = 'alice'")
+    assert [row["id"] for row in held] == [ids["Ada"]]
+
+
+@run_async
+async def test_an_empty_desk_looks_again_by_itself(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lead_screen_module, "EMPTY_POLL_SECONDS", 0.05)
+    open_database(db_path).close()
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await started(pilot)
+        assert shown_contact(screen) is None
+        ids = team_database(db_path)  # no key pressed: the desk polls the queue
+        for _ in range(200):
+            if shown_contact(screen) is not None:
+                break
+            await pilot.pause(0.02)
+            await settle(pilot)
+        assert shown_contact(screen) == ids["Ada"]
 
 
 @run_async
@@ -387,7 +406,7 @@ async def test_reports_key_opens_the_dashboard_and_escape_returns(
 
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        screen = await started(pilot)
         await pilot.press("1")  # one call, so the dashboard has a figure to show
         await settle(pilot)
         await pilot.press("r")
@@ -399,4 +418,4 @@ async def test_reports_key_opens_the_dashboard_and_escape_returns(
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, LeadScreen)
-        assert shown_contact(pilot) == ids["Grace"]
+        assert shown_contact(screen) == ids["Grace"]

@@ -38,7 +38,6 @@ class ProspectorApp(App[None]):
         super().__init__()
         self.db_path = db_path
         self.rep = rep
-        self.start_at = start_at
         if clock is not None:
             self.clock: Clock = clock
         elif start_at is not None:

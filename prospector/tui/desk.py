@@ -44,9 +44,15 @@ class Desk:
 
 
 def _desk(
-    db: Database, *, rep: str, now: datetime, item: QueueItem | None, recovered: bool = False
+    db: Database,
+    *,
+    rep: str,
+    now: datetime,
+    item: QueueItem | None,
+    recovered: bool = False,
+    settings: Settings | None = None,
 ) -> Desk:
-    settings = current_settings(db)
+    settings = settings or current_settings(db)
     lead = None
     if item is not None:
         lead = Lead(
@@ -67,16 +73,19 @@ def _desk(
 
 def start(db: Database, *, rep: str, now: datetime) -> Desk:
     """The first lead of a session: a dial left without an outcome comes first."""
-    forgotten = claims.undispositioned_claims(db, rep=rep, now=now)
+    settings = current_settings(db)  # read once for the whole start (it is on the start-up path)
+    forgotten = claims.undispositioned_claims(db, rep=rep, now=now, settings=settings)
     if forgotten:
-        return _desk(db, rep=rep, now=now, item=forgotten[0], recovered=True)
-    return next_lead(db, rep=rep, now=now)
+        return _desk(db, rep=rep, now=now, item=forgotten[0], recovered=True, settings=settings)
+    return next_lead(db, rep=rep, now=now, settings=settings)
 
 
-def next_lead(db: Database, *, rep: str, now: datetime) -> Desk:
+def next_lead(db: Database, *, rep: str, now: datetime, settings: Settings | None = None) -> Desk:
     """Claim the top of the rep's queue (or show an empty desk)."""
-    item = claims.claim_next(db, rep=rep, now=now)
-    return _desk(db, rep=rep, now=now, item=item, recovered=bool(item and item.lane == 0))
+    settings = settings or current_settings(db)
+    item = claims.claim_next(db, rep=rep, now=now, settings=settings)
+    recovered = bool(item and item.lane == 0)
+    return _desk(db, rep=rep, now=now, item=item, recovered=recovered, settings=settings)
 
 
 @dataclass(frozen=True)

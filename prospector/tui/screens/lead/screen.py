@@ -120,11 +120,7 @@ class LeadScreen(Screen[None]):
         self.query_one(DeskView).tick(self.workbench.clock(), zone)
 
     def _schedule_poll(self) -> None:
-        def poll() -> None:
-            if self.desk is not None and self.desk.lead is None and not self.busy:
-                self._claim(jobs.next_lead(self.workbench))
-
-        self.set_timer(EMPTY_POLL_SECONDS, poll)
+        self.set_timer(EMPTY_POLL_SECONDS, self.action_refresh)  # what the g key does
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("disposition", "dialed", "skip", "edit_note"):

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import click
 
 from prospector.cli.context import AppContext, at_option, json_option, pass_app
-from prospector.services import export as export_service
 from prospector.services import handoffs as handoff_service
 from prospector.services.settings import load_settings
+
+if TYPE_CHECKING:
+    from prospector.services import export as export_service
 
 
 def _both_times(instant: datetime, prospect: ZoneInfo, rep: ZoneInfo) -> str:
@@ -169,6 +172,9 @@ def export(
     as_json: bool,
 ) -> None:
     """Export pending handoffs as one numbered batch (files or a webhook)."""
+    # Imported here: the export machinery (http, hmac) is not needed by other commands.
+    from prospector.services import export as export_service
+
     options = export_service.WebhookOptions(timeout=timeout, attempts=attempts)
     with app.open_db() as db:
         if batch_id is not None:

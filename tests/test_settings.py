@@ -59,6 +59,14 @@ def test_bad_values_name_the_key(change, message):
         parse_settings(DEFAULT_TEXT.replace(old, new, 1))
 
 
+def test_a_disposition_without_label_shows_its_code():
+    text = DEFAULT_TEXT.replace('label = "Busy"\n', "", 1)
+    assert text != DEFAULT_TEXT
+    settings = parse_settings(text)
+    assert settings.disposition("busy").label == "busy"
+    assert settings.disposition("1").label == "No answer"
+
+
 def test_not_toml_is_one_clear_error():
     with pytest.raises(SettingsError, match="not valid TOML"):
         parse_settings("[team\n")

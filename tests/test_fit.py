@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from prospector.foundations.clock import to_db
 from prospector.services.fit import Profile, classify, reapply_rules, replace_settings, sla_deadline
+from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.settings import DEFAULTS_FILE, default_settings, parse_settings
 
 SETTINGS = default_settings()
@@ -102,3 +106,39 @@ def test_a_new_tier_brings_its_own_sla_deadline_for_undialed_leads(db):
     row = db.one("SELECT tier, sla_due_at FROM contacts WHERE id = ?", (lead,))
     # Received at 15:00 UTC (the factory's instant): due an hour later.
     assert (row["tier"], row["sla_due_at"]) == ("A", "2026-11-23T16:00:00Z")
+
+
+# Every kind of condition, so the reduced key must keep each one's answer.
+KEYED = parse_settings(
+    DEFAULTS_FILE.read_text()
+    + """
+[[fit_rules]]
+name = "Quebec lists"
+country = ["CA"]
+state = ["QC"]
+list = ["Salon 2026"]
+employees_below = 500
+"""
+)
+
+
+def _text(*known: str) -> st.SearchStrategy[str | None]:
+    variants = [v for word in known for v in (word, word.upper(), f" {word.lower()} ")]
+    return st.none() | st.sampled_from(variants) | st.text(max_size=12)
+
+
+@given(
+    industry=_text("eCommerce", "Retail"),
+    source=_text("inbound", "demo request", "list"),
+    country=_text("CA", "US"),
+    state=_text("QC", "ON"),
+    list_name=_text("Salon 2026"),
+    title=st.none() | st.sampled_from(["CEO", "Sales INTERN", "Student rep", "studen"]),
+    employees=st.none() | st.sampled_from([0, 9, 10, 49, 50, 199, 200, 499, 500, 10**6]),
+)
+def test_reduced_profile_keys_classify_as_the_profile_does(
+    industry, source, country, state, list_name, title, employees
+):
+    profile = Profile(industry, source, country, state, list_name, title, employees)
+    key = ProfileKeys(KEYED).key(industry, source, country, state, list_name, title, employees)
+    assert classify(Profile(*key), KEYED) == classify(profile, KEYED)

@@ -99,6 +99,60 @@ def test_cp1252_semicolons_and_header_variants(tmp_path, run, db_path):
     ) == [("America/Toronto America/Winnipeg",)]
 
 
+def test_messy_cp1252_list_rejects_fixed_and_reimported(tmp_path, run, db_path):
+    """An admin's round: a French cp1252 export, its rejects fixed by hand, the list again."""
+    path = write(
+        tmp_path / "salon.csv",
+        "Société;Téléphone;Prénom;Nom;Pays;Province\r\n"
+        "Café Müller;416 363 0199;Zoë;Brontë;Canada;Ontario\r\n"
+        "Crème Brûlée Ltée;;Émile;Zola;Canada;QC\r\n"
+        "Façade Inc;514 555 01;René;Côté;Canada;QC\r\n"
+        "Ærø AS;416 363 0100;Søren;Kierkegård;Narnia;\r\n"
+        "Naïve Co;416 363 0111;Chloé;Dupré;Canada;ON;extra\r\n"
+        "Señor Co;(416) 363-0122;José;Núñez;CA;ON\r\n",
+        encoding="cp1252",
+    )
+    # French headers are not known: the error says which column and how to map it.
+    bad = run("import", str(path), *AT)
+    assert bad.exit_code == 1
+    assert "no phone column" in bad.output and "--map" in bad.output
+    assert rows(db_path, "SELECT count(*) FROM contacts") == [(0,)]
+    maps = ["--map", "Téléphone=phone", "--map", "Prénom=first_name", "--map", "Nom=last_name"]
+    maps += ["--map", "Société=company", "--map", "Pays=country"]
+    result = import_json(run, path, *maps, *AT)
+    assert (result["read"], result["inserted"], result["rejected"]) == (6, 2, 4)
+    rejects = (tmp_path / "salon.rejects.csv").read_text(encoding="utf-8").splitlines()
+    assert rejects[0] == "Société;Téléphone;Prénom;Nom;Pays;Province;reject_reason"
+    assert [line.split(";")[2] for line in rejects[1:]] == ["Émile", "René", "Søren", "Chloé"]
+    assert rejects[1].endswith(";no phone number")
+    assert "invalid phone" in rejects[2]
+    assert rejects[3].endswith(";unknown country 'Narnia'")
+    assert rejects[4].endswith(";broken row: 7 fields, the header has 6")
+
+    # The admin fixes the rejects file in place and imports it (reject_reason is ignored).
+    fixed = "\n".join(rejects).replace(";;Émile", ";418 555 0150;Émile")
+    fixed = fixed.replace("514 555 01;", "514 555 0100;").replace("Narnia", "Canada")
+    fixed_path = write(tmp_path / "salon.fixed.csv", fixed + "\n")
+    again = import_json(run, fixed_path, *maps, "--at", "2026-11-24T15:00:00Z")
+    assert (again["inserted"], again["rejected"], again["rejects_file"]) == (4, 0, None)
+    before = rows(db_path, "SELECT * FROM contacts ORDER BY id")
+    assert rows(db_path, "SELECT first_name, last_name FROM contacts ORDER BY last_name") == [
+        ("Zoë", "Brontë"), ("René", "Côté"), ("Chloé", "Dupré"),
+        ("Søren", "Kierkegård"), ("José", "Núñez"), ("Émile", "Zola"),
+    ]  # fmt: skip
+
+    # The original list once more: the same rejects, nothing new, nothing changed.
+    third = import_json(run, path, *maps, "--at", "2026-11-25T15:00:00Z")
+    assert (third["inserted"], third["updated"], third["rejected"]) == (0, 2, 4)
+    assert rows(db_path, "SELECT * FROM contacts ORDER BY id") == before
+    assert (tmp_path / "salon.rejects.csv").read_text(encoding="utf-8").splitlines() == rejects
+    assert rows(db_path, "SELECT status, inserted, rejected FROM import_batches ORDER BY id") == [
+        ("done", 2, 4),
+        ("done", 4, 0),
+        ("done", 0, 4),
+    ]
+
+
 def test_tabs_map_override_and_region(tmp_path, run, db_path):
     path = write(
         tmp_path / "tabbed.tsv",

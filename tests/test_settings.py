@@ -59,6 +59,14 @@ def test_bad_values_name_the_key(change, message):
         parse_settings(DEFAULT_TEXT.replace(old, new, 1))
 
 
+def test_a_disposition_without_label_shows_its_code():
+    text = DEFAULT_TEXT.replace('label = "Busy"\n', "", 1)
+    assert text != DEFAULT_TEXT
+    settings = parse_settings(text)
+    assert settings.disposition("busy").label == "busy"
+    assert settings.disposition("1").label == "No answer"
+
+
 def test_not_toml_is_one_clear_error():
     with pytest.raises(SettingsError, match="not valid TOML"):
         parse_settings("[team\n")
@@ -84,6 +92,34 @@ def test_store_and_reload(db, run, tmp_path):
     assert 'start = "10:00"' in shown.output
     audit = db.query("SELECT actor, action FROM audit_log")
     assert [(r["actor"], r["action"]) for r in audit] == [("alice", "settings.load")]
+
+
+def test_a_lead_moves_a_fit_rule_and_the_list_is_refiltered(db, run, tmp_path):
+    leads = tmp_path / "leads.csv"
+    leads.write_text(
+        "Company,Phone,Industry,Employees\n"
+        "Shop Co,(212) 555-0101,eCommerce,40\n"
+        "Store Co,(212) 555-0102,Retail,40\n"
+        "Soft Co,(212) 555-0103,Software,40\n"
+    )
+    assert run("import", str(leads), "--at", "2026-11-23T15:00:00Z").exit_code == 0
+    custom = tmp_path / "team.toml"
+    custom.write_text(DEFAULT_TEXT.replace('industry = ["eCommerce"]', 'industry = ["Retail"]'))
+    result = run("settings", "load", str(custom), rep="lead")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"settings loaded from {custom}",
+        "re-applied fit rules and tiers to 3 contacts: 2 changed filter, 0 changed tier",
+    ]
+    filtered = db.query("SELECT a.name, c.filtered_by FROM contacts c JOIN accounts a"
+                        " ON a.id = c.account_id ORDER BY c.id")  # fmt: skip
+    assert [tuple(row) for row in filtered] == [
+        ("Shop Co", None),
+        ("Store Co", "no eCommerce"),
+        ("Soft Co", None),
+    ]
+    again = run("settings", "reapply", rep="lead")
+    assert again.output.strip() == "3 contacts: 0 changed filter, 0 changed tier"
 
 
 def test_loading_a_bad_file_changes_nothing(db, run, tmp_path):

@@ -24,10 +24,7 @@ def add(app: AppContext, numbers: tuple[str, ...], reason: str | None, at: datet
     """Put NUMBERS on the list; their contacts are never queued again."""
     with app.open_db() as db:
         change = dnc_service.add_dnc(db, numbers, actor=app.rep, now=app.clock(at)(), reason=reason)
-    click.echo(
-        f"{change.numbers} number(s) added ({change.already} already listed),"
-        f" {change.contacts} contact(s) marked do-not-call"
-    )
+    click.echo(_added(change))
 
 
 @dnc_group.command("import")
@@ -39,9 +36,7 @@ def import_numbers(app: AppContext, file: str, at: datetime | None) -> None:
     with app.open_db() as db:
         change = dnc_service.import_dnc(db, file, actor=app.rep, now=app.clock(at)())
     click.echo(
-        f"{change.numbers} number(s) added ({change.already} already listed),"
-        f" {change.contacts} contact(s) marked do-not-call"
-        + (f", {len(change.rejected)} line(s) skipped" if change.rejected else "")
+        _added(change) + (f", {len(change.rejected)} line(s) skipped" if change.rejected else "")
     )
     for line in change.rejected:
         click.echo(f"skipped {file}: {line}", err=True)
@@ -66,11 +61,17 @@ def remove(app: AppContext, number: str, at: datetime | None) -> None:
     """Take NUMBER off the list (recorded in the audit log)."""
     with app.open_db() as db:
         change = dnc_service.remove_dnc(db, number, actor=app.rep, now=app.clock(at)())
-        e164 = dnc_service.normalize_number(db, number)
     if change.numbers:
-        click.echo(f"{e164}: removed; {change.contacts} contact(s) may be called again")
+        click.echo(f"{change.phone}: removed; {change.contacts} contact(s) may be called again")
     else:
-        click.echo(f"{e164}: was not listed")
+        click.echo(f"{change.phone}: was not listed")
+
+
+def _added(change: dnc_service.DncChange) -> str:
+    return (
+        f"{change.numbers} number(s) added ({change.already} already listed),"
+        f" {change.contacts} contact(s) marked do-not-call"
+    )
 
 
 def register(group: click.Group) -> None:

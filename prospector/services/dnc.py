@@ -33,6 +33,7 @@ class DncChange:
     contacts: int  # contacts whose flag changed
     already: int = 0  # numbers that were already in the requested state
     rejected: tuple[str, ...] = ()  # lines of a file that are not numbers
+    phone: str | None = None  # the E.164 number, for a change of one number (remove)
 
 
 def normalize_number(db: Database, raw: str, *, region: str | None = None) -> str:
@@ -41,9 +42,12 @@ def normalize_number(db: Database, raw: str, *, region: str | None = None) -> st
     Raises:
         InvalidNumberError: not a valid phone number.
     """
-    default = (region or load_settings(db).team.default_region).upper()
+    return _e164(PhoneBook(), raw, (region or load_settings(db).team.default_region).upper())
+
+
+def _e164(book: PhoneBook, raw: str, region: str) -> str:
     try:
-        return PhoneBook().normalize(raw, default).e164
+        return book.normalize(raw, region).e164
     except PhoneError as error:
         raise InvalidNumberError(f"{raw!r}: not a valid phone number ({error})") from error
 
@@ -67,12 +71,7 @@ def add_dnc(
         InvalidNumberError: any number is invalid (then nothing is added).
     """
     book, region = PhoneBook(), load_settings(db).team.default_region
-    pairs = []
-    for raw in numbers:
-        try:
-            pairs.append((book.normalize(raw, region).e164, raw.strip()))
-        except PhoneError as error:
-            raise InvalidNumberError(f"{raw!r}: not a valid phone number ({error})") from error
+    pairs = [(_e164(book, raw, region), raw.strip()) for raw in numbers]
     with db.write():
         return add_dnc_in_transaction(db, pairs, actor=actor, now=now, reason=reason)
 
@@ -120,7 +119,7 @@ def remove_dnc(db: Database, raw: str, *, actor: str, now: datetime) -> DncChang
     with db.write():
         removed = db.execute("DELETE FROM dnc_numbers WHERE phone = ?", (e164,)).rowcount
         if not removed:
-            return DncChange(numbers=0, contacts=0, already=1)
+            return DncChange(numbers=0, contacts=0, already=1, phone=e164)
         cleared = db.execute(
             """UPDATE contacts SET dnc = 0, updated_at = ?
                WHERE phone = ? AND dnc = 1 AND status != 'dnc'""",
@@ -136,7 +135,7 @@ def remove_dnc(db: Database, raw: str, *, actor: str, now: datetime) -> DncChang
                 f"raw {raw.strip()!r}; {cleared} contact(s) cleared",
             ),
         )
-    return DncChange(numbers=1, contacts=cleared)
+    return DncChange(numbers=1, contacts=cleared, phone=e164)
 
 
 def import_dnc(db: Database, path: str | Path, *, actor: str, now: datetime) -> DncChange:

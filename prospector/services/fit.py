@@ -128,26 +128,38 @@ def reclassify_all(db: Database, settings: Settings, *, now: datetime) -> dict[s
                   a.industry, a.employees
            FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id"""
     )
+    # Reduced profiles (see ProfileKeys) repeat far more than contacts' own, and
+    # a list's contacts arrive at one instant: each answer is computed once.
+    from prospector.services.importing.profiles import ProfileKeys  # importing imports fit
+
+    keys = ProfileKeys(settings)
+    classified: dict[tuple, Classification] = {}
+    deadlines: dict[tuple[str, str], str] = {}
     tiers = {tier.name: tier for tier in settings.tiers}
     changed_filter = changed_tier = 0
     stamp = to_db(now)
     for row in rows:
-        result = classify(
-            Profile(
-                industry=row["industry"],
-                source=row["source"],
-                country=row["country"],
-                state=row["state"],
-                list_name=row["list_name"],
-                title=row["title"],
-                employees=row["employees"],
-            ),
-            settings,
+        key = keys.key(
+            row["industry"],
+            row["source"],
+            row["country"],
+            row["state"],
+            row["list_name"],
+            row["title"],
+            row["employees"],
         )
+        result = classified.get(key)
+        if result is None:
+            result = classified[key] = classify(Profile(*key), settings)
         sla_due = row["sla_due_at"]
         if row["first_dial_at"] is None:
-            received = from_db(row["created_at"])
-            sla_due = to_db(sla_deadline(received, tiers[result.tier], settings))
+            arrived = (row["created_at"], result.tier)
+            sla_due = deadlines.get(arrived)
+            if sla_due is None:
+                received = from_db(row["created_at"])
+                sla_due = deadlines[arrived] = to_db(
+                    sla_deadline(received, tiers[result.tier], settings)
+                )
         if (
             result.filtered_by != row["filtered_by"]
             or result.tier != row["tier"]

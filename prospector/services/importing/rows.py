@@ -285,16 +285,7 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
     employees = parse_employees(get("employees"))
     source = get("source") or rules.source
     list_name = get("list_name")
-    keys = rules.keys
-    profile = (
-        keys.value("industry", industry),
-        keys.value("source", source),
-        keys.value("country", country),
-        keys.value("state", state),
-        keys.value("list", list_name),
-        keys.title(title),
-        keys.employees(employees),
-    )
+    profile = rules.keys.key(industry, source, country, state, list_name, title, employees)
     locale = (" ".join(sorted(zones)), country or "", state or "")
     return (
         first,

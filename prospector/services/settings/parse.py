@@ -227,17 +227,15 @@ def _calling(reader: _Reader) -> CallingRules:
 def _dispositions(readers: list[_Reader]) -> tuple[Disposition, ...]:
     found: list[Disposition] = []
     for reader in readers:
+        key, code = reader.text("key"), reader.text("code")
         disposition = Disposition(
-            key=reader.text("key"),
-            code=reader.text("code"),
-            label=reader.text("label", ""),
+            key=key,
+            code=code,
+            label=reader.text("label", "") or code,
             counts_as=reader.text("counts_as"),
             then=reader.text("then"),
             retry=reader.duration("retry", None),
             recycle=reader.duration("recycle", None),
-        )
-        disposition = Disposition(
-            **{**disposition.__dict__, "label": disposition.label or disposition.code}
         )
         if not re.fullmatch(r"[0-9]", disposition.key):
             raise SettingsError(

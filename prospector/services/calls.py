@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from prospector.foundations.clock import from_db, to_db
+from prospector.foundations.clock import from_db_or_none, to_db
 from prospector.foundations.db import Database
 from prospector.foundations.errors import ProspectorError
 from prospector.foundations.timewords import resolve_time_words
@@ -230,7 +230,7 @@ def log_call(
         status, close_reason = "open", None
         next_at: datetime | None = None
         callback_at, callback_rep = None, None
-        recycle_at = from_db(row["recycle_at"]) if row["recycle_at"] else None
+        recycle_at = from_db_or_none(row["recycle_at"])
         phone_bad = int(row["phone_bad"])
         dnc_added = False
 

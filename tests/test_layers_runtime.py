@@ -24,3 +24,17 @@ def test_services_and_foundations_do_not_load_textual_or_click():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_command_line_and_the_workbench_start_without_the_importer_or_exports():
+    # Every `prospector` run, the workbench's included, loads prospector.cli and the
+    # workbench app; the importer (workers, writer) and the export machinery (http,
+    # hmac) are loaded by the commands that use them.
+    code = (
+        "import sys\n"
+        "import prospector.cli, prospector.tui.app, prospector.tui.screens.lead\n"
+        "print(sorted(m for m in sys.modules\n"
+        "             if m.startswith(('prospector.services.importing', 'prospector.services.export'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -7,11 +7,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 
 from prospector.cli.context import AppContext, at_option, json_option, pass_app
-from prospector.services.importing import Progress, import_file
+
+if TYPE_CHECKING:
+    from prospector.services.importing import Progress
 
 
 @click.command("import")
@@ -49,6 +52,10 @@ def import_command(
     Rows that cannot be used go to FILE's stem + .rejects.csv beside it, with a
     reject_reason column. Importing the same file again inserts nothing.
     """
+    # Imported here: the importer (workers, writer) is not needed by other commands,
+    # the workbench among them.
+    from prospector.services.importing import import_file
+
     with app.open_db() as db, _progress_bar() as progress:
         result = import_file(
             db,

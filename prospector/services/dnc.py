@@ -17,7 +17,6 @@ from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database
 from prospector.foundations.errors import InputFileError, ProspectorError
 from prospector.foundations.phones import PhoneBook, PhoneError
-from prospector.services.importing.reader import FIELDS, normalize_header, open_table
 from prospector.services.settings import load_settings
 
 
@@ -147,6 +146,10 @@ def import_dnc(db: Database, path: str | Path, *, actor: str, now: datetime) -> 
     Raises:
         InputFileError: missing, empty, binary or undecodable file.
     """
+    # Imported here: the importing package is heavy, and log_call (through
+    # add_dnc_in_transaction) brings this module onto the workbench's start-up path.
+    from prospector.services.importing.reader import FIELDS, normalize_header, open_table
+
     table = open_table(path)
     normalized = [normalize_header(name) for name in table.header]
     phone_columns = [i for i, name in enumerate(normalized) if name in FIELDS["phone"]]

@@ -168,6 +168,16 @@ def test_territories(db) -> None:
     assert len(build_queue(db, rep="bob", now=NOW)) == 2  # no territory: everything
 
 
+def test_a_territory_takes_in_places_that_arrive_later(db) -> None:
+    text = default_settings().source_text + 'alice = ["US-NY", "US-CT"]\n'
+    replace_settings(db, parse_settings(text), actor="lead", now=NOW)
+    ny = add_contact(db, now=NOW, state="NY")
+    assert ids(build_queue(db, rep="alice", now=NOW)) == [ny]
+    ct = add_contact(db, now=NOW, state="CT")  # a locale the database did not have yet
+    add_contact(db, now=NOW, state="NJ")
+    assert sorted(ids(build_queue(db, rep="alice", now=NOW))) == sorted([ny, ct])
+
+
 def test_claims_are_exclusive_and_expire(db) -> None:
     first = add_contact(db, now=NOW - timedelta(minutes=2))
     second = add_contact(db, now=NOW - timedelta(minutes=1))

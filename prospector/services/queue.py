@@ -39,11 +39,10 @@ from prospector.services.recycling import return_due
 from prospector.services.settings import Settings
 from prospector.services.windows import (
     Locale,
-    all_locales,
     current_settings,
     is_open,
+    locale_ids_in,
     open_locale_ids,
-    region_matches,
 )
 
 LANE_UNDISPOSITIONED, LANE_MY_CALLBACK, LANE_OPEN_CALLBACK, LANE_NEW, LANE_FOLLOW_UP = range(5)
@@ -115,11 +114,7 @@ def territory_locale_ids(db: Database, rep: str, settings: Settings) -> frozense
     regions = settings.territories.get(rep)
     if not regions:
         return None
-    return frozenset(
-        locale.id
-        for locale in all_locales(db)
-        if any(region_matches(region, locale.country, locale.state) for region in regions)
-    )
+    return locale_ids_in(db, tuple(regions))
 
 
 def callable_locale_ids(

@@ -235,6 +235,7 @@ def local_day_start(locale: Locale, instant: datetime) -> datetime:
 _lock = threading.Lock()
 _settings_cache: dict[tuple[str, int], Settings] = {}
 _open_cache: dict[tuple, frozenset[int]] = {}
+_region_cache: dict[tuple, frozenset[int]] = {}
 
 
 def current_settings(db: Database) -> Settings:
@@ -261,8 +262,7 @@ def open_locale_ids(db: Database, instant: datetime, settings: Settings) -> froz
     whole minute, so one evaluation per minute is exact.
     """
     minute = instant.astimezone(UTC).replace(second=0, microsecond=0)
-    top = db.execute("SELECT max(id) AS top, count(*) AS n FROM locales").fetchone()
-    key = (db.path, minute, settings.calling, top["top"], top["n"])
+    key = (*_locales_key(db), minute, settings.calling)
     with _lock:
         cached = _open_cache.get(key)
     if cached is not None:
@@ -273,3 +273,31 @@ def open_locale_ids(db: Database, instant: datetime, settings: Settings) -> froz
             _open_cache.clear()
         _open_cache[key] = opened
     return opened
+
+
+def locale_ids_in(db: Database, regions: tuple[str, ...]) -> frozenset[int]:
+    """Ids of the locales inside any of ``regions`` (``US-CA``, ``GB``: a territory).
+
+    Cached per (database, regions, locales table): ``next`` asks on every call.
+    """
+    key = (*_locales_key(db), regions)
+    with _lock:
+        cached = _region_cache.get(key)
+    if cached is not None:
+        return cached
+    inside = frozenset(
+        locale.id
+        for locale in all_locales(db)
+        if any(region_matches(region, locale.country, locale.state) for region in regions)
+    )
+    with _lock:
+        if len(_region_cache) > 256:
+            _region_cache.clear()
+        _region_cache[key] = inside
+    return inside
+
+
+def _locales_key(db: Database) -> tuple:
+    # Locales are only ever added, so the highest id and the count say which rows exist.
+    top = db.execute("SELECT max(id) AS top, count(*) AS n FROM locales").fetchone()
+    return (db.path, top["top"], top["n"])

@@ -33,8 +33,8 @@ def test_the_command_line_and_the_workbench_start_without_the_importer_or_export
     code = (
         "import sys\n"
         "import prospector.cli, prospector.tui.app, prospector.tui.screens.lead\n"
-        "print(sorted(m for m in sys.modules\n"
-        "             if m.startswith(('prospector.services.importing', 'prospector.services.export'))))\n"
+        "heavy = ('prospector.services.importing', 'prospector.services.export')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

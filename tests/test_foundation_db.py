@@ -82,6 +82,17 @@ def test_failed_write_rolls_back(db):
     assert db.one("SELECT count(*) FROM reps")[0] == 0
 
 
+def test_write_or_join_commits_alone_and_joins_an_open_transaction(db):
+    insert = "INSERT INTO reps (name, created_at) VALUES (?, '2026-11-23T15:00:00Z')"
+    with db.write_or_join():
+        db.execute(insert, ("alone",))
+    with pytest.raises(RuntimeError), db.write():
+        with db.write_or_join():
+            db.execute(insert, ("joined",))
+        raise RuntimeError("the caller's transaction fails")
+    assert [row["name"] for row in db.query("SELECT name FROM reps")] == ["alone"]
+
+
 def test_cli_refuses_foreign_database_in_one_line(tmp_path, run):
     path = tmp_path / "x.db"
     path.write_bytes(b"\x00\x01binary junk" * 50)

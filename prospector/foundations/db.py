@@ -75,6 +75,19 @@ class Database:
         else:
             self.conn.commit()
 
+    @contextlib.contextmanager
+    def write_or_join(self) -> Iterator[sqlite3.Connection]:
+        """The caller's open transaction (it commits), else a :meth:`write` of its own.
+
+        For steps that must commit with whatever the caller is writing, such as a
+        draft cleared with its call, and stand alone when called on their own.
+        """
+        if self.conn.in_transaction:
+            yield self.conn
+        else:
+            with self.write() as conn:
+                yield conn
+
     def close(self) -> None:
         if self._checkpointer is not None:
             self._checkpointer.stop()

@@ -41,9 +41,5 @@ def clear_draft(db: Database, rep: str, contact_id: int) -> None:
 
     Joins the caller's transaction when one is open, so it can commit with the call.
     """
-    sql = "DELETE FROM drafts WHERE rep = ? AND contact_id = ?"
-    if db.conn.in_transaction:
-        db.execute(sql, (rep, contact_id))
-    else:
-        with db.write():
-            db.execute(sql, (rep, contact_id))
+    with db.write_or_join():
+        db.execute("DELETE FROM drafts WHERE rep = ? AND contact_id = ?", (rep, contact_id))

@@ -46,12 +46,8 @@ def return_due(db: Database, *, now: datetime) -> None:
     stamp = to_db(now.astimezone(UTC))
     if db.one("SELECT 1 FROM contacts WHERE deferred_until <= ? LIMIT 1", (stamp,)) is None:
         return
-    sql = "UPDATE contacts SET deferred_until = NULL WHERE deferred_until <= ?"
-    if db.conn.in_transaction:
-        db.execute(sql, (stamp,))
-    else:
-        with db.write():
-            db.execute(sql, (stamp,))
+    with db.write_or_join():
+        db.execute("UPDATE contacts SET deferred_until = NULL WHERE deferred_until <= ?", (stamp,))
 
 
 def recycle_due(db: Database, *, now: datetime, actor: str = "system") -> int:
@@ -64,9 +60,7 @@ def recycle_due(db: Database, *, now: datetime, actor: str = "system") -> int:
     stamp = to_db(now.astimezone(UTC))
     if db.one("SELECT 1 FROM contacts WHERE recycle_at <= ? LIMIT 1", (stamp,)) is None:
         return 0
-    if db.conn.in_transaction:
-        return _recycle(db, stamp, actor)
-    with db.write():
+    with db.write_or_join():
         return _recycle(db, stamp, actor)
 
 

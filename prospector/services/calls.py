@@ -109,23 +109,6 @@ def contact_locale(db: Database, contact_id: int) -> Locale:
     return load_contact(db, contact_id)[1]
 
 
-def check_callback(
-    db: Database,
-    contact_id: int,
-    at: datetime,
-    *,
-    settings: Settings | None = None,
-) -> CallbackCheck:
-    """Show a callback instant in the prospect's and the rep's zone, and flag it when the
-    prospect's calling window is closed then.
-
-    Raises:
-        NotFoundError: no such contact.
-    """
-    settings = settings or current_settings(db)
-    return _callback_check(contact_locale(db, contact_id), at, settings)
-
-
 def _callback_check(locale: Locale, at: datetime, settings: Settings) -> CallbackCheck:
     inside = is_open(locale, at, settings)
     return CallbackCheck(

@@ -262,18 +262,44 @@ def test_unwritable_out_changes_nothing(run, db, two_handoffs, tmp_path):
 
 
 def test_failed_file_write_rolls_the_batch_back(db, two_handoffs, tmp_path, monkeypatch):
-    from prospector.services.export import runner
+    from prospector.services.export import batchfiles, runner
     from prospector.services.export.safe_csv import ExportWriteError
 
-    def broken(path, data):
-        raise ExportWriteError(f"{path}: cannot be written (disk full)")
+    out = tmp_path / "out"
+    real = batchfiles._write_temp
 
-    monkeypatch.setattr(runner, "write_atomic", broken)
+    def second_fails(target, data):
+        if target.name.endswith("-opportunities.csv"):
+            raise ExportWriteError(f"{target}: cannot be written (disk full)")
+        return real(target, data)
+
+    monkeypatch.setattr(batchfiles, "_write_temp", second_fails)
     with pytest.raises(ExportWriteError, match="disk full"):
-        runner.export_pending(db, now=MONDAY_10_ET, actor="lead", format="csv", out_dir=tmp_path)
+        runner.export_pending(db, now=MONDAY_10_ET, actor="lead", format="salesforce", out_dir=out)
     assert {h.status for h in handoffs.list_handoffs(db)} == {"pending"}
     assert db.one("SELECT count(*) FROM export_batches")[0] == 0
     assert db.one("SELECT count(*) FROM export_items")[0] == 0
+    assert os.listdir(out) == []  # the leads file staged first left no temporary behind
+
+
+def test_a_failed_rename_takes_the_published_files_back(db, two_handoffs, tmp_path, monkeypatch):
+    from prospector.services.export import batchfiles, runner
+    from prospector.services.export.safe_csv import ExportWriteError
+
+    out = tmp_path / "out"
+    real = batchfiles._rename
+
+    def second_fails(temp, target):
+        if target.name.endswith("-opportunities.csv"):
+            raise ExportWriteError(f"{target}: cannot be written (disk full)")
+        real(temp, target)
+
+    monkeypatch.setattr(batchfiles, "_rename", second_fails)
+    with pytest.raises(ExportWriteError, match="disk full"):
+        runner.export_pending(db, now=MONDAY_10_ET, actor="lead", format="salesforce", out_dir=out)
+    assert os.listdir(out) == []  # not the leads file alone, no temporary, no journal
+    assert {h.status for h in handoffs.list_handoffs(db)} == {"pending"}
+    assert db.one("SELECT count(*) FROM export_batches")[0] == 0
 
 
 @pytest.mark.parametrize(
@@ -290,13 +316,16 @@ def test_bad_export_requests(run, two_handoffs, tmp_path, args, message):
     assert message in result.stderr and len(result.stderr.splitlines()) == 1
 
 
-def test_atomic_write_replaces_and_leaves_no_temp(tmp_path):
-    from prospector.services.export.safe_csv import write_atomic
+def test_publishing_replaces_owner_only_and_leaves_no_temp(tmp_path):
+    from prospector.services.export.batchfiles import BatchFiles
 
     target = tmp_path / "f.csv"
     target.write_text("old")
     os.chmod(target, 0o644)
-    write_atomic(target, b"new")
+    files = BatchFiles(tmp_path)
+    files.stage([("f.csv", b"new")])
+    assert target.read_bytes() == b"old"  # staged: nothing shows yet
+    files.publish()
     assert target.read_bytes() == b"new" and private(target)
     assert os.listdir(tmp_path) == ["f.csv"]
 

@@ -1,9 +1,10 @@
 """The export queue: handoffs into numbered batches, written as CRM files or sent.
 
 ``runner`` holds the rules; ``batches`` the stored snapshots; ``payloads`` what a
-handoff carries; ``safe_csv`` formula-safe cells and atomic owner-only files; one
-module per format (``salesforce``, ``hubspot``, ``csvfile``, ``jsonl``) and
-``webhook`` for HTTP delivery.
+handoff carries; ``safe_csv`` formula-safe cells and the output folder;
+``batchfiles`` a batch's files (owner-only, all or none, no leftovers); one module
+per format (``salesforce``, ``hubspot``, ``csvfile``, ``jsonl``) and ``webhook``
+for HTTP delivery.
 """
 
 from prospector.services.export.batches import Batch, get_batch

@@ -43,7 +43,10 @@ COLUMNS = (
     Column("description", "description"),
 )
 
+SUFFIXES = (".csv",)
+"""The file names this format writes end so (after ``prospector-batch-N-<format>``)."""
+
 
 def render(payloads: list[Payload]) -> list[tuple[str, bytes]]:
     """The one file: ``.csv``."""
-    return [(".csv", csv_bytes(COLUMNS, payloads))]
+    return [(SUFFIXES[0], csv_bytes(COLUMNS, payloads))]

@@ -62,6 +62,10 @@ def row(payload: Payload) -> dict[str, Any]:
     }
 
 
+SUFFIXES = (".csv",)
+"""The file names this format writes end so (after ``prospector-batch-N-<format>``)."""
+
+
 def render(payloads: list[Payload]) -> list[tuple[str, bytes]]:
     """The one file: ``.csv``."""
-    return [(".csv", csv_bytes(COLUMNS, (row(p) for p in payloads)))]
+    return [(SUFFIXES[0], csv_bytes(COLUMNS, (row(p) for p in payloads)))]

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from prospector.services.export.payloads import Payload, dump
 
+SUFFIXES = (".jsonl",)
+"""The file names this format writes end so (after ``prospector-batch-N-<format>``)."""
+
 
 def render(payloads: list[Payload]) -> list[tuple[str, bytes]]:
     """The one file: ``.jsonl``."""
-    return [(".jsonl", "".join(dump(p) + "\n" for p in payloads).encode("utf-8"))]
+    return [(SUFFIXES[0], "".join(dump(p) + "\n" for p in payloads).encode("utf-8"))]

@@ -4,9 +4,10 @@ Rules (DESIGN §4.9):
 
 * An export takes every *pending* handoff (with ``resend``, the *exported* ones
   too) whose contact is not DNC into one new batch. Nothing pending: no batch.
-* Files: the batch, the files and the status change are one transaction; the
-  files are written atomically before it commits. If a file cannot be written,
-  nothing is recorded and every handoff stays pending.
+* Files: the batch, the files and the status change are one transaction; every
+  file is written to a temporary, then all are renamed into place, then it
+  commits (see :mod:`.batchfiles`, which also clears what a killed export left).
+  If a file cannot be written, nothing is recorded and every handoff stays pending.
 * Webhook: the batch is recorded first, then each handoff is POSTed; those the
   receiver answered 2xx are marked *exported* in short transactions, at most a
   second or a hundred answers apart (the database is never locked while waiting
@@ -32,8 +33,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database
 from prospector.foundations.errors import ProspectorError
+from prospector.foundations.leftovers import FolderHold
 from prospector.services.export import csvfile, hubspot, jsonl, salesforce
 from prospector.services.export.batches import (
     batch_items,
@@ -44,8 +47,9 @@ from prospector.services.export.batches import (
     mark_exported,
     record_failure,
 )
+from prospector.services.export.batchfiles import BatchFiles, clean_folder, file_name
 from prospector.services.export.payloads import Payload, build_payloads, dump, load
-from prospector.services.export.safe_csv import prepare_directory, write_atomic
+from prospector.services.export.safe_csv import prepare_directory
 from prospector.services.export.webhook import (
     Delivery,
     WebhookOptions,
@@ -111,18 +115,17 @@ def check_format(format: str) -> str:
     return name
 
 
-def file_name(batch: int, format: str, suffix: str) -> str:
-    """``prospector-batch-<N>-<format><suffix>``, e.g. ``...-3-salesforce-leads.csv``."""
-    return f"prospector-batch-{batch}-{format}{suffix}"
-
-
-def _write_files(out: Path, batch: int, format: str, payloads: list[Payload]) -> list[str]:
-    written = []
-    for suffix, data in FORMATS[format](payloads):
-        target = out / file_name(batch, format, suffix)
-        write_atomic(target, data)
-        written.append(os.fspath(target))
-    return written
+def _staged(out: Path, batch: int, format: str, items: list[tuple[int, str]]) -> BatchFiles:
+    """The batch's files in their temporaries. Raises ExportWriteError (none left)."""
+    files = BatchFiles(out)
+    # Rendered from the stored text, exactly as a later rewrite will be.
+    rendered = FORMATS[format]([load(text) for _, text in items])
+    try:
+        files.stage((file_name(batch, format, suffix), data) for suffix, data in rendered)
+    except BaseException:
+        files.undo()
+        raise
+    return files
 
 
 def _main_path(format: str, out: Path, files: list[str]) -> str:
@@ -175,14 +178,30 @@ def export_pending(
         return _export_webhook(db, webhook_url, now, actor, resend, webhook_options)
     name = check_format(format or "csv")
     out = prepare_directory(out_dir)
-    with db.write():
-        opened = _open_batch(db, name, os.fspath(out), now, actor, resend)
-        if opened.batch is None:
-            return opened.result(name, None)
-        # Rendered from the stored text, exactly as a later rewrite will be.
-        files = _write_files(out, opened.batch, name, [load(text) for _, text in opened.items])
-        mark_exported(db, opened.batch, [handoff_id for handoff_id, _ in opened.items], now)
-    return opened.result(name, _main_path(name, out, files), files)
+    with FolderHold(out) as hold:
+        clean_folder(db, hold)
+        return _export_files(db, out, name, now, actor, resend)
+
+
+def _export_files(
+    db: Database, out: Path, name: str, now: datetime, actor: str, resend: bool
+) -> ExportResult:
+    files: BatchFiles | None = None
+    try:
+        with db.write():
+            opened = _open_batch(db, name, os.fspath(out), now, actor, resend)
+            if opened.batch is None:
+                return opened.result(name, None)
+            files = _staged(out, opened.batch, name, opened.items)
+            files.journal(db, batch=opened.batch, target=os.fspath(out), created_at=to_db(now))
+            written = files.publish()
+            mark_exported(db, opened.batch, [handoff_id for handoff_id, _ in opened.items], now)
+    except BaseException:
+        if files is not None:
+            files.undo()
+        raise
+    files.settle()
+    return opened.result(name, _main_path(name, out, written), written)
 
 
 @dataclass(frozen=True)
@@ -367,7 +386,9 @@ def rewrite_batch(
         )
     name = check_format(name)
     out = prepare_directory(out_dir)
-    files = _write_files(out, batch_id, name, [load(text) for _, text in items])
+    with FolderHold(out) as hold:
+        clean_folder(db, hold)
+        written = _staged(out, batch_id, name, items).publish()
     return ExportResult(
-        batch_id, len(items), name, _main_path(name, out, files), files, rewritten=True
+        batch_id, len(items), name, _main_path(name, out, written), written, rewritten=True
     )

@@ -1,4 +1,4 @@
-"""CSV cells safe to open in a spreadsheet, and files written atomically, owner-only.
+"""CSV cells safe to open in a spreadsheet, and the folder export files go to.
 
 Formula injection (OWASP "CSV Injection"): a spreadsheet treats a cell beginning
 with ``=``, ``+``, ``-``, ``@``, tab or carriage return as a formula. Free text
@@ -8,19 +8,15 @@ prefixing a single quote, which spreadsheets show as text. Structured columns
 they are *when they have their expected shape*; anything else in them is treated
 as text, so a structured column can never smuggle a formula either.
 
-Files are written to a temporary file in the target directory (created 0600),
-flushed to disk, then renamed over the target: a reader sees the old file or the
-new one, never half of one, and nobody but the owner can read it at any moment.
+The folder is created 0700; the files in it (see :mod:`.batchfiles`) are 0600.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,39 +95,3 @@ def prepare_directory(directory: str | os.PathLike[str]) -> Path:
     if not os.access(path, os.W_OK | os.X_OK):
         raise ExportWriteError(f"{path}: directory is not writable")
     return path
-
-
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically, readable and writable by the owner only.
-
-    Raises:
-        ExportWriteError: the directory cannot take the file.
-    """
-    target = Path(path)
-    try:
-        # mkstemp creates the file 0600 with O_EXCL: private from its first moment.
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    except OSError as error:
-        raise ExportWriteError(f"{target}: cannot be written ({error.strerror})") from error
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp_name, 0o600)
-        os.replace(temp_name, target)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise ExportWriteError(f"{target}: cannot be written ({error.strerror})") from error
-    _sync_directory(target.parent)
-
-
-def _sync_directory(directory: Path) -> None:
-    # The rename is durable only once the directory entry is on disk.
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

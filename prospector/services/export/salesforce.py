@@ -34,6 +34,7 @@ STAGE = "Qualification"
 DEFAULT_SOURCE = "Prospector"
 NOT_PROVIDED = "[not provided]"
 DESCRIPTION_LIMIT = 32_000
+SUFFIXES = ("-leads.csv", "-opportunities.csv")
 
 LEAD_COLUMNS = (
     Column(EXTERNAL_ID, "handoff_id", "integer"),
@@ -106,11 +107,9 @@ def opportunity_row(payload: Payload) -> dict[str, Any]:
 
 
 def render(payloads: list[Payload]) -> list[tuple[str, bytes]]:
-    """The two files: ``-leads.csv`` and ``-opportunities.csv``."""
+    """The two files: ``-leads.csv`` and ``-opportunities.csv`` (:data:`SUFFIXES`)."""
+    leads, opportunities = SUFFIXES
     return [
-        ("-leads.csv", csv_bytes(LEAD_COLUMNS, (lead_row(p) for p in payloads))),
-        (
-            "-opportunities.csv",
-            csv_bytes(OPPORTUNITY_COLUMNS, (opportunity_row(p) for p in payloads)),
-        ),
+        (leads, csv_bytes(LEAD_COLUMNS, (lead_row(p) for p in payloads))),
+        (opportunities, csv_bytes(OPPORTUNITY_COLUMNS, (opportunity_row(p) for p in payloads))),
     ]

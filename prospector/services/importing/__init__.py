@@ -28,9 +28,9 @@ import csv
 import multiprocessing
 import os
 import pickle
+import re
 import sqlite3
 import sys
-import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -41,6 +41,7 @@ from typing import Any
 from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database
 from prospector.foundations.errors import DatabaseError, InputFileError
+from prospector.foundations.leftovers import FolderHold, make_temp, remove_matching, temp_pattern
 from prospector.services.importing import rows as row_rules
 from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.ranges import FileScan, scan_file
@@ -393,7 +394,9 @@ class _RejectsFile:
 
     Rows go to a temporary file in the same folder, renamed into place at the end,
     so a reader never sees half a rejects file. With no rejects, a stale rejects
-    file from an earlier run of the same list is removed.
+    file from an earlier run of the same list is removed. The temporary holds
+    personal data: one that a killed import of the same list left behind is
+    removed when this one starts (see :mod:`prospector.foundations.leftovers`).
     """
 
     def __init__(self, table: TableFile) -> None:
@@ -402,12 +405,21 @@ class _RejectsFile:
         self._handle: Any = None
         self._writer: Any = None
         self._temp: str | None = None
+        self._hold: FolderHold | None = None
+        self._sweep()
+
+    def _sweep(self) -> None:
+        leftover = temp_pattern(re.escape(self.final.name))
+        with FolderHold(self.final.parent) as hold:
+            if hold.alone():
+                remove_matching(self.final.parent, lambda name: bool(leftover.fullmatch(name)))
 
     def add(self, fields: list[str], reason: str) -> None:
         if self._writer is None:
-            fd, self._temp = tempfile.mkstemp(
-                prefix=f".{self.final.name}.", dir=self.final.parent, text=True
-            )
+            # Held while the temporary exists, so no other run takes it for a leftover.
+            self._hold = FolderHold(self.final.parent)
+            self._hold.share()
+            fd, self._temp = make_temp(self.final)
             self._handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
             self._writer = csv.writer(self._handle, delimiter=self.table.delimiter)
             self._writer.writerow([*self.table.header, "reject_reason"])
@@ -424,6 +436,7 @@ class _RejectsFile:
         assert self._temp is not None
         os.replace(self._temp, self.final)
         self._handle = self._temp = None
+        self._let_go()
         return str(self.final)
 
     def discard(self) -> None:
@@ -432,3 +445,9 @@ class _RejectsFile:
         if self._temp is not None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self._temp)
+        self._let_go()
+
+    def _let_go(self) -> None:
+        if self._hold is not None:
+            self._hold.release()
+            self._hold = None

@@ -1,8 +1,11 @@
-"""Every action a screen offers, for the help screen and the command palette.
+"""Every action a screen offers, for the help screen, the command palette and the footer.
 
-Both read the live bindings (the screen's, then the app's), so a key added to a
-screen, or a disposition added to the settings catalog, shows up in help and
-in the palette without being listed twice.
+All read the screen's live bindings through Textual's public ``active_bindings``
+(the screen's, then the app's), so a key added to a screen, or a disposition
+added to the settings catalog, shows up everywhere without being listed twice.
+A screen whose keys are named at run time (the lead screen's outcome keys are
+named by the team's catalog) says so with a ``describe_binding`` method, see
+:func:`shown_binding`.
 """
 
 from __future__ import annotations
@@ -35,41 +38,43 @@ class ScreenAction:
     enabled: bool
 
 
+def shown_binding(node: DOMNode, binding: Binding) -> Binding:
+    """``binding`` as ``node`` presents it now: its ``describe_binding(binding)`` if it has one."""
+    describe = getattr(node, "describe_binding", None)
+    return describe(binding) if callable(describe) else binding
+
+
 def screen_actions(screen: Screen, app: App) -> list[ScreenAction]:
     """The described bindings of ``screen`` and ``app``, keys merged per action, in order.
 
     The screen's own keys come first (group ``KEY_GROUP``), then the app's and the
-    keys every screen inherits from Textual (group ``Workbench``).
+    keys every screen inherits from Textual (group ``Workbench``). Actions the
+    screen hides (``check_action`` False) are left out; dimmed ones are disabled.
     """
     screen_group = getattr(screen, "KEY_GROUP", "Screen")
     found: dict[tuple[int, str], list] = {}
-    for node, group in ((screen, screen_group), (app, APP_GROUP)):
-        # The bindings map is the only place that holds bindings installed at run time
-        # (the disposition keys come from the settings catalog).
-        for bindings in node._bindings.key_to_bindings.values():
-            for binding in bindings:
-                if not binding.description:
-                    continue
-                inherited = node is screen and binding.action in INHERITED_ACTIONS
-                where = APP_GROUP if inherited else group
-                slot = found.setdefault((id(node), binding.action), [node, binding, [], where])
-                slot[2].append(binding.key_display or app.get_key_display(binding))
-    actions = []
-    for node, binding, keys, group in found.values():
-        name = binding.action.split("(")[0]
-        check = node.check_action(name, ()) if hasattr(node, "check_action") else True
-        if check is False:
+    for active in screen.active_bindings.values():
+        node = active.node
+        if node is not screen and node is not app:
+            continue  # a focused widget's own keys (a text box's) are not the screen's
+        binding = shown_binding(node, active.binding)
+        if not binding.description:
             continue
-        actions.append(
-            ScreenAction(
-                keys=" ".join(dict.fromkeys(keys)),
-                description=binding.description,
-                action=binding.action,
-                node=node,
-                group=binding.group.description if binding.group else group,
-                enabled=bool(check),
-            )
+        inherited = node is screen and binding.action in INHERITED_ACTIONS
+        where = APP_GROUP if node is app or inherited else screen_group
+        slot = found.setdefault((id(node), binding.action), [node, binding, [], where, active])
+        slot[2].append(binding.key_display or app.get_key_display(binding))
+    actions = [
+        ScreenAction(
+            keys=" ".join(dict.fromkeys(keys)),
+            description=binding.description,
+            action=binding.action,
+            node=node,
+            group=binding.group.description if binding.group else group,
+            enabled=active.enabled,
         )
+        for node, binding, keys, group, active in found.values()
+    ]
     rank = {screen_group: 0, APP_GROUP: 1}
     actions.sort(key=lambda a: (rank.get(a.group, 2), a.action in INHERITED_ACTIONS))
     return actions

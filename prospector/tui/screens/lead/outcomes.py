@@ -8,13 +8,12 @@ rep's answers on to be logged, or nothing when the rep goes back to the lead.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
 
 from prospector.foundations.clock import Clock
 from prospector.services.contacts import ContactCard
@@ -39,30 +38,40 @@ class Answers:
 LogCall = Callable[[Answers], None]
 
 
-def install_outcome_keys(screen: Screen, settings: Settings) -> None:
-    """Bind the settings catalog's keys on ``screen``, first in its footer, in key order.
+OUTCOME_KEYS = "1234567890"
+OUTCOME_BINDINGS = [
+    Binding(key, f"disposition('{key}')", "", id=f"lead.outcome.{key}") for key in OUTCOME_KEYS
+]
+"""One binding per digit, for the lead screen's ``BINDINGS``, first there so that they
+come first in its footer, in key order. Each runs the screen's ``disposition(key)``
+action; the team's catalog says what each logs and names it (:func:`describe`); a
+digit the catalog does not use is hidden (see :func:`by_key`)."""
 
-    Each key runs ``screen``'s ``disposition(code)`` action; its label shows in the
-    footer, the help screen and the command palette.
+
+def by_key(settings: Settings | None, key: object) -> Disposition | None:
+    """The catalog's disposition with hotkey ``key`` (None: none, or no settings yet)."""
+    if settings is None:
+        return None
+    return next((d for d in settings.dispositions if d.key == key), None)
+
+
+def describe(binding: Binding, settings: Settings | None) -> Binding:
+    """An outcome key's binding named as the team's catalog names its disposition.
+
+    Its label shows in the footer, the help screen and the command palette. Any
+    other binding is returned as it is.
     """
-    ordered = sorted(settings.dispositions, key=lambda d: (d.key == "0", d.key))
-    # Bindings made at run time live in the screen's bindings map (the class's
-    # BINDINGS are fixed when the class is made; the catalog is the team's).
-    keymap = screen._bindings.key_to_bindings
-    for disposition in ordered:
-        keymap[disposition.key] = [
-            Binding(
-                disposition.key,
-                f"disposition('{disposition.code}')",
-                disposition.label,
-                id=f"lead.disposition.{disposition.code}",
-                tooltip=f"Log {disposition.label} ({disposition.counts_as})",
-            )
-        ]
-    # The outcome keys come first in the footer, in key order.
-    for key in list(keymap):
-        if not key.isdigit():
-            keymap[key] = keymap.pop(key)
+    if not (binding.id or "").startswith("lead.outcome."):
+        return binding
+    chosen = by_key(settings, binding.key)
+    if chosen is None:
+        return binding
+    return replace(
+        binding,
+        description=chosen.label,
+        show=True,
+        tooltip=f"Log {chosen.label} ({chosen.counts_as})",
+    )
 
 
 def ask_then_log(

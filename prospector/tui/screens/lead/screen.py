@@ -34,6 +34,7 @@ class LeadScreen(Screen[None]):
 
     KEY_GROUP = "Lead"
     BINDINGS: ClassVar[list[BindingType]] = [
+        *outcomes.OUTCOME_BINDINGS,
         Binding("d", "dialed", "Dialed", id="lead.dialed", tooltip="Mark the dial as started"),
         Binding("n", "skip", "Skip", id="lead.skip", tooltip="Release this lead with a reason"),
         Binding("e", "edit_note", "Note", id="lead.note", tooltip="Type in the note box"),
@@ -71,7 +72,7 @@ class LeadScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield DeskView(write_draft=jobs.draft_writer(self.workbench), id="desk")
-        yield KeyFooter(compact=True, show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DeskView).show_waiting(self.workbench.clock())
@@ -104,7 +105,6 @@ class LeadScreen(Screen[None]):
         first, had_lead = self.desk is None, self.lead is not None
         self.desk = message.desk
         if first:  # the team's outcome keys and lease length are known from now on
-            outcomes.install_outcome_keys(self, message.desk.settings)
             self.set_interval(message.desk.settings.calling.lease_minutes * 60 / 3, self._renew)
         self.set_class(self.lead is None, "-empty")
         now = self.workbench.clock()
@@ -122,7 +122,14 @@ class LeadScreen(Screen[None]):
     def _schedule_poll(self) -> None:
         self.set_timer(EMPTY_POLL_SECONDS, self.action_refresh)  # what the g key does
 
+    def describe_binding(self, binding: Binding) -> Binding:
+        """The outcome keys as the team's catalog names them (see :mod:`prospector.tui.keys`)."""
+        return outcomes.describe(binding, self.settings)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        key = parameters[0] if parameters else None
+        if action == "disposition" and outcomes.by_key(self.settings, key) is None:
+            return False  # a digit the team's catalog does not use (or not read yet)
         if action in ("disposition", "dialed", "skip", "edit_note"):
             # Shown dimmed (not hidden) while there is no lead, so the footer stays put.
             return self.lead is not None or None
@@ -137,12 +144,12 @@ class LeadScreen(Screen[None]):
             return None
         return self.lead
 
-    def action_disposition(self, code: str) -> None:
-        """Log the outcome ``code`` for the lead, then claim the next."""
-        lead, settings = self._ready_lead(), self.settings
-        if lead is None or settings is None:
+    def action_disposition(self, key: str) -> None:
+        """Log the outcome with hotkey ``key`` for the lead, then claim the next."""
+        lead, chosen = self._ready_lead(), outcomes.by_key(self.settings, key)
+        settings = self.settings
+        if lead is None or chosen is None or settings is None:
             return
-        chosen = settings.disposition(code)
         typed = self.query_one(NoteEditor).text.strip()
         form = outcomes.ask_then_log(
             self.app,

@@ -4,23 +4,37 @@ Parsing with ``phonenumbers`` costs tens of microseconds a number. Almost all of
 that work depends only on a number's prefix (for the North American plan: the
 area code and exchange, ``+1 NPA NXX``), so :class:`PhoneBook` pays it once per
 prefix and reuses the answer for every other number that shares it.
+
+Two shortcuts read ``phonenumbers``' private parts (its type helper, its country
+zone lookup, its zone table) and the standard library's regular-expression
+parser. Should a release of either move them, the same answers come from the
+public API, only slower: :data:`SHORTCUTS` then says False, and
+``tests/test_phones_fallback.py`` checks the two ways agree.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import re._parser as sre_parser
 from dataclasses import dataclass
 from importlib import resources
 
 import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumberType, is_number_type_geographical
 from phonenumbers import timezone as phone_timezone
-from phonenumbers.phonenumberutil import _number_type_helper
-from phonenumbers.tzdata import TIMEZONE_DATA
 
 from prospector.foundations import regions
+
+try:  # private names, for speed only: see the module's docstring
+    import re._parser as sre_parser
+
+    from phonenumbers.phonenumberutil import _number_type_helper
+    from phonenumbers.timezone import _country_level_time_zones_for_number as _country_level_zones
+    from phonenumbers.tzdata import TIMEZONE_DATA
+except ImportError:
+    SHORTCUTS = False
+else:
+    SHORTCUTS = True
 
 NANP_REGIONS = frozenset({"US", "CA"} | set(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1]))
 _NANP_REGION_ORDER = tuple(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1])
@@ -117,13 +131,18 @@ def _nanp_prefix_facts(national: str) -> _PrefixFacts:
     pattern matching; this finds the region once, keeping the type it matched.
     """
     number = phonenumbers.PhoneNumber(country_code=1, national_number=int(national))
-    region, kind = _nanp_region_and_type(national)
+    if SHORTCUTS:
+        region, kind = _nanp_region_and_type(national)
+    else:
+        region, kind = phonenumbers.region_code_for_number(number), phonenumbers.number_type(number)
     if region is None or kind == PhoneNumberType.UNKNOWN:
         return _PrefixFacts(False, region or "", "", ())
     if is_number_type_geographical(kind, 1):
         zones = phone_timezone.time_zones_for_geographical_number(number)
+    elif SHORTCUTS:
+        zones = _country_level_zones(number)
     else:
-        zones = phone_timezone._country_level_time_zones_for_number(number)
+        zones = phone_timezone.time_zones_for_number(number)
     return _PrefixFacts(
         True,
         region,
@@ -159,8 +178,11 @@ def nanp_key_lengths() -> dict[str, int]:
     zones depend on the exchange (6); Jamaica's 876 needs 7 (876-606-0xxx is a
     fixed line, 876-606-1xxx is not a number). A number's region, validity, type
     and zones are exactly a function of that many leading digits, which is what
-    makes :class:`PhoneBook`'s cache exact.
+    makes :class:`PhoneBook`'s cache exact. Without the private shortcuts, every
+    area code needs all ten digits (the cache is then per number, and still exact).
     """
+    if not SHORTCUTS:
+        return {str(area): 10 for area in range(200, 1000)}
     lengths = {str(area): 3 for area in range(200, 1000)}
 
     def need(area: str, digits: int) -> None:

@@ -101,6 +101,21 @@ def test_a_killed_export_with_nothing_left_to_export_is_still_cleaned(
     assert os.listdir(out) == []
 
 
+def test_a_batch_number_used_again_elsewhere_does_not_keep_the_orphan(
+    run, db, db_path, two_pending, tmp_path
+):
+    first, second = tmp_path / "first", tmp_path / "second"
+    crash("export", db_path, first, "export: first file shown")
+    # Batch 1 is recorded after all, but for files written to another folder.
+    assert run("export", "--format", "salesforce", "--out", str(second), *AT).exit_code == 0
+    assert batches(db) == [(1, str(second))]
+    assert visible(first) == [LEADS]
+    result = run("export", "--out", str(first), *AT)
+    assert result.output == "nothing to export: no pending handoffs\n"
+    assert os.listdir(first) == []
+    assert visible(second) == [LEADS, OPPORTUNITIES]
+
+
 def test_an_export_cleans_only_what_is_provably_its_own(db, db_path, two_pending, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
@@ -126,24 +141,24 @@ def test_an_export_cleans_only_what_is_provably_its_own(db, db_path, two_pending
         "created_at": "2026-11-23T15:00:00Z",
         "files": ["prospector-batch-9-csv.csv"],
     }
-    (out / ".prospector-batch-9.journal").write_text(json.dumps(theirs))
+    (out / ".prospector-batch-9.0123abcd.journal").write_text(json.dumps(theirs))
     (out / "prospector-batch-9-csv.csv").write_bytes(b"9")
     # A journal of ours that names a file it has no business with.
     ours = {**theirs, "database": os.path.realpath(db_path), "batch": 3, "files": ["notes.txt"]}
-    (out / ".prospector-batch-3.journal").write_text(json.dumps(ours))
+    (out / ".prospector-batch-3.89abcdef.journal").write_text(json.dumps(ours))
     # Leftovers that are ours: temporaries (as every version has named them).
     (out / f".{LEADS}.k2_9xq0z").write_bytes(b"personal data")
     (out / ".prospector-batch-4-jsonl.jsonl.abc_1234").write_bytes(b"personal data")
-    (out / "..prospector-batch-3.journal.zzzzzzzz").write_bytes(b"{")
+    (out / "..prospector-batch-3.89abcdef.journal.zzzzzzzz").write_bytes(b"{")
 
     export_pending(db, now=MONDAY_10_ET, actor="lead", format="jsonl", out_dir=out)
 
     for name, data in users.items():
         assert (out / name).read_bytes() == data
-    assert (out / ".prospector-batch-9.journal").exists()
+    assert (out / ".prospector-batch-9.0123abcd.journal").exists()
     assert (out / "prospector-batch-9-csv.csv").exists()
     assert sorted(set(os.listdir(out)) - set(users)) == [
-        ".prospector-batch-9.journal",
+        ".prospector-batch-9.0123abcd.journal",
         "prospector-batch-1-jsonl.jsonl",
         "prospector-batch-9-csv.csv",
     ]

@@ -72,8 +72,12 @@ class FolderHold:
     def share(self) -> None:
         """Take (or turn the exclusive lock into) the shared lock writers hold."""
         if self._fd is not None:
-            # Waits only for another process's sweep, which never waits itself.
-            fcntl.flock(self._fd, fcntl.LOCK_SH)
+            try:
+                # Waits only for another process's sweep, which never waits itself.
+                fcntl.flock(self._fd, fcntl.LOCK_SH)
+            except OSError:
+                # A file system without locks: nobody can sweep it either.
+                self.release()
 
     def release(self) -> None:
         """Let go of the folder (closing the descriptor drops the lock)."""

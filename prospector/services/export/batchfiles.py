@@ -3,8 +3,8 @@
 A new batch's files are written inside the batch's transaction, in this order:
 
 1. every file goes to a hidden temporary (0600, flushed to disk);
-2. a *journal*, ``.prospector-batch-<N>.journal``, names the database, the batch
-   (number, target, creation stamp) and its files;
+2. a *journal*, ``.prospector-batch-<N>.<token>.journal``, names the database,
+   the batch (number, target, creation stamp) and its files;
 3. the temporaries are renamed into place, one after the other;
 4. the transaction commits (the batch exists, its handoffs are exported);
 5. the journal is removed.
@@ -29,6 +29,7 @@ import contextlib
 import json
 import os
 import re
+import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -53,8 +54,7 @@ SUFFIXES: dict[str, tuple[str, ...]] = {
 _ENDINGS = [f"{format}{suffix}" for format, ends in SUFFIXES.items() for suffix in ends]
 BATCH_FILE = re.compile(r"prospector-batch-(\d+)-(?:" + "|".join(map(re.escape, _ENDINGS)) + ")")
 """Every name an export file can have."""
-JOURNAL_NAME = r"prospector-batch-(\d+)\.journal"
-JOURNAL = re.compile(r"\." + JOURNAL_NAME)
+JOURNAL = re.compile(r"\.prospector-batch-(\d+)\.[0-9a-f]{8}\.journal")
 LEFTOVER_TEMPS = (temp_pattern(BATCH_FILE.pattern), temp_pattern(JOURNAL.pattern))
 
 
@@ -64,7 +64,8 @@ def file_name(batch: int, format: str, suffix: str) -> str:
 
 
 def journal_path(out: Path, batch: int) -> Path:
-    return out / f".prospector-batch-{batch}.journal"
+    """A new journal's name: its own token, so no two runs ever share one."""
+    return out / f".prospector-batch-{batch}.{secrets.token_hex(4)}.journal"
 
 
 def database_name(db: Database) -> str:
@@ -97,7 +98,12 @@ class BatchFiles:
             "files": [final.name for _, final in self._staged],
         }
         temp, _ = _write_temp(path, json.dumps(record).encode("utf-8"))
-        _rename(temp, path)
+        try:
+            _rename(temp, path)
+        except ExportWriteError:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
         self._journal = path
         sync_directory(self.out)  # the journal is on disk before any file shows
 
@@ -112,7 +118,8 @@ class BatchFiles:
     def settle(self) -> None:
         """The batch is committed: its journal has done its work."""
         if self._journal is not None:
-            with contextlib.suppress(FileNotFoundError):
+            # Left behind (a folder made read-only meanwhile), the next export removes it.
+            with contextlib.suppress(OSError):
                 self._journal.unlink()
             self._journal = None
 
@@ -165,7 +172,8 @@ def _settle_journal(db: Database, path: Path) -> None:
         database, target, created_at = record["database"], record["target"], record["created_at"]
     except (OSError, ValueError, KeyError, TypeError):
         return  # not a journal we wrote whole: leave it and everything else alone
-    if database != database_name(db) or f".prospector-batch-{batch}.journal" != path.name:
+    named = JOURNAL.fullmatch(path.name)
+    if database != database_name(db) or named is None or int(named[1]) != batch:
         return  # another database's batch: that database knows whether it committed
     recorded = db.one(
         "SELECT 1 FROM export_batches WHERE id = ? AND target = ? AND created_at = ?",

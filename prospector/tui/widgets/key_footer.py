@@ -147,5 +147,6 @@ class KeyFooter(Widget, can_focus=False, can_focus_children=False):
         else:
             per_column = [max(widths)]
         self.styles.grid_size_columns = columns
+        # Each column exactly as wide as its widest key, measured from the text.
         self.styles.grid_columns = " ".join(str(cells) for cells in per_column)
         self.styles.height = -(-len(widths) // columns)

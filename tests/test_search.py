@@ -176,3 +176,29 @@ def test_upgrading_an_older_database_folds_its_contacts(db_path) -> None:
 )  # fmt: skip
 def test_fold(text: str, folded: str) -> None:
     assert fold(text) == folded
+
+
+def test_a_cancelled_search_stops_its_scan(db) -> None:
+    """The workbench cancels the scan of a keystroke that a newer one replaced."""
+    add_contact(db, now=MONDAY_10_ET, first_name="Zed")
+    with db.write():
+        db.execute(
+            """WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+               INSERT INTO contacts (first_name, phone, phone_raw, locale_id, next_call_at,
+                   created_at, updated_at, search_key)
+               SELECT 'Filler', '+1201200' || printf('%04d', i), '', 1, '', '', '', 'filler'
+               FROM n"""
+        )
+    asked: list[int] = []
+
+    def newer_keystroke() -> bool:
+        asked.append(1)
+        return True
+
+    assert search_contacts(db, "zed", cancelled=newer_keystroke) is None
+    assert len(asked) >= 1
+    assert [m.name for m in search_contacts(db, "zed", cancelled=lambda: False) or []] == [
+        "Zed Lee"
+    ]
+    # The handler is gone afterwards: other queries on the connection run to the end.
+    assert db.one("SELECT count(*) FROM contacts")[0] == 5001

@@ -41,7 +41,7 @@ def search_command(app: AppContext, text: str, limit: int, as_json: bool) -> Non
     from prospector.services.search import search_contacts
 
     with app.open_db() as db:
-        matches = search_contacts(db, text, limit)
+        matches = search_contacts(db, text, limit) or []
     if as_json:
         _echo_json([match.as_json() for match in matches])
         return

@@ -68,14 +68,18 @@ class SearchScreen(Screen[int | None]):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, text: str) -> None:
         app: ProspectorApp = self.app  # type: ignore[assignment]
-        if get_current_worker().is_cancelled:
-            return  # a newer keystroke started its own search: a scan would be wasted
+        worker = get_current_worker()
         try:
-            matches = search_contacts(app.database(), text, RESULT_LIMIT)
+            # A newer keystroke cancels this worker: its scan then stops at once
+            # instead of holding a core while the search that matters runs.
+            matches = search_contacts(
+                app.database(), text, RESULT_LIMIT, cancelled=lambda: worker.is_cancelled
+            )
         except Exception as error:
             self.app.call_from_thread(self.notify, f"search failed: {error}", severity="error")
             return
-        self.post_message(self.ContactsFound(text, matches))
+        if matches is not None:
+            self.post_message(self.ContactsFound(text, matches))
 
     def on_search_screen_contacts_found(self, message: ContactsFound) -> None:
         if message.text != self.query_one("#search-input", Input).value:

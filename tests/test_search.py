@@ -178,17 +178,23 @@ def test_fold(text: str, folded: str) -> None:
     assert fold(text) == folded
 
 
-def test_a_cancelled_search_stops_its_scan(db) -> None:
-    """The workbench cancels the scan of a keystroke that a newer one replaced."""
-    add_contact(db, now=MONDAY_10_ET, first_name="Zed")
+def add_fillers(db: Database, count: int = 5000) -> None:
+    """Enough contacts for a scan to ask ``cancelled`` (every 10,000 SQLite steps)."""
     with db.write():
         db.execute(
-            """WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+            """WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :count)
                INSERT INTO contacts (first_name, phone, phone_raw, locale_id, next_call_at,
                    created_at, updated_at, search_key)
                SELECT 'Filler', '+1201200' || printf('%04d', i), '', 1, '', '', '', 'filler'
-               FROM n"""
+               FROM n""",
+            {"count": count},
         )
+
+
+def test_a_cancelled_search_stops_its_scan(db) -> None:
+    """The workbench cancels the scan of a keystroke that a newer one replaced."""
+    add_contact(db, now=MONDAY_10_ET, first_name="Zed")
+    add_fillers(db)
     asked: list[int] = []
 
     def newer_keystroke() -> bool:
@@ -202,3 +208,19 @@ def test_a_cancelled_search_stops_its_scan(db) -> None:
     ]
     # The handler is gone afterwards: other queries on the connection run to the end.
     assert db.one("SELECT count(*) FROM contacts")[0] == 5001
+
+
+def test_an_exact_number_is_answered_without_a_scan(db, tmp_path) -> None:
+    """A rep types the number that is calling in: the index answers, no scan waits."""
+    ids = imported(db, tmp_path)
+    add_fillers(db)
+
+    def scan_started() -> bool:
+        raise AssertionError("the exact number needed no scan")
+
+    with pytest.raises(AssertionError):  # a text search does scan
+        search_contacts(db, "smith", cancelled=scan_started)
+
+    assert search_contacts(db, "(212) 555-0100", cancelled=scan_started) is not None
+    assert found(db, "(212) 555-0100") == [ids["John"]]
+    assert search_contacts(db, str(ids["Per"]), cancelled=scan_started) is not None

@@ -6,10 +6,13 @@ The workbench's ``/`` and ``prospector search`` share these rules:
 * a phone typed any usual way (``+44 131 496 0624``, ``0131 496 0624``,
   ``(212) 555-0100``, ``212.555.0100``) is read as dialled from the team's
   default region or from any country the team's contacts are in, and finds that
-  exact E.164 number; failing that its digits (without a trunk ``0``) are looked
-  for inside stored numbers;
-* any other text is a substring of the name, email or company, compared folded
-  (:mod:`prospector.foundations.folding`: no case, no accents), and taken
+  exact E.164 number;
+* a number that is a contact's id or phone finds that contact alone, at once (an
+  index seek);
+* anything else is looked for inside every contact (a scan: about 0.3 s for a
+  million): a number's digits (without a trunk ``0``) inside the stored numbers,
+  and the text inside the name, email or company, compared folded
+  (:mod:`prospector.foundations.folding`: no case, no accents) and taken
   literally: ``%`` and ``_`` are characters, not wildcards.
 """
 
@@ -64,8 +67,8 @@ def search_contacts(
     *,
     cancelled: Callable[[], bool] | None = None,
 ) -> list[ContactMatch] | None:
-    """Contacts that ``text`` names, best first: the id, then an exact phone, then
-    substring matches ordered by last and first name.
+    """Contacts that ``text`` names: those whose id or phone it is (the id first),
+    when there are any; else every contact it is found in, by last and first name.
 
     Never raises for what a person can type: text that cannot be an id or a phone
     is simply searched as text.
@@ -103,10 +106,18 @@ def search_contacts(
     }
     params.update({f"phone{number}": phone for number, phone in enumerate(phones)})
     marks = ", ".join(f":phone{number}" for number in range(len(phones))) or "NULL"
-    sql = f"""SELECT c.id, c.first_name, c.last_name, c.phone, c.status, a.name AS company,
+    select = f"""SELECT c.id, c.first_name, c.last_name, c.phone, c.status, a.name AS company,
                   CASE WHEN c.id = :id THEN 0 WHEN c.phone IN ({marks}) THEN 1 ELSE 2 END AS rank
-           FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
-           WHERE c.id = :id OR c.phone IN ({marks})
+           FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id"""
+    order = "ORDER BY rank, c.last_name, c.first_name, c.id LIMIT :limit"
+    exact = f"WHERE c.id = :id OR c.phone IN ({marks})"
+    if id_match or phones:
+        # Two index seeks. A number that is a contact's id or phone is the answer;
+        # only when it is neither does the search look inside every contact.
+        rows = db.query(f"{select} {exact} {order}", params)
+        if rows:
+            return _matches(rows)
+    scan = f"""{exact}
               OR (:digits != '' AND instr(c.phone, :digits) > 0)
               OR instr(c.search_key, :folded) > 0
               OR (c.search_key IS NULL AND (
@@ -115,21 +126,22 @@ def search_contacts(
                     OR c.email LIKE :like ESCAPE '\\'))
               OR c.account_id IN (
                     SELECT id FROM accounts WHERE instr(search_key, :folded) > 0
-                    OR (search_key IS NULL AND name LIKE :like ESCAPE '\\'))
-           ORDER BY rank, c.last_name, c.first_name, c.id
-           LIMIT :limit"""
+                    OR (search_key IS NULL AND name LIKE :like ESCAPE '\\'))"""
+    sql = f"{select} {scan} {order}"
     if cancelled is None:
-        rows = db.query(sql, params)
-    else:
-        db.conn.set_progress_handler(cancelled, _CHECK_EVERY)
-        try:
-            rows = db.query(sql, params)
-        except sqlite3.OperationalError:
-            if cancelled():  # the handler stopped it ("interrupted")
-                return None
-            raise
-        finally:
-            db.conn.set_progress_handler(None, 0)
+        return _matches(db.query(sql, params))
+    db.conn.set_progress_handler(cancelled, _CHECK_EVERY)
+    try:
+        return _matches(db.query(sql, params))
+    except sqlite3.OperationalError:
+        if cancelled():  # the handler stopped it ("interrupted")
+            return None
+        raise
+    finally:
+        db.conn.set_progress_handler(None, 0)
+
+
+def _matches(rows: list[sqlite3.Row]) -> list[ContactMatch]:
     return [
         ContactMatch(
             contact_id=row["id"],

@@ -35,8 +35,9 @@ def search_command(app: AppContext, text: str, limit: int, as_json: bool) -> Non
 
     TEXT is matched without regard to case or accents (Muller finds Müller), and
     literally (% and _ are plain characters). A phone may be typed in national
-    form (0131 496 0624, (212) 555-0100). Exact id and phone matches come first.
-    Finding nothing is not an error: the exit status is 0.
+    form (0131 496 0624, (212) 555-0100). A number that is a contact's id or
+    phone finds that contact alone. Finding nothing is not an error: exit 0.
+    --json prints a list of {"contact_id", "name", "company", "phone", "status"}.
     """
     from prospector.services.search import search_contacts
 
@@ -62,7 +63,13 @@ def search_command(app: AppContext, text: str, limit: int, as_json: bool) -> Non
 @pass_app
 def show_command(app: AppContext, contact_id: int, at: datetime | None, as_json: bool) -> None:
     """Print everything known about CONTACT_ID: the workbench's lead card, its calls
-    with their notes, and its handoff."""
+    with their notes, and its handoff.
+
+    --json prints the card's fields ("contact_id", "name", "phone", "timezones",
+    "local_time", "status", "tier", "dnc", "attempts", "next_call_at",
+    "claimed_by", ...) with "calls" and "handoffs" lists. An unknown id is an
+    error (exit 1).
+    """
     from prospector.services.contacts import contact_card, contact_handoffs
 
     with app.open_db() as db:

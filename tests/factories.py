@@ -13,6 +13,7 @@ from typing import Any
 
 from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database
+from prospector.foundations.folding import contact_key, fold
 from prospector.services.fit import Profile, classify, sla_deadline
 from prospector.services.settings import Settings, load_settings
 
@@ -78,9 +79,9 @@ def add_contact(
     dnc = db.one("SELECT 1 FROM dnc_numbers WHERE phone = ?", (phone,)) is not None
     with db.write():
         account = db.execute(
-            """INSERT INTO accounts (name, name_key, industry, employees, created_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?)""",
-            (company, company.casefold(), industry, employees, stamp, stamp),
+            """INSERT INTO accounts (name, name_key, industry, employees, created_at, updated_at,
+                   search_key) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            (company, company.casefold(), industry, employees, stamp, stamp, fold(company)),
         ).lastrowid
         values: dict[str, Any] = {
             "account_id": account,
@@ -107,6 +108,9 @@ def add_contact(
             "updated_at": stamp,
         }
         values.update(columns)
+        # As the importer writes it (a test may pass search_key=None: written by hand).
+        key = contact_key(values["first_name"], values["last_name"], values.get("email"))
+        values.setdefault("search_key", key)
         names = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         cursor = db.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from prospector.foundations.db import open_database
@@ -27,9 +28,15 @@ def test_add_check_remove_cycle(tmp_path, run, db_path):
         added.output.strip()
         == "2 number(s) added (0 already listed), 1 contact(s) marked do-not-call"
     )
-    assert run("dnc", "check", "(415) 555-2671").output == "+14155552671: listed\n"
+    listed = run("dnc", "check", "(415) 555-2671")
+    assert (listed.exit_code, listed.output) == (0, "+14155552671: listed\n")
     checked = run("dnc", "check", "4155552672")
-    assert (checked.exit_code, checked.output) == (0, "+14155552672: not listed\n")
+    # "Not listed" is an answer on stdout, and exit status 1 so a script can branch.
+    assert (checked.exit_code, checked.stdout, checked.stderr) == (
+        1,
+        "+14155552672: not listed\n",
+        "",
+    )
     assert one(db_path, "SELECT phone, dnc FROM contacts ORDER BY id") == [
         ("+14155552671", 1),
         ("+14155552672", 0),
@@ -84,6 +91,39 @@ def test_invalid_number_is_one_line(run):
     result = run("dnc", "check", "hello")
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "not a valid phone number" in result.stderr
+    assert result.stdout == ""  # no answer: a script can tell an error from "not listed"
+
+
+def test_every_dnc_command_prints_json(tmp_path, run, db_path):
+    path = tmp_path / "l.csv"
+    path.write_text("Phone,Name\n(415) 555-2671,Ada L\n")
+    run("import", str(path))
+    added = run("dnc", "add", "415 555 2671", "415 555 2699", "--json")
+    assert json.loads(added.stdout) == {"added": 2, "already_listed": 0, "contacts": 1}
+    plain = tmp_path / "dnc.txt"
+    plain.write_text("(415) 555-2699\n(212) 555-0100\nnot a number\n")
+    imported = run("dnc", "import", str(plain), "--json")
+    assert imported.exit_code == 0 and imported.stderr == ""
+    assert json.loads(imported.stdout) == {
+        "added": 1,
+        "already_listed": 1,
+        "contacts": 0,
+        "skipped": ["line 3: 'not a number' is not a phone number (no digits to dial)"],
+    }
+    listed = run("dnc", "check", "(415) 555-2671", "--json")
+    assert (listed.exit_code, json.loads(listed.stdout)) == (
+        0,
+        {"phone": "+14155552671", "listed": True},
+    )
+    unlisted = run("dnc", "check", "(415) 555-2672", "--json")
+    assert (unlisted.exit_code, json.loads(unlisted.stdout)) == (
+        1,
+        {"phone": "+14155552672", "listed": False},
+    )
+    removed = run("dnc", "remove", "+14155552671", "--json")
+    assert json.loads(removed.stdout) == {"phone": "+14155552671", "removed": True, "contacts": 1}
+    again = run("dnc", "remove", "+14155552671", "--json")
+    assert json.loads(again.stdout) == {"phone": "+14155552671", "removed": False, "contacts": 0}
 
 
 def test_service_api(db_path):

@@ -17,9 +17,10 @@ from prospector.services.claims import (
     skip_contact,
     undispositioned_claims,
 )
-from prospector.services.contacts import contact_card, search_contacts
+from prospector.services.contacts import contact_card
 from prospector.services.fit import replace_settings
 from prospector.services.queue import build_queue
+from prospector.services.search import search_contacts
 from prospector.services.settings import default_settings, parse_settings
 from tests.conftest import MONDAY_10_ET
 from tests.factories import add_contact, add_dnc_number

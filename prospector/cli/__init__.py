@@ -75,6 +75,7 @@ def cli(ctx: click.Context, db_path: str, rep: str, at: Any) -> None:
 def _register() -> None:
     from prospector.cli import (
         calling,
+        contacts,
         dnc,
         handoffs,
         importing,
@@ -84,7 +85,9 @@ def _register() -> None:
         workbench,
     )
 
-    for module in (setup, settings_cmd, workbench, importing, dnc, calling, handoffs, reports):
+    for module in (
+        setup, settings_cmd, workbench, importing, dnc, calling, contacts, handoffs, reports,
+    ):  # fmt: skip
         module.register(cli)
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 import click
 
 from prospector.cli.context import AppContext, at_option, json_option, pass_app
+from prospector.foundations.clock import to_db
 from prospector.services import calls, claims, queue
 from prospector.services.windows import current_settings
 
@@ -157,35 +158,59 @@ def claim_group() -> None:
 @claim_group.command("renew")
 @click.argument("contact_id", type=int)
 @at_option
+@json_option
 @pass_app
-def claim_renew(app: AppContext, contact_id: int, at: datetime | None) -> None:
-    """Extend the rep's lease on CONTACT_ID."""
+def claim_renew(app: AppContext, contact_id: int, at: datetime | None, as_json: bool) -> None:
+    """Extend the rep's lease on CONTACT_ID.
+
+    --json prints {"contact_id", "claimed_by", "claim_expires_at"}.
+    """
     with app.open_db() as db:
         until = claims.renew_claim(db, contact_id, rep=app.rep, now=app.clock(at)())
+    if as_json:
+        _echo_json(
+            {"contact_id": contact_id, "claimed_by": app.rep, "claim_expires_at": to_db(until)}
+        )
+        return
     click.echo(f"contact {contact_id} claimed by {app.rep} until {until:%Y-%m-%d %H:%M} UTC")
 
 
 @claim_group.command("release")
 @click.argument("contact_id", type=int)
 @at_option
+@json_option
 @pass_app
-def claim_release(app: AppContext, contact_id: int, at: datetime | None) -> None:
-    """Give CONTACT_ID back to the queue."""
+def claim_release(app: AppContext, contact_id: int, at: datetime | None, as_json: bool) -> None:
+    """Give CONTACT_ID back to the queue.
+
+    --json prints {"contact_id", "released"}.
+    """
     with app.open_db() as db:
         released = claims.release_claim(
             db, contact_id, rep=app.rep, reason="released from the CLI", now=app.clock(at)()
         )
+    if as_json:
+        _echo_json({"contact_id": contact_id, "released": released})
+        return
     click.echo(f"contact {contact_id} {'released' if released else 'was not claimed by you'}")
 
 
 @claim_group.command("dialed")
 @click.argument("contact_id", type=int)
 @at_option
+@json_option
 @pass_app
-def claim_dialed(app: AppContext, contact_id: int, at: datetime | None) -> None:
-    """Record that the rep started dialing CONTACT_ID (it then waits for a disposition)."""
+def claim_dialed(app: AppContext, contact_id: int, at: datetime | None, as_json: bool) -> None:
+    """Record that the rep started dialing CONTACT_ID (it then waits for a disposition).
+
+    --json prints {"contact_id", "dialed_at"}.
+    """
+    now = app.clock(at)()
     with app.open_db() as db:
-        claims.mark_dialed(db, contact_id, rep=app.rep, now=app.clock(at)())
+        claims.mark_dialed(db, contact_id, rep=app.rep, now=now)
+    if as_json:
+        _echo_json({"contact_id": contact_id, "dialed_at": to_db(now)})
+        return
     click.echo(f"contact {contact_id} dialed; log the call when it ends")
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from prospector.cli.context import AppContext, at_option, pass_app
+from prospector.cli.context import AppContext, at_option, json_option, pass_app
 
 
 @click.command("report")
@@ -25,10 +25,11 @@ from prospector.cli.context import AppContext, at_option, pass_app
     "--format",
     "output",
     type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
+    default=None,
+    show_default="table",
     help="A table to read, CSV for a spreadsheet, or JSON for scripts.",
 )
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the same as --format json).")
 @at_option
 @pass_app
 def report(
@@ -39,7 +40,8 @@ def report(
     date_to: str | None,
     rep: str | None,
     by: str | None,
-    output: str,
+    output: str | None,
+    as_json: bool,
     at: Any,
 ) -> None:
     """Team reports: daily, funnel, sla, attempts, segments, pipeline.
@@ -48,6 +50,9 @@ def report(
     'N days ago', a weekday, 'this week', 'last week', 'this month',
     'last month', 'this quarter', 'last quarter', 'last N days'.
     """
+    if as_json and output not in (None, "json"):
+        raise click.UsageError(f"--json and --format {output} ask for two formats; give one")
+    output = "json" if as_json else output or "table"
     from prospector.services.reports import run_report
 
     with app.open_db(create=False) as db:
@@ -119,15 +124,22 @@ def summaries() -> None:
 
 
 @summaries.command("rebuild")
+@json_option
 @pass_app
-def rebuild(app: AppContext) -> None:
+def rebuild(app: AppContext, as_json: bool) -> None:
     """Recount the report summaries from the calls and contacts (after a zone change,
-    or data written by hand)."""
+    or data written by hand).
+
+    --json prints {"calls", "daily_rows", "hourly_rows", "leads"}.
+    """
     from prospector.services.reports import rebuild_summaries
     from prospector.services.settings import load_settings
 
     with app.open_db(create=False) as db, db.write():
         counts = rebuild_summaries(db, load_settings(db))
+    if as_json:
+        click.echo(json.dumps(counts))
+        return
     click.echo(
         f"counted {counts['calls']} calls into {counts['daily_rows']} daily"
         f" and {counts['hourly_rows']} hourly rows, and {counts['leads']} leads into cohorts"

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date, time
+
 import click
 
-from prospector.cli.context import AppContext, pass_app
+from prospector.cli.context import AppContext, json_option, pass_app
 from prospector.services import fit
 from prospector.services import settings as settings_service
+
+
+def _echo_json(value: object) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, default=_plain))
+
+
+def _plain(value: object) -> str:
+    # TOML has dates and times (holidays, window hours written unquoted); JSON has not.
+    if isinstance(value, date | time):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 @click.group("settings")
@@ -15,24 +29,37 @@ def settings_group() -> None:
 
 
 @settings_group.command("show")
+@json_option
 @pass_app
-def show(app: AppContext) -> None:
-    """Print the effective settings as TOML."""
+def show(app: AppContext, as_json: bool) -> None:
+    """Print the effective settings as TOML (with --json: the same tables as JSON)."""
     with app.open_db() as db:
-        click.echo(settings_service.load_settings(db).source_text, nl=False)
+        text = settings_service.load_settings(db).source_text
+    if as_json:
+        import tomllib
+
+        _echo_json(tomllib.loads(text))
+    else:
+        click.echo(text, nl=False)
 
 
 @settings_group.command("load")
 @click.argument("file", type=click.Path(dir_okay=False))
+@json_option
 @pass_app
-def load(app: AppContext, file: str) -> None:
+def load(app: AppContext, file: str, as_json: bool) -> None:
     """Validate FILE.toml and make it the team's settings.
 
     When the fit rules or tiers change, every contact is re-filtered and re-tiered.
+    --json prints {"file", "reapplied"}, "reapplied" being null or
+    {"contacts", "filter_changed", "tier_changed"}.
     """
     new = settings_service.read_settings_file(file)
     with app.open_db() as db:
         result = fit.replace_settings(db, new, actor=app.rep, now=app.clock()())
+    if as_json:
+        _echo_json({"file": file, "reapplied": result})
+        return
     click.echo(f"settings loaded from {file}")
     if result is not None:
         click.echo(
@@ -42,11 +69,18 @@ def load(app: AppContext, file: str) -> None:
 
 
 @settings_group.command("reapply")
+@json_option
 @pass_app
-def reapply(app: AppContext) -> None:
-    """Re-apply the fit rules and tiers to every contact."""
+def reapply(app: AppContext, as_json: bool) -> None:
+    """Re-apply the fit rules and tiers to every contact.
+
+    --json prints {"contacts", "filter_changed", "tier_changed"}.
+    """
     with app.open_db() as db:
         result = fit.reapply_rules(db, now=app.clock()())
+    if as_json:
+        _echo_json(result)
+        return
     click.echo(
         f"{result['contacts']} contacts: {result['filter_changed']} changed filter,"
         f" {result['tier_changed']} changed tier"

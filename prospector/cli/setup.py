@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
-from prospector.cli.context import AppContext, pass_app
+from prospector.cli.context import AppContext, json_option, pass_app
 from prospector.foundations.db import schema_version
 
 
 @click.command("init")
+@json_option
 @pass_app
-def init(app: AppContext) -> None:
-    """Create or upgrade the database."""
+def init(app: AppContext, as_json: bool) -> None:
+    """Create or upgrade the database.
+
+    --json prints {"path", "schema"}.
+    """
     with app.open_db() as db:
-        click.echo(f"{db.path}: ready (schema {schema_version(db)})")
+        path, schema = db.path, schema_version(db)
+    if as_json:
+        click.echo(json.dumps({"path": path, "schema": schema}, ensure_ascii=False))
+    else:
+        click.echo(f"{path}: ready (schema {schema})")
 
 
 def register(group: click.Group) -> None:

@@ -1,15 +1,18 @@
-"""The lead screen's data: everything known about one contact, and a quick search."""
+"""The lead screen's data: everything known about one contact, as a card."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import phonenumbers
 
-from prospector.foundations.clock import from_db, from_db_or_none
+from prospector.foundations.clock import from_db, from_db_or_none, to_db
 from prospector.foundations.db import Database
+from prospector.foundations.errors import NotFoundError
 from prospector.foundations.names import full_name
+from prospector.services.handoffs import Handoff, get_handoff
 from prospector.services.settings import Settings
 from prospector.services.windows import (
     current_settings,
@@ -18,6 +21,8 @@ from prospector.services.windows import (
     next_open,
     open_until,
 )
+
+MAX_ID = 2**63 - 1  # SQLite's largest integer
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,21 @@ class CallRecord:
     note: str | None
     callback_at: datetime | None
     status_after: str
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain values for ``--json`` output (times in UTC ISO 8601)."""
+        return {
+            "call_id": self.call_id,
+            "at": to_db(self.at),
+            "rep": self.rep,
+            "disposition": self.disposition,
+            "category": self.category,
+            "attempt": self.attempt,
+            "duration_seconds": self.duration_seconds,
+            "note": self.note,
+            "callback_at": _iso(self.callback_at),
+            "status_after": self.status_after,
+        }
 
 
 @dataclass(frozen=True)
@@ -86,6 +106,56 @@ class ContactCard:
     dialed_at: datetime | None
     history: tuple[CallRecord, ...]  # newest first
 
+    def as_json(self) -> dict[str, Any]:
+        """Plain values for ``--json`` output: stored instants in UTC ISO 8601,
+        ``local_time`` and the window times with the prospect's offset."""
+        return {
+            "contact_id": self.contact_id,
+            "name": self.name,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "title": self.title,
+            "email": self.email,
+            "company": self.company,
+            "industry": self.industry,
+            "employees": self.employees,
+            "source": self.source,
+            "list_name": self.list_name,
+            "phone": self.phone,
+            "phone_national": self.phone_national,
+            "phone_type": self.phone_type,
+            "phone_bad": self.phone_bad,
+            "timezones": list(self.timezones),
+            "country": self.country,
+            "state": self.state,
+            "local_time": self.local_time.isoformat(),
+            "window_open": self.window_open,
+            "window_until": self.window_until.isoformat() if self.window_until else None,
+            "window_next_open": (
+                self.window_next_open.isoformat() if self.window_next_open else None
+            ),
+            "tier": self.tier,
+            "tier_rule": self.tier_rule,
+            "filtered_by": self.filtered_by,
+            "dnc": self.dnc,
+            "status": self.status,
+            "close_reason": self.close_reason,
+            "sla_due_at": _iso(self.sla_due_at),
+            "attempts": self.attempts,
+            "max_attempts": self.max_attempts,
+            "next_call_at": to_db(self.next_call_at),
+            "callback_at": _iso(self.callback_at),
+            "callback_rep": self.callback_rep,
+            "claimed_by": self.claimed_by,
+            "claim_expires_at": _iso(self.claim_expires_at),
+            "dialed_at": _iso(self.dialed_at),
+            "calls": [call.as_json() for call in self.history],
+        }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return to_db(value) if value else None
+
 
 def national_format(e164: str) -> str:
     """``(212) 555-0100`` for ``+12125550100``; the E.164 text when it cannot parse."""
@@ -107,8 +177,10 @@ def contact_card(
     """The lead screen for one contact.
 
     Raises:
-        NotFoundError: no such contact.
+        NotFoundError: no such contact (any id SQLite cannot hold included).
     """
+    if not 0 < contact_id <= MAX_ID:
+        raise NotFoundError(f"no contact with id {contact_id}")
     settings = settings or current_settings(db)
     now = now.astimezone(UTC)
     row, locale = load_contact(db, contact_id)
@@ -182,54 +254,11 @@ def contact_card(
     )
 
 
-@dataclass(frozen=True)
-class ContactMatch:
-    """A search hit."""
-
-    contact_id: int
-    name: str
-    company: str | None
-    phone: str
-    status: str
-
-
-def search_contacts(db: Database, text: str, limit: int = 20) -> list[ContactMatch]:
-    """Contacts whose id, phone digits, name, email or company match ``text``.
-
-    Exact id and phone matches come first; name/company/email are matched as
-    case-insensitive substrings (a scan: fine for an interactive search box).
-    """
-    needle = text.strip()
-    if not needle:
-        return []
-    digits = "".join(ch for ch in needle if ch.isdigit())
-    like = f"%{needle.replace('%', '').replace('_', '')}%"
-    rows = db.query(
-        """SELECT c.id, c.first_name, c.last_name, c.phone, c.status, a.name AS company,
-                  CASE WHEN c.id = :id THEN 0 WHEN c.phone = :phone THEN 1 ELSE 2 END AS rank
-           FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
-           WHERE c.id = :id OR c.phone = :phone
-              OR (:digits != '' AND length(:digits) >= 4 AND c.phone LIKE :digits_like)
-              OR (coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) LIKE :like
-              OR c.email LIKE :like OR a.name LIKE :like
-           ORDER BY rank, c.last_name, c.first_name, c.id
-           LIMIT :limit""",
-        {
-            "id": int(digits) if digits and digits == needle else -1,
-            "phone": needle if needle.startswith("+") else f"+1{digits}",
-            "digits": digits,
-            "digits_like": f"%{digits}%",
-            "like": like,
-            "limit": limit,
-        },
-    )
+def contact_handoffs(db: Database, contact_id: int) -> list[Handoff]:
+    """The contact's handoffs, oldest first (usually none or one)."""
     return [
-        ContactMatch(
-            contact_id=row["id"],
-            name=full_name(row["first_name"], row["last_name"]) or "(no name)",
-            company=row["company"],
-            phone=row["phone"],
-            status=row["status"],
+        get_handoff(db, row["id"])
+        for row in db.query(
+            "SELECT id FROM handoffs WHERE contact_id = ? ORDER BY id", (contact_id,)
         )
-        for row in rows
     ]

@@ -15,6 +15,7 @@ from prospector.foundations.migrations import (
     m002_callbacks_by_locale,
     m003_webhook_senders,
     m004_skipped_new_leads,
+    m005_search_keys,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -41,4 +42,5 @@ MIGRATIONS: list[Migration] = [
     _sql(m002_callbacks_by_locale.SQL),
     _sql(m003_webhook_senders.SQL),
     _sql(m004_skipped_new_leads.SQL),
+    m005_search_keys.migrate,
 ]

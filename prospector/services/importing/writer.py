@@ -33,6 +33,7 @@ from typing import Any
 
 from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database
+from prospector.foundations.folding import contact_key, fold
 from prospector.services import fit
 from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.rows import INSERT_WIDTH, PHONE, Reject, Row, company_key
@@ -45,7 +46,7 @@ CONTACT_FIELDS = (
 # The row's own values (Row's first INSERT_WIDTH fields), then what the writer decides.
 INSERT_COLUMNS = (
     *Row._fields[:INSERT_WIDTH], "id", "account_id", "locale_id", "dnc", "filtered_by", "tier",
-    "tier_rule", "tier_priority", "sla_due_at",
+    "tier_rule", "tier_priority", "sla_due_at", "search_key",
 )  # fmt: skip
 LOOKUP_COLUMNS = (
     "id", "account_id", "first_name", "last_name", "title", "email", "phone", "state",
@@ -218,7 +219,8 @@ class ContactWriter:
             in_dnc = phone in dnc_numbers
             pending.append(
                 (first, last, title, email, phone, raw, kind, state, country, source, list_name,
-                 next_id, account and account.id, locale_id, in_dnc, *decided)
+                 next_id, account and account.id, locale_id, in_dnc, *decided,
+                 contact_key(first, last, email))
             )  # fmt: skip
             phones.add(phone)
             if email is not None:
@@ -322,6 +324,7 @@ class ContactWriter:
             self._locale(*row.locale),
             int(row.phone in self.dnc_numbers),
             *self._decide(row.profile, account),
+            contact_key(row.first_name, row.last_name, row.email),
         )
 
     def _merge(self, current: dict[str, Any], row: Row, *, first_touch: bool) -> dict[str, Any]:
@@ -339,6 +342,10 @@ class ContactWriter:
             if first_touch or current[name] in (None, ""):
                 changes[name] = value
         current.update(changes)
+        if changes.keys() & {"first_name", "last_name", "email"}:
+            changes["search_key"] = contact_key(
+                current["first_name"], current["last_name"], current["email"]
+            )
         if row.phone in self.dnc_numbers and not current["dnc"]:
             changes["dnc"] = current["dnc"] = 1
         account = self._account_by_id(current["account_id"])
@@ -369,9 +376,9 @@ class ContactWriter:
         if account is None:
             cursor = self.db.execute(
                 """INSERT INTO accounts (name, name_key, domain, industry, employees,
-                       created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                       created_at, updated_at, search_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
                 (row.company, row.name_key or "", row.domain, row.industry, row.employees,
-                 self.stamp, self.stamp),
+                 self.stamp, self.stamp, fold(row.company or "")),
             )  # fmt: skip
             account = _Account(cursor.lastrowid or 0, row.company or "", row.domain, row.industry,
                                row.employees)  # fmt: skip

@@ -1,4 +1,8 @@
-"""``/``: find a contact by name, company, email or phone, and open it."""
+"""``/``: find a contact by id, name, company, email or phone, and open it.
+
+The rules are :func:`prospector.services.search.search_contacts`'s, shared with
+``prospector search``.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +18,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
-from prospector.services.contacts import ContactMatch, search_contacts
+from prospector.services.search import ContactMatch, search_contacts
 
 if TYPE_CHECKING:
     from prospector.tui.app import ProspectorApp
@@ -44,7 +49,7 @@ class SearchScreen(Screen[int | None]):
         with Vertical(id="search-box") as box:
             box.border_title = "Search contacts"
             box.border_subtitle = "Enter opens (when it can be claimed) · Esc back"
-            yield Input(placeholder="name, company, email or phone", id="search-input")
+            yield Input(placeholder="id, name, company, email or phone", id="search-input")
             yield OptionList(id="search-results")
         yield Footer(compact=True)
 
@@ -63,12 +68,18 @@ class SearchScreen(Screen[int | None]):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, text: str) -> None:
         app: ProspectorApp = self.app  # type: ignore[assignment]
+        worker = get_current_worker()
         try:
-            matches = search_contacts(app.database(), text, RESULT_LIMIT)
+            # A newer keystroke cancels this worker: its scan then stops at once
+            # instead of holding a core while the search that matters runs.
+            matches = search_contacts(
+                app.database(), text, RESULT_LIMIT, cancelled=lambda: worker.is_cancelled
+            )
         except Exception as error:
             self.app.call_from_thread(self.notify, f"search failed: {error}", severity="error")
             return
-        self.post_message(self.ContactsFound(text, matches))
+        if matches is not None:
+            self.post_message(self.ContactsFound(text, matches))
 
     def on_search_screen_contacts_found(self, message: ContactsFound) -> None:
         if message.text != self.query_one("#search-input", Input).value:

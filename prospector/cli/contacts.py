@@ -1,0 +1,143 @@
+"""``prospector search`` and ``prospector show``: the workbench's ``/`` and lead card."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import click
+
+from prospector.cli.context import AppContext, at_option, json_option, pass_app
+
+if TYPE_CHECKING:
+    from prospector.services.contacts import ContactCard
+    from prospector.services.handoffs import Handoff
+
+
+def _echo_json(value: object) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False))
+
+
+@click.command("search")
+@click.argument("text")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=20,
+    show_default=True,
+    help="How many contacts to list at most.",
+)
+@json_option
+@pass_app
+def search_command(app: AppContext, text: str, limit: int, as_json: bool) -> None:
+    """Find contacts by id, phone, name, email or company, as the workbench's / does.
+
+    TEXT is matched without regard to case or accents (Muller finds Müller), and
+    literally (% and _ are plain characters). A phone may be typed in national
+    form (0131 496 0624, (212) 555-0100). A number that is a contact's id or
+    phone finds that contact alone. Finding nothing is not an error: exit 0.
+    --json prints a list of {"contact_id", "name", "company", "phone", "status"}.
+    """
+    from prospector.services.search import search_contacts
+
+    with app.open_db() as db:
+        matches = search_contacts(db, text, limit) or []
+    if as_json:
+        _echo_json([match.as_json() for match in matches])
+        return
+    if not matches:
+        click.echo("no contact matches")
+        return
+    for match in matches:
+        click.echo(
+            f"{match.contact_id}  {match.name} · {match.company or '-'} · {match.phone}"
+            f"  ({match.status})"
+        )
+
+
+@click.command("show")
+@click.argument("contact_id", metavar="CONTACT_ID", type=click.INT)
+@at_option
+@json_option
+@pass_app
+def show_command(app: AppContext, contact_id: int, at: datetime | None, as_json: bool) -> None:
+    """Print everything known about CONTACT_ID: the workbench's lead card, its calls
+    with their notes, and its handoff.
+
+    --json prints the card's fields ("contact_id", "name", "phone", "timezones",
+    "local_time", "status", "tier", "dnc", "attempts", "next_call_at",
+    "claimed_by", ...) with "calls" and "handoffs" lists. An unknown id is an
+    error (exit 1).
+    """
+    from prospector.services.contacts import contact_card, contact_handoffs
+
+    with app.open_db() as db:
+        card = contact_card(db, contact_id, now=app.clock(at)())
+        handoffs = contact_handoffs(db, contact_id)
+    if as_json:
+        _echo_json({**card.as_json(), "handoffs": [handoff.as_json() for handoff in handoffs]})
+        return
+    for line in card_lines(card, handoffs):
+        click.echo(line)
+
+
+def card_lines(card: ContactCard, handoffs: list[Handoff]) -> list[str]:
+    """The card as text; times in the prospect's zone, as the workbench shows them."""
+    zone = card.local_time.tzinfo
+
+    def when(instant: datetime | None) -> str:
+        return f"{instant.astimezone(zone):%Y-%m-%d %H:%M %Z}" if instant else "-"
+
+    role = ", ".join(part for part in (card.title, card.company) if part)
+    window = (
+        f"open until {card.window_until:%H:%M}"
+        if card.window_open and card.window_until
+        else f"closed, opens {when(card.window_next_open)}"
+    )
+    attempts = f"{card.attempts}" + (f" of {card.max_attempts}" if card.max_attempts else "")
+    claim = f"{card.claimed_by} until {when(card.claim_expires_at)}" if card.claimed_by else "-"
+    if card.callback_at:
+        next_call = f"callback {when(card.callback_at)} ({card.callback_rep or 'anyone'})"
+    else:
+        next_call = when(card.next_call_at)
+    lines = [
+        f"{card.contact_id}  {card.name}" + (f" — {role}" if role else ""),
+        f"  phone       {card.phone}  {card.phone_national}"
+        + (f"  ({card.phone_type})" if card.phone_type else "")
+        + ("  BAD NUMBER" if card.phone_bad else ""),
+        f"  email       {card.email or '-'}",
+        f"  zones       {', '.join(card.timezones)}",
+        f"  local time  {card.local_time:%a %H:%M %Z} (window {window})",
+        f"  status      {card.status}" + (f" ({card.close_reason})" if card.close_reason else ""),
+        f"  tier        {card.tier or '-'}" + (f" ({card.tier_rule})" if card.tier_rule else ""),
+        f"  source      {card.source or '-'}"
+        + (f", list {card.list_name}" if card.list_name else ""),
+        f"  filtered    {card.filtered_by or 'no'}",
+        f"  do-not-call {'yes' if card.dnc else 'no'}",
+        f"  attempts    {attempts}",
+        f"  next call   {next_call}",
+        f"  claim       {claim}",
+        f"  calls       {len(card.history) or 'none'}",
+    ]
+    for call in card.history:
+        lines.append(
+            f"    {when(call.at)}  {call.rep}  {call.disposition}"
+            f"  attempt {call.attempt}, {call.duration_seconds} s"
+        )
+        if call.note:
+            lines += [f"      {line}" for line in call.note.splitlines()]
+    lines.append(f"  handoff     {'none' if not handoffs else ''}".rstrip())
+    for handoff in handoffs:
+        lines.append(
+            f"    #{handoff.id} {handoff.status} to {handoff.owner}"
+            + (f", amount {handoff.amount}" if handoff.amount else "")
+            + (f", meeting {when(handoff.meeting_at)}" if handoff.meeting_at else "")
+            + (f" ({handoff.status_reason})" if handoff.status_reason else "")
+        )
+    return lines
+
+
+def register(group: click.Group) -> None:
+    group.add_command(search_command)
+    group.add_command(show_command)

@@ -16,6 +16,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import zipfile
 from contextlib import closing
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from tests.readme_blocks import README, clean_env, readme_steps, run_steps
 
 ROOT = README.parent
 SHIPPED_SETTINGS = ROOT / "prospector" / "data" / "settings.toml"
+SHIPPED_DATA = ["demo_accounts_contacts.csv", "demo_dnc.txt", "settings.toml"]
 NOT_SOURCES = shutil.ignore_patterns(
     ".git", ".venv", ".demo", "build", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis",
     "tests", "*.db", "*.db-*",
@@ -66,6 +68,9 @@ def install_wheel(work: Path) -> Path:
     # (pip's own "WARNING:" lines are about this machine's pip configuration).
     assert not PYTHON_WARNING.search(built), built
     (wheel,) = (work / "dist").glob("prospector-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = sorted(name for name in archive.namelist() if "/data/" in name)
+    assert shipped == [f"prospector/data/{name}" for name in SHIPPED_DATA]
 
     user = work / "user"
     user.mkdir()

@@ -4,7 +4,8 @@ The convention a README author follows (the README states the short form):
 
 * Every fenced block opened with ```` ```sh ```` is run, in the order of the file, in
   one empty folder, as a user would type it there. A block is not run only when the
-  line just before its fence is ``<!-- not run: REASON -->``.
+  last non-blank line before its fence is ``<!-- not run: REASON -->`` (an HTML
+  comment: readers of the rendered README do not see it).
 * ``export NAME=VALUE ...`` sets environment variables for the lines after it.
 * Every other line is one command, run by ``sh -c`` (so quotes, ``>`` and trailing
   ``# comments`` work as in a shell). ``.venv/bin/prospector`` is the folder's own
@@ -64,10 +65,12 @@ def readme_steps(text: str) -> list[Step]:
         previous = next((line for line in reversed(lines[:index]) if line.strip()), "")
         skipped = bool(SKIP.match(previous.strip()))
         index += 1
-        while lines[index].strip() != "```":
+        while index < len(lines) and lines[index].strip() != "```":
             if not skipped:
                 _read_line(steps, index + 1, lines[index])
             index += 1
+        if index == len(lines):
+            raise ValueError(f"README.md:{index}: a ```sh block is never closed")
         index += 1
     return steps
 

@@ -126,3 +126,5 @@ def test_output_lines_must_sit_right_under_their_command():
         readme_steps("```sh\ntrue\n\n# stray\n```\n")
     with pytest.raises(ValueError, match=r"README\.md:2: "):
         readme_steps("```sh\n# no command\n```\n")
+    with pytest.raises(ValueError, match=r"README\.md:2: a ```sh block is never closed"):
+        readme_steps("```sh\ntrue\n")

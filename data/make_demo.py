@@ -1,4 +1,7 @@
-"""Generate the demo list: ``python data/make_demo.py`` (deterministic; the CSV is committed).
+"""Generate the demo lists: ``python data/make_demo.py`` (deterministic; the files are committed).
+
+Writes ``prospector/data/demo_accounts_contacts.csv`` and ``demo_dnc.txt``, the package
+data that ``prospector demo`` builds its database from.
 
 Fictional people and companies (``.example`` domains). Numbers use real area codes
 with random exchanges (the 555-01xx fictional range is not a valid number), UK
@@ -12,7 +15,8 @@ import csv
 import random
 from pathlib import Path
 
-HERE = Path(__file__).parent
+# Package data: the one copy, shipped in the wheel and read with importlib.resources.
+OUT = Path(__file__).resolve().parents[1] / "prospector" / "data"
 ROWS = 300
 PLACES = [
     # (state or province, country, area codes): every US zone, split-zone states, Canada
@@ -93,12 +97,12 @@ def main() -> None:
     ]  # fmt: skip
     for index, row in enumerate(bad):
         rows.insert(40 + index * 60, row)
-    with (HERE / "demo_accounts_contacts.csv").open("w", newline="", encoding="utf-8") as handle:
+    with (OUT / "demo_accounts_contacts.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
         writer.writerows(rows)
     dnc = [row[6] for row in rows if row[6] and row[6][0] in "(+"][5:300:37]
-    (HERE / "demo_dnc.txt").write_text("\n".join(dnc) + "\n", encoding="utf-8")
+    (OUT / "demo_dnc.txt").write_text("\n".join(dnc) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from click.testing import CliRunner
 
 from prospector.cli import cli
-from prospector.services.demo import DEMO_CONTACTS, build_demo, demo_start
+from prospector.services.demo import DATA, DEMO_CONTACTS, DEMO_DNC, build_demo, demo_start
 
 NY = ZoneInfo("America/New_York")
 
@@ -35,7 +35,7 @@ def test_demo_start_is_next_weekday_ten_in_new_york():
 def test_build_demo_is_complete_and_idempotent(tmp_path):
     path = tmp_path / "demo" / "demo.db"
     start = demo_start(datetime(2026, 11, 28, 12, 0, tzinfo=NY))
-    data_before = sorted(DEMO_CONTACTS.parent.iterdir())
+    data_before = sorted(p.name for p in DATA.iterdir())
     assert build_demo(path, now=start) == path
     conn = sqlite3.connect(path)
     counts = conn.execute(
@@ -46,8 +46,8 @@ def test_build_demo_is_complete_and_idempotent(tmp_path):
     modified = path.stat().st_mtime_ns
     build_demo(path, now=start)
     assert path.stat().st_mtime_ns == modified
-    # The demo's bad rows are rejected, but nothing is written into data/.
-    assert sorted(DEMO_CONTACTS.parent.iterdir()) == data_before
+    # The demo's bad rows are rejected, but nothing is written into the package data.
+    assert sorted(p.name for p in DATA.iterdir()) == data_before
     assert [p.name for p in (tmp_path / "demo").iterdir()] == ["demo.db"]
 
 
@@ -60,3 +60,37 @@ def test_demo_command_build_only_uses_explicit_db(tmp_path, monkeypatch):
     monkeypatch.setenv("PROSPECTOR_DB", str(tmp_path / "env.db"))
     result = CliRunner().invoke(cli, ["demo", "--build-only"])
     assert (tmp_path / "env.db").exists()
+
+
+def test_demo_lists_are_written_where_asked_and_import(tmp_path, monkeypatch):
+    monkeypatch.delenv("PROSPECTOR_DB", raising=False)
+    db = str(tmp_path / "team.db")
+    result = CliRunner().invoke(cli, ["--db", db, "demo", "--lists", str(tmp_path / "lists")])
+    assert result.exit_code == 0, result.output
+    contacts = tmp_path / "lists" / "demo_accounts_contacts.csv"
+    dnc = tmp_path / "lists" / "demo_dnc.txt"
+    assert result.output.splitlines() == [str(contacts), str(dnc)]
+    assert contacts.read_bytes() == DEMO_CONTACTS.read_bytes()
+    assert dnc.read_bytes() == DEMO_DNC.read_bytes()
+    assert not (tmp_path / "team.db").exists()  # the lists only: no database built
+
+    at = "2026-11-24T09:30:00-05:00"
+    result = CliRunner().invoke(cli, ["--db", db, "import", str(contacts), "--json", "--at", at])
+    assert result.exit_code == 0, result.output
+    assert '"read": 304, "inserted": 299, "updated": 1, "rejected": 4' in result.output
+    result = CliRunner().invoke(cli, ["--db", db, "dnc", "import", str(dnc)])
+    assert (
+        result.output == "8 number(s) added (0 already listed), 8 contact(s) marked do-not-call\n"
+    )
+
+
+def test_demo_lists_into_a_file_is_one_line_error(tmp_path):
+    (tmp_path / "taken").write_text("mine", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["demo", "--lists", str(tmp_path / "taken")])
+    assert result.exit_code == 1
+    assert (
+        result.output
+        == f"error: {tmp_path / 'taken'}: not a folder (the demo lists go into a folder)\n"
+    )
+    assert (tmp_path / "taken").read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]

@@ -36,16 +36,27 @@ def demo_db_path(ctx: click.Context, app: AppContext) -> str:
 
 @click.command("demo")
 @click.option("--build-only", is_flag=True, help="Build the demo database and exit.")
+@click.option(
+    "--lists",
+    "lists_dir",
+    metavar="DIR",
+    help="Write the demo contact list and DNC list into DIR (to import by hand) and exit.",
+)
 @click.pass_context
 @pass_app
-def demo(app: AppContext, ctx: click.Context, build_only: bool) -> None:
-    """Build a demo database from data/ (if absent) and open the workbench on it.
+def demo(app: AppContext, ctx: click.Context, build_only: bool, lists_dir: str | None) -> None:
+    """Build a demo database (if absent) and open the workbench on it.
 
-    The clock is pinned to the next weekday 10:00 in New York, so there are leads
-    to call whenever you run it.
+    The database is built from the demo lists shipped with Prospector. The clock
+    is pinned to the next weekday 10:00 in New York, so there are leads to call
+    whenever you run it.
     """
-    from prospector.services.demo import build_demo, demo_start
+    from prospector.services.demo import build_demo, demo_start, write_demo_lists
 
+    if lists_dir is not None:
+        for path in write_demo_lists(lists_dir):
+            click.echo(path)
+        return
     start = demo_start(app.start_at)
     path = build_demo(demo_db_path(ctx, app), now=start)
     if build_only:

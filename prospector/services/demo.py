@@ -1,27 +1,32 @@
 """The demo database: the shipped demo list and DNC numbers, ready to call.
 
-``prospector demo`` builds it once (from ``data/``) and opens the workbench with
-the clock pinned to the next weekday 10:00 in New York, so whoever runs it, at
-night or on a weekend, sees callable leads.
+``prospector demo`` builds it once from the lists shipped in the package
+(``prospector/data/``, read with :mod:`importlib.resources` so an installed wheel
+has them) and opens the workbench with the clock pinned to the next weekday 10:00
+in New York, so whoever runs it, at night or on a weekend, sees callable leads.
+``prospector demo --lists DIR`` hands the same lists to the user, to import by hand.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import tempfile
 from datetime import datetime, time, timedelta
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from prospector.foundations.db import open_database
+from prospector.foundations.errors import ProspectorError
 from prospector.services.dnc import import_dnc
 from prospector.services.importing import import_file
 
-DATA = Path(__file__).resolve().parents[2] / "data"
+DATA: Traversable = files("prospector") / "data"
 DEMO_CONTACTS = DATA / "demo_accounts_contacts.csv"
 DEMO_DNC = DATA / "demo_dnc.txt"
+DEMO_LISTS = (DEMO_CONTACTS, DEMO_DNC)
 NEW_YORK = ZoneInfo("America/New_York")
 DEMO_REP = "demo"
 
@@ -51,15 +56,44 @@ def build_demo(db_path: str | os.PathLike[str], *, now: datetime) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".demo-build-") as work:
         building = Path(work) / target.name
-        # The import writes its rejects file beside its input: use a copy, not data/.
-        contacts = Path(work) / DEMO_CONTACTS.name
-        shutil.copyfile(DEMO_CONTACTS, contacts)
+        # Copies: the import writes its rejects file beside its input, and package
+        # data may not be a writable folder (or a folder at all).
+        contacts, dnc = _copy_lists(Path(work))
         with open_database(building) as db:
             import_file(db, contacts, now=now, rep=DEMO_REP)
-            import_dnc(db, DEMO_DNC, actor=DEMO_REP, now=now)
+            import_dnc(db, dnc, actor=DEMO_REP, now=now)
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         for suffix in ("-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(f"{building}{suffix}")
         os.replace(building, target)
     return target
+
+
+def write_demo_lists(folder: str | os.PathLike[str]) -> list[Path]:
+    """Write the demo contact list and DNC list into ``folder`` (created if missing).
+
+    Returns the paths written. Existing files of the same names are replaced.
+
+    Raises:
+        ProspectorError: ``folder`` cannot be created or written to.
+    """
+    target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise ProspectorError(f"{target}: not a folder (the demo lists go into a folder)")
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        return _copy_lists(target)
+    except OSError as error:
+        raise ProspectorError(
+            f"{target}: cannot write the demo lists there ({error.strerror})"
+        ) from None
+
+
+def _copy_lists(folder: Path) -> list[Path]:
+    written = []
+    for source in DEMO_LISTS:
+        path = folder / source.name
+        path.write_bytes(source.read_bytes())
+        written.append(path)
+    return written

@@ -1,9 +1,9 @@
 """The team's settings: a typed object validated from TOML, kept in the database.
 
-``data/settings.toml`` holds the defaults. A loaded file replaces them whole; every
-error names the key (``calling.start``, ``tiers[2].first_touch``) and what was
-expected. :mod:`.model` holds the types, :mod:`.parse` the validation and
-:mod:`.store` the database row.
+``prospector/data/settings.toml`` (package data) holds the defaults. A loaded file
+replaces them whole; every error names the key (``calling.start``,
+``tiers[2].first_touch``) and what was expected. :mod:`.model` holds the types,
+:mod:`.parse` the validation and :mod:`.store` the database row.
 """
 
 from prospector.services.settings.model import (

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import tomllib
 from datetime import time
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,7 +29,8 @@ from prospector.services.settings.model import (
     Tier,
 )
 
-DEFAULTS_FILE = Path(__file__).resolve().parents[3] / "data" / "settings.toml"
+# Package data, so an installed wheel finds it (never a path relative to the source tree).
+DEFAULTS_FILE: Traversable = files("prospector") / "data" / "settings.toml"
 _DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d|bd)\s*$")
 
 
@@ -359,7 +362,7 @@ def _parse(text: str, origin: str) -> Settings:
 
 
 def default_settings() -> Settings:
-    """The settings shipped in ``data/settings.toml``."""
+    """The settings shipped in the package (``prospector/data/settings.toml``)."""
     return parse_settings(DEFAULTS_FILE.read_text(encoding="utf-8"), str(DEFAULTS_FILE))
 
 

@@ -167,3 +167,22 @@ def test_a_month_with_its_year_is_that_month(run) -> None:
     assert result.exit_code == 0, result.output
     days = [row["day"] for row in json.loads(result.stdout) if row["rep"] == "TEAM"]
     assert (days[0], days[-1], len(days)) == ("2026-11-01", "2026-11-30", 30)
+
+
+@pytest.mark.parametrize(
+    ("words", "why"),
+    [
+        ("nov 32", "'nov 32' is not a date: November has 30 days, not 32"),
+        ("last 99999999 days", "'last 99999999 days' is not a date: it starts before 2000-01-01"),
+        ("0001-01-01 to 9999-12-31", "'0001-01-01 to 9999-12-31' is not a date: the year 1"),
+    ],
+)
+def test_the_dashboards_typed_period_is_read_the_same_way(db, clock, words, why) -> None:
+    from prospector.foundations.errors import TimeWordsError
+    from prospector.services.reports.dashboard import dashboard_data
+
+    with pytest.raises(TimeWordsError) as caught:
+        dashboard_data(db, clock, words)
+    assert str(caught.value).startswith(why)
+    november = dashboard_data(db, clock, "nov 2026").period
+    assert (november.first.isoformat(), november.last.isoformat()) == ("2026-11-01", "2026-11-30")

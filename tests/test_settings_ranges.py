@@ -237,6 +237,16 @@ BROKEN = [
         "territories.alice: 'US-ZZ' is not a region",
     ),
     (
+        'title_contains = ["student", "intern"]',
+        'title_contains = ["student", ""]',
+        "fit_rules[2].title_contains = ['student', '']: expected a list of text, none of it blank",
+    ),
+    (
+        'industry = ["eCommerce"]',
+        'industry = ["eCommerce"]\ncountry = ["USA"]',
+        'fit_rules[0].country = [\'USA\']: expected country codes such as "US" or "GB"',
+    ),
+    (
         'timezone = "America/New_York"',
         'timezone = "Mars/Olympus"',
         "team.timezone = 'Mars/Olympus': expected an IANA time zone",

@@ -41,13 +41,22 @@ def _conditions(reader: TableReader) -> Conditions:
     return Conditions(
         industry=reader.texts("industry", ()),
         source=reader.texts("source", ()),
-        country=reader.texts("country", ()),
+        country=_countries(reader),
         state=reader.texts("state", ()),
         list=reader.texts("list", ()),
         title_contains=reader.texts("title_contains", ()),
         employees_below=reader.integer("employees_below", None, **EMPLOYEES),
         employees_at_least=reader.integer("employees_at_least", None, **EMPLOYEES),
     )
+
+
+def _countries(reader: TableReader) -> tuple[str, ...]:
+    # Contacts carry ISO codes: "USA" or "United States" would silently match no one.
+    value = reader.texts("country", ())
+    for country in value:
+        if "-" in country or not known_region(country.upper()):
+            raise reader.fail("country", list(value), 'country codes such as "US" or "GB"')
+    return value
 
 
 def _zone(reader: TableReader, name: str) -> str:

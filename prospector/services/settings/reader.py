@@ -96,8 +96,8 @@ class TableReader:
         value = self.raw(name, default)
         if value is default and default is not ...:
             return value
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(name, value, "a list of text")
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail(name, value, "a list of text, none of it blank")
         if not empty and not value:
             raise self.fail(name, value, "at least one entry")
         return tuple(value)

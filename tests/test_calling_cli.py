@@ -101,7 +101,10 @@ def test_next_then_log(run, two_leads, db) -> None:
     [
         (["log", "999", "no_answer"], "error: no contact with id 999"),
         (["log", "{id}", "nope"], "error: unknown disposition 'nope'"),
-        (["log", "{id}", "callback", "--callback", "whenever"], "error: 'whenever' is not a time"),
+        (
+            ["log", "{id}", "callback", "--callback", "whenever"],
+            "error: --callback 'whenever' is not a time",
+        ),
         (["log", "{id}", "no_answer", "--at", "monday"], "error: --at 'monday' is not an ISO"),
         (["queue", "--at", "yesterday"], "error: --at 'yesterday' is not an ISO"),
     ],

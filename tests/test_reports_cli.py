@@ -94,8 +94,11 @@ def test_tables_render(team, run):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("report", "daily", "--date", "2026-02-30"), "'2026-02-30' is not a calendar date"),
-        (("report", "daily", "--date", "soon"), "'soon' is not a date"),
+        (
+            ("report", "daily", "--date", "2026-02-30"),
+            "--date '2026-02-30' is not a date: February 2026 has 28 days, not 30",
+        ),
+        (("report", "daily", "--date", "soon"), "--date 'soon' is not a date"),
         (("report", "funnel", "--from", "2026-11-20", "--to", "2026-11-19"), "is after --to"),
         (("report", "velocity"), "unknown report 'velocity'"),
         (("report", "sla", "--rep", "alice"), "--rep does not apply"),
@@ -130,7 +133,9 @@ def test_real_process_exit_status(team):
         check=False,
     )
     assert process.returncode == 1
-    assert process.stderr.startswith("error: 'x' is not a date: expected YYYY-MM-DD")
+    assert process.stderr.startswith(
+        "error: --to 'x' is not a date: 'x' is not understood; expected YYYY-MM-DD"
+    )
     assert process.stderr.count("\n") == 1 and "Traceback" not in process.stderr
 
 

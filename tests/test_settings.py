@@ -145,4 +145,6 @@ def test_file_errors_name_the_file_once(tmp_path):
     bad.write_text(DEFAULT_TEXT.replace('start = "09:00"', "start = 9", 1))
     with pytest.raises(SettingsError) as caught:
         read_settings_file(bad)
-    assert str(caught.value) == f'{bad}: calling.start = 9: expected a time like "09:00"'
+    assert str(caught.value) == (
+        f'{bad}: calling.start = 9: expected a time from "00:00" to "23:59", like "09:00"'
+    )

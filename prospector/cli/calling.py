@@ -10,6 +10,7 @@ import click
 
 from prospector.cli.context import AppContext, at_option, json_option, pass_app
 from prospector.foundations.clock import to_db
+from prospector.foundations.errors import TimeWordsError
 from prospector.services import calls, claims, queue
 from prospector.services.windows import current_settings
 
@@ -112,9 +113,12 @@ def log_command(
         settings.disposition(disposition)  # an unknown one fails before anything else
         check = None
         if callback_words is not None:
-            check = calls.resolve_callback(
-                db, contact_id, callback_words, now=now, settings=settings
-            )
+            try:
+                check = calls.resolve_callback(
+                    db, contact_id, callback_words, now=now, settings=settings
+                )
+            except TimeWordsError as error:
+                raise TimeWordsError(f"--callback {error}") from None
         logged = calls.log_call(
             db,
             contact_id,

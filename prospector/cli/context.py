@@ -53,7 +53,7 @@ pass_app = click.make_pass_decorator(AppContext)
 def parse_at_option(
     _ctx: click.Context, _param: click.Parameter, value: str | None
 ) -> datetime | None:
-    """Click callback for ``--at``: ISO 8601 with an offset.
+    """Click callback for ``--at``: ISO 8601 with an offset, within the years 2000-2100.
 
     A bad value is a user error (exit 1, one line), like bad time words.
     """
@@ -61,11 +61,8 @@ def parse_at_option(
         return None
     try:
         return parse_instant(value)
-    except ValueError:
-        raise ProspectorError(
-            f"--at {value!r} is not an ISO 8601 time with an offset"
-            " (e.g. 2026-11-23T10:00:00-05:00)"
-        ) from None
+    except ValueError as error:
+        raise ProspectorError(f"--at {error}") from None
 
 
 def at_option(function):

@@ -8,12 +8,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 Clock = Callable[[], datetime]
 """A zero-argument callable returning the current instant as an aware datetime."""
 
 DB_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+# The instants and days Prospector works with. Anything a user types (--at, time
+# words, report dates) must fall in here: a year 1 or 9999 is always a typo, and
+# one step past either end of datetime's range is an OverflowError deep in a rule.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 12, 31, 23, 59, 59, tzinfo=UTC)
+INSTANT_RANGE = "2000-01-01T00:00:00Z to 2100-12-31T23:59:59Z"
+DAY_RANGE = "2000-01-01 to 2100-12-31"
 
 
 def system_clock() -> datetime:
@@ -62,13 +72,29 @@ def from_db_or_none(text: str | None) -> datetime | None:
     return from_db(text) if text else None
 
 
+def in_range(instant: datetime) -> bool:
+    """True when an aware instant lies within :data:`EARLIEST` … :data:`LATEST`."""
+    return EARLIEST <= instant <= LATEST
+
+
 def parse_instant(text: str) -> datetime:
     """Parse ISO 8601 with an offset or ``Z`` (the ``--at`` option).
 
     Raises:
-        ValueError: the text is not ISO 8601 or has no offset.
+        ValueError: the text is not ISO 8601, has no offset, or lies outside
+            :data:`INSTANT_RANGE`; the message says which, quoting the text.
     """
-    value = datetime.fromisoformat(text.strip().replace("z", "Z"))
+    example = "(e.g. 2026-11-23T10:00:00-05:00)"
+    try:
+        value = datetime.fromisoformat(text.strip().replace("z", "Z"))
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO 8601 time with an offset {example}") from None
     if value.tzinfo is None:
-        raise ValueError(f"{text!r} has no UTC offset (expected e.g. 2026-11-23T10:00:00-05:00)")
+        raise ValueError(f"{text!r} has no UTC offset {example}")
+    try:
+        inside = in_range(value.astimezone(UTC))
+    except OverflowError:  # 0001-01-01T00:00:00+05:00 has no UTC instant at all
+        inside = False
+    if not inside:
+        raise ValueError(f"{text!r} is outside the times Prospector reads, {INSTANT_RANGE}")
     return value

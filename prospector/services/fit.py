@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from prospector.foundations.clock import from_db, to_db
 from prospector.foundations.db import Database
+from prospector.foundations.errors import SettingsError
 from prospector.services.settings import (
     DAY_NAMES,
     Conditions,
@@ -192,14 +193,17 @@ def replace_settings(
     Returns the re-classification counts, or None when fit rules and tiers are unchanged.
     """
     with db.write():
-        old = load_settings(db)
+        try:
+            old: Settings | None = load_settings(db)
+        except SettingsError:
+            old = None  # stored under older, looser checks: redo everything below
         store_settings(db, new, actor=actor, now=now)
-        if old.team.timezone != new.team.timezone:
+        if old is None or old.team.timezone != new.team.timezone:
             # Reports count by the team's days: a new zone moves calls between days.
             from prospector.services.reports.summary import rebuild_summaries
 
             rebuild_summaries(db, new)
-        if old.fit_rules == new.fit_rules and old.tiers == new.tiers:
+        if old is not None and old.fit_rules == new.fit_rules and old.tiers == new.tiers:
             return None
         return reclassify_all(db, new, now=now)
 

@@ -12,12 +12,13 @@ from prospector.foundations.timewords import resolve_time_words
 def resolve_meeting(value: datetime | str, *, zone: ZoneInfo, now: datetime) -> datetime:
     """The meeting instant in UTC.
 
-    Text is ISO 8601 with an offset (taken as written) or time words read in
-    ``zone`` (the prospect's). A meeting already past is refused: it is almost
+    Text is time words read in ``zone`` (the prospect's), ISO 8601 with an offset
+    included (taken as written). A meeting already past is refused: it is almost
     always a typo, and a handoff tells an outside rep where to be.
 
     Raises:
-        TimeWordsError: not a time, or a time in the past.
+        TimeWordsError: not a time, or a time in the past; the message starts
+            with "meeting" so it names what was typed wherever it is shown.
     """
     if isinstance(value, datetime):
         if value.tzinfo is None:
@@ -26,16 +27,11 @@ def resolve_meeting(value: datetime | str, *, zone: ZoneInfo, now: datetime) -> 
         shown = value.isoformat()
     else:
         shown = value.strip()
-        instant = _iso_with_offset(shown) or resolve_time_words(shown, zone=zone, now=now)
+        try:
+            instant = resolve_time_words(shown, zone=zone, now=now)
+        except TimeWordsError as error:
+            raise TimeWordsError(f"meeting {error}") from None
     if instant <= now:
         local = instant.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
         raise TimeWordsError(f"meeting {shown!r} is {local}, which is in the past")
     return instant.astimezone(UTC)
-
-
-def _iso_with_offset(text: str) -> datetime | None:
-    try:
-        parsed = datetime.fromisoformat(text.replace("z", "Z"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None

@@ -11,7 +11,7 @@ from prospector.services.reports.common import TEAM, Row
 from prospector.services.reports.daily import daily
 from prospector.services.reports.funnel import funnel
 from prospector.services.reports.hourly import dials_by_hour
-from prospector.services.reports.periods import Period, resolve_period
+from prospector.services.reports.periods import Period, period_of_words
 from prospector.services.reports.pipeline import pipeline
 from prospector.services.reports.sla import sla
 from prospector.services.settings import load_settings
@@ -46,7 +46,7 @@ def dashboard_data(db: Database, clock: Clock, words: str = "today") -> Dashboar
     """
     settings = load_settings(db)
     now = clock()
-    period = resolve_period(date_text=words, zone=settings.team.zone, now=now)
+    period = period_of_words(words, zone=settings.team.zone, now=now)
     days = daily(db, period, clock)
     if period.first == period.last:
         activity = [(row["label"], row["dials"]) for row in dials_by_hour(db, period, clock)]

@@ -6,8 +6,8 @@ import statistics
 from datetime import timedelta
 
 from prospector.foundations.clock import Clock, to_db
+from prospector.foundations.datewords import quarter_bounds
 from prospector.foundations.db import Database
-from prospector.foundations.timewords import quarter_bounds
 from prospector.services.reports.common import Row
 from prospector.services.reports.periods import Period, day_start, week_monday
 from prospector.services.settings import Settings, load_settings

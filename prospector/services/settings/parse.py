@@ -8,19 +8,19 @@ from datetime import time
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from prospector.foundations.errors import SettingsError
 from prospector.services.settings.model import (
     CATEGORIES,
     DAY_NAMES,
+    LEGAL_END,
+    LEGAL_START,
     OUTCOMES,
     CallingRules,
     Conditions,
     DailyGoal,
     Disposition,
-    Duration,
     FitRule,
     OutsideRep,
     Settings,
@@ -28,135 +28,41 @@ from prospector.services.settings.model import (
     Team,
     Tier,
 )
+from prospector.services.settings.reader import REGION_EXPECTED, TableReader, known_region
 
 # Package data, so an installed wheel finds it (never a path relative to the source tree).
 DEFAULTS_FILE: Traversable = files("prospector") / "data" / "settings.toml"
-_DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d|bd)\s*$")
+
+# The ranges a team's numbers may take: wide enough for any real team, narrow
+# enough that no later date, count or SQLite integer can overflow.
+EMPLOYEES = {"minimum": 0, "maximum": 10_000_000}
+GOAL = {"minimum": 0, "maximum": 10_000}
+PIPELINE_TARGET = {"minimum": 0, "maximum": 1e12}
 
 
-class _Reader:
-    """Reads one TOML table, naming the full key in every error."""
-
-    def __init__(self, table: Any, path: str) -> None:
-        if not isinstance(table, dict):
-            raise SettingsError(f"settings: {path or 'top level'} must be a table")
-        self.table = table
-        self.path = path
-        self.used: set[str] = set()
-
-    def key(self, name: str) -> str:
-        return f"{self.path}.{name}" if self.path else name
-
-    def has(self, name: str) -> bool:
-        return name in self.table
-
-    def raw(self, name: str, default: Any = ...) -> Any:
-        self.used.add(name)
-        if name not in self.table:
-            if default is ...:
-                raise SettingsError(f"settings: {self.key(name)} is missing")
-            return default
-        return self.table[name]
-
-    def typed(self, name: str, kind: type | tuple[type, ...], expected: str, default: Any = ...):
-        value = self.raw(name, default)
-        if value is default and default is not ...:
-            return value
-        if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
-            raise SettingsError(f"settings: {self.key(name)} = {value!r}: expected {expected}")
-        return value
-
-    def text(self, name: str, default: Any = ...) -> str:
-        return self.typed(name, str, "text", default)
-
-    def integer(self, name: str, default: Any = ..., minimum: int = 0) -> int:
-        value = self.typed(name, int, "a whole number", default)
-        if isinstance(value, int) and value < minimum:
-            raise SettingsError(
-                f"settings: {self.key(name)} = {value}: expected at least {minimum}"
-            )
-        return value
-
-    def number(self, name: str, default: Any = ...) -> float:
-        return float(self.typed(name, (int, float), "a number", default))
-
-    def texts(self, name: str, default: Any = ...) -> tuple[str, ...]:
-        value = self.raw(name, default)
-        if value is default and default is not ...:
-            return value
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise SettingsError(f"settings: {self.key(name)} = {value!r}: expected a list of text")
-        return tuple(value)
-
-    def clock_time(self, name: str, default: Any = ...) -> time | None:
-        value = self.raw(name, default)
-        if value is default and default is not ...:
-            return value
-        if isinstance(value, time):
-            return value
-        if isinstance(value, str) and re.fullmatch(r"\d{1,2}:\d{2}", value):
-            hours, minutes = map(int, value.split(":"))
-            if hours < 24 and minutes < 60:
-                return time(hours, minutes)
-        raise SettingsError(f'settings: {self.key(name)} = {value!r}: expected a time like "09:00"')
-
-    def duration(self, name: str, default: Any = ...) -> Duration | None:
-        value = self.raw(name, default)
-        if value is default and default is not ...:
-            return value
-        match = _DURATION.match(value) if isinstance(value, str) else None
-        if not match:
-            raise SettingsError(
-                f'settings: {self.key(name)} = {value!r}: expected a duration like "45m",'
-                ' "4h", "2d" or "1bd"'
-            )
-        unit = {"min": "m"}.get(match.group(2), match.group(2))
-        return Duration(int(match.group(1)), unit)
-
-    def days(self, name: str, default: Any = ...) -> tuple[str, ...] | None:
-        value = self.texts(name, default)
-        if value is None:
-            return None
-        days = tuple(day.lower()[:3] for day in value)
-        bad = [day for day in value if day.lower()[:3] not in DAY_NAMES]
-        if bad:
-            raise SettingsError(
-                f"settings: {self.key(name)}: {bad[0]!r} is not a day (expected mon..sun)"
-            )
-        return days
-
-    def tables(self, name: str) -> list[_Reader]:
-        value = self.raw(name, [])
-        if not isinstance(value, list):
-            raise SettingsError(
-                f"settings: {self.key(name)}: expected a list of tables ([[{name}]])"
-            )
-        return [_Reader(item, f"{self.key(name)}[{i}]") for i, item in enumerate(value)]
-
-    def sub(self, name: str, required: bool = True) -> _Reader:
-        value = self.raw(name, ... if required else {})
-        return _Reader(value, self.key(name))
-
-    def done(self) -> None:
-        unknown = sorted(set(self.table) - self.used)
-        if unknown:
-            raise SettingsError(f"settings: unknown key {self.key(unknown[0])}")
-
-
-def _conditions(reader: _Reader) -> Conditions:
+def _conditions(reader: TableReader) -> Conditions:
     return Conditions(
         industry=reader.texts("industry", ()),
         source=reader.texts("source", ()),
-        country=reader.texts("country", ()),
+        country=_countries(reader),
         state=reader.texts("state", ()),
         list=reader.texts("list", ()),
         title_contains=reader.texts("title_contains", ()),
-        employees_below=reader.integer("employees_below", None),
-        employees_at_least=reader.integer("employees_at_least", None),
+        employees_below=reader.integer("employees_below", None, **EMPLOYEES),
+        employees_at_least=reader.integer("employees_at_least", None, **EMPLOYEES),
     )
 
 
-def _zone(reader: _Reader, name: str) -> str:
+def _countries(reader: TableReader) -> tuple[str, ...]:
+    # Contacts carry ISO codes: "USA" or "United States" would silently match no one.
+    value = reader.texts("country", ())
+    for country in value:
+        if "-" in country or not known_region(country.upper()):
+            raise reader.fail("country", list(value), 'country codes such as "US" or "GB"')
+    return value
+
+
+def _zone(reader: TableReader, name: str) -> str:
     value = reader.text(name)
     try:
         ZoneInfo(value)
@@ -168,18 +74,27 @@ def _zone(reader: _Reader, name: str) -> str:
     return value
 
 
-def _team(reader: _Reader) -> Team:
+def _default_region(reader: TableReader) -> str:
+    value = reader.text("default_region", "US")
+    if "-" in value or not known_region(value.upper()):
+        raise reader.fail(
+            "default_region", value, 'a region phonenumbers knows, such as "US", "GB" or "DE"'
+        )
+    return value.upper()
+
+
+def _team(reader: TableReader) -> Team:
     goal = reader.sub("daily_goal", required=False)
     team = Team(
         timezone=_zone(reader, "timezone"),
-        default_region=reader.text("default_region", "US").upper(),
-        weekly_pipeline_target=reader.number("weekly_pipeline_target", 0.0),
+        default_region=_default_region(reader),
+        weekly_pipeline_target=reader.number("weekly_pipeline_target", 0.0, **PIPELINE_TARGET),
         outside_rep_assignment=reader.text("outside_rep_assignment", "round_robin"),
         daily_goal=DailyGoal(
-            dials=goal.integer("dials", 80),
-            connects=goal.integer("connects", 20),
-            conversations=goal.integer("conversations", 10),
-            meetings=goal.integer("meetings", 2),
+            dials=goal.integer("dials", 80, **GOAL),
+            connects=goal.integer("connects", 20, **GOAL),
+            conversations=goal.integer("conversations", 10, **GOAL),
+            meetings=goal.integer("meetings", 2, **GOAL),
         ),
     )
     goal.done()
@@ -192,16 +107,28 @@ def _team(reader: _Reader) -> Team:
     return team
 
 
-def _window(reader: _Reader, start: time | None, end: time | None) -> None:
+def _window(reader: TableReader, start: time | None, end: time | None) -> None:
     if start is not None and end is not None and start >= end:
-        raise SettingsError(f"settings: {reader.key('start')} must be before {reader.key('end')}")
+        raise SettingsError(
+            f"settings: {reader.key('start')} ({start:%H:%M}) must be before"
+            f" {reader.key('end')} ({end:%H:%M})"
+        )
+    # Calls are only ever offered inside the legal 08:00-21:00: a window wholly
+    # outside it would silently offer no one.
+    if (start is not None and start >= LEGAL_END) or (end is not None and end <= LEGAL_START):
+        span = f"{start or LEGAL_START:%H:%M}-{end or LEGAL_END:%H:%M}"
+        raise SettingsError(
+            f"settings: {reader.key('start')}-{reader.key('end')} ({span}) lies outside"
+            f" {LEGAL_START:%H:%M}-{LEGAL_END:%H:%M}, when calls are allowed:"
+            " no one could be called"
+        )
 
 
-def _calling(reader: _Reader) -> CallingRules:
+def _calling(reader: TableReader) -> CallingRules:
     rules = []
     for rule in reader.tables("state_rules"):
         state_rule = StateRule(
-            region=rule.text("region").upper(),
+            region=_region(rule),
             days=rule.days("days", None),
             start=rule.clock_time("start", None),
             end=rule.clock_time("end", None),
@@ -215,19 +142,53 @@ def _calling(reader: _Reader) -> CallingRules:
         end=reader.clock_time("end", time(17)) or time(17),
         lunch_start=reader.clock_time("lunch_start", None),
         lunch_end=reader.clock_time("lunch_end", None),
-        max_dials_per_day=reader.integer("max_dials_per_day", 2, minimum=1),
-        lease_minutes=reader.integer("lease_minutes", 15, minimum=1),
-        callback_grace_minutes=reader.integer("callback_grace_minutes", 30),
+        max_dials_per_day=reader.integer("max_dials_per_day", 2, minimum=1, maximum=100),
+        lease_minutes=reader.integer("lease_minutes", 15, minimum=1, maximum=1440),
+        callback_grace_minutes=reader.integer(
+            "callback_grace_minutes", 30, minimum=0, maximum=10080
+        ),
         state_rules=tuple(rules),
     )
     _window(reader, calling.start, calling.end)
-    if (calling.lunch_start is None) != (calling.lunch_end is None):
-        raise SettingsError("settings: calling.lunch_start and calling.lunch_end go together")
+    _lunch(reader, calling)
     reader.done()
     return calling
 
 
-def _dispositions(readers: list[_Reader]) -> tuple[Disposition, ...]:
+def _lunch(reader: TableReader, calling: CallingRules) -> None:
+    start, end = calling.lunch_start, calling.lunch_end
+    if start is None and end is None:
+        return
+    if start is None or end is None:
+        raise SettingsError("settings: calling.lunch_start and calling.lunch_end go together")
+    if start >= end:
+        raise SettingsError(
+            f"settings: calling.lunch_start ({start:%H:%M}) must be before"
+            f" calling.lunch_end ({end:%H:%M})"
+        )
+    if start <= max(calling.start, LEGAL_START) and end >= min(calling.end, LEGAL_END):
+        raise SettingsError(
+            f"settings: calling.lunch_start-lunch_end ({start:%H:%M}-{end:%H:%M}) covers the"
+            f" whole calling window ({calling.start:%H:%M}-{calling.end:%H:%M}):"
+            " no one could be called"
+        )
+
+
+def _region(reader: TableReader) -> str:
+    value = reader.text("region")
+    if not known_region(value.upper()):
+        raise reader.fail("region", value, REGION_EXPECTED)
+    return value.upper()
+
+
+def _email(reader: TableReader) -> str:
+    value = reader.text("email")
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        raise reader.fail("email", value, "an email address (the CRM owner's login)")
+    return value
+
+
+def _dispositions(readers: list[TableReader]) -> tuple[Disposition, ...]:
     found: list[Disposition] = []
     for reader in readers:
         key, code = reader.text("key"), reader.text("code")
@@ -270,15 +231,16 @@ def _dispositions(readers: list[_Reader]) -> tuple[Disposition, ...]:
     return tuple(found)
 
 
-def _tiers(readers: list[_Reader]) -> tuple[Tier, ...]:
-    tiers = []
+def _tiers(readers: list[TableReader]) -> tuple[Tier, ...]:
+    tiers: list[Tier] = []
     for reader in readers:
         tier = Tier(
-            name=reader.text("name"),
-            priority=reader.integer("priority"),
+            name=reader.text("name", blank=False),
+            # 99 ranks contacts that have no tier, after every tier.
+            priority=reader.integer("priority", minimum=0, maximum=98),
             first_touch=reader.duration("first_touch"),  # type: ignore[arg-type]
-            min_attempts=reader.integer("min_attempts", 1, minimum=1),
-            max_attempts=reader.integer("max_attempts", 6, minimum=1),
+            min_attempts=reader.integer("min_attempts", 1, minimum=1, maximum=100),
+            max_attempts=reader.integer("max_attempts", 6, minimum=1, maximum=100),
             recycle=reader.duration("recycle", None),
             when=_conditions(reader),
         )
@@ -286,6 +248,8 @@ def _tiers(readers: list[_Reader]) -> tuple[Tier, ...]:
             raise SettingsError(
                 f"settings: {reader.key('min_attempts')} is more than {reader.key('max_attempts')}"
             )
+        if any(other.name == tier.name for other in tiers):
+            raise SettingsError(f"settings: {reader.key('name')} = {tier.name!r}: used twice")
         reader.done()
         tiers.append(tier)
     if not tiers:
@@ -321,10 +285,10 @@ def _parse(text: str, origin: str) -> Settings:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise SettingsError(f"{origin}: not valid TOML ({error})") from error
-    root = _Reader(document, "")
+    root = TableReader(document, "")
     fit_rules = []
     for reader in root.tables("fit_rules"):
-        rule = FitRule(name=reader.text("name"), when=_conditions(reader))
+        rule = FitRule(name=reader.text("name", blank=False), when=_conditions(reader))
         if rule.when.empty:
             raise SettingsError(
                 f"settings: {reader.path} has no conditions (it would filter everyone)"
@@ -335,18 +299,15 @@ def _parse(text: str, origin: str) -> Settings:
     for reader in root.tables("outside_reps"):
         outside.append(
             OutsideRep(
-                name=reader.text("name"),
-                email=reader.text("email"),
-                regions=tuple(r.upper() for r in reader.texts("regions", ())),
+                name=reader.text("name", blank=False),
+                email=_email(reader),
+                regions=reader.regions("regions", ()),
                 industries=reader.texts("industries", ()),
             )
         )
         reader.done()
     territories_reader = root.sub("territories", required=False)
-    territories = {
-        rep: tuple(region.upper() for region in territories_reader.texts(rep))
-        for rep in list(territories_reader.table)
-    }
+    territories = {rep: territories_reader.regions(rep) for rep in list(territories_reader.table)}
     settings = Settings(
         team=_team(root.sub("team")),
         calling=_calling(root.sub("calling")),

@@ -6,16 +6,25 @@ from datetime import datetime
 
 from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database
+from prospector.foundations.errors import SettingsError
 from prospector.services.settings.model import Settings
 from prospector.services.settings.parse import default_settings, parse_settings
 
 
 def load_settings(db: Database) -> Settings:
-    """The team's effective settings: the stored ones, else the shipped defaults."""
+    """The team's effective settings: the stored ones, else the shipped defaults.
+
+    Raises:
+        SettingsError: the stored settings no longer validate.
+    """
     row = db.one("SELECT toml FROM settings WHERE id = 1")
     if row is None:
         return default_settings()
-    return parse_settings(row["toml"], "stored settings")
+    try:
+        return parse_settings(row["toml"], "stored settings")
+    except SettingsError as error:
+        # Stored by an older version with looser checks: say how to get out.
+        raise SettingsError(f"{error} (correct it with `prospector settings load FILE`)") from None
 
 
 def settings_version(db: Database) -> int:

@@ -12,7 +12,7 @@ from prospector.foundations.db import schema_version
 @pass_app
 def init(app: AppContext) -> None:
     """Create or upgrade the database."""
-    with app.open_db() as db:
+    with app.open_db(create=True) as db:
         click.echo(f"{db.path}: ready (schema {schema_version(db)})")
 
 

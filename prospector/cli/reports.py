@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from prospector.cli.context import AppContext, at_option, pass_app
+from prospector.cli.params import FiniteRange
 
 
 @click.command("report")
@@ -50,7 +51,7 @@ def report(
     """
     from prospector.services.reports import run_report
 
-    with app.open_db(create=False) as db:
+    with app.open_db() as db:
         rows = run_report(
             db,
             name.lower(),
@@ -126,7 +127,7 @@ def rebuild(app: AppContext) -> None:
     from prospector.services.reports import rebuild_summaries
     from prospector.services.settings import load_settings
 
-    with app.open_db(create=False) as db, db.write():
+    with app.open_db() as db, db.write():
         counts = rebuild_summaries(db, load_settings(db))
     click.echo(
         f"counted {counts['calls']} calls into {counts['daily_rows']} daily"
@@ -135,7 +136,13 @@ def rebuild(app: AppContext) -> None:
 
 
 @click.command("dashboard")
-@click.option("--refresh", default=30.0, show_default=True, help="Seconds between refreshes.")
+@click.option(
+    "--refresh",
+    type=FiniteRange(1, 3600),
+    default=30.0,
+    show_default=True,
+    help="Seconds between refreshes.",
+)
 @at_option
 @pass_app
 def dashboard(app: AppContext, refresh: float, at: Any) -> None:
@@ -144,7 +151,7 @@ def dashboard(app: AppContext, refresh: float, at: Any) -> None:
     from prospector.tui.dashboard_app import DashboardApp
 
     with app.open_db():
-        pass  # create or upgrade (and refuse a foreign file) before the screen opens
+        pass  # upgrade (and refuse a missing or foreign file) before the screen opens
     start = at or app.start_at
     clock = running_clock(start) if start else system_clock
     DashboardApp(db_path=app.db_path, clock=clock, refresh_seconds=refresh).run()

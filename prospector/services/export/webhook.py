@@ -159,8 +159,10 @@ def shown_url(url: str) -> str:
     try:
         parts = urllib.parse.urlsplit(text)
         netloc = parts.hostname or ""
-    except ValueError:
-        return text.partition("?")[0].partition("#")[0].rpartition("@")[2][:200]
+    except ValueError:  # the same cuts by hand
+        scheme, sep, rest = text.partition("://")
+        netloc, slash, path = re.split(r"[?#]", rest)[0].partition("/")
+        return f"{scheme}{sep}{netloc.rpartition('@')[2]}{slash}{path}"[:200]
     if ":" in netloc:
         netloc = f"[{netloc}]"
     try:

@@ -81,3 +81,17 @@ def test_a_real_process_exits_1(folder):
     assert done.stderr == f"error: no Prospector database at {typo} — run `prospector init`\n"
     assert done.stdout == ""
     assert not typo.exists()
+
+
+@pytest.mark.parametrize(
+    ("db", "needle"),
+    [("", "no database path given"), ("/dev/null", "not a database file"),
+     ("{folder}/" + "x" * 300 + "/team.db", "cannot be used (File name too long)"),
+     ("{folder}/list.csv/team.db", "no Prospector database at"),
+     ("{folder}", "is a directory")],
+)  # fmt: skip
+def test_paths_that_cannot_be_a_database(folder, db, needle):
+    before = files_under(folder)
+    result = CliRunner().invoke(cli, ["--db", db.format(folder=folder), "queue"])
+    assert_one_line_error(result, needle)
+    assert files_under(folder) == before

@@ -264,19 +264,10 @@ def open_database(
     in_memory = name == ":memory:"
     read_only = False
     if not in_memory:
-        file = Path(name)
-        if file.is_dir():
-            raise DatabaseError(f"{name}: is a directory, not a database file")
-        if not file.exists():
-            if not create:
-                raise DatabaseError(f"no Prospector database at {name} — run `prospector init`")
-            file.parent.mkdir(parents=True, exist_ok=True)
-            # Created here with 0600 so no moment exists where others could read it.
-            fd = os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-            os.close(fd)
-        if not os.access(name, os.R_OK):
-            raise DatabaseError(f"{name}: cannot be read (permission denied)")
-        read_only = not may_write(name) or not may_write(os.path.dirname(os.path.abspath(name)))
+        try:
+            read_only = _check_file(name, create)
+        except OSError as error:  # a name too long, a folder that cannot be made...
+            raise DatabaseError(f"{name}: cannot be used ({error.strerror})") from error
     try:
         conn = _connect(name, check_same_thread=check_same_thread, read_only=read_only)
         _check_identity(conn, name)
@@ -298,6 +289,27 @@ def open_database(
             with contextlib.suppress(OSError):
                 os.chmod(name + suffix, 0o600)
     return Database(conn, name, read_only=read_only)
+
+
+def _check_file(name: str, create: bool) -> bool:
+    """Check (or create) the database file; True when it must be opened read-only."""
+    if not name:
+        raise DatabaseError("no database path given (--db is empty)")
+    file = Path(name)
+    if file.is_dir():
+        raise DatabaseError(f"{name}: is a directory, not a database file")
+    if not file.exists():
+        if not create:
+            raise DatabaseError(f"no Prospector database at {name} — run `prospector init`")
+        file.parent.mkdir(parents=True, exist_ok=True)
+        # Created here with 0600 so no moment exists where others could read it.
+        fd = os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    if not file.is_file():
+        raise DatabaseError(f"{name}: not a database file (a device or a pipe)")
+    if not os.access(name, os.R_OK):
+        raise DatabaseError(f"{name}: cannot be read (permission denied)")
+    return not may_write(name) or not may_write(os.path.dirname(os.path.abspath(name)))
 
 
 def _check_identity(conn: sqlite3.Connection, name: str) -> None:

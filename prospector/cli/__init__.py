@@ -1,8 +1,10 @@
 """The ``prospector`` command line: a thin click layer over the services.
 
 Each command group lives in its own module and is registered here. Commands parse
-input, call a service and print; a :class:`ProspectorError` becomes one line on
-stderr and exit status 1.
+input (bounded by :mod:`prospector.cli.params`), call a service and print. A
+:class:`ProspectorError` or a usage error (a bad option value, an unknown command)
+becomes one line on stderr, ``error: ...``, and exit status 1; Ctrl-C becomes
+``interrupted`` and exit status 130. Never a traceback for what a user typed.
 """
 
 from __future__ import annotations

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import shutil
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from prospector.cli import cli
+from prospector.cli.params import FiniteRange, IdType
 from tests.cli_checks import AT, assert_one_line_error, build_team, dump, files_under
 
 BIG = "99999999999999999999"  # 20 digits: past SQLite's 64-bit integers
@@ -96,7 +98,11 @@ CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {
     "unknown owner": (["qualify", "5", "--owner", "Nobody Here"], ("unknown outside rep",)),
     "dnc huge": (["dnc", "add", BIG], ("not a valid phone number",)),
     "dnc check huge": (["dnc", "check", BIG], ("not a valid phone number",)),
-    "unknown batch": (["export", "--batch", "7"], ("no export batch 7",)),
+    "unknown batch": (["export", "--batch", "7", "--out", "new"], ("no export batch 7",)),
+    "format to a new folder": (["export", "--format", "xml", "--out", "new/er"],
+                               ("unknown export format",)),
+    "webhook batch to files": (["export", "--batch", "1", "--webhook", "https://h.example:x/"],
+                               ("port 'x'",)),
     "unknown contact": (["log", "100000", "no_answer"], ("no contact with id 100000",)),
     # files
     "settings folder": (["settings", "load", "."], ("'FILE'", "is a directory")),
@@ -180,3 +186,33 @@ def test_two_calls_at_the_64_bit_limit_cannot_break_the_daily_report(team):
     report = CliRunner().invoke(cli, [*on_team, "report", "daily", "--format", "json"])
     assert report.exit_code == 0, report.output
     assert '"talk_seconds": 86400' in report.output
+
+
+def _parameters(group: click.Group, prefix: tuple[str, ...] = ("prospector",)):
+    yield from ((prefix, param) for param in group.params)
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            yield from _parameters(command, (*prefix, name))
+        else:
+            yield from (((*prefix, name), param) for param in command.params)
+
+
+PARAMETERS = list(_parameters(cli))
+
+
+@pytest.mark.parametrize(
+    ("path", "param"), PARAMETERS, ids=[f"{' '.join(p)} {q.name}" for p, q in PARAMETERS]
+)
+def test_every_number_a_user_types_is_bounded(path, param):
+    """Every numeric option or argument, now and added later, has a range on both
+    sides (and floats refuse nan): an unbounded click int reaches SQLite as an
+    OverflowError, an unbounded float as a timeout of inf."""
+    kind = param.type
+    if isinstance(kind, click.types.FloatParamType):
+        assert isinstance(kind, FiniteRange), f"{' '.join(path)} {param.name}: use FiniteRange"
+    if isinstance(kind, click.types.IntParamType):
+        assert isinstance(kind, click.IntRange), f"{' '.join(path)} {param.name}: use ID/IntRange"
+    if isinstance(kind, click.IntRange | click.FloatRange):
+        assert kind.min is not None and kind.max is not None, f"{param.name}: unbounded"
+    if (param.name or "").endswith("_id"):
+        assert isinstance(kind, IdType), f"{' '.join(path)} {param.name}: use params.ID"

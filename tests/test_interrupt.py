@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +22,8 @@ CHUNK = 2_000
 # transaction: after its rows are written, before its commit.
 INTERRUPTING_IMPORT = textwrap.dedent(f"""
     import os, signal, sys
+    # A shell or CI runner may start us with SIGINT ignored, as children inherit it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import prospector.services.importing as importing
     importing.CHUNK_ROWS = {CHUNK}
     original = importing._record_progress
@@ -62,8 +63,6 @@ def run_prospector(*args: str, code: str | None = None) -> subprocess.CompletedP
         check=False,
         timeout=300,
         start_new_session=True,  # its own process group: the SIGINT reaches no one else
-        # A shell or CI runner may start us with SIGINT ignored, which children inherit.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 

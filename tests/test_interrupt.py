@@ -120,3 +120,18 @@ def test_ctrl_c_in_any_command_is_one_line_and_130(run, tmp_path, monkeypatch, t
     (tmp_path / "people.csv").write_text("Phone\n(415) 555-2671\n")
     result = run(*args)
     assert (result.exit_code, result.stderr, result.stdout) == (130, "interrupted\n", "")
+
+
+def test_an_import_worker_leaves_ctrl_c_to_the_importer():
+    """Ctrl-C reaches every process of the group; a worker must not die printing a
+    traceback of its own (the importing process stops the pool)."""
+    code = textwrap.dedent("""
+        import os, signal
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        from prospector.services import importing
+        importing._init_worker(None, None)  # what each worker process runs first
+        os.kill(os.getpid(), signal.SIGINT)
+        print("still working")
+    """)
+    done = run_prospector(code=code)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "still working\n", "")

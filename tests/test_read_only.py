@@ -24,6 +24,7 @@ from prospector.cli import cli
 from prospector.foundations.db import open_database
 from prospector.foundations.errors import DatabaseError
 from tests.cli_checks import AT, assert_one_line_error, build_team, dump, files_under
+from tests.tui_support import pinned_app, run_async, settle, team_database
 
 READS = [
     ["queue", "--json"],
@@ -183,4 +184,20 @@ def _read_as_nobody(template: Path, folder: Path) -> None:
     assert (dump(path), files_under(folder)) == before
 
 
-READ_ONLY_TAIL = " (opened for reading; this command changes it)\n"
+READ_ONLY_TAIL = " (opened for reading; changes cannot be saved)\n"
+
+
+@run_async
+async def test_the_workbench_on_a_read_only_database_says_so(tmp_path):
+    path = tmp_path / "team.db"
+    team_database(path)
+    path.chmod(0o444)
+    before = dump(path), files_under(tmp_path)
+    app = pinned_app(path)
+    async with app.run_test() as pilot:
+        await settle(pilot)  # the claim of the first lead is refused
+        await pilot.press("1")  # and so is a logged outcome
+        await settle(pilot)
+        refused = {n.message for n in app._notifications if n.title == "Not done"}
+    assert refused == {f"{path}: read-only database" + READ_ONLY_TAIL.strip("\n")}
+    assert (dump(path), files_under(tmp_path)) == before

@@ -233,7 +233,7 @@ def _read_only_uri(path: str) -> str:
 def read_only_error(name: str) -> DatabaseError:
     """The one error every write to a read-only database ends in."""
     return DatabaseError(
-        f"{name}: read-only database (opened for reading; this command changes it)"
+        f"{name}: read-only database (opened for reading; changes cannot be saved)"
     )
 
 

@@ -35,9 +35,11 @@ def clock() -> Clock:
 
 @pytest.fixture
 def run(db_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Run the CLI on the temp database as rep "alice"; returns click's Result."""
+    """Run the CLI on the temp database (created as ``init`` would) as rep "alice";
+    returns click's Result."""
     monkeypatch.delenv("PROSPECTOR_DB", raising=False)
     monkeypatch.delenv("PROSPECTOR_REP", raising=False)
+    open_database(db_path).close()
     runner = CliRunner()
 
     def invoke(*args: str, rep: str = "alice", input: str | None = None):

@@ -124,8 +124,17 @@ def test_show_json(team, db_path, run) -> None:
     assert card["handoffs"] == []
 
 
-@pytest.mark.parametrize("contact_id", ["999", "12345678901234567890", "0"])
-def test_show_an_unknown_or_absurd_id_is_one_line(team, run, contact_id) -> None:
+def test_show_an_unknown_id_is_one_line(team, run) -> None:
+    result = run("show", "999")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == "error: no contact with id 999\n"
+
+
+@pytest.mark.parametrize("contact_id", ["12345678901234567890", "0", "-3"])
+def test_show_an_absurd_id_is_one_line_naming_the_range(team, run, contact_id) -> None:
     result = run("show", contact_id)
     assert result.exit_code == 1 and result.stdout == ""
-    assert result.stderr == f"error: no contact with id {contact_id}\n"
+    assert result.stderr == (
+        f"error: Invalid value for 'CONTACT_ID': '{contact_id}' is not an id"
+        " (expected a whole number from 1 to 9223372036854775807)\n"
+    )

@@ -75,6 +75,7 @@ def test_demo_lists_are_written_where_asked_and_import(tmp_path, monkeypatch):
     assert not (tmp_path / "team.db").exists()  # the lists only: no database built
 
     at = "2026-11-24T09:30:00-05:00"
+    assert CliRunner().invoke(cli, ["--db", db, "init"]).exit_code == 0
     result = CliRunner().invoke(cli, ["--db", db, "import", str(contacts), "--json", "--at", at])
     assert result.exit_code == 0, result.output
     assert '"read": 304, "inserted": 299, "updated": 1, "rejected": 4' in result.output

@@ -292,6 +292,9 @@ def test_parallel_workers_give_the_same_database(tmp_path):
 
 def test_real_subprocess_import_json(tmp_path):
     path = write(tmp_path / "s.csv", "Phone,Name\n(415) 555-2671,Ada L\n12,Nobody\n")
+    from prospector.foundations.db import open_database
+
+    open_database(tmp_path / "s.db").close()
     command = [sys.executable, "-m", "prospector", "--db", str(tmp_path / "s.db"), "import",
                str(path), "--json"]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False)

@@ -112,11 +112,6 @@ def test_bad_input_is_one_line_and_exit_1(team, run, args, message):
     assert result.output.count("\n") == 1 and result.output.startswith("error: ")
 
 
-def test_missing_database_is_an_error(run):
-    result = run("report", "daily")
-    assert result.exit_code == 1 and "no such database" in result.output
-
-
 def test_summaries_rebuild(team, run):
     result = run("summaries", "rebuild")
     assert result.exit_code == 0

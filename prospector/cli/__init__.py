@@ -1,14 +1,19 @@
 """The ``prospector`` command line: a thin click layer over the services.
 
 Each command group lives in its own module and is registered here. Commands parse
-input, call a service and print; a :class:`ProspectorError` becomes one line on
-stderr and exit status 1.
+input (bounded by :mod:`prospector.cli.params`), call a service and print. A
+:class:`ProspectorError` or a bad option value becomes one line on stderr,
+``error: ...``, and exit status 1; a command line click cannot parse (an unknown
+command or option) is one such line with status 2; Ctrl-C becomes ``interrupted``
+and exit status 130. Never a traceback for what a user typed.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import sys
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
 import click
 
@@ -18,22 +23,58 @@ from prospector.cli.context import (
     parse_at_option,
     rep_option_default,
 )
+from prospector.cli.params import rep_name, usage_message
 from prospector.foundations.errors import ProspectorError
 
 
-class ProspectorGroup(click.Group):
-    """Turns user errors into one-line messages with exit status 1."""
+class Interrupted(Exception):
+    """Ctrl-C during a command, carried past click (which would print "Aborted!")."""
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        # Wraps parsing too, so the group's own options (--at) fail the same way.
+
+class ProspectorGroup(click.Group):
+    """Turns user errors into one line on stderr: exit 1, or 130 for Ctrl-C."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        # Click's own standalone handling prints usage errors over several lines with
+        # exit 2, and turns Ctrl-C into "Aborted!" with exit 1: it is done here instead.
         try:
-            return super().main(*args, **kwargs)
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except ProspectorError as error:
-            click.echo(f"error: {error}", err=True)
-            sys.exit(1)
+            _fail(f"error: {error}", 1)
+        except sqlite3.OperationalError as error:
+            # Services refuse writes to a read-only database up front; this catches
+            # one that turned read-only under a running command.
+            if "readonly" not in str(error):
+                raise
+            _fail(f"error: read-only database ({error})", 1)
+        except click.UsageError as error:
+            message, status = usage_message(error)
+            _fail(f"error: {message}", status)
+        except click.ClickException as error:
+            _fail(f"error: {' '.join(error.format_message().split())}", 1)
+        except (Interrupted, click.Abort):  # Abort: Ctrl-C while click itself parsed
+            _fail("interrupted", 130)
+        sys.exit(result if isinstance(result, int) else 0)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(130)
+            raise Interrupted from None
+
+
+def _fail(line: str, status: int) -> NoReturn:
+    click.echo(line, err=True)
+    sys.exit(status)
 
 
 @click.group(cls=ProspectorGroup, invoke_without_command=True)
@@ -48,6 +89,7 @@ class ProspectorGroup(click.Group):
 @click.option(
     "--rep",
     default=rep_option_default,
+    callback=rep_name,
     show_default="$PROSPECTOR_REP, else the login name",
     help="The inside rep working.",
 )

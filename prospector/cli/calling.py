@@ -9,8 +9,10 @@ from datetime import datetime
 import click
 
 from prospector.cli.context import AppContext, at_option, json_option, pass_app
+from prospector.cli.params import ID
 from prospector.foundations.clock import to_db
 from prospector.foundations.errors import TimeWordsError
+from prospector.foundations.limits import MAX_CALL_SECONDS
 from prospector.services import calls, claims, queue
 from prospector.services.windows import current_settings
 
@@ -86,12 +88,17 @@ def next_command(app: AppContext, at: datetime | None, as_json: bool) -> None:
 
 
 @click.command("log")
-@click.argument("contact_id", type=int)
+@click.argument("contact_id", type=ID)
 @click.argument("disposition")
 @click.option("--note", help="What was said.")
 @click.option("--callback", "callback_words", metavar="WHEN", help="e.g. 'tue 10am', 'in 2 hours'.")
 @click.option("--anyone", is_flag=True, help="Any rep may take the callback (default: mine).")
-@click.option("--duration", type=click.IntRange(0), default=0, help="Talk time in seconds.")
+@click.option(
+    "--duration",
+    type=click.IntRange(0, MAX_CALL_SECONDS),
+    default=0,
+    help="Talk time in seconds (at most a day).",
+)
 @at_option
 @json_option
 @pass_app
@@ -160,7 +167,7 @@ def claim_group() -> None:
 
 
 @claim_group.command("renew")
-@click.argument("contact_id", type=int)
+@click.argument("contact_id", type=ID)
 @at_option
 @json_option
 @pass_app
@@ -180,7 +187,7 @@ def claim_renew(app: AppContext, contact_id: int, at: datetime | None, as_json: 
 
 
 @claim_group.command("release")
-@click.argument("contact_id", type=int)
+@click.argument("contact_id", type=ID)
 @at_option
 @json_option
 @pass_app
@@ -200,7 +207,7 @@ def claim_release(app: AppContext, contact_id: int, at: datetime | None, as_json
 
 
 @claim_group.command("dialed")
-@click.argument("contact_id", type=int)
+@click.argument("contact_id", type=ID)
 @at_option
 @json_option
 @pass_app

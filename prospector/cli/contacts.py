@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from prospector.cli.context import AppContext, at_option, json_option, pass_app
+from prospector.cli.params import ID
 
 if TYPE_CHECKING:
     from prospector.services.contacts import ContactCard
@@ -57,7 +58,7 @@ def search_command(app: AppContext, text: str, limit: int, as_json: bool) -> Non
 
 
 @click.command("show")
-@click.argument("contact_id", metavar="CONTACT_ID", type=click.INT)
+@click.argument("contact_id", metavar="CONTACT_ID", type=ID)
 @at_option
 @json_option
 @pass_app

@@ -38,7 +38,9 @@ class AppContext:
     rep: str
     start_at: datetime | None = None
 
-    def open_db(self, *, create: bool = True) -> Database:
+    def open_db(self, *, create: bool = False) -> Database:
+        """The team's database; only ``init`` creates one, every other command
+        refuses a path with no database (a typo must not start an empty team)."""
         return open_database(self.db_path, create=create)
 
     def clock(self, at: datetime | None = None) -> Clock:

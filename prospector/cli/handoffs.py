@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 import click
 
 from prospector.cli.context import AppContext, at_option, json_option, pass_app
+from prospector.cli.params import ID, FiniteRange
+from prospector.foundations.limits import MAX_WEBHOOK_ATTEMPTS, MAX_WEBHOOK_TIMEOUT
 from prospector.services import handoffs as handoff_service
 from prospector.services.settings import load_settings
 
@@ -25,7 +27,7 @@ def _both_times(instant: datetime, prospect: ZoneInfo, rep: ZoneInfo) -> str:
 
 
 @click.command("qualify")
-@click.argument("contact_id", type=int)
+@click.argument("contact_id", type=ID)
 @click.option("--amount", metavar="N", help="Estimated amount, e.g. 12500 or 12500.50.")
 @click.option("--meeting", metavar="WHEN", help="Meeting time in words, prospect's zone.")
 @click.option("--owner", metavar="REP", help="Outside rep (name or email); else assigned.")
@@ -149,12 +151,20 @@ def ack(app: AppContext, file: str, at: datetime | None, as_json: bool) -> None:
 @click.option("--out", "out_dir", metavar="DIR", default=".", help="Directory for the files.")
 @click.option("--webhook", metavar="URL", help="POST each handoff to URL instead of files.")
 @click.option("--resend", is_flag=True, help="Include handoffs already exported.")
-@click.option("--batch", "batch_id", type=int, metavar="N", help="Write batch N again.")
+@click.option("--batch", "batch_id", type=ID, metavar="N", help="Write batch N again.")
 @click.option(
-    "--timeout", type=float, default=10.0, show_default=True, help="Webhook: seconds per request."
+    "--timeout",
+    type=FiniteRange(0, MAX_WEBHOOK_TIMEOUT, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Webhook: seconds per request.",
 )
 @click.option(
-    "--attempts", type=int, default=4, show_default=True, help="Webhook: tries per handoff."
+    "--attempts",
+    type=click.IntRange(1, MAX_WEBHOOK_ATTEMPTS),
+    default=4,
+    show_default=True,
+    help="Webhook: tries per handoff.",
 )
 @at_option
 @json_option

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -33,6 +34,12 @@ if TYPE_CHECKING:
     help="Country for numbers without a country code (default: the row's country,"
     " else the settings' team.default_region).",
 )
+@click.option(
+    "--rejects",
+    "rejects_to",
+    metavar="PATH",
+    help="Write rejected rows to PATH (a file or a folder) instead of beside FILE.",
+)
 @click.option("--dry-run", is_flag=True, help="Check and count; change nothing in the database.")
 @at_option
 @json_option
@@ -43,13 +50,15 @@ def import_command(
     source: str | None,
     mappings: tuple[str, ...],
     region: str | None,
+    rejects_to: str | None,
     dry_run: bool,
     at: datetime | None,
     as_json: bool,
 ) -> None:
     """Import FILE (CSV: UTF-8 or Windows-1252; comma, semicolon or tab separated).
 
-    Rows that cannot be used go to FILE's stem + .rejects.csv beside it, with a
+    Rows that cannot be used go to FILE's stem + .rejects.csv beside it (or to
+    --rejects; when FILE's folder is read-only, to the current folder), with a
     reject_reason column. Importing the same file again inserts nothing.
     """
     # Imported here: the importer (workers, writer) is not needed by other commands,
@@ -67,6 +76,7 @@ def import_command(
             now=app.clock(at)(),
             rep=app.rep,
             progress=progress,
+            rejects=rejects_to,
         )
     if as_json:
         click.echo(json.dumps(result.as_json()))
@@ -78,7 +88,9 @@ def import_command(
         f" ({result.filtered} filtered out by fit rules, {result.dnc} on the DNC list)"
     )
     if result.rejects_file:
-        click.echo(f"rejected rows: {result.rejects_file}")
+        moved = rejects_to is None and Path(result.rejects_file).parent != Path(file).parent
+        note = f" ({Path(file).parent} is read-only)" if moved else ""
+        click.echo(f"rejected rows: {result.rejects_file}{note}")
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from prospector.cli.context import AppContext, at_option, json_option, pass_app
+from prospector.cli.params import FiniteRange
 
 
 @click.command("report")
@@ -55,7 +56,7 @@ def report(
     output = "json" if as_json else output or "table"
     from prospector.services.reports import run_report
 
-    with app.open_db(create=False) as db:
+    with app.open_db() as db:
         rows = run_report(
             db,
             name.lower(),
@@ -135,7 +136,7 @@ def rebuild(app: AppContext, as_json: bool) -> None:
     from prospector.services.reports import rebuild_summaries
     from prospector.services.settings import load_settings
 
-    with app.open_db(create=False) as db, db.write():
+    with app.open_db() as db, db.write():
         counts = rebuild_summaries(db, load_settings(db))
     if as_json:
         click.echo(json.dumps(counts))
@@ -147,7 +148,13 @@ def rebuild(app: AppContext, as_json: bool) -> None:
 
 
 @click.command("dashboard")
-@click.option("--refresh", default=30.0, show_default=True, help="Seconds between refreshes.")
+@click.option(
+    "--refresh",
+    type=FiniteRange(1, 3600),
+    default=30.0,
+    show_default=True,
+    help="Seconds between refreshes.",
+)
 @at_option
 @pass_app
 def dashboard(app: AppContext, refresh: float, at: Any) -> None:
@@ -156,7 +163,7 @@ def dashboard(app: AppContext, refresh: float, at: Any) -> None:
     from prospector.tui.dashboard_app import DashboardApp
 
     with app.open_db():
-        pass  # create or upgrade (and refuse a foreign file) before the screen opens
+        pass  # upgrade (and refuse a missing or foreign file) before the screen opens
     start = at or app.start_at
     clock = running_clock(start) if start else system_clock
     DashboardApp(db_path=app.db_path, clock=clock, refresh_seconds=refresh).run()

@@ -18,7 +18,7 @@ def init(app: AppContext, as_json: bool) -> None:
 
     --json prints {"path", "schema"}.
     """
-    with app.open_db() as db:
+    with app.open_db(create=True) as db:
         path, schema = db.path, schema_version(db)
     if as_json:
         click.echo(json.dumps({"path": path, "schema": schema}, ensure_ascii=False))

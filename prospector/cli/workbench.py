@@ -15,7 +15,7 @@ def open_workbench(app: AppContext) -> None:
     from prospector.tui.app import make_app
 
     with app.open_db():
-        pass  # create or upgrade (and refuse a foreign file) before the screen opens
+        pass  # upgrade (and refuse a missing or foreign file) before the screen opens
     make_app(db_path=app.db_path, rep=app.rep, start_at=app.start_at).run()
 
 

@@ -12,10 +12,12 @@ import os
 import sqlite3
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from prospector.foundations.access import may_write
 from prospector.foundations.errors import DatabaseError
 from prospector.foundations.migrations import MIGRATIONS
 
@@ -32,11 +34,13 @@ class Database:
 
     ``db.conn`` is the raw connection (autocommit mode: transactions are explicit);
     ``db.utils`` is a :class:`sqlite_utils.Database` over the same connection.
+    ``db.read_only`` is True when the file was opened for reading only.
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: str, *, read_only: bool = False) -> None:
         self.conn = conn
         self.path = path
+        self.read_only = read_only
         self._utils: sqlite_utils.Database | None = None
         self._checkpointer: _Checkpointer | None = None
 
@@ -59,16 +63,35 @@ class Database:
     def one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
         return self.conn.execute(sql, params).fetchone()
 
+    def check_writable(self) -> None:
+        """Refuse up front, for work that would make files before its transaction.
+
+        Raises:
+            DatabaseError: the database is read-only.
+        """
+        if self.read_only:
+            raise read_only_error(self.path)
+
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """A write transaction taken with ``BEGIN IMMEDIATE``; commits or rolls back.
 
         Lock contention past the busy timeout is retried with back-off, so
         "database is locked" never reaches a user. Nesting is not supported.
+
+        Raises:
+            DatabaseError: the database is read-only (nothing is written).
         """
+        self.check_writable()
         _begin_immediate(self.conn)
         try:
             yield self.conn
+        except sqlite3.OperationalError as error:
+            self.conn.rollback()
+            # The file turned read-only after it was opened (chmod, a remount).
+            if "readonly" in str(error):
+                raise read_only_error(self.path) from error
+            raise
         except BaseException:
             self.conn.rollback()
             raise
@@ -103,7 +126,7 @@ class Database:
         workbench, benchmarks of it) call this; one-shot commands need not, since
         the last connection to close checkpoints anyway.
         """
-        if self._checkpointer is not None or self.path == ":memory:":
+        if self._checkpointer is not None or self.path == ":memory:" or self.read_only:
             return
         self.conn.execute("PRAGMA wal_autocheckpoint = 0")
         self._checkpointer = _Checkpointer(self.path, interval)
@@ -176,15 +199,42 @@ def retrying(operation: Callable[[], T], attempts: int = 50) -> T:
     raise AssertionError("unreachable")
 
 
-def _connect(path: str, *, check_same_thread: bool) -> sqlite3.Connection:
+def _connect(path: str, *, check_same_thread: bool, read_only: bool = False) -> sqlite3.Connection:
+    target, uri = path, False
+    if read_only:
+        target, uri = _read_only_uri(path), True
     conn = sqlite3.connect(
-        path,
+        target,
         isolation_level=None,  # autocommit; write() opens transactions explicitly
         timeout=BUSY_TIMEOUT_MS / 1000,
         check_same_thread=check_same_thread,
+        uri=uri,
     )
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def _read_only_uri(path: str) -> str:
+    """A ``mode=ro`` URI for ``path``; ``immutable`` too when it has no ``-wal`` file.
+
+    A read-only connection must not create files: SQLite would otherwise make the
+    ``-wal`` and ``-shm`` files of a WAL database, owned by this user, where the
+    database's owner might not be able to write them (or fail to, in a read-only
+    folder). With no ``-wal`` file no one is writing now, and ``immutable`` reads
+    the file as it is without them. With one, the existing files are used.
+    """
+    absolute = os.path.abspath(path)
+    uri = f"file:{urllib.parse.quote(absolute)}?mode=ro"
+    if not os.path.exists(absolute + "-wal"):
+        uri += "&immutable=1"
+    return uri
+
+
+def read_only_error(name: str) -> DatabaseError:
+    """The one error every write to a read-only database ends in."""
+    return DatabaseError(
+        f"{name}: read-only database (opened for reading; changes cannot be saved)"
+    )
 
 
 def open_database(
@@ -195,44 +245,71 @@ def open_database(
 ) -> Database:
     """Open (creating or upgrading if needed) a Prospector database.
 
+    A file this process may not write (see :func:`.access.may_write`), or one in
+    a folder where SQLite cannot create its ``-wal`` file, is opened for reading
+    only: reads work, and :meth:`Database.write` refuses with "read-only database".
+
     Args:
         path: the file, or ``":memory:"``.
-        create: create the file when missing; otherwise a missing file is an error.
+        create: create the file when missing; otherwise a missing file is an error
+            and nothing (no folder, no file) is created.
         check_same_thread: pass False for a connection used from worker threads.
 
     Raises:
-        DatabaseError: the file is not Prospector's, comes from a newer version,
-            or cannot be opened.
+        DatabaseError: no such file (``create`` False), the file is not
+            Prospector's, comes from a newer version, cannot be read, or is
+            read-only and would need upgrading.
     """
     name = os.fspath(path)
     in_memory = name == ":memory:"
+    read_only = False
     if not in_memory:
-        file = Path(name)
-        if file.is_dir():
-            raise DatabaseError(f"{name}: is a directory, not a database file")
-        if not file.exists():
-            if not create:
-                raise DatabaseError(f"{name}: no such database (run 'prospector init')")
-            file.parent.mkdir(parents=True, exist_ok=True)
-            # Created here with 0600 so no moment exists where others could read it.
-            fd = os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-            os.close(fd)
+        try:
+            read_only = _check_file(name, create)
+        except OSError as error:  # a name too long, a folder that cannot be made...
+            raise DatabaseError(f"{name}: cannot be used ({error.strerror})") from error
     try:
-        conn = _connect(name, check_same_thread=check_same_thread)
+        conn = _connect(name, check_same_thread=check_same_thread, read_only=read_only)
         _check_identity(conn, name)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
-        if not in_memory:
-            retrying(lambda: conn.execute("PRAGMA journal_mode = WAL"))
-        conn.execute("PRAGMA synchronous = NORMAL")
-        _migrate(conn, name)
-    except sqlite3.DatabaseError as error:
+        if read_only:
+            _check_current(conn, name)
+        else:
+            if not in_memory:
+                retrying(lambda: conn.execute("PRAGMA journal_mode = WAL"))
+            conn.execute("PRAGMA synchronous = NORMAL")
+            _migrate(conn, name)
+    except sqlite3.OperationalError as error:  # cannot open, locked, read-only...
+        raise DatabaseError(f"{name}: cannot be opened ({error})") from error
+    except sqlite3.DatabaseError as error:  # not an SQLite file at all
         raise DatabaseError(f"{name}: not a Prospector database ({error})") from error
-    if not in_memory:
+    if not in_memory and not read_only:
         for suffix in ("-wal", "-shm"):
             with contextlib.suppress(OSError):
                 os.chmod(name + suffix, 0o600)
-    return Database(conn, name)
+    return Database(conn, name, read_only=read_only)
+
+
+def _check_file(name: str, create: bool) -> bool:
+    """Check (or create) the database file; True when it must be opened read-only."""
+    if not name:
+        raise DatabaseError("no database path given (--db is empty)")
+    file = Path(name)
+    if file.is_dir():
+        raise DatabaseError(f"{name}: is a directory, not a database file")
+    if not file.exists():
+        if not create:
+            raise DatabaseError(f"no Prospector database at {name} — run `prospector init`")
+        file.parent.mkdir(parents=True, exist_ok=True)
+        # Created here with 0600 so no moment exists where others could read it.
+        fd = os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    if not file.is_file():
+        raise DatabaseError(f"{name}: not a database file (a device or a pipe)")
+    if not os.access(name, os.R_OK):
+        raise DatabaseError(f"{name}: cannot be read (permission denied)")
+    return not may_write(name) or not may_write(os.path.dirname(os.path.abspath(name)))
 
 
 def _check_identity(conn: sqlite3.Connection, name: str) -> None:
@@ -244,7 +321,8 @@ def _check_identity(conn: sqlite3.Connection, name: str) -> None:
         raise DatabaseError(f"{name}: not a Prospector database")
 
 
-def _migrate(conn: sqlite3.Connection, name: str) -> None:
+def _check_version(conn: sqlite3.Connection, name: str) -> int:
+    """The file's schema version; refuses one from a newer Prospector."""
     latest = len(MIGRATIONS)
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > latest:
@@ -252,7 +330,21 @@ def _migrate(conn: sqlite3.Connection, name: str) -> None:
             f"{name}: made by a newer Prospector (schema {version}, this one knows {latest});"
             " upgrade Prospector"
         )
-    if version == latest:
+    return int(version)
+
+
+def _check_current(conn: sqlite3.Connection, name: str) -> None:
+    """A read-only file must already have this version's schema: it cannot be upgraded."""
+    version = _check_version(conn, name)
+    if version < len(MIGRATIONS):
+        raise DatabaseError(
+            f"{name}: read-only database from an older Prospector (schema {version});"
+            " make it writable and run `prospector init` to upgrade it"
+        )
+
+
+def _migrate(conn: sqlite3.Connection, name: str) -> None:
+    if _check_version(conn, name) == len(MIGRATIONS):
         return
     _begin_immediate(conn)
     try:

@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 from prospector.foundations.clock import from_db_or_none, to_db
 from prospector.foundations.db import Database
 from prospector.foundations.errors import ProspectorError
+from prospector.foundations.limits import check_call_seconds
 from prospector.foundations.timewords import resolve_time_words
 from prospector.services.claims import record_rep, refuse_if_held_by_other
 from prospector.services.dnc import add_dnc_in_transaction
@@ -145,8 +146,7 @@ def _check_inputs(
 ) -> None:
     if scope not in CALLBACK_SCOPES:
         raise ProspectorError(f"callback scope {scope!r}: expected 'mine' or 'anyone'")
-    if duration < 0:
-        raise ProspectorError(f"duration {duration}: expected seconds, 0 or more")
+    check_call_seconds(duration)
     if disposition_then == "callback" and callback is None:
         raise ProspectorError("a callback needs a time (e.g. --callback 'tue 10am')")
     if callback is not None:
@@ -186,7 +186,7 @@ def log_call(
         note: free text kept with the call.
         callback: an agreed time (required for ``callback``; allowed for retries).
         callback_scope: ``mine`` (reserved for ``rep``) or ``anyone``.
-        duration: talk time in seconds.
+        duration: talk time in seconds, 0 to a day (:data:`.limits.MAX_CALL_SECONDS`).
 
     The contact must be claimed by ``rep`` or by no one (an expired lease counts as no
     one); logging releases the claim.

@@ -33,6 +33,7 @@ from pathlib import Path
 from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database
 from prospector.foundations.errors import InputFileError
+from prospector.foundations.limits import ID_RANGE, parse_id
 
 ID_HEADERS = ("handoffid", "prospectorhandoffidc", "prospectorhandoffid", "handoff")
 STATUS_HEADERS = (
@@ -173,8 +174,11 @@ def ack_handoffs(db: Database, path: str | Path, *, now: datetime) -> AckResult:
     decided: list[tuple[int, str, str | None]] = []
     with db.write():
         for number, raw_id, raw_status, reason in rows:
-            if not re.fullmatch(r"\d+", raw_id):
-                problems.append(f"row {number}: handoff id {raw_id!r} is not a number")
+            handoff_id = parse_id(raw_id)
+            if handoff_id is None:
+                problems.append(
+                    f"row {number}: handoff id {raw_id[:40]!r} is not an id ({ID_RANGE})"
+                )
                 continue
             word = _key(raw_status)
             status = "accepted" if word in ACCEPTED else "rejected" if word in REJECTED else None
@@ -183,14 +187,14 @@ def ack_handoffs(db: Database, path: str | Path, *, now: datetime) -> AckResult:
                     f"row {number}: status {raw_status!r} is neither accepted nor rejected"
                 )
                 continue
-            found = db.one("SELECT status FROM handoffs WHERE id = ?", (int(raw_id),))
+            found = db.one("SELECT status FROM handoffs WHERE id = ?", (handoff_id,))
             if found is None:
                 problems.append(f"row {number}: no handoff {raw_id}")
                 continue
             if found["status"] == "pending":
                 problems.append(f"row {number}: handoff {raw_id} has not been exported yet")
                 continue
-            decided.append((int(raw_id), status, reason))
+            decided.append((handoff_id, status, reason))
         if problems:
             shown = "; ".join(problems[:MAX_SHOWN])
             more = len(problems) - MAX_SHOWN

@@ -145,7 +145,9 @@ def parse_amount(value: Decimal | int | float | str | None) -> int | None:
         raise HandoffError(f"amount {text!r}: expected a positive number like 12500 or 12500.50")
     cents = int(number * 100)
     if cents >= MAX_CENTS:
-        raise HandoffError(f"amount {text!r}: too large")
+        raise HandoffError(
+            f"amount {text[:40]!r}: too large (at most {format_amount(MAX_CENTS - 1)})"
+        )
     return cents
 
 

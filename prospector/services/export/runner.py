@@ -177,6 +177,7 @@ def export_pending(
             raise ExportError("give either --format or --webhook, not both")
         return _export_webhook(db, webhook_url, now, actor, resend, webhook_options)
     name = check_format(format or "csv")
+    db.check_writable()  # before the folder is made
     out = prepare_directory(out_dir)
     with FolderHold(out) as hold:
         clean_folder(db, hold)

@@ -14,7 +14,8 @@
   exponential back-off; other answers are final. Only a 2xx counts as accepted.
   Redirects are not followed (a POST must not turn into a GET elsewhere).
 * ``https://`` is required, except to a loopback host (127.0.0.0/8, ::1,
-  localhost). The URL's query and user info are never stored or shown.
+  localhost). The URL's query is never stored or shown; a URL with a user name
+  or password in it is refused (the secret above signs requests instead).
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import math
 import os
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -31,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from prospector.foundations.errors import ProspectorError
+from prospector.foundations.limits import MAX_WEBHOOK_ATTEMPTS, MAX_WEBHOOK_TIMEOUT
 
 SECRET_ENV = "PROSPECTOR_WEBHOOK_SECRET"
 RETRY_STATUSES = {408, 429}
@@ -41,14 +45,41 @@ class WebhookURLError(ProspectorError):
     """A webhook URL that Prospector will not send to."""
 
 
+class WebhookOptionsError(ProspectorError):
+    """A timeout, attempt count or back-off out of range."""
+
+
 @dataclass(frozen=True)
 class WebhookOptions:
-    """How hard to try: seconds per request, attempts per handoff, first back-off."""
+    """How hard to try: seconds per request, attempts per handoff, first back-off.
+
+    Raises:
+        WebhookOptionsError: a timeout not in (0, MAX_WEBHOOK_TIMEOUT] seconds,
+            attempts not in 1..MAX_WEBHOOK_ATTEMPTS, or a negative or non-finite
+            back-off.
+    """
 
     timeout: float = 10.0
     attempts: int = 4
     backoff: float = 0.5
     max_backoff: float = 8.0
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.timeout) and 0 < self.timeout <= MAX_WEBHOOK_TIMEOUT):
+            raise WebhookOptionsError(
+                f"webhook timeout {self.timeout}: expected seconds, more than 0"
+                f" and at most {MAX_WEBHOOK_TIMEOUT:g}"
+            )
+        if not 1 <= self.attempts <= MAX_WEBHOOK_ATTEMPTS:
+            raise WebhookOptionsError(
+                f"webhook attempts {self.attempts}: expected 1 to {MAX_WEBHOOK_ATTEMPTS}"
+            )
+        for name in ("backoff", "max_backoff"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and 0 <= value <= MAX_WEBHOOK_TIMEOUT):
+                raise WebhookOptionsError(
+                    f"webhook {name} {value}: expected seconds, 0 to {MAX_WEBHOOK_TIMEOUT:g}"
+                )
 
 
 @dataclass(frozen=True)
@@ -75,27 +106,70 @@ def check_url(url: str) -> str:
     """Validate a webhook URL; returns it as shown to people (no query, no user info).
 
     Raises:
-        WebhookURLError: not http(s), no host, or plain http to a non-loopback host.
+        WebhookURLError: not http(s), no host, a port that is not 1..65535,
+            credentials in it (``user:pass@``), blanks or control characters, or
+            plain http to a non-loopback host.
     """
-    parts = urllib.parse.urlsplit(url.strip())
-    host = parts.hostname or ""
+    text = url.strip()
+    shown = shown_url(text)
+    if any(ord(char) <= 32 or ord(char) == 127 for char in text):
+        raise WebhookURLError(f"webhook URL {shown!r}: contains blanks or control characters")
+    try:
+        parts = urllib.parse.urlsplit(text)
+        host = parts.hostname or ""
+    except ValueError:  # an unclosed [IPv6 bracket
+        raise WebhookURLError(f"webhook URL {shown!r}: expected https://host/path") from None
     if parts.scheme not in ("http", "https") or not host:
-        raise WebhookURLError(f"webhook URL {shown_url(url)!r}: expected https://host/path")
+        raise WebhookURLError(f"webhook URL {shown!r}: expected https://host/path")
+    if "@" in parts.netloc:
+        raise WebhookURLError(
+            f"webhook URL {shown!r}: no user name or password in the URL"
+            f" (requests are signed with ${SECRET_ENV} instead)"
+        )
+    _check_port(parts, shown)
+    try:
+        host.encode("idna")  # as http.client will, where a failure would be a traceback
+    except UnicodeError:
+        raise WebhookURLError(f"webhook URL {shown!r}: {host!r} is not a host name") from None
     if parts.scheme == "http" and not is_loopback(host):
         raise WebhookURLError(
-            f"webhook URL {shown_url(url)!r}: https:// is required (plain http only to loopback)"
+            f"webhook URL {shown!r}: https:// is required (plain http only to loopback)"
         )
-    return shown_url(url)
+    return shown
+
+
+def _check_port(parts: urllib.parse.SplitResult, shown: str) -> None:
+    after_host = parts.netloc.rpartition("]")[2]  # past an [IPv6] host's colons
+    if ":" not in after_host:
+        return
+    written = after_host.rpartition(":")[2]
+    if written and not (re.fullmatch(r"[0-9]{1,5}", written) and 1 <= int(written) <= 65535):
+        raise WebhookURLError(
+            f"webhook URL {shown!r}: port {written[:20]!r} is not a number from 1 to 65535"
+        )
 
 
 def shown_url(url: str) -> str:
-    """The URL without user info, query or fragment: safe to store and print."""
-    parts = urllib.parse.urlsplit(url.strip())
-    netloc = parts.hostname or ""
+    """The URL without user info, query or fragment: safe to store and print.
+
+    Never raises: a part that cannot be parsed (a bad port, an unclosed bracket)
+    is left out.
+    """
+    text = url.strip()
+    try:
+        parts = urllib.parse.urlsplit(text)
+        netloc = parts.hostname or ""
+    except ValueError:  # the same cuts by hand
+        scheme, sep, rest = text.partition("://")
+        netloc, slash, path = re.split(r"[?#]", rest)[0].partition("/")
+        return f"{scheme}{sep}{netloc.rpartition('@')[2]}{slash}{path}"[:200]
     if ":" in netloc:
         netloc = f"[{netloc}]"
-    if parts.port:
-        netloc += f":{parts.port}"
+    try:
+        if parts.port:
+            netloc += f":{parts.port}"
+    except ValueError:
+        pass
     return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
@@ -140,7 +214,7 @@ def deliver(
     delay = options.backoff
     status: int | None = None
     error: str | None = None
-    attempts = max(1, options.attempts)
+    attempts = options.attempts
     for attempt in range(1, attempts + 1):
         headers = {
             "Content-Type": "application/json; charset=utf-8",

@@ -29,6 +29,7 @@ import multiprocessing
 import os
 import pickle
 import re
+import signal
 import sqlite3
 import sys
 from collections import deque
@@ -36,12 +37,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database
 from prospector.foundations.errors import DatabaseError, InputFileError
 from prospector.foundations.leftovers import FolderHold, make_temp, remove_matching, temp_pattern
+from prospector.foundations.limits import check_region
 from prospector.services.importing import rows as row_rules
 from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.ranges import FileScan, scan_file
@@ -51,6 +54,7 @@ from prospector.services.importing.reader import (
     open_table,
     parse_mappings,
 )
+from prospector.services.importing.rejects_path import rejects_path
 from prospector.services.importing.rows import RangeResult, Reject, RowRules
 from prospector.services.importing.writer import ContactWriter, Counts
 from prospector.services.settings import load_settings
@@ -101,6 +105,7 @@ def import_file(
     rep: str,
     progress: Progress | None = None,
     workers: int | None = None,
+    rejects: str | os.PathLike[str] | None = None,
 ) -> ImportResult:
     """Import one list file; every data row is inserted, updated or rejected.
 
@@ -116,12 +121,17 @@ def import_file(
         rep: who imports (kept on the batch record).
         progress: called with ``(rows_done, rows_estimated)`` after each chunk.
         workers: normalizing processes (default: one per CPU; 0 = in-process).
+        rejects: where the rejects file goes (default: beside the list, else a
+            writable folder; see :func:`.rejects_path.rejects_path`).
 
     Raises:
-        InputFileError: the file, its header or a ``--map`` cannot be used; nothing
-            is written in that case.
+        InputFileError: the file, its header, a ``--map`` or ``rejects`` cannot be
+            used; nothing is written in that case.
+        ProspectorError: ``region`` is not a country phonenumbers knows.
     """
     overrides = parse_mappings(mappings)
+    if region is not None:
+        region = check_region(region, "--region")
     table = open_table(path)
     columns = map_header(table, overrides)
     scan = scan_file(table.path)
@@ -135,7 +145,8 @@ def import_file(
         keys=ProfileKeys(settings),
         source=source,
     )
-    rejects = _RejectsFile(table)
+    db.check_writable()  # a dry run writes too, inside the transaction it rolls back
+    rejects_file = _RejectsFile(table, rejects_path(table.path, rejects))
     batch_id = None if dry_run else _start_batch(db, table, scan.sha256, source, rep, now)
     writer = ContactWriter(db, settings, now, batch_id)
     counts = Counts()
@@ -146,7 +157,7 @@ def import_file(
             rules,
             scan,
             writer,
-            rejects,
+            rejects_file,
             counts,
             batch_id,
             dry_run,
@@ -308,6 +319,9 @@ _WORKER: tuple[RowRules, TableFile] | None = None
 
 def _init_worker(rules: RowRules, table: TableFile) -> None:
     global _WORKER
+    # Ctrl-C reaches the whole process group: the importing process stops the run
+    # (and the pool); a worker must not die on it with a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER = (rules, table)
 
 
@@ -390,7 +404,7 @@ def _fail_batch(db: Database, batch_id: int, error: BaseException) -> None:
 
 
 class _RejectsFile:
-    """``<stem>.rejects.csv`` beside the input: its columns plus ``reject_reason``.
+    """The rejects file at ``final``: the input's columns plus ``reject_reason``.
 
     Rows go to a temporary file in the same folder, renamed into place at the end,
     so a reader never sees half a rejects file. With no rejects, a stale rejects
@@ -399,9 +413,9 @@ class _RejectsFile:
     removed when this one starts (see :mod:`prospector.foundations.leftovers`).
     """
 
-    def __init__(self, table: TableFile) -> None:
+    def __init__(self, table: TableFile, final: Path) -> None:
         self.table = table
-        self.final = table.path.with_name(f"{table.path.stem}.rejects.csv")
+        self.final = final
         self._handle: Any = None
         self._writer: Any = None
         self._temp: str | None = None

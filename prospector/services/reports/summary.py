@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from prospector.foundations.clock import from_db, to_db
 from prospector.foundations.db import Database
+from prospector.foundations.limits import MAX_CALL_SECONDS, check_call_seconds
 from prospector.services.reports.cohorts import rebuild_cohorts
 from prospector.services.reports.periods import team_day, team_day_bounds
 from prospector.services.settings import Settings
@@ -68,6 +69,7 @@ def record_call(
     """
     if category not in ("dial", *CONNECT_CATEGORIES):
         raise ValueError(f"unknown call category {category!r}")
+    check_call_seconds(duration_seconds)  # an unbounded one could overflow the sums
     at_text = to_db(at)
     connect = int(category in CONNECT_CATEGORIES)
     values = {
@@ -92,8 +94,10 @@ def rebuild_summaries(db: Database, settings: Settings) -> dict[str, int]:
     ``lead_speed``) from ``contacts``, ``accounts`` and ``handoffs``, after moving
     each contact to the team day it arrived on (:func:`.cohorts.rebuild_cohorts`).
     Call inside ``db.write()`` (a settings change that moves the team's zone does
-    it in the same transaction). Returns how many calls and leads were counted and
-    how many call summary rows were written.
+    it in the same transaction). A talk time outside 0..a day (written before
+    :func:`.calls.log_call` checked it, or by hand) counts as the nearest bound, so
+    the sums stay integers a report can add up. Returns how many calls and leads
+    were counted and how many call summary rows were written.
     """
     leads = rebuild_cohorts(db, settings)
     zone = settings.team.zone
@@ -119,12 +123,13 @@ def rebuild_summaries(db: Database, settings: Settings) -> dict[str, int]:
                   sum(k.category IN ('connect', 'conversation')),
                   sum(k.category = 'conversation'),
                   sum(CASE WHEN k.category IN ('connect', 'conversation')
-                           THEN k.duration_seconds ELSE 0 END),
+                           THEN min(max(k.duration_seconds, 0), :most) ELSE 0 END),
                   min(k.at), max(k.at)
            FROM temp.report_days d
            JOIN calls k ON k.at >= d.start AND k.at < d.finish
            LEFT JOIN contacts c ON c.id = k.contact_id
-           GROUP BY d.day, k.rep, coalesce(c.source, ''), k.attempt"""
+           GROUP BY d.day, k.rep, coalesce(c.source, ''), k.attempt""",
+        {"most": MAX_CALL_SECONDS},
     )
     db.execute(
         """INSERT INTO call_stats_hourly (hour_at, rep, dials, connects, conversations)

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from datetime import datetime
 
 import click
 
-from prospector.cli.context import AppContext, at_option, json_option, pass_app
+from prospector.cli.context import AppContext, at_option, echo_json, json_option, pass_app
 from prospector.cli.params import ID
 from prospector.foundations.clock import to_db
 from prospector.foundations.errors import TimeWordsError
 from prospector.foundations.limits import MAX_CALL_SECONDS
 from prospector.services import calls, claims, queue
 from prospector.services.windows import current_settings
-
-
-def _echo_json(value: object) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False))
 
 
 @click.command("queue")
@@ -38,7 +33,7 @@ def queue_command(app: AppContext, limit: int, at: datetime | None, as_json: boo
     with app.open_db() as db:
         items = queue.build_queue(db, rep=app.rep, now=now, limit=limit)
     if as_json:
-        _echo_json([item.to_json() for item in items])
+        echo_json([item.to_json() for item in items])
         return
     if not items:
         click.echo("nothing callable now")
@@ -73,7 +68,7 @@ def next_command(app: AppContext, at: datetime | None, as_json: bool) -> None:
     with app.open_db() as db:
         item = claims.claim_next(db, rep=app.rep, now=now)
     if as_json:
-        _echo_json(None if item is None else {**item.to_json(), "claimed_by": item.claimed_by})
+        echo_json(None if item is None else {**item.to_json(), "claimed_by": item.claimed_by})
         return
     if item is None:
         click.echo("nothing callable now")
@@ -143,7 +138,7 @@ def log_command(
         payload = logged.to_json()
         if logged.callback is not None:
             payload["callback_outside_window"] = not logged.callback.inside_window
-        _echo_json(payload)
+        echo_json(payload)
         return
     click.echo(
         f"logged call {logged.call_id}: contact {logged.contact_id} {logged.disposition}"
@@ -179,7 +174,7 @@ def claim_renew(app: AppContext, contact_id: int, at: datetime | None, as_json: 
     with app.open_db() as db:
         until = claims.renew_claim(db, contact_id, rep=app.rep, now=app.clock(at)())
     if as_json:
-        _echo_json(
+        echo_json(
             {"contact_id": contact_id, "claimed_by": app.rep, "claim_expires_at": to_db(until)}
         )
         return
@@ -201,7 +196,7 @@ def claim_release(app: AppContext, contact_id: int, at: datetime | None, as_json
             db, contact_id, rep=app.rep, reason="released from the CLI", now=app.clock(at)()
         )
     if as_json:
-        _echo_json({"contact_id": contact_id, "released": released})
+        echo_json({"contact_id": contact_id, "released": released})
         return
     click.echo(f"contact {contact_id} {'released' if released else 'was not claimed by you'}")
 
@@ -220,7 +215,7 @@ def claim_dialed(app: AppContext, contact_id: int, at: datetime | None, as_json:
     with app.open_db() as db:
         claims.mark_dialed(db, contact_id, rep=app.rep, now=now)
     if as_json:
-        _echo_json({"contact_id": contact_id, "dialed_at": to_db(now)})
+        echo_json({"contact_id": contact_id, "dialed_at": to_db(now)})
         return
     click.echo(f"contact {contact_id} dialed; log the call when it ends")
 
@@ -234,7 +229,7 @@ def claim_list(app: AppContext, at: datetime | None, as_json: bool) -> None:
     with app.open_db() as db:
         items = claims.undispositioned_claims(db, rep=app.rep, now=app.clock(at)())
     if as_json:
-        _echo_json([{**item.to_json(), "claimed_by": item.claimed_by} for item in items])
+        echo_json([{**item.to_json(), "claimed_by": item.claimed_by} for item in items])
         return
     for item in items:
         click.echo(f"{item.contact_id}  {item.name}  {item.phone}  {item.reason}")

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 import click
 
-from prospector.cli.context import AppContext, at_option, json_option, pass_app
+from prospector.cli.context import AppContext, at_option, echo_json, json_option, pass_app
 from prospector.cli.params import ID
 
 if TYPE_CHECKING:
     from prospector.services.contacts import ContactCard
     from prospector.services.handoffs import Handoff
-
-
-def _echo_json(value: object) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False))
 
 
 @click.command("search")
@@ -45,7 +40,7 @@ def search_command(app: AppContext, text: str, limit: int, as_json: bool) -> Non
     with app.open_db() as db:
         matches = search_contacts(db, text, limit) or []
     if as_json:
-        _echo_json([match.as_json() for match in matches])
+        echo_json([match.as_json() for match in matches])
         return
     if not matches:
         click.echo("no contact matches")
@@ -77,7 +72,7 @@ def show_command(app: AppContext, contact_id: int, at: datetime | None, as_json:
         card = contact_card(db, contact_id, now=app.clock(at)())
         handoffs = contact_handoffs(db, contact_id)
     if as_json:
-        _echo_json({**card.as_json(), "handoffs": [handoff.as_json() for handoff in handoffs]})
+        echo_json({**card.as_json(), "handoffs": [handoff.as_json() for handoff in handoffs]})
         return
     for line in card_lines(card, handoffs):
         click.echo(line)

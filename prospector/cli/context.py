@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import getpass
+import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -80,6 +83,11 @@ def at_option(function):
 
 def json_option(function):
     return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(function)
+
+
+def echo_json(value: object, *, default: Callable[[Any], Any] | None = None) -> None:
+    """Print ``value`` as one line of JSON, non-ASCII text as it is."""
+    click.echo(json.dumps(value, ensure_ascii=False, default=default))
 
 
 def fail(message: str) -> ProspectorError:

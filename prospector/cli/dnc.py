@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 import click
 
-from prospector.cli.context import AppContext, at_option, json_option, pass_app
+from prospector.cli.context import AppContext, at_option, echo_json, json_option, pass_app
 from prospector.services import dnc as dnc_service
-
-
-def _echo_json(value: object) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False))
 
 
 @click.group("dnc")
@@ -41,7 +36,7 @@ def add(
     with app.open_db() as db:
         change = dnc_service.add_dnc(db, numbers, actor=app.rep, now=app.clock(at)(), reason=reason)
     if as_json:
-        _echo_json(_added_json(change))
+        echo_json(_added_json(change))
     else:
         click.echo(_added(change))
 
@@ -60,7 +55,7 @@ def import_numbers(app: AppContext, file: str, at: datetime | None, as_json: boo
     with app.open_db() as db:
         change = dnc_service.import_dnc(db, file, actor=app.rep, now=app.clock(at)())
     if as_json:
-        _echo_json({**_added_json(change), "skipped": list(change.rejected)})
+        echo_json({**_added_json(change), "skipped": list(change.rejected)})
         return
     click.echo(
         _added(change) + (f", {len(change.rejected)} line(s) skipped" if change.rejected else "")
@@ -86,7 +81,7 @@ def check(ctx: click.Context, app: AppContext, number: str, as_json: bool) -> No
         e164 = dnc_service.normalize_number(db, number)
         listed = dnc_service.is_dnc(db, e164)
     if as_json:
-        _echo_json({"phone": e164, "listed": listed})
+        echo_json({"phone": e164, "listed": listed})
     else:
         click.echo(f"{e164}: {'listed' if listed else 'not listed'}")
     ctx.exit(0 if listed else 1)
@@ -105,7 +100,7 @@ def remove(app: AppContext, number: str, at: datetime | None, as_json: bool) -> 
     with app.open_db() as db:
         change = dnc_service.remove_dnc(db, number, actor=app.rep, now=app.clock(at)())
     if as_json:
-        _echo_json(
+        echo_json(
             {"phone": change.phone, "removed": bool(change.numbers), "contacts": change.contacts}
         )
     elif change.numbers:

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, time
 
 import click
 
-from prospector.cli.context import AppContext, json_option, pass_app
+from prospector.cli.context import AppContext, echo_json, json_option, pass_app
 from prospector.services import fit
 from prospector.services import settings as settings_service
-
-
-def _echo_json(value: object) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False, default=_plain))
 
 
 def _plain(value: object) -> str:
@@ -38,7 +33,7 @@ def show(app: AppContext, as_json: bool) -> None:
     if as_json:
         import tomllib
 
-        _echo_json(tomllib.loads(text))
+        echo_json(tomllib.loads(text), default=_plain)
     else:
         click.echo(text, nl=False)
 
@@ -58,7 +53,7 @@ def load(app: AppContext, file: str, as_json: bool) -> None:
     with app.open_db() as db:
         result = fit.replace_settings(db, new, actor=app.rep, now=app.clock()())
     if as_json:
-        _echo_json({"file": file, "reapplied": result})
+        echo_json({"file": file, "reapplied": result}, default=_plain)
         return
     click.echo(f"settings loaded from {file}")
     if result is not None:
@@ -79,7 +74,7 @@ def reapply(app: AppContext, as_json: bool) -> None:
     with app.open_db() as db:
         result = fit.reapply_rules(db, now=app.clock()())
     if as_json:
-        _echo_json(result)
+        echo_json(result, default=_plain)
         return
     click.echo(
         f"{result['contacts']} contacts: {result['filter_changed']} changed filter,"

@@ -131,21 +131,8 @@ def _span(words: list[str], today: date) -> tuple[date, date] | None:
 
 
 def _date_vocabulary(word: str) -> bool:
-    known = (
-        "today",
-        "yesterday",
-        "tomorrow",
-        "last",
-        "this",
-        "past",
-        "day",
-        "days",
-        "ago",
-        "the",
-        "of",
-    )
     return (
-        word in known
+        word in _KNOWN
         or word.isdigit()
         or weekday_word(word) is not None
         or month_word(word) is not None

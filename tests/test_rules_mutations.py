@@ -100,6 +100,8 @@ def test_a_dialed_claim_whose_number_joined_the_dnc_list_is_not_handed_back(db) 
     assert [i.contact_id for i in build_queue(db, rep="alice", now=later)] == [waiting]
     item = claim_next(db, rep="alice", now=later)
     assert (item.contact_id, item.lane) == (waiting, LANE_NEW)
+    # The dial still needs an outcome: the workbench asks for it, whatever the list says.
+    assert [i.contact_id for i in undispositioned_claims(db, rep="alice", now=later)] == [contact]
 
 
 def test_a_dialed_claim_on_a_listed_number_is_not_handed_back_even_before_its_flag_is_set(

@@ -14,7 +14,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from prospector.foundations.clock import fixed_clock, to_db
-from prospector.foundations.errors import ClaimError, InputFileError, NotFoundError, TimeWordsError
+from prospector.foundations.errors import (
+    ClaimError,
+    InputFileError,
+    NotFoundError,
+    ProspectorError,
+    TimeWordsError,
+)
 from prospector.foundations.timewords import (
     date_range_words,
     month_bounds,
@@ -25,11 +31,11 @@ from prospector.services import claims, dnc
 from prospector.services.calls import log_call, resolve_callback
 from prospector.services.export import safe_csv
 from prospector.services.fit import replace_settings
-from prospector.services.queue import LANE_FOLLOW_UP, LANE_NEW, build_queue
+from prospector.services.queue import LANE_FOLLOW_UP, LANE_NEW, build_queue, humanize
 from prospector.services.reports import daily
 from prospector.services.reports.periods import Period
 from prospector.services.settings import default_settings, parse_settings
-from prospector.services.windows import Locale, open_until
+from prospector.services.windows import Locale, next_open, open_until
 from tests.conftest import MONDAY_10_ET
 from tests.factories import add_contact, add_dnc_number
 from tests.report_factories import add_contact as import_contact
@@ -422,3 +428,217 @@ def test_dnc_list_number_joins_a_claim_check(db) -> None:
     add_dnc_number(db, db.one("SELECT phone FROM contacts WHERE id = ?", (contact,))[0], now=NOW)
     with pytest.raises(ClaimError, match=rf"^contact {contact} is on the do-not-call list$"):
         claims.claim_contact(db, contact, rep="alice", now=NOW)
+
+
+# --- queue ------------------------------------------------------------------------------
+
+
+def test_short_durations_in_reasons() -> None:
+    assert [
+        humanize(timedelta(minutes=minutes))
+        for minutes in (0, 59, 60, 61, 47 * 60 + 59, 48 * 60, 71 * 60, 72 * 60)
+    ] == ["0 min", "59 min", "1 h", "1 h 1 min", "47 h 59 min", "2 d", "2 d", "3 d"]
+    assert humanize(timedelta(minutes=-90)) == "1 h 30 min"
+
+
+def test_a_queue_item_carries_the_contacts_fields(db) -> None:
+    chicago = add_contact(
+        db,
+        now=NOW - timedelta(hours=2),
+        zones=("America/Chicago",),
+        state="IL",
+        first_name="",
+        last_name="",
+        title="CFO",
+        company="Grain Co",
+        attempts=1,
+        next_call_at=to_db(NOW - timedelta(hours=1)),
+        phone="+13125550199",
+    )
+    [item] = build_queue(db, rep="alice", now=NOW)
+    assert (item.contact_id, item.name, item.company, item.title, item.phone) == (
+        chicago,
+        "(no name)",
+        "Grain Co",
+        "CFO",
+        "+13125550199",
+    )
+    assert (item.attempts, item.max_attempts, item.tier, item.lane) == (1, 6, "B", LANE_FOLLOW_UP)
+    assert item.local_time == NOW and item.local_time.utcoffset() == timedelta(hours=-6)
+    assert item.next_call_at == NOW - timedelta(hours=1)
+    assert item.sla_due_at is not None and item.sla_due_at > NOW - timedelta(hours=2)
+    assert (item.callback_at, item.callback_rep, item.claimed_by, item.claim_expires_at) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert item.reason == "attempt 2 of 6, tier B, due 1 h ago"
+    claims.claim_next(db, rep="alice", now=NOW)
+    claims.mark_dialed(db, chicago, rep="alice", now=NOW)
+    [dialed] = build_queue(db, rep="alice", now=NOW)
+    # The dial time in the prospect's zone (09:00 in Chicago), with the claim's lease.
+    assert dialed.reason == "dialed 09:00 with no disposition — log it"
+    assert (dialed.claimed_by, dialed.claim_expires_at) == ("alice", NOW + timedelta(minutes=15))
+
+
+def test_reasons_for_leads_without_a_known_tier(db) -> None:
+    due = to_db(NOW - timedelta(minutes=5))
+    untiered = add_contact(db, now=NOW, tier=None, tier_priority=99, sla_due_at=None)
+    gone = add_contact(db, now=NOW, tier="Z", tier_priority=99, attempts=1, next_call_at=due)
+    on_time = add_contact(db, now=NOW, sla_due_at=to_db(NOW))
+    reasons = {item.contact_id: item.reason for item in build_queue(db, rep="alice", now=NOW)}
+    assert reasons == {
+        on_time: "new B lead — SLA 0 min left",
+        untiered: "new lead",
+        gone: "attempt 2, tier Z, due 5 min ago",  # a tier no longer in the settings
+    }
+
+
+def test_the_queue_holds_twenty_by_default_and_each_contact_once(db) -> None:
+    for _ in range(21):
+        add_contact(db, now=NOW)
+    assert len(build_queue(db, rep="alice", now=NOW)) == 20
+    # A dialed claim that is also alice's due callback: lane 0, and only there.
+    both = add_contact(
+        db,
+        now=NOW - timedelta(days=1),
+        attempts=1,
+        callback_rep="alice",
+        callback_at=to_db(NOW - timedelta(minutes=1)),
+        claimed_by="alice",
+        claim_expires_at=to_db(NOW + timedelta(minutes=5)),
+        dialed_at=to_db(NOW - timedelta(minutes=2)),
+    )
+    queue = build_queue(db, rep="alice", now=NOW, limit=3)
+    assert [(item.contact_id, item.lane) for item in queue][:1] == [(both, 0)]
+    assert [item.contact_id for item in queue].count(both) == 1 and len(queue) == 3
+
+
+# --- windows ----------------------------------------------------------------------------
+
+
+def florida_until_four(db) -> None:
+    text = default_settings().source_text.replace(
+        'region = "US-FL"\nstart = "08:00"\nend = "20:00"',
+        'region = "US-FL"\nstart = "08:00"\nend = "16:00"',
+    )
+    replace_settings(db, parse_settings(text), actor="lead", now=NOW)
+
+
+def test_a_state_rule_applies_to_claims_and_retries(db) -> None:
+    florida_until_four(db)
+    contact = add_contact(db, now=NOW, state="FL")
+    half_past_three = NOW + timedelta(hours=5, minutes=30)  # 15:30 in Florida
+    logged = log_call(db, contact, "no_answer", rep="alice", now=NOW)  # back in 4 h: 14:00
+    assert logged.next_call_at == datetime(2026, 11, 23, 14, 0, tzinfo=ET)
+    logged = log_call(db, contact, "busy", rep="alice", now=half_past_three)
+    # 16:30 is past Florida's 16:00 (the team's 17:00 would allow it); and the daily cap.
+    assert logged.next_call_at == datetime(2026, 11, 24, 9, 0, tzinfo=ET)
+    with pytest.raises(ClaimError, match="outside its calling window now; it opens Tue 09:00"):
+        claims.claim_contact(db, contact, rep="alice", now=NOW + timedelta(hours=6, minutes=30))
+
+
+def test_next_open_answers_in_the_zone_it_was_asked_in() -> None:
+    ny = Locale(1, ("America/New_York",), "US", "NY")
+    opens = next_open(ny, datetime(2026, 11, 23, 6, 0, tzinfo=LONDON), default_settings())
+    assert opens == datetime(2026, 11, 23, 9, 0, tzinfo=ET) and opens.tzinfo is LONDON
+
+
+def test_the_daily_cap_counts_the_prospects_day_not_the_utc_day(db) -> None:
+    tokyo = add_contact(db, now=NOW, zones=("Asia/Tokyo",), country="JP", phone="+81312345678")
+    first = datetime(2026, 11, 24, 8, 55, tzinfo=ZoneInfo("Asia/Tokyo"))  # 23:55 UTC Monday
+    log_call(db, tokyo, "busy", rep="alice", now=first)
+    second = log_call(db, tokyo, "busy", rep="alice", now=first + timedelta(minutes=10))
+    # Two dials on Tuesday in Tokyo: the next is Wednesday, not in an hour.
+    assert second.next_call_at == datetime(2026, 11, 25, 9, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+
+
+# --- calls ------------------------------------------------------------------------------
+
+
+def test_what_a_call_writes(db) -> None:
+    contact = add_contact(db, now=NOW)
+    logged = log_call(db, contact, "gatekeeper", rep="zed", now=NOW)  # zed never claimed it
+    assert (logged.category, logged.timezones, logged.dnc_added) == (
+        "connect",
+        ("America/New_York",),
+        False,
+    )
+    row = db.one(
+        "SELECT duration_seconds, dialed_at, callback_at, callback_scope, category, next_call_at"
+        " FROM calls WHERE id = ?",
+        (logged.call_id,),
+    )
+    assert tuple(row) == (0, None, None, None, "connect", to_db(NOW + timedelta(days=1)))
+    assert [r[0] for r in db.query("SELECT name FROM reps")] == ["zed"]
+
+
+def test_the_daily_cap_leaves_the_first_dial_alone_and_never_brings_a_retry_forward(db) -> None:
+    contact = add_contact(db, now=NOW)
+    first = log_call(db, contact, "busy", rep="alice", now=NOW)
+    assert first.next_call_at == datetime(2026, 11, 23, 11, 0, tzinfo=ET)  # 1 h later
+    second = log_call(db, contact, "voicemail", rep="alice", now=NOW + timedelta(hours=1))
+    # Voicemail waits two days: later than tomorrow's opening, so the cap does not move it.
+    assert second.next_call_at == datetime(2026, 11, 25, 11, 0, tzinfo=ET)
+
+
+def test_dnc_in_any_form_ends_the_contact(db) -> None:
+    flagged = add_contact(db, now=NOW, dnc=1)
+    listed = add_contact(db, now=NOW)
+    add_dnc_number(db, db.one("SELECT phone FROM contacts WHERE id = ?", (listed,))[0], now=NOW)
+    asked = add_contact(db, now=NOW, status="dnc", dnc=0)  # asked once; since taken off the list
+    for contact in (flagged, listed, asked):
+        logged = log_call(db, contact, "no_answer", rep="alice", now=NOW)
+        assert (logged.status, logged.next_call_at) == ("dnc", None)
+        row = db.one("SELECT status, close_reason FROM contacts WHERE id = ?", (contact,))
+        assert tuple(row) == ("dnc", "do not call")
+    said = add_contact(db, now=NOW)
+    assert log_call(db, said, "do_not_call", rep="alice", now=NOW).dnc_added is True
+    phone = db.one("SELECT phone FROM contacts WHERE id = ?", (said,))[0]
+    assert db.one("SELECT reason FROM dnc_numbers WHERE phone = ?", (phone,))[0] == (
+        "asked on a call"
+    )
+
+
+def test_callbacks_kept_with_a_retry_and_refused_with_a_close(db) -> None:
+    contact = add_contact(db, now=NOW)
+    tuesday = datetime(2026, 11, 24, 11, 0, tzinfo=ET)
+    logged = log_call(
+        db, contact, "busy", rep="alice", now=NOW, callback=tuesday, callback_scope="anyone"
+    )
+    assert logged.next_call_at == tuesday
+    row = db.one("SELECT callback_at, callback_rep FROM contacts WHERE id = ?", (contact,))
+    assert tuple(row) == (to_db(tuesday), None)
+    call = db.one("SELECT callback_at, callback_scope FROM calls WHERE id = ?", (logged.call_id,))
+    assert tuple(call) == (to_db(tuesday), "anyone")
+    refusals = [
+        ({"callback": tuesday}, "not_interested", "a callback time cannot follow a disposition"
+         " that closes the contact (close)"),
+        ({"callback": NOW}, "busy", "callback time 2026-11-23T15:00+00:00 is not in the future"),
+        ({"callback_scope": "team"}, "busy", "callback scope 'team': expected 'mine' or 'anyone'"),
+        ({"duration": -1}, "busy", "duration -1: expected seconds, 0 or more"),
+        ({}, "callback", "a callback needs a time (e.g. --callback 'tue 10am')"),
+    ]  # fmt: skip
+    for extra, disposition, message in refusals:
+        with pytest.raises(ProspectorError) as refused:
+            log_call(db, contact, disposition, rep="alice", now=NOW, **extra)
+        assert str(refused.value) == message
+    with pytest.raises(ValueError, match=r"^callback must be an aware datetime$"):
+        log_call(db, contact, "busy", rep="alice", now=NOW, callback=datetime(2026, 11, 24, 11))
+
+
+def test_a_wrong_number_closes_with_its_reason(db) -> None:
+    contact = add_contact(db, now=NOW)
+    log_call(db, contact, "wrong_number", rep="alice", now=NOW)
+    row = db.one("SELECT status, close_reason, phone_bad FROM contacts WHERE id = ?", (contact,))
+    assert tuple(row) == ("closed", "wrong number", 1)
+
+
+def test_a_dial_time_is_logged_only_for_the_rep_who_dialed(db) -> None:
+    contact = add_contact(db, now=NOW)
+    claims.claim_next(db, rep="alice", now=NOW)
+    claims.mark_dialed(db, contact, rep="alice", now=NOW)
+    later = NOW + timedelta(minutes=20)  # alice's lease ran out; bob logs a call
+    logged = log_call(db, contact, "no_answer", rep="bob", now=later)
+    assert db.one("SELECT dialed_at FROM calls WHERE id = ?", (logged.call_id,))[0] is None

@@ -642,3 +642,35 @@ def test_a_dial_time_is_logged_only_for_the_rep_who_dialed(db) -> None:
     later = NOW + timedelta(minutes=20)  # alice's lease ran out; bob logs a call
     logged = log_call(db, contact, "no_answer", rep="bob", now=later)
     assert db.one("SELECT dialed_at FROM calls WHERE id = ?", (logged.call_id,))[0] is None
+
+
+# --- claims, once more ------------------------------------------------------------------
+
+
+def test_a_contact_whose_zone_is_unknown_is_never_callable(db) -> None:
+    nowhere = add_contact(db, now=NOW, zones=())
+    with pytest.raises(ClaimError) as refused:
+        claims.claim_contact(db, nowhere, rep="alice", now=NOW)
+    assert str(refused.value) == f"contact {nowhere} is outside its calling window now"
+
+
+def test_only_the_holder_dials_or_skips(db) -> None:
+    contact = add_contact(db, now=NOW)
+    claims.claim_next(db, rep="alice", now=NOW)
+    with pytest.raises(ClaimError, match=r"claimed by alice \(lease ends in 15 min\)$"):
+        claims.mark_dialed(db, contact, rep="bob", now=NOW)
+    claims.release_claim(db, contact, rep="alice", now=NOW)
+    with pytest.raises(ClaimError) as refused:
+        claims.skip_contact(db, contact, rep="bob", reason="x", now=NOW)
+    assert str(refused.value) == f"contact {contact} is not claimed by bob"
+
+
+# --- export files, once more ------------------------------------------------------------
+
+
+def test_an_export_folder_that_cannot_be_written_is_refused(tmp_path, monkeypatch) -> None:
+    # The tests run as root, for whom every folder is writable: say it is not.
+    monkeypatch.setattr(safe_csv.os, "access", lambda path, mode: not mode & safe_csv.os.W_OK)
+    with pytest.raises(safe_csv.ExportWriteError) as refused:
+        safe_csv.prepare_directory(tmp_path)
+    assert str(refused.value) == f"{tmp_path}: directory is not writable"

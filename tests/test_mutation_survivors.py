@@ -406,6 +406,10 @@ def test_report_dates_look_back() -> None:
     assert month_bounds(date(2026, 12, 15)) == (date(2026, 12, 1), date(2026, 12, 31))
     with pytest.raises(TimeWordsError, match=r"^'' is not a date: it is empty$"):
         day("")
+    with pytest.raises(TimeWordsError, match=r"^'soonish' is not a date: expected YYYY-MM-DD"):
+        day("soonish")
+    # The year of a month name is the year of "now", not of the machine's clock.
+    assert day("nov 20", datetime(2030, 11, 23, 15, 0, tzinfo=UTC)) == date(2030, 11, 20)
 
 
 @pytest.mark.parametrize(

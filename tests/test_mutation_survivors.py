@@ -558,6 +558,16 @@ def test_the_daily_cap_counts_the_prospects_day_not_the_utc_day(db) -> None:
     assert second.next_call_at == datetime(2026, 11, 25, 9, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
 
 
+def test_the_prospects_day_starts_at_their_midnight(db) -> None:
+    # Both dials are on Tuesday in Tokyo (the first just after its midnight, the second
+    # on Monday in UTC): the cap moves the next to Wednesday's opening.
+    tokyo = ZoneInfo("Asia/Tokyo")
+    contact = add_contact(db, now=NOW, zones=("Asia/Tokyo",), country="JP", phone="+81312345679")
+    log_call(db, contact, "busy", rep="alice", now=datetime(2026, 11, 24, 0, 30, tzinfo=tokyo))
+    second = log_call(db, contact, "busy", rep="alice", now=datetime(2026, 11, 24, 8, tzinfo=tokyo))
+    assert second.next_call_at == datetime(2026, 11, 25, 9, 0, tzinfo=tokyo)
+
+
 # --- calls ------------------------------------------------------------------------------
 
 

@@ -688,3 +688,27 @@ def test_an_export_folder_that_cannot_be_written_is_refused(tmp_path, monkeypatc
     with pytest.raises(safe_csv.ExportWriteError) as refused:
         safe_csv.prepare_directory(tmp_path)
     assert str(refused.value) == f"{tmp_path}: directory is not writable"
+
+
+def test_a_lease_about_to_end_says_one_minute(db) -> None:
+    contact = add_contact(db, now=NOW)
+    claims.claim_next(db, rep="alice", now=NOW)
+    with pytest.raises(ClaimError, match=r"\(lease ends in 1 min\)$"):
+        claims.release_claim(db, contact, rep="bob", now=NOW + timedelta(minutes=14, seconds=30))
+
+
+def test_a_retry_moves_the_contacts_next_call(db) -> None:
+    contact = add_contact(db, now=NOW)
+    log_call(db, contact, "busy", rep="alice", now=NOW)
+    row = db.one("SELECT next_call_at FROM contacts WHERE id = ?", (contact,))
+    assert row[0] == to_db(NOW + timedelta(hours=1))
+
+
+def test_a_callback_item_says_whose_and_when(db) -> None:
+    due = NOW - timedelta(minutes=3)
+    stamp = to_db(due)
+    contact = add_contact(
+        db, now=NOW, attempts=1, callback_rep="alice", callback_at=stamp, next_call_at=stamp
+    )
+    [item] = build_queue(db, rep="alice", now=NOW)
+    assert (item.contact_id, item.callback_at, item.callback_rep) == (contact, due, "alice")

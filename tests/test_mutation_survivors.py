@@ -712,3 +712,23 @@ def test_a_callback_item_says_whose_and_when(db) -> None:
     )
     [item] = build_queue(db, rep="alice", now=NOW)
     assert (item.contact_id, item.callback_at, item.callback_rep) == (contact, due, "alice")
+
+
+def test_more_time_words() -> None:
+    assert at("in a day") == datetime(2026, 11, 24, 10, 0, tzinfo=ET)
+    assert at("3:30 pm") == datetime(2026, 11, 23, 15, 30, tzinfo=ET)  # one time, not two
+    saturday = datetime(2026, 3, 7, 15, 0, tzinfo=UTC)  # New York springs forward on Sunday
+    with pytest.raises(TimeWordsError, match=r"^'tomorrow 2:30am' is not a time: 2026-03-08 02:30"):
+        at("tomorrow 2:30am", saturday)
+
+
+def test_ranges_are_the_teams_days_near_midnight() -> None:
+    sunday_night = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)  # Sunday 22:00 in New York
+    assert date_range_words("this week", zone=ET, now=sunday_night) == (
+        date(2026, 11, 23),
+        date(2026, 11, 29),
+    )
+    assert date_range_words("today", zone=ET, now=sunday_night) == (
+        date(2026, 11, 29),
+        date(2026, 11, 29),
+    )

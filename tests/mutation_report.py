@@ -24,7 +24,8 @@ SURVIVED = {0}
 NOT_RUN = {None, 5, 33, 34}  # no test reaches the function, skipped, or not checked
 
 SQL_WORDS = re.compile(
-    r"\b(select|update|insert|into|values|delete|where|from|join|set|and|or|null|is|not|exists)\b",
+    r"\b(select|update|insert|into|values|delete|where|from|join|set|and|or|null|is|not"
+    r"|exists|order by)\b",
     re.IGNORECASE,
 )
 ROW_KEY = re.compile(r"""\b(?:row|top|found)\[(["'])(\w+)\1\]""")

@@ -49,10 +49,25 @@ def test_queue_json_keys(run, two_leads) -> None:
     assert items[0]["reason"] == "new A lead — SLA 55 min left"
 
 
-def test_queue_table(run, two_leads) -> None:
+def test_queue_table(run, two_leads, db) -> None:
     result = run("queue", "--at", AT)
     assert result.exit_code == 0
-    assert "Ada Lee" in result.stdout and "new A lead" in result.stdout
+    assert result.stdout.splitlines()[0].strip() == "queue for alice"
+    rows = [
+        [cell.strip() for cell in line.split("│")[1:-1]]
+        for line in result.stdout.splitlines()
+        if line.startswith("│")
+    ]
+    phones = [db.one("SELECT phone FROM contacts WHERE id = ?", (i,))[0] for i in two_leads]
+    first, second = two_leads
+    assert rows == [
+        # Ada: inbound, 500 employees (tier A), in 5 minutes ago with a 1 h SLA.
+        ["1", str(first), "Ada Lee", "Engines", phones[0], "Mon 10:00 EST", "A",
+         "new A lead — SLA 55 min left"],
+        # Bo: 120 employees (tier B), one business day, in Chicago an hour behind.
+        ["2", str(second), "Bo Lee", "Acme Corp", phones[1], "Mon 09:00 CST", "B",
+         "new B lead — SLA 24 h left"],
+    ]  # fmt: skip
 
 
 def test_next_then_log(run, two_leads, db) -> None:

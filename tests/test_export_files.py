@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -14,13 +15,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from prospector.services import handoffs
-from prospector.services.export import salesforce
-from prospector.services.export.safe_csv import FORMULA_START, Column, cell, csv_bytes
+from prospector.services.export.safe_csv import Column, cell, csv_bytes
 from tests.conftest import MONDAY_10_ET
 from tests.handoff_factories import make_call, make_contact
 
 AT = "2026-11-23T16:00:00Z"
 MULTILINE = 'Spoke with Jane.\nBudget "approved", Q1 start;\r\nwants a demo'
+# What a spreadsheet reads as the start of a formula (OWASP "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @pytest.fixture
@@ -109,7 +111,7 @@ def test_salesforce_lead_and_opportunity_files(run, two_handoffs, tmp_path):
     assert jane["Prospector_Handoff_Id__c"] == "1"
     assert (jane["FirstName"], jane["LastName"], jane["Company"]) == ("Jane", "Doe", "Acme Corp")
     assert jane["Phone"] == "+12125550100"  # E.164 kept as is, leading + and all
-    assert jane["Status"] == salesforce.LEAD_STATUS
+    assert jane["Status"] == "Working - Contacted"
     assert jane["NumberOfEmployees"] == "250"
     # Every call, oldest first, each with date, rep and disposition; multi-line note intact.
     description = jane["Description"]
@@ -122,7 +124,7 @@ def test_salesforce_lead_and_opportunity_files(run, two_handoffs, tmp_path):
     assert (bob["FirstName"], bob["LastName"], bob["Title"]) == ("'-Bob", "'+Smith", "'\tCEO")
     assert bob["Company"] == "'@Evil Corp"
     assert bob["Phone"] == "+14155550101"
-    assert bob["LeadSource"] == salesforce.DEFAULT_SOURCE
+    assert bob["LeadSource"] == "Prospector"  # no source on the contact
 
     header, rows = read_csv(opportunities)
     assert header == [
@@ -337,7 +339,7 @@ def test_publishing_replaces_owner_only_and_leaves_no_temp(tmp_path):
 def test_text_cells_never_start_a_formula(text):
     written = cell(text)
     assert not written.startswith(FORMULA_START)
-    assert written in (text, "'" + text)
+    assert written == ("'" + text if text.startswith(FORMULA_START) else text)
 
 
 @given(st.text(), st.text())
@@ -346,8 +348,12 @@ def test_csv_round_trips_neutralized_text(first, second):
     data = csv_bytes(columns, [{"a": first, "b": second}])
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
     assert rows[0] == ["a", "b"]
-    assert rows[1] == [cell(first), cell(second, "phone")]
-    assert not rows[1][1].startswith(FORMULA_START)
+    e164 = re.fullmatch(r"\+[1-9]\d{1,14}", second) is not None
+    assert rows[1] == [
+        "'" + first if first.startswith(FORMULA_START) else first,
+        second if e164 or not second.startswith(FORMULA_START) else "'" + second,
+    ]
+    assert e164 or not rows[1][1].startswith(FORMULA_START)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from prospector.foundations.db import APPLICATION_ID, open_database
+from prospector.foundations.db import open_database
 from prospector.foundations.errors import DatabaseError
 from prospector.foundations.migrations import MIGRATIONS
 
@@ -20,7 +20,7 @@ def test_new_database_is_private_wal_and_current(db_path):
     assert db.one("PRAGMA journal_mode")[0] == "wal"
     assert db.one("PRAGMA foreign_keys")[0] == 1
     assert db.one("PRAGMA user_version")[0] == len(MIGRATIONS)
-    assert db.one("PRAGMA application_id")[0] == APPLICATION_ID
+    assert db.one("PRAGMA application_id")[0] == 0x50525350  # "PRSP"
     db.close()
 
 
@@ -54,7 +54,7 @@ def test_older_schema_is_migrated_in_place(db_path):
     MIGRATIONS[0](conn)
     conn.execute("INSERT INTO reps (name, created_at) VALUES ('alice', '2026-11-23T15:00:00Z')")
     conn.execute("PRAGMA user_version = 1")
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA application_id = 1347572560")  # 0x50525350, "PRSP"
     conn.execute("COMMIT")
     conn.close()
     with open_database(db_path) as db:

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from phonenumbers import timezone as phone_timezone
 
 from prospector.foundations.phones import (
-    UNKNOWN_ZONE,
     Phone,
     PhoneBook,
     PhoneError,
@@ -59,7 +58,7 @@ def reference(text: str, region: str) -> Phone | None:
         phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
         phonenumbers.region_code_for_number(number),
         TYPE_NAMES.get(phonenumbers.number_type(number), "unknown"),
-        tuple(sorted(z for z in zones if z != UNKNOWN_ZONE)),
+        tuple(sorted(z for z in zones if z != phone_timezone.UNKNOWN_TIMEZONE)),
     )
 
 

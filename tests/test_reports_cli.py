@@ -78,17 +78,79 @@ def test_csv_text_from_an_imported_list_cannot_start_a_formula(db_path, run):
     ]
 
 
-def test_tables_render(team, run):
+def table_rows(output: str) -> list[list[str]]:
+    """The body rows of the table(s) in ``output``, cell by cell."""
+    return [
+        [cell.strip() for cell in line.split("│")] for line in output.splitlines() if "│" in line
+    ]
+
+
+def test_daily_table(team, run):
     daily = run("report", "daily", "--date", "2026-11-20", "--at", AT)
     assert daily.exit_code == 0, daily.output
-    assert "alice" in daily.output and "TEAM" in daily.output and "66.7%" in daily.output
-    assert "09:03" in daily.output and "5m 40s" in daily.output
-    for name in ("funnel", "sla", "attempts", "segments", "pipeline"):
-        result = run("report", name, "--from", "2026-11-16", "--at", AT)
-        assert result.exit_code == 0, (name, result.output)
-        assert f"report {name}" in result.output
-    pipeline = run("report", "pipeline", "--at", AT)
-    assert "projection at quarter end" in pipeline.output
+    assert "report daily" in daily.output
+    assert table_rows(daily.output) == [
+        # alice: 3 dials from 09:03 to 10:15 (1.2 h: 2.50/h), 40 s + 300 s of talk.
+        ["alice", "3", "2", "1", "1", "66.7%", "33.3%", "5m 40s", "09:03", "10:15", "2.50"],
+        ["bob", "1", "0", "0", "0", "0.0%", "0.0%", "0s", "13:00", "13:00", "1.00"],
+        # the team: 4 dials from 09:03 to 13:00 (3.95 h: 1.01/h).
+        ["TEAM", "4", "2", "1", "1", "50.0%", "25.0%", "5m 40s", "09:03", "13:00", "1.01"],
+    ]
+
+
+# Every figure below is counted by hand from the ``team`` fixture: alice dials c1
+# (inbound, 500 employees: tier A, received Fri 08:00, SLA 1 h) at 09:03 and at 10:15
+# (meeting set, 300 s), c2 (list, 100 employees: tier B, received Thu 15:00, SLA one
+# business day) at 09:30 (gatekeeper, 40 s); bob dials c2 at 13:00. c1 is qualified
+# for 12,000 on Friday 2026-11-20; "now" is Monday 2026-11-23 10:00.
+TABLES = {
+    "funnel": [
+        ["alice", "3", "2", "1", "1", "12,000.00", "66.7%", "33.3%", "100.0%"],
+        ["bob", "1", "0", "0", "0", "0.00", "0.0%", "0.0%", "–"],
+        ["TEAM", "4", "2", "1", "1", "12,000.00", "50.0%", "25.0%", "100.0%"],
+    ],
+    "sla": [
+        # A: dialed 1 h 03 min after it came in, over its 1 h; B: 18 h 30 min, in its day.
+        ["A", "1", "0.0%", "1h 03m", "1h 03m", "0", "0", "0", "1", "0", "0", "0", "0", "–"],
+        ["B", "1", "100.0%", "18h 30m", "18h 30m", "0", "0", "0", "1", "0", "0", "0", "0", "–"],
+        ["C", "0", "–", "–", "–", "0", "0", "0", "0", "0", "0", "0", "0", "–"],
+        ["ALL", "2", "50.0%", "9h 46m", "18h 30m", "0", "0", "0", "2", "0", "0", "0", "0", "–"],
+    ],
+    "attempts": [
+        ["1", "2", "1", "0", "50.0%", "0.0%"],  # c1 no answer, c2 gatekeeper
+        ["2", "2", "1", "1", "50.0%", "50.0%"],  # c1 meeting set, c2 no answer
+    ],
+    "segments": [
+        ["industry", "(none)", "2", "0", "2", "1", "1", "50.0%", "50.0%"],
+        ["employees", "50-199", "1", "0", "1", "0", "0", "0.0%", "0.0%"],
+        ["employees", "200-999", "1", "0", "1", "1", "1", "100.0%", "100.0%"],
+        ["source", "inbound", "1", "0", "1", "1", "1", "100.0%", "100.0%"],
+        ["source", "list", "1", "0", "1", "0", "0", "0.0%", "0.0%"],
+        ["list", "(none)", "2", "0", "2", "1", "1", "50.0%", "50.0%"],
+    ],
+    "pipeline": [
+        ["2026-11-16", "1", "12,000.00", "60,000.00", "20.0%"],
+        ["2026-11-23", "0", "0.00", "60,000.00", "0.0%"],
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_report_tables_show_the_figures(team, run, name):
+    result = run("report", name, "--from", "2026-11-16", "--at", AT)
+    assert result.exit_code == 0, result.output
+    assert f"report {name}" in result.output
+    assert table_rows(result.output) == TABLES[name]
+
+
+def test_pipeline_projection_line(team, run):
+    # 12,000 in the one complete week; from Mon 23 Nov 10:00 to 1 Jan 00:00 is 38 d 14 h
+    # = 5.51 weeks: 12,000 + 5.5119 x 12,000 = 78,142.86.
+    pipeline = run("report", "pipeline", "--from", "2026-11-16", "--at", AT)
+    assert (
+        "mean of complete weeks 12,000.00 · CV 0.00 · quarter so far 12,000.00 · "
+        "projection at quarter end 78,142.86 (5.5 weeks left)"
+    ) in pipeline.output
 
 
 @pytest.mark.parametrize(

@@ -19,9 +19,9 @@ from prospector.tui import desk
 from prospector.tui.app import ProspectorApp
 from prospector.tui.dialogs.callback import CallbackDialog
 from prospector.tui.dialogs.confirm_dnc import ConfirmDncDialog
-from prospector.tui.screens.lead import jobs
+from prospector.tui.screens.lead import LeadScreen, jobs
 from prospector.tui.widgets import note_editor
-from prospector.tui.widgets.note_editor import DraftWriter
+from prospector.tui.widgets.note_editor import DraftWriter, NoteEditor
 from tests.tui_support import (
     execute,
     lead_screen,
@@ -46,6 +46,28 @@ async def wait_until(pilot: Pilot, done: Callable[[], bool], tries: int = 500) -
             return True
         await pilot.pause(0.01)
     return done()
+
+
+class ObservedLock:
+    """A draft lock that counts who tried to take it (the writer, then the log's barrier)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.attempts = 0
+
+    def __enter__(self) -> ObservedLock:
+        self.attempts += 1
+        self._lock.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+
+
+def queued_text(editor: NoteEditor) -> str | None:
+    """The text of the draft save waiting behind the one being written, if any."""
+    waiting = editor._waiting
+    return None if waiting is None else waiting[2]
 
 
 def calls(db_path: Path) -> list[tuple]:
@@ -148,11 +170,16 @@ async def test_a_draft_being_written_when_the_call_is_logged_does_not_come_back(
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        lock = ObservedLock()
+        lead_screen(app).query_one(NoteEditor)._save_lock = lock  # type: ignore[assignment]
         await pilot.press("e", *"rang out", "escape")
         assert await wait_until(pilot, entered.is_set)  # the draft write has started
+        assert lock.attempts == 1  # ... holding the draft lock
         await pilot.press("1")
-        # Give a log that does not wait for the draft the time to finish first.
-        await wait_until(pilot, lambda: bool(calls(db_path)), tries=50)
+        # The log waits for that write (a second taker of the lock); a log that did not
+        # wait would be written first. Either way, only then does the write go on.
+        assert await wait_until(pilot, lambda: lock.attempts == 2 or bool(calls(db_path)))
+        assert calls(db_path) == []
         gate.set()
         await settle(pilot)
         assert shown_contact(lead_screen(app)) == ids["Grace"]
@@ -212,9 +239,12 @@ async def test_a_stuck_draft_write_holds_one_worker_and_the_newest_text_follows(
         await settle(pilot)
         await pilot.press("e", "a")
         assert await wait_until(pilot, entered.is_set)  # the first write is stuck
-        for key in "bcde":  # the rep types on, pausing after each key
+        editor = lead_screen(app).query_one(NoteEditor)
+        typed = "a"
+        for key in "bcde":  # the rep types on, pausing after each key until a save is asked
             await pilot.press(key)
-            await pilot.pause(0.05)
+            typed += key
+            assert await wait_until(pilot, lambda text=typed: queued_text(editor) == text)
         drafting = [w for w in app.workers if w.group == "drafts" and not w.is_finished]
         assert len(drafting) == 1
         gate.set()
@@ -240,8 +270,16 @@ async def test_a_renewal_failing_under_a_call_being_logged_is_not_a_lost_claim(
         log_gate.wait(WAIT)
         return done
 
+    lost: list[int] = []
+    real_lost = LeadScreen.on_lead_screen_claim_lost
+
+    def claim_lost(self, message) -> None:
+        real_lost(self, message)
+        lost.append(message.contact_id)
+
     monkeypatch.setattr(claims, "renew_claim", late_renew)
     monkeypatch.setattr(desk, "log_and_next", log_then_wait)
+    monkeypatch.setattr(LeadScreen, "on_lead_screen_claim_lost", claim_lost)
     ids = team_database(db_path)
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -249,7 +287,9 @@ async def test_a_renewal_failing_under_a_call_being_logged_is_not_a_lost_claim(
         screen._renew()  # what the lease timer runs
         await pilot.press("1")
         assert await wait_until(pilot, renew_gate.is_set)
-        await pilot.pause(0.2)  # the renewal fails while Ada is still shown
+        # The renewal fails while Ada is still shown and the log is still under way.
+        assert await wait_until(pilot, lambda: lost == [ids["Ada"]])
+        assert shown_contact(screen) == ids["Ada"]
         log_gate.set()
         await settle(pilot)
         assert shown_contact(screen) == ids["Grace"]

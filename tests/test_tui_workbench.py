@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -227,9 +228,13 @@ async def test_draft_survives_a_crash(
         screen = await started(pilot)
         await pilot.press("e", *"left a message")
         editor = screen.query_one(NoteEditor)
-        while editor.border_subtitle != "draft saved":
+        deadline = time.monotonic() + 10  # bounded, however busy the machine
+        while editor.border_subtitle != "draft saved" and time.monotonic() < deadline:
             await pilot.pause(0.02)
             await settle(pilot)
+        assert editor.border_subtitle == "draft saved"
+        saved = execute(db_path, "SELECT rep, contact_id, text FROM drafts")
+        assert [tuple(row) for row in saved] == [("alice", ids["Ada"], "left a message")]
         # Leaving run_test tears the app down without its quit action: no flush.
     again = pinned_app(db_path)
     async with again.run_test(size=SIZE) as pilot:

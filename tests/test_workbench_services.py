@@ -80,9 +80,9 @@ def test_skip_keeps_the_contact_out_of_the_queue_for_a_while(db) -> None:
     first, second = add_contact(db, now=START), add_contact(db, now=START)
     assert claims.claim_next(db, rep="alice", now=START).contact_id == first
     back = claims.skip_contact(db, first, rep="alice", reason="not now", now=START)
-    assert back == START + claims.SKIP_DELAY
+    assert back == START + timedelta(minutes=30)
     assert claims.claim_next(db, rep="alice", now=START).contact_id == second
-    later = START + claims.SKIP_DELAY + timedelta(minutes=1)
+    later = START + timedelta(minutes=31)
     calls.log_call(db, second, "no_answer", rep="alice", now=later)
     assert claims.claim_next(db, rep="alice", now=later).contact_id == first
 

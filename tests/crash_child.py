@@ -18,7 +18,7 @@ from typing import Any
 from prospector.foundations.db import open_database
 from prospector.services import importing
 from prospector.services.export import batchfiles, runner
-from prospector.services.importing import writer
+from prospector.services.importing import rejects, writer
 from tests.conftest import MONDAY_10_ET
 
 POINTS: dict[str, tuple[Any, str, int]] = {
@@ -33,7 +33,7 @@ POINTS: dict[str, tuple[Any, str, int]] = {
     "export: committed": (batchfiles.BatchFiles, "settle", 0),
     # import, 20 rows a chunk
     "import: second chunk": (writer.ContactWriter, "write_chunk", 2),
-    "import: rejects shown": (importing._RejectsFile, "finish", 1),
+    "import: rejects shown": (rejects.RejectsFile, "finish", 1),
 }
 
 

@@ -24,11 +24,9 @@ the rejects file are real, the database is left untouched.
 from __future__ import annotations
 
 import contextlib
-import csv
 import multiprocessing
 import os
 import pickle
-import re
 import signal
 import sqlite3
 import sys
@@ -37,13 +35,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database
 from prospector.foundations.errors import DatabaseError, InputFileError
-from prospector.foundations.leftovers import FolderHold, make_temp, remove_matching, temp_pattern
 from prospector.foundations.limits import check_region
 from prospector.services.importing import rows as row_rules
 from prospector.services.importing.profiles import ProfileKeys
@@ -54,7 +50,7 @@ from prospector.services.importing.reader import (
     open_table,
     parse_mappings,
 )
-from prospector.services.importing.rejects_path import rejects_path
+from prospector.services.importing.rejects import RejectsFile, rejects_path
 from prospector.services.importing.rows import RangeResult, Reject, RowRules
 from prospector.services.importing.writer import ContactWriter, Counts
 from prospector.services.settings import load_settings
@@ -122,7 +118,7 @@ def import_file(
         progress: called with ``(rows_done, rows_estimated)`` after each chunk.
         workers: normalizing processes (default: one per CPU; 0 = in-process).
         rejects: where the rejects file goes (default: beside the list, else a
-            writable folder; see :func:`.rejects_path.rejects_path`).
+            writable folder; see :func:`.rejects.rejects_path`).
 
     Raises:
         InputFileError: the file, its header, a ``--map`` or ``rejects`` cannot be
@@ -146,7 +142,7 @@ def import_file(
         source=source,
     )
     db.check_writable()  # a dry run writes too, inside the transaction it rolls back
-    rejects_file = _RejectsFile(table, rejects_path(table.path, rejects))
+    rejects_file = RejectsFile(table, rejects_path(table.path, rejects))
     batch_id = None if dry_run else _start_batch(db, table, scan.sha256, source, rep, now)
     writer = ContactWriter(db, settings, now, batch_id)
     counts = Counts()
@@ -401,67 +397,3 @@ def _fail_batch(db: Database, batch_id: int, error: BaseException) -> None:
 
 
 # --- rejects ---------------------------------------------------------------------------
-
-
-class _RejectsFile:
-    """The rejects file at ``final``: the input's columns plus ``reject_reason``.
-
-    Rows go to a temporary file in the same folder, renamed into place at the end,
-    so a reader never sees half a rejects file. With no rejects, a stale rejects
-    file from an earlier run of the same list is removed. The temporary holds
-    personal data: one that a killed import of the same list left behind is
-    removed when this one starts (see :mod:`prospector.foundations.leftovers`).
-    """
-
-    def __init__(self, table: TableFile, final: Path) -> None:
-        self.table = table
-        self.final = final
-        self._handle: Any = None
-        self._writer: Any = None
-        self._temp: str | None = None
-        self._hold: FolderHold | None = None
-        self._sweep()
-
-    def _sweep(self) -> None:
-        leftover = temp_pattern(re.escape(self.final.name))
-        with FolderHold(self.final.parent) as hold:
-            if hold.alone():
-                remove_matching(self.final.parent, lambda name: bool(leftover.fullmatch(name)))
-
-    def add(self, fields: list[str], reason: str) -> None:
-        if self._writer is None:
-            # Held while the temporary exists, so no other run takes it for a leftover.
-            self._hold = FolderHold(self.final.parent)
-            self._hold.share()
-            fd, self._temp = make_temp(self.final)
-            self._handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
-            self._writer = csv.writer(self._handle, delimiter=self.table.delimiter)
-            self._writer.writerow([*self.table.header, "reject_reason"])
-        width = len(self.table.header)
-        padded = [*fields[:width], *([""] * (width - len(fields)))]
-        self._writer.writerow([*padded, reason])
-
-    def finish(self) -> str | None:
-        if self._handle is None:
-            with contextlib.suppress(FileNotFoundError):
-                self.final.unlink()
-            return None
-        self._handle.close()
-        assert self._temp is not None
-        os.replace(self._temp, self.final)
-        self._handle = self._temp = None
-        self._let_go()
-        return str(self.final)
-
-    def discard(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-        if self._temp is not None:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(self._temp)
-        self._let_go()
-
-    def _let_go(self) -> None:
-        if self._hold is not None:
-            self._hold.release()
-            self._hold = None

@@ -7,7 +7,14 @@ from datetime import datetime
 
 import click
 
-from prospector.cli.context import AppContext, at_option, echo_json, json_option, pass_app
+from prospector.cli.context import (
+    AppContext,
+    at_option,
+    echo_json,
+    json_option,
+    limit_option,
+    pass_app,
+)
 from prospector.cli.params import ID
 from prospector.foundations.clock import to_db
 from prospector.foundations.errors import TimeWordsError
@@ -17,13 +24,7 @@ from prospector.services.windows import current_settings
 
 
 @click.command("queue")
-@click.option(
-    "--limit",
-    type=click.IntRange(1, 1000),
-    default=20,
-    show_default=True,
-    help="How many contacts to list.",
-)
+@limit_option
 @at_option
 @json_option
 @pass_app

@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from prospector.cli.context import AppContext, at_option, echo_json, json_option, pass_app
+from prospector.cli.context import (
+    AppContext,
+    at_option,
+    echo_json,
+    json_option,
+    limit_option,
+    pass_app,
+)
 from prospector.cli.params import ID
 
 if TYPE_CHECKING:
@@ -17,13 +24,7 @@ if TYPE_CHECKING:
 
 @click.command("search")
 @click.argument("text")
-@click.option(
-    "--limit",
-    type=click.IntRange(1, 1000),
-    default=20,
-    show_default=True,
-    help="How many contacts to list at most.",
-)
+@limit_option
 @json_option
 @pass_app
 def search_command(app: AppContext, text: str, limit: int, as_json: bool) -> None:

@@ -81,6 +81,17 @@ def at_option(function):
     )(function)
 
 
+def limit_option(function):
+    """``--limit N``: how many contacts a listing shows (1 to 1000, default 20)."""
+    return click.option(
+        "--limit",
+        type=click.IntRange(1, 1000),
+        default=20,
+        show_default=True,
+        help="How many contacts to list at most.",
+    )(function)
+
+
 def json_option(function):
     return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(function)
 

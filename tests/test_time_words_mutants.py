@@ -111,6 +111,7 @@ def test_the_stray_word_named_is_the_unknown_one_not_a_day_word(word: str) -> No
         ("dec 1 2026 5 3pm", "'5' is not understood in 'dec 1 2026 5'"),
         ("1 dec 26 3pm", "'26' is not understood in '1 dec 26' (a year has four digits)"),
         ("dec 1 wed 3pm", "2026-12-01 is a Tuesday, not a Wednesday"),
+        ("3pm et pt utc", "it names more than one time zone ('et' and 'pt')"),
     ],
 )
 def test_unreadable_times_say_exactly_why(text: str, why: str) -> None:

@@ -11,6 +11,7 @@ import phonenumbers
 from prospector.foundations.clock import from_db, from_db_or_none, to_db
 from prospector.foundations.db import Database
 from prospector.foundations.errors import NotFoundError
+from prospector.foundations.limits import MAX_ID
 from prospector.foundations.names import full_name
 from prospector.services.handoffs import Handoff, get_handoff
 from prospector.services.settings import Settings
@@ -21,8 +22,6 @@ from prospector.services.windows import (
     next_open,
     open_until,
 )
-
-MAX_ID = 2**63 - 1  # SQLite's largest integer
 
 
 @dataclass(frozen=True)

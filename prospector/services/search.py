@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 from prospector.foundations.db import Database
 from prospector.foundations.folding import fold
+from prospector.foundations.limits import parse_id
 from prospector.foundations.names import full_name
 from prospector.foundations.phones import PhoneBook, PhoneError
-from prospector.services.contacts import MAX_ID
 from prospector.services.windows import current_settings
 
 # Fewer digits than this match too many numbers to be worth a substring scan.
@@ -35,8 +35,6 @@ MIN_PHONE_DIGITS = 4
 # SQLite virtual-machine steps between two questions to ``cancelled`` (~0.1 ms).
 _CHECK_EVERY = 10_000
 _PHONE_TEXT = re.compile(r"^\+?[\d\s().\-/]+$")
-# 19 digits hold every id; more would only be parsed to be refused.
-_ID_TEXT = re.compile(r"^#?\s*(\d{1,19})$")
 
 
 @dataclass(frozen=True)
@@ -83,10 +81,7 @@ def search_contacts(
     needle = text.encode("utf-8", "replace").decode("utf-8").strip()
     if not needle or limit < 1:
         return []
-    id_match = _ID_TEXT.match(needle)
-    contact_id = int(id_match.group(1)) if id_match else -1
-    if contact_id > MAX_ID:
-        contact_id = -1
+    contact_id = parse_id(needle.removeprefix("#"))
     phones: list[str] = []
     digits = ""
     if _PHONE_TEXT.match(needle):
@@ -98,7 +93,7 @@ def search_contacts(
         if len(digits) < MIN_PHONE_DIGITS:
             digits = ""
     params: dict[str, object] = {
-        "id": contact_id,
+        "id": contact_id or -1,
         "digits": digits,
         "folded": fold(needle),
         "like": "%" + _escape_like(needle) + "%",
@@ -111,7 +106,7 @@ def search_contacts(
            FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id"""
     order = "ORDER BY rank, c.last_name, c.first_name, c.id LIMIT :limit"
     exact = f"WHERE c.id = :id OR c.phone IN ({marks})"
-    if id_match or phones:
+    if contact_id or phones:
         # Two index seeks. A number that is a contact's id or phone is the answer;
         # only when it is neither does the search look inside every contact.
         rows = db.query(f"{select} {exact} {order}", params)

@@ -13,6 +13,7 @@ import re
 from datetime import time, timedelta
 from typing import Any
 
+from prospector.foundations.calendar_words import WEEKDAYS
 from prospector.foundations.errors import SettingsError
 from prospector.foundations.regions import state_zones
 from prospector.services.settings.model import DAY_NAMES, Duration
@@ -20,16 +21,8 @@ from prospector.services.settings.model import DAY_NAMES, Duration
 _DURATION = re.compile(r"^\s*(\d{1,9})\s*(m|min|h|d|bd)\s*$", re.ASCII)
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$", re.ASCII)
 _REGION = re.compile(r"^([A-Z]{2})(?:-([A-Z0-9]{1,3}))?$", re.ASCII)
-_DAY_WORDS = {
-    **{day: day for day in DAY_NAMES},
-    **dict.fromkeys(("monday",), "mon"),
-    **dict.fromkeys(("tuesday", "tues"), "tue"),
-    **dict.fromkeys(("wednesday", "weds"), "wed"),
-    **dict.fromkeys(("thursday", "thur", "thurs"), "thu"),
-    **dict.fromkeys(("friday",), "fri"),
-    **dict.fromkeys(("saturday",), "sat"),
-    **dict.fromkeys(("sunday",), "sun"),
-}
+# The weekday words time words read (mon, tues, thursday...), as the settings' day names.
+_DAY_WORDS = {word: DAY_NAMES[number] for word, number in WEEKDAYS.items()}
 
 REGION_EXPECTED = 'a country code such as "GB", or "US-FL" for a US state or Canadian province'
 LONGEST = timedelta(days=3650)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as time_of_day
 
 Clock = Callable[[], datetime]
 """A zero-argument callable returning the current instant as an aware datetime."""
@@ -20,10 +21,10 @@ DB_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 # one step past either end of datetime's range is an OverflowError deep in a rule.
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2100, 12, 31)
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-LATEST = datetime(2100, 12, 31, 23, 59, 59, tzinfo=UTC)
-INSTANT_RANGE = "2000-01-01T00:00:00Z to 2100-12-31T23:59:59Z"
-DAY_RANGE = "2000-01-01 to 2100-12-31"
+EARLIEST = datetime.combine(FIRST_DAY, time_of_day.min, UTC)
+LATEST = datetime.combine(LAST_DAY, time_of_day(23, 59, 59), UTC)
+INSTANT_RANGE = f"{EARLIEST.strftime(DB_FORMAT)} to {LATEST.strftime(DB_FORMAT)}"
+DAY_RANGE = f"{FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
 
 
 def system_clock() -> datetime:

@@ -42,12 +42,16 @@ def files_under(folder: Path) -> dict[str, int]:
     }
 
 
-def build_team(path: Path, run) -> Path:
-    """The demo list at ``path``, with one handoff exported (batch 1) and one pending.
-
-    ``run(*args)`` invokes the CLI on ``path``.
-    """
+def build_team(path: Path) -> Path:
+    """The demo list at ``path``, with one handoff exported (batch 1) and one pending."""
     from datetime import datetime
+
+    from click.testing import CliRunner
+
+    from prospector.cli import cli
+
+    def run(*args: str):
+        return CliRunner().invoke(cli, ["--db", str(path), "--rep", "alice", *args])
 
     build_demo(path, now=datetime.fromisoformat(AT))
     for contact in ("5", "9"):

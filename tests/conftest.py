@@ -48,3 +48,12 @@ def run(db_path: Path, monkeypatch: pytest.MonkeyPatch):
         )
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def team_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A team database to copy, never to change: the demo list, batch 1 exported with
+    one handoff, another handoff pending (:func:`tests.cli_checks.build_team`)."""
+    from tests.cli_checks import build_team
+
+    return build_team(tmp_path_factory.mktemp("template") / "team.db")

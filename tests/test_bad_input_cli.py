@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from prospector.cli import cli
 from prospector.cli.params import FiniteRange, IdType
-from tests.cli_checks import AT, assert_one_line_error, build_team, dump, files_under
+from tests.cli_checks import AT, assert_one_line_error, dump, files_under
 
 BIG = "99999999999999999999"  # 20 digits: past SQLite's 64-bit integers
 PAST_64_BITS = str(2**63)
@@ -131,24 +131,14 @@ FILES = {
 }
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("template")
-    path = folder / "team.db"
-    runner = CliRunner()
-    return build_team(
-        path, lambda *args: runner.invoke(cli, ["--db", str(path), "--rep", "alice", *args])
-    )
-
-
 @pytest.fixture
-def team(template, tmp_path, monkeypatch):
-    """A copy of the template in an otherwise empty folder that is also the cwd."""
+def team(team_template, tmp_path, monkeypatch):
+    """A copy of the team_template in an otherwise empty folder that is also the cwd."""
     monkeypatch.delenv("PROSPECTOR_DB", raising=False)
     monkeypatch.delenv("PROSPECTOR_REP", raising=False)
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "team.db"
-    shutil.copyfile(template, path)
+    shutil.copyfile(team_template, path)
     for name, text in FILES.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     return path

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from prospector.cli import cli
 from prospector.foundations.db import open_database
 from prospector.foundations.errors import DatabaseError
-from tests.cli_checks import AT, assert_one_line_error, build_team, dump, files_under
+from tests.cli_checks import AT, assert_one_line_error, dump, files_under
 from tests.tui_support import pinned_app, run_async, settle, team_database
 
 READS = [
@@ -48,29 +48,19 @@ WRITES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("template")
-    path = folder / "team.db"
-    runner = CliRunner()
-    return build_team(
-        path, lambda *args: runner.invoke(cli, ["--db", str(path), "--rep", "alice", *args])
-    )
-
-
 def invoke(db: Path, *args: str):
     return CliRunner().invoke(cli, ["--db", str(db), "--rep", "alice", "--at", AT, *args])
 
 
 @pytest.fixture(params=["file 0444", "folder 0555"])
-def read_only(request, template, tmp_path, monkeypatch):
+def read_only(request, team_template, tmp_path, monkeypatch):
     """A copy of the team, made read-only one way or the other; and a writable twin."""
     monkeypatch.delenv("PROSPECTOR_DB", raising=False)
     writable = tmp_path / "writable" / "team.db"
     locked = tmp_path / "locked" / "team.db"
     for path in (writable, locked):
         path.parent.mkdir()
-        shutil.copyfile(template, path)
+        shutil.copyfile(team_template, path)
     (tmp_path / "list.csv").write_text("Phone\n(415) 555-2671\n")
     monkeypatch.chdir(tmp_path)
     if request.param == "file 0444":
@@ -103,9 +93,9 @@ def test_writes_say_read_only(read_only, args):
     assert (dump(locked), files_under(locked.parent.parent)) == before
 
 
-def test_database_write_refuses_on_a_read_only_file(template, tmp_path):
+def test_database_write_refuses_on_a_read_only_file(team_template, tmp_path):
     path = tmp_path / "team.db"
-    shutil.copyfile(template, path)
+    shutil.copyfile(team_template, path)
     path.chmod(0o444)
     with open_database(path) as db:
         assert db.read_only
@@ -114,9 +104,9 @@ def test_database_write_refuses_on_a_read_only_file(template, tmp_path):
             pass
 
 
-def test_a_file_turned_read_only_after_opening_says_so(template, tmp_path):
+def test_a_file_turned_read_only_after_opening_says_so(team_template, tmp_path):
     path = tmp_path / "team.db"
-    shutil.copyfile(template, path)
+    shutil.copyfile(team_template, path)
     with open_database(path) as db:
         # What SQLite answers once the file can no longer be written.
         db.conn.close()
@@ -154,17 +144,17 @@ AS_NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 
 
 @pytest.mark.skipif(not _nobody_can_run_python(), reason="needs root and setpriv")
-def test_another_user_reads_but_cannot_write(template):
+def test_another_user_reads_but_cannot_write(team_template):
     """A real user without write access to the file and its folder (root's 0755/0644)."""
     # Not under tmp_path: pytest's temporary folders are private to root.
     with tempfile.TemporaryDirectory(prefix="prospector-shared-") as shared:
         Path(shared).chmod(0o755)
-        _read_as_nobody(template, Path(shared))
+        _read_as_nobody(team_template, Path(shared))
 
 
-def _read_as_nobody(template: Path, folder: Path) -> None:
+def _read_as_nobody(team_template: Path, folder: Path) -> None:
     path = folder / "team.db"
-    shutil.copyfile(template, path)
+    shutil.copyfile(team_template, path)
     path.chmod(0o644)
     before = dump(path), files_under(folder)
 

@@ -94,7 +94,7 @@ def test_show_prints_the_card_with_calls_and_handoff(team, db_path, run) -> None
     assert "  local time  Mon 11:30 EST (window open until 12:00)" in lines
     assert "  status      qualified (handed off)" in lines
     assert "  do-not-call no" in lines
-    assert "  attempts    2 of 6"  # tier B (50+ employees): 6 attempts in lines
+    assert "  attempts    2 of 6" in lines  # tier B (50+ employees): 6 attempts
     assert "  calls       2" in lines
     calls = lines[lines.index("  calls       2") + 1 :]
     assert calls[:5] == [

@@ -67,7 +67,8 @@ def show_command(app: AppContext, contact_id: int, at: datetime | None, as_json:
     "claimed_by", ...) with "calls" and "handoffs" lists. An unknown id is an
     error (exit 1).
     """
-    from prospector.services.contacts import contact_card, contact_handoffs
+    from prospector.services.contacts import contact_card
+    from prospector.services.handoffs import contact_handoffs
 
     with app.open_db() as db:
         card = contact_card(db, contact_id, now=app.clock(at)())

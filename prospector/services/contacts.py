@@ -13,7 +13,6 @@ from prospector.foundations.db import Database
 from prospector.foundations.errors import NotFoundError
 from prospector.foundations.limits import MAX_ID
 from prospector.foundations.names import full_name
-from prospector.services.handoffs import Handoff, get_handoff
 from prospector.services.settings import Settings
 from prospector.services.windows import (
     current_settings,
@@ -251,13 +250,3 @@ def contact_card(
         dialed_at=from_db_or_none(row["dialed_at"]),
         history=history,
     )
-
-
-def contact_handoffs(db: Database, contact_id: int) -> list[Handoff]:
-    """The contact's handoffs, oldest first (usually none or one)."""
-    return [
-        get_handoff(db, row["id"])
-        for row in db.query(
-            "SELECT id FROM handoffs WHERE contact_id = ? ORDER BY id", (contact_id,)
-        )
-    ]

@@ -43,6 +43,7 @@ __all__ = [
     "Handoff",
     "HandoffError",
     "ack_handoffs",
+    "contact_handoffs",
     "contact_zone",
     "first_zone",
     "format_amount",
@@ -244,6 +245,14 @@ def list_handoffs(db: Database, status: str | None = None) -> list[Handoff]:
             )
         rows = db.query(_SELECT + " WHERE h.status = ? ORDER BY h.id", (status,))
     return [_handoff(row) for row in rows]
+
+
+def contact_handoffs(db: Database, contact_id: int) -> list[Handoff]:
+    """The contact's handoffs, oldest first (usually none or one)."""
+    return [
+        _handoff(row)
+        for row in db.query(_SELECT + " WHERE h.contact_id = ? ORDER BY h.id", (contact_id,))
+    ]
 
 
 # --- qualifying ---------------------------------------------------------------------

@@ -16,6 +16,7 @@ from prospector.foundations.migrations import (
     m003_webhook_senders,
     m004_skipped_new_leads,
     m005_search_keys,
+    m006_contact_phones,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -43,4 +44,5 @@ MIGRATIONS: list[Migration] = [
     _sql(m003_webhook_senders.SQL),
     _sql(m004_skipped_new_leads.SQL),
     m005_search_keys.migrate,
+    _sql(m006_contact_phones.SQL),
 ]

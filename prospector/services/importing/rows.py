@@ -122,13 +122,16 @@ class Row(NamedTuple):
     last_name: str | None
     title: str | None
     email: str | None
-    phone: str
+    phone: str  # the dialled number: phones[0]
     phone_raw: str
     phone_type: str
+    phone_ext: str | None
     state: str | None
     country: str | None
+    postal_code: str | None
     source: str | None
     list_name: str | None
+    external_id: str | None
     company: str | None
     domain: str | None
     name_key: str | None
@@ -137,10 +140,18 @@ class Row(NamedTuple):
     locale: tuple[str, str, str]  # (zones, country or "", state or ""): a locales key
     fills_locale: bool
     profile: tuple  # the row's own ProfileKeys.key (industry and size before its account's)
+    # Every valid phone of the row in dial order, phones[0] being the dialled one:
+    # (e164, raw, kind, extension, number_type); kind is one of PHONE_KINDS.
+    phones: tuple[tuple[str, str, str, str | None, str], ...]
+    notes: tuple[str, ...]  # warnings for the import's report (nothing dropped unseen)
+    toll_free: bool  # the dialled number is toll-free/non-geographic: zones from the address
 
 
-INSERT_WIDTH = 11
+PHONE_KINDS = ("direct", "work", "mobile", "other", "company")
+"""Phone kinds in dial order: a direct dial first, a company switchboard last."""
+INSERT_WIDTH = 14
 PHONE, EMAIL = Row._fields.index("phone"), Row._fields.index("email")
+PHONES = Row._fields.index("phones")
 
 
 class Reject(NamedTuple):
@@ -287,6 +298,7 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
     list_name = get("list_name")
     profile = rules.keys.key(industry, source, country, state, list_name, title, employees)
     locale = (" ".join(sorted(zones)), country or "", state or "")
+    entry = (phone.e164, raw_phone, "work", None, phone.number_type)
     return (
         first,
         last,
@@ -295,10 +307,13 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
         phone.e164,
         raw_phone,
         phone.number_type,
+        None,
         state and share(state, state),
         country and share(country, country),
+        None,
         source and share(source, source),
         list_name and share(list_name, list_name),
+        None,
         company,
         domain,
         company_key(company) if company else None,
@@ -307,6 +322,9 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
         share(locale, locale),
         bool(raw_zone or raw_state or raw_country),
         share(profile, profile),
+        (entry,),
+        (),
+        False,
     )
 
 

@@ -55,6 +55,8 @@ LOOKUP_COLUMNS = (
 )  # fmt: skip
 _LOOKUP_BATCH = 500
 _NEW_ID = INSERT_COLUMNS.index("id")
+_PHONES_SQL = """INSERT INTO contact_phones
+    (contact_id, e164, raw, kind, extension, number_type, rank) VALUES (?, ?, ?, ?, ?, ?, ?)"""
 _SELECT = f"SELECT {', '.join(LOOKUP_COLUMNS)} FROM contacts"
 
 
@@ -182,6 +184,7 @@ class ContactWriter:
         records = self._prefetch(results)
         by_domain, locales, no_account = self.by_domain, self.locales, self._no_account
         pending: list[tuple] = []
+        new_phones: list[tuple] = []
         inserted = filtered = dnc = 0
         next_id = self.next_id
         for item in results:
@@ -190,12 +193,13 @@ class ContactWriter:
                 on_reject(item)
                 continue
             # A new contact is the common case: kept to a few set and dict lookups.
-            (first, last, title, email, phone, raw, kind, state, country, source, list_name,
-             company, domain, _, _, _, locale, _, profile) = item  # fmt: skip
+            (first, last, title, email, phone, raw, kind, ext, state, country, postal, source,
+             list_name, external_id, company, domain, _, _, _, locale, _, profile, row_phones,
+             _, _) = item  # fmt: skip
             if phone in phones or (email is not None and email in emails):
                 if pending:
-                    self._insert(pending)
-                    pending = []
+                    self._insert(pending, new_phones)
+                    pending, new_phones = [], []
                 self.next_id = next_id
                 self._apply_known(Row._make(item), records, counts)
                 next_id = self.next_id
@@ -217,10 +221,11 @@ class ContactWriter:
                 locale_id = self._locale(*locale)
             next_id += 1
             in_dnc = phone in dnc_numbers
+            new_phones.extend((next_id, *entry, rank) for rank, entry in enumerate(row_phones))
             pending.append(
-                (first, last, title, email, phone, raw, kind, state, country, source, list_name,
-                 next_id, account and account.id, locale_id, in_dnc, *decided,
-                 contact_key(first, last, email))
+                (first, last, title, email, phone, raw, kind, ext, state, country, postal, source,
+                 list_name, external_id, next_id, account and account.id, locale_id, in_dnc,
+                 *decided, contact_key(first, last, email))
             )  # fmt: skip
             phones.add(phone)
             if email is not None:
@@ -230,15 +235,16 @@ class ContactWriter:
             dnc += in_dnc
         self.next_id = next_id
         if pending:
-            self._insert(pending)
+            self._insert(pending, new_phones)
         counts.inserted += inserted
         counts.filtered += filtered
         counts.dnc += dnc
         self._contact_max = max(self._contact_max, next_id)
         return counts
 
-    def _insert(self, rows: list[tuple]) -> None:
+    def _insert(self, rows: list[tuple], phones: list[tuple]) -> None:
         self.db.conn.executemany(self._insert_sql, rows)
+        self.db.conn.executemany(_PHONES_SQL, phones)
         if self.batch_id is not None:  # without a batch (dry run) the insert trigger counts
             count_new_leads(self.db, rows[0][_NEW_ID], rows[-1][_NEW_ID])
 
@@ -279,7 +285,10 @@ class ContactWriter:
         current = self._find(row, records)
         if current is None:  # the email set only said "maybe"
             record = self._new_contact(row)
-            self._insert([record])
+            self._insert(
+                [record],
+                [(record[_NEW_ID], *entry, rank) for rank, entry in enumerate(row.phones)],
+            )
             self.phones.add(row.phone)
             counts.inserted += 1
             counts.filtered += record[INSERT_WIDTH + 4] is not None

@@ -116,7 +116,41 @@ def add_contact(
         cursor = db.execute(
             f"INSERT INTO contacts ({names}) VALUES ({marks})", tuple(values.values())
         )
-    return int(cursor.lastrowid or 0)
+        contact_id = int(cursor.lastrowid or 0)
+        db.execute(
+            """INSERT INTO contact_phones (contact_id, e164, raw, kind, extension, number_type,
+                   rank, bad) VALUES (?, ?, ?, 'work', ?, ?, 0, ?)""",
+            (
+                contact_id,
+                values["phone"],
+                values["phone_raw"],
+                values.get("phone_ext"),
+                values["phone_type"],
+                values.get("phone_bad", 0),
+            ),
+        )
+    return contact_id
+
+
+def add_phone(
+    db: Database,
+    contact_id: int,
+    e164: str,
+    kind: str = "mobile",
+    *,
+    extension: str | None = None,
+    number_type: str | None = "mobile",
+    bad: bool = False,
+) -> None:
+    """Give a contact one more phone, last in its dial order, as the importer would keep it."""
+    with db.write():
+        db.execute(
+            """INSERT INTO contact_phones (contact_id, e164, raw, kind, extension, number_type,
+                   rank, bad)
+               SELECT ?, ?, ?, ?, ?, ?, coalesce(max(rank) + 1, 0), ?
+               FROM contact_phones WHERE contact_id = ?""",
+            (contact_id, e164, e164, kind, extension, number_type, int(bad), contact_id),
+        )
 
 
 def add_dnc_number(db: Database, phone: str, *, now: datetime) -> None:

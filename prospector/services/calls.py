@@ -16,13 +16,20 @@ What happens next, by the disposition's ``then``:
 * ``close``: status ``closed``; ``recycle_at`` from the disposition's ``recycle``.
 * ``qualify`` (meeting set): status ``qualified`` with close reason
   ``awaiting handoff``, until ``qualify`` makes the handoff.
-* ``wrong_number``: phone marked bad, status ``closed``.
+* ``wrong_number``: the number the call was made on is marked bad. When the contact
+  has another good number, that one is dialled from now on and the contact stays
+  open, due again as after a retry (the disposition's ``retry``, if any; the daily
+  cap and the tier's maximum attempts apply); when none is left it is ``closed``.
 * ``do_not_call``: number added to the DNC list, status ``dnc``, forever.
 
 The daily cap (``max_dials_per_day`` per contact per local day) is applied here:
 once a contact has had that many dials in its local day, its next retry moves to the
 next local day's first open moment, so the queue never needs to count calls. An
 agreed callback time is kept as agreed.
+
+A call is made on the contact's dialled number unless the rep switched to another
+of its numbers (``phone``); the call row records which. A connect on a switched
+number makes it the contact's dialled number (:mod:`.contact_phones`).
 """
 
 from __future__ import annotations
@@ -38,6 +45,13 @@ from prospector.foundations.errors import ProspectorError
 from prospector.foundations.limits import check_call_seconds
 from prospector.foundations.timewords import resolve_time_words
 from prospector.services.claims import record_rep, refuse_if_held_by_other
+from prospector.services.contact_phones import (
+    ContactPhone,
+    make_dialled,
+    mark_bad,
+    phones_of,
+    require_phone,
+)
 from prospector.services.dnc import add_dnc_in_transaction
 from prospector.services.drafts import clear_draft
 from prospector.services.reports.summary import record_call
@@ -89,6 +103,9 @@ class LoggedCall:
     callback: CallbackCheck | None
     dnc_added: bool
     timezones: tuple[str, ...]
+    phone: str  # the number the call was made on
+    phone_ext: str | None
+    next_phone: ContactPhone | None = None  # a wrong number's replacement, now dialled
 
     def to_json(self) -> dict[str, Any]:
         """The keys of DESIGN §5 (``log``); times in the prospect's offset."""
@@ -98,6 +115,9 @@ class LoggedCall:
             "disposition": self.disposition,
             "status": self.status,
             "next_call_at": self.next_call_at.isoformat() if self.next_call_at else None,
+            "phone": self.phone,
+            "phone_ext": self.phone_ext,
+            "next_phone": self.next_phone.e164 if self.next_phone else None,
         }
 
 
@@ -174,6 +194,7 @@ def log_call(
     callback: datetime | None = None,
     callback_scope: str = "mine",
     duration: int = 0,
+    phone: str | None = None,
     settings: Settings | None = None,
 ) -> LoggedCall:
     """Record a call on a contact and everything that follows from its disposition.
@@ -187,6 +208,7 @@ def log_call(
         callback: an agreed time (required for ``callback``; allowed for retries).
         callback_scope: ``mine`` (reserved for ``rep``) or ``anyone``.
         duration: talk time in seconds, 0 to a day (:data:`.limits.MAX_CALL_SECONDS`).
+        phone: the number called, one of the contact's (E.164); None: the dialled one.
 
     The contact must be claimed by ``rep`` or by no one (an expired lease counts as no
     one); logging releases the claim.
@@ -196,7 +218,8 @@ def log_call(
         SettingsError: unknown disposition.
         ClaimError: another rep holds the contact with a live lease.
         ProspectorError: a callback time that is missing, in the past, or given with a
-            closing disposition; a bad scope or duration.
+            closing disposition; a bad scope or duration; a ``phone`` the contact does
+            not have, or one marked bad or on the DNC list.
     """
     settings = settings or current_settings(db)
     now = now.astimezone(UTC)
@@ -205,21 +228,37 @@ def log_call(
     with db.write():
         row, locale = load_contact(db, contact_id)
         refuse_if_held_by_other(row, rep, now)
+        switched = (
+            require_phone(db, contact_id, phone) if phone not in (None, row["phone"]) else None
+        )
+        called, called_raw, called_ext = (
+            (switched.e164, switched.raw, switched.extension)
+            if switched
+            else (row["phone"], row["phone_raw"], row["phone_ext"])
+        )
         record_rep(db, rep, now)
         attempt = int(row["attempts"]) + 1
         conversations = int(row["conversations"]) + int(chosen.is_conversation)
         tier = settings.tier(row["tier"])
-        on_dnc = bool(row["dnc"] or row["on_dnc_list"]) or row["status"] == "dnc"
+        # A contact with any number on the DNC list is DNC as a whole.
+        on_dnc = (
+            bool(row["dnc"] or row["on_dnc_list"])
+            or row["status"] == "dnc"
+            or any(p.on_dnc_list for p in phones_of(db, contact_id))
+        )
         status, close_reason = "open", None
         next_at: datetime | None = None
         callback_at, callback_rep = None, None
         recycle_at = from_db_or_none(row["recycle_at"])
         phone_bad = int(row["phone_bad"])
         dnc_added = False
+        next_phone: ContactPhone | None = None
 
-        if chosen.then == "retry" and callback is None:
-            assert chosen.retry is not None
-            earliest = now + chosen.retry.as_timedelta()
+        def due_again() -> None:
+            """As after a retry: the disposition's delay, the window, the daily cap, and
+            the tier's maximum attempts within the current cycle."""
+            nonlocal status, close_reason, next_at, recycle_at
+            earliest = now + chosen.retry.as_timedelta() if chosen.retry else now
             next_at = next_open(locale, earliest, settings) or earliest
             dials_today = db.execute(
                 "SELECT count(*) FROM calls WHERE contact_id = ? AND at >= ?",
@@ -241,6 +280,9 @@ def log_call(
                     None,
                 )
                 recycle_at = now + tier.recycle.as_timedelta() if tier.recycle else None
+
+        if chosen.then == "retry" and callback is None:
+            due_again()
         elif chosen.then in ("retry", "callback"):
             assert callback is not None
             next_at = callback.astimezone(UTC)
@@ -252,10 +294,14 @@ def log_call(
         elif chosen.then == "qualify":
             status, close_reason = "qualified", "awaiting handoff"
         elif chosen.then == "wrong_number":
-            status, close_reason, phone_bad = "closed", "wrong number", 1
+            next_phone = mark_bad(db, contact_id, called)
+            if next_phone is None:
+                status, close_reason, phone_bad = "closed", "wrong number", 1
+            else:
+                due_again()
         elif chosen.then == "do_not_call":
             change = add_dnc_in_transaction(
-                db, [(row["phone"], row["phone_raw"])], actor=rep, now=now, reason="asked on a call"
+                db, [(called, called_raw)], actor=rep, now=now, reason="asked on a call"
             )
             dnc_added = change.numbers == 1
             on_dnc = True
@@ -263,13 +309,16 @@ def log_call(
             # DNC is absolute: whatever was said, the contact never comes back.
             status, close_reason, next_at = "dnc", "do not call", None
             callback_at = callback_rep = None
+        elif switched is not None and chosen.is_connect and chosen.then != "wrong_number":
+            # Reached on the number the rep switched to: it is the one to dial from now on.
+            make_dialled(db, contact_id, switched.e164)
 
         dialed_at = row["dialed_at"] if row["claimed_by"] == rep else None
         call_id = db.execute(
             """INSERT INTO calls (contact_id, rep, at, dialed_at, disposition, category,
                    attempt, duration_seconds, note, callback_at, callback_scope,
-                   next_call_at, status_after)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   next_call_at, status_after, phone, phone_ext)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 contact_id,
                 rep,
@@ -284,6 +333,8 @@ def log_call(
                 callback_scope if callback_at else None,
                 to_db(next_at) if next_at else None,
                 status,
+                called,
+                called_ext,
             ),
         ).lastrowid
         record_call(
@@ -337,4 +388,7 @@ def log_call(
         callback=check,
         dnc_added=dnc_added,
         timezones=locale.zones,
+        phone=called,
+        phone_ext=called_ext,
+        next_phone=next_phone if status == "open" else None,
     )

@@ -13,6 +13,7 @@ from prospector.foundations.db import Database
 from prospector.foundations.errors import NotFoundError
 from prospector.foundations.limits import MAX_ID
 from prospector.foundations.names import full_name
+from prospector.services.contact_phones import ContactPhone, phones_of
 from prospector.services.settings import Settings
 from prospector.services.windows import (
     current_settings,
@@ -37,6 +38,8 @@ class CallRecord:
     note: str | None
     callback_at: datetime | None
     status_after: str
+    phone: str | None  # the number called (None: logged before schema 6 knew)
+    phone_ext: str | None
 
     def as_json(self) -> dict[str, Any]:
         """Plain values for ``--json`` output (times in UTC ISO 8601)."""
@@ -51,6 +54,8 @@ class CallRecord:
             "note": self.note,
             "callback_at": _iso(self.callback_at),
             "status_after": self.status_after,
+            "phone": self.phone,
+            "phone_ext": self.phone_ext,
         }
 
 
@@ -74,10 +79,12 @@ class ContactCard:
     employees: int | None
     source: str | None
     list_name: str | None
-    phone: str  # E.164
+    phone: str  # E.164, the dialled one
     phone_national: str
     phone_type: str | None
     phone_bad: bool
+    phone_ext: str | None
+    phones: tuple[ContactPhone, ...]  # every phone, in dial order
     timezones: tuple[str, ...]
     country: str | None
     state: str | None
@@ -104,6 +111,10 @@ class ContactCard:
     dialed_at: datetime | None
     history: tuple[CallRecord, ...]  # newest first
 
+    def phone_of(self, e164: str) -> ContactPhone | None:
+        """The contact's phone ``e164`` (None: not one of its numbers)."""
+        return next((p for p in self.phones if p.e164 == e164), None)
+
     def as_json(self) -> dict[str, Any]:
         """Plain values for ``--json`` output: stored instants in UTC ISO 8601,
         ``local_time`` and the window times with the prospect's offset."""
@@ -123,6 +134,8 @@ class ContactCard:
             "phone_national": self.phone_national,
             "phone_type": self.phone_type,
             "phone_bad": self.phone_bad,
+            "phone_ext": self.phone_ext,
+            "phones": [p.as_json(dialled=p.e164 == self.phone) for p in self.phones],
             "timezones": list(self.timezones),
             "country": self.country,
             "state": self.state,
@@ -200,6 +213,8 @@ def contact_card(
             note=call["note"],
             callback_at=from_db_or_none(call["callback_at"]),
             status_after=call["status_after"],
+            phone=call["phone"],
+            phone_ext=call["phone_ext"],
         )
         for call in db.query(
             "SELECT * FROM calls WHERE contact_id = ? ORDER BY at DESC, id DESC LIMIT ?",
@@ -223,6 +238,8 @@ def contact_card(
         phone_national=national_format(row["phone"]),
         phone_type=row["phone_type"],
         phone_bad=bool(row["phone_bad"]),
+        phone_ext=row["phone_ext"],
+        phones=phones_of(db, contact_id),
         timezones=locale.zones,
         country=row["country"],
         state=row["state"],

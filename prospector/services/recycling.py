@@ -12,8 +12,9 @@ When that instant passes, the contact is reopened as a **follow-up** of a new cy
   jumps ahead of fresh leads nor counts in speed-to-lead figures again;
 * ``recycles`` counts the cycles and the audit log says who came back and why.
 
-Never recycled, whatever ``recycle_at`` says: DNC contacts (flag, status or list),
-wrong numbers (phone marked bad) and qualified contacts. Their stale ``recycle_at``
+Never recycled, whatever ``recycle_at`` says: DNC contacts (flag, status, or any of
+their numbers on the list), wrong numbers (every number marked bad) and qualified
+contacts. Their stale ``recycle_at``
 is cleared so that they are not looked at again.
 
 Skipped new leads come back the same way: a skip sets ``deferred_until``, which
@@ -33,7 +34,10 @@ from prospector.foundations.db import Database
 
 RECYCLABLE = """recycle_at <= :now AND status IN ('exhausted', 'closed') AND dnc = 0
     AND phone_bad = 0 AND coalesce(close_reason, '') <> 'wrong number'
-    AND NOT EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = contacts.phone)"""
+    AND NOT EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = contacts.phone)
+    AND coalesce((SELECT min(p.bad) FROM contact_phones p WHERE p.contact_id = contacts.id), 0) = 0
+    AND NOT EXISTS (SELECT 1 FROM contact_phones p JOIN dnc_numbers d ON d.phone = p.e164
+                    WHERE p.contact_id = contacts.id)"""
 
 
 def return_due(db: Database, *, now: datetime) -> None:

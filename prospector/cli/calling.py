@@ -19,7 +19,7 @@ from prospector.cli.params import ID
 from prospector.foundations.clock import to_db
 from prospector.foundations.errors import TimeWordsError
 from prospector.foundations.limits import MAX_CALL_SECONDS
-from prospector.services import calls, claims, queue
+from prospector.services import calls, claims, contact_phones, queue
 from prospector.services.windows import current_settings
 
 
@@ -95,6 +95,11 @@ def next_command(app: AppContext, at: datetime | None, as_json: bool) -> None:
     default=0,
     help="Talk time in seconds (at most a day).",
 )
+@click.option(
+    "--phone",
+    metavar="E164",
+    help="The call was made on this other number of the contact (default: the dialled one).",
+)
 @at_option
 @json_option
 @pass_app
@@ -106,10 +111,19 @@ def log_command(
     callback_words: str | None,
     anyone: bool,
     duration: int,
+    phone: str | None,
     at: datetime | None,
     as_json: bool,
 ) -> None:
-    """Record a call on CONTACT_ID with DISPOSITION (a code or its hotkey)."""
+    """Record a call on CONTACT_ID with DISPOSITION (a code or its hotkey).
+
+    The call was made on the contact's dialled number, or on another of its
+    numbers given with --phone (the switch is written to the audit log; a connect
+    there makes it the dialled number). A wrong number marks the number bad and
+    moves on to the contact's next good number; the contact closes when none is
+    left. --json prints {"call_id", "contact_id", "disposition", "status",
+    "next_call_at", "phone", "phone_ext", "next_phone"}.
+    """
     now = app.clock(at)()
     with app.open_db() as db:
         settings = current_settings(db)
@@ -122,6 +136,8 @@ def log_command(
                 )
             except TimeWordsError as error:
                 raise TimeWordsError(f"--callback {error}") from None
+        if phone is not None:
+            contact_phones.switch_phone(db, contact_id, phone, rep=app.rep, now=now)
         logged = calls.log_call(
             db,
             contact_id,
@@ -132,9 +148,11 @@ def log_command(
             callback=check.at if check else None,
             callback_scope="anyone" if anyone else "mine",
             duration=duration,
+            phone=phone,
             settings=settings,
         )
         rep_zone = settings.team.zone
+        wrong_number = settings.disposition(disposition).then == "wrong_number"
     if as_json:
         payload = logged.to_json()
         if logged.callback is not None:
@@ -145,6 +163,14 @@ def log_command(
         f"logged call {logged.call_id}: contact {logged.contact_id} {logged.disposition}"
         f" (attempt {logged.attempt}) → {logged.status}"
     )
+    if phone is not None:
+        click.echo(f"  phone       {contact_phones.with_extension(logged.phone, logged.phone_ext)}")
+    if logged.next_phone is not None:
+        moved = logged.next_phone
+        number = contact_phones.with_extension(moved.e164, moved.extension)
+        click.echo(f"  wrong number: next number {number} ({moved.kind}) is dialled from now on")
+    elif logged.status == "closed" and wrong_number:
+        click.echo("  wrong number: no good number left, contact closed")
     if logged.callback is not None:
         click.echo(f"  callback    {logged.callback.describe()}")
     elif logged.next_call_at is not None:

@@ -62,10 +62,15 @@ def show_command(app: AppContext, contact_id: int, at: datetime | None, as_json:
     """Print everything known about CONTACT_ID: the workbench's lead card, its calls
     with their notes, and its handoff.
 
+    "phones" lists every phone of the contact in dial order, with its kind
+    (direct, work, mobile, other, company), extension, and whether it is bad or
+    the one dialled.
+
     --json prints the card's fields ("contact_id", "name", "phone", "timezones",
     "local_time", "status", "tier", "dnc", "attempts", "next_call_at",
-    "claimed_by", ...) with "calls" and "handoffs" lists. An unknown id is an
-    error (exit 1).
+    "claimed_by", ...) with "phones" ({"e164", "kind", "extension", "number_type",
+    "bad", "dialled"}), "calls" and "handoffs" lists. An unknown id is an error
+    (exit 1).
     """
     from prospector.services.contacts import contact_card
     from prospector.services.handoffs import contact_handoffs
@@ -82,6 +87,8 @@ def show_command(app: AppContext, contact_id: int, at: datetime | None, as_json:
 
 def card_lines(card: ContactCard, handoffs: list[Handoff]) -> list[str]:
     """The card as text; times in the prospect's zone, as the workbench shows them."""
+    from prospector.services.contact_phones import with_extension
+
     zone = card.local_time.tzinfo
 
     def when(instant: datetime | None) -> str:
@@ -101,9 +108,10 @@ def card_lines(card: ContactCard, handoffs: list[Handoff]) -> list[str]:
         next_call = when(card.next_call_at)
     lines = [
         f"{card.contact_id}  {card.name}" + (f" — {role}" if role else ""),
-        f"  phone       {card.phone}  {card.phone_national}"
+        f"  phone       {card.phone}  {with_extension(card.phone_national, card.phone_ext)}"
         + (f"  ({card.phone_type})" if card.phone_type else "")
         + ("  BAD NUMBER" if card.phone_bad else ""),
+        *phone_lines(card),
         f"  email       {card.email or '-'}",
         f"  zones       {', '.join(card.timezones)}",
         f"  local time  {card.local_time:%a %H:%M %Z} (window {window})",
@@ -122,6 +130,7 @@ def card_lines(card: ContactCard, handoffs: list[Handoff]) -> list[str]:
         lines.append(
             f"    {when(call.at)}  {call.rep}  {call.disposition}"
             f"  attempt {call.attempt}, {call.duration_seconds} s"
+            + (f"  on {call.phone}" if call.phone and call.phone != card.phone else "")
         )
         if call.note:
             lines += [f"      {line}" for line in call.note.splitlines()]
@@ -132,6 +141,32 @@ def card_lines(card: ContactCard, handoffs: list[Handoff]) -> list[str]:
             + (f", amount {handoff.amount}" if handoff.amount else "")
             + (f", meeting {when(handoff.meeting_at)}" if handoff.meeting_at else "")
             + (f" ({handoff.status_reason})" if handoff.status_reason else "")
+        )
+    return lines
+
+
+def phone_lines(card: ContactCard) -> list[str]:
+    """Every phone in dial order: kind, number, extension, and which is dialled or bad."""
+    from prospector.services.contact_phones import with_extension
+    from prospector.services.contacts import national_format
+
+    width = max((len(phone.kind) for phone in card.phones), default=0)
+    lines = []
+    for number, phone in enumerate(card.phones, start=1):
+        marks = [
+            mark
+            for mark, shown in (
+                ("dialled", phone.e164 == card.phone and not phone.bad),
+                ("BAD", phone.bad),
+                ("DNC", phone.on_dnc_list),
+            )
+            if shown
+        ]
+        lines.append(
+            ("  phones      " if number == 1 else " " * 14)
+            + f"{number}. {phone.kind:<{width}}  {phone.e164}"
+            + f"  {with_extension(national_format(phone.e164), phone.extension)}"
+            + (f"  {' '.join(marks)}" if marks else "")
         )
     return lines
 

@@ -137,9 +137,16 @@ def require_phone(db: Database, contact_id: int, e164: str) -> ContactPhone:
 
 
 def switch_phone(
-    db: Database, contact_id: int, e164: str, *, current: str, rep: str, now: datetime
+    db: Database,
+    contact_id: int,
+    e164: str,
+    *,
+    rep: str,
+    now: datetime,
+    current: str | None = None,
 ) -> ContactPhone:
-    """Switch the call about to be made from ``current`` to ``e164``; audited, not stored.
+    """Switch the call about to be made from ``current`` (default: the dialled number)
+    to ``e164``; audited, not stored.
 
     Nothing about the contact changes: the caller keeps the number for the call it
     logs next (see the module's docstring).
@@ -151,12 +158,14 @@ def switch_phone(
     """
     with db.write():
         holder = db.one(
-            "SELECT id, claimed_by, claim_expires_at FROM contacts WHERE id = ?", (contact_id,)
+            "SELECT id, phone, claimed_by, claim_expires_at FROM contacts WHERE id = ?",
+            (contact_id,),
         )
         if holder is None:
             raise NotFoundError(f"no contact with id {contact_id}")
         refuse_if_held_by_other(holder, rep, now.astimezone(UTC))
         phone = require_phone(db, contact_id, e164)
+        current = current or holder["phone"]
         if e164 != current:
             db.execute(
                 "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",

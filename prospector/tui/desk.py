@@ -6,14 +6,15 @@ plain values (a :class:`Desk`) for the screen to render; none touches a widget.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from prospector.foundations.db import Database
 from prospector.foundations.errors import ProspectorError
-from prospector.services import calls, claims, drafts, handoffs, queue
+from prospector.services import calls, claims, contact_phones, drafts, handoffs, queue
 from prospector.services.assignment import choose_owner
 from prospector.services.calls import LoggedCall
+from prospector.services.contact_phones import ContactPhone
 from prospector.services.contacts import ContactCard, contact_card
 from prospector.services.queue import QueueItem
 from prospector.services.settings import Settings
@@ -25,12 +26,29 @@ PREVIEW_LENGTH = 4  # queue items shown under "Up next"
 
 @dataclass(frozen=True)
 class Lead:
-    """The claimed contact: the queue's view of it, its card, and the rep's draft note."""
+    """The claimed contact: the queue's view of it, its card, and the rep's draft note.
+
+    ``switched_to`` is the number the rep switched to for this call (None: the
+    contact's dialled number); it lives with the lead on screen, not in the
+    database, until the call is logged (:mod:`prospector.services.contact_phones`).
+    """
 
     item: QueueItem
     card: ContactCard
     draft: str | None
     recovered: bool  # dialed earlier and never given a disposition
+    switched_to: ContactPhone | None = None
+
+    @property
+    def phone(self) -> ContactPhone | None:
+        """The number this call is made on (None only for a contact with no phone row)."""
+        return self.switched_to or self.card.phone_of(self.card.phone)
+
+    @property
+    def next_phone(self) -> ContactPhone | None:
+        """The number the switch key goes to next (None: no other may be dialled)."""
+        current = self.phone.e164 if self.phone else self.card.phone
+        return contact_phones.next_offered(self.card.phones, current)
 
 
 @dataclass(frozen=True)
@@ -131,12 +149,14 @@ def log_and_next(
     callback: datetime | None = None,
     callback_scope: str = "mine",
     qualify: dict | None = None,
+    phone: str | None = None,
 ) -> Logged:
     """Log the call (which saves the note and clears the draft), then claim the next lead.
 
     With ``qualify`` (the handoff service's keyword arguments), the handoff is created
     right after the call, through the same service as ``prospector qualify``. A
     handoff that fails (no outside rep, say) leaves the call logged and says why.
+    ``phone`` is the number called when the rep switched (None: the dialled one).
     """
     logged = calls.log_call(
         db,
@@ -147,6 +167,7 @@ def log_and_next(
         note=note or None,
         callback=callback,
         callback_scope=callback_scope,
+        phone=phone,
     )
     handoff, problem = None, None
     if qualify is not None:
@@ -176,3 +197,19 @@ def mark_dialed(db: Database, contact_id: int, *, rep: str, now: datetime) -> Co
     """Record the dial start; returns the refreshed card."""
     claims.mark_dialed(db, contact_id, rep=rep, now=now)
     return contact_card(db, contact_id, now=now)
+
+
+def switch_phone(db: Database, lead: Lead, *, rep: str, now: datetime) -> Lead:
+    """The lead with its next number switched to for this call (audited).
+
+    Raises:
+        ProspectorError: no other number may be dialled, or the switch was refused.
+    """
+    target = lead.next_phone
+    if target is None:
+        raise ProspectorError(f"{lead.card.name} has no other number to dial")
+    current = lead.phone.e164 if lead.phone else lead.card.phone
+    phone = contact_phones.switch_phone(
+        db, lead.card.contact_id, target.e164, rep=rep, now=now, current=current
+    )
+    return replace(lead, switched_to=None if phone.e164 == lead.card.phone else phone)

@@ -8,7 +8,8 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from prospector.services.contacts import ContactCard
+from prospector.services.contact_phones import ContactPhone, with_extension
+from prospector.services.contacts import ContactCard, national_format
 from prospector.services.queue import humanize
 from prospector.tui.desk import Lead
 
@@ -17,6 +18,50 @@ PHONE_TYPES = {"fixed_line_or_mobile": "fixed/mobile", "fixed_line": "fixed line
 
 def _join(*parts: str | None) -> str:
     return " · ".join(part for part in parts if part)
+
+
+def _phone_line(lead: Lead) -> Text:
+    """The number this call is made on: national form with its extension, E.164, kind."""
+    card, phone = lead.card, lead.phone
+    if phone is None:
+        line = Text(with_extension(card.phone_national, card.phone_ext), style="bold")
+        line.append(f"  {card.phone}")
+        kinds = [PHONE_TYPES.get(card.phone_type or "", card.phone_type or "")]
+    else:
+        line = Text(with_extension(national_format(phone.e164), phone.extension), style="bold")
+        line.append(f"  {phone.e164}")
+        number_type = PHONE_TYPES.get(phone.number_type or "", phone.number_type or "")
+        # The kind says where the number leads; with one number there is nothing to tell apart.
+        kinds = [phone.kind] if len(card.phones) > 1 else []
+        kinds += [number_type] if number_type not in kinds else []
+    kind = _join(*kinds)
+    if kind:
+        line.append(f"  {kind}", style="dim")
+    if lead.switched_to is not None:
+        line.append("  switched", style="bold yellow")
+    return line
+
+
+def _others_line(lead: Lead) -> Text | None:
+    """The contact's other numbers, compactly: kind, number, extension, bad ones struck."""
+    shown = lead.phone.e164 if lead.phone else lead.card.phone
+    others = [phone for phone in lead.card.phones if phone.e164 != shown]
+    if not others:
+        return None
+    line = Text("Also ", style="dim")
+    for index, phone in enumerate(others):
+        if index:
+            line.append(" · ", style="dim")
+        line.append_text(_other(phone))
+    return line
+
+
+def _other(phone: ContactPhone) -> Text:
+    number = with_extension(national_format(phone.e164), phone.extension)
+    if phone.offered:
+        return Text.assemble((f"{phone.kind} ", "dim"), number)
+    mark = "bad" if phone.bad else "DNC"
+    return Text.assemble((f"{phone.kind} {number}", "dim strike"), (f" {mark}", "red"))
 
 
 def _window_line(card: ContactCard, now: datetime) -> Text:
@@ -100,17 +145,14 @@ class LeadCard(Static):
         company = Text(
             _join(card.company or "(no company)", card.industry, employees, _source(card))
         )
-        phone = Text(card.phone_national, style="bold")
-        phone.append(f"  {card.phone}")
-        kind = PHONE_TYPES.get(card.phone_type or "", card.phone_type or "")
-        if kind:
-            phone.append(f"  {kind}", style="dim")
         reason = Text("▸ ", style="bold")
         reason.append(item.reason, style="italic")
+        others = _others_line(self.lead)
         lines: list[Text] = [
             name,
             company,
-            phone,
+            _phone_line(self.lead),
+            *([others] if others else []),
             _window_line(card, now),
             _tier_line(card, now),
             reason,

@@ -26,7 +26,7 @@ from prospector.services.calls import LoggedCall
 from prospector.services.contacts import ContactCard
 from prospector.services.settings import Disposition
 from prospector.tui import desk
-from prospector.tui.desk import Desk, OwnerChoice
+from prospector.tui.desk import Desk, Lead, OwnerChoice
 
 if TYPE_CHECKING:
     from prospector.tui.app import ProspectorApp
@@ -88,6 +88,13 @@ class DialStarted(Message, namespace=NAMESPACE):
     """The dial started; ``card`` is the lead's card as it now reads."""
 
     card: ContactCard
+
+
+@dataclass
+class PhoneSwitched(Message, namespace=NAMESPACE):
+    """The rep switched the lead's call to another of its numbers; ``lead`` says which."""
+
+    lead: Lead
 
 
 @dataclass
@@ -182,11 +189,13 @@ def log_call(
     note: str,
     answers: Answers,
     fence: DraftFence,
+    phone: str | None = None,
 ) -> Job:
     """Log ``chosen`` with ``note`` and the dialog's answers, then claim the next lead.
 
     ``fence`` runs first, on the worker: no draft asked for before it is written
-    after the call (whose log deletes the draft).
+    after the call (whose log deletes the draft). ``phone`` is the number called
+    when the rep switched (None: the contact's dialled one).
     """
 
     def job() -> list[Message]:
@@ -201,6 +210,7 @@ def log_call(
             callback=answers.callback,
             callback_scope=answers.scope,
             qualify=answers.qualify,
+            phone=phone,
         )
         messages: list[Message] = [CallLogged(done.call, card.name, chosen.label)]
         if done.handoff is not None:
@@ -234,6 +244,13 @@ def mark_dialed(app: ProspectorApp, card: ContactCard) -> Job:
     """Record that the dial started."""
     return lambda: DialStarted(
         desk.mark_dialed(app.database(), card.contact_id, rep=app.rep, now=app.clock())
+    )
+
+
+def switch_phone(app: ProspectorApp, lead: Lead) -> Job:
+    """Switch the lead's call to its next number (written to the audit log)."""
+    return lambda: PhoneSwitched(
+        desk.switch_phone(app.database(), lead, rep=app.rep, now=app.clock())
     )
 
 

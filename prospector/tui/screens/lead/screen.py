@@ -12,7 +12,8 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Header
 
-from prospector.services.contacts import ContactCard
+from prospector.services.contact_phones import with_extension
+from prospector.services.contacts import ContactCard, national_format
 from prospector.services.settings import Disposition, Settings
 from prospector.tui.desk import Desk, Lead
 from prospector.tui.screens.lead import jobs, outcomes
@@ -22,6 +23,7 @@ from prospector.tui.widgets.lead_card import LeadCard
 from prospector.tui.widgets.note_editor import NoteEditor
 
 if TYPE_CHECKING:
+    from prospector.services.contact_phones import ContactPhone
     from prospector.tui.app import ProspectorApp
 
 TICK_SECONDS = 15  # local times and SLA countdowns move on screen this often
@@ -37,6 +39,13 @@ class LeadScreen(Screen[None]):
         *outcomes.OUTCOME_BINDINGS,
         Binding("d", "dialed", "Dialed", id="lead.dialed", tooltip="Mark the dial as started"),
         Binding("n", "skip", "Skip", id="lead.skip", tooltip="Release this lead with a reason"),
+        Binding(
+            "p",
+            "next_phone",
+            "Next number",
+            id="lead.phone",
+            tooltip="Call this lead's next good number instead",
+        ),
         Binding("e", "edit_note", "Note", id="lead.note", tooltip="Type in the note box"),
         Binding("slash", "search", "Search", id="lead.search", tooltip="Find a contact"),
         Binding("r", "reports", "Reports", id="lead.reports", tooltip="The team dashboard"),
@@ -103,6 +112,7 @@ class LeadScreen(Screen[None]):
     def on_lead_screen_lead_claimed(self, message: jobs.LeadClaimed) -> None:
         self._claim_ended()
         first, had_lead = self.desk is None, self.lead is not None
+        could_switch = self._can_switch()
         self.desk = message.desk
         if first:  # the team's outcome keys and lease length are known from now on
             self.set_interval(message.desk.settings.calling.lease_minutes * 60 / 3, self._renew)
@@ -112,8 +122,11 @@ class LeadScreen(Screen[None]):
         if self.lead is None:
             self._schedule_poll()
         self._tick()
-        if first or had_lead != (self.lead is not None):
+        if first or had_lead != (self.lead is not None) or could_switch != self._can_switch():
             self.refresh_bindings()  # the footer is rebuilt only when what it shows changes
+
+    def _can_switch(self) -> bool:
+        return self.lead is not None and self.lead.next_phone is not None
 
     def _tick(self) -> None:
         zone = self.settings.team.zone if self.settings is not None else None
@@ -133,6 +146,8 @@ class LeadScreen(Screen[None]):
         if action in ("disposition", "dialed", "skip", "edit_note"):
             # Shown dimmed (not hidden) while there is no lead, so the footer stays put.
             return self.lead is not None or None
+        if action == "next_phone":
+            return self._can_switch() or None
         return True
 
     # --- actions ----------------------------------------------------------------------
@@ -158,15 +173,22 @@ class LeadScreen(Screen[None]):
             settings=settings,
             clock=self.workbench.clock,
             note=typed,
-            log=partial(self._log, chosen, lead.card, typed),
+            log=partial(self._log, chosen, lead.card, typed, lead.switched_to),
         )
         if form is not None:
             jobs.run(self, jobs.suggest_owner(self.workbench, lead.card, form))
 
     def _log(
-        self, chosen: Disposition, card: ContactCard, typed: str, answers: outcomes.Answers
+        self,
+        chosen: Disposition,
+        card: ContactCard,
+        typed: str,
+        switched_to: ContactPhone | None,
+        answers: outcomes.Answers,
     ) -> None:
         """Log ``chosen`` on ``card``, the lead the key was pressed on, then claim the next.
+
+        The call was made on ``switched_to`` when the rep had switched numbers by then.
 
         The lead shown may have changed while the outcome's dialog was open (its claim
         was found lost): the call happened with ``card``'s person, so it is logged there
@@ -178,14 +200,20 @@ class LeadScreen(Screen[None]):
             note, fence = editor.note_for_call()
         else:
             note, fence = typed, editor.fence()  # its draft may still be being written
-        self._claim(jobs.log_call(self.workbench, card, chosen, note, answers, fence))
+        phone = switched_to.e164 if switched_to else None
+        self._claim(jobs.log_call(self.workbench, card, chosen, note, answers, fence, phone))
 
     def on_lead_screen_owner_suggested(self, message: jobs.OwnerSuggested) -> None:
         if message.dialog.is_attached:
             message.dialog.suggest(message.choice.suggested, message.choice.problem)
 
     def on_lead_screen_call_logged(self, message: jobs.CallLogged) -> None:
-        self.notify(f"{message.label} logged for {message.name}", timeout=3)
+        text = f"{message.label} logged for {message.name}"
+        moved = message.logged.next_phone
+        if moved is not None:
+            number = with_extension(national_format(moved.e164), moved.extension)
+            text += f"; wrong number: next number {number} ({moved.kind})"
+        self.notify(text, timeout=5 if moved else 3)
 
     def on_lead_screen_handoff_created(self, message: jobs.HandoffCreated) -> None:
         self.notify(
@@ -217,6 +245,23 @@ class LeadScreen(Screen[None]):
     def on_lead_screen_dial_started(self, message: jobs.DialStarted) -> None:
         if self.lead is not None and self.lead.card.contact_id == message.card.contact_id:
             self._show_lead(replace(self.lead, card=message.card))
+
+    def action_next_phone(self) -> None:
+        """Call the lead's next good number instead, for this call (audited)."""
+        lead = self._ready_lead()
+        if lead is not None and lead.next_phone is not None:
+            jobs.run(self, jobs.switch_phone(self.workbench, lead))
+
+    def on_lead_screen_phone_switched(self, message: jobs.PhoneSwitched) -> None:
+        lead = self.lead
+        if lead is None or lead.card.contact_id != message.lead.card.contact_id:
+            return  # the lead moved on meanwhile: its switch ends with it
+        self._show_lead(replace(lead, switched_to=message.lead.switched_to))
+        self.refresh_bindings()
+        phone = message.lead.phone
+        if phone is not None:
+            number = with_extension(national_format(phone.e164), phone.extension)
+            self.notify(f"Calling {number} ({phone.kind}) for this call", timeout=3)
 
     def _show_lead(self, lead: Lead) -> None:
         """Show ``lead``, the lead shown, as read again (dialed, or its lease renewed)."""

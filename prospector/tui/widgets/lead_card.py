@@ -21,7 +21,11 @@ def _join(*parts: str | None) -> str:
 
 
 def _phone_line(lead: Lead) -> Text:
-    """The number this call is made on: national form with its extension, E.164, kind."""
+    """The number this call is made on: national form with its extension, E.164, kind.
+
+    One line, cut short rather than wrapped: the card must fit an 80×24 terminal, and
+    the number itself comes first.
+    """
     card, phone = lead.card, lead.phone
     if phone is None:
         line = Text(with_extension(card.phone_national, card.phone_ext), style="bold")
@@ -37,22 +41,24 @@ def _phone_line(lead: Lead) -> Text:
     kind = _join(*kinds)
     if kind:
         line.append(f"  {kind}", style="dim")
-    if lead.switched_to is not None:
-        line.append("  switched", style="bold yellow")
+    line.no_wrap, line.overflow = True, "ellipsis"
     return line
 
 
 def _others_line(lead: Lead) -> Text | None:
-    """The contact's other numbers, compactly: kind, number, extension, bad ones struck."""
+    """The contact's other numbers on one line: kind, number, extension; the ones that
+    may be dialled first, in dial order, then the bad ones struck through."""
     shown = lead.phone.e164 if lead.phone else lead.card.phone
     others = [phone for phone in lead.card.phones if phone.e164 != shown]
     if not others:
         return None
+    others.sort(key=lambda phone: not phone.offered)  # stable: dial order within each
     line = Text("Also ", style="dim")
     for index, phone in enumerate(others):
         if index:
             line.append(" · ", style="dim")
         line.append_text(_other(phone))
+    line.no_wrap, line.overflow = True, "ellipsis"
     return line
 
 
@@ -132,6 +138,8 @@ class LeadCard(Static):
             return
         card, item = self.lead.card, self.lead.item
         self.border_title = f"Lead #{card.contact_id}"
+        if self.lead.switched_to is not None:
+            self.border_title += f" · switched to {self.lead.switched_to.kind}"
         zone = card.local_time.tzinfo
         if item.claim_expires_at is not None and self.rep_zone is not None:
             until = item.claim_expires_at.astimezone(self.rep_zone)

@@ -42,3 +42,25 @@ def test_help_screen(snap_compare, tmp_path: Path) -> None:
         await settle(pilot)
 
     assert snap_compare(_app(tmp_path), terminal_size=SIZE, run_before=open_help)
+
+
+def test_lead_with_several_numbers(snap_compare, tmp_path: Path) -> None:
+    """Ada with a mobile, a switchboard (ext. 4) and a bad old number, switched to the mobile."""
+    from prospector.foundations.db import open_database
+    from tests.factories import add_phone
+
+    path = tmp_path / "team.db"
+    ada = team_database(path)["Ada"]
+    with open_database(path) as db:
+        add_phone(db, ada, "+19175550101", "mobile")
+        add_phone(db, ada, "+12125550199", "company", extension="4", number_type="fixed_line")
+        add_phone(db, ada, "+16465550123", "other", bad=True)
+
+    async def switch(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        pilot.app.clear_notifications()  # a toast would time out on a slow machine
+        await settle(pilot)
+
+    assert snap_compare(pinned_app(path), terminal_size=SIZE, run_before=switch)

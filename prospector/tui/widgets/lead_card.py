@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from rich.console import Group
 from rich.text import Text
+from textual.events import Resize
 from textual.widgets import Static
 
 from prospector.services.contact_phones import ContactPhone, with_extension
@@ -14,6 +15,9 @@ from prospector.services.queue import humanize
 from prospector.tui.desk import Lead
 
 PHONE_TYPES = {"fixed_line_or_mobile": "fixed/mobile", "fixed_line": "fixed line"}
+# Narrower than this (an 80-column terminal), the other numbers are cut to one line:
+# the card, the history and the note must all fit in 24 rows.
+COMPACT_BELOW = 58
 
 
 def _join(*parts: str | None) -> str:
@@ -45,9 +49,10 @@ def _phone_line(lead: Lead) -> Text:
     return line
 
 
-def _others_line(lead: Lead) -> Text | None:
-    """The contact's other numbers on one line: kind, number, extension; the ones that
-    may be dialled first, in dial order, then the bad ones struck through."""
+def _others_line(lead: Lead, *, compact: bool) -> Text | None:
+    """The contact's other numbers: kind, number, extension; the ones that may be
+    dialled first, in dial order, then the bad ones struck through. Wrapped when
+    they do not fit one line, cut short instead when ``compact``."""
     shown = lead.phone.e164 if lead.phone else lead.card.phone
     others = [phone for phone in lead.card.phones if phone.e164 != shown]
     if not others:
@@ -58,7 +63,8 @@ def _others_line(lead: Lead) -> Text | None:
         if index:
             line.append(" · ", style="dim")
         line.append_text(_other(phone))
-    line.no_wrap, line.overflow = True, "ellipsis"
+    if compact:
+        line.no_wrap, line.overflow = True, "ellipsis"
     return line
 
 
@@ -111,6 +117,8 @@ class LeadCard(Static):
         super().__init__("", id=id)
         self.lead: Lead | None = None
         self.rep_zone: tzinfo | None = None
+        self._compact = False
+        self._now: datetime | None = None
 
     def show(
         self, lead: Lead | None, now: datetime, empty_text: str = "", *, rep_zone: tzinfo | None
@@ -134,6 +142,7 @@ class LeadCard(Static):
 
     def tick(self, now: datetime) -> None:
         """Re-render the held lead at ``now`` (no database work)."""
+        self._now = now
         if self.lead is None:
             return
         card, item = self.lead.card, self.lead.item
@@ -155,7 +164,7 @@ class LeadCard(Static):
         )
         reason = Text("▸ ", style="bold")
         reason.append(item.reason, style="italic")
-        others = _others_line(self.lead)
+        others = _others_line(self.lead, compact=self._compact)
         lines: list[Text] = [
             name,
             company,
@@ -173,6 +182,13 @@ class LeadCard(Static):
                 dialed.append(" and never logged: press the outcome key now", style="bold yellow")
             lines.append(dialed)
         self.update(Group(*lines))
+
+    def on_resize(self, event: Resize) -> None:
+        compact = event.size.width < COMPACT_BELOW
+        if compact != self._compact:
+            self._compact = compact
+            if self._now is not None:
+                self.tick(self._now)
 
 
 def _source(card: ContactCard) -> str | None:

@@ -148,6 +148,7 @@ def test_a_callback_is_read_and_checked_in_the_prospects_zone(db) -> None:
 
 def test_the_json_of_a_logged_call(db) -> None:
     contact = add_contact(db, now=NOW)
+    phone = db.one("SELECT phone FROM contacts WHERE id = ?", (contact,))[0]
     retry = log_call(db, contact, "busy", rep="alice", now=NOW).to_json()
     assert retry == {
         "call_id": 1,
@@ -155,6 +156,9 @@ def test_the_json_of_a_logged_call(db) -> None:
         "disposition": "busy",
         "status": "open",
         "next_call_at": "2026-11-23T11:00:00-05:00",
+        "phone": phone,
+        "phone_ext": None,
+        "next_phone": None,
     }
     closed = log_call(db, contact, "not_interested", rep="alice", now=NOW).to_json()
     assert (closed["call_id"], closed["status"], closed["next_call_at"]) == (2, "closed", None)

@@ -102,6 +102,7 @@ async def test_outcome_keys_follow_the_team_catalog(db_path: Path) -> None:
             "0 Do not call",
             "d Dialed",
             "n Skip",
+            "p Next number",
             "e Note",
             "/ Search",
             "r Reports",
@@ -131,9 +132,9 @@ async def test_footer_keys_are_dimmed_without_a_lead_and_wrap_to_fit(db_path: Pa
         footer = screen.query_one(KeyFooter)
         cells = list(footer.query(FooterCell))
         dimmed = {f"{c.key_display} {c.description}" for c in cells if not c.enabled}
-        assert dimmed == {f"{c.key_display} {c.description}" for c in cells[:10] + cells[10:13]}
-        assert [c.description for c in cells[13:]] == ["Search", "Reports", "Help"]
-        # 16 keys do not fit on one 60-column line: every one is still on screen.
+        assert dimmed == {f"{c.key_display} {c.description}" for c in cells[:10] + cells[10:14]}
+        assert [c.description for c in cells[13:]] == ["Note", "Search", "Reports", "Help"]
+        # 17 keys do not fit on one 60-column line: every one is still on screen.
         assert footer.size.height > 1
         assert all(screen.region.contains_region(cell.region) for cell in cells)
         assert len({cell.region.y for cell in cells}) == footer.size.height

@@ -14,7 +14,16 @@ from prospector.tui.widgets.key_footer import FooterCell
 from prospector.tui.widgets.lead_card import LeadCard
 from prospector.tui.widgets.note_editor import NoteEditor
 from tests.factories import add_phone
-from tests.tui_support import execute, pinned_app, run_async, settle, started, team_database
+from tests.tui_support import (
+    execute,
+    lead_screen,
+    pinned_app,
+    run_async,
+    settle,
+    shown_contact,
+    started,
+    team_database,
+)
 
 SIZE = (100, 30)
 DIRECT = "+12125550000"  # Ada's imported number (team_database)
@@ -150,6 +159,16 @@ async def test_a_wrong_number_moves_on_to_the_next(db_path: Path, ids: dict[str,
         await pilot.press("9")
         await settle(pilot)
         said = [n.message for n in app._notifications]
+        screen = lead_screen(app)
+        while shown_contact(screen) != ids["Ada"]:  # the new leads first, then her again
+            assert shown_contact(screen) is not None
+            await pilot.press("7")  # not a fit
+            await settle(pilot)
+        lines = card_lines(screen)
+        assert lines[3] == "(917) 555-0101  +19175550101  mobile"
+        history = screen.query_one(HistoryView).query_one("#history-lines")
+        shown = "\n".join(line.text for line in history.render_lines(history.region.reset_offset))
+        assert "wrong number attempt 1 · alice · on (212) 555-0000" in " ".join(shown.split())
     assert (
         "Wrong number logged for Ada Lovelace; wrong number: next number (917) 555-0101 (mobile)"
         in said

@@ -58,7 +58,9 @@ class DeskView(Vertical):
             note.show_contact(None, None)
             banner.remove_class("-shown")
             return
-        self.query_one(HistoryView).show(lead.card.history, desk.settings.team.zone)
+        self.query_one(HistoryView).show(
+            lead.card.history, desk.settings.team.zone, dialled=lead.card.phone
+        )
         note.show_contact(lead.card.contact_id, lead.draft)
         if lead.recovered:
             banner.update(

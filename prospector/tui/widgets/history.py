@@ -10,17 +10,21 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from prospector.services.contacts import CallRecord
+from prospector.services.contacts import CallRecord, national_format
 
 
 class HistoryView(VerticalScroll, can_focus=True):
-    """A scrollable list of calls: when (rep's time), who, outcome, note."""
+    """A scrollable list of calls: when (rep's time), who, outcome, the number when it
+    was not the one dialled now, note."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="history-lines")
 
-    def show(self, history: tuple[CallRecord, ...], rep_zone: ZoneInfo) -> None:
-        """Render ``history`` (newest first) with times in ``rep_zone``."""
+    def show(
+        self, history: tuple[CallRecord, ...], rep_zone: ZoneInfo, dialled: str | None = None
+    ) -> None:
+        """Render ``history`` (newest first) with times in ``rep_zone``; a call made on
+        another number than ``dialled`` says which."""
         self.border_title = f"History ({len(history)} calls)" if history else "History"
         body = self.query_one("#history-lines", Static)
         if not history:
@@ -31,6 +35,8 @@ class HistoryView(VerticalScroll, can_focus=True):
             line = Text(f"{call.at.astimezone(rep_zone):%a %d %b %H:%M}  ", style="dim")
             line.append(call.disposition.replace("_", " "), style="bold")
             line.append(f"  attempt {call.attempt} · {call.rep}", style="dim")
+            if call.phone and dialled and call.phone != dialled:
+                line.append(f" · on {national_format(call.phone)}", style="dim")
             if call.callback_at is not None:
                 line.append(f" · callback {call.callback_at.astimezone(rep_zone):%a %H:%M}")
             entries.append(line)

@@ -20,7 +20,7 @@ from prospector.foundations.db import Database, open_database
 from prospector.foundations.errors import ClaimError, ProspectorError
 from prospector.services import claims
 from prospector.services.calls import log_call
-from prospector.services.contact_phones import phones_of, switch_phone
+from prospector.services.contact_phones import next_offered, phones_of, switch_phone
 from prospector.services.contacts import contact_card
 from prospector.services.recycling import recycle_due
 from tests.cli_checks import assert_one_line_error, dump
@@ -92,6 +92,18 @@ def test_switch_is_audited_and_changes_nothing_else(ada, db_path) -> None:
             f"from {DIRECT} to {MOBILE} (mobile)",
         )
     ]
+
+
+def test_the_next_number_offered_skips_bad_and_dnc_ones(ada, db_path) -> None:
+    with open_database(db_path) as db:
+        add_phone(db, ada, "+13125550111", "other")
+        log_call(db, ada, "wrong_number", rep="alice", now=MONDAY_10_ET, phone=MOBILE)
+        add_dnc_number(db, SWITCHBOARD, now=MONDAY_10_ET)
+        phones = phones_of(db, ada)
+    assert [p.e164 for p in phones if p.offered] == [DIRECT, "+13125550111"]
+    assert next_offered(phones, DIRECT).e164 == "+13125550111"
+    assert next_offered(phones, "+13125550111").e164 == DIRECT  # round again
+    assert next_offered(phones[:1], DIRECT) is None
 
 
 def test_switch_refuses_what_may_not_be_dialled(ada, db_path) -> None:

@@ -13,8 +13,9 @@ from prospector.tui.widgets.history import HistoryView
 from prospector.tui.widgets.key_footer import FooterCell
 from prospector.tui.widgets.lead_card import LeadCard
 from prospector.tui.widgets.note_editor import NoteEditor
-from tests.factories import add_phone
+from tests.factories import add_dnc_number, add_phone
 from tests.tui_support import (
+    START,
     execute,
     lead_screen,
     pinned_app,
@@ -135,6 +136,27 @@ async def test_p_cycles_through_the_good_numbers(db_path: Path, ids: dict[str, i
         f"from {MOBILE} to {SWITCHBOARD} (company)",
         f"from {SWITCHBOARD} to {DIRECT} (work)",
     ]
+
+
+@run_async
+async def test_a_number_put_on_the_dnc_list_meanwhile_is_refused(
+    db_path: Path, ids: dict[str, int]
+) -> None:
+    """The card was read before the mobile went on the DNC list: the switch and the call
+    on it are refused, nothing is logged."""
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        with open_database(db_path) as db:
+            add_dnc_number(db, MOBILE, now=START)
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        refused = [n.message for n in app._notifications if n.title == "Not done"]
+    assert refused == [f"contact {ids['Ada']}: {MOBILE} is on the do-not-call list"] * 2
+    assert execute(db_path, "SELECT count(*) FROM calls")[0][0] == 0
+    assert switches(db_path) == []
 
 
 @run_async

@@ -199,17 +199,24 @@ def mark_dialed(db: Database, contact_id: int, *, rep: str, now: datetime) -> Co
     return contact_card(db, contact_id, now=now)
 
 
-def switch_phone(db: Database, lead: Lead, *, rep: str, now: datetime) -> Lead:
-    """The lead with its next number switched to for this call (audited).
+def switched(lead: Lead) -> Lead | None:
+    """The lead with its call switched to its next number (None: no other may be dialled).
 
-    Raises:
-        ProspectorError: no other number may be dialled, or the switch was refused.
+    Shown at once; :func:`record_switch` writes it to the audit log.
     """
     target = lead.next_phone
     if target is None:
-        raise ProspectorError(f"{lead.card.name} has no other number to dial")
-    current = lead.phone.e164 if lead.phone else lead.card.phone
-    phone = contact_phones.switch_phone(
-        db, lead.card.contact_id, target.e164, rep=rep, now=now, current=current
-    )
-    return replace(lead, switched_to=None if phone.e164 == lead.card.phone else phone)
+        return None
+    return replace(lead, switched_to=None if target.e164 == lead.card.phone else target)
+
+
+def record_switch(
+    db: Database, contact_id: int, *, was: str, now_on: str, rep: str, now: datetime
+) -> None:
+    """Audit the switch of the call on ``contact_id`` from ``was`` to ``now_on``.
+
+    Raises:
+        ProspectorError: the switch was refused (the number is no longer good, the
+            contact is another rep's).
+    """
+    contact_phones.switch_phone(db, contact_id, now_on, rep=rep, now=now, current=was)

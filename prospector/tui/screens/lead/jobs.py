@@ -26,7 +26,7 @@ from prospector.services.calls import LoggedCall
 from prospector.services.contacts import ContactCard
 from prospector.services.settings import Disposition
 from prospector.tui import desk
-from prospector.tui.desk import Desk, Lead, OwnerChoice
+from prospector.tui.desk import Desk, OwnerChoice
 
 if TYPE_CHECKING:
     from prospector.tui.app import ProspectorApp
@@ -88,13 +88,6 @@ class DialStarted(Message, namespace=NAMESPACE):
     """The dial started; ``card`` is the lead's card as it now reads."""
 
     card: ContactCard
-
-
-@dataclass
-class PhoneSwitched(Message, namespace=NAMESPACE):
-    """The rep switched the lead's call to another of its numbers; ``lead`` says which."""
-
-    lead: Lead
 
 
 @dataclass
@@ -247,11 +240,15 @@ def mark_dialed(app: ProspectorApp, card: ContactCard) -> Job:
     )
 
 
-def switch_phone(app: ProspectorApp, lead: Lead) -> Job:
-    """Switch the lead's call to its next number (written to the audit log)."""
-    return lambda: PhoneSwitched(
-        desk.switch_phone(app.database(), lead, rep=app.rep, now=app.clock())
-    )
+def record_switch(app: ProspectorApp, contact_id: int, was: str, now_on: str) -> Job:
+    """Write the rep's switch of numbers to the audit log (the screen shows it already)."""
+
+    def job() -> None:
+        desk.record_switch(
+            app.database(), contact_id, was=was, now_on=now_on, rep=app.rep, now=app.clock()
+        )
+
+    return job
 
 
 def renew_claim(app: ProspectorApp, contact_id: int) -> Job:

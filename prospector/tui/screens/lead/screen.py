@@ -15,6 +15,7 @@ from textual.widgets import Header
 from prospector.services.contact_phones import with_extension
 from prospector.services.contacts import ContactCard, national_format
 from prospector.services.settings import Disposition, Settings
+from prospector.tui import desk
 from prospector.tui.desk import Desk, Lead
 from prospector.tui.screens.lead import jobs, outcomes
 from prospector.tui.widgets.desk_view import DeskView
@@ -247,21 +248,21 @@ class LeadScreen(Screen[None]):
             self._show_lead(replace(self.lead, card=message.card))
 
     def action_next_phone(self) -> None:
-        """Call the lead's next good number instead, for this call (audited)."""
-        lead = self._ready_lead()
-        if lead is not None and lead.next_phone is not None:
-            jobs.run(self, jobs.switch_phone(self.workbench, lead))
+        """Call the lead's next good number instead, for this call (audited).
 
-    def on_lead_screen_phone_switched(self, message: jobs.PhoneSwitched) -> None:
-        lead = self.lead
-        if lead is None or lead.card.contact_id != message.lead.card.contact_id:
-            return  # the lead moved on meanwhile: its switch ends with it
-        self._show_lead(replace(lead, switched_to=message.lead.switched_to))
-        self.refresh_bindings()
-        phone = message.lead.phone
-        if phone is not None:
-            number = with_extension(national_format(phone.e164), phone.extension)
-            self.notify(f"Calling {number} ({phone.kind}) for this call", timeout=3)
+        Shown at once, so that a second press goes on to the number after it; the
+        audit row is written on a worker.
+        """
+        lead = self._ready_lead()
+        after = desk.switched(lead) if lead is not None else None
+        if lead is None or after is None or lead.phone is None or after.phone is None:
+            return
+        self._show_lead(after)
+        phone = after.phone
+        number = with_extension(national_format(phone.e164), phone.extension)
+        self.notify(f"Calling {number} ({phone.kind}) for this call", timeout=3)
+        job = jobs.record_switch(self.workbench, lead.card.contact_id, lead.phone.e164, phone.e164)
+        jobs.run(self, job)
 
     def _show_lead(self, lead: Lead) -> None:
         """Show ``lead``, the lead shown, as read again (dialed, or its lease renewed)."""

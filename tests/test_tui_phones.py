@@ -218,14 +218,17 @@ async def test_one_number_leaves_the_key_dimmed(db_path: Path) -> None:
 @pytest.mark.parametrize("size", [(80, 24), (110, 32)])
 @run_async
 async def test_the_card_fits(db_path: Path, ids: dict[str, int], size: tuple[int, int]) -> None:
-    """Switched, with every number shown: the card, the history, the note and the
-    footer are all on screen, the card never cut."""
+    """Switched and dialed, with every number shown: the card, the history, the note
+    and the footer are all on screen, the card never cut."""
     app = pinned_app(db_path)
     async with app.run_test(size=size) as pilot:
         screen = await started(pilot)
-        await pilot.press("p")
+        await pilot.press("p", "d")
         await settle(pilot)
         card = screen.query_one(LeadCard)
+        assert "Dialed at 10:00 EST" in card_text(screen) or (
+            card.border_subtitle == "dialed 10:00 · yours until 10:15 EST"
+        )
         lines = card_lines(screen)
         phone = next(i for i, line in enumerate(lines) if line.startswith("(917) 555-0101"))
         assert lines[phone + 1].startswith("Also work (212) 555-0000")

@@ -177,10 +177,16 @@ class LeadCard(Static):
         if card.dialed_at is not None:
             # The rep's own act: in the rep's zone, like the lease above.
             at = card.dialed_at.astimezone(self.rep_zone or zone)
-            dialed = Text(f"Dialed at {at:%H:%M %Z}", style="bold")
-            if self.lead.recovered:
-                dialed.append(" and never logged: press the outcome key now", style="bold yellow")
-            lines.append(dialed)
+            if self._compact and others and not self.lead.recovered:
+                # 80×24 has no row to spare once the other numbers are shown.
+                self.border_subtitle = f"dialed {at:%H:%M} · {self.border_subtitle}"
+            else:
+                dialed = Text(f"Dialed at {at:%H:%M %Z}", style="bold")
+                if self.lead.recovered:
+                    dialed.append(
+                        " and never logged: press the outcome key now", style="bold yellow"
+                    )
+                lines.append(dialed)
         self.update(Group(*lines))
 
     def on_resize(self, event: Resize) -> None:

@@ -1,4 +1,4 @@
-"""The lead card's phones in the real workbench: every number shown, p switches the
+"""The lead card's phones in the real workbench: every number shown, t switches the
 number for this call, a wrong number moves on to the next one."""
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ async def test_p_switches_for_this_call_and_the_call_records_it(
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await started(pilot)
-        await pilot.press("p")
+        await pilot.press("t")
         await settle(pilot)
         assert screen.query_one(LeadCard).border_title == f"Lead #{ids['Ada']} · switched to mobile"
         lines = card_lines(screen)
@@ -124,10 +124,10 @@ async def test_p_cycles_through_the_good_numbers(db_path: Path, ids: dict[str, i
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await started(pilot)
-        await pilot.press("p", "p")
+        await pilot.press("t", "t")
         await settle(pilot)
         assert card_lines(screen)[3].startswith("(212) 555-0199 ext. 4  +12125550199  company")
-        await pilot.press("p")  # past the bad number, back to the dialled one
+        await pilot.press("t")  # past the bad number, back to the dialled one
         await settle(pilot)
         assert screen.query_one(LeadCard).border_title == f"Lead #{ids['Ada']}"
         assert card_lines(screen)[3].startswith("(212) 555-0000  +12125550000")
@@ -149,7 +149,7 @@ async def test_a_number_put_on_the_dnc_list_meanwhile_is_refused(
         await started(pilot)
         with open_database(db_path) as db:
             add_dnc_number(db, MOBILE, now=START)
-        await pilot.press("p")
+        await pilot.press("t")
         await settle(pilot)
         await pilot.press("1")
         await settle(pilot)
@@ -166,7 +166,7 @@ async def test_a_connect_on_the_switched_number_keeps_it(
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        await pilot.press("p", "p")
+        await pilot.press("t", "t")
         await settle(pilot)
         await pilot.press("4")  # a gatekeeper answered the switchboard
         await settle(pilot)
@@ -206,10 +206,10 @@ async def test_one_number_leaves_the_key_dimmed(db_path: Path) -> None:
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await started(pilot)
-        cell = next(c for c in screen.query(FooterCell) if c.key == "p")
+        cell = next(c for c in screen.query(FooterCell) if c.key == "t")
         assert cell.description == "Next number" and not cell.enabled
         assert "Also" not in card_text(screen)
-        await pilot.press("p")
+        await pilot.press("t")
         await settle(pilot)
         assert screen.query_one(LeadCard).border_title == "Lead #1"
     assert switches(db_path) == []
@@ -223,7 +223,7 @@ async def test_the_card_fits(db_path: Path, ids: dict[str, int], size: tuple[int
     app = pinned_app(db_path)
     async with app.run_test(size=size) as pilot:
         screen = await started(pilot)
-        await pilot.press("p", "d")
+        await pilot.press("t", "d")
         await settle(pilot)
         card = screen.query_one(LeadCard)
         assert "Dialed at 10:00 EST" in card_text(screen) or (

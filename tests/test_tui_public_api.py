@@ -102,7 +102,7 @@ async def test_outcome_keys_follow_the_team_catalog(db_path: Path) -> None:
             "0 Do not call",
             "d Dialed",
             "n Skip",
-            "p Next number",
+            "t Next number",
             "e Note",
             "/ Search",
             "r Reports",

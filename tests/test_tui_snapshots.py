@@ -58,7 +58,7 @@ def test_lead_with_several_numbers(snap_compare, tmp_path: Path) -> None:
 
     async def switch(pilot: Pilot) -> None:
         await settle(pilot)
-        await pilot.press("p")
+        await pilot.press("t")
         await settle(pilot)
         pilot.app.clear_notifications()  # a toast would time out on a slow machine
         await settle(pilot)

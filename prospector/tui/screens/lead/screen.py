@@ -41,7 +41,7 @@ class LeadScreen(Screen[None]):
         Binding("d", "dialed", "Dialed", id="lead.dialed", tooltip="Mark the dial as started"),
         Binding("n", "skip", "Skip", id="lead.skip", tooltip="Release this lead with a reason"),
         Binding(
-            "p",
+            "t",
             "next_phone",
             "Next number",
             id="lead.phone",

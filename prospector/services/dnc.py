@@ -148,11 +148,11 @@ def import_dnc(db: Database, path: str | Path, *, actor: str, now: datetime) -> 
     """
     # Imported here: the importing package is heavy, and log_call (through
     # add_dnc_in_transaction) brings this module onto the workbench's start-up path.
-    from prospector.services.importing.reader import FIELDS, normalize_header, open_table
+    from prospector.services.importing.columns import phone_columns as find_phone_columns
+    from prospector.services.importing.reader import open_table
 
     table = open_table(path)
-    normalized = [normalize_header(name) for name in table.header]
-    phone_columns = [i for i, name in enumerate(normalized) if name in FIELDS["phone"]]
+    phone_columns = find_phone_columns(table.header)
     # No phone header: a plain list, and its first line is a number too.
     plain = not phone_columns
     column = phone_columns[0] if phone_columns else 0

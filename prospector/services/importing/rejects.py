@@ -28,6 +28,7 @@ from prospector.foundations.leftovers import FolderHold, make_temp, remove_match
 from prospector.services.export.safe_csv import neutralize
 from prospector.services.importing.reader import TableFile
 
+REASON = "reject_reason"
 # Digits, spaces, ( ) . - / +, and an extension: no formula can be spelled with them.
 PHONE_TEXT = re.compile(r"[0-9 ().+\-/]*(?: *(?:ext\.?|x|#) *[0-9]+)?", re.IGNORECASE)
 
@@ -84,6 +85,8 @@ class RejectsFile:
         self.table = table
         self.final = final
         self.phone_columns = frozenset(phone_columns)
+        names = [name.strip().casefold() for name in table.header]
+        self._reason_at = names.index(REASON) if REASON in names else len(names)
         self._handle: Any = None
         self._writer: Any = None
         self._temp: str | None = None
@@ -113,7 +116,8 @@ class RejectsFile:
                 lineterminator=table.line_end,
                 quoting=csv.QUOTE_ALL if table.quote_all else csv.QUOTE_MINIMAL,
             )
-            self._writer.writerow([*map(neutralize, table.header), "reject_reason"])
+            header = [*map(neutralize, table.header)]
+            self._writer.writerow(header if self._reason_at < len(header) else [*header, REASON])
         width = len(self.table.header)
         padded = [*fields[:width], *([""] * (width - len(fields)))]
         phones = self.phone_columns
@@ -121,7 +125,12 @@ class RejectsFile:
             value if index in phones and PHONE_TEXT.fullmatch(value) else neutralize(value)
             for index, value in enumerate(padded)
         ]
-        self._writer.writerow([*cells, neutralize(self._encodable(reason))])
+        reason = neutralize(self._encodable(reason))
+        if self._reason_at < width:
+            cells[self._reason_at] = reason  # a rejects file imported again: one reason
+        else:
+            cells.append(reason)
+        self._writer.writerow(cells)
 
     def _encodable(self, text: str) -> str:
         # The fields came from the file, so its encoding has them; a reason may quote

@@ -186,7 +186,7 @@ def test_normalized_names_are_stable_ascii(text):
     once = normalize_header(text)
     assert normalize_header(once) == once
     assert normalize_header(text.upper()) == normalize_header(text.lower()) or not text.isascii()
-    assert once == "" or once.isascii() and once.isalnum()
+    assert once == "" or (once.isascii() and once.isalnum())
 
 
 def test_the_table_priority_decides_which_column_is_read_first(tmp_path, run, db_path):
@@ -277,6 +277,8 @@ def test_a_file_without_a_phone_column_names_the_accepted_headers(tmp_path, run)
     assert result.exit_code == 1
     line = result.output.strip()
     assert "\n" not in line
-    assert line.startswith(f"error: {path}: header (row 1): no phone column (expected a header such as")
+    assert line.startswith(
+        f"error: {path}: header (row 1): no phone column (expected a header such as"
+    )
     for header in ("Phone", "Direct Phone", "Mobile", "Company Phone", "--map 'HEADER=phone'"):
         assert header in line

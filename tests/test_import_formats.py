@@ -113,9 +113,7 @@ def test_a_trade_show_xlsx_imports_its_first_sheet(tmp_path, run, db_path, priva
     rows: list[list[object]] = [
         [f"Ann{i}", f"Lee{i}", 4155550100 + i, f"Acme {i}", "MA", "02134"] for i in range(20)
     ]
-    path = workbook(
-        tmp_path / "show.xlsx", {"Leads": [HEADER, *rows], "Notes": [["Phone"], ["x"]]}
-    )
+    path = workbook(tmp_path / "show.xlsx", {"Leads": [HEADER, *rows], "Notes": [["Phone"], ["x"]]})
     result = import_json(run, path)
     assert (result["read"], result["inserted"], result["rejected"]) == (20, 20, 0)
     with sqlite3.connect(db_path) as conn:
@@ -255,7 +253,9 @@ def test_a_footer_is_found_where_ranges_are_cut_in_parallel(tmp_path, db_path, m
 CELL = st.sampled_from(["", "a", "b c", "Total", "Copyright 2026", '"q"', "x,y", "1\n2"])
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     data=st.lists(st.lists(CELL, min_size=3, max_size=3), max_size=30),
     footer=st.booleans(),

@@ -148,6 +148,16 @@ def test_sheet_picks_a_sheet_and_an_unknown_one_lists_them(tmp_path, run, privat
     assert list(private_tmp.iterdir()) == []
 
 
+def test_a_copy_a_killed_import_left_is_removed_by_the_next(tmp_path, run, private_tmp):
+    leftover = private_tmp / ".prospector-import.k1ll3d_x"
+    leftover.write_text("Phone,Name\n4155550100,Ann\n", encoding="utf-8")
+    other = private_tmp / "prospector-import-notes.txt"  # not ours: kept
+    other.write_text("x", encoding="utf-8")
+    path = workbook(tmp_path / "show.xlsx", {"S": [HEADER, *people(1)]})
+    assert import_json(run, path)["inserted"] == 1
+    assert sorted(private_tmp.iterdir()) == [other]
+
+
 def test_spreadsheet_cells_come_out_as_people_see_them(tmp_path, run):
     header = ["Name", "Phone", "Zip", "Met", "Called", "Score", "Hot"]
     bad = ["Zed", "not a number", "02134", date(2026, 11, 2), datetime(2026, 11, 2, 9, 30), 1.5]

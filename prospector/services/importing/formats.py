@@ -3,9 +3,11 @@
 The parallel reader (:mod:`.ranges`) cuts a UTF-8 or Windows-1252 file into byte
 ranges. A UTF-16 file (Excel's "Unicode Text": a BOM, tab separated) or a
 spreadsheet (``.xlsx``, ``.xls``, ``.ods``, read with python-calamine) is first
-copied into a private UTF-8 CSV, in a folder only this user can read, removed when
-the import ends whichever way it ends. Messages, the batch's file hash and the
-rejects file's name and dialect still refer to the original file.
+copied into a private UTF-8 CSV (mode 0600, in the system's temporary folder),
+removed when the import ends whichever way it ends; a copy that a killed import
+left is removed by the next one (see :mod:`prospector.foundations.leftovers`).
+Messages, the batch's file hash and the rejects file's name and dialect still
+refer to the original file.
 
 Spreadsheet cells come out as the text a person sees: a phone stored as the number
 4155550100.0 is ``4155550100``, a ZIP typed as text ``02134`` stays ``02134``, and
@@ -19,6 +21,7 @@ import contextlib
 import csv
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
@@ -26,12 +29,15 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from prospector.foundations.errors import InputFileError
+from prospector.foundations.leftovers import FolderHold, make_temp, remove_matching, temp_pattern
 from prospector.services.importing.reader import TableFile, open_table
 
 _UTF16 = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
 # A zip (xlsx, xlsm, xlsb, ods) or an OLE2 compound file (xls).
 _SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 _BLOCK = 1 << 20
+COPY_NAME = "prospector-import"
+"""The private copies are ``.prospector-import.XXXXXXXX`` in the system's temporary folder."""
 
 
 def file_kind(path: Path) -> str:
@@ -66,23 +72,44 @@ def opened_list(path: str | os.PathLike[str], *, sheet: str | None = None) -> It
             )
         yield open_table(file)
         return
-    with tempfile.TemporaryDirectory(prefix="prospector-import-") as folder:
-        copy = Path(folder) / "list.csv"
-        if kind == "spreadsheet":
-            _sheet_to_csv(file, sheet, copy)
-            rejects_encoding = "utf-8-sig"  # a rejects file a spreadsheet opens right
-        else:
-            if sheet is not None:
-                raise InputFileError(f"{file}: --sheet {sheet!r}: not a spreadsheet but text")
-            _utf16_to_utf8(file, kind, copy)
-            rejects_encoding = kind
-        table = open_table(copy)
-        yield replace(
-            table,
-            original=file,
-            original_sha256=_sha256(file),
-            rejects_encoding=rejects_encoding,
-        )
+    folder = Path(tempfile.gettempdir())
+    _sweep(folder)
+    hold = FolderHold(folder)
+    hold.share()  # while the copy exists, no other run takes it for a leftover
+    try:
+        fd, name = make_temp(folder / COPY_NAME)  # 0600 from its first moment
+        os.close(fd)
+        copy = Path(name)
+        try:
+            yield _converted(file, kind, sheet, copy)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                copy.unlink()
+    finally:
+        hold.release()
+
+
+def _converted(file: Path, kind: str, sheet: str | None, copy: Path) -> TableFile:
+    if kind == "spreadsheet":
+        _sheet_to_csv(file, sheet, copy)
+        rejects_encoding = "utf-8-sig"  # a rejects file a spreadsheet opens right
+    else:
+        if sheet is not None:
+            raise InputFileError(f"{file}: --sheet {sheet!r}: not a spreadsheet but text")
+        _utf16_to_utf8(file, kind, copy)
+        rejects_encoding = kind
+    table = open_table(copy)
+    return replace(
+        table, original=file, original_sha256=_sha256(file), rejects_encoding=rejects_encoding
+    )
+
+
+def _sweep(folder: Path) -> None:
+    """Remove the copies that killed imports left (personal data, nobody's now)."""
+    leftover = temp_pattern(re.escape(COPY_NAME))
+    with FolderHold(folder) as sweep:
+        if sweep.alone():
+            remove_matching(folder, lambda name: bool(leftover.fullmatch(name)))
 
 
 def _utf16_to_utf8(file: Path, codec: str, target: Path) -> None:

@@ -299,3 +299,13 @@ def test_footers_never_eat_data_and_ranges_agree_with_reading_in_order(
     assert [f for _n, f in sequential if any(c.strip() for c in f[1:])] == [
         row for row in data if any(c.strip() for c in row[1:])
     ]
+
+
+def test_a_dnc_list_saved_as_unicode_text_or_xlsx_is_read(tmp_path, run, private_tmp):
+    text = tmp_path / "dnc.txt"
+    text.write_bytes(codecs.BOM_UTF16_LE + "Mobile Phone\r\n415 555 0100\r\n".encode("utf-16-le"))
+    book = workbook(tmp_path / "dnc.xlsx", {"DNC": [["Phone"], [4155550101], [4155550100]]})
+    first = json.loads(run("dnc", "import", str(text), "--json").output)
+    second = json.loads(run("dnc", "import", str(book), "--json").output)
+    assert (first["added"], second["added"], second["already_listed"]) == (1, 1, 1)
+    assert list(private_tmp.iterdir()) == []

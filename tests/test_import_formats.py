@@ -309,3 +309,12 @@ def test_a_dnc_list_saved_as_unicode_text_or_xlsx_is_read(tmp_path, run, private
     second = json.loads(run("dnc", "import", str(book), "--json").output)
     assert (first["added"], second["added"], second["already_listed"]) == (1, 1, 1)
     assert list(private_tmp.iterdir()) == []
+
+
+def test_an_empty_sheet_is_named_by_the_spreadsheet(tmp_path, run, private_tmp):
+    path = workbook(tmp_path / "empty.xlsx", {"Blank": [], "Header": [["Phone", "Name"]]})
+    result = run("import", str(path), *AT)
+    assert result.exit_code == 1
+    assert result.output == f"error: {path}: the file is empty (expected a header row and data rows)\n"
+    only_header = run("import", str(path), "--sheet", "Header", *AT)
+    assert only_header.output == f"error: {path}: row 1: no data rows after the header\n"

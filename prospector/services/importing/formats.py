@@ -98,7 +98,7 @@ def _converted(file: Path, kind: str, sheet: str | None, copy: Path) -> TableFil
             raise InputFileError(f"{file}: --sheet {sheet!r}: not a spreadsheet but text")
         _utf16_to_utf8(file, kind, copy)
         rejects_encoding = kind
-    table = open_table(copy)
+    table = open_table(copy, shown=file)
     return replace(
         table, original=file, original_sha256=_sha256(file), rejects_encoding=rejects_encoding
     )

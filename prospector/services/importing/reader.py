@@ -84,14 +84,15 @@ class TableFile:
                 ) from error
 
 
-def open_table(path: str | os.PathLike[str]) -> TableFile:
-    """Check and sniff a list file.
+def open_table(path: str | os.PathLike[str], *, shown: Path | None = None) -> TableFile:
+    """Check and sniff a list file (``shown``: the name its messages give it).
 
     Raises:
         InputFileError: missing, unreadable, empty, binary, or an encoding that is
             neither UTF-8 nor Windows-1252.
     """
     file = Path(path)
+    name = shown or file
     if not file.exists():
         raise InputFileError(f"{file}: no such file")
     if file.is_dir():
@@ -99,25 +100,25 @@ def open_table(path: str | os.PathLike[str]) -> TableFile:
     try:
         head = _read_head(file)
     except OSError as error:
-        raise InputFileError(f"{file}: cannot be read ({error.strerror})") from error
+        raise InputFileError(f"{name}: cannot be read ({error.strerror})") from error
     if not head.strip():
-        raise InputFileError(f"{file}: the file is empty (expected a header row and data rows)")
+        raise InputFileError(f"{name}: the file is empty (expected a header row and data rows)")
     if b"\x00" in head:
         raise InputFileError(
-            f"{file}: a binary file, not a CSV or text file (nor UTF-16 with a BOM,"
+            f"{name}: a binary file, not a CSV or text file (nor UTF-16 with a BOM,"
             " nor a spreadsheet Prospector reads: .xlsx, .xls, .ods)"
         )
-    encoding = _detect_encoding(file)
+    encoding = _detect_encoding(file, name)
     with file.open("r", encoding=encoding, newline="") as handle:
         sample = handle.read(SAMPLE_CHARS)
     delimiter = sniff_delimiter(sample)
     try:
         header = next(csv.reader(io.StringIO(sample), delimiter=delimiter))
     except (StopIteration, csv.Error) as error:
-        raise InputFileError(f"{file}: row 0: the header row cannot be read") from error
+        raise InputFileError(f"{name}: row 0: the header row cannot be read") from error
     header = [name.strip() for name in header]
     if not any(header):
-        raise InputFileError(f"{file}: row 0: the header row is empty")
+        raise InputFileError(f"{name}: row 0: the header row is empty")
     first = sample.split("\n", 1)[0]
     quote_all = first.startswith('"') and first.count(f'"{delimiter}"') == len(header) - 1
     return TableFile(
@@ -143,7 +144,7 @@ def _read_head(file: Path) -> bytes:
         return handle.read(SAMPLE_CHARS)
 
 
-def _detect_encoding(file: Path) -> str:
+def _detect_encoding(file: Path, name: Path) -> str:
     """``utf-8-sig`` when the whole file is strict UTF-8, else ``cp1252`` (checked too)."""
     for encoding in ("utf-8-sig", "cp1252"):
         decoder = codecs.getincrementaldecoder(encoding)("strict")
@@ -157,7 +158,7 @@ def _detect_encoding(file: Path) -> str:
         except UnicodeDecodeError as error:
             if encoding == "cp1252":
                 raise InputFileError(
-                    f"{file}: byte {offset + error.start}: neither UTF-8 nor Windows-1252 text"
+                    f"{name}: byte {offset + error.start}: neither UTF-8 nor Windows-1252 text"
                 ) from error
             continue
         return encoding

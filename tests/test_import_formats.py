@@ -315,6 +315,7 @@ def test_an_empty_sheet_is_named_by_the_spreadsheet(tmp_path, run, private_tmp):
     path = workbook(tmp_path / "empty.xlsx", {"Blank": [], "Header": [["Phone", "Name"]]})
     result = run("import", str(path), *AT)
     assert result.exit_code == 1
-    assert result.output == f"error: {path}: the file is empty (expected a header row and data rows)\n"
+    expected = f"error: {path}: the file is empty (expected a header row and data rows)\n"
+    assert result.output == expected
     only_header = run("import", str(path), "--sheet", "Header", *AT)
     assert only_header.output == f"error: {path}: row 1: no data rows after the header\n"

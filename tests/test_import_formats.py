@@ -319,3 +319,10 @@ def test_an_empty_sheet_is_named_by_the_spreadsheet(tmp_path, run, private_tmp):
     assert result.output == expected
     only_header = run("import", str(path), "--sheet", "Header", *AT)
     assert only_header.output == f"error: {path}: row 1: no data rows after the header\n"
+
+
+def test_a_lone_phone_before_a_totals_line_is_data(tmp_path, run):
+    path = tmp_path / "phones.csv"
+    path.write_text("Phone,Name\n4155550100,Ann\n\n4155550101,\nTotal\n", encoding="utf-8")
+    result = import_json(run, path)
+    assert (result["read"], result["inserted"], result["rejected"]) == (2, 2, 0)

@@ -124,7 +124,10 @@ def find_footer(
 
     The footer is the trailing block of lines that fill only their first cell (or
     nothing), holding at least one footer phrase (see ``data/report_footers.toml``);
-    it starts at the last blank line before its first phrase, else at that phrase. A line
+    it starts at the last blank line before its first phrase (so the org name a
+    Salesforce footer starts with is part of it), else at that phrase. A line with
+    digits between that blank line and the phrase keeps the start at the phrase:
+    a row holding only a phone number is data. A line
     whose quotes do not balance, and a cut where the quotes before it do not
     balance, end the search: those are inside a quoted field, not a footer.
     """
@@ -138,8 +141,8 @@ def find_footer(
             return None
         start, tail = start + cut + 1, tail[cut + 1 :]
     encoding = "utf-8" if table.encoding == "utf-8-sig" else table.encoding
-    # (offset, blank, phrase) for each trailing line of the block, last first.
-    block: list[tuple[int, bool, bool]] = []
+    # (offset, blank, phrase, digits) for each trailing line of the block, last first.
+    block: list[tuple[int, bool, bool, bool]] = []
     lines = tail.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
@@ -159,13 +162,21 @@ def find_footer(
         if any(field.strip() for field in fields[1:]):
             break
         first = fields[0].strip() if fields else ""
-        block.append((line_start, not first, bool(first) and is_footer_phrase(first)))
-    if not any(phrase for _offset, _blank, phrase in block):
+        phrase = bool(first) and is_footer_phrase(first)
+        block.append((line_start, not first, phrase, any(c.isdigit() for c in first)))
+    if not any(phrase for _offset, _blank, phrase, _digits in block):
         return None
     block.reverse()
-    first_phrase = next(index for index, (_o, _b, phrase) in enumerate(block) if phrase)
-    blanks = [index for index, (_o, blank, _p) in enumerate(block[:first_phrase]) if blank]
-    end = block[blanks[-1] if blanks else first_phrase][0]
+    first_phrase = next(index for index, line in enumerate(block) if line[2])
+    start = first_phrase
+    for index in range(first_phrase - 1, -1, -1):
+        _offset, blank, _phrase, digits = block[index]
+        if digits:
+            break  # a number between the blank line and the footer: data (a phone?)
+        if blank:
+            start = index
+            break
+    end = block[start][0]
     with path.open("rb") as handle:
         handle.seek(end)
         after = handle.read()

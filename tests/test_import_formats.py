@@ -326,3 +326,15 @@ def test_a_lone_phone_before_a_totals_line_is_data(tmp_path, run):
     path.write_text("Phone,Name\n4155550100,Ann\n\n4155550101,\nTotal\n", encoding="utf-8")
     result = import_json(run, path)
     assert (result["read"], result["inserted"], result["rejected"]) == (2, 2, 0)
+
+
+def test_ctrl_c_during_a_spreadsheet_import_leaves_no_copy(tmp_path, db_path, private_tmp):
+    path = workbook(tmp_path / "show.xlsx", {"S": [HEADER, *people(5)]})
+
+    def interrupt(done: int, total: int) -> None:
+        assert list(private_tmp.iterdir())  # the copy exists while the import runs
+        raise KeyboardInterrupt
+
+    with open_database(db_path) as db, pytest.raises(KeyboardInterrupt):
+        importing.import_file(db, path, now=MONDAY_10_ET, rep="alice", progress=interrupt)
+    assert list(private_tmp.iterdir()) == []

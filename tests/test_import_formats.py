@@ -9,6 +9,7 @@ import hashlib
 import json
 import sqlite3
 import tempfile
+import zipfile
 from dataclasses import replace
 from datetime import date, datetime
 from itertools import pairwise
@@ -338,3 +339,42 @@ def test_ctrl_c_during_a_spreadsheet_import_leaves_no_copy(tmp_path, db_path, pr
     with open_database(db_path) as db, pytest.raises(KeyboardInterrupt):
         importing.import_file(db, path, now=MONDAY_10_ET, rep="alice", progress=interrupt)
     assert list(private_tmp.iterdir()) == []
+
+
+def test_an_opendocument_spreadsheet_imports_too(tmp_path, run):
+    # The smallest .ods LibreOffice would read, written by hand (no ODS writer installed).
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+
+    def cell(value: str, number: bool = False) -> str:
+        kind = (
+            f'office:value-type="float" office:value="{value}"'
+            if number
+            else ('office:value-type="string"')
+        )
+        return f"<table:table-cell {kind}><text:p>{value}</text:p></table:table-cell>"
+
+    rows = [cell("Phone") + cell("Name"), cell("4155550100", True) + cell("Ann")]
+    body = "".join(f"<table:table-row>{row}</table:table-row>" for row in rows)
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}'
+        ' office:version="1.2"><office:body><office:spreadsheet>'
+        f'<table:table table:name="Leads">{body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    path = tmp_path / "leads.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+            '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type='
+            '"text/xml"/></manifest:manifest>',
+        )
+    result = import_json(run, path, "--sheet", "Leads")
+    assert (result["read"], result["inserted"]) == (1, 1)

@@ -126,6 +126,12 @@ def test_a_trade_show_xlsx_imports_its_first_sheet(tmp_path, run, db_path, priva
     assert list(private_tmp.iterdir()) == []
 
 
+def test_a_title_above_the_header_is_skipped(tmp_path, run):
+    title = [["Trade show leads, May 2026"], [], ["Booth 12", None, None]]
+    path = workbook(tmp_path / "show.xlsx", {"S": [*title, HEADER, *people(2)]})
+    assert import_json(run, path)["inserted"] == 2
+
+
 def test_sheet_picks_a_sheet_and_an_unknown_one_lists_them(tmp_path, run, private_tmp):
     path = workbook(
         tmp_path / "book.xlsx",

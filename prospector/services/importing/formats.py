@@ -11,7 +11,9 @@ refer to the original file.
 
 Spreadsheet cells come out as the text a person sees: a phone stored as the number
 4155550100.0 is ``4155550100``, a ZIP typed as text ``02134`` stays ``02134``, and
-dates are ISO (``2026-11-30``, ``2026-11-30 09:14``).
+dates are ISO (``2026-11-30``, ``2026-11-30 09:14``). Title rows above the header
+(one cell filled) are skipped, so a spreadsheet's row numbers in messages count
+from its header.
 """
 
 from __future__ import annotations
@@ -143,19 +145,22 @@ def _sheet_to_csv(file: Path, sheet: str | None, target: Path) -> None:
             raise InputFileError(
                 f"{file}: no sheet {sheet!r} (sheets: {', '.join(map(repr, names))})"
             )
-        # Empty rows at the top are skipped (the first row with text is the header).
-        rows = book.get_sheet_by_name(sheet).to_python()
+        rows = book.get_sheet_by_name(sheet).to_python()  # empty rows at the top skipped
     except InputFileError:
         raise
     except Exception as error:  # calamine's errors: a damaged or protected file
         raise InputFileError(f"{file}: not a readable spreadsheet ({error})") from error
+    lines = []
+    for row in rows:
+        cells = [cell_text(value) for value in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        lines.append(cells)
+    # A title above the header ("Trade show leads, May 2026") fills one cell: the
+    # header is the first row that fills two or more.
+    header = next((i for i, cells in enumerate(lines) if sum(map(bool, cells)) > 1), 0)
     with target.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, lineterminator="\r\n")
-        for row in rows:
-            cells = [cell_text(value) for value in row]
-            while cells and not cells[-1]:
-                cells.pop()
-            writer.writerow(cells)
+        csv.writer(out, lineterminator="\r\n").writerows(lines[header:])
 
 
 def cell_text(value: object) -> str:

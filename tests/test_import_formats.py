@@ -384,3 +384,19 @@ def test_an_opendocument_spreadsheet_imports_too(tmp_path, run):
         )
     result = import_json(run, path, "--sheet", "Leads")
     assert (result["read"], result["inserted"]) == (1, 1)
+
+
+def test_an_unreadable_list_is_one_line(tmp_path, run, monkeypatch):
+    path = tmp_path / "locked.csv"
+    path.write_text("Phone\n4155550100\n", encoding="utf-8")
+    real_open = Path.open
+
+    def locked(self, *args, **kwargs):
+        if self == path:
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", locked)
+    result = run("import", str(path), *AT)
+    assert result.exit_code == 1
+    assert result.output == f"error: {path}: cannot be read (Permission denied)\n"

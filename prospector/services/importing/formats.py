@@ -44,8 +44,11 @@ COPY_NAME = "prospector-import"
 
 def file_kind(path: Path) -> str:
     """``"text"``, ``"utf-16-le"``, ``"utf-16-be"`` or ``"spreadsheet"``, by the first bytes."""
-    with path.open("rb") as handle:
-        head = handle.read(8)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError:
+        return "text"  # open_table says why it cannot be read
     if head.startswith(codecs.BOM_UTF32_LE):
         return "text"  # not UTF-16: open_table calls it binary
     for bom, codec in _UTF16.items():

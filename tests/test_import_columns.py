@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,11 @@ from hypothesis import strategies as st
 from prospector.services.importing.columns import (
     COLUMNS_FILE,
     normalize_header,
+    plan_columns,
     read_column_table,
     shipped_names,
 )
+from prospector.services.importing.reader import TableFile
 from prospector.services.settings import DEFAULTS_FILE
 from tests.conftest import MONDAY_10_ET
 
@@ -282,3 +285,25 @@ def test_a_file_without_a_phone_column_names_the_accepted_headers(tmp_path, run)
     )
     for header in ("Phone", "Direct Phone", "Mobile", "Company Phone", "--map 'HEADER=phone'"):
         assert header in line
+
+
+KNOWN = sorted(
+    {header for fields in tomllib.loads(COLUMNS_FILE.read_text("utf-8")).values()
+     for headers in fields.values() for header in headers}
+)  # fmt: skip
+
+
+@given(
+    names=st.lists(st.sampled_from(KNOWN), min_size=1, max_size=6, unique=True),
+    upper=st.booleans(),
+    decoration=st.sampled_from(["", " ", "_", ":", " *"]),
+)
+def test_a_known_header_means_its_field_however_it_is_spelled(names, upper, decoration):
+    spelled = [(name.upper() if upper else name.lower()) + decoration for name in names]
+    table = TableFile(Path("list.csv"), "utf-8", ",", [*spelled, "Phone"])
+    uses = plan_columns(table, {}).uses
+    table_fields = shipped_names().names
+    for use, name in zip(uses, names, strict=False):
+        field = table_fields[normalize_header(name)][0]
+        assert use.field == (None if field == "ignored" else field)
+        assert use.known

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from prospector.foundations.db import open_database
 from prospector.services import importing
 from prospector.services.importing import ranges
-from prospector.services.importing.formats import cell_text
+from prospector.services.importing.formats import cell_text, opened_list
 from prospector.services.importing.reader import open_table
 from tests.conftest import MONDAY_10_ET
 
@@ -126,10 +126,18 @@ def test_a_trade_show_xlsx_imports_its_first_sheet(tmp_path, run, db_path, priva
     assert list(private_tmp.iterdir()) == []
 
 
-def test_a_title_above_the_header_is_skipped(tmp_path, run):
+def test_a_title_above_the_header_is_skipped_and_rows_keep_their_numbers(tmp_path, run):
     title = [["Trade show leads, May 2026"], [], ["Booth 12", None, None]]
-    path = workbook(tmp_path / "show.xlsx", {"S": [*title, HEADER, *people(2)]})
-    assert import_json(run, path)["inserted"] == 2
+    rows = [*people(2), [], people(3)[2]]
+    path = workbook(tmp_path / "show.xlsx", {"S": [*title, HEADER, *rows]})
+    book = openpyxl.load_workbook(path)
+    book["S"].insert_cols(1)  # an empty column A: not the list's
+    book.save(path)
+    with opened_list(path) as table:
+        assert table.header == HEADER
+        # The sheet's row numbers: title rows 1-3, header 4, data 5, 6 and 8.
+        assert [number for number, _fields in table.rows()] == [5, 6, 8]
+    assert import_json(run, path)["inserted"] == 3
 
 
 def test_sheet_picks_a_sheet_and_an_unknown_one_lists_them(tmp_path, run, private_tmp):

@@ -12,8 +12,8 @@ refer to the original file.
 Spreadsheet cells come out as the text a person sees: a phone stored as the number
 4155550100.0 is ``4155550100``, a ZIP typed as text ``02134`` stays ``02134``, and
 dates are ISO (``2026-11-30``, ``2026-11-30 09:14``). Title rows above the header
-(one cell filled) are skipped, so a spreadsheet's row numbers in messages count
-from its header.
+(one cell filled) are skipped; a data row's line in messages is its row number in
+the sheet.
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ def _sheet_to_csv(file: Path, sheet: str | None, target: Path) -> None:
             raise InputFileError(
                 f"{file}: no sheet {sheet!r} (sheets: {', '.join(map(repr, names))})"
             )
-        rows = book.get_sheet_by_name(sheet).to_python()  # empty rows at the top skipped
+        rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     except InputFileError:
         raise
     except Exception as error:  # calamine's errors: a damaged or protected file
@@ -159,11 +159,20 @@ def _sheet_to_csv(file: Path, sheet: str | None, target: Path) -> None:
         while cells and not cells[-1]:
             cells.pop()
         lines.append(cells)
+    # Empty columns on the left are not the list's.
+    left = min((next(i for i, c in enumerate(cells) if c) for cells in lines if cells), default=0)
+    lines = [cells[left:] for cells in lines]
     # A title above the header ("Trade show leads, May 2026") fills one cell: the
-    # header is the first row that fills two or more.
-    header = next((i for i, cells in enumerate(lines) if sum(map(bool, cells)) > 1), 0)
+    # header is the first row that fills two or more (else the first filled one).
+    filled = [sum(map(bool, cells)) for cells in lines]
+    header = next((i for i, n in enumerate(filled) if n > 1), None)
+    if header is None:
+        header = next((i for i, n in enumerate(filled) if n), 0)
+    # Blank lines after the header stand for the rows above it, so that a data row's
+    # line in the copy is its row number in the sheet (what messages name).
     with target.open("w", encoding="utf-8", newline="") as out:
-        csv.writer(out, lineterminator="\r\n").writerows(lines[header:])
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerows([lines[header] if lines else [], *([[]] * header), *lines[header + 1 :]])
 
 
 def cell_text(value: object) -> str:

@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 from prospector.foundations.db import open_database
 from prospector.services import importing
 from prospector.services.importing import ranges
+from prospector.services.importing.columns import map_header
 from prospector.services.importing.profiles import ProfileKeys
-from prospector.services.importing.reader import map_header, open_table
+from prospector.services.importing.reader import open_table
 from prospector.services.importing.rows import Reject, RowRules
 from prospector.services.settings import load_settings
 from tests.conftest import MONDAY_10_ET

@@ -112,16 +112,17 @@ def test_messy_cp1252_list_rejects_fixed_and_reimported(tmp_path, run, db_path):
         "Señor Co;(416) 363-0122;José;Núñez;CA;ON\r\n",
         encoding="cp1252",
     )
-    # French headers are not known: the error says which column and how to map it.
-    bad = run("import", str(path), *AT)
-    assert bad.exit_code == 1
-    assert "no phone column" in bad.output and "--map" in bad.output
+    # French headers are known (data/columns.toml); --map still overrides them.
+    dry = run("import", str(path), "--dry-run", *AT)
+    assert dry.exit_code == 0, dry.output
+    assert "Téléphone  phone (phone: work)" in dry.output and "Prénom     first_name" in dry.output
     assert rows(db_path, "SELECT count(*) FROM contacts") == [(0,)]
     maps = ["--map", "Téléphone=phone", "--map", "Prénom=first_name", "--map", "Nom=last_name"]
     maps += ["--map", "Société=company", "--map", "Pays=country"]
     result = import_json(run, path, *maps, *AT)
     assert (result["read"], result["inserted"], result["rejected"]) == (6, 2, 4)
-    rejects = (tmp_path / "salon.rejects.csv").read_text(encoding="utf-8").splitlines()
+    # The rejects file is written as the list was: cp1252, ";", CRLF.
+    rejects = (tmp_path / "salon.rejects.csv").read_text(encoding="cp1252").splitlines()
     assert rejects[0] == "Société;Téléphone;Prénom;Nom;Pays;Province;reject_reason"
     assert [line.split(";")[2] for line in rejects[1:]] == ["Émile", "René", "Søren", "Chloé"]
     assert rejects[1].endswith(";no phone number")
@@ -145,7 +146,7 @@ def test_messy_cp1252_list_rejects_fixed_and_reimported(tmp_path, run, db_path):
     third = import_json(run, path, *maps, "--at", "2026-11-25T15:00:00Z")
     assert (third["inserted"], third["updated"], third["rejected"]) == (0, 2, 4)
     assert rows(db_path, "SELECT * FROM contacts ORDER BY id") == before
-    assert (tmp_path / "salon.rejects.csv").read_text(encoding="utf-8").splitlines() == rejects
+    assert (tmp_path / "salon.rejects.csv").read_text(encoding="cp1252").splitlines() == rejects
     assert rows(db_path, "SELECT status, inserted, rejected FROM import_batches ORDER BY id") == [
         ("done", 2, 4),
         ("done", 4, 0),

@@ -26,7 +26,15 @@ from tests.readme_blocks import README, clean_env, readme_steps, run_steps
 
 ROOT = README.parent
 SHIPPED_SETTINGS = ROOT / "prospector" / "data" / "settings.toml"
-SHIPPED_DATA = ["demo_accounts_contacts.csv", "demo_dnc.txt", "settings.toml"]
+SHIPPED_DATA = sorted(
+    [
+        "columns.toml",
+        "demo_accounts_contacts.csv",
+        "demo_dnc.txt",
+        "report_footers.toml",
+        "settings.toml",
+    ]
+)
 NOT_SOURCES = shutil.ignore_patterns(
     ".git", ".venv", ".demo", "build", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis",
     "tests", "*.db", "*.db-*",

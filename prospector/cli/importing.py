@@ -40,7 +40,16 @@ if TYPE_CHECKING:
     metavar="PATH",
     help="Write rejected rows to PATH (a file or a folder) instead of beside FILE.",
 )
-@click.option("--dry-run", is_flag=True, help="Check and count; change nothing in the database.")
+@click.option(
+    "--sheet",
+    metavar="NAME",
+    help="For a spreadsheet (.xlsx, .xls, .ods): the sheet to read (default: the first).",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Check and count; change nothing in the database. Prints what each column became.",
+)
 @at_option
 @json_option
 @pass_app
@@ -51,15 +60,20 @@ def import_command(
     mappings: tuple[str, ...],
     region: str | None,
     rejects_to: str | None,
+    sheet: str | None,
     dry_run: bool,
     at: datetime | None,
     as_json: bool,
 ) -> None:
-    """Import FILE (CSV: UTF-8 or Windows-1252; comma, semicolon or tab separated).
+    """Import FILE: a CSV (UTF-8, Windows-1252 or UTF-16; comma, semicolon or tab
+    separated) or a spreadsheet (.xlsx, .xls, .ods).
 
-    Rows that cannot be used go to FILE's stem + .rejects.csv beside it (or to
-    --rejects; when FILE's folder is read-only, to the current folder), with a
-    reject_reason column. Importing the same file again inserts nothing.
+    Columns are recognised by the names vendors and CRMs give them (Apollo,
+    ZoomInfo, Salesforce, HubSpot, Cognism, Lusha, ...; English, French, German,
+    Spanish), by the settings' [import.columns] and by --map. Rows that cannot be
+    used go to FILE's stem + .rejects.csv beside it (or to --rejects; when FILE's
+    folder is read-only, to the current folder), with a reject_reason column.
+    Importing the same file again inserts nothing.
     """
     # Imported here: the importer (workers, writer) is not needed by other commands,
     # the workbench among them.
@@ -77,10 +91,16 @@ def import_command(
             rep=app.rep,
             progress=progress,
             rejects=rejects_to,
+            sheet=sheet,
         )
     if as_json:
         click.echo(json.dumps(result.as_json()))
         return
+    if result.columns:
+        click.echo(f"columns of {file}:")
+        width = max(len(use.column) for use in result.columns)
+        for use in result.columns:
+            click.echo(f"  {use.column:<{width}}  {use.describe()}")
     prefix = "dry run: would import" if dry_run else "imported"
     click.echo(
         f"{prefix} {file}: {result.read} rows read, {result.inserted} inserted,"

@@ -148,29 +148,29 @@ def import_dnc(db: Database, path: str | Path, *, actor: str, now: datetime) -> 
     """
     # Imported here: the importing package is heavy, and log_call (through
     # add_dnc_in_transaction) brings this module onto the workbench's start-up path.
-    from prospector.services.importing.reader import FIELDS, normalize_header, open_table
+    from prospector.services.importing.columns import phone_columns as find_phone_columns
+    from prospector.services.importing.formats import opened_list
 
-    table = open_table(path)
-    normalized = [normalize_header(name) for name in table.header]
-    phone_columns = [i for i, name in enumerate(normalized) if name in FIELDS["phone"]]
-    # No phone header: a plain list, and its first line is a number too.
-    plain = not phone_columns
-    column = phone_columns[0] if phone_columns else 0
     region = load_settings(db).team.default_region
     book = PhoneBook()
     pairs: list[tuple[str, str | None]] = []
     rejected: list[str] = []
-    lines = [(1, table.header)] if plain else []
-    for line, fields in [*lines, *table.rows()]:
-        raw = fields[column].strip() if column < len(fields) else ""
-        if not raw:
-            continue
-        try:
-            pairs.append((book.normalize(raw, region).e164, raw))
-        except PhoneError as error:
-            rejected.append(f"line {line}: {error}")
+    with opened_list(path) as table:  # also UTF-16 text and spreadsheets
+        phone_columns = find_phone_columns(table.header)
+        # No phone header: a plain list, and its first line is a number too.
+        plain = not phone_columns
+        column = phone_columns[0] if phone_columns else 0
+        lines = [(1, table.header)] if plain else []
+        for line, fields in [*lines, *table.rows()]:
+            raw = fields[column].strip() if column < len(fields) else ""
+            if not raw:
+                continue
+            try:
+                pairs.append((book.normalize(raw, region).e164, raw))
+            except PhoneError as error:
+                rejected.append(f"line {line}: {error}")
     if not pairs and not rejected:
-        raise InputFileError(f"{table.path}: no numbers in the file")
+        raise InputFileError(f"{table.origin}: no numbers in the file")
     with db.write():
         change = add_dnc_in_transaction(
             db, pairs, actor=actor, now=now, reason=f"list {Path(path).name}"

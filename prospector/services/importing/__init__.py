@@ -32,7 +32,7 @@ import sqlite3
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from itertools import pairwise
 from typing import Any
@@ -42,14 +42,16 @@ from prospector.foundations.db import Database
 from prospector.foundations.errors import DatabaseError, InputFileError
 from prospector.foundations.limits import check_region
 from prospector.services.importing import rows as row_rules
+from prospector.services.importing.columns import (
+    PHONE_KINDS,
+    ColumnUse,
+    parse_mappings,
+    plan_columns,
+)
+from prospector.services.importing.formats import opened_list
 from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.ranges import FileScan, scan_file
-from prospector.services.importing.reader import (
-    TableFile,
-    map_header,
-    open_table,
-    parse_mappings,
-)
+from prospector.services.importing.reader import TableFile
 from prospector.services.importing.rejects import RejectsFile, rejects_path
 from prospector.services.importing.rows import RangeResult, Reject, RowRules
 from prospector.services.importing.writer import ContactWriter, Counts
@@ -82,10 +84,14 @@ class ImportResult:
     dnc: int
     rejects_file: str | None
     batch_id: int | None = None
+    columns: tuple[ColumnUse, ...] = ()  # a dry run's: what each column of the file became
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         del data["batch_id"]
+        data["columns"] = [use.as_json() for use in self.columns]
+        if not self.columns:
+            del data["columns"]
         return data
 
 
@@ -102,12 +108,14 @@ def import_file(
     progress: Progress | None = None,
     workers: int | None = None,
     rejects: str | os.PathLike[str] | None = None,
+    sheet: str | None = None,
 ) -> ImportResult:
     """Import one list file; every data row is inserted, updated or rejected.
 
     Args:
-        path: the CSV file (UTF-8 with or without BOM, or Windows-1252; comma,
-            semicolon, tab or pipe separated).
+        path: the list: a CSV file (UTF-8 with or without BOM, Windows-1252, or
+            UTF-16 with a BOM; comma, semicolon, tab or pipe separated) or a
+            spreadsheet (.xlsx, .xls, .ods; see :mod:`.formats`).
         source: the lead source for rows whose file has no Source value.
         region: ISO country for numbers without a country code when the row has no
             country (default: the settings' ``team.default_region``).
@@ -119,6 +127,7 @@ def import_file(
         workers: normalizing processes (default: one per CPU; 0 = in-process).
         rejects: where the rejects file goes (default: beside the list, else a
             writable folder; see :func:`.rejects.rejects_path`).
+        sheet: the spreadsheet's sheet to read (default: the first).
 
     Raises:
         InputFileError: the file, its header, a ``--map`` or ``rejects`` cannot be
@@ -128,12 +137,22 @@ def import_file(
     overrides = parse_mappings(mappings)
     if region is not None:
         region = check_region(region, "--region")
-    table = open_table(path)
-    columns = map_header(table, overrides)
-    scan = scan_file(table.path)
-    if scan.rows == 0:
-        raise InputFileError(f"{table.path}: row 1: no data rows after the header")
+    with opened_list(path, sheet=sheet) as table:
+        return _import_table(
+            db, table, overrides, source, region, dry_run, now, rep, progress, workers, rejects
+        )
+
+
+def _import_table(
+    db, table, overrides, source, region, dry_run, now, rep, progress, workers, rejects
+) -> ImportResult:
     settings = load_settings(db)
+    plan = plan_columns(table, overrides, settings.import_columns)
+    columns = plan.fields
+    scan = scan_file(table.path, table=table)
+    table = replace(table, footer_line=scan.footer_line)
+    if scan.rows == 0:
+        raise InputFileError(f"{table.origin}: row 1: no data rows after the header")
     rules = RowRules(
         columns=columns,
         width=len(table.header),
@@ -142,12 +161,14 @@ def import_file(
         source=source,
     )
     db.check_writable()  # a dry run writes too, inside the transaction it rolls back
-    rejects_file = RejectsFile(table, rejects_path(table.path, rejects))
-    batch_id = None if dry_run else _start_batch(db, table, scan.sha256, source, rep, now)
+    phone_columns = [i for field in PHONE_KINDS for i in columns.get(field, ())]
+    rejects_file = RejectsFile(table, rejects_path(table.origin, rejects), phone_columns)
+    sha256 = table.original_sha256 or scan.sha256
+    batch_id = None if dry_run else _start_batch(db, table, sha256, source, rep, now)
     writer = ContactWriter(db, settings, now, batch_id)
     counts = Counts()
     with _bulk_load(db):
-        return _run(
+        result = _run(
             db,
             table,
             rules,
@@ -161,6 +182,7 @@ def import_file(
             progress,
             workers,
         )
+    return replace(result, columns=plan.uses) if dry_run else result
 
 
 def _run(
@@ -184,7 +206,7 @@ def _run(
                 # The writer's view of existing phones missed a change another process
                 # made (see .writer); the chunk was rolled back, a new run starts afresh.
                 raise DatabaseError(
-                    f"{table.path}: contacts changed under the import ({error});"
+                    f"{table.origin}: contacts changed under the import ({error});"
                     " run it again to resume"
                 ) from error
             if progress is not None:
@@ -344,13 +366,13 @@ def _start_batch(
         if row is not None:
             db.execute(
                 "UPDATE import_batches SET status = 'running', error = NULL, path = ? WHERE id = ?",
-                (str(table.path), row[0]),
+                (str(table.origin), row[0]),
             )
             return int(row[0])
         cursor = db.execute(
             """INSERT INTO import_batches (path, file_sha256, source, rep, started_at, status)
                VALUES (?, ?, ?, ?, ?, 'running')""",
-            (str(table.path), sha256, source, rep, to_db(now)),
+            (str(table.origin), sha256, source, rep, to_db(now)),
         )
         return int(cursor.lastrowid or 0)
 

@@ -19,7 +19,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
+import tomllib
+import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
 from prospector.services.importing.reader import TableFile
@@ -29,23 +34,34 @@ RANGE_BYTES = 1 << 20
 _BLOCK = 1 << 20
 # A private-use character: never part of a real list, never a delimiter or quote.
 _MARK = "\ue000prospector-range-end\ue000"
+FOOTERS_FILE = files("prospector") / "data" / "report_footers.toml"
+FOOTER_TAIL = 64 * 1024
+"""How far from the end a report's footer is looked for."""
 
 
 @dataclass(frozen=True)
 class FileScan:
     """One pass over a file: its hash, an estimate of its rows, and range bounds.
 
-    ``bounds`` runs from 0 to the file size; range ``i`` is the bytes
-    ``bounds[i]:bounds[i + 1]``.
+    ``bounds`` runs from 0 to where the data ends (the file size, or where a
+    report's footer starts); range ``i`` is the bytes ``bounds[i]:bounds[i + 1]``.
+    ``footer_line``: the file line the footer starts on, if there is one.
     """
 
     sha256: str
     rows: int  # an estimate: lines after the header (quoted newlines count extra)
     bounds: list[int]
+    footer_line: int | None = None
 
 
-def scan_file(path: Path, range_bytes: int | None = None) -> FileScan:
-    """Hash the file, count its lines and cut it into ranges of about ``range_bytes``."""
+def scan_file(
+    path: Path, range_bytes: int | None = None, *, table: TableFile | None = None
+) -> FileScan:
+    """Hash the file, count its lines and cut it into ranges of about ``range_bytes``.
+
+    With ``table`` (how to decode and split the file), a report footer at the end
+    of the file is found (see :func:`find_footer`) and the ranges stop before it.
+    """
     range_bytes = range_bytes or RANGE_BYTES
     digest = hashlib.sha256()
     lines = quotes = offset = 0
@@ -71,11 +87,102 @@ def scan_file(path: Path, range_bytes: int | None = None) -> FileScan:
             quotes += block.count(b'"')
             offset = end
             last = block[-1:]
-    if bounds[-1] < offset:
-        bounds.append(offset)
+    newlines = lines
     if last and last != b"\n":
         lines += 1
-    return FileScan(digest.hexdigest(), max(0, lines - 1), bounds)
+    footer = find_footer(path, offset, quotes, newlines, table) if table else None
+    if footer is None:
+        if bounds[-1] < offset:
+            bounds.append(offset)
+        return FileScan(digest.hexdigest(), max(0, lines - 1), bounds)
+    end, footer_line = footer
+    bounds = [bound for bound in bounds if bound < end] + [end]
+    return FileScan(digest.hexdigest(), max(0, footer_line - 2), bounds, footer_line)
+
+
+@cache
+def footer_phrases() -> tuple[str, ...]:
+    """The shipped footer phrases, normalized (see ``data/report_footers.toml``)."""
+    data = tomllib.loads(FOOTERS_FILE.read_text(encoding="utf-8"))
+    return tuple(_words(phrase) for phrase in data["starts"])
+
+
+def _words(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", folded).split())
+
+
+def is_footer_phrase(cell: str) -> bool:
+    words = _words(cell)
+    return any(words == p or words.startswith(p + " ") for p in footer_phrases())
+
+
+def find_footer(
+    path: Path, size: int, quotes: int, newlines: int, table: TableFile
+) -> tuple[int, int] | None:
+    """``(byte offset, line)`` where a report's footer starts, or ``None``.
+
+    The footer is the trailing block of lines that fill only their first cell (or
+    nothing), holding at least one footer phrase (see ``data/report_footers.toml``);
+    it starts at the last blank line before its first phrase (so the org name a
+    Salesforce footer starts with is part of it), else at that phrase. A line with
+    digits between that blank line and the phrase keeps the start at the phrase:
+    a row holding only a phone number is data. A line
+    whose quotes do not balance, and a cut where the quotes before it do not
+    balance, end the search: those are inside a quoted field, not a footer.
+    """
+    start = max(0, size - FOOTER_TAIL)
+    with path.open("rb") as handle:
+        handle.seek(start)
+        tail = handle.read()
+    if start:
+        cut = tail.find(b"\n")
+        if cut < 0:
+            return None
+        start, tail = start + cut + 1, tail[cut + 1 :]
+    encoding = "utf-8" if table.encoding == "utf-8-sig" else table.encoding
+    # (offset, blank, phrase, digits) for each trailing line of the block, last first.
+    block: list[tuple[int, bool, bool, bool]] = []
+    lines = tail.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    position = start + len(tail)
+    if tail.endswith(b"\n"):
+        position -= 1
+    for raw in reversed(lines):
+        line_start = position - len(raw)
+        position = line_start - 1
+        if line_start == 0 or raw.count(b'"') % 2:
+            break  # the header, or part of a quoted field
+        text = raw.decode(encoding, errors="replace").rstrip("\r")
+        try:
+            fields = next(csv.reader([text], delimiter=table.delimiter), [])
+        except csv.Error:
+            break
+        if any(field.strip() for field in fields[1:]):
+            break
+        first = fields[0].strip() if fields else ""
+        phrase = bool(first) and is_footer_phrase(first)
+        block.append((line_start, not first, phrase, any(c.isdigit() for c in first)))
+    if not any(phrase for _offset, _blank, phrase, _digits in block):
+        return None
+    block.reverse()
+    first_phrase = next(index for index, line in enumerate(block) if line[2])
+    start = first_phrase
+    for index in range(first_phrase - 1, -1, -1):
+        _offset, blank, _phrase, digits = block[index]
+        if digits:
+            break  # a number between the blank line and the footer: data (a phone?)
+        if blank:
+            start = index
+            break
+    end = block[start][0]
+    with path.open("rb") as handle:
+        handle.seek(end)
+        after = handle.read()
+    if (quotes - after.count(b'"')) % 2:
+        return None  # the cut would fall inside quotes
+    return end, newlines - after.count(b"\n") + 1
 
 
 @dataclass(frozen=True)

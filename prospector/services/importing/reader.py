@@ -5,8 +5,8 @@ only when that fails is the file read as Windows-1252, and a byte Windows-1252
 does not define is an error, not a guess. Delimiter: comma, semicolon, tab or pipe,
 chosen by how consistently each one splits the header and the first lines
 (quotes respected, so quoted newlines and delimiters inside quotes do not fool it).
-Headers are matched to fields by common names, ignoring case, spaces and
-punctuation; ``--map "Header=field"`` overrides.
+Which column is which field is :mod:`.columns`' business; UTF-16 files and
+spreadsheets arrive here as private UTF-8 copies (:mod:`.formats`).
 """
 
 from __future__ import annotations
@@ -15,56 +15,42 @@ import codecs
 import csv
 import io
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from prospector.foundations.errors import InputFileError
 
-FIELDS: dict[str, tuple[str, ...]] = {
-    "company": ("company", "companyname", "account", "accountname", "organization",
-                "organisation", "org", "business", "businessname", "employer"),
-    "phone": ("phone", "phonenumber", "directdial", "directphone", "workphone",
-              "businessphone", "officephone", "telephone", "tel", "phone1", "mobile",
-              "mobilephone", "cell", "cellphone", "number"),
-    "first_name": ("firstname", "first", "givenname", "forename"),
-    "last_name": ("lastname", "last", "surname", "familyname"),
-    "full_name": ("fullname", "name", "contactname", "contact"),
-    "title": ("title", "jobtitle", "position", "role"),
-    "email": ("email", "emailaddress", "workemail", "businessemail", "mail"),
-    "industry": ("industry", "sector", "vertical"),
-    "employees": ("employees", "companysize", "numberofemployees", "employeecount",
-                  "headcount", "size", "noofemployees"),
-    "state": ("state", "province", "region", "stateprovince", "stateorprovince", "county"),
-    "country": ("country", "countrycode", "nation"),
-    "timezone": ("timezone", "tz", "zone"),
-    "source": ("source", "leadsource"),
-    "website": ("website", "domain", "companywebsite", "url", "web", "companydomain"),
-    "list_name": ("list", "listname"),
-}  # fmt: skip
-"""Each field and the header names (normalized) that mean it, best first."""
-
-FIELD_ALIASES = {"list": "list_name", "first": "first_name", "last": "last_name",
-                 "name": "full_name", "firstname": "first_name", "lastname": "last_name",
-                 "fullname": "full_name", "listname": "list_name"}  # fmt: skip
 DELIMITERS = (",", ";", "\t", "|")
 SAMPLE_CHARS = 64 * 1024
 
 
-def normalize_header(text: str) -> str:
-    """Lower case, letters and digits only: "Phone_Number " -> "phonenumber"."""
-    return re.sub(r"[^0-9a-z]", "", text.casefold())
-
-
 @dataclass(frozen=True)
 class TableFile:
-    """A list file, sniffed: how to decode and split it, and its header."""
+    """A list file, sniffed: how to decode and split it, and its header.
+
+    ``path`` is the CSV read: the list itself, or a private UTF-8 copy of a UTF-16
+    file or a spreadsheet, in which case ``original`` is the list (named in every
+    message) and ``original_sha256`` its hash. ``rejects_*``, ``quote_all`` and
+    ``line_end`` say how to write a rejects file in the list's own dialect.
+    ``footer_line``: where a report's footer starts (see :mod:`.ranges`).
+    """
 
     path: Path
     encoding: str
     delimiter: str
     header: list[str]
+    original: Path | None = None
+    original_sha256: str | None = None
+    rejects_encoding: str = "utf-8"
+    quote_all: bool = False
+    line_end: str = "\r\n"
+    footer_line: int | None = None
+
+    @property
+    def origin(self) -> Path:
+        """The list file as the person named it."""
+        return self.original or self.path
 
     def rows(self, start: int = 0, lines_before: int = 0) -> Iterator[tuple[int, list[str]]]:
         """``(line number, fields)`` for every non-blank data row.
@@ -84,25 +70,29 @@ class TableFile:
                 if not start:
                     next(reader, None)  # the header
                     line = reader.line_num + 1
+                footer = self.footer_line
                 for fields in reader:
                     start_line, line = line, lines_before + reader.line_num + 1
+                    if footer is not None and start_line >= footer:
+                        return
                     if not fields or (len(fields) == 1 and not fields[0].strip()):
                         continue
                     yield start_line, fields
             except csv.Error as error:
                 raise InputFileError(
-                    f"{self.path}: line {line}: not readable as CSV ({error})"
+                    f"{self.origin}: line {line}: not readable as CSV ({error})"
                 ) from error
 
 
-def open_table(path: str | os.PathLike[str]) -> TableFile:
-    """Check and sniff a list file.
+def open_table(path: str | os.PathLike[str], *, shown: Path | None = None) -> TableFile:
+    """Check and sniff a list file (``shown``: the name its messages give it).
 
     Raises:
         InputFileError: missing, unreadable, empty, binary, or an encoding that is
             neither UTF-8 nor Windows-1252.
     """
     file = Path(path)
+    name = shown or file
     if not file.exists():
         raise InputFileError(f"{file}: no such file")
     if file.is_dir():
@@ -110,23 +100,43 @@ def open_table(path: str | os.PathLike[str]) -> TableFile:
     try:
         head = _read_head(file)
     except OSError as error:
-        raise InputFileError(f"{file}: cannot be read ({error.strerror})") from error
+        raise InputFileError(f"{name}: cannot be read ({error.strerror})") from error
     if not head.strip():
-        raise InputFileError(f"{file}: the file is empty (expected a header row and data rows)")
+        raise InputFileError(f"{name}: the file is empty (expected a header row and data rows)")
     if b"\x00" in head:
-        raise InputFileError(f"{file}: a binary file, not a CSV or text file")
-    encoding = _detect_encoding(file)
+        raise InputFileError(
+            f"{name}: a binary file, not a CSV or text file (nor UTF-16 with a BOM,"
+            " nor a spreadsheet Prospector reads: .xlsx, .xls, .ods)"
+        )
+    encoding = _detect_encoding(file, name)
     with file.open("r", encoding=encoding, newline="") as handle:
         sample = handle.read(SAMPLE_CHARS)
     delimiter = sniff_delimiter(sample)
     try:
         header = next(csv.reader(io.StringIO(sample), delimiter=delimiter))
     except (StopIteration, csv.Error) as error:
-        raise InputFileError(f"{file}: row 0: the header row cannot be read") from error
+        raise InputFileError(f"{name}: row 0: the header row cannot be read") from error
     header = [name.strip() for name in header]
     if not any(header):
-        raise InputFileError(f"{file}: row 0: the header row is empty")
-    return TableFile(file, encoding, delimiter, header)
+        raise InputFileError(f"{name}: row 0: the header row is empty")
+    first = sample.split("\n", 1)[0]
+    quote_all = first.startswith('"') and first.count(f'"{delimiter}"') == len(header) - 1
+    return TableFile(
+        file,
+        encoding,
+        delimiter,
+        header,
+        rejects_encoding=_same_encoding(encoding, head),
+        quote_all=quote_all,
+        line_end="\r\n" if first.endswith("\r") else "\n",
+    )
+
+
+def _same_encoding(encoding: str, head: bytes) -> str:
+    """The codec that writes text as the file is written (a BOM only if it has one)."""
+    if encoding == "utf-8-sig" and not head.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    return encoding
 
 
 def _read_head(file: Path) -> bytes:
@@ -134,7 +144,7 @@ def _read_head(file: Path) -> bytes:
         return handle.read(SAMPLE_CHARS)
 
 
-def _detect_encoding(file: Path) -> str:
+def _detect_encoding(file: Path, name: Path) -> str:
     """``utf-8-sig`` when the whole file is strict UTF-8, else ``cp1252`` (checked too)."""
     for encoding in ("utf-8-sig", "cp1252"):
         decoder = codecs.getincrementaldecoder(encoding)("strict")
@@ -148,7 +158,7 @@ def _detect_encoding(file: Path) -> str:
         except UnicodeDecodeError as error:
             if encoding == "cp1252":
                 raise InputFileError(
-                    f"{file}: byte {offset + error.start}: neither UTF-8 nor Windows-1252 text"
+                    f"{name}: byte {offset + error.start}: neither UTF-8 nor Windows-1252 text"
                 ) from error
             continue
         return encoding
@@ -175,60 +185,3 @@ def sniff_delimiter(sample: str) -> str:
         if score > best_score:
             best, best_score = delimiter, score
     return best
-
-
-def parse_mappings(items: dict[str, str] | list[str] | tuple[str, ...]) -> dict[str, str]:
-    """``["Header=field", ...]`` (or a dict) into ``{normalized header: field}``.
-
-    Raises:
-        InputFileError: an item without ``=`` or an unknown field name.
-    """
-    pairs = list(items.items()) if isinstance(items, dict) else []
-    if not isinstance(items, dict):
-        for item in items:
-            if "=" not in item:
-                raise InputFileError(f"--map {item!r}: expected HEADER=FIELD")
-            header, _, field = item.rpartition("=")
-            pairs.append((header, field))
-    mapping = {}
-    for header, field in pairs:
-        name = field.strip().lower().replace(" ", "_").replace("-", "_")
-        name = FIELD_ALIASES.get(name.replace("_", ""), name)
-        if name not in FIELDS:
-            raise InputFileError(
-                f"--map {header}={field}: unknown field {field!r}"
-                f" (expected one of: {', '.join(FIELDS)})"
-            )
-        mapping[normalize_header(header)] = name
-    return mapping
-
-
-def map_header(table: TableFile, overrides: dict[str, str]) -> dict[str, list[int]]:
-    """Which column(s) hold each field, best first.
-
-    Raises:
-        InputFileError: a ``--map`` header the file does not have, or no phone column.
-    """
-    normalized = [normalize_header(name) for name in table.header]
-    for header in overrides:
-        if header not in normalized:
-            raise InputFileError(
-                f"{table.path}: --map names a column {header!r} the file does not have"
-                f" (columns: {', '.join(table.header)})"
-            )
-    columns: dict[str, list[tuple[int, int]]] = {}
-    for index, name in enumerate(normalized):
-        if name in overrides:
-            columns.setdefault(overrides[name], []).append((-1, index))
-            continue
-        for field, synonyms in FIELDS.items():
-            if name in synonyms:
-                columns.setdefault(field, []).append((synonyms.index(name), index))
-                break
-    result = {field: [index for _rank, index in sorted(found)] for field, found in columns.items()}
-    if "phone" not in result:
-        raise InputFileError(
-            f"{table.path}: header (row 1): no phone column (expected a header such as Phone,"
-            f" Phone Number, Direct Dial or Mobile; or --map 'HEADER=phone')"
-        )
-    return result

@@ -13,6 +13,13 @@ CATEGORIES = ("dial", "connect", "conversation")
 OUTCOMES = ("retry", "callback", "close", "qualify", "wrong_number", "do_not_call")
 LEGAL_START = time(8, 0)  # the TCPA bound: never before 08:00 local ...
 LEGAL_END = time(21, 0)  # ... nor after 21:00, whatever the settings say
+IMPORT_FIELDS = (
+    "company", "phone", "direct_phone", "mobile_phone", "other_phone", "company_phone",
+    "extension", "first_name", "last_name", "full_name", "title", "email", "industry",
+    "employees", "state", "country", "postal_code", "city", "timezone", "source",
+    "website", "list_name", "external_id",
+)  # fmt: skip
+"""The fields a list's column can become (an import's ``--map``, ``[import.columns]``)."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +161,9 @@ class Settings:
     tiers: tuple[Tier, ...]
     outside_reps: tuple[OutsideRep, ...]
     territories: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # [import.columns]: the team's own header names per field (or "ignored"), read
+    # before the shipped table's.
+    import_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     source_text: str = field(default="", compare=False, repr=False)
 
     def disposition(self, code_or_key: str) -> Disposition:

@@ -14,6 +14,7 @@ from prospector.foundations.errors import SettingsError
 from prospector.services.settings.model import (
     CATEGORIES,
     DAY_NAMES,
+    IMPORT_FIELDS,
     LEGAL_END,
     LEGAL_START,
     OUTCOMES,
@@ -262,6 +263,21 @@ def _tiers(readers: list[TableReader]) -> tuple[Tier, ...]:
     return tuple(tiers)
 
 
+def _import_columns(reader: TableReader) -> dict[str, tuple[str, ...]]:
+    columns = reader.sub("columns", required=False)
+    found = {}
+    for name in list(columns.table):
+        if name not in (*IMPORT_FIELDS, "ignored"):
+            raise SettingsError(
+                f"settings: unknown field {columns.key(name)}"
+                f" (expected one of: {', '.join(IMPORT_FIELDS)}, ignored)"
+            )
+        found[name] = columns.texts(name, empty=False)
+    columns.done()
+    reader.done()
+    return found
+
+
 def parse_settings(text: str, origin: str = "settings") -> Settings:
     """Validate TOML text into :class:`Settings`.
 
@@ -316,6 +332,7 @@ def _parse(text: str, origin: str) -> Settings:
         tiers=_tiers(root.tables("tiers")),
         outside_reps=tuple(outside),
         territories=territories,
+        import_columns=_import_columns(root.sub("import", required=False)),
         source_text=text,
     )
     root.done()

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from prospector.foundations import regions
-from prospector.foundations.phones import PhoneBook, candidate_zones, country_zones
+from prospector.foundations.phones import PhoneBook, country_zones
+from prospector.foundations.zones import candidate_zones
 
 BOOK = PhoneBook()
 

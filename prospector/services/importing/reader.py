@@ -25,9 +25,16 @@ from prospector.foundations.errors import InputFileError
 FIELDS: dict[str, tuple[str, ...]] = {
     "company": ("company", "companyname", "account", "accountname", "organization",
                 "organisation", "org", "business", "businessname", "employer"),
-    "phone": ("phone", "phonenumber", "directdial", "directphone", "workphone",
-              "businessphone", "officephone", "telephone", "tel", "phone1", "mobile",
-              "mobilephone", "cell", "cellphone", "number"),
+    "phone": ("phone", "phonenumber", "workphone", "businessphone", "officephone",
+              "telephone", "tel", "phone1", "number"),
+    "direct_phone": ("directphone", "directdial", "workdirectphone"),
+    "mobile_phone": ("mobilephone", "mobile", "cell", "cellphone"),
+    "other_phone": ("otherphone", "homephone"),
+    "company_phone": ("companyphone", "corporatephone"),
+    "extension": ("extension", "ext"),
+    "postal_code": ("postalcode", "zip", "zipcode"),
+    "external_id": ("externalid", "recordid"),
+    "city": ("city",),
     "first_name": ("firstname", "first", "givenname", "forename"),
     "last_name": ("lastname", "last", "surname", "familyname"),
     "full_name": ("fullname", "name", "contactname", "contact"),
@@ -45,6 +52,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 """Each field and the header names (normalized) that mean it, best first."""
 
+PHONE_FIELDS = frozenset({"phone", "direct_phone", "mobile_phone", "other_phone", "company_phone"})
 FIELD_ALIASES = {"list": "list_name", "first": "first_name", "last": "last_name",
                  "name": "full_name", "firstname": "first_name", "lastname": "last_name",
                  "fullname": "full_name", "listname": "list_name"}  # fmt: skip
@@ -226,7 +234,7 @@ def map_header(table: TableFile, overrides: dict[str, str]) -> dict[str, list[in
                 columns.setdefault(field, []).append((synonyms.index(name), index))
                 break
     result = {field: [index for _rank, index in sorted(found)] for field, found in columns.items()}
-    if "phone" not in result:
+    if not result.keys() & PHONE_FIELDS:
         raise InputFileError(
             f"{table.path}: header (row 1): no phone column (expected a header such as Phone,"
             f" Phone Number, Direct Dial or Mobile; or --map 'HEADER=phone')"

@@ -10,89 +10,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from prospector.foundations import regions
-from prospector.foundations.phones import PhoneBook, PhoneError, candidate_zones
+from prospector.foundations import postal, regions
+from prospector.foundations.domains import company_suffixes, email_domain, website_domain
+from prospector.foundations.names import split_full_name
+from prospector.foundations.phones import PhoneBook
+from prospector.foundations.zones import candidate_zones, is_toll_free
+from prospector.services.importing.phones_in_row import PhoneColumn, phone_columns, read_phones
 from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.ranges import read_range
 from prospector.services.importing.reader import TableFile
 
-FREE_MAIL = frozenset(
-    [
-        "gmail.com",
-        "googlemail.com",
-        "yahoo.com",
-        "yahoo.co.uk",
-        "yahoo.ca",
-        "ymail.com",
-        "hotmail.com",
-        "hotmail.co.uk",
-        "outlook.com",
-        "live.com",
-        "msn.com",
-        "aol.com",
-        "icloud.com",
-        "me.com",
-        "mac.com",
-        "protonmail.com",
-        "proton.me",
-        "gmx.com",
-        "gmx.de",
-        "mail.com",
-        "zoho.com",
-        "yandex.com",
-        "comcast.net",
-        "verizon.net",
-        "att.net",
-        "sbcglobal.net",
-        "shaw.ca",
-        "rogers.com",
-        "sympatico.ca",
-        "btinternet.com",
-        "sky.com",
-        "virginmedia.com",
-        "qq.com",
-        "163.com",
-        "fastmail.com",
-        "hey.com",
-    ]
-)
-COMPANY_SUFFIXES = frozenset(
-    [
-        "inc",
-        "incorporated",
-        "llc",
-        "llp",
-        "lp",
-        "ltd",
-        "limited",
-        "gmbh",
-        "corp",
-        "corporation",
-        "co",
-        "company",
-        "plc",
-        "sa",
-        "sas",
-        "sarl",
-        "ag",
-        "bv",
-        "nv",
-        "pty",
-        "srl",
-        "spa",
-        "ab",
-        "oy",
-        "as",
-        "kg",
-        "ulc",
-        "lc",
-        "pc",
-        "pllc",
-    ]
-)
 ZONE_ALIASES = {
     "et": "America/New_York", "est": "America/New_York", "edt": "America/New_York",
     "eastern": "America/New_York", "ct": "America/Chicago", "cst": "America/Chicago",
@@ -103,8 +34,6 @@ ZONE_ALIASES = {
     "gmt": "Europe/London", "bst": "Europe/London", "uk": "Europe/London",
 }  # fmt: skip
 _SEPARATORS = re.compile(r"[,. ]")
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
-_HOST_END = re.compile(r"[/?#:@\s]")
 _PUNCTUATION = re.compile(r"[^\w\s]")
 _EMPLOYEES = re.compile(r"^\s*(\d[\d,. ]*)\s*(k)?\s*(?:(?:-|–|to)\s*\d[\d,. ]*\s*k?)?\s*\+?\s*$")
 
@@ -169,6 +98,13 @@ class RowRules:
     default_region: str
     keys: ProfileKeys
     source: str | None = None
+    headers: tuple[str, ...] = ()  # the file's header, to name columns in notes
+    team_zone: str | None = None  # a toll-free number's zone when the row gives none
+
+    @cached_property
+    def phone_columns(self) -> tuple[PhoneColumn, ...]:
+        """The phone columns in dial order."""
+        return phone_columns(self.columns, self.headers)
 
 
 def normalize_chunk(rules: RowRules, rows: list[tuple[int, list[str]]]) -> list[tuple]:
@@ -209,9 +145,12 @@ _BOOK: PhoneBook | None = None
 _SHARED: dict = {}
 
 
-def warm_up() -> None:
-    """Build this process's PhoneBook now (forked workers then inherit it)."""
+def warm_up(rules: RowRules | None = None) -> None:
+    """Build this process's PhoneBook (and ZIP table, when the file has postal
+    codes) now: forked workers then inherit them."""
     _book()
+    if rules is not None and rules.columns.get("postal_code"):
+        postal.warm_up()
 
 
 def _book() -> PhoneBook:
@@ -225,7 +164,8 @@ def _book() -> PhoneBook:
 def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[str]) -> tuple:
     """One row's values (a :class:`Row` as a plain tuple), or a :class:`Reject` saying why not.
 
-    Rejected: no phone, an invalid phone, an unknown country or zone, a broken row.
+    Rejected: no valid phone in any phone column, an unknown country with no
+    phone written with its country code, an unknown time zone, a broken row.
     """
     if len(fields) > rules.width:
         return Reject(
@@ -249,41 +189,77 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
                 return value
         return None
 
-    raw_phone = get("phone")
-    if raw_phone is None:
-        return Reject(number, "no phone number", fields)
     raw_country = get("country")
-    country = regions.country_code(raw_country)
-    if raw_country and country is None:
-        return Reject(number, f"unknown country {raw_country!r}", fields)
+    country = regions.country_code(raw_country) if raw_country else None
+    unknown_country = raw_country is not None and country is None
     raw_state = get("state")
+    region = country
+    if region is None and raw_state and not unknown_country:
+        guess = regions.state_code(raw_state, None, rules.default_region)
+        region = guess[0] if guess else None
+    found = read_phones(
+        book,
+        rules.phone_columns,
+        fields,
+        region or rules.default_region,
+        international_only=unknown_country,
+        extension=get("extension") if "extension" in columns else None,
+    )
+    if isinstance(found, str):
+        if unknown_country:
+            return Reject(number, f"unknown country {raw_country!r}", fields)
+        return Reject(number, found, fields)
+    row_phones, notes = found
+    dialled, dialled_raw, dialled_kind = row_phones[0]
+    if unknown_country:
+        country = dialled.region
+        notes.append(
+            f"country {raw_country!r} unknown: {country} taken from the phone {dialled_raw!r}"
+        )
+    country_from_row = country is not None and not unknown_country
     state = None
     if raw_state:
-        found = regions.state_code(raw_state, country)
-        if found:
-            country = country or found[0]
-            state = found[1]
+        placed = regions.state_code(raw_state, country, None if country else dialled.region)
+        if placed:
+            if country is None:
+                country, country_from_row = placed[0], True
+            state = placed[1]
         else:
             state = raw_state
-    try:
-        phone = book.normalize(raw_phone, country or rules.default_region)
-    except PhoneError as error:
-        return Reject(number, f"invalid phone: {error}", fields)
+    country = country or dialled.region
+    raw_postal = get("postal_code") if "postal_code" in columns else None
+    postal_zones: tuple[str, ...] = ()
+    if raw_postal:
+        place = postal.postal_place(raw_postal, country)
+        if place is not None:
+            postal_zones = place.zones
+            state = state or place.state
     explicit = None
-    raw_zone = get("timezone")
+    raw_zone = get("timezone") if "timezone" in columns else None
     if raw_zone:
         explicit = _zone(raw_zone)
         if explicit is None:
             return Reject(number, f"unknown time zone {raw_zone!r}", fields)
-    country = country or phone.region
-    zones = candidate_zones(explicit=explicit, country=country, state=state, phone=phone)
+    zones = candidate_zones(
+        explicit=explicit,
+        country=country,
+        state=state,
+        phone=dialled,
+        postal=postal_zones,
+        team_zone=rules.team_zone,
+        country_from_row=country_from_row,
+    )
+    toll_free = is_toll_free(dialled)
+    if toll_free and explicit is None:
+        notes.append(
+            f"{_label(rules, dialled_kind)} {dialled_raw!r} is toll-free or non-geographic:"
+            f" time zone {' '.join(zones)} from "
+            + _zone_evidence(postal_zones, country, state, country_from_row, zones, rules)
+        )
 
     first, last = get("first_name"), get("last_name")
     if first is None and last is None:
-        full = get("full_name")
-        if full:
-            first, _, last = full.partition(" ")
-            last = last.strip() or None
+        first, last = split_full_name(get("full_name"))
     email = get("email")
     email = email.lower() if email and "@" in email else None
     company = get("company")
@@ -297,35 +273,61 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
     source = get("source") or rules.source
     list_name = get("list_name")
     profile = rules.keys.key(industry, source, country, state, list_name, title, employees)
-    locale = (" ".join(sorted(zones)), country or "", state or "")
-    entry = (phone.e164, raw_phone, "work", None, phone.number_type)
+    locale = (" ".join(zones), country or "", state or "")
     return (
         first,
         last,
         title and share(title, title),
         email,
-        phone.e164,
-        raw_phone,
-        phone.number_type,
-        None,
+        dialled.e164,
+        dialled_raw,
+        dialled.number_type,
+        dialled.extension,
         state and share(state, state),
         country and share(country, country),
-        None,
+        raw_postal,
         source and share(source, source),
         list_name and share(list_name, list_name),
-        None,
+        get("external_id") if "external_id" in columns else None,
         company,
         domain,
         company_key(company) if company else None,
         industry and share(industry, industry),
         employees,
         share(locale, locale),
-        bool(raw_zone or raw_state or raw_country),
+        bool(raw_zone or raw_state or raw_country or postal_zones),
         share(profile, profile),
-        (entry,),
-        (),
-        False,
+        (
+            ((dialled.e164, dialled_raw, dialled_kind, dialled.extension, dialled.number_type),)
+            if len(row_phones) == 1
+            else tuple(
+                [(p.e164, raw, kind, p.extension, p.number_type) for p, raw, kind in row_phones]
+            )
+        ),
+        tuple(notes) if notes else (),
+        toll_free,
     )
+
+
+def _label(rules: RowRules, kind: str) -> str:
+    return next((c.label for c in rules.phone_columns if c.kind == kind), kind)
+
+
+def _zone_evidence(
+    postal_zones: tuple[str, ...],
+    country: str | None,
+    state: str | None,
+    country_from_row: bool,
+    zones: tuple[str, ...],
+    rules: RowRules,
+) -> str:
+    if postal_zones:
+        return "the postal code"
+    if country and state and regions.state_zones(country, state):
+        return "the state"
+    if zones == (rules.team_zone,):
+        return "the team's zone"
+    return "the country" if country_from_row else "the number's country"
 
 
 def _zone(text: str) -> str | None:
@@ -358,32 +360,12 @@ def parse_employees(text: str | None) -> int | None:
     return value * 1000 if match.group(2) else value
 
 
-def website_domain(text: str | None) -> str | None:
-    """``https://www.Example.com/about`` -> ``example.com``."""
-    if not text:
-        return None
-    host = _SCHEME.sub("", text.strip().casefold())
-    host = _HOST_END.split(host, maxsplit=1)[0].strip(".")
-    host = host.removeprefix("www.")
-    return host if "." in host else None
-
-
-def email_domain(email: str | None) -> str | None:
-    """The company domain of a work email; ``None`` for free-mail addresses."""
-    if not email or "@" not in email:
-        return None
-    domain = email.rpartition("@")[2].strip().casefold()
-    if "." not in domain or domain in FREE_MAIL:
-        return None
-    return domain
-
-
 def company_key(name: str) -> str:
     """A company name for matching: case, punctuation and legal suffixes ignored.
 
     "Acme, Inc." and "ACME Inc" and "Acme" all give "acme".
     """
     words = _PUNCTUATION.sub(" ", name.casefold().replace("&", " and ")).split()
-    while len(words) > 1 and words[-1] in COMPANY_SUFFIXES:
+    while len(words) > 1 and words[-1] in company_suffixes():
         words.pop()
     return " ".join(words)

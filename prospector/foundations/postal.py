@@ -14,6 +14,7 @@ import re
 import tomllib
 from importlib import resources
 from typing import NamedTuple
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from prospector.foundations import regions
 
@@ -33,11 +34,23 @@ class PostalPlace(NamedTuple):
 def _zip_table() -> dict[str, tuple[str, str]]:
     import zipcodes  # here: its table costs half a second, only postal codes need it
 
+    entries = zipcodes.list_all()
+    # An empty or unknown zone (the table has "Napakiak" once) falls through to
+    # the next evidence: checked once per distinct name.
+    usable = {zone for zone in {entry["timezone"] for entry in entries} if _known_zone(zone)}
     return {
         entry["zip_code"]: (entry["state"], entry["timezone"])
-        for entry in zipcodes.list_all()
-        if entry.get("timezone")
+        for entry in entries
+        if entry["timezone"] in usable
     }
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
 
 
 @functools.cache

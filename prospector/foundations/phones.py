@@ -100,6 +100,9 @@ class _PrefixFacts:
     geographic: bool = True
 
 
+_new_phone = tuple.__new__
+
+
 class PhoneBook:
     """Normalizes numbers, caching everything that depends only on the prefix.
 
@@ -146,13 +149,17 @@ class PhoneBook:
             facts = self._nanp[prefix] = _nanp_prefix_facts(national)
         if not facts.valid:
             raise PhoneError(f"{text!r} is not a valid number")
-        return Phone(
-            "+1" + national,
-            facts.region,
-            facts.number_type,
-            facts.zones,
-            extension,
-            facts.geographic,
+        # tuple.__new__ skips the named tuple's Python-level __new__: one per row.
+        return _new_phone(
+            Phone,
+            (
+                "+1" + national,
+                facts.region,
+                facts.number_type,
+                facts.zones,
+                extension,
+                facts.geographic,
+            ),
         )
 
 

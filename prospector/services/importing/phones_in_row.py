@@ -35,6 +35,10 @@ _EXTENSION_CELL = re.compile(r"(\d{1,10})")
 _INTERNATIONAL = ("+", "00", "011")
 
 
+_SWITCHBOARDS: dict[tuple[str, str], Phone] = {}
+_SWITCHBOARDS_MAX = 1 << 16
+
+
 class PhoneColumn(NamedTuple):
     kind: str
     column: int
@@ -96,7 +100,15 @@ def read_phones(
         if not cell:
             continue
         try:
-            phone = book.normalize(cell, region)
+            if kind == "company":
+                # A switchboard repeats on every colleague's row: parsed once.
+                phone = _SWITCHBOARDS.get((cell, region))
+                if phone is None:
+                    if len(_SWITCHBOARDS) >= _SWITCHBOARDS_MAX:
+                        _SWITCHBOARDS.clear()
+                    phone = _SWITCHBOARDS[cell, region] = book.normalize(cell, region)
+            else:
+                phone = book.normalize(cell, region)
         except PhoneError as error:
             if is_junk(cell):
                 tried.append(f"{label} {cell!r}")

@@ -151,6 +151,8 @@ def warm_up(rules: RowRules | None = None) -> None:
     _book()
     if rules is not None and rules.columns.get("postal_code"):
         postal.warm_up()
+    if rules is not None and rules.columns.get("country"):
+        regions.country_code("US")  # builds the country names
 
 
 def _book() -> PhoneBook:

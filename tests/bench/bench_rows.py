@@ -66,7 +66,9 @@ def main() -> None:
     three = []
     for number, fields in rows:
         mobile = f"+1 {rng.choice(MOBILE_AREAS)} {rng.randint(200, 999)} {rng.randint(0, 9999):04d}"
-        board = switchboards.setdefault(fields[company], f"(617) 555-{len(switchboards) % 10000:04d}")
+        board = switchboards.setdefault(
+            fields[company], f"(617) 555-{len(switchboards) % 10000:04d}"
+        )
         three.append((number, [*fields, mobile, board]))
     wide = [*header, "Mobile Phone", "Company Phone"]
     row_rules.warm_up()

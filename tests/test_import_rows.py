@@ -202,6 +202,32 @@ def test_unknown_country_with_a_country_code_imports_on_the_phones_country_with_
     assert row.notes == ("country 'Helvetia' unknown: CH taken from the phone '+41 44 668 18 00'",)
 
 
+def test_unknown_country_keeps_only_numbers_with_a_country_code_and_says_so():
+    row = normalize(
+        {"Country": "Helvetia", "Phone": "044 668 18 00", "Mobile Phone": "+41 79 123 45 67"}
+    )
+    assert (row.country, [e for e, *_ in row.phones]) == ("CH", ["+41791234567"])
+    assert row.notes == (
+        "Phone '044 668 18 00': no country code, and the row's country is unknown",
+        "country 'Helvetia' unknown: CH taken from the phone '+41 79 123 45 67'",
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "zone"),
+    [
+        ("EST", "America/New_York"),
+        ("Pacific", "America/Los_Angeles"),
+        ("Europe/Berlin", "Europe/Berlin"),
+    ],
+)
+def test_time_zone_column_words_and_names(written, zone):
+    assert zones_of(normalize({"Phone": "415 555 0100", "Time Zone": written})) == (zone,)
+    assert normalize({"Phone": "415 555 0100", "Time Zone": "Mars"}).reason == (
+        "unknown time zone 'Mars'"
+    )
+
+
 def test_unknown_country_with_a_national_number_is_rejected():
     reject = normalize({"Country": "Narnia", "Phone": "044 668 18 00"})
     assert type(reject) is Reject and reject.reason == "unknown country 'Narnia'"

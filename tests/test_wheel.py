@@ -29,6 +29,7 @@ SHIPPED_SETTINGS = ROOT / "prospector" / "data" / "settings.toml"
 SHIPPED_DATA = sorted([
     "company_suffixes.txt", "countries.toml", "demo_accounts_contacts.csv", "demo_dnc.txt",
     "free_mail.txt", "junk_cells.toml", "postal_codes.toml", "settings.toml", "state_zones.toml",
+    "zone_aliases.toml",
 ])  # fmt: skip
 NOT_SOURCES = shutil.ignore_patterns(
     ".git", ".venv", ".demo", "build", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis",

@@ -45,9 +45,9 @@ class PhoneColumn(NamedTuple):
     label: str  # the column's header, for notes and reasons
 
 
-RowPhones = tuple[list[tuple[Phone, str, str]], list[str]]
-"""The valid phones of a row in dial order, ``(phone, raw cell, kind)`` each
-(``phones[0]`` is dialled), and the row's notes about its phone cells."""
+RowPhones = tuple[list[tuple[Phone, str, str, str]], list[str]]
+"""The valid phones of a row in dial order, ``(phone, raw cell, kind, column
+label)`` each (``phones[0]`` is dialled), and the row's notes about its cells."""
 
 
 def phone_columns(
@@ -92,12 +92,24 @@ def read_phones(
     with their country code (``+41 …``, ``0041 …``) can be placed.
     """
     width = len(fields)
-    phones: list[tuple[Phone, str, str]] = []
+    phones: list[tuple[Phone, str, str, str]] = []
     notes: list[str] = []
     tried: list[str] = []
     for kind, index, label in columns:
         cell = fields[index].strip() if index < width else ""
         if not cell:
+            continue
+        # Checked before parsing: what is left of the digits might pass for a number.
+        if ("E+" in cell or "e+" in cell) and _EXCEL_SHORTENED.match(cell):
+            notes.append(f"{label} {cell!r}: Excel shortened it, digits lost")
+            tried.append(notes[-1])
+            continue
+        if international_only and not cell.startswith(_INTERNATIONAL):
+            if is_junk(cell):
+                tried.append(f"{label} {cell!r}")
+            else:
+                notes.append(f"{label} {cell!r}: no country code, and the row's country is unknown")
+                tried.append(notes[-1])
             continue
         try:
             if kind == "company":
@@ -113,14 +125,8 @@ def read_phones(
             if is_junk(cell):
                 tried.append(f"{label} {cell!r}")
             else:
-                if _EXCEL_SHORTENED.match(cell):
-                    notes.append(f"{label} {cell!r}: Excel shortened it, digits lost")
-                else:
-                    notes.append(f"{label} {error}")
+                notes.append(f"{label} {error}")
                 tried.append(notes[-1])
-            continue
-        if international_only and not cell.startswith(_INTERNATIONAL):
-            tried.append(f"{label} {cell!r} has no country code")
             continue
         if phones:
             e164 = phone.e164
@@ -128,9 +134,9 @@ def read_phones(
                 if known[0].e164 == e164:
                     break  # the same number under a lesser kind
             else:
-                phones.append((phone, cell, kind))
+                phones.append((phone, cell, kind, label))
             continue
-        phones.append((phone, cell, kind))
+        phones.append((phone, cell, kind, label))
     if not phones:
         return "no valid phone: " + ", ".join(tried) if tried else "no phone number"
     if extension:
@@ -138,14 +144,14 @@ def read_phones(
     return phones, notes
 
 
-def _add_extension(phones: list[tuple[Phone, str, str]], text: str, notes: list[str]) -> None:
+def _add_extension(phones: list[tuple[Phone, str, str, str]], text: str, notes: list[str]) -> None:
     # "12", "x12", "ext. 12", and "12.0" (a spreadsheet's number cell).
     found = _EXTENSION_CELL.search(text.removesuffix(".0"))
     if found is None:
         notes.append(f"extension {text!r} has no digits")
         return
-    for position, (phone, cell, kind) in enumerate(phones):
+    for position, (phone, cell, kind, label) in enumerate(phones):
         if kind in EXTENSION_KINDS:
             if phone.extension is None:
-                phones[position] = (phone._replace(extension=found.group(1)), cell, kind)
+                phones[position] = (phone._replace(extension=found.group(1)), cell, kind, label)
             return

@@ -8,9 +8,12 @@ needs arrives once in a :class:`RowRules`.
 
 from __future__ import annotations
 
+import functools
 import re
+import tomllib
 from dataclasses import dataclass
 from functools import cached_property
+from importlib import resources
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,15 +27,6 @@ from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.ranges import read_range
 from prospector.services.importing.reader import TableFile
 
-ZONE_ALIASES = {
-    "et": "America/New_York", "est": "America/New_York", "edt": "America/New_York",
-    "eastern": "America/New_York", "ct": "America/Chicago", "cst": "America/Chicago",
-    "cdt": "America/Chicago", "central": "America/Chicago", "mt": "America/Denver",
-    "mst": "America/Denver", "mdt": "America/Denver", "mountain": "America/Denver",
-    "pt": "America/Los_Angeles", "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles",
-    "pacific": "America/Los_Angeles", "akst": "America/Anchorage", "hst": "Pacific/Honolulu",
-    "gmt": "Europe/London", "bst": "Europe/London", "uk": "Europe/London",
-}  # fmt: skip
 _SEPARATORS = re.compile(r"[,. ]")
 _PUNCTUATION = re.compile(r"[^\w\s]")
 _EMPLOYEES = re.compile(r"^\s*(\d[\d,. ]*)\s*(k)?\s*(?:(?:-|–|to)\s*\d[\d,. ]*\s*k?)?\s*\+?\s*$")
@@ -212,7 +206,7 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
             return Reject(number, f"unknown country {raw_country!r}", fields)
         return Reject(number, found, fields)
     row_phones, notes = found
-    dialled, dialled_raw, dialled_kind = row_phones[0]
+    dialled, dialled_raw, dialled_kind, dialled_label = row_phones[0]
     if unknown_country:
         country = dialled.region
         notes.append(
@@ -254,7 +248,7 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
     toll_free = is_toll_free(dialled)
     if toll_free and explicit is None:
         notes.append(
-            f"{_label(rules, dialled_kind)} {dialled_raw!r} is toll-free or non-geographic:"
+            f"{dialled_label} {dialled_raw!r} is toll-free or non-geographic:"
             f" time zone {' '.join(zones)} from "
             + _zone_evidence(postal_zones, country, state, country_from_row, zones, rules)
         )
@@ -303,16 +297,12 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
             ((dialled.e164, dialled_raw, dialled_kind, dialled.extension, dialled.number_type),)
             if len(row_phones) == 1
             else tuple(
-                [(p.e164, raw, kind, p.extension, p.number_type) for p, raw, kind in row_phones]
+                [(p.e164, raw, kind, p.extension, p.number_type) for p, raw, kind, _ in row_phones]
             )
         ),
         tuple(notes) if notes else (),
         toll_free,
     )
-
-
-def _label(rules: RowRules, kind: str) -> str:
-    return next((c.label for c in rules.phone_columns if c.kind == kind), kind)
 
 
 def _zone_evidence(
@@ -332,8 +322,15 @@ def _zone_evidence(
     return "the country" if country_from_row else "the number's country"
 
 
+@functools.cache
+def zone_aliases() -> dict[str, str]:
+    """Time-zone abbreviations and words people write (``EST``, ``Pacific``)."""
+    text = resources.files("prospector.data").joinpath("zone_aliases.toml").read_text("utf-8")
+    return {name.casefold(): zone for name, zone in tomllib.loads(text)["aliases"].items()}
+
+
 def _zone(text: str) -> str | None:
-    alias = ZONE_ALIASES.get(text.strip().casefold())
+    alias = zone_aliases().get(text.strip().casefold())
     if alias:
         return alias
     try:

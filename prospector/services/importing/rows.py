@@ -186,18 +186,13 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
         return None
 
     raw_country = get("country")
-    country = regions.country_code(raw_country) if raw_country else None
-    unknown_country = raw_country is not None and country is None
     raw_state = get("state")
-    region = country
-    if region is None and raw_state and not unknown_country:
-        guess = regions.state_code(raw_state, None, rules.default_region)
-        region = guess[0] if guess else None
+    country, unknown_country, region, state = _where(raw_country, raw_state, rules.default_region)
     found = read_phones(
         book,
         rules.phone_columns,
         fields,
-        region or rules.default_region,
+        region,
         international_only=unknown_country,
         extension=get("extension") if "extension" in columns else None,
     )
@@ -207,22 +202,23 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
         return Reject(number, found, fields)
     row_phones, notes = found
     dialled, dialled_raw, dialled_kind, dialled_label = row_phones[0]
-    if unknown_country:
-        country = dialled.region
-        notes.append(
-            f"country {raw_country!r} unknown: {country} taken from the phone {dialled_raw!r}"
-        )
-    country_from_row = country is not None and not unknown_country
-    state = None
-    if raw_state:
-        placed = regions.state_code(raw_state, country, None if country else dialled.region)
-        if placed:
-            if country is None:
-                country, country_from_row = placed[0], True
-            state = placed[1]
-        else:
-            state = raw_state
-    country = country or dialled.region
+    country_from_row = country is not None
+    if country is None:
+        # No country, or one nobody knows: the phone's says which (and which "WA").
+        if unknown_country:
+            country = dialled.region
+            notes.append(
+                f"country {raw_country!r} unknown: {country} taken from the phone {dialled_raw!r}"
+            )
+        if raw_state:
+            placed = regions.state_code(raw_state, country, None if country else dialled.region)
+            if placed:
+                if country is None:
+                    country, country_from_row = placed[0], True
+                state = placed[1]
+            else:
+                state = raw_state
+        country = country or dialled.region
     raw_postal = get("postal_code") if "postal_code" in columns else None
     postal_zones: tuple[str, ...] = ()
     if raw_postal:
@@ -303,6 +299,28 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
         tuple(notes) if notes else (),
         toll_free,
     )
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _where(
+    raw_country: str | None, raw_state: str | None, default_region: str
+) -> tuple[str | None, bool, str, str | None]:
+    """``(country, unknown, region, state)`` of a row's country and state cells.
+
+    ``region`` is what national numbers are read in. ``country`` is None when the
+    row names none (or one nobody knows: ``unknown``); its state is then placed
+    once the phone is known, and ``state`` here is None.
+    """
+    country = regions.country_code(raw_country) if raw_country else None
+    if raw_country and country is None:
+        return None, True, default_region, None
+    if country is not None:
+        if not raw_state:
+            return country, False, country, None
+        placed = regions.state_code(raw_state, country)
+        return country, False, country, placed[1] if placed else raw_state
+    guess = regions.state_code(raw_state, None, default_region) if raw_state else None
+    return None, False, guess[0] if guess else default_region, None
 
 
 def _zone_evidence(

@@ -165,9 +165,18 @@ def test_the_extension_column_belongs_to_the_first_direct_or_work_phone():
         ("work", "204"),
         ("mobile", None),
     ]
-    # An extension written in the cell is not overwritten.
+    # An extension written in the cell is not overwritten; one with no phone to
+    # go with is left out, with a note.
     row = normalize({"Phone": "(212) 555-0103 x9", "Extension": "204"})
-    assert row.phone_ext == "9"
+    assert (row.phone_ext, row.notes) == (
+        "9",
+        ("extension '204' left out: Phone '(212) 555-0103 x9' has its own",),
+    )
+    row = normalize({"Mobile Phone": "(917) 555-0102", "Extension": "ext. 12"})
+    assert (row.phone_ext, row.notes) == (
+        None,
+        ("extension 'ext. 12' left out: no direct or work phone to dial it on",),
+    )
 
 
 # --- countries and states ------------------------------------------------------------

@@ -154,4 +154,7 @@ def _add_extension(phones: list[tuple[Phone, str, str, str]], text: str, notes: 
         if kind in EXTENSION_KINDS:
             if phone.extension is None:
                 phones[position] = (phone._replace(extension=found.group(1)), cell, kind, label)
+            elif phone.extension != found.group(1):
+                notes.append(f"extension {text!r} left out: {label} {cell!r} has its own")
             return
+    notes.append(f"extension {text!r} left out: no direct or work phone to dial it on")

@@ -61,19 +61,33 @@ def _countries() -> dict[str, str]:
         add(country.alpha_2, country.alpha_2)
     for country in countries:
         add(country.alpha_3, country.alpha_2)
-    english = ("name", "common_name", "official_name")
-    for attribute in english:
+    for attribute in _ENGLISH:
         for country in countries:
             add(getattr(country, attribute, None), country.alpha_2)
-    for locale in table["locales"]:
+    return names
+
+
+_ENGLISH = ("name", "common_name", "official_name")
+
+
+@functools.cache
+def _local_names() -> dict[str, str]:
+    # Read only when a name is not English (the translations take most of the
+    # table's build time); English names and aliases win over them.
+    import pycountry
+
+    names: dict[str, str] = {}
+    countries = list(pycountry.countries)
+    for locale in _data("countries.toml")["locales"]:
         translation = gettext.translation(
             "iso3166-1", pycountry.LOCALES_DIR, languages=[locale], fallback=True
         )
-        for attribute in english:
+        for attribute in _ENGLISH:
             for country in countries:
                 name = getattr(country, attribute, None)
-                if name:
-                    add(translation.gettext(name), country.alpha_2)
+                key = fold_key(translation.gettext(name)) if name else ""
+                if key and key not in names:
+                    names[key] = country.alpha_2
     return names
 
 
@@ -82,7 +96,22 @@ def country_code(text: str | None) -> str | None:
     """An ISO 3166 alpha-2 code from a code or a name, in English or a local language."""
     if not text:
         return None
-    return _countries().get(fold_key(text))
+    key = fold_key(text)
+    return _countries().get(key) or _local_names().get(key)
+
+
+@functools.cache
+def _table_codes(country: str) -> dict[str, str]:
+    """The state table's codes of a country (``fl``, ``usfl``), without ISO's data."""
+    found: dict[str, str] = {}
+    for code in _state_zone_table().get(country, {}):
+        found[fold_key(code)] = code
+        found[fold_key(f"{country}-{code}")] = code
+    return found
+
+
+def _state_in(country: str, key: str) -> str | None:
+    return _table_codes(country).get(key) or _subdivisions(country).get(key)
 
 
 @functools.cache
@@ -120,18 +149,18 @@ def state_code(
     if not key:
         return None
     if country:
-        code = _subdivisions(country).get(key)
+        code = _state_in(country, key)
         return (country, code) if code else None
     head, dash, _rest = text.strip().partition("-")
     if dash and len(head) == 2 and head.isalpha():
         named = country_code(head)
         if named:
-            code = _subdivisions(named).get(key)
+            code = _state_in(named, key)
             if code:
                 return named, code
     for candidate in dict.fromkeys((prefer, *STATE_FIRST)):
         if candidate:
-            code = _subdivisions(candidate).get(key)
+            code = _state_in(candidate, key)
             if code:
                 return candidate, code
     return None

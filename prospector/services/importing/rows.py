@@ -18,7 +18,12 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from prospector.foundations import postal, regions
-from prospector.foundations.domains import company_suffixes, email_domain, website_domain
+from prospector.foundations.domains import (
+    company_suffixes,
+    email_domain,
+    registered_domain,
+    website_domain,
+)
 from prospector.foundations.names import split_full_name
 from prospector.foundations.phones import PhoneBook
 from prospector.foundations.zones import candidate_zones, is_toll_free
@@ -145,8 +150,15 @@ def warm_up(rules: RowRules | None = None) -> None:
     _book()
     if rules is not None and rules.columns.get("postal_code"):
         postal.warm_up()
-    if rules is not None and rules.columns.get("country"):
+    if rules is None:
+        return
+    columns = rules.columns
+    if columns.get("country"):
         regions.country_code("US")  # builds the country names
+    if columns.get("state"):
+        regions.state_code("Florida", "US")  # reads ISO's subdivisions
+    if columns.get("website") or columns.get("email"):
+        registered_domain("example.com")  # loads the public-suffix list
 
 
 def _book() -> PhoneBook:

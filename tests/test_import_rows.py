@@ -492,3 +492,22 @@ def test_import_keeps_every_phone_of_an_apollo_style_row(tmp_path: Path, run, db
     ]
     rejects = (tmp_path / "apollo.rejects.csv").read_text(encoding="utf-8")
     assert "no valid phone: Work Direct Phone 'TBD'" in rejects
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab ,.-'ÉéDrJ"), max_size=30))
+def test_a_full_name_splits_into_words_it_holds(full):
+    row = normalize({"Full Name": full, "Phone": "415 555 0100"})
+    for part in (row.first_name, row.last_name):
+        assert part is None or part.strip()
+        for word in (part or "").split():
+            assert word.strip(",.") in full
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["www", "shop", "acme", "co", "uk", "com", "example", "1"]),
+                min_size=1, max_size=4))  # fmt: skip
+def test_a_company_domain_is_a_suffix_of_the_host(labels):
+    host = ".".join(labels)
+    row = normalize({"Website": f"https://{host}/x", "Phone": "415 555 0100"})
+    assert row.domain is None or (host == row.domain or host.endswith("." + row.domain))

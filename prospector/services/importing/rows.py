@@ -12,7 +12,6 @@ import functools
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cached_property
 from importlib import resources
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -100,7 +99,7 @@ class RowRules:
     headers: tuple[str, ...] = ()  # the file's header, to name columns in notes
     team_zone: str | None = None  # a toll-free number's zone when the row gives none
 
-    @cached_property
+    @functools.cached_property
     def phone_columns(self) -> tuple[PhoneColumn, ...]:
         """The phone columns in dial order."""
         return phone_columns(self.columns, self.headers)
@@ -145,14 +144,15 @@ _SHARED: dict = {}
 
 
 def warm_up(rules: RowRules | None = None) -> None:
-    """Build this process's PhoneBook (and ZIP table, when the file has postal
-    codes) now: forked workers then inherit them."""
+    """Build this process's PhoneBook, and the tables the file's columns need
+    (ZIP codes, countries, states, public suffixes), now: forked workers then
+    inherit them instead of each building its own."""
     _book()
-    if rules is not None and rules.columns.get("postal_code"):
-        postal.warm_up()
     if rules is None:
         return
     columns = rules.columns
+    if columns.get("postal_code"):
+        postal.warm_up()
     if columns.get("country"):
         regions.country_code("US")  # builds the country names
     if columns.get("state"):

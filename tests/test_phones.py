@@ -14,9 +14,9 @@ from prospector.foundations.phones import (
     Phone,
     PhoneBook,
     PhoneError,
-    candidate_zones,
     nanp_key_lengths,
 )
+from prospector.foundations.zones import candidate_zones
 
 # Every area code the time-zone table knows: the real North American plan.
 AREA_CODES = sorted(
@@ -59,6 +59,8 @@ def reference(text: str, region: str) -> Phone | None:
         phonenumbers.region_code_for_number(number),
         TYPE_NAMES.get(phonenumbers.number_type(number), "unknown"),
         tuple(sorted(z for z in zones if z != phone_timezone.UNKNOWN_TIMEZONE)),
+        number.extension or None,
+        phonenumbers.is_number_geographical(number),
     )
 
 

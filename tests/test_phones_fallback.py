@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from dataclasses import asdict
 
 import phonenumbers
 import pytest
@@ -51,7 +50,6 @@ for hidden in sys.argv[1:]:
         module, name = hidden.rsplit(".", 1)
         sys.modules[module] = Without(sys.modules[module], name)
 
-from dataclasses import asdict
 from prospector.foundations import phones
 
 table = json.load(sys.stdin)
@@ -59,7 +57,7 @@ book = phones.PhoneBook()
 out = []
 for text, region in table:
     try:
-        out.append(asdict(book.normalize(text, region)))
+        out.append(book.normalize(text, region)._asdict())
     except phones.PhoneError as error:
         out.append(str(error))
 print(json.dumps({"shortcuts": phones.SHORTCUTS, "results": out}))
@@ -89,7 +87,7 @@ def normalized(table: list[tuple[str, str]]) -> list:
     results: list = []
     for text, region in table:
         try:
-            results.append(asdict(book.normalize(text, region)))
+            results.append(book.normalize(text, region)._asdict())
         except phones.PhoneError as error:
             results.append(str(error))
     return json.loads(json.dumps(results))  # zones as lists, as the child's

@@ -6,16 +6,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from prospector.foundations import regions
-from prospector.foundations.phones import PhoneBook, candidate_zones, country_zones
+from prospector.foundations import postal, regions, zones
+from prospector.foundations.phones import PhoneBook, country_zones
+from prospector.foundations.zones import candidate_zones
 
 BOOK = PhoneBook()
 
 
 def test_every_state_and_province_zone_exists():
     for table in (regions.US_STATES, regions.CA_PROVINCES):
-        for _name, zones in table.values():
-            for zone in zones:
+        for _name, state_zones in table.values():
+            for zone in state_zones:
                 ZoneInfo(zone)
 
 
@@ -69,3 +70,97 @@ def test_country_zones_last():
     )
     assert "America/New_York" in country_zones("US")
     assert "Pacific/Honolulu" in country_zones("US")
+
+
+# --- evidence order, clocks, postal codes, toll-free ---------------------------------
+
+
+def test_zones_are_compared_by_clock_not_by_name():
+    assert zones.clock("America/North_Dakota/Center") == zones.clock("America/Chicago")
+    assert zones.clock("America/Boise") == zones.clock("America/Denver")
+    assert zones.clock("America/Phoenix") != zones.clock("America/Denver")  # no DST
+    assert zones.same_clock(("America/Chicago", "America/Denver"), ("America/Menominee",)) == (
+        "America/Chicago",
+    )
+
+
+def test_the_phones_zones_narrow_the_states():
+    miami = BOOK.normalize("(305) 375-5000", "US")
+    assert candidate_zones(explicit=None, country="US", state="FL", phone=miami) == (
+        "America/New_York",
+    )
+    # No common clock: the address wins (a 415 mobile of a Floridian).
+    sf = BOOK.normalize("(415) 555-2671", "US")
+    assert candidate_zones(explicit=None, country="US", state="FL", phone=sf) == (
+        "America/Chicago",
+        "America/New_York",
+    )
+
+
+def test_a_postal_code_wins_over_state_and_phone():
+    austin = BOOK.normalize("(512) 974-2000", "US")
+    assert candidate_zones(
+        explicit=None, country="US", state="TX", phone=austin, postal=("America/Denver",)
+    ) == ("America/Denver",)
+
+
+@pytest.mark.parametrize(
+    ("text", "toll_free"),
+    [("1-800-555-0100", True), ("900-555-0100", True), ("500-555-0100", True),
+     ("(212) 555-0100", False), ("+44 7911 123456", False), ("+41 800 123 456", True)],
+)  # fmt: skip
+def test_toll_free_and_non_geographic_numbers(text, toll_free):
+    assert zones.is_toll_free(BOOK.normalize(text, "US")) is toll_free
+
+
+def test_toll_free_numbers_take_the_address_else_the_team():
+    free = BOOK.normalize("1-800-555-0100", "US")
+    assert candidate_zones(explicit=None, country="US", state="OR", phone=free) == (
+        "America/Boise",
+        "America/Los_Angeles",
+    )
+    assert candidate_zones(
+        explicit=None, country="US", state=None, phone=free, team_zone="America/Chicago"
+    ) == ("America/Chicago",)
+    # A country written in the row that holds the team's zone: the team's zone.
+    assert candidate_zones(
+        explicit=None, country="CA", state=None, phone=free, team_zone="America/Toronto"
+    ) == ("America/Toronto",)
+    # A country written in the row without it: that country's zones.
+    assert candidate_zones(
+        explicit=None, country="NZ", state=None, phone=free, team_zone="America/Toronto"
+    ) == country_zones("NZ")
+    # No address, no team: the number's own (every +1 zone) rather than nothing.
+    assert candidate_zones(explicit=None, country=None, state=None, phone=free) == free.zones
+
+
+@pytest.mark.parametrize(
+    ("code", "country", "place"),
+    [
+        ("79901", "US", ("US", "TX", ("America/Denver",))),
+        ("33101", "US", ("US", "FL", ("America/New_York",))),
+        ("32501", "US", ("US", "FL", ("America/Chicago",))),
+        ("83814-2000", "US", ("US", "ID", ("America/Los_Angeles",))),
+        ("97914", "US", ("US", "OR", ("America/Boise",))),
+        ("02134", "US", ("US", "MA", ("America/New_York",))),
+        ("2134", "US", ("US", "MA", ("America/New_York",))),
+        ("M5V 3L9", "CA", ("CA", "ON", ("America/Toronto", "America/Winnipeg"))),
+        ("h2x1y4", "CA", ("CA", "QC", ("America/Toronto",))),
+        ("99999", "US", None),
+        ("80331", "DE", None),
+        ("79901", None, None),
+        ("Z9Z 9Z9", "CA", None),
+    ],
+)
+def test_postal_places(code, country, place):
+    assert postal.postal_place(code, country) == place
+
+
+def test_every_zone_in_the_tables_exists():
+    for code, (_state, zone) in postal._zip_table().items():
+        assert len(code) == 5
+        ZoneInfo(zone)
+    for table in (regions.US_STATES, regions.CA_PROVINCES, regions.AU_STATES):
+        for _name, state_zones in table.values():
+            for zone in state_zones:
+                zones.clock(zone)

@@ -18,12 +18,11 @@ import functools
 import re
 from dataclasses import dataclass
 from importlib import resources
+from typing import NamedTuple
 
 import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumberType, is_number_type_geographical
 from phonenumbers import timezone as phone_timezone
-
-from prospector.foundations import regions
 
 try:  # private names, for speed only: see the module's docstring
     import re._parser as sre_parser
@@ -61,19 +60,35 @@ _NANP = re.compile(
     r"^\s*(?:\+?1[\s.\-]*)?\(?\s*([2-9]\d{2})\s*\)?[\s.\-]*([2-9]\d{2})[\s.\-]*(\d{4})\s*$"
 )
 
+# An extension at the end of a number: "x12", "ext. 12", "extension 12", "#12",
+# ";ext=12" (RFC 3966), "Durchwahl 12", "poste 12" (French), and pause-dial
+# commas ("415 555 0100,,12": a phone waits at each comma, then dials the digits,
+# which is how an extension is dialled, so they are kept as one).
+_EXTENSION = re.compile(
+    r"(?:\s*[,;]?\s*(?:ext(?:ension)?|x|\#|durchwahl|dw|poste|int|nebenstelle)\s*[.:=]?\s*"
+    r"|;ext=|\s*,+\s*)(\d{1,10})\s*$",
+    re.IGNORECASE,
+)
+
 
 class PhoneError(ValueError):
     """A phone that cannot be used; ``str()`` is the reject reason."""
 
 
-@dataclass(frozen=True)
-class Phone:
-    """A valid, normalized phone number."""
+class Phone(NamedTuple):
+    """A valid, normalized phone number (a named tuple: imports make one per cell).
+
+    ``geographic``: phonenumbers places numbers of this type (a fixed line, a US
+    line) by their prefix; a toll-free, mobile or personal number says only its
+    country. ``extension``: digits to dial after the call connects, if any.
+    """
 
     e164: str
     region: str
     number_type: str
     zones: tuple[str, ...]
+    extension: str | None = None
+    geographic: bool = True
 
 
 @dataclass(frozen=True)
@@ -82,6 +97,10 @@ class _PrefixFacts:
     region: str
     number_type: str
     zones: tuple[str, ...]
+    geographic: bool = True
+
+
+_new_phone = tuple.__new__
 
 
 class PhoneBook:
@@ -110,17 +129,38 @@ class PhoneBook:
         region = (region or "US").upper()
         match = _NANP.match(text)
         if match and (region in NANP_REGIONS or text.startswith("+")):
-            return self._nanp_number("".join(match.groups()), text)
-        return _full_parse(text, region)
+            return self._nanp_number("".join(match.groups()), text, None)
+        extension = None
+        found = _EXTENSION.search(text)
+        if found and found.start():
+            # Cut here rather than leave it to phonenumbers: the fast path then
+            # still serves "415-555-0100 x12", and pause-dial commas count too.
+            extension = found.group(1)
+            text = text[: found.start()].rstrip(" ,;")
+            match = _NANP.match(text)
+            if match and (region in NANP_REGIONS or text.startswith("+")):
+                return self._nanp_number("".join(match.groups()), text, extension)
+        return _full_parse(text, region, extension)
 
-    def _nanp_number(self, national: str, text: str) -> Phone:
+    def _nanp_number(self, national: str, text: str, extension: str | None) -> Phone:
         prefix = national[: self._key_lengths.get(national[:3], 10)]
         facts = self._nanp.get(prefix)
         if facts is None:
             facts = self._nanp[prefix] = _nanp_prefix_facts(national)
         if not facts.valid:
             raise PhoneError(f"{text!r} is not a valid number")
-        return Phone("+1" + national, facts.region, facts.number_type, facts.zones)
+        # tuple.__new__ skips the named tuple's Python-level __new__: one per row.
+        return _new_phone(
+            Phone,
+            (
+                "+1" + national,
+                facts.region,
+                facts.number_type,
+                facts.zones,
+                extension,
+                facts.geographic,
+            ),
+        )
 
 
 def _nanp_prefix_facts(national: str) -> _PrefixFacts:
@@ -137,7 +177,8 @@ def _nanp_prefix_facts(national: str) -> _PrefixFacts:
         region, kind = phonenumbers.region_code_for_number(number), phonenumbers.number_type(number)
     if region is None or kind == PhoneNumberType.UNKNOWN:
         return _PrefixFacts(False, region or "", "", ())
-    if is_number_type_geographical(kind, 1):
+    geographic = is_number_type_geographical(kind, 1)
+    if geographic:
         zones = phone_timezone.time_zones_for_geographical_number(number)
     elif SHORTCUTS:
         zones = _country_level_zones(number)
@@ -148,6 +189,7 @@ def _nanp_prefix_facts(national: str) -> _PrefixFacts:
         region,
         _TYPE_NAMES.get(kind, "unknown"),
         tuple(sorted(z for z in zones if z != UNKNOWN_ZONE)),
+        geographic,
     )
 
 
@@ -301,7 +343,7 @@ def _area_codes(sequence: tuple[frozenset[str], ...]) -> list[str]:
     return [a + b + c for a in sorted(head[0]) for b in sorted(head[1]) for c in sorted(head[2])]
 
 
-def _full_parse(text: str, region: str) -> Phone:
+def _full_parse(text: str, region: str, extension: str | None = None) -> Phone:
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as error:
@@ -313,6 +355,8 @@ def _full_parse(text: str, region: str) -> Phone:
         phonenumbers.region_code_for_number(number) or region,
         _type_name(number),
         _number_zones(number),
+        extension or number.extension or None,
+        phonenumbers.is_number_geographical(number),
     )
 
 
@@ -347,29 +391,3 @@ def country_zones(country: str) -> tuple[str, ...]:
         if fields[0] == country.upper()
     }
     return tuple(sorted(zones))
-
-
-def candidate_zones(
-    *,
-    explicit: str | None,
-    country: str | None,
-    state: str | None,
-    phone: Phone | None,
-) -> tuple[str, ...]:
-    """A contact's candidate zones, in DESIGN §4.2's order of trust.
-
-    An explicit time-zone column wins; else the state/province; else the zones of
-    the number itself (an area code says where a line was registered, not where the
-    person is, so the address wins when both exist); else every zone of the country.
-    The result is sorted and never empty for a known country.
-    """
-    if explicit:
-        return (explicit,)
-    if country and state:
-        zones = regions.state_zones(country, state)
-        if zones:
-            return tuple(sorted(set(zones)))
-    if phone and phone.zones:
-        return phone.zones
-    home = country or (phone.region if phone else None)
-    return country_zones(home) if home else ()

@@ -1,149 +1,199 @@
-"""Time zones of US states and Canadian provinces, and names for them.
+"""Countries, states and provinces from what people type, and the zones of a state.
 
-States that span two zones list both (a contact there is callable only when the
-window is open in each). The zones are those of the area's population centres;
-tiny exceptions (a few border counties) are covered by the "every zone" rule.
+Countries come from ISO 3166 (pycountry): alpha-2 and alpha-3 codes, names,
+official and common names, the names in the languages of
+``data/countries.toml``'s ``locales``, and that file's aliases (``USA``, ``UK``,
+``Holland``). States and provinces come from ISO 3166-2: codes (``FL``,
+``US-FL``) and names, for every country pycountry knows. Their time zones are
+data too (``data/state_zones.toml``: US states, Canadian provinces, Australian
+states). Lookups fold case, accents, spaces and punctuation, are built once per
+process and remember every text they have answered (imports run them per row).
 """
 
 from __future__ import annotations
 
-ET, CT, MT, PT = "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"
-AZ, AK, HI = "America/Phoenix", "America/Anchorage", "Pacific/Honolulu"
+import functools
+import gettext
+import re
+import tomllib
+from importlib import resources
 
-US_STATES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "AL": ("Alabama", (CT,)),
-    "AK": ("Alaska", (AK, "America/Adak")),
-    "AZ": ("Arizona", (AZ,)),
-    "AR": ("Arkansas", (CT,)),
-    "CA": ("California", (PT,)),
-    "CO": ("Colorado", (MT,)),
-    "CT": ("Connecticut", (ET,)),
-    "DE": ("Delaware", (ET,)),
-    "DC": ("District of Columbia", (ET,)),
-    "FL": ("Florida", (ET, CT)),
-    "GA": ("Georgia", (ET,)),
-    "HI": ("Hawaii", (HI,)),
-    "ID": ("Idaho", ("America/Boise", PT)),
-    "IL": ("Illinois", (CT,)),
-    "IN": ("Indiana", ("America/Indiana/Indianapolis", CT)),
-    "IA": ("Iowa", (CT,)),
-    "KS": ("Kansas", (CT, MT)),
-    "KY": ("Kentucky", ("America/Kentucky/Louisville", CT)),
-    "LA": ("Louisiana", (CT,)),
-    "ME": ("Maine", (ET,)),
-    "MD": ("Maryland", (ET,)),
-    "MA": ("Massachusetts", (ET,)),
-    "MI": ("Michigan", ("America/Detroit", "America/Menominee")),
-    "MN": ("Minnesota", (CT,)),
-    "MS": ("Mississippi", (CT,)),
-    "MO": ("Missouri", (CT,)),
-    "MT": ("Montana", (MT,)),
-    "NE": ("Nebraska", (CT, MT)),
-    "NV": ("Nevada", (PT,)),
-    "NH": ("New Hampshire", (ET,)),
-    "NJ": ("New Jersey", (ET,)),
-    "NM": ("New Mexico", (MT,)),
-    "NY": ("New York", (ET,)),
-    "NC": ("North Carolina", (ET,)),
-    "ND": ("North Dakota", (CT, MT)),
-    "OH": ("Ohio", (ET,)),
-    "OK": ("Oklahoma", (CT,)),
-    "OR": ("Oregon", (PT, "America/Boise")),
-    "PA": ("Pennsylvania", (ET,)),
-    "RI": ("Rhode Island", (ET,)),
-    "SC": ("South Carolina", (ET,)),
-    "SD": ("South Dakota", (CT, MT)),
-    "TN": ("Tennessee", (CT, ET)),
-    "TX": ("Texas", (CT, MT)),
-    "UT": ("Utah", (MT,)),
-    "VT": ("Vermont", (ET,)),
-    "VA": ("Virginia", (ET,)),
-    "WA": ("Washington", (PT,)),
-    "WV": ("West Virginia", (ET,)),
-    "WI": ("Wisconsin", (CT,)),
-    "WY": ("Wyoming", (MT,)),
-    "PR": ("Puerto Rico", ("America/Puerto_Rico",)),
-    "GU": ("Guam", ("Pacific/Guam",)),
-    "VI": ("U.S. Virgin Islands", ("America/St_Thomas",)),
-}
+from prospector.foundations.folding import fold
 
-CA_PROVINCES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "AB": ("Alberta", ("America/Edmonton",)),
-    "BC": ("British Columbia", ("America/Vancouver", "America/Edmonton")),
-    "MB": ("Manitoba", ("America/Winnipeg",)),
-    "NB": ("New Brunswick", ("America/Moncton",)),
-    "NL": ("Newfoundland and Labrador", ("America/St_Johns", "America/Goose_Bay")),
-    "NS": ("Nova Scotia", ("America/Halifax",)),
-    "NT": ("Northwest Territories", ("America/Yellowknife",)),
-    "NU": ("Nunavut", ("America/Iqaluit", "America/Rankin_Inlet", "America/Cambridge_Bay")),
-    "ON": ("Ontario", ("America/Toronto", "America/Winnipeg")),
-    "PE": ("Prince Edward Island", ("America/Halifax",)),
-    "QC": ("Quebec", ("America/Toronto",)),
-    "SK": ("Saskatchewan", ("America/Regina",)),
-    "YT": ("Yukon", ("America/Whitehorse",)),
-}
-
-_BY_COUNTRY = {"US": US_STATES, "CA": CA_PROVINCES}
-_NAME_INDEX = {
-    (country, name.casefold()): code
-    for country, table in _BY_COUNTRY.items()
-    for code, (name, _zones) in table.items()
-}
-
-COUNTRY_NAMES = {
-    "united states": "US",
-    "united states of america": "US",
-    "usa": "US",
-    "u.s.": "US",
-    "u.s.a.": "US",
-    "america": "US",
-    "canada": "CA",
-    "united kingdom": "GB",
-    "uk": "GB",
-    "great britain": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "northern ireland": "GB",
-    "ireland": "IE",
-    "australia": "AU",
-    "germany": "DE",
-    "france": "FR",
-    "mexico": "MX",
-}
+_NOT_ALNUM = re.compile(r"[\W_]+")
+STATE_FIRST = ("US", "CA", "AU")
+"""Where a state without a country is looked for, in this order."""
 
 
+def fold_key(text: str) -> str:
+    """``"U.S.A."`` -> ``"usa"``, ``"Côte d'Ivoire"`` -> ``"cotedivoire"``."""
+    return _NOT_ALNUM.sub("", fold(text))
+
+
+def _data(name: str) -> dict:
+    return tomllib.loads(resources.files("prospector.data").joinpath(name).read_text("utf-8"))
+
+
+@functools.cache
+def _state_zone_table() -> dict[str, dict[str, tuple[str, ...]]]:
+    return {
+        country: {code: tuple(zones) for code, zones in states.items()}
+        for country, states in _data("state_zones.toml").items()
+    }
+
+
+@functools.cache
+def _countries() -> dict[str, str]:
+    import pycountry  # here, not at import: most commands never look a country up
+
+    table = _data("countries.toml")
+    names: dict[str, str] = {}
+
+    def add(name: str | None, code: str) -> None:
+        key = fold_key(name) if name else ""
+        if key and key not in names:  # earlier (more trusted) sources win
+            names[key] = code
+
+    for alias, code in table["aliases"].items():
+        add(alias, code)
+    countries = list(pycountry.countries)
+    for country in countries:
+        add(country.alpha_2, country.alpha_2)
+    for country in countries:
+        add(country.alpha_3, country.alpha_2)
+    for attribute in _ENGLISH:
+        for country in countries:
+            add(getattr(country, attribute, None), country.alpha_2)
+    return names
+
+
+_ENGLISH = ("name", "common_name", "official_name")
+
+
+@functools.cache
+def _local_names() -> dict[str, str]:
+    # Read only when a name is not English (the translations take most of the
+    # table's build time); English names and aliases win over them.
+    import pycountry
+
+    names: dict[str, str] = {}
+    countries = list(pycountry.countries)
+    for locale in _data("countries.toml")["locales"]:
+        translation = gettext.translation(
+            "iso3166-1", pycountry.LOCALES_DIR, languages=[locale], fallback=True
+        )
+        for attribute in _ENGLISH:
+            for country in countries:
+                name = getattr(country, attribute, None)
+                key = fold_key(translation.gettext(name)) if name else ""
+                if key and key not in names:
+                    names[key] = country.alpha_2
+    return names
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def country_code(text: str | None) -> str | None:
-    """An ISO 3166 alpha-2 code from a code or a common country name."""
+    """An ISO 3166 alpha-2 code from a code or a name, in English or a local language."""
     if not text:
         return None
-    value = text.strip()
-    if len(value) == 2 and value.isalpha():
-        return "GB" if value.upper() == "UK" else value.upper()
-    return COUNTRY_NAMES.get(value.casefold())
+    key = fold_key(text)
+    return _countries().get(key) or _local_names().get(key)
 
 
-def state_code(text: str | None, country: str | None) -> tuple[str, str] | None:
-    """``(country, STATE)`` for a US state or Canadian province code or name.
+@functools.cache
+def _table_codes(country: str) -> dict[str, str]:
+    """The state table's codes of a country (``fl``, ``usfl``), without ISO's data."""
+    found: dict[str, str] = {}
+    for code in _state_zone_table().get(country, {}):
+        found[fold_key(code)] = code
+        found[fold_key(f"{country}-{code}")] = code
+    return found
 
-    With no country known, US is tried first, then Canada.
+
+def _state_in(country: str, key: str) -> str | None:
+    return _table_codes(country).get(key) or _subdivisions(country).get(key)
+
+
+@functools.cache
+def _subdivisions(country: str) -> dict[str, str]:
+    """Folded code, ``CC-code`` and name -> the code without its country prefix."""
+    import pycountry
+
+    found: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for division in pycountry.subdivisions.get(country_code=country) or ():
+        code = division.code.partition("-")[2]
+        found.setdefault(fold_key(code), code)
+        found.setdefault(fold_key(division.code), code)
+        names.setdefault(fold_key(division.name), code)
+    for code in _state_zone_table().get(country, {}):
+        found.setdefault(fold_key(code), code)
+        found.setdefault(fold_key(f"{country}-{code}"), code)
+    for key, code in names.items():
+        found.setdefault(key, code)  # a code wins over a name that folds the same
+    return found
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def state_code(
+    text: str | None, country: str | None, prefer: str | None = None
+) -> tuple[str, str] | None:
+    """``(country, CODE)`` for a state/province code or name, or ``None``.
+
+    Without a country, ``US-FL``-style codes name their own; otherwise ``prefer``
+    (the team's region) and then :data:`STATE_FIRST` are tried in order.
     """
     if not text:
         return None
-    value = text.strip()
-    countries = [country] if country in _BY_COUNTRY else ["US", "CA"]
-    for candidate in countries:
-        table = _BY_COUNTRY[candidate]
-        if value.upper() in table:
-            return candidate, value.upper()
-        code = _NAME_INDEX.get((candidate, value.casefold()))
-        if code:
-            return candidate, code
+    key = fold_key(text)
+    if not key:
+        return None
+    if country:
+        code = _state_in(country, key)
+        return (country, code) if code else None
+    head, dash, _rest = text.strip().partition("-")
+    if dash and len(head) == 2 and head.isalpha():
+        named = country_code(head)
+        if named:
+            code = _state_in(named, key)
+            if code:
+                return named, code
+    for candidate in dict.fromkeys((prefer, *STATE_FIRST)):
+        if candidate:
+            code = _state_in(candidate, key)
+            if code:
+                return candidate, code
     return None
 
 
 def state_zones(country: str, state: str) -> tuple[str, ...] | None:
-    """The zones of a state/province, or None when unknown."""
-    table = _BY_COUNTRY.get(country)
-    entry = table.get(state) if table else None
-    return entry[1] if entry else None
+    """The zones of a state/province (main one first), or None when unknown."""
+    table = _state_zone_table().get(country)
+    return table.get(state) if table else None
+
+
+def state_name(country: str, state: str) -> str:
+    """``("US", "FL")`` -> ``"Florida"`` (the code itself when ISO has no name)."""
+    import pycountry
+
+    division = pycountry.subdivisions.get(code=f"{country}-{state}")
+    return division.name if division else state
+
+
+def _named_table(country: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    return {
+        code: (state_name(country, code), zones)
+        for code, zones in _state_zone_table()[country].items()
+    }
+
+
+_NAMED_TABLES = {"US_STATES": "US", "CA_PROVINCES": "CA", "AU_STATES": "AU"}
+
+
+def __getattr__(name: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    # ``US_STATES`` etc.: code -> (name, zones), built on first use (not at import:
+    # every command imports this module, few need the names).
+    if name in _NAMED_TABLES:
+        table = globals()[name] = _named_table(_NAMED_TABLES[name])
+        return table
+    raise AttributeError(name)

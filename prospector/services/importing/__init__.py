@@ -159,6 +159,8 @@ def _import_table(
         default_region=(region or settings.team.default_region).upper(),
         keys=ProfileKeys(settings),
         source=source,
+        headers=tuple(table.header),
+        team_zone=settings.team.timezone,
     )
     db.check_writable()  # a dry run writes too, inside the transaction it rolls back
     phone_columns = [i for field in PHONE_KINDS for i in columns.get(field, ())]
@@ -301,7 +303,7 @@ def _range_results(
         return
     # fork keeps worker start-up cheap; elsewhere, spawn.
     method = "fork" if sys.platform.startswith("linux") else "spawn"
-    row_rules.warm_up()  # forked workers inherit the phone metadata analysis
+    row_rules.warm_up(rules)  # forked workers inherit the phone metadata analysis
     context = multiprocessing.get_context(method)
     with context.Pool(count, initializer=_init_worker, initargs=(rules, table)) as pool:
         pending: deque = deque()

@@ -8,103 +8,30 @@ needs arrives once in a :class:`RowRules`.
 
 from __future__ import annotations
 
+import functools
 import re
+import tomllib
 from dataclasses import dataclass
+from importlib import resources
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from prospector.foundations import regions
-from prospector.foundations.phones import PhoneBook, PhoneError, candidate_zones
+from prospector.foundations import postal, regions
+from prospector.foundations.domains import (
+    company_suffixes,
+    email_domain,
+    registered_domain,
+    website_domain,
+)
+from prospector.foundations.names import split_full_name
+from prospector.foundations.phones import PhoneBook
+from prospector.foundations.zones import candidate_zones, is_toll_free
+from prospector.services.importing.phones_in_row import PhoneColumn, phone_columns, read_phones
 from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.ranges import read_range
 from prospector.services.importing.reader import TableFile
 
-FREE_MAIL = frozenset(
-    [
-        "gmail.com",
-        "googlemail.com",
-        "yahoo.com",
-        "yahoo.co.uk",
-        "yahoo.ca",
-        "ymail.com",
-        "hotmail.com",
-        "hotmail.co.uk",
-        "outlook.com",
-        "live.com",
-        "msn.com",
-        "aol.com",
-        "icloud.com",
-        "me.com",
-        "mac.com",
-        "protonmail.com",
-        "proton.me",
-        "gmx.com",
-        "gmx.de",
-        "mail.com",
-        "zoho.com",
-        "yandex.com",
-        "comcast.net",
-        "verizon.net",
-        "att.net",
-        "sbcglobal.net",
-        "shaw.ca",
-        "rogers.com",
-        "sympatico.ca",
-        "btinternet.com",
-        "sky.com",
-        "virginmedia.com",
-        "qq.com",
-        "163.com",
-        "fastmail.com",
-        "hey.com",
-    ]
-)
-COMPANY_SUFFIXES = frozenset(
-    [
-        "inc",
-        "incorporated",
-        "llc",
-        "llp",
-        "lp",
-        "ltd",
-        "limited",
-        "gmbh",
-        "corp",
-        "corporation",
-        "co",
-        "company",
-        "plc",
-        "sa",
-        "sas",
-        "sarl",
-        "ag",
-        "bv",
-        "nv",
-        "pty",
-        "srl",
-        "spa",
-        "ab",
-        "oy",
-        "as",
-        "kg",
-        "ulc",
-        "lc",
-        "pc",
-        "pllc",
-    ]
-)
-ZONE_ALIASES = {
-    "et": "America/New_York", "est": "America/New_York", "edt": "America/New_York",
-    "eastern": "America/New_York", "ct": "America/Chicago", "cst": "America/Chicago",
-    "cdt": "America/Chicago", "central": "America/Chicago", "mt": "America/Denver",
-    "mst": "America/Denver", "mdt": "America/Denver", "mountain": "America/Denver",
-    "pt": "America/Los_Angeles", "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles",
-    "pacific": "America/Los_Angeles", "akst": "America/Anchorage", "hst": "Pacific/Honolulu",
-    "gmt": "Europe/London", "bst": "Europe/London", "uk": "Europe/London",
-}  # fmt: skip
 _SEPARATORS = re.compile(r"[,. ]")
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
-_HOST_END = re.compile(r"[/?#:@\s]")
 _PUNCTUATION = re.compile(r"[^\w\s]")
 _EMPLOYEES = re.compile(r"^\s*(\d[\d,. ]*)\s*(k)?\s*(?:(?:-|–|to)\s*\d[\d,. ]*\s*k?)?\s*\+?\s*$")
 
@@ -169,6 +96,13 @@ class RowRules:
     default_region: str
     keys: ProfileKeys
     source: str | None = None
+    headers: tuple[str, ...] = ()  # the file's header, to name columns in notes
+    team_zone: str | None = None  # a toll-free number's zone when the row gives none
+
+    @functools.cached_property
+    def phone_columns(self) -> tuple[PhoneColumn, ...]:
+        """The phone columns in dial order."""
+        return phone_columns(self.columns, self.headers)
 
 
 def normalize_chunk(rules: RowRules, rows: list[tuple[int, list[str]]]) -> list[tuple]:
@@ -209,9 +143,22 @@ _BOOK: PhoneBook | None = None
 _SHARED: dict = {}
 
 
-def warm_up() -> None:
-    """Build this process's PhoneBook now (forked workers then inherit it)."""
+def warm_up(rules: RowRules | None = None) -> None:
+    """Build this process's PhoneBook, and the tables the file's columns need
+    (ZIP codes, countries, states, public suffixes), now: forked workers then
+    inherit them instead of each building its own."""
     _book()
+    if rules is None:
+        return
+    columns = rules.columns
+    if columns.get("postal_code"):
+        postal.warm_up()
+    if columns.get("country"):
+        regions.country_code("US")  # builds the country names
+    if columns.get("state"):
+        regions.state_code("Florida", "US")  # reads ISO's subdivisions
+    if columns.get("website") or columns.get("email"):
+        registered_domain("example.com")  # loads the public-suffix list
 
 
 def _book() -> PhoneBook:
@@ -225,7 +172,8 @@ def _book() -> PhoneBook:
 def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[str]) -> tuple:
     """One row's values (a :class:`Row` as a plain tuple), or a :class:`Reject` saying why not.
 
-    Rejected: no phone, an invalid phone, an unknown country or zone, a broken row.
+    Rejected: no valid phone in any phone column, an unknown country with no
+    phone written with its country code, an unknown time zone, a broken row.
     """
     if len(fields) > rules.width:
         return Reject(
@@ -249,41 +197,73 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
                 return value
         return None
 
-    raw_phone = get("phone")
-    if raw_phone is None:
-        return Reject(number, "no phone number", fields)
     raw_country = get("country")
-    country = regions.country_code(raw_country)
-    if raw_country and country is None:
-        return Reject(number, f"unknown country {raw_country!r}", fields)
     raw_state = get("state")
-    state = None
-    if raw_state:
-        found = regions.state_code(raw_state, country)
-        if found:
-            country = country or found[0]
-            state = found[1]
-        else:
-            state = raw_state
-    try:
-        phone = book.normalize(raw_phone, country or rules.default_region)
-    except PhoneError as error:
-        return Reject(number, f"invalid phone: {error}", fields)
+    country, unknown_country, region, state = _where(raw_country, raw_state, rules.default_region)
+    found = read_phones(
+        book,
+        rules.phone_columns,
+        fields,
+        region,
+        international_only=unknown_country,
+        extension=get("extension") if "extension" in columns else None,
+    )
+    if isinstance(found, str):
+        if unknown_country:
+            return Reject(number, f"unknown country {raw_country!r}", fields)
+        return Reject(number, found, fields)
+    row_phones, notes = found
+    dialled, dialled_raw, dialled_kind, dialled_label = row_phones[0]
+    country_from_row = country is not None
+    if country is None:
+        # No country, or one nobody knows: the phone's says which (and which "WA").
+        if unknown_country:
+            country = dialled.region
+            notes.append(
+                f"country {raw_country!r} unknown: {country} taken from the phone {dialled_raw!r}"
+            )
+        if raw_state:
+            placed = regions.state_code(raw_state, country, None if country else dialled.region)
+            if placed:
+                if country is None:
+                    country, country_from_row = placed[0], True
+                state = placed[1]
+            else:
+                state = raw_state
+        country = country or dialled.region
+    raw_postal = get("postal_code") if "postal_code" in columns else None
+    postal_zones: tuple[str, ...] = ()
+    if raw_postal:
+        place = postal.postal_place(raw_postal, country)
+        if place is not None:
+            postal_zones = place.zones
+            state = state or place.state
     explicit = None
-    raw_zone = get("timezone")
+    raw_zone = get("timezone") if "timezone" in columns else None
     if raw_zone:
         explicit = _zone(raw_zone)
         if explicit is None:
             return Reject(number, f"unknown time zone {raw_zone!r}", fields)
-    country = country or phone.region
-    zones = candidate_zones(explicit=explicit, country=country, state=state, phone=phone)
+    zones = candidate_zones(
+        explicit=explicit,
+        country=country,
+        state=state,
+        phone=dialled,
+        postal=postal_zones,
+        team_zone=rules.team_zone,
+        country_from_row=country_from_row,
+    )
+    toll_free = is_toll_free(dialled)
+    if toll_free and explicit is None:
+        notes.append(
+            f"{dialled_label} {dialled_raw!r} is toll-free or non-geographic:"
+            f" time zone {' '.join(zones)} from "
+            + _zone_evidence(postal_zones, country, state, country_from_row, zones, rules)
+        )
 
     first, last = get("first_name"), get("last_name")
     if first is None and last is None:
-        full = get("full_name")
-        if full:
-            first, _, last = full.partition(" ")
-            last = last.strip() or None
+        first, last = split_full_name(get("full_name"))
     email = get("email")
     email = email.lower() if email and "@" in email else None
     company = get("company")
@@ -297,39 +277,90 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
     source = get("source") or rules.source
     list_name = get("list_name")
     profile = rules.keys.key(industry, source, country, state, list_name, title, employees)
-    locale = (" ".join(sorted(zones)), country or "", state or "")
-    entry = (phone.e164, raw_phone, "work", None, phone.number_type)
+    locale = (" ".join(zones), country or "", state or "")
     return (
         first,
         last,
         title and share(title, title),
         email,
-        phone.e164,
-        raw_phone,
-        phone.number_type,
-        None,
+        dialled.e164,
+        dialled_raw,
+        dialled.number_type,
+        dialled.extension,
         state and share(state, state),
         country and share(country, country),
-        None,
+        raw_postal,
         source and share(source, source),
         list_name and share(list_name, list_name),
-        None,
+        get("external_id") if "external_id" in columns else None,
         company,
         domain,
         company_key(company) if company else None,
         industry and share(industry, industry),
         employees,
         share(locale, locale),
-        bool(raw_zone or raw_state or raw_country),
+        bool(raw_zone or raw_state or raw_country or postal_zones),
         share(profile, profile),
-        (entry,),
-        (),
-        False,
+        (
+            ((dialled.e164, dialled_raw, dialled_kind, dialled.extension, dialled.number_type),)
+            if len(row_phones) == 1
+            else tuple(
+                [(p.e164, raw, kind, p.extension, p.number_type) for p, raw, kind, _ in row_phones]
+            )
+        ),
+        tuple(notes) if notes else (),
+        toll_free,
     )
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _where(
+    raw_country: str | None, raw_state: str | None, default_region: str
+) -> tuple[str | None, bool, str, str | None]:
+    """``(country, unknown, region, state)`` of a row's country and state cells.
+
+    ``region`` is what national numbers are read in. ``country`` is None when the
+    row names none (or one nobody knows: ``unknown``); its state is then placed
+    once the phone is known, and ``state`` here is None.
+    """
+    country = regions.country_code(raw_country) if raw_country else None
+    if raw_country and country is None:
+        return None, True, default_region, None
+    if country is not None:
+        if not raw_state:
+            return country, False, country, None
+        placed = regions.state_code(raw_state, country)
+        return country, False, country, placed[1] if placed else raw_state
+    guess = regions.state_code(raw_state, None, default_region) if raw_state else None
+    return None, False, guess[0] if guess else default_region, None
+
+
+def _zone_evidence(
+    postal_zones: tuple[str, ...],
+    country: str | None,
+    state: str | None,
+    country_from_row: bool,
+    zones: tuple[str, ...],
+    rules: RowRules,
+) -> str:
+    if postal_zones:
+        return "the postal code"
+    if country and state and regions.state_zones(country, state):
+        return "the state"
+    if zones == (rules.team_zone,):
+        return "the team's zone"
+    return "the country" if country_from_row else "the number's country"
+
+
+@functools.cache
+def zone_aliases() -> dict[str, str]:
+    """Time-zone abbreviations and words people write (``EST``, ``Pacific``)."""
+    text = resources.files("prospector.data").joinpath("zone_aliases.toml").read_text("utf-8")
+    return {name.casefold(): zone for name, zone in tomllib.loads(text)["aliases"].items()}
+
+
 def _zone(text: str) -> str | None:
-    alias = ZONE_ALIASES.get(text.strip().casefold())
+    alias = zone_aliases().get(text.strip().casefold())
     if alias:
         return alias
     try:
@@ -358,32 +389,12 @@ def parse_employees(text: str | None) -> int | None:
     return value * 1000 if match.group(2) else value
 
 
-def website_domain(text: str | None) -> str | None:
-    """``https://www.Example.com/about`` -> ``example.com``."""
-    if not text:
-        return None
-    host = _SCHEME.sub("", text.strip().casefold())
-    host = _HOST_END.split(host, maxsplit=1)[0].strip(".")
-    host = host.removeprefix("www.")
-    return host if "." in host else None
-
-
-def email_domain(email: str | None) -> str | None:
-    """The company domain of a work email; ``None`` for free-mail addresses."""
-    if not email or "@" not in email:
-        return None
-    domain = email.rpartition("@")[2].strip().casefold()
-    if "." not in domain or domain in FREE_MAIL:
-        return None
-    return domain
-
-
 def company_key(name: str) -> str:
     """A company name for matching: case, punctuation and legal suffixes ignored.
 
     "Acme, Inc." and "ACME Inc" and "Acme" all give "acme".
     """
     words = _PUNCTUATION.sub(" ", name.casefold().replace("&", " and ")).split()
-    while len(words) > 1 and words[-1] in COMPANY_SUFFIXES:
+    while len(words) > 1 and words[-1] in company_suffixes():
         words.pop()
     return " ".join(words)

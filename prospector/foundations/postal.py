@@ -1,0 +1,89 @@
+"""Postal codes to places and time zones: US ZIP codes and Canadian postal codes.
+
+US: the ``zipcodes`` package's table (every ZIP with its state and zone), read
+once per process on first use (half a second) into a ``{zip: (state, zone)}``
+dict; ZIP+4 and 4-digit ZIPs whose leading zero a spreadsheet dropped are read
+too. Canada: the first letter names the province (``data/postal_codes.toml``),
+whose zones come from the state table.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from importlib import resources
+from typing import NamedTuple
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from prospector.foundations import regions
+
+_ZIP = re.compile(r"^(\d{4,5})(?:\s*-\s*\d{4})?$")
+_CA_POSTAL = re.compile(r"^([A-Za-z])\d[A-Za-z]\s*-?\s*\d[A-Za-z]\d$")
+
+
+class PostalPlace(NamedTuple):
+    """Where a postal code is: its state/province (when one) and its zones."""
+
+    country: str
+    state: str | None
+    zones: tuple[str, ...]
+
+
+@functools.cache
+def _zip_table() -> dict[str, tuple[str, str]]:
+    import zipcodes  # here: its table costs half a second, only postal codes need it
+
+    entries = zipcodes.list_all()
+    # An empty or unknown zone (the table has "Napakiak" once) falls through to
+    # the next evidence: checked once per distinct name.
+    usable = {zone for zone in {entry["timezone"] for entry in entries} if _known_zone(zone)}
+    return {
+        entry["zip_code"]: (entry["state"], entry["timezone"])
+        for entry in entries
+        if entry["timezone"] in usable
+    }
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+@functools.cache
+def _ca_letters() -> dict[str, tuple[str, ...]]:
+    text = resources.files("prospector.data").joinpath("postal_codes.toml").read_text("utf-8")
+    return {letter: tuple(codes) for letter, codes in tomllib.loads(text)["CA"].items()}
+
+
+def warm_up() -> None:
+    """Read the ZIP table now (forked workers then share it)."""
+    _zip_table()
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def postal_place(code: str | None, country: str | None) -> PostalPlace | None:
+    """The place of a postal code in ``country`` (US or CA), or None when unknown."""
+    if not code or country not in ("US", "CA"):
+        return None
+    text = code.strip()
+    if country == "US":
+        match = _ZIP.match(text)
+        if not match:
+            return None
+        found = _zip_table().get(match.group(1).zfill(5))
+        if found is None:
+            return None
+        state, zone = found
+        return PostalPlace("US", state, (zone,))
+    match = _CA_POSTAL.match(text)
+    if not match:
+        return None
+    provinces = _ca_letters().get(match.group(1).upper(), ())
+    zones = {z for code in provinces for z in regions.state_zones("CA", code) or ()}
+    if not zones:
+        return None
+    return PostalPlace("CA", provinces[0] if len(provinces) == 1 else None, tuple(sorted(zones)))

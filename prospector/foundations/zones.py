@@ -1,0 +1,131 @@
+"""A contact's time zones from the most precise evidence (DESIGN §4.2).
+
+An explicit time-zone column; else the postal code's zones; else the phone's
+zones narrowed by the state's; else the state's; else the phone's; else the
+country's. Toll-free and other non-geographic numbers say nothing about where
+a person is: their zones come from the address, else the team's zone.
+
+Zones are compared by their clocks (UTC offsets in January and July), not by
+name: phonenumbers calls part of South Dakota ``America/North_Dakota/Center``
+while the state table says ``America/Chicago``, and both are Central time.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from prospector.foundations import regions
+from prospector.foundations.phones import Phone, country_zones
+
+NON_GEOGRAPHIC_TYPES = frozenset(
+    {"toll_free", "premium_rate", "shared_cost", "uan", "voip", "personal", "pager", "voicemail"}
+)
+"""Number types that are no place's (phonenumbers' names, as :class:`Phone` gives them)."""
+
+_WINTER = datetime(2025, 1, 15, 12, tzinfo=UTC)
+_SUMMER = datetime(2025, 7, 15, 12, tzinfo=UTC)
+
+
+@functools.cache
+def clock(zone: str) -> tuple[float, float]:
+    """A zone's UTC offsets (hours) in January and July: zones with one clock agree."""
+    info = ZoneInfo(zone)
+    winter = _WINTER.astimezone(info).utcoffset()
+    summer = _SUMMER.astimezone(info).utcoffset()
+    assert winter is not None and summer is not None
+    return winter.total_seconds() / 3600, summer.total_seconds() / 3600
+
+
+def same_clock(zones: tuple[str, ...], evidence: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``zones`` whose clock one of ``evidence`` shares (sorted; may be empty)."""
+    clocks = {clock(zone) for zone in evidence}
+    return tuple(sorted(zone for zone in zones if clock(zone) in clocks))
+
+
+def is_toll_free(phone: Phone) -> bool:
+    """A number that is no place's: toll-free, premium, personal…, or a
+    non-geographic number whose zones disagree on the time (a +1 toll-free
+    number "is" in 42 zones; a UK mobile's four zones all keep London's clock)."""
+    return _toll_free(phone.zones, phone.number_type, phone.geographic)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _toll_free(zones: tuple[str, ...], number_type: str, geographic: bool) -> bool:
+    if number_type in NON_GEOGRAPHIC_TYPES:
+        return True
+    return not geographic and len({clock(zone) for zone in zones}) > 1
+
+
+def candidate_zones(
+    *,
+    explicit: str | None,
+    country: str | None,
+    state: str | None,
+    phone: Phone | None,
+    postal: tuple[str, ...] = (),
+    team_zone: str | None = None,
+    country_from_row: bool = True,
+) -> tuple[str, ...]:
+    """A contact's candidate zones, sorted; never empty for a known country.
+
+    ``postal``: the postal code's zones (see :mod:`.postal`); ``team_zone``: the
+    last resort of a toll-free number; ``country_from_row``: the country was
+    written in the row (not only the phone's own), so its zones are evidence.
+    """
+    if explicit:
+        return (explicit,)
+    if phone is None:
+        facts = None
+    else:
+        facts = (phone.zones, phone.number_type, phone.geographic, phone.region)
+    return _candidate_zones(country, state, facts, postal, team_zone, country_from_row)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _candidate_zones(
+    country: str | None,
+    state: str | None,
+    phone: tuple[tuple[str, ...], str, bool, str] | None,
+    postal: tuple[str, ...],
+    team_zone: str | None,
+    country_from_row: bool,
+) -> tuple[str, ...]:
+    # Everything here depends on the phone's prefix facts, not its digits: cached.
+    toll_free = phone is not None and _toll_free(*phone[:3])
+    phone_zones = _phone_evidence(phone, country) if phone is not None and not toll_free else ()
+    if postal:
+        if len(postal) > 1 and phone_zones:
+            return same_clock(postal, phone_zones) or tuple(sorted(postal))
+        return tuple(sorted(postal))
+    state_zones = regions.state_zones(country, state) if country and state else None
+    if state_zones:
+        if phone_zones:
+            narrowed = same_clock(state_zones, phone_zones)
+            if narrowed:
+                return narrowed
+        return tuple(sorted(state_zones))
+    if phone_zones:
+        return phone_zones
+    if phone is not None and toll_free:
+        if country and country_from_row:
+            home = country_zones(country)
+            if team_zone in home:
+                return (team_zone,)  # a +1 800 number of a US contact, a US team
+            if home:
+                return home
+        return (team_zone,) if team_zone else phone[0]
+    home_country = country or (phone[3] if phone else None)
+    return country_zones(home_country) if home_country else ()
+
+
+def _phone_evidence(
+    phone: tuple[tuple[str, ...], str, bool, str], country: str | None
+) -> tuple[str, ...]:
+    # A non-geographic number (a mobile) names its country's zones: those of the
+    # contact's country, when they share one (GB for a +44 7 mobile's four zones).
+    zones, _type, geographic, _region = phone
+    if geographic or not country:
+        return zones
+    return tuple(sorted(set(zones) & set(country_zones(country)))) or zones

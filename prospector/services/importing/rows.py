@@ -9,7 +9,7 @@ needs arrives once in a :class:`RowRules`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -190,6 +190,7 @@ class RangeResult:
     lines: int
     clean: bool
     error: tuple[int, str] | None
+    numbers: list[int] = field(default_factory=list)  # every item's line, as rejects count
 
 
 def normalize_range(
@@ -199,7 +200,8 @@ def normalize_range(
     found = read_range(table, start, end, last=last)
     items = normalize_chunk(rules, found.rows)
     rejects = [index for index, item in enumerate(items) if type(item) is Reject]
-    return RangeResult(items, rejects, found.lines, found.clean, found.error)
+    numbers = [number for number, _ in found.rows]
+    return RangeResult(items, rejects, found.lines, found.clean, found.error, numbers)
 
 
 _BOOK: PhoneBook | None = None

@@ -4,21 +4,34 @@ else a company phone and name. And what a known contact gains from the row's pho
 A row names a known contact when
 
 1. one of its *personal* phones (direct, work, mobile, other) is a personal phone
-   of a contact: the contact of ``phones[0]`` when it has one, else the lowest id;
-2. else its email is a contact's email (case-insensitive) *and* the names agree
-   (first and last, case- and accent-folded). A mailbox is often shared
-   (``info@acme.example``): another name behind it is another person, a new
-   contact. A row and a contact that are both nameless agree (the email is all
-   either says of the person); a nameless side and a named one do not;
-3. else one of its company phones is a company phone of a contact with the same
-   name: a row whose only number is a switchboard finds itself again on re-import
-   (colleagues share the switchboard, so the name must agree).
+   of a contact. When its phones name several contacts (a vendor mixed two people
+   up), the row goes to the lowest id, and only fills that contact's empty fields
+   (it may not be that person's row at all); a number of another contact is never
+   moved (see :func:`merge_phones`). Not "the contact of ``phones[0]``", nor the
+   one whose name agrees: only the lowest id is sure to be the contact the row
+   found the first time it was imported (contacts a later row of the file
+   created, or renamed, have higher ids), so a second import changes nothing;
+2. else its email is a contact's email (case-insensitive) *and* the names agree.
+   A mailbox is often shared (``info@acme.example``): another name behind it is
+   another person, a new contact;
+3. else one of its company phones is a company phone of a contact whose name
+   agrees: a row whose only number is a switchboard finds itself again on
+   re-import (colleagues share the switchboard, so the name must agree).
 
-:class:`KnownNumbers` holds, in memory, every personal number, every
-(company number, name) pair and every email of the contacts, so that the common
-row (a new person) is told apart with a few set lookups and no query. The sets
-may hold more than the table (a contact renamed by a merge keeps its old pair):
-a hit only means "look it up".
+Names agree (:func:`names_agree`) when first and last names, case- and
+accent-folded (``Müller`` = ``MULLER``), are equal wherever both sides have one,
+and they have at least one in common: ``Ann`` agrees with ``Ann Lee`` (vendors
+often leave the last name out, and a later row of a file may have filled it in).
+A row and a contact that are both nameless agree (the email or switchboard is
+all either says of the person); a nameless side and a named one do not. Among
+several contacts that agree, the one holding one of the row's own numbers wins
+(the one the row found or created the first time), else the lowest id whose
+name is the row's exactly, else the lowest id.
+
+:class:`KnownNumbers` holds, in memory, every personal number, company number and
+email of the contacts, so that the common row (a new person) is told apart with
+a few set lookups and no query. The sets may hold more than the table: a hit
+only means "look it up".
 """
 
 from __future__ import annotations
@@ -28,7 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prospector.foundations.db import Database
-from prospector.foundations.folding import SEPARATOR, fold
+from prospector.foundations.folding import fold
 from prospector.services.importing.rows import PHONE_KINDS, Row
 
 COMPANY = "company"
@@ -39,9 +52,23 @@ PhoneEntry = tuple[str, str, str, str | None, str]
 """A row's phone: ``(e164, raw, kind, extension, number_type)``."""
 
 
-def name_key(first: str | None, last: str | None) -> str:
-    """A person's name as matching compares it: ``Müller`` and ``MULLER`` agree."""
-    return f"{fold(first or '')}{SEPARATOR}{fold(last or '')}"
+def _exactly(first: str | None, last: str | None) -> tuple[str, str]:
+    return fold(first or ""), fold(last or "")
+
+
+def names_agree(
+    first: str | None, last: str | None, other_first: str | None, other_last: str | None
+) -> bool:
+    """Whether two (first, last) names may be the same person (see the module's rules)."""
+    pairs = [
+        (fold(first or ""), fold(other_first or "")),
+        (fold(last or ""), fold(other_last or "")),
+    ]
+    mine, theirs = pairs[0][0] or pairs[1][0], pairs[0][1] or pairs[1][1]
+    if not mine or not theirs:
+        return not mine and not theirs  # nameless: only a nameless contact
+    shared = [(mine, theirs) for mine, theirs in pairs if mine and theirs]
+    return bool(shared) and all(mine == theirs for mine, theirs in shared)
 
 
 def display_name(first: str | None, last: str | None, contact_id: int) -> str:
@@ -62,8 +89,7 @@ class KnownNumbers:
     """Every contact's personal numbers, (company number, name) pairs and emails."""
 
     personal: set[str] = field(default_factory=set)
-    company_numbers: set[str] = field(default_factory=set)
-    company: set[tuple[str, str]] = field(default_factory=set)
+    company: set[str] = field(default_factory=set)
     emails: set[str] = field(default_factory=set)
     max_contact: int = 0
 
@@ -82,13 +108,13 @@ class KnownNumbers:
                 (since,),
             )
         )
-        for e164, first, last in db.execute(
-            """SELECT p.e164, c.first_name, c.last_name FROM contact_phones p
-               JOIN contacts c ON c.id = p.contact_id
-               WHERE p.contact_id > ? AND p.kind = 'company'""",
-            (since,),
-        ):
-            self.add_company(e164, first, last)
+        self.company.update(
+            row[0]
+            for row in db.execute(
+                "SELECT e164 FROM contact_phones WHERE contact_id > ? AND kind = 'company'",
+                (since,),
+            )
+        )
         for contact_id, email in db.execute(
             "SELECT id, email FROM contacts WHERE id > ?", (since,)
         ):
@@ -96,31 +122,9 @@ class KnownNumbers:
                 self.emails.add(email.lower())
             self.max_contact = max(self.max_contact, contact_id)
 
-    def add_company(self, e164: str, first: str | None, last: str | None) -> None:
-        self.company_numbers.add(e164)
-        self.company.add((e164, name_key(first, last)))
-
-    def add_phones(self, phones: Iterable[PhoneEntry], first: str | None, last: str | None) -> None:
+    def add_phones(self, phones: Iterable[PhoneEntry]) -> None:
         for entry in phones:
-            if entry[2] == COMPANY:
-                self.add_company(entry[0], first, last)
-            else:
-                self.personal.add(entry[0])
-
-    def maybe_known(self, row: Row) -> bool:
-        """False when no contact can be the row's person (no query needed)."""
-        if row.email is not None and row.email in self.emails:
-            return True
-        for entry in row.phones:
-            if entry[2] == COMPANY:
-                if (
-                    entry[0] in self.company_numbers
-                    and (entry[0], name_key(row.first_name, row.last_name)) in self.company
-                ):
-                    return True
-            elif entry[0] in self.personal:
-                return True
-        return False
+            (self.company if entry[2] == COMPANY else self.personal).add(entry[0])
 
 
 @dataclass
@@ -131,6 +135,8 @@ class Match:
     # The row's personal numbers that are already some contact's: number -> contact id.
     owners: dict[str, int]
     notes: list[str]
+    # The row's phones name several contacts: it only fills the chosen one's empty fields.
+    ambiguous: bool = False
 
 
 @dataclass
@@ -193,13 +199,14 @@ def find_contact(
     """The contact ``row`` names, by the rules of this module."""
     personal = [e[0] for e in row.phones if e[2] != COMPANY and e[0] in known.personal]
     owners = lookups.owners_of(db, personal) if personal else {}
+    first, last = row.first_name, row.last_name
     if owners:
-        first_owner = owners.get(row.phones[0][0])
-        return Match(first_owner or min(owners.values()), owners, [])
-    key = name_key(row.first_name, row.last_name)
+        ids = sorted(set(owners.values()))
+        return Match(ids[0], owners, [], ambiguous=len(ids) > 1)
     notes: list[str] = []
     if row.email is not None and row.email in known.emails:
         others = []
+        agree: list[int] = []
         for found in db.query(
             """SELECT id, first_name, last_name, email FROM contacts
                WHERE email = ? COLLATE NOCASE ORDER BY id""",
@@ -207,29 +214,64 @@ def find_contact(
         ):
             if found["email"].lower() != row.email:
                 continue
-            if name_key(found["first_name"], found["last_name"]) == key:
-                return Match(found["id"], owners, [])
-            others.append(found)
+            if names_agree(first, last, found["first_name"], found["last_name"]):
+                agree.append(found)
+            else:
+                others.append(found)
+        if agree:
+            return Match(_best(db, agree, row), owners, [])
         if others:
             other = others[0]
             who = display_name(other["first_name"], other["last_name"], other["id"])
             notes.append(f"shared mailbox {row.email}: a new contact, not {who}")
-    company = [
-        e[0]
-        for e in row.phones
-        if e[2] == COMPANY and e[0] in known.company_numbers and (e[0], key) in known.company
-    ]
+    company = [e[0] for e in row.phones if e[2] == COMPANY and e[0] in known.company]
     if company:
         marks = ", ".join("?" * len(company))
-        for found in db.query(
-            f"""SELECT p.contact_id, c.first_name, c.last_name FROM contact_phones p
-                JOIN contacts c ON c.id = p.contact_id
-                WHERE p.kind = 'company' AND p.e164 IN ({marks}) ORDER BY p.contact_id""",
-            tuple(company),
-        ):
-            if name_key(found["first_name"], found["last_name"]) == key:
-                return Match(found["contact_id"], owners, [])
+        agree = [
+            found
+            for found in db.query(
+                f"""SELECT DISTINCT p.contact_id AS id, c.first_name, c.last_name
+                    FROM contact_phones p JOIN contacts c ON c.id = p.contact_id
+                    WHERE p.kind = 'company' AND p.e164 IN ({marks}) ORDER BY p.contact_id""",
+                tuple(company),
+            )
+            if names_agree(first, last, found["first_name"], found["last_name"])
+        ]
+        if agree:
+            return Match(_best(db, agree, row), owners, [])
     return Match(None, owners, notes)
+
+
+def _best(db: Database, agree: list[Any], row: Row) -> int:
+    """Of the contacts (in id order) whose names agree with the row's, the one it names."""
+    holding = _holding(db, [found["id"] for found in agree], row)
+    if holding is not None:
+        return holding
+    name = _exactly(row.first_name, row.last_name)
+    for found in agree:
+        if _exactly(found["first_name"], found["last_name"]) == name:
+            return int(found["id"])
+    return int(agree[0]["id"])
+
+
+def _holding(db: Database, contact_ids: list[int], row: Row) -> int | None:
+    """Of several contacts the row agrees with, the first that has one of the row's
+    own numbers, else its switchboard (the one a re-import must find again), if any."""
+    if len(contact_ids) == 1:
+        return None
+    marks = ", ".join("?" * len(contact_ids))
+    for personal in (True, False):
+        numbers = [entry[0] for entry in row.phones if (entry[2] != COMPANY) == personal]
+        if not numbers:
+            continue
+        found = db.one(
+            f"""SELECT min(contact_id) FROM contact_phones WHERE contact_id IN ({marks})
+                  AND e164 IN ({", ".join("?" * len(numbers))})""",
+            (*contact_ids, *numbers),
+        )
+        if found is not None and found[0] is not None:
+            return int(found[0])
+    return None
 
 
 @dataclass

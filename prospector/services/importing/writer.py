@@ -50,7 +50,6 @@ from prospector.services.importing.matching import (
     KnownNumbers,
     find_contact,
     merge_phones,
-    name_key,
     unique_phones,
 )
 from prospector.services.importing.profiles import ProfileKeys
@@ -179,7 +178,7 @@ class ContactWriter:
             self.next_id, _scalar(self.db, "SELECT coalesce(max(id), 0) FROM contacts")
         )
         known = self.known
-        personal, company_numbers, company = known.personal, known.company_numbers, known.company
+        personal, company = known.personal, known.company
         emails, dnc_numbers = known.emails, self.dnc_numbers
         lookups = ChunkLookups()
         lookups.prefetch(
@@ -213,13 +212,7 @@ class ContactWriter:
             hit = email is not None and email in emails
             if not hit:
                 for entry in row_phones:
-                    if entry[2] == COMPANY:
-                        if entry[0] in company_numbers and (
-                            (entry[0], name_key(first, last)) in company
-                        ):
-                            hit = True
-                            break
-                    elif entry[0] in personal:
+                    if entry[0] in (company if entry[2] == COMPANY else personal):
                         hit = True
                         break
             if hit:
@@ -227,7 +220,10 @@ class ContactWriter:
                     self._insert(pending, new_phones)
                     pending, new_phones = [], []
                 self.next_id = next_id
-                self._apply_known(Row._make(item), line, lookups, counts)
+                row = Row._make(item)
+                if len(row_phones) > 1:
+                    row = row._replace(phones=tuple(unique_phones(row_phones)))
+                self._apply_known(row, line, lookups, counts)
                 next_id = self.next_id
                 continue
             if company_name is None:
@@ -248,14 +244,11 @@ class ContactWriter:
             next_id += 1
             if len(row_phones) > 1:
                 row_phones = unique_phones(row_phones)
-                known.add_phones(row_phones, first, last)
+                known.add_phones(row_phones)
                 in_dnc = any(entry[0] in dnc_numbers for entry in row_phones)
             else:
                 entry = row_phones[0]
-                if entry[2] == COMPANY:
-                    known.add_company(entry[0], first, last)
-                else:
-                    personal.add(entry[0])
+                (company if entry[2] == COMPANY else personal).add(entry[0])
                 in_dnc = entry[0] in dnc_numbers
             new_phones.extend((next_id, *entry, rank) for rank, entry in enumerate(row_phones))
             pending.append(
@@ -295,7 +288,11 @@ class ContactWriter:
         found = self.db.one(f"{_SELECT} WHERE id = ?", (contact_id,))
         assert found is not None
         current = dict(found)
-        first_touch = contact_id not in self.touched_contacts and contact_id <= self.start_max_id
+        first_touch = (
+            contact_id not in self.touched_contacts
+            and contact_id <= self.start_max_id
+            and not match.ambiguous
+        )
         # A contact this same batch inserted before an interruption counts as inserted
         # again, so a resumed run reports what an uninterrupted one would have.
         resumed = (
@@ -325,7 +322,7 @@ class ContactWriter:
         self._insert(
             [record], [(record[_NEW_ID], *entry, rank) for rank, entry in enumerate(phones)]
         )
-        self.known.add_phones(phones, row.first_name, row.last_name)
+        self.known.add_phones(phones)
         if row.email is not None:
             self.known.emails.add(row.email)
         counts.inserted += 1
@@ -411,7 +408,7 @@ class ContactWriter:
                 merged.reranked,
             )
             entries = [added[1:6] for added in merged.added]
-            self.known.add_phones(entries, current["first_name"], current["last_name"])
+            self.known.add_phones(entries)
             for entry in entries:
                 if entry[2] != COMPANY:
                     lookups.owners[entry[0]] = contact_id
@@ -427,12 +424,6 @@ class ContactWriter:
                 for name, value in dialled.items():
                     if current[name] != value:
                         changes[name] = current[name] = value
-        # Kept a superset: the contact's switchboards under its name as it is now.
-        self.known.add_phones(
-            [phone[:5] for phone in phones if phone[2] == COMPANY],
-            current["first_name"],
-            current["last_name"],
-        )
         if not current["dnc"] and any(phone[0] in self.dnc_numbers for phone in phones):
             changes["dnc"] = current["dnc"] = 1
         return changes

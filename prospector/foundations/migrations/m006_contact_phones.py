@@ -11,7 +11,9 @@ a row to a contact uses every phone except a company one. Company numbers have
 their own partial index, so finding a number's contacts (DNC) is two index seeks,
 and a new contact's phones cost one random-key index entry, not two.
 
-``import_batches`` also counts an import's warnings and toll-free rows.
+``import_batches`` also counts an import's warnings and toll-free rows, and
+``deferred_indexes`` keeps the definitions of the contacts' indexes a large import
+dropped to build them again at its end (``services.importing.indexes``).
 
 ``calls.phone`` records the number a call was made on (the rep may switch).
 """
@@ -42,6 +44,7 @@ INSERT INTO contact_phones (contact_id, e164, raw, kind, extension, number_type,
 
 ALTER TABLE import_batches ADD COLUMN warnings INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE import_batches ADD COLUMN toll_free INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE deferred_indexes (name TEXT PRIMARY KEY, sql TEXT NOT NULL);
 
 ALTER TABLE calls ADD COLUMN phone TEXT;
 ALTER TABLE calls ADD COLUMN phone_ext TEXT;

@@ -41,6 +41,7 @@ from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database
 from prospector.foundations.errors import DatabaseError, InputFileError
 from prospector.foundations.limits import check_region
+from prospector.services.importing import indexes
 from prospector.services.importing import rows as row_rules
 from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.ranges import FileScan, scan_file
@@ -147,6 +148,12 @@ def import_file(
     db.check_writable()  # a dry run writes too, inside the transaction it rolls back
     rejects_file = RejectsFile(table, rejects_path(table.path, rejects))
     batch_id = None if dry_run else _start_batch(db, table, scan.sha256, source, rep, now)
+    if not dry_run:
+        with db.write():
+            indexes.restore(db)  # what an import that died left deferred
+            existing = db.one("SELECT count(*) FROM contacts")
+            if indexes.should_defer(existing[0] if existing else 0, scan.rows):
+                indexes.defer(db)
     writer = ContactWriter(db, settings, now, batch_id)
     counts = Counts()
     with _bulk_load(db):
@@ -199,11 +206,14 @@ def _run(
             db.conn.rollback()
         elif batch_id is not None:
             _fail_batch(db, batch_id, error)
+            with contextlib.suppress(Exception), db.write():
+                indexes.restore(db)
         raise
     if dry_run:
         db.conn.rollback()
     else:
         with db.write():
+            indexes.restore(db)
             _record_progress(db, batch_id, counts, rejects_file=rejects_file, now=now)
     return ImportResult(
         **{name: value for name, value in asdict(counts).items() if name != "warnings"},

@@ -90,8 +90,26 @@ class KnownNumbers:
 
     personal: set[str] = field(default_factory=set)
     company: set[str] = field(default_factory=set)
-    emails: set[str] = field(default_factory=set)
+    # email -> the first contact with it; further ones in shared_emails. Contacts are
+    # found by email through these and their primary key: the email index may be
+    # deferred for the length of a large import (see .indexes).
+    emails: dict[str, int] = field(default_factory=dict)
+    shared_emails: dict[str, list[int]] = field(default_factory=dict)
     max_contact: int = 0
+
+    def add_email(self, email: str, contact_id: int) -> None:
+        first = self.emails.setdefault(email, contact_id)
+        if first != contact_id:
+            more = self.shared_emails.setdefault(email, [])
+            if contact_id not in more:
+                more.append(contact_id)
+
+    def with_email(self, email: str) -> list[int]:
+        """Ids of the contacts that may have this email (check the row)."""
+        first = self.emails.get(email)
+        if first is None:
+            return []
+        return sorted({first, *self.shared_emails.get(email, ())})
 
     def catch_up(self, db: Database) -> None:
         """Learn the contacts inserted since the last look (by anyone: ids only grow).
@@ -119,7 +137,7 @@ class KnownNumbers:
             "SELECT id, email FROM contacts WHERE id > ?", (since,)
         ):
             if email:
-                self.emails.add(email.lower())
+                self.add_email(email.lower(), contact_id)
             self.max_contact = max(self.max_contact, contact_id)
 
     def add_phones(self, phones: Iterable[PhoneEntry]) -> None:
@@ -207,12 +225,13 @@ def find_contact(
     if row.email is not None and row.email in known.emails:
         others = []
         agree: list[int] = []
+        ids = known.with_email(row.email)
         for found in db.query(
-            """SELECT id, first_name, last_name, email FROM contacts
-               WHERE email = ? COLLATE NOCASE ORDER BY id""",
-            (row.email,),
+            f"""SELECT id, first_name, last_name, email FROM contacts
+                WHERE id IN ({", ".join("?" * len(ids))}) ORDER BY id""",
+            tuple(ids),
         ):
-            if found["email"].lower() != row.email:
+            if (found["email"] or "").lower() != row.email:
                 continue
             if names_agree(first, last, found["first_name"], found["last_name"]):
                 agree.append(found)

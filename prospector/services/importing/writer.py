@@ -257,7 +257,7 @@ class ContactWriter:
                  *decided, contact_key(first, last, email))
             )  # fmt: skip
             if email is not None:
-                emails.add(email)
+                emails[email] = next_id  # not in emails: see the hit test above
             inserted += 1
             filtered += decided[0] is not None
             dnc += in_dnc
@@ -324,7 +324,7 @@ class ContactWriter:
         )
         self.known.add_phones(phones)
         if row.email is not None:
-            self.known.emails.add(row.email)
+            self.known.add_email(row.email, record[_NEW_ID])
         counts.inserted += 1
         counts.filtered += record[_FILTERED] is not None
         counts.dnc += record[_DNC]
@@ -365,7 +365,7 @@ class ContactWriter:
                 current["first_name"], current["last_name"], current["email"]
             )
             if current["email"]:
-                self.known.emails.add(current["email"].lower())
+                self.known.add_email(current["email"].lower(), current["id"])
         account = self.accounts.get(current["account_id"])
         result = self._classification_of(current, account)
         for name, value in (

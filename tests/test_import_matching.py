@@ -72,8 +72,8 @@ def test_same_person_same_mailbox_gains_the_new_number_and_dials_the_best(db):
 def test_accent_folded_names_agree(db):
     write_rows(db, [make_row(db, [phone(A)], first="Jürgen", last="Müller",
                              email="jm@acme.example")], now=MONDAY_10_ET)  # fmt: skip
-    counts, _ = write_rows(db, [make_row(db, [phone(B, "mobile")], first="JURGEN",
-                                         last="MULLER", email="jm@acme.example")], now=LATER)  # fmt: skip
+    row = make_row(db, [phone(B, "mobile")], first="JURGEN", last="MULLER", email="jm@acme.example")
+    counts, _ = write_rows(db, [row], now=LATER)
     assert (counts.inserted, counts.updated) == (0, 1)
     assert [p[0] for p in phones_of(db, 1)] == [A, B]
 
@@ -81,8 +81,10 @@ def test_accent_folded_names_agree(db):
 def test_same_person_with_another_email_is_found_by_phone(db):
     write_rows(db, [make_row(db, [phone(A)], first="Jane", last="Roe",
                              email="jane@old.example")], now=MONDAY_10_ET)  # fmt: skip
-    counts, _ = write_rows(db, [make_row(db, [phone(A), phone(B, "mobile")], first="Jane",
-                                         last="Roe", email="jane@new.example")], now=LATER)  # fmt: skip
+    row = make_row(
+        db, [phone(A), phone(B, "mobile")], first="Jane", last="Roe", email="jane@new.example"
+    )
+    counts, _ = write_rows(db, [row], now=LATER)
     assert (counts.inserted, counts.updated) == (0, 1)
     assert contacts(db)[0][3] == "jane@new.example"  # the first row of a file updates
     assert [p[0] for p in phones_of(db, 1)] == [A, B]
@@ -256,7 +258,9 @@ def test_row_notes_and_toll_free_are_counted_with_their_lines(db):
 
 def test_a_row_repeating_a_number_keeps_it_once(db):
     counts, _ = write_rows(
-        db, [make_row(db, [phone(A, "direct"), phone(A, "company")], first="Jane")], now=MONDAY_10_ET
+        db,
+        [make_row(db, [phone(A, "direct"), phone(A, "company")], first="Jane")],
+        now=MONDAY_10_ET,
     )
     assert counts.inserted == 1
     assert phones_of(db, 1) == [(A, "direct", 0)]

@@ -141,8 +141,10 @@ def person_rows(draw):
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(people=st.lists(person_rows(), min_size=1, max_size=8),
-       dnc=st.lists(st.sampled_from([SWITCHBOARD, "+12125550102", "+12125550104"]), max_size=2))  # fmt: skip
+@given(
+    people=st.lists(person_rows(), min_size=1, max_size=8),
+    dnc=st.lists(st.sampled_from([SWITCHBOARD, "+12125550102", "+12125550104"]), max_size=2),
+)
 def test_multi_phone_rows_twice_equal_once(tmp_path_factory, people, dnc):
     folder = tmp_path_factory.mktemp("m")
     once, twice = folder / "once.db", folder / "twice.db"

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from prospector.foundations.clock import to_db
 from prospector.foundations.db import open_database
 from prospector.services.claims import claim_next, release_claim
+from prospector.services.dnc import add_dnc
 from prospector.services.fit import replace_settings
 from prospector.services.queue import build_queue
 from prospector.services.settings import default_settings, parse_settings
-from prospector.services.dnc import add_dnc
 from tests.factories import add_contact, add_dnc_number, next_phone
 
 CREATED = datetime(2025, 12, 1, tzinfo=UTC)

@@ -21,7 +21,6 @@ from prospector.foundations.errors import InputFileError, ProspectorError
 from prospector.foundations.phones import PhoneBook, PhoneError
 from prospector.services.settings import load_settings
 
-
 # The contacts having a number among their phones, through contact_phones' two
 # partial indexes (personal numbers, company numbers).
 _HOLDERS = """SELECT contact_id FROM contact_phones WHERE kind <> 'company' AND e164 = :e164
@@ -107,7 +106,8 @@ def add_dnc_in_transaction(
         else:
             already += 1
         flagged += db.execute(
-            f"UPDATE contacts SET dnc = 1, updated_at = :stamp WHERE dnc = 0 AND id IN ({_HOLDERS})",
+            f"UPDATE contacts SET dnc = 1, updated_at = :stamp"
+            f" WHERE dnc = 0 AND id IN ({_HOLDERS})",
             {"stamp": stamp, "e164": e164},
         ).rowcount
     return DncChange(numbers=added, contacts=flagged, already=already)

@@ -178,7 +178,7 @@ class ChunkLookups:
                 db.execute(
                     f"""SELECT e164, contact_id FROM contact_phones
                         WHERE kind <> 'company' AND e164 IN ({marks})""",
-                    part,
+                    tuple(part),
                 ).fetchall()
             )
         self.fetch_phones(db, set(self.owners.values()))
@@ -193,7 +193,7 @@ class ChunkLookups:
             for row in db.execute(
                 f"""SELECT contact_id, e164, raw, kind, extension, number_type, rank, bad
                     FROM contact_phones WHERE contact_id IN ({marks}) ORDER BY contact_id, rank""",
-                part,
+                tuple(part),
             ):
                 self.phones[row[0]].append(list(row[1:]))
 
@@ -205,15 +205,13 @@ class ChunkLookups:
                 db.execute(
                     f"""SELECT e164, contact_id FROM contact_phones
                         WHERE kind <> 'company' AND e164 IN ({marks})""",
-                    missing,
+                    tuple(missing),
                 ).fetchall()
             )
         return {number: self.owners[number] for number in numbers if number in self.owners}
 
 
-def find_contact(
-    db: Database, known: KnownNumbers, lookups: ChunkLookups, row: Row
-) -> Match:
+def find_contact(db: Database, known: KnownNumbers, lookups: ChunkLookups, row: Row) -> Match:
     """The contact ``row`` names, by the rules of this module."""
     personal = [e[0] for e in row.phones if e[2] != COMPANY and e[0] in known.personal]
     owners = lookups.owners_of(db, personal) if personal else {}
@@ -224,7 +222,7 @@ def find_contact(
     notes: list[str] = []
     if row.email is not None and row.email in known.emails:
         others = []
-        agree: list[int] = []
+        agree: list[Any] = []
         ids = known.with_email(row.email)
         for found in db.query(
             f"""SELECT id, first_name, last_name, email FROM contacts
@@ -297,7 +295,9 @@ def _holding(db: Database, contact_ids: list[int], row: Row) -> int | None:
 class PhoneMerge:
     """A known contact's phones after a row: what to insert and which ranks moved."""
 
-    added: list[tuple]  # contact_phones insert values (contact_id, e164, raw, kind, ext, type, rank)
+    added: list[
+        tuple
+    ]  # contact_phones insert values (contact_id, e164, raw, kind, ext, type, rank)
     reranked: list[tuple[int, int, str]]  # (rank, contact_id, e164) updates
     best: list[Any] | None  # the phone to dial now: [e164, raw, kind, ext, type, rank, bad]
     notes: list[str]

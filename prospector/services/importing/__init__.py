@@ -89,7 +89,6 @@ class ImportResult:
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         del data["batch_id"]
-        data["warnings"] = list(self.warnings)
         return data
 
 
@@ -148,12 +147,6 @@ def import_file(
     db.check_writable()  # a dry run writes too, inside the transaction it rolls back
     rejects_file = RejectsFile(table, rejects_path(table.path, rejects))
     batch_id = None if dry_run else _start_batch(db, table, scan.sha256, source, rep, now)
-    if not dry_run:
-        with db.write():
-            indexes.restore(db)  # what an import that died left deferred
-            existing = db.one("SELECT count(*) FROM contacts")
-            if indexes.should_defer(existing[0] if existing else 0, scan.rows):
-                indexes.defer(db)
     writer = ContactWriter(db, settings, now, batch_id)
     counts = Counts()
     with _bulk_load(db):
@@ -182,6 +175,12 @@ def _run(
     try:
         if dry_run:
             db.execute("BEGIN IMMEDIATE")
+        else:
+            with db.write():
+                indexes.restore(db)  # what an import that died left deferred
+                existing = db.one("SELECT count(*) FROM contacts")
+                if indexes.should_defer(existing[0] if existing else 0, scan.rows):
+                    indexes.defer(db)
         for chunk, lines in _chunks(_normalized(table, rules, scan, workers), CHUNK_ROWS):
             try:
                 if dry_run:

@@ -94,7 +94,7 @@ def world(tmp_path_factory):
             # mobile, the company's switchboard (shared by the contacts of a locale).
             with db.write():
                 db.execute(
-                    "INSERT INTO contact_phones (contact_id, e164, raw, kind, rank)"
+                    "INSERT OR IGNORE INTO contact_phones (contact_id, e164, raw, kind, rank)"
                     " VALUES (?, ?, ?, 'work', 0)",
                     (contact, phone, phone),
                 )

@@ -288,15 +288,12 @@ class ContactWriter:
         found = self.db.one(f"{_SELECT} WHERE id = ?", (contact_id,))
         assert found is not None
         current = dict(found)
-        first_touch = (
-            contact_id not in self.touched_contacts
-            and contact_id <= self.start_max_id
-            and not match.ambiguous
-        )
+        untouched = contact_id not in self.touched_contacts and contact_id <= self.start_max_id
+        first_touch = untouched and not match.ambiguous
         # A contact this same batch inserted before an interruption counts as inserted
         # again, so a resumed run reports what an uninterrupted one would have.
         resumed = (
-            first_touch
+            untouched
             and self.batch_id is not None
             and current["import_batch_id"] == self.batch_id
         )

@@ -293,9 +293,7 @@ class ContactWriter:
         # A contact this same batch inserted before an interruption counts as inserted
         # again, so a resumed run reports what an uninterrupted one would have.
         resumed = (
-            untouched
-            and self.batch_id is not None
-            and current["import_batch_id"] == self.batch_id
+            untouched and self.batch_id is not None and current["import_batch_id"] == self.batch_id
         )
         changes = self._merge(current, row, first_touch=first_touch)
         changes.update(self._merge_phones(current, row, line, match, lookups, counts))

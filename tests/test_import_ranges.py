@@ -41,9 +41,10 @@ def ranged_rows(path: Path, range_bytes: int, workers: int) -> list[tuple[int, l
     )
     scan = ranges.scan_file(path, range_bytes)
     result = []
-    for part in importing._normalized(table, rules, scan, workers):
-        for item in part:
+    for part, lines in importing._normalized(table, rules, scan, workers):
+        for item, line in zip(part, lines, strict=True):
             assert type(item) is Reject
+            assert line == item.number  # every row's line, as its reject would say
             result.append((item.number, item.fields))
     return result
 

@@ -53,6 +53,8 @@ def test_bom_crlf_quoted_newlines(tmp_path, run, db_path):
         "filtered": 0,
         "dnc": 0,
         "rejects_file": str(tmp_path / "leads.rejects.csv"),
+        "toll_free": 0,
+        "warnings": [],
     }
     contacts = rows(db_path, "SELECT phone, first_name, title, country FROM contacts ORDER BY id")
     assert contacts == [
@@ -254,11 +256,11 @@ def test_resumes_an_interrupted_batch(tmp_path, db_path, monkeypatch):
     real = writer_module.ContactWriter.write_chunk
     calls = {"n": 0}
 
-    def crash_on_second(self, results, on_reject):
+    def crash_on_second(self, *args):
         calls["n"] += 1
         if calls["n"] == 2:
             raise KeyboardInterrupt
-        return real(self, results, on_reject)
+        return real(self, *args)
 
     monkeypatch.setattr(writer_module.ContactWriter, "write_chunk", crash_on_second)
     db = open_database(db_path)

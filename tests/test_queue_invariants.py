@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 from prospector.foundations.clock import to_db
 from prospector.foundations.db import open_database
 from prospector.services.claims import claim_next, release_claim
+from prospector.services.dnc import add_dnc
 from prospector.services.fit import replace_settings
 from prospector.services.queue import build_queue
 from prospector.services.settings import default_settings, parse_settings
-from tests.factories import add_contact, add_dnc_number
+from tests.factories import add_contact, add_dnc_number, next_phone
 
 CREATED = datetime(2025, 12, 1, tzinfo=UTC)
 LOCALES = [
@@ -72,6 +73,7 @@ def world(tmp_path_factory):
     )
     replace_settings(db, parse_settings(text), actor="test", now=CREATED)
     expected: dict[int, tuple[tuple[str, ...], str]] = {}
+    switchboards = {state: next_phone("646") for _, _, state in LOCALES}
     due = to_db(CREATED)
     # Every lane in every locale: a new lead, a follow-up, alice's callback, bob's
     # (missed long ago, so anyone's), an open callback, and DNC ones of each kind.
@@ -83,17 +85,42 @@ def world(tmp_path_factory):
         {"attempts": 1, "callback_at": due},
     ]
     for zones, country, state in LOCALES:
-        for n, lane in enumerate([*lanes, lanes[2], lanes[4]]):
+        for n, lane in enumerate([*lanes, lanes[2], lanes[4], lanes[0], lanes[1], lanes[4]]):
             contact = add_contact(
                 db, now=CREATED, zones=zones, country=country, state=state, **lane
             )
+            phone = db.one("SELECT phone FROM contacts WHERE id = ?", (contact,))[0]
+            # Every contact has its dialled phone among its phones; some have more: a
+            # mobile, the company's switchboard (shared by the contacts of a locale).
+            with db.write():
+                db.execute(
+                    "INSERT OR IGNORE INTO contact_phones (contact_id, e164, raw, kind, rank)"
+                    " VALUES (?, ?, ?, 'work', 0)",
+                    (contact, phone, phone),
+                )
+                if n >= 7:
+                    mobile = next_phone("917")
+                    db.conn.executemany(
+                        "INSERT INTO contact_phones (contact_id, e164, raw, kind, rank)"
+                        " VALUES (?, ?, ?, ?, ?)",
+                        [(contact, mobile, mobile, "mobile", 1),
+                         (contact, switchboards[state], switchboards[state], "company", 2)],
+                    )  # fmt: skip
             if n == 5:  # on the list only: the flag copy was never set
-                phone = db.one("SELECT phone FROM contacts WHERE id = ?", (contact,))[0]
                 add_dnc_number(db, phone, now=CREATED)
             elif n == 6:
                 db.execute("UPDATE contacts SET dnc = 1 WHERE id = ?", (contact,))
+            elif n == 7:  # its mobile goes on the list (the service flags the contact)
+                add_dnc(db, [mobile], actor="test", now=CREATED)
             else:
                 expected[contact] = (zones, state)
+    # A switchboard on the list: every contact having it is DNC, whatever its other phones.
+    add_dnc(db, [switchboards["AK"]], actor="test", now=CREATED)
+    for contact in [c for c, (_, state) in expected.items() if state == "AK"]:
+        if db.one(
+            "SELECT 1 FROM contact_phones WHERE contact_id = ? AND kind = 'company'", (contact,)
+        ):
+            del expected[contact]
     yield db, expected
     db.close()
 
@@ -120,7 +147,9 @@ def test_queue_offers_exactly_the_open_non_dnc_contacts(world, instant) -> None:
     dnc = {
         row[0]
         for row in db.query(
-            "SELECT id FROM contacts WHERE dnc = 1 OR phone IN (SELECT phone FROM dnc_numbers)"
+            """SELECT id FROM contacts WHERE dnc = 1 OR phone IN (SELECT phone FROM dnc_numbers)
+               UNION SELECT contact_id FROM contact_phones
+               WHERE e164 IN (SELECT phone FROM dnc_numbers)"""
         )
     }
     assert not offered & dnc

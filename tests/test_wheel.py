@@ -124,7 +124,7 @@ def check_init_show_import_queue(installed: Path, env: dict[str, str]) -> None:
     )  # fmt: skip
     assert json.loads(imported.stdout) | {"rejects_file": None} == {
         "read": 304, "inserted": 299, "updated": 1, "rejected": 4, "filtered": 109, "dnc": 0,
-        "rejects_file": None,
+        "rejects_file": None, "toll_free": 0, "warnings": [],
     }  # fmt: skip
     queue = _run(
         installed, "--db", "own.db", "queue", "--json", "--limit", "3",

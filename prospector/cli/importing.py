@@ -111,6 +111,27 @@ def import_command(
         moved = rejects_to is None and Path(result.rejects_file).parent != Path(file).parent
         note = f" ({Path(file).parent} is read-only)" if moved else ""
         click.echo(f"rejected rows: {result.rejects_file}{note}")
+    for line in report_lines(result.toll_free, result.warnings):
+        click.echo(line)
+
+
+WARNINGS_SHOWN = 10
+
+
+def report_lines(toll_free: int, warnings: tuple[str, ...]) -> list[str]:
+    """The toll-free count and the first warnings, for the terminal (--json has them all)."""
+    lines = []
+    if toll_free:
+        lines.append(
+            f"{toll_free} toll-free or non-geographic number(s) dialled:"
+            " zones from the address, else the team's"
+        )
+    if warnings:
+        lines.append(f"{len(warnings)} warning(s):")
+        lines.extend(f"  {warning}" for warning in warnings[:WARNINGS_SHOWN])
+        if len(warnings) > WARNINGS_SHOWN:
+            lines.append(f"  … and {len(warnings) - WARNINGS_SHOWN} more (--json lists all)")
+    return lines
 
 
 @contextmanager

@@ -2,8 +2,10 @@
 
 Numbers are normalized exactly as contacts' are (a :class:`PhoneBook` and the
 team's default region), so ``(415) 555-2671`` on the list matches the contact
-``+14155552671``. Contacts carry a copy of the flag (``contacts.dnc``) for the
-queue's index; every function here keeps the two in step, in one transaction.
+``+14155552671``. A contact is DNC when *any* of its phones (``contact_phones``,
+a company switchboard included) is listed: the person may answer any of them.
+Contacts carry a copy of the flag (``contacts.dnc``) for the queue's index; every
+function here keeps the two in step, in one transaction.
 """
 
 from __future__ import annotations
@@ -18,6 +20,12 @@ from prospector.foundations.db import Database
 from prospector.foundations.errors import InputFileError, ProspectorError
 from prospector.foundations.phones import PhoneBook, PhoneError
 from prospector.services.settings import load_settings
+
+# The contacts having a number among their phones, through contact_phones' two
+# partial indexes (personal numbers, company numbers).
+_HOLDERS = """SELECT contact_id FROM contact_phones WHERE kind <> 'company' AND e164 = :e164
+    UNION SELECT contact_id FROM contact_phones WHERE kind = 'company' AND e164 = :e164
+    UNION SELECT id FROM contacts WHERE phone = :e164"""
 
 
 class InvalidNumberError(ProspectorError):
@@ -98,8 +106,9 @@ def add_dnc_in_transaction(
         else:
             already += 1
         flagged += db.execute(
-            "UPDATE contacts SET dnc = 1, updated_at = ? WHERE phone = ? AND dnc = 0",
-            (stamp, e164),
+            f"UPDATE contacts SET dnc = 1, updated_at = :stamp"
+            f" WHERE dnc = 0 AND id IN ({_HOLDERS})",
+            {"stamp": stamp, "e164": e164},
         ).rowcount
     return DncChange(numbers=added, contacts=flagged, already=already)
 
@@ -107,8 +116,9 @@ def add_dnc_in_transaction(
 def remove_dnc(db: Database, raw: str, *, actor: str, now: datetime) -> DncChange:
     """Take a number off the list, clear its contacts' flag, and audit it.
 
-    Contacts closed by a ``do_not_call`` call keep status ``dnc``: the person
-    asked not to be called, whatever the list says now.
+    Only contacts none of whose other phones is still listed are cleared. Contacts
+    closed by a ``do_not_call`` call keep status ``dnc``: the person asked not to
+    be called, whatever the list says now.
 
     Raises:
         InvalidNumberError: not a valid number.
@@ -120,9 +130,13 @@ def remove_dnc(db: Database, raw: str, *, actor: str, now: datetime) -> DncChang
         if not removed:
             return DncChange(numbers=0, contacts=0, already=1, phone=e164)
         cleared = db.execute(
-            """UPDATE contacts SET dnc = 0, updated_at = ?
-               WHERE phone = ? AND dnc = 1 AND status != 'dnc'""",
-            (stamp, e164),
+            f"""UPDATE contacts SET dnc = 0, updated_at = :stamp
+                WHERE dnc = 1 AND status != 'dnc' AND id IN ({_HOLDERS})
+                  AND NOT EXISTS (
+                      SELECT 1 FROM contact_phones p JOIN dnc_numbers d ON d.phone = p.e164
+                      WHERE p.contact_id = contacts.id)
+                  AND NOT EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = contacts.phone)""",
+            {"stamp": stamp, "e164": e164},
         ).rowcount
         db.execute(
             "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",

@@ -41,6 +41,7 @@ from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database
 from prospector.foundations.errors import DatabaseError, InputFileError
 from prospector.foundations.limits import check_region
+from prospector.services.importing import indexes
 from prospector.services.importing import rows as row_rules
 from prospector.services.importing.columns import (
     PHONE_KINDS,
@@ -84,6 +85,8 @@ class ImportResult:
     dnc: int
     rejects_file: str | None
     batch_id: int | None = None
+    toll_free: int = 0  # rows whose dialled number is toll-free or non-geographic
+    warnings: tuple[str, ...] = ()  # "line N: text": what was kept, skipped or guessed
     columns: tuple[ColumnUse, ...] = ()  # a dry run's: what each column of the file became
 
     def as_json(self) -> dict[str, Any]:
@@ -196,13 +199,19 @@ def _run(
     try:
         if dry_run:
             db.execute("BEGIN IMMEDIATE")
-        for chunk in _chunks(_normalized(table, rules, scan, workers), CHUNK_ROWS):
+        else:
+            with db.write():
+                indexes.restore(db)  # what an import that died left deferred
+                existing = db.one("SELECT count(*) FROM contacts")
+                if indexes.should_defer(existing[0] if existing else 0, scan.rows):
+                    indexes.defer(db)
+        for chunk, lines in _chunks(_normalized(table, rules, scan, workers), CHUNK_ROWS):
             try:
                 if dry_run:
-                    counts.add(writer.write_chunk(chunk, on_reject))
+                    counts.add(writer.write_chunk(chunk, on_reject, lines))
                 else:
                     with db.write():
-                        counts.add(writer.write_chunk(chunk, on_reject))
+                        counts.add(writer.write_chunk(chunk, on_reject, lines))
                         _record_progress(db, batch_id, counts)
             except sqlite3.IntegrityError as error:
                 # The writer's view of existing phones missed a change another process
@@ -220,13 +229,21 @@ def _run(
             db.conn.rollback()
         elif batch_id is not None:
             _fail_batch(db, batch_id, error)
+            with contextlib.suppress(Exception), db.write():
+                indexes.restore(db)
         raise
     if dry_run:
         db.conn.rollback()
     else:
         with db.write():
+            indexes.restore(db)
             _record_progress(db, batch_id, counts, rejects_file=rejects_file, now=now)
-    return ImportResult(**asdict(counts), rejects_file=rejects_file, batch_id=batch_id)
+    return ImportResult(
+        **{name: value for name, value in asdict(counts).items() if name != "warnings"},
+        warnings=tuple(counts.warnings),
+        rejects_file=rejects_file,
+        batch_id=batch_id,
+    )
 
 
 @contextlib.contextmanager
@@ -252,22 +269,26 @@ def _bulk_load(db: Database) -> Iterator[None]:
 # --- reading and normalizing ------------------------------------------------------
 
 
-def _chunks(parts: Iterator[list[tuple]], size: int) -> Iterator[list[tuple]]:
-    """The rows of ``parts`` again, ``size`` at a time."""
+def _chunks(
+    parts: Iterator[tuple[list[tuple], list[int]]], size: int
+) -> Iterator[tuple[list[tuple], list[int]]]:
+    """The rows of ``parts`` (with their line numbers) again, ``size`` at a time."""
     buffer: list[tuple] = []
-    for part in parts:
+    numbers: list[int] = []
+    for part, lines in parts:
         buffer.extend(part)
+        numbers.extend(lines)
         while len(buffer) >= size:
-            yield buffer[:size]
-            buffer = buffer[size:]
+            yield buffer[:size], numbers[:size]
+            buffer, numbers = buffer[size:], numbers[size:]
     if buffer:
-        yield buffer
+        yield buffer, numbers
 
 
 def _normalized(
     table: TableFile, rules: RowRules, scan: FileScan, workers: int | None
-) -> Iterator[list[tuple]]:
-    """Every row's result (a row tuple or a :class:`Reject`), in file order, in parts.
+) -> Iterator[tuple[list[tuple], list[int]]]:
+    """Every row's result (a row tuple or a :class:`Reject`) and line, in file order, in parts.
 
     A range is used only when the one before it ended cleanly (see :mod:`.ranges`):
     past a range that did not, or one the CSV reader failed on, the rest of the file
@@ -281,13 +302,15 @@ def _normalized(
         if result.error is not None or not result.clean:
             yield from _in_order(table, rules, start, lines_before)
             return
-        items = result.items
-        if lines_before and result.rejects:
-            items = list(items)
-            for index in result.rejects:
-                number, reason, fields = items[index]
-                items[index] = Reject(number + lines_before, reason, fields)
-        yield items
+        items, numbers = result.items, result.numbers
+        if lines_before:
+            numbers = [number + lines_before for number in numbers]
+            if result.rejects:
+                items = list(items)
+                for index in result.rejects:
+                    number, reason, fields = items[index]
+                    items[index] = Reject(number + lines_before, reason, fields)
+        yield items, numbers
         lines_before += result.lines
 
 
@@ -322,16 +345,16 @@ def _range_results(
 
 def _in_order(
     table: TableFile, rules: RowRules, start: int, lines_before: int
-) -> Iterator[list[tuple]]:
+) -> Iterator[tuple[list[tuple], list[int]]]:
     """The rows from byte ``start`` (a record start) to the end, read sequentially."""
     chunk: list[tuple[int, list[str]]] = []
     for item in table.rows(start, lines_before):
         chunk.append(item)
         if len(chunk) >= SEQUENTIAL_ROWS:
-            yield row_rules.normalize_chunk(rules, chunk)
+            yield row_rules.normalize_chunk(rules, chunk), [number for number, _ in chunk]
             chunk = []
     if chunk:
-        yield row_rules.normalize_chunk(rules, chunk)
+        yield row_rules.normalize_chunk(rules, chunk), [number for number, _ in chunk]
 
 
 _WORKER: tuple[RowRules, TableFile] | None = None
@@ -389,7 +412,8 @@ def _record_progress(
 ) -> None:
     db.execute(
         """UPDATE import_batches SET rows_committed = ?, read = ?, inserted = ?, updated = ?,
-               rejected = ?, filtered = ?, dnc = ?, rejects_file = ?,
+               rejected = ?, filtered = ?, dnc = ?, toll_free = ?, warnings = ?,
+               rejects_file = ?,
                status = CASE WHEN ? THEN 'done' ELSE status END,
                finished_at = coalesce(?, finished_at)
            WHERE id = ?""",
@@ -401,6 +425,8 @@ def _record_progress(
             counts.rejected,
             counts.filtered,
             counts.dnc,
+            counts.toll_free,
+            len(counts.warnings),
             rejects_file,
             now is not None,
             to_db(now) if now else None,

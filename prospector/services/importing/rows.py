@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -124,6 +124,7 @@ class RangeResult:
     lines: int
     clean: bool
     error: tuple[int, str] | None
+    numbers: list[int] = field(default_factory=list)  # every item's line, as rejects count
 
 
 def normalize_range(
@@ -133,7 +134,8 @@ def normalize_range(
     found = read_range(table, start, end, last=last)
     items = normalize_chunk(rules, found.rows)
     rejects = [index for index, item in enumerate(items) if type(item) is Reject]
-    return RangeResult(items, rejects, found.lines, found.clean, found.error)
+    numbers = [number for number, _ in found.rows]
+    return RangeResult(items, rejects, found.lines, found.clean, found.error, numbers)
 
 
 _BOOK: PhoneBook | None = None

@@ -1,47 +1,65 @@
-"""Writing normalized rows: accounts, locales, contacts, in chunk transactions.
+"""Writing normalized rows: accounts, locales, contacts and their phones, in chunks.
 
 Runs in the importing process only (SQLite has one writer). Rows are applied in
 file order, each against the database as the rows before it left it:
 
-* a row whose phone and email no contact has (nearly every row of a new list)
-  becomes a new contact; its values arrive ready from the workers, and runs of
-  such rows are inserted with one ``executemany``;
-* any other row is looked up (by E.164, then by email) and merged.
+* a row that names no known contact (nearly every row of a new list) becomes a
+  new contact; its values arrive ready from the workers, and runs of such rows
+  are inserted with one ``executemany`` (contacts, then their phones);
+* any other row is matched (:mod:`.matching`: a personal phone, else email and
+  name, else company phone and name) and merged, or inserted when the match
+  said "another person".
 
-To tell the two apart without a query, the writer holds every phone and email in
-``contacts``: loaded once, kept up to date with its own inserts, and, whenever
-another connection has committed since its last look (``PRAGMA data_version``),
-with the contacts inserted since (only imports insert contacts, with ids above
-every existing one, and a contact's phone never changes). The email set may hold
-more than the table does; a hit in it only means "look it up". Contact ids of new
-rows are assigned here (``max(id) + 1`` onwards, inside the write transaction).
+To tell the two apart without a query, the writer holds every contact's numbers
+and emails (:class:`.matching.KnownNumbers`), loaded once and kept up to date with
+its own inserts and, whenever another connection has committed since its last
+look (``PRAGMA data_version``), with the contacts inserted since (only imports
+insert contacts, with ids above every existing one). Contact ids of new rows are
+assigned here (``max(id) + 1`` onwards, inside the write transaction).
 
-Duplicates: a contact is matched by phone first, else by email. The first row of
-a file that names a contact updates every field it fills; later rows of the same
-file naming the same contact only fill fields still empty. That makes an import
-idempotent even when a file disagrees with itself: importing it again changes
-nothing. An email match keeps the contact's phone (its call history and DNC flag
-belong to that number).
+Duplicates: the first row of a file that names a contact updates every field it
+fills; later rows of the same file naming the same contact only fill fields still
+empty. That makes an import idempotent even when a file disagrees with itself:
+importing it again changes nothing. A known contact gains the row's phones it
+does not have (never one that is another contact's: that is skipped with a
+warning); when it gains one, its phones are re-sorted by kind and the dialled
+phone is the best one not marked bad, unless a rep holds the contact (the
+dialled number does not change under a rep's hands).
+
+DNC: a contact is DNC when any of its phones, of any kind, is on the list.
+
+Warnings (a row's notes, and the writer's: a shared mailbox, a phone that is
+another contact's) are collected as ``line N: text`` for the import's report.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database
-from prospector.foundations.folding import contact_key, fold
+from prospector.foundations.folding import contact_key
 from prospector.services import fit
+from prospector.services.importing.accounts import Account, AccountBook
+from prospector.services.importing.matching import (
+    COMPANY,
+    ChunkLookups,
+    KnownNumbers,
+    find_contact,
+    merge_phones,
+    unique_phones,
+)
 from prospector.services.importing.profiles import ProfileKeys
-from prospector.services.importing.rows import INSERT_WIDTH, PHONE, Reject, Row, company_key
+from prospector.services.importing.rows import INSERT_WIDTH, PHONES, Reject, Row
 from prospector.services.reports.cohorts import count_new_leads
 from prospector.services.settings import Settings
 
 CONTACT_FIELDS = (
-    "first_name", "last_name", "title", "email", "state", "country", "source", "list_name",
+    "first_name", "last_name", "title", "email", "state", "country", "postal_code", "source",
+    "list_name", "external_id",
 )  # fmt: skip
 # The row's own values (Row's first INSERT_WIDTH fields), then what the writer decides.
 INSERT_COLUMNS = (
@@ -49,12 +67,13 @@ INSERT_COLUMNS = (
     "tier_rule", "tier_priority", "sla_due_at", "search_key",
 )  # fmt: skip
 LOOKUP_COLUMNS = (
-    "id", "account_id", "first_name", "last_name", "title", "email", "phone", "state",
-    "country", "locale_id", "source", "list_name", "filtered_by", "tier", "tier_rule",
-    "tier_priority", "dnc", "import_batch_id",
+    "id", "account_id", *CONTACT_FIELDS, "phone", "phone_raw", "phone_type", "phone_ext",
+    "phone_bad", "locale_id", "filtered_by", "tier", "tier_rule", "tier_priority", "dnc",
+    "import_batch_id", "claimed_by",
 )  # fmt: skip
-_LOOKUP_BATCH = 500
 _NEW_ID = INSERT_COLUMNS.index("id")
+_DNC = INSERT_COLUMNS.index("dnc")
+_FILTERED = INSERT_COLUMNS.index("filtered_by")
 _PHONES_SQL = """INSERT INTO contact_phones
     (contact_id, e164, raw, kind, extension, number_type, rank) VALUES (?, ?, ?, ?, ?, ?, ?)"""
 _SELECT = f"SELECT {', '.join(LOOKUP_COLUMNS)} FROM contacts"
@@ -68,25 +87,13 @@ class Counts:
     rejected: int = 0
     filtered: int = 0
     dnc: int = 0
+    toll_free: int = 0  # rows whose dialled number is toll-free or non-geographic
+    warnings: list[str] = field(default_factory=list)  # "line N: text", in file order
 
     def add(self, other: Counts) -> None:
-        for name in ("read", "inserted", "updated", "rejected", "filtered", "dnc"):
+        for name in ("read", "inserted", "updated", "rejected", "filtered", "dnc", "toll_free"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-
-
-@dataclass(slots=True)
-class _Account:
-    id: int
-    name: str
-    domain: str | None
-    industry: str | None
-    employees: int | None
-    # (industry, employees) as profile keys: what classifying its contacts needs.
-    keys: tuple = ()
-    # New contacts' decided columns by row profile, shared by accounts with these keys.
-    decided: dict = field(default_factory=dict)
-    # Touched by this run with every field filled: a later row can change nothing.
-    ready: bool = False
+        self.warnings.extend(other.warnings)
 
 
 @dataclass
@@ -98,15 +105,10 @@ class ContactWriter:
     now: datetime
     batch_id: int | None
     stamp: str = ""
-    by_domain: dict[str, _Account] = field(default_factory=dict)
-    by_name: dict[str, list[_Account]] = field(default_factory=dict)
-    by_id: dict[int, _Account] = field(default_factory=dict)
     locales: dict[tuple[str, str, str], int] = field(default_factory=dict)
     dnc_numbers: set[str] = field(default_factory=set)
-    phones: set[str] = field(default_factory=set)
-    emails: set[str] = field(default_factory=set)
+    known: KnownNumbers = field(default_factory=KnownNumbers)
     touched_contacts: set[int] = field(default_factory=set)
-    touched_accounts: set[int] = field(default_factory=set)
     start_max_id: int = 0
     next_id: int = 0
 
@@ -115,8 +117,8 @@ class ContactWriter:
         # The team day the leads arrive on: reports count lead cohorts by it.
         received_day = self.now.astimezone(self.settings.team.zone).date().isoformat()
         self.keys = ProfileKeys(self.settings)
+        self.accounts = AccountBook(self.db, self.keys, self.stamp)
         self._no_account: dict[tuple, tuple] = {}
-        self._by_keys: dict[tuple, dict] = {}
         self._classified: dict[tuple, fit.Classification] = {}
         self._sla = {
             tier.name: to_db(fit.sla_deadline(self.now, tier, self.settings))
@@ -139,8 +141,6 @@ class ContactWriter:
         self._version = self._data_version()
         for row in self.db.query("SELECT zones, country, state, id FROM locales"):
             self.locales[(row[0], row[1], row[2])] = row[3]
-        self._account_max = 0
-        self._contact_max = 0
         self._catch_up()
 
     # --- what the database holds -------------------------------------------------
@@ -150,61 +150,83 @@ class ContactWriter:
 
     def _catch_up(self) -> None:
         """Learn the accounts, contacts and DNC numbers others committed since our last look."""
-        for row in self.db.query(
-            "SELECT id, name, domain, industry, employees FROM accounts WHERE id > ?",
-            (self._account_max,),
-        ):
-            self._remember(_Account(*row))
-            self._account_max = max(self._account_max, row[0])
-        for contact_id, phone, email in self.db.execute(
-            "SELECT id, phone, email FROM contacts WHERE id > ?", (self._contact_max,)
-        ):
-            self.phones.add(phone)
-            if email:
-                self.emails.add(email.lower())
-            self._contact_max = max(self._contact_max, contact_id)
+        self.accounts.catch_up()
+        self.known.catch_up(self.db)
         self.dnc_numbers = {row[0] for row in self.db.query("SELECT phone FROM dnc_numbers")}
 
     # --- one chunk -------------------------------------------------------------
 
-    def write_chunk(self, results: list[tuple], on_reject: Callable[[Reject], None]) -> Counts:
+    def write_chunk(
+        self,
+        results: list[tuple],
+        on_reject: Callable[[Reject], None],
+        lines: Sequence[int] | None = None,
+    ) -> Counts:
         """Apply one chunk's rows and rejects, in order. Call inside ``db.write()``.
 
-        Returns the chunk's counts.
+        ``lines`` are the rows' line numbers in the file (for warnings). Returns the
+        chunk's counts.
         """
         version = self._data_version()
         if version != self._version:
             self._version = version
             self._catch_up()
         counts = Counts(read=len(results))
+        if lines is None:
+            lines = [0] * len(results)
         self.next_id = max(
             self.next_id, _scalar(self.db, "SELECT coalesce(max(id), 0) FROM contacts")
         )
-        phones, emails, dnc_numbers = self.phones, self.emails, self.dnc_numbers
-        records = self._prefetch(results)
-        by_domain, locales, no_account = self.by_domain, self.locales, self._no_account
+        known = self.known
+        personal, company = known.personal, known.company
+        emails, dnc_numbers = known.emails, self.dnc_numbers
+        lookups = ChunkLookups()
+        lookups.prefetch(
+            self.db,
+            (
+                entry[0]
+                for item in results
+                if type(item) is not Reject
+                for entry in item[PHONES]
+                if entry[0] in personal and entry[2] != COMPANY
+            ),
+        )
+        by_domain, locales, no_account = self.accounts.by_domain, self.locales, self._no_account
+        warnings = counts.warnings
         pending: list[tuple] = []
         new_phones: list[tuple] = []
-        inserted = filtered = dnc = 0
+        inserted = filtered = dnc = toll = 0
         next_id = self.next_id
-        for item in results:
+        for item, line in zip(results, lines, strict=True):
             if type(item) is Reject:
                 counts.rejected += 1
                 on_reject(item)
                 continue
             # A new contact is the common case: kept to a few set and dict lookups.
             (first, last, title, email, phone, raw, kind, ext, state, country, postal, source,
-             list_name, external_id, company, domain, _, _, _, locale, _, profile, row_phones,
-             _, _) = item  # fmt: skip
-            if phone in phones or (email is not None and email in emails):
+             list_name, external_id, company_name, domain, _, _, _, locale, _, profile,
+             row_phones, notes, toll_free) = item  # fmt: skip
+            toll += toll_free
+            if notes:
+                warnings.extend(f"line {line}: {note}" for note in notes)
+            hit = email is not None and email in emails
+            if not hit:
+                for entry in row_phones:
+                    if entry[0] in (company if entry[2] == COMPANY else personal):
+                        hit = True
+                        break
+            if hit:
                 if pending:
                     self._insert(pending, new_phones)
                     pending, new_phones = [], []
                 self.next_id = next_id
-                self._apply_known(Row._make(item), records, counts)
+                row = Row._make(item)
+                if len(row_phones) > 1:
+                    row = row._replace(phones=tuple(unique_phones(row_phones)))
+                self._apply_known(row, line, lookups, counts)
                 next_id = self.next_id
                 continue
-            if company is None:
+            if company_name is None:
                 account = None
                 decided = no_account.get(profile)
                 if decided is None:
@@ -212,7 +234,7 @@ class ContactWriter:
             else:
                 account = by_domain.get(domain) if domain else None
                 if account is None or not account.ready:
-                    account = self._company_account(Row._make(item))
+                    account = self.accounts.for_company(Row._make(item))
                 decided = account.decided.get(profile)
                 if decided is None:
                     decided = account.decided[profile] = self._decide(profile, account)
@@ -220,16 +242,22 @@ class ContactWriter:
             if locale_id is None:
                 locale_id = self._locale(*locale)
             next_id += 1
-            in_dnc = phone in dnc_numbers
+            if len(row_phones) > 1:
+                row_phones = unique_phones(row_phones)
+                known.add_phones(row_phones)
+                in_dnc = any(entry[0] in dnc_numbers for entry in row_phones)
+            else:
+                entry = row_phones[0]
+                (company if entry[2] == COMPANY else personal).add(entry[0])
+                in_dnc = entry[0] in dnc_numbers
             new_phones.extend((next_id, *entry, rank) for rank, entry in enumerate(row_phones))
             pending.append(
                 (first, last, title, email, phone, raw, kind, ext, state, country, postal, source,
                  list_name, external_id, next_id, account and account.id, locale_id, in_dnc,
                  *decided, contact_key(first, last, email))
             )  # fmt: skip
-            phones.add(phone)
             if email is not None:
-                emails.add(email)
+                emails[email] = next_id  # not in emails: see the hit test above
             inserted += 1
             filtered += decided[0] is not None
             dnc += in_dnc
@@ -239,7 +267,8 @@ class ContactWriter:
         counts.inserted += inserted
         counts.filtered += filtered
         counts.dnc += dnc
-        self._contact_max = max(self._contact_max, next_id)
+        counts.toll_free += toll
+        known.max_contact = max(known.max_contact, next_id)
         return counts
 
     def _insert(self, rows: list[tuple], phones: list[tuple]) -> None:
@@ -248,66 +277,28 @@ class ContactWriter:
         if self.batch_id is not None:  # without a batch (dry run) the insert trigger counts
             count_new_leads(self.db, rows[0][_NEW_ID], rows[-1][_NEW_ID])
 
-    def _prefetch(self, results: list[tuple]) -> dict[str, dict[str, Any]]:
-        """The contacts of the chunk's known phones, in a few queries."""
-        phones = self.phones
-        known = list(
-            {item[PHONE] for item in results if type(item) is not Reject and item[PHONE] in phones}
-        )
-        records: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(known), _LOOKUP_BATCH):
-            part = known[start : start + _LOOKUP_BATCH]
-            marks = ", ".join("?" * len(part))
-            for found in self.db.query(f"{_SELECT} WHERE phone IN ({marks})", tuple(part)):
-                records[found["phone"]] = dict(found)
-        return records
-
-    def _find(self, row: Row, records: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
-        """The contact a row names (by phone, else by email), as the database has it now."""
-        record = records.get(row.phone)
-        if record is None and row.phone in self.phones:
-            found = self.db.one(f"{_SELECT} WHERE phone = ?", (row.phone,))
-            if found is not None:
-                record = records[row.phone] = dict(found)
-        if record is None and row.email and row.email in self.emails:
-            for found in self.db.query(
-                f"{_SELECT} WHERE email = ? COLLATE NOCASE ORDER BY id", (row.email,)
-            ):
-                if found["email"].lower() == row.email:
-                    record = records.get(found["phone"])
-                    if record is None:
-                        record = records[found["phone"]] = dict(found)
-                    break
-        return record
-
-    def _apply_known(self, row: Row, records: dict[str, dict[str, Any]], counts: Counts) -> None:
-        """A row whose phone or email a contact may already have: merge, or insert."""
-        current = self._find(row, records)
-        if current is None:  # the email set only said "maybe"
-            record = self._new_contact(row)
-            self._insert(
-                [record],
-                [(record[_NEW_ID], *entry, rank) for rank, entry in enumerate(row.phones)],
-            )
-            self.phones.add(row.phone)
-            counts.inserted += 1
-            counts.filtered += record[INSERT_WIDTH + 4] is not None
-            counts.dnc += record[INSERT_WIDTH + 3]
+    def _apply_known(self, row: Row, line: int, lookups: ChunkLookups, counts: Counts) -> None:
+        """A row that may name a known contact: merge into it, or insert a new one."""
+        match = find_contact(self.db, self.known, lookups, row)
+        counts.warnings.extend(f"line {line}: {note}" for note in match.notes)
+        if match.contact_id is None:
+            self._insert_one(row, counts)
             return
-        contact_id = current["id"]
-        first_touch = contact_id not in self.touched_contacts and contact_id <= self.start_max_id
+        contact_id = match.contact_id
+        found = self.db.one(f"{_SELECT} WHERE id = ?", (contact_id,))
+        assert found is not None
+        current = dict(found)
+        untouched = contact_id not in self.touched_contacts and contact_id <= self.start_max_id
+        first_touch = untouched and not match.ambiguous
         # A contact this same batch inserted before an interruption counts as inserted
         # again, so a resumed run reports what an uninterrupted one would have.
         resumed = (
-            first_touch
-            and self.batch_id is not None
-            and current["import_batch_id"] == self.batch_id
+            untouched and self.batch_id is not None and current["import_batch_id"] == self.batch_id
         )
         changes = self._merge(current, row, first_touch=first_touch)
+        changes.update(self._merge_phones(current, row, line, match, lookups, counts))
         self.touched_contacts.add(contact_id)
         if changes:
-            if changes.get("email"):
-                self.emails.add(changes["email"].lower())
             assignments = ", ".join(f"{name} = ?" for name in changes)
             self.db.execute(
                 f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?",
@@ -320,26 +311,39 @@ class ContactWriter:
         counts.filtered += current["filtered_by"] is not None
         counts.dnc += current["dnc"]
 
+    def _insert_one(self, row: Row, counts: Counts) -> None:
+        phones = unique_phones(row.phones)
+        record = self._new_contact(row, phones)
+        self._insert(
+            [record], [(record[_NEW_ID], *entry, rank) for rank, entry in enumerate(phones)]
+        )
+        self.known.add_phones(phones)
+        if row.email is not None:
+            self.known.add_email(row.email, record[_NEW_ID])
+        counts.inserted += 1
+        counts.filtered += record[_FILTERED] is not None
+        counts.dnc += record[_DNC]
+
     # --- inserting and merging -------------------------------------------------
 
-    def _new_contact(self, row: Row) -> tuple:
+    def _new_contact(self, row: Row, phones: list) -> tuple:
         """The insert values of a new contact (columns as :data:`INSERT_COLUMNS`)."""
-        account = self._account(row)
+        account = self.accounts.for_row(row)
         self.next_id += 1
         return (
             *row[:INSERT_WIDTH],
             self.next_id,
             account.id if account else None,
             self._locale(*row.locale),
-            int(row.phone in self.dnc_numbers),
+            int(any(entry[0] in self.dnc_numbers for entry in phones)),
             *self._decide(row.profile, account),
             contact_key(row.first_name, row.last_name, row.email),
         )
 
     def _merge(self, current: dict[str, Any], row: Row, *, first_touch: bool) -> dict[str, Any]:
-        """Apply a row to a known contact (mutating ``current``); returns what changed."""
+        """Apply a row's fields to a known contact (mutating ``current``); returns what changed."""
         wanted: dict[str, Any] = {name: getattr(row, name) for name in CONTACT_FIELDS}
-        account = self._account(row)
+        account = self.accounts.for_row(row)
         if account is not None:
             wanted["account_id"] = account.id
         if row.fills_locale:
@@ -355,9 +359,9 @@ class ContactWriter:
             changes["search_key"] = contact_key(
                 current["first_name"], current["last_name"], current["email"]
             )
-        if row.phone in self.dnc_numbers and not current["dnc"]:
-            changes["dnc"] = current["dnc"] = 1
-        account = self._account_by_id(current["account_id"])
+            if current["email"]:
+                self.known.add_email(current["email"].lower(), current["id"])
+        account = self.accounts.get(current["account_id"])
         result = self._classification_of(current, account)
         for name, value in (
             ("filtered_by", result.filtered_by),
@@ -369,88 +373,57 @@ class ContactWriter:
                 changes[name] = current[name] = value
         return changes
 
-    # --- accounts, locales, classification ---------------------------------------
-
-    def _account(self, row: Row) -> _Account | None:
-        return None if row.company is None else self._company_account(row)
-
-    def _company_account(self, row: Row) -> _Account:
-        """The account of a row that names a company: found (and filled in) or created."""
-        account = self.by_domain.get(row.domain) if row.domain else None
-        if account is None and row.name_key:
-            for candidate in self.by_name.get(row.name_key, ()):
-                if candidate.domain is None or row.domain is None:
-                    account = candidate
-                    break
-        if account is None:
-            cursor = self.db.execute(
-                """INSERT INTO accounts (name, name_key, domain, industry, employees,
-                       created_at, updated_at, search_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                (row.company, row.name_key or "", row.domain, row.industry, row.employees,
-                 self.stamp, self.stamp, fold(row.company or "")),
-            )  # fmt: skip
-            account = _Account(cursor.lastrowid or 0, row.company or "", row.domain, row.industry,
-                               row.employees)  # fmt: skip
-            self._account_max = max(self._account_max, account.id)
-            self._remember(account, row.name_key)
-            self.touched_accounts.add(account.id)
-            account.ready = None not in (account.domain, account.industry, account.employees)
-            return account
-        first_touch = account.id not in self.touched_accounts
-        self.touched_accounts.add(account.id)
+    def _merge_phones(
+        self,
+        current: dict[str, Any],
+        row: Row,
+        line: int,
+        match: Any,
+        lookups: ChunkLookups,
+        counts: Counts,
+    ) -> dict[str, Any]:
+        """Give a known contact the row's new phones; returns the contact's changed columns."""
+        contact_id = current["id"]
+        lookups.fetch_phones(self.db, (contact_id,))
+        phones = lookups.phones[contact_id]
+        owners = match.owners
+        unknown = [
+            e[0] for e in row.phones if e[2] != COMPANY and e[0] not in owners
+            and e[0] in self.known.personal
+        ]  # fmt: skip
+        if unknown:
+            owners = {**owners, **lookups.owners_of(self.db, unknown)}
+        merged = merge_phones(contact_id, phones, row.phones, owners)
+        counts.warnings.extend(f"line {line}: {note}" for note in merged.notes)
         changes: dict[str, Any] = {}
-        for name in ("industry", "employees", "domain"):
-            value = getattr(row, name)
-            old = getattr(account, name)
-            if value is None or value == old or (not first_touch and old is not None):
-                continue
-            if name == "domain" and (old is not None or value in self.by_domain):
-                continue
-            changes[name] = value
-        if changes:
-            for name, value in changes.items():
-                setattr(account, name, value)
-            self._set_keys(account)
-            if "domain" in changes:
-                self.by_domain[account.domain or ""] = account
-            assignments = ", ".join(f"{name} = ?" for name in changes)
-            self.db.execute(
-                f"UPDATE accounts SET {assignments}, updated_at = ? WHERE id = ?",
-                (*changes.values(), self.stamp, account.id),
+        if merged.added:
+            self.db.conn.executemany(_PHONES_SQL, merged.added)
+            self.db.conn.executemany(
+                "UPDATE contact_phones SET rank = ? WHERE contact_id = ? AND e164 = ?",
+                merged.reranked,
             )
-        account.ready = None not in (account.domain, account.industry, account.employees)
-        return account
+            entries = [added[1:6] for added in merged.added]
+            self.known.add_phones(entries)
+            for entry in entries:
+                if entry[2] != COMPANY:
+                    lookups.owners[entry[0]] = contact_id
+            best = merged.best
+            if best is not None and current["claimed_by"] is None:
+                dialled = {
+                    "phone": best[0],
+                    "phone_raw": best[1],
+                    "phone_type": best[4],
+                    "phone_ext": best[3],
+                    "phone_bad": 0,
+                }
+                for name, value in dialled.items():
+                    if current[name] != value:
+                        changes[name] = current[name] = value
+        if not current["dnc"] and any(phone[0] in self.dnc_numbers for phone in phones):
+            changes["dnc"] = current["dnc"] = 1
+        return changes
 
-    def _account_by_id(self, account_id: int | None) -> _Account | None:
-        if account_id is None:
-            return None
-        found = self.by_id.get(account_id)
-        if found is None:
-            row = self.db.one(
-                "SELECT id, name, domain, industry, employees FROM accounts WHERE id = ?",
-                (account_id,),
-            )
-            found = _Account(*row) if row else None
-            if found:
-                self._set_keys(found)
-                self.by_id[account_id] = found
-        return found
-
-    def _set_keys(self, account: _Account) -> None:
-        account.keys = (
-            self.keys.value("industry", account.industry),
-            self.keys.employees(account.employees),
-        )
-        account.decided = self._by_keys.setdefault(account.keys, {})
-
-    def _remember(self, account: _Account, name_key: str | None = None) -> None:
-        self._set_keys(account)
-        if account.domain:
-            self.by_domain[account.domain] = account
-        key = name_key if name_key is not None else company_key(account.name)
-        if key:
-            self.by_name.setdefault(key, []).append(account)
-        self.by_id[account.id] = account
+    # --- locales, classification -------------------------------------------------
 
     def _locale(self, zones: str, country: str | None, state: str | None) -> int:
         key = (zones, country or "", state or "")
@@ -465,7 +438,7 @@ class ContactWriter:
             self.locales[key] = locale_id
         return locale_id
 
-    def _decide(self, profile: tuple, account: _Account | None) -> tuple:
+    def _decide(self, profile: tuple, account: Account | None) -> tuple:
         """``(filtered_by, tier, tier_rule, tier_priority, sla_due_at)`` of a new contact.
 
         ``profile`` is the row's own key; its account's industry and size win.
@@ -482,7 +455,7 @@ class ContactWriter:
         )
 
     def _classification_of(
-        self, current: dict[str, Any], account: _Account | None
+        self, current: dict[str, Any], account: Account | None
     ) -> fit.Classification:
         return self._classify(
             self.keys.key(

@@ -1,0 +1,103 @@
+"""Normalized import rows built by hand, and a writer to apply them to a real database.
+
+The workers' normalizing (rows.py) turns a file's phone columns into a row's
+phones; these helpers skip it, so the writer's rules (matching, merging phones,
+DNC, warnings) are tested on exactly the phones a test names.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from prospector.foundations.db import Database
+from prospector.services.importing.profiles import ProfileKeys
+from prospector.services.importing.rows import Reject, Row, company_key
+from prospector.services.importing.writer import ContactWriter, Counts
+from prospector.services.settings import load_settings
+
+TABLES = ("contacts", "contact_phones", "accounts", "locales", "dnc_numbers", "audit_log")
+LOCALE = ("America/New_York", "US", "NY")
+
+
+def phone(e164: str, kind: str = "work", extension: str | None = None) -> tuple:
+    """A row's phone entry: ``(e164, raw, kind, extension, number_type)``."""
+    return (e164, f"raw {e164}", kind, extension, "fixed_line_or_mobile")
+
+
+def make_row(
+    db: Database,
+    phones: list[tuple],
+    *,
+    first: str | None = None,
+    last: str | None = None,
+    email: str | None = None,
+    company: str | None = None,
+    title: str | None = None,
+    notes: tuple[str, ...] = (),
+    toll_free: bool = False,
+) -> tuple:
+    """A :class:`Row` as the workers send it (a plain tuple)."""
+    keys = ProfileKeys(load_settings(db))
+    profile = keys.key(None, None, "US", "NY", None, title, None)
+    dialled = phones[0]
+    return tuple(
+        Row(
+            first_name=first,
+            last_name=last,
+            title=title,
+            email=email,
+            phone=dialled[0],
+            phone_raw=dialled[1],
+            phone_type=dialled[4],
+            phone_ext=dialled[3],
+            state="NY",
+            country="US",
+            postal_code=None,
+            source=None,
+            list_name=None,
+            external_id=None,
+            company=company,
+            domain=None,
+            name_key=company_key(company) if company else None,
+            industry=None,
+            employees=None,
+            locale=LOCALE,
+            fills_locale=True,
+            profile=profile,
+            phones=tuple(phones),
+            notes=notes,
+            toll_free=toll_free,
+        )
+    )
+
+
+def write_rows(
+    db: Database, rows: list[tuple], *, now: datetime, batch_id: int | None = None
+) -> tuple[Counts, list[Reject]]:
+    """Apply rows as one chunk of one import run (lines 2, 3, ... as under a header)."""
+    writer = ContactWriter(db, load_settings(db), now, batch_id)
+    rejects: list[Reject] = []
+    with db.write():
+        counts = writer.write_chunk(rows, rejects.append, list(range(2, len(rows) + 2)))
+    return counts, rejects
+
+
+def dump(db_path: Path) -> dict[str, list[tuple]]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in TABLES}
+    finally:
+        conn.close()
+
+
+def phones_of(db: Database, contact_id: int) -> list[tuple]:
+    """``(e164, kind, rank)`` of a contact's phones, in dial order."""
+    return [
+        tuple(row)
+        for row in db.query(
+            "SELECT e164, kind, rank FROM contact_phones WHERE contact_id = ? ORDER BY rank",
+            (contact_id,),
+        )
+    ]

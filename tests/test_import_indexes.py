@@ -1,0 +1,99 @@
+"""A large import into a small table builds the contacts' indexes after the load."""
+
+from __future__ import annotations
+
+import pytest
+
+from prospector.foundations.db import open_database
+from prospector.services import importing
+from prospector.services.importing import indexes
+from prospector.services.importing import writer as writer_module
+from tests.conftest import MONDAY_10_ET
+
+
+def index_names(db) -> list[str]:
+    return [
+        row[0]
+        for row in db.query(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts'"
+            " ORDER BY name"
+        )
+    ]
+
+
+def big_file(tmp_path, rows: int = 60):
+    lines = ["Phone,First Name,Email"] + [
+        f"(415) {200 + i // 100}-{i % 100:04d},P{i},p{i % 7}@acme.example" for i in range(rows)
+    ]
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def small_thresholds(monkeypatch):
+    monkeypatch.setattr(indexes, "DEFER_FROM_ROWS", 10)
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 20)
+
+
+def test_deferred_during_the_load_and_back_after(tmp_path, db_path, small_thresholds, monkeypatch):
+    db = open_database(db_path)
+    before = index_names(db)
+    assert "contacts_queue_new" in before and "contacts_by_email" in before
+    seen: list[list[str]] = []
+    real = writer_module.ContactWriter.write_chunk
+
+    def watch(self, *args):
+        seen.append(index_names(db))
+        return real(self, *args)
+
+    monkeypatch.setattr(writer_module.ContactWriter, "write_chunk", watch)
+    result = importing.import_file(db, big_file(tmp_path), now=MONDAY_10_ET, rep="a", workers=0)
+    assert result.inserted == 60
+    # Written without the indexes every new contact enters; the others stay.
+    assert seen and all(names == sorted(set(before) - set(indexes.DEFERRED)) for names in seen)
+    assert set(indexes.DEFERRED) <= set(before)
+    assert index_names(db) == before
+    assert db.one("SELECT count(*) FROM deferred_indexes")[0] == 0
+    # The same rows, found again by phone, email and name without those indexes.
+    again = importing.import_file(db, big_file(tmp_path), now=MONDAY_10_ET, rep="a", workers=0)
+    assert (again.inserted, again.updated) == (0, 60)
+    db.close()
+
+
+def test_an_interrupted_import_puts_them_back(tmp_path, db_path, small_thresholds, monkeypatch):
+    db = open_database(db_path)
+    before = index_names(db)
+    real = writer_module.ContactWriter.write_chunk
+    calls = {"n": 0}
+
+    def crash_on_second(self, *args):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real(self, *args)
+
+    monkeypatch.setattr(writer_module.ContactWriter, "write_chunk", crash_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        importing.import_file(db, big_file(tmp_path), now=MONDAY_10_ET, rep="a", workers=0)
+    assert index_names(db) == before
+    db.close()
+
+
+def test_a_killed_import_leaves_a_record_the_next_import_restores(tmp_path, db_path):
+    db = open_database(db_path)
+    before = index_names(db)
+    with db.write():
+        indexes.defer(db)  # as a run killed after its first chunk leaves the file
+    assert not set(index_names(db)) & set(indexes.DEFERRED)
+    assert db.one("SELECT count(*) FROM deferred_indexes")[0] == len(indexes.DEFERRED)
+    importing.import_file(db, big_file(tmp_path, rows=3), now=MONDAY_10_ET, rep="a", workers=0)
+    assert index_names(db) == before
+    db.close()
+
+
+def test_a_small_file_or_a_large_table_keeps_them():
+    assert not indexes.should_defer(0, indexes.DEFER_FROM_ROWS - 1)
+    assert indexes.should_defer(0, indexes.DEFER_FROM_ROWS)
+    assert indexes.should_defer(25_000, 100_000)
+    assert not indexes.should_defer(25_001, 100_000)

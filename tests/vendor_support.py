@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import sqlite3
 from dataclasses import dataclass
@@ -24,6 +25,9 @@ IMPORT_TABLES = ("contacts", "contact_phones", "accounts", "locales", "dnc_numbe
 PHONE_FIELDS = frozenset({"phone", "direct_phone", "mobile_phone", "other_phone", "company_phone"})
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A phone number's characters only (an extension at most): no formula can be spelled
+# with them, so a phone cell like "+1 305-555-0101" may stay as it is.
+PHONE_TEXT = re.compile(r"[0-9 ().+\-/]*(?: *(?:ext\.?|x|#) *[0-9]+)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,11 @@ def read_rejects(path: Path, encoding: str, delimiter: str) -> tuple[list[str], 
     with path.open(encoding=encoding, newline="") as handle:
         header, *rows = list(csv.reader(handle, delimiter=delimiter))
     return header, rows
+
+
+def spreadsheet_safe(cell: str) -> bool:
+    """Opening the cell in a spreadsheet cannot run a formula."""
+    return not cell.startswith(FORMULA_START) or bool(PHONE_TEXT.fullmatch(cell))
 
 
 def unneutralised(cell: str) -> str:

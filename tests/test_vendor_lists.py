@@ -16,11 +16,14 @@ from tests.vendor_support import (
     APOLLO,
     APOLLO_AGAIN,
     COGNISM,
+    FRENCH,
+    GERMAN,
     HUBSPOT,
     LATER,
     LISTS,
     PHONE_FIELDS,
     SALESFORCE,
+    SPANISH,
     UNICODE_TEXT,
     ZOOMINFO,
     ListFile,
@@ -38,6 +41,9 @@ EXPECTED = {
     HUBSPOT.name: (18, 16, 2, 0, 0),
     COGNISM.name: (20, 19, 0, 1, 0),
     UNICODE_TEXT.name: (16, 16, 0, 0, 0),
+    GERMAN.name: (8, 7, 0, 1, 0),
+    FRENCH.name: (6, 6, 0, 0, 0),
+    SPANISH.name: (6, 6, 0, 0, 0),
 }
 
 
@@ -146,7 +152,42 @@ MAPPINGS = {
         "Mobile Phone": "mobile_phone",
         "Country": "country",
     },
+    GERMAN.name: {
+        "Vorname": "first_name",
+        "Nachname": "last_name",
+        "Firma": "company",
+        "E-Mail": "email",
+        "Telefon": "phone",
+        "Mobil": "mobile_phone",
+        "PLZ": "postal_code",
+        "Bundesland": "state",
+        "Land": "country",
+    },
+    FRENCH.name: {
+        "Prénom": "first_name",
+        "Nom": "last_name",
+        "Poste": "title",
+        "Société": "company",
+        "E-mail": "email",
+        "Téléphone": "phone",
+        "Portable": "mobile_phone",
+        "Code postal": "postal_code",
+        "Pays": "country",
+    },
+    SPANISH.name: {
+        "Nombre": "first_name",
+        "Apellidos": "last_name",
+        "Cargo": "title",
+        "Empresa": "company",
+        "Correo electrónico": "email",
+        "Teléfono": "phone",
+        "Móvil": "mobile_phone",
+        "Código postal": "postal_code",
+        "Provincia": "state",
+        "País": "country",
+    },
 }
+PHONE_WORDS = ("phone", "mobil", "móvil", "tel", "handy", "portable")
 
 
 @pytest.mark.parametrize("listing", LISTS, ids=lambda listing: listing.name)
@@ -162,7 +203,7 @@ def test_a_dry_run_lists_every_column_and_the_field_it_became(space, listing):
     # No phone column is ignored unseen: every column named like a phone is read as one.
     for name in header:
         folded = name.casefold()
-        if any(word in folded for word in ("phone", "mobile", "tel")):
+        if any(word in folded for word in PHONE_WORDS):
             assert became[name] in PHONE_FIELDS, name
     assert counts(result) == EXPECTED[listing.name]
     assert space.rows("SELECT count(*) FROM contacts") == [(0,)]
@@ -359,6 +400,27 @@ def test_country_names_in_local_languages(space):
     assert dict(space.rows("SELECT email, phone FROM contacts"))["l.bauer@donau.example"] == (
         "+4315550107"
     )
+
+
+@pytest.mark.parametrize(
+    ("listing", "email", "country", "phone"),
+    [
+        (GERMAN, "s.huber@huberholz.example", "AT", "+4315550130"),  # Österreich
+        (GERMAN, "n.suter@suterpharma.example", "CH", "+41615550134"),  # Schweiz
+        (GERMAN, "j.weiss@weisslogistik.example", "DE", "+4917255501304"),  # k.A., Mobil
+        (FRENCH, "n.perrin@perrinhorlogerie.example", "CH", "+41225550145"),  # Suisse
+        (FRENCH, "e.janssens@janssenstextile.example", "BE", "+3225550147"),  # Belgique
+        (SPANISH, "n.vidal@vidallogistica.example", "ES", "+34655555157"),  # España, Móvil
+    ],
+    ids=lambda value: value.name if isinstance(value, ListFile) else None,
+)
+def test_local_language_lists_read_their_countries_and_phones(
+    space, listing, email, country, phone
+):
+    space.import_list(space.copy(listing.name))
+    assert space.rows("SELECT country, phone FROM contacts WHERE email = ?", (email,)) == [
+        (country, phone)
+    ]
 
 
 def test_full_names_are_split_and_domains_use_the_public_suffix_list(space):

@@ -52,7 +52,10 @@ SALESFORCE = ListFile("salesforce_leads_report.csv", "utf-8", ",")
 HUBSPOT = ListFile("hubspot_contacts.csv", "utf-8", ",")
 COGNISM = ListFile("cognism_europe.csv", "cp1252", ";")
 UNICODE_TEXT = ListFile("excel_unicode_text.txt", "utf-16", "\t")
-LISTS = (APOLLO, ZOOMINFO, SALESFORCE, HUBSPOT, COGNISM, UNICODE_TEXT)
+GERMAN = ListFile("crm_contacts_de.csv", "cp1252", ";")
+FRENCH = ListFile("crm_contacts_fr.csv", "cp1252", ";")
+SPANISH = ListFile("crm_contacts_es.csv", "cp1252", ";")
+LISTS = (APOLLO, ZOOMINFO, SALESFORCE, HUBSPOT, COGNISM, UNICODE_TEXT, GERMAN, FRENCH, SPANISH)
 
 
 class Workspace:

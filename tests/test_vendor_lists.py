@@ -84,7 +84,7 @@ def test_importing_an_export_again_changes_nothing(space, listing):
 
 # --- the mapping a dry run shows ------------------------------------------------------
 
-MAPPINGS = {
+MAPPINGS: dict[str, dict[str, str | None]] = {
     APOLLO.name: {
         "First Name": "first_name",
         "Last Name": "last_name",

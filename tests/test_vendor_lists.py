@@ -95,7 +95,7 @@ MAPPINGS: dict[str, dict[str, str | None]] = {
         "Work Direct Phone": "direct_phone",
         "Home Phone": "other_phone",
         "Mobile Phone": "mobile_phone",
-        "Corporate Phone": "phone",
+        "Corporate Phone": "company_phone",
         "Other Phone": "other_phone",
         "# Employees": "employees",
         "Industry": "industry",

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from prospector.foundations.db import Database
+from prospector.foundations.folding import contact_key
 from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.rows import Reject, Row, company_key
 from prospector.services.importing.writer import ContactWriter, Counts
@@ -68,6 +69,7 @@ def make_row(
             profile=profile,
             phones=tuple(phones),
             notes=notes,
+            search_key=contact_key(first, last, email),
             toll_free=toll_free,
         )
     )

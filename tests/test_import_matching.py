@@ -264,3 +264,24 @@ def test_a_row_repeating_a_number_keeps_it_once(db):
     )
     assert counts.inserted == 1
     assert phones_of(db, 1) == [(A, "direct", 0)]
+
+
+def test_a_namesakes_switchboard_is_not_added_so_a_second_import_agrees(db):
+    # Found by hypothesis: the third row reaches Ann Lee #1 by her email; had it given
+    # her the switchboard Ann Lee #2 already holds, the second row would find two
+    # contacts on a second import and choose #1, not the #2 it created the first time.
+    rows = [
+        make_row(db, [phone(A, "direct")], first="Ann", last="Lee", email="ann@acme.example"),
+        make_row(db, [phone(SWITCHBOARD, "company")], first="Ann", last="Lee", title="CEO"),
+        make_row(db, [phone(SWITCHBOARD, "company")], first="Ann", last="Lee",
+                 email="ann@acme.example"),
+    ]  # fmt: skip
+    counts, _ = write_rows(db, rows, now=MONDAY_10_ET)
+    assert (counts.inserted, counts.updated) == (2, 1)
+    assert counts.warnings == [
+        "line 4: company phone raw +12125550100 is contact #2's: not added to contact #1"
+    ]
+    before = contacts(db), phones_of(db, 1), phones_of(db, 2)
+    again, _ = write_rows(db, rows, now=LATER)
+    assert (again.inserted, again.updated) == (0, 3)
+    assert (contacts(db), phones_of(db, 1), phones_of(db, 2)) == before

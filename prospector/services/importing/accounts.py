@@ -45,9 +45,23 @@ class AccountBook:
     # Decided columns shared by accounts with the same profile keys.
     by_keys: dict[tuple, dict] = field(default_factory=dict)
     max_id: int = 0
+    # New accounts not written yet: inserted together by flush(), before anything
+    # reads or updates them (ids are assigned here, inside the write transaction).
+    pending: list[tuple] = field(default_factory=list)
+
+    def flush(self) -> None:
+        """Write the accounts created since the last flush."""
+        if self.pending:
+            self.db.conn.executemany(
+                """INSERT INTO accounts (id, name, name_key, domain, industry, employees,
+                       created_at, updated_at, search_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                self.pending,
+            )
+            self.pending = []
 
     def catch_up(self) -> None:
         """Learn the accounts committed since the last look."""
+        self.flush()
         for row in self.db.query(
             "SELECT id, name, domain, industry, employees FROM accounts WHERE id > ?",
             (self.max_id,),
@@ -91,6 +105,7 @@ class AccountBook:
             if "domain" in changes:
                 self.by_domain[account.domain or ""] = account
             assignments = ", ".join(f"{name} = ?" for name in changes)
+            self.flush()
             self.db.execute(
                 f"UPDATE accounts SET {assignments}, updated_at = ? WHERE id = ?",
                 (*changes.values(), self.stamp, account.id),
@@ -99,16 +114,12 @@ class AccountBook:
         return account
 
     def _create(self, row: Row) -> Account:
-        cursor = self.db.execute(
-            """INSERT INTO accounts (name, name_key, domain, industry, employees,
-                   created_at, updated_at, search_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            (row.company, row.name_key or "", row.domain, row.industry, row.employees,
-             self.stamp, self.stamp, fold(row.company or "")),
+        self.max_id += 1
+        account = Account(self.max_id, row.company or "", row.domain, row.industry, row.employees)
+        self.pending.append(
+            (account.id, row.company, row.name_key or "", row.domain, row.industry,
+             row.employees, self.stamp, self.stamp, fold(row.company or ""))
         )  # fmt: skip
-        account = Account(
-            cursor.lastrowid or 0, row.company or "", row.domain, row.industry, row.employees
-        )
-        self.max_id = max(self.max_id, account.id)
         self._remember(account, row.name_key)
         self.touched.add(account.id)
         account.ready = None not in (account.domain, account.industry, account.employees)

@@ -60,15 +60,16 @@ def names_agree(
     first: str | None, last: str | None, other_first: str | None, other_last: str | None
 ) -> bool:
     """Whether two (first, last) names may be the same person (see the module's rules)."""
-    pairs = [
-        (fold(first or ""), fold(other_first or "")),
-        (fold(last or ""), fold(other_last or "")),
-    ]
-    mine, theirs = pairs[0][0] or pairs[1][0], pairs[0][1] or pairs[1][1]
+    return folded_agree(_exactly(first, last), _exactly(other_first, other_last))
+
+
+def folded_agree(name: tuple[str, str], other: tuple[str, str]) -> bool:
+    """:func:`names_agree` of two names already folded by :func:`_exactly`."""
+    mine, theirs = name[0] or name[1], other[0] or other[1]
     if not mine or not theirs:
         return not mine and not theirs  # nameless: only a nameless contact
-    shared = [(mine, theirs) for mine, theirs in pairs if mine and theirs]
-    return bool(shared) and all(mine == theirs for mine, theirs in shared)
+    shared = [(a, b) for a, b in zip(name, other, strict=True) if a and b]
+    return bool(shared) and all(a == b for a, b in shared)
 
 
 def display_name(first: str | None, last: str | None, contact_id: int) -> str:
@@ -89,7 +90,9 @@ class KnownNumbers:
     """Every contact's personal numbers, (company number, name) pairs and emails."""
 
     personal: set[str] = field(default_factory=set)
-    company: set[str] = field(default_factory=set)
+    # Company number -> name tags of the contacts holding it (a switchboard names a
+    # contact only with the name: colleagues share it). Tags only gain; see _tags.
+    company: dict[str, set[str]] = field(default_factory=dict)
     # email -> the first contact with it; further ones in shared_emails. Contacts are
     # found by email through these and their primary key: the email index may be
     # deferred for the length of a large import (see .indexes).
@@ -126,13 +129,13 @@ class KnownNumbers:
                 (since,),
             )
         )
-        self.company.update(
-            row[0]
-            for row in db.execute(
-                "SELECT e164 FROM contact_phones WHERE contact_id > ? AND kind = 'company'",
-                (since,),
-            )
-        )
+        for number, first, last in db.execute(
+            """SELECT p.e164, c.first_name, c.last_name
+               FROM contact_phones p JOIN contacts c ON c.id = p.contact_id
+               WHERE p.contact_id > ? AND p.kind = 'company'""",
+            (since,),
+        ):
+            self.add_company(number, first, last)
         for contact_id, email in db.execute(
             "SELECT id, email FROM contacts WHERE id > ?", (since,)
         ):
@@ -140,9 +143,41 @@ class KnownNumbers:
                 self.add_email(email.lower(), contact_id)
             self.max_contact = max(self.max_contact, contact_id)
 
-    def add_phones(self, phones: Iterable[PhoneEntry]) -> None:
+    def add_phones(self, phones: Iterable[PhoneEntry], first: str | None, last: str | None) -> None:
+        """A contact named ``first last`` holds these phones."""
         for entry in phones:
-            (self.company if entry[2] == COMPANY else self.personal).add(entry[0])
+            if entry[2] == COMPANY:
+                self.add_company(entry[0], first, last)
+            else:
+                self.personal.add(entry[0])
+
+    def add_company(self, number: str, first: str | None, last: str | None) -> None:
+        self.company.setdefault(number, set()).update(_tags(_exactly(first, last)))
+
+    def may_know(self, phones: Iterable[PhoneEntry], first: str | None, last: str | None) -> bool:
+        """Whether a row's phones may name a known contact (then look it up)."""
+        name = None
+        for entry in phones:
+            if entry[2] != COMPANY:
+                if entry[0] in self.personal:
+                    return True
+                continue
+            tags = self.company.get(entry[0])
+            if tags:
+                name = name or _tags(_exactly(first, last))
+                if not tags.isdisjoint(name):
+                    return True
+        return False
+
+
+def _tags(name: tuple[str, str]) -> tuple[str, ...]:
+    """Tags two names share whenever they agree (:func:`folded_agree`): a first or a
+    last name both have, or both being nameless. Sharing one does not prove agreement:
+    it only says "look it up"."""
+    first, last = name
+    if not first and not last:
+        return ("",)
+    return tuple(tag for tag in (first and "f" + first, last and "l" + last) if tag)
 
 
 @dataclass
@@ -211,6 +246,27 @@ class ChunkLookups:
         return {number: self.owners[number] for number in numbers if number in self.owners}
 
 
+def switchboard_namesakes(
+    db: Database, known: KnownNumbers, contact: dict[str, Any], phones: Iterable[PhoneEntry]
+) -> dict[str, int]:
+    """The row's switchboards another contact with an agreeing name holds (see merge_phones)."""
+    first, last = contact["first_name"], contact["last_name"]
+    wanted = [e[0] for e in phones if e[2] == COMPANY and known.may_know([e], first, last)]
+    if not wanted:
+        return {}
+    found: dict[str, int] = {}
+    for other in db.query(
+        f"""SELECT p.e164, c.id, c.first_name, c.last_name
+            FROM contact_phones p JOIN contacts c ON c.id = p.contact_id
+            WHERE p.kind = 'company' AND p.contact_id <> ?
+              AND p.e164 IN ({", ".join("?" * len(wanted))}) ORDER BY c.id""",
+        (contact["id"], *wanted),
+    ):
+        if names_agree(first, last, other["first_name"], other["last_name"]):
+            found.setdefault(other["e164"], other["id"])
+    return found
+
+
 def find_contact(db: Database, known: KnownNumbers, lookups: ChunkLookups, row: Row) -> Match:
     """The contact ``row`` names, by the rules of this module."""
     personal = [e[0] for e in row.phones if e[2] != COMPANY and e[0] in known.personal]
@@ -241,7 +297,10 @@ def find_contact(db: Database, known: KnownNumbers, lookups: ChunkLookups, row: 
             other = others[0]
             who = display_name(other["first_name"], other["last_name"], other["id"])
             notes.append(f"shared mailbox {row.email}: a new contact, not {who}")
-    company = [e[0] for e in row.phones if e[2] == COMPANY and e[0] in known.company]
+    company = [
+        e[0] for e in row.phones
+        if e[2] == COMPANY and known.may_know([e], row.first_name, row.last_name)
+    ]  # fmt: skip
     if company:
         marks = ", ".join("?" * len(company))
         agree = [
@@ -308,8 +367,14 @@ def merge_phones(
     current: list[list[Any]],
     incoming: Iterable[PhoneEntry],
     owners: dict[str, int],
+    namesakes: dict[str, int] | None = None,
 ) -> PhoneMerge:
     """Add the row's phones the contact lacks; never take another contact's number.
+
+    ``namesakes`` maps a switchboard to another contact holding it under an agreeing
+    name: it is not added either, or a later row naming only that switchboard and
+    the name would find two contacts, and the second import would choose otherwise
+    than the first.
 
     ``current`` (the contact's phones, in rank order) is updated in place. Ranks are
     re-sorted by kind only when a phone is added: otherwise a dial order chosen
@@ -321,7 +386,7 @@ def merge_phones(
     for e164, raw, kind, extension, number_type in incoming:
         if e164 in have:
             continue
-        owner = owners.get(e164) if kind != COMPANY else None
+        owner = owners.get(e164) if kind != COMPANY else (namesakes or {}).get(e164)
         if owner is not None and owner != contact_id:
             notes.append(
                 f"{kind} phone {raw} is contact #{owner}'s: not added to contact #{contact_id}"

@@ -23,6 +23,7 @@ from prospector.foundations.domains import (
     registered_domain,
     website_domain,
 )
+from prospector.foundations.folding import contact_key
 from prospector.foundations.names import split_full_name
 from prospector.foundations.phones import PhoneBook
 from prospector.foundations.zones import candidate_zones, is_toll_free
@@ -72,6 +73,7 @@ class Row(NamedTuple):
     phones: tuple[tuple[str, str, str, str | None, str], ...]
     notes: tuple[str, ...]  # warnings for the import's report (nothing dropped unseen)
     toll_free: bool  # the dialled number is toll-free/non-geographic: zones from the address
+    search_key: str  # folding.contact_key of the names and email, computed here off the writer
 
 
 PHONE_KINDS = ("direct", "work", "mobile", "other", "company")
@@ -312,6 +314,7 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
         ),
         tuple(notes) if notes else (),
         toll_free,
+        contact_key(first, last, email),
     )
 
 

@@ -50,6 +50,7 @@ from prospector.services.importing.matching import (
     KnownNumbers,
     find_contact,
     merge_phones,
+    switchboard_namesakes,
     unique_phones,
 )
 from prospector.services.importing.profiles import ProfileKeys
@@ -178,7 +179,7 @@ class ContactWriter:
             self.next_id, _scalar(self.db, "SELECT coalesce(max(id), 0) FROM contacts")
         )
         known = self.known
-        personal, company = known.personal, known.company
+        personal = known.personal
         emails, dnc_numbers = known.emails, self.dnc_numbers
         lookups = ChunkLookups()
         lookups.prefetch(
@@ -205,17 +206,11 @@ class ContactWriter:
             # A new contact is the common case: kept to a few set and dict lookups.
             (first, last, title, email, phone, raw, kind, ext, state, country, postal, source,
              list_name, external_id, company_name, domain, _, _, _, locale, _, profile,
-             row_phones, notes, toll_free) = item  # fmt: skip
+             row_phones, notes, toll_free, search_key) = item  # fmt: skip
             toll += toll_free
             if notes:
                 warnings.extend(f"line {line}: {note}" for note in notes)
-            hit = email is not None and email in emails
-            if not hit:
-                for entry in row_phones:
-                    if entry[0] in (company if entry[2] == COMPANY else personal):
-                        hit = True
-                        break
-            if hit:
+            if (email is not None and email in emails) or known.may_know(row_phones, first, last):
                 if pending:
                     self._insert(pending, new_phones)
                     pending, new_phones = [], []
@@ -244,17 +239,20 @@ class ContactWriter:
             next_id += 1
             if len(row_phones) > 1:
                 row_phones = unique_phones(row_phones)
-                known.add_phones(row_phones)
+                known.add_phones(row_phones, first, last)
                 in_dnc = any(entry[0] in dnc_numbers for entry in row_phones)
             else:
                 entry = row_phones[0]
-                (company if entry[2] == COMPANY else personal).add(entry[0])
+                if entry[2] == COMPANY:
+                    known.add_company(entry[0], first, last)
+                else:
+                    personal.add(entry[0])
                 in_dnc = entry[0] in dnc_numbers
             new_phones.extend((next_id, *entry, rank) for rank, entry in enumerate(row_phones))
             pending.append(
                 (first, last, title, email, phone, raw, kind, ext, state, country, postal, source,
                  list_name, external_id, next_id, account and account.id, locale_id, in_dnc,
-                 *decided, contact_key(first, last, email))
+                 *decided, search_key)
             )  # fmt: skip
             if email is not None:
                 emails[email] = next_id  # not in emails: see the hit test above
@@ -269,9 +267,11 @@ class ContactWriter:
         counts.dnc += dnc
         counts.toll_free += toll
         known.max_contact = max(known.max_contact, next_id)
+        self.accounts.flush()
         return counts
 
     def _insert(self, rows: list[tuple], phones: list[tuple]) -> None:
+        self.accounts.flush()  # the lead counts below read the contacts' accounts
         self.db.conn.executemany(self._insert_sql, rows)
         self.db.conn.executemany(_PHONES_SQL, phones)
         if self.batch_id is not None:  # without a batch (dry run) the insert trigger counts
@@ -296,7 +296,12 @@ class ContactWriter:
             untouched and self.batch_id is not None and current["import_batch_id"] == self.batch_id
         )
         changes = self._merge(current, row, first_touch=first_touch)
+        renamed = bool(changes.keys() & {"first_name", "last_name"})
         changes.update(self._merge_phones(current, row, line, match, lookups, counts))
+        if renamed:  # its switchboards now name it by its new name too
+            for entry in lookups.phones[contact_id]:
+                if entry[2] == COMPANY:
+                    self.known.add_company(entry[0], current["first_name"], current["last_name"])
         self.touched_contacts.add(contact_id)
         if changes:
             assignments = ", ".join(f"{name} = ?" for name in changes)
@@ -317,7 +322,7 @@ class ContactWriter:
         self._insert(
             [record], [(record[_NEW_ID], *entry, rank) for rank, entry in enumerate(phones)]
         )
-        self.known.add_phones(phones)
+        self.known.add_phones(phones, row.first_name, row.last_name)
         if row.email is not None:
             self.known.add_email(row.email, record[_NEW_ID])
         counts.inserted += 1
@@ -337,7 +342,7 @@ class ContactWriter:
             self._locale(*row.locale),
             int(any(entry[0] in self.dnc_numbers for entry in phones)),
             *self._decide(row.profile, account),
-            contact_key(row.first_name, row.last_name, row.email),
+            row.search_key,
         )
 
     def _merge(self, current: dict[str, Any], row: Row, *, first_touch: bool) -> dict[str, Any]:
@@ -393,7 +398,8 @@ class ContactWriter:
         ]  # fmt: skip
         if unknown:
             owners = {**owners, **lookups.owners_of(self.db, unknown)}
-        merged = merge_phones(contact_id, phones, row.phones, owners)
+        namesakes = switchboard_namesakes(self.db, self.known, current, row.phones)
+        merged = merge_phones(contact_id, phones, row.phones, owners, namesakes)
         counts.warnings.extend(f"line {line}: {note}" for note in merged.notes)
         changes: dict[str, Any] = {}
         if merged.added:
@@ -403,7 +409,7 @@ class ContactWriter:
                 merged.reranked,
             )
             entries = [added[1:6] for added in merged.added]
-            self.known.add_phones(entries)
+            self.known.add_phones(entries, current["first_name"], current["last_name"])
             for entry in entries:
                 if entry[2] != COMPANY:
                     lookups.owners[entry[0]] = contact_id

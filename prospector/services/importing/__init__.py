@@ -375,6 +375,10 @@ def _init_worker(rules: RowRules, table: TableFile) -> None:
     # (and the pool); a worker must not die on it with a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.disable()  # as in the importing process (see _bulk_load); a worker ends with the import
+    # The importing process is the one that cannot be spread over cores (one SQLite
+    # writer): with fewer cores than processes, it goes first.
+    with contextlib.suppress(OSError):
+        os.nice(5)
     _WORKER = (rules, table)
 
 

@@ -7,6 +7,8 @@ DNC, warnings) are tested on exactly the phones a test names.
 
 from __future__ import annotations
 
+import csv
+import io
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -94,6 +96,17 @@ def dump(db_path: Path) -> dict[str, list[tuple]]:
         conn.close()
 
 
+def write_list(
+    path: Path, header: list[str], rows: list[tuple[str, ...]], delimiter: str = ","
+) -> None:
+    """A list file as a spreadsheet would write it."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
 def phones_of(db: Database, contact_id: int) -> list[tuple]:
     """``(e164, kind, rank)`` of a contact's phones, in dial order."""
     return [
@@ -103,3 +116,17 @@ def phones_of(db: Database, contact_id: int) -> list[tuple]:
             (contact_id,),
         )
     ]
+
+
+def interrupt_on_chunk(monkeypatch, number: int) -> None:
+    """Make the writer raise KeyboardInterrupt (a Ctrl-C) on its ``number``-th chunk."""
+    real = ContactWriter.write_chunk
+    calls = {"n": 0}
+
+    def interrupted(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == number:
+            raise KeyboardInterrupt
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(ContactWriter, "write_chunk", interrupted)

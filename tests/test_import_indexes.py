@@ -9,6 +9,7 @@ from prospector.services import importing
 from prospector.services.importing import indexes
 from prospector.services.importing import writer as writer_module
 from tests.conftest import MONDAY_10_ET
+from tests.import_rows import interrupt_on_chunk
 
 
 def index_names(db) -> list[str]:
@@ -64,16 +65,7 @@ def test_deferred_during_the_load_and_back_after(tmp_path, db_path, small_thresh
 def test_an_interrupted_import_puts_them_back(tmp_path, db_path, small_thresholds, monkeypatch):
     db = open_database(db_path)
     before = index_names(db)
-    real = writer_module.ContactWriter.write_chunk
-    calls = {"n": 0}
-
-    def crash_on_second(self, *args):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise KeyboardInterrupt
-        return real(self, *args)
-
-    monkeypatch.setattr(writer_module.ContactWriter, "write_chunk", crash_on_second)
+    interrupt_on_chunk(monkeypatch, 2)
     with pytest.raises(KeyboardInterrupt):
         importing.import_file(db, big_file(tmp_path), now=MONDAY_10_ET, rep="a", workers=0)
     assert index_names(db) == before

@@ -10,7 +10,6 @@ known) or a line of the rejects file with its reason.
 from __future__ import annotations
 
 import csv
-import io
 import sqlite3
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from prospector.foundations.db import open_database
 from prospector.services.dnc import add_dnc
 from prospector.services.importing import import_file
 from tests.conftest import MONDAY_10_ET
+from tests.import_rows import dump, write_list
 from tests.vendor_support import unneutralised
 
 LATER = MONDAY_10_ET.replace(day=25)
@@ -49,23 +49,6 @@ ROW = st.tuples(
     st.sampled_from(["Acme Inc", "Globex", ""]),
     st.sampled_from(["FL", "Texas", "ID", "NY", ""]),
 )
-TABLES = ("contacts", "contact_phones", "accounts", "locales", "dnc_numbers", "audit_log")
-
-
-def dump(db_path: Path) -> dict[str, list[tuple]]:
-    conn = sqlite3.connect(db_path)
-    try:
-        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in TABLES}
-    finally:
-        conn.close()
-
-
-def write_list(path: Path, rows: list[tuple[str, ...]], delimiter: str) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter)
-    writer.writerow(HEADER)
-    writer.writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
 def valid_phones(row: tuple[str, ...]) -> set[str]:
@@ -85,7 +68,7 @@ def test_multi_phone_lists_lose_no_row_and_import_twice_as_once(
 ):
     folder = tmp_path_factory.mktemp("phones")
     path = folder / "people.csv"
-    write_list(path, rows, delimiter)
+    write_list(path, HEADER, rows, delimiter)
     once, twice = folder / "once.db", folder / "twice.db"
     results = []
     for target, runs in ((once, 1), (twice, 2)):

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import sqlite3
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,8 +12,7 @@ from prospector.services.dnc import add_dnc
 from prospector.services.importing import import_file
 from prospector.services.importing.matching import KIND_ORDER
 from tests.conftest import MONDAY_10_ET
-from tests.import_rows import dump as multi_dump
-from tests.import_rows import make_row, phone, write_rows
+from tests.import_rows import dump, make_row, phone, write_list, write_rows
 
 LATER = MONDAY_10_ET.replace(day=25)
 PHONES = ["(415) 555-2671", "+1 415 555 2671", "212-555-0100", "(208) 555-0142", "12",
@@ -54,23 +50,6 @@ TEXT = st.sampled_from(
 HEADER = ["Phone", "First Name", "Title", "Company", "Email", "Industry", "Employees",
           "State", "Country", "Source", "Website", "Timezone"]  # fmt: skip
 ROW = st.tuples(st.sampled_from(PHONES), *[TEXT] * (len(HEADER) - 1))
-TABLES = ("contacts", "contact_phones", "accounts", "locales", "dnc_numbers", "audit_log")
-
-
-def dump(db_path: Path) -> dict[str, list[tuple]]:
-    conn = sqlite3.connect(db_path)
-    try:
-        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in TABLES}
-    finally:
-        conn.close()
-
-
-def write_csv(path: Path, rows: list[tuple[str, ...]], delimiter: str) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter)
-    writer.writerow(HEADER)
-    writer.writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
 @settings(
@@ -81,7 +60,7 @@ def write_csv(path: Path, rows: list[tuple[str, ...]], delimiter: str) -> None:
 def test_importing_twice_equals_importing_once(tmp_path_factory, rows, delimiter, dnc):
     folder = tmp_path_factory.mktemp("p")
     path = folder / "gen.csv"
-    write_csv(path, rows, delimiter)
+    write_list(path, HEADER, rows, delimiter)
     once, twice = folder / "once.db", folder / "twice.db"
     for target, runs in ((once, 1), (twice, 2)):
         with open_database(target) as db:
@@ -173,4 +152,4 @@ def test_multi_phone_rows_twice_equal_once(tmp_path_factory, people, dnc):
             # Every phone of every row is some contact's, or was reported as not added.
             held = {row[0] for row in db.query("SELECT e164 FROM contact_phones")}
             assert held == {entry[0] for person in people for entry in person["phones"]}
-    assert multi_dump(once) == multi_dump(twice)
+    assert dump(once) == dump(twice)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import MONDAY_10_ET
+from tests.import_rows import interrupt_on_chunk
 
 AT = ["--at", MONDAY_10_ET.isoformat()]
 
@@ -248,27 +249,17 @@ def test_resumes_an_interrupted_batch(tmp_path, db_path, monkeypatch):
     """A crash after the first chunk: re-running completes the same batch, counts exact."""
     from prospector.foundations.db import open_database
     from prospector.services import importing
-    from prospector.services.importing import writer as writer_module
 
     lines = ["Phone,First Name"] + [f"(415) {200 + i // 100}-{i % 100:04d},P{i}" for i in range(50)]
     path = write(tmp_path / "big.csv", "\n".join(lines) + "\n")
     monkeypatch.setattr(importing, "CHUNK_ROWS", 20)
-    real = writer_module.ContactWriter.write_chunk
-    calls = {"n": 0}
-
-    def crash_on_second(self, *args):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise KeyboardInterrupt
-        return real(self, *args)
-
-    monkeypatch.setattr(writer_module.ContactWriter, "write_chunk", crash_on_second)
+    interrupt_on_chunk(monkeypatch, 2)
     db = open_database(db_path)
     with pytest.raises(KeyboardInterrupt):
         importing.import_file(db, path, now=MONDAY_10_ET, rep="alice", workers=0)
     assert db.one("SELECT status, rows_committed FROM import_batches")[:] == ("failed", 20)
     assert db.one("SELECT count(*) FROM contacts")[0] == 20
-    monkeypatch.setattr(writer_module.ContactWriter, "write_chunk", real)
+    monkeypatch.undo()  # the writer as it is, and CHUNK_ROWS back: a resume reads from the top
     result = importing.import_file(db, path, now=MONDAY_10_ET, rep="alice", workers=0)
     assert (result.inserted, result.updated, result.batch_id) == (50, 0, 1)
     assert db.one("SELECT status, inserted FROM import_batches")[:] == ("done", 50)

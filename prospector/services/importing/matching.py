@@ -205,17 +205,7 @@ class ChunkLookups:
     phones: dict[int, list[list[Any]]] = field(default_factory=dict)
 
     def prefetch(self, db: Database, numbers: Iterable[str]) -> None:
-        wanted = list(dict.fromkeys(numbers))
-        for start in range(0, len(wanted), _BATCH):
-            part = wanted[start : start + _BATCH]
-            marks = ", ".join("?" * len(part))
-            self.owners.update(
-                db.execute(
-                    f"""SELECT e164, contact_id FROM contact_phones
-                        WHERE kind <> 'company' AND e164 IN ({marks})""",
-                    tuple(part),
-                ).fetchall()
-            )
+        self._load_owners(db, list(dict.fromkeys(numbers)))
         self.fetch_phones(db, set(self.owners.values()))
 
     def fetch_phones(self, db: Database, contact_ids: Iterable[int]) -> None:
@@ -233,17 +223,20 @@ class ChunkLookups:
                 self.phones[row[0]].append(list(row[1:]))
 
     def owners_of(self, db: Database, numbers: list[str]) -> dict[str, int]:
-        missing = [number for number in numbers if number not in self.owners]
-        if missing:
-            marks = ", ".join("?" * len(missing))
+        self._load_owners(db, [number for number in numbers if number not in self.owners])
+        return {number: self.owners[number] for number in numbers if number in self.owners}
+
+    def _load_owners(self, db: Database, numbers: list[str]) -> None:
+        """Who holds each of these personal numbers (a few ``IN`` queries)."""
+        for start in range(0, len(numbers), _BATCH):
+            part = numbers[start : start + _BATCH]
             self.owners.update(
                 db.execute(
                     f"""SELECT e164, contact_id FROM contact_phones
-                        WHERE kind <> 'company' AND e164 IN ({marks})""",
-                    tuple(missing),
+                        WHERE kind <> 'company' AND e164 IN ({", ".join("?" * len(part))})""",
+                    tuple(part),
                 ).fetchall()
             )
-        return {number: self.owners[number] for number in numbers if number in self.owners}
 
 
 def switchboard_namesakes(

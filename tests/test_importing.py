@@ -295,3 +295,24 @@ def test_real_subprocess_import_json(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""  # no progress bar without a terminal
     assert json.loads(done.stdout)["inserted"] == 1
+
+
+def test_an_import_gives_the_connection_its_checks_back(tmp_path, db_path, monkeypatch):
+    """The bulk-load settings last as long as the import, also when it is interrupted."""
+    import gc
+
+    from prospector.foundations.db import open_database
+    from prospector.services.importing import import_file
+
+    path = write(tmp_path / "list.csv", "Phone,First Name\n(415) 555-0100,Ann\n")
+    db = open_database(db_path)
+    import_file(db, path, now=MONDAY_10_ET, rep="alice")
+    interrupt_on_chunk(monkeypatch, 1)
+    with pytest.raises(KeyboardInterrupt):
+        import_file(db, path, now=MONDAY_10_ET, rep="alice")
+    assert db.one("PRAGMA ignore_check_constraints")[0] == 0
+    assert db.one("PRAGMA foreign_keys")[0] == 1
+    assert gc.isenabled()
+    with pytest.raises(sqlite3.IntegrityError), db.write():
+        db.execute("UPDATE contacts SET status = 'lost'")
+    db.close()

@@ -252,12 +252,17 @@ def _bulk_load(db: Database) -> Iterator[None]:
     """Connection settings for the length of an import, restored afterwards.
 
     Foreign-key checks are off (the writer only references locales, accounts and
-    the batch it has just read or written), the page cache is larger, WAL
-    checkpoints are less frequent, and Python's cyclic garbage collector rests.
+    the batch it has just read or written), so are CHECK constraints (see below),
+    the page cache is larger, WAL checkpoints are less frequent, and Python's
+    cyclic garbage collector rests.
     Durability is unchanged: every chunk still commits under ``synchronous =
     NORMAL``, so the resumable record stays true.
     """
     db.execute("PRAGMA foreign_keys = OFF")
+    # The writer's values for checked columns are its own constants (status 'open',
+    # the phone kinds), and SQLite evaluates an ``IN (...)`` check by building a
+    # lookup table afresh for every row of an executemany: a sixth of the load.
+    db.execute("PRAGMA ignore_check_constraints = ON")
     db.execute("PRAGMA cache_size = -131072")
     db.execute("PRAGMA wal_autocheckpoint = 16384")
     collecting = gc.isenabled()
@@ -272,6 +277,7 @@ def _bulk_load(db: Database) -> Iterator[None]:
             gc.enable()
         db.execute("PRAGMA wal_autocheckpoint = 1000")
         db.execute("PRAGMA cache_size = -2000")
+        db.execute("PRAGMA ignore_check_constraints = OFF")
         db.execute("PRAGMA foreign_keys = ON")
 
 

@@ -9,8 +9,10 @@ needs arrives once in a :class:`RowRules`.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import NamedTuple
@@ -106,6 +108,17 @@ class RowRules:
         """The phone columns in dial order."""
         return phone_columns(self.columns, self.headers)
 
+    @functools.cached_property
+    def cells(self) -> tuple[tuple[str, ...], Callable[[list[str]], tuple], dict]:
+        """``(fields, getter, more)``: every field's first column read at once by
+        ``getter`` (one C call a row), and the further columns of fields that have
+        several, tried in order when the first is empty."""
+        names = tuple(self.columns)
+        firsts = [self.columns[name][0] for name in names]
+        getter = operator.itemgetter(*firsts, *firsts[:1])  # always a tuple, even for one
+        more = {name: idx[1:] for name, idx in self.columns.items() if len(idx) > 1}
+        return names, getter, more
+
 
 def normalize_chunk(rules: RowRules, rows: list[tuple[int, list[str]]]) -> list[tuple]:
     """Normalize rows in order: one row tuple (see :class:`Row`) or :class:`Reject` each."""
@@ -184,22 +197,13 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
             number, f"broken row: {len(fields)} fields, the header has {rules.width}", fields
         )
     columns = rules.columns
-    width = len(fields)
-
-    def get(field: str) -> str | None:
-        # The common case (one column per field) without a loop.
-        indexes = columns.get(field)
-        if not indexes:
-            return None
-        index = indexes[0]
-        value = fields[index].strip() if index < width else ""
-        if value or len(indexes) == 1:
-            return value or None
-        for index in indexes[1:]:
-            value = fields[index].strip() if index < width else ""
-            if value:
-                return value
-        return None
+    names, getter, more = rules.cells
+    cells = fields if len(fields) == rules.width else fields + [""] * (rules.width - len(fields))
+    values = dict(zip(names, [value.strip() or None for value in getter(cells)], strict=False))
+    for name, indexes in more.items():
+        if values[name] is None:
+            values[name] = next((v for i in indexes if (v := cells[i].strip())), None)
+    get = values.get
 
     raw_country = get("country")
     raw_state = get("state")

@@ -13,6 +13,7 @@ from tests.import_rows import make_row, phone, phones_of, write_rows
 LATER = MONDAY_10_ET + timedelta(days=2)
 A, B, C, D = "+12125550101", "+12125550102", "+12125550103", "+12125550104"
 SWITCHBOARD = "+12125550100"
+E = "+12125550105"
 
 
 def contacts(db) -> list[tuple]:
@@ -204,7 +205,7 @@ def test_a_bad_number_is_not_dialled_when_a_new_one_arrives(db):
 
 
 def test_dnc_by_a_second_phone_at_import(db):
-    add_dnc(db, [B], actor="t", now=MONDAY_10_ET)
+    add_dnc(db, [B, E], actor="t", now=MONDAY_10_ET)
     counts, _ = write_rows(
         db,
         [
@@ -216,8 +217,9 @@ def test_dnc_by_a_second_phone_at_import(db):
     )
     assert counts.dnc == 2
     assert [c[6] for c in contacts(db)] == [1, 1, 0]
-    # A known contact gaining a listed number becomes DNC.
-    again, _ = write_rows(db, [make_row(db, [phone(D), phone(B, "company")], first="Ok")],
+    # A known contact gaining a listed number becomes DNC (a switchboard nobody holds
+    # yet: one that Max holds stays his, see merge_phones).
+    again, _ = write_rows(db, [make_row(db, [phone(D), phone(E, "company")], first="Ok")],
                           now=LATER)  # fmt: skip
     assert again.dnc == 1
     assert [c[6] for c in contacts(db)] == [1, 1, 1]
@@ -266,7 +268,7 @@ def test_a_row_repeating_a_number_keeps_it_once(db):
     assert phones_of(db, 1) == [(A, "direct", 0)]
 
 
-def test_a_namesakes_switchboard_is_not_added_so_a_second_import_agrees(db):
+def test_a_switchboard_someone_holds_is_not_added_so_a_second_import_agrees(db):
     # Found by hypothesis: the third row reaches Ann Lee #1 by her email; had it given
     # her the switchboard Ann Lee #2 already holds, the second row would find two
     # contacts on a second import and choose #1, not the #2 it created the first time.
@@ -284,4 +286,27 @@ def test_a_namesakes_switchboard_is_not_added_so_a_second_import_agrees(db):
     before = contacts(db), phones_of(db, 1), phones_of(db, 2)
     again, _ = write_rows(db, rows, now=LATER)
     assert (again.inserted, again.updated) == (0, 3)
+    assert (contacts(db), phones_of(db, 1), phones_of(db, 2)) == before
+
+
+def test_a_switchboard_stays_with_its_holders_whatever_names_arrive_later(db):
+    # Found by hypothesis: "Lee" (#2) becomes "Bob Lee" only after the row that could
+    # have given Ann Lee (#1) his switchboard; a rule by names would decide that row
+    # one way on the first import and the other way on the second.
+    rows = [
+        make_row(db, [phone(A, "direct"), phone(SWITCHBOARD, "company")], first="Ann",
+                 last="Lee", email="info@acme.example"),
+        make_row(db, [phone(B, "direct"), phone(C, "company")], first=None, last="Lee",
+                 email="ann@acme.example"),
+        make_row(db, [phone(A, "direct"), phone(C, "company")], first="Ann", last="Lee",
+                 email="info@acme.example"),
+        make_row(db, [phone(B, "direct"), phone(SWITCHBOARD, "company")], first="Bob",
+                 last="Lee", email="info@acme.example"),
+    ]  # fmt: skip
+    write_rows(db, rows, now=MONDAY_10_ET)
+    before = contacts(db), phones_of(db, 1), phones_of(db, 2)
+    assert [p[0] for p in before[1]] == [A, SWITCHBOARD]
+    assert [p[0] for p in before[2]] == [B, C]
+    again, _ = write_rows(db, rows, now=LATER)
+    assert (again.inserted, again.updated) == (0, 4)
     assert (contacts(db), phones_of(db, 1), phones_of(db, 2)) == before

@@ -239,25 +239,21 @@ class ChunkLookups:
             )
 
 
-def switchboard_namesakes(
-    db: Database, known: KnownNumbers, contact: dict[str, Any], phones: Iterable[PhoneEntry]
+def switchboard_holders(
+    db: Database, known: KnownNumbers, contact_id: int, phones: Iterable[PhoneEntry]
 ) -> dict[str, int]:
-    """The row's switchboards another contact with an agreeing name holds (see merge_phones)."""
-    first, last = contact["first_name"], contact["last_name"]
-    wanted = [e[0] for e in phones if e[2] == COMPANY and known.may_know([e], first, last)]
+    """The row's switchboards that another contact already holds (see merge_phones)."""
+    wanted = [e[0] for e in phones if e[2] == COMPANY and e[0] in known.company]
     if not wanted:
         return {}
-    found: dict[str, int] = {}
-    for other in db.query(
-        f"""SELECT p.e164, c.id, c.first_name, c.last_name
-            FROM contact_phones p JOIN contacts c ON c.id = p.contact_id
-            WHERE p.kind = 'company' AND p.contact_id <> ?
-              AND p.e164 IN ({", ".join("?" * len(wanted))}) ORDER BY c.id""",
-        (contact["id"], *wanted),
-    ):
-        if names_agree(first, last, other["first_name"], other["last_name"]):
-            found.setdefault(other["e164"], other["id"])
-    return found
+    return dict(
+        db.execute(
+            f"""SELECT e164, min(contact_id) FROM contact_phones
+                WHERE kind = 'company' AND contact_id <> ?
+                  AND e164 IN ({", ".join("?" * len(wanted))}) GROUP BY e164""",
+            (contact_id, *wanted),
+        ).fetchall()
+    )
 
 
 def find_contact(db: Database, known: KnownNumbers, lookups: ChunkLookups, row: Row) -> Match:
@@ -360,14 +356,16 @@ def merge_phones(
     current: list[list[Any]],
     incoming: Iterable[PhoneEntry],
     owners: dict[str, int],
-    namesakes: dict[str, int] | None = None,
+    switchboards: dict[str, int] | None = None,
 ) -> PhoneMerge:
     """Add the row's phones the contact lacks; never take another contact's number.
 
-    ``namesakes`` maps a switchboard to another contact holding it under an agreeing
-    name: it is not added either, or a later row naming only that switchboard and
-    the name would find two contacts, and the second import would choose otherwise
-    than the first.
+    ``switchboards`` maps a switchboard to another contact already holding it: it is
+    not added either. Colleagues each keep the switchboard they arrived with, but a
+    known contact gains one only while nobody else has it: the set of a
+    switchboard's holders then only grows by new contacts, so a second import makes
+    the same choices as the first, whatever names later rows filled in meanwhile
+    (a row naming only the switchboard and a name finds the same contacts).
 
     ``current`` (the contact's phones, in rank order) is updated in place. Ranks are
     re-sorted by kind only when a phone is added: otherwise a dial order chosen
@@ -379,7 +377,7 @@ def merge_phones(
     for e164, raw, kind, extension, number_type in incoming:
         if e164 in have:
             continue
-        owner = owners.get(e164) if kind != COMPANY else (namesakes or {}).get(e164)
+        owner = owners.get(e164) if kind != COMPANY else (switchboards or {}).get(e164)
         if owner is not None and owner != contact_id:
             notes.append(
                 f"{kind} phone {raw} is contact #{owner}'s: not added to contact #{contact_id}"

@@ -50,7 +50,7 @@ from prospector.services.importing.matching import (
     KnownNumbers,
     find_contact,
     merge_phones,
-    switchboard_namesakes,
+    switchboard_holders,
     unique_phones,
 )
 from prospector.services.importing.profiles import ProfileKeys
@@ -398,8 +398,8 @@ class ContactWriter:
         ]  # fmt: skip
         if unknown:
             owners = {**owners, **lookups.owners_of(self.db, unknown)}
-        namesakes = switchboard_namesakes(self.db, self.known, current, row.phones)
-        merged = merge_phones(contact_id, phones, row.phones, owners, namesakes)
+        switchboards = switchboard_holders(self.db, self.known, contact_id, row.phones)
+        merged = merge_phones(contact_id, phones, row.phones, owners, switchboards)
         counts.warnings.extend(f"line {line}: {note}" for note in merged.notes)
         changes: dict[str, Any] = {}
         if merged.added:

@@ -16,7 +16,9 @@ A row names a known contact when
    another person, a new contact;
 3. else one of its company phones is a company phone of a contact whose name
    agrees: a row whose only number is a switchboard finds itself again on
-   re-import (colleagues share the switchboard, so the name must agree).
+   re-import (colleagues share the switchboard, so the name must agree). A known
+   contact gains a switchboard only while no other contact holds it (see
+   :func:`merge_phones`).
 
 Names agree (:func:`names_agree`) when first and last names, case- and
 accent-folded (``Müller`` = ``MULLER``), are equal wherever both sides have one,

@@ -322,3 +322,13 @@ def test_log_wrong_number_says_which_number_is_dialled(run, ada) -> None:
         f"logged call 3: contact {ada} wrong_number (attempt 3) → closed",
         "  wrong number: no good number left, contact closed",
     ]
+
+
+def test_next_and_queue_show_the_dialled_numbers_extension(run, db_path):
+    contact = import_one(run, db_path)
+    with open_database(db_path) as db, db.write():
+        db.execute("UPDATE contacts SET phone_ext = '12' WHERE id = ?", (contact,))
+    queue = run("queue", "--at", AT)
+    assert "ext. 12" in queue.stdout
+    claimed = run("next", "--at", AT)
+    assert "  phone       +12125550100 ext. 12" in claimed.stdout.splitlines()

@@ -51,7 +51,7 @@ def queue_command(app: AppContext, limit: int, at: datetime | None, as_json: boo
             str(item.contact_id),
             item.name,
             item.company or "",
-            item.phone,
+            contact_phones.with_extension(item.phone, item.phone_ext),
             f"{item.local_time:%a %H:%M %Z}",
             item.tier or "",
             item.reason,
@@ -75,7 +75,7 @@ def next_command(app: AppContext, at: datetime | None, as_json: bool) -> None:
         click.echo("nothing callable now")
         return
     click.echo(f"{item.contact_id}  {item.name} — {item.company or ''}".rstrip(" —"))
-    click.echo(f"  phone       {item.phone}")
+    click.echo(f"  phone       {contact_phones.with_extension(item.phone, item.phone_ext)}")
     click.echo(f"  local time  {item.local_time:%a %H:%M %Z} ({', '.join(item.timezones)})")
     click.echo(f"  why         {item.reason}")
     if item.claim_expires_at:
@@ -259,7 +259,8 @@ def claim_list(app: AppContext, at: datetime | None, as_json: bool) -> None:
         echo_json([{**item.to_json(), "claimed_by": item.claimed_by} for item in items])
         return
     for item in items:
-        click.echo(f"{item.contact_id}  {item.name}  {item.phone}  {item.reason}")
+        phone = contact_phones.with_extension(item.phone, item.phone_ext)
+        click.echo(f"{item.contact_id}  {item.name}  {phone}  {item.reason}")
     if not items:
         click.echo("no dialed calls waiting for a disposition")
 

@@ -83,6 +83,7 @@ class QueueItem:
     claimed_by: str | None
     claim_expires_at: datetime | None
     dialed_at: datetime | None
+    phone_ext: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The keys of DESIGN §5 (``queue`` items)."""
@@ -318,6 +319,7 @@ def item_from_row(
         company=row["company"],
         title=row["title"],
         phone=row["phone"],
+        phone_ext=row["phone_ext"],
         timezones=locale.zones,
         local_time=now.astimezone(locale.primary_zone),
         tier=row["tier"],

@@ -13,8 +13,10 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from prospector.foundations.db import Database
+from prospector.foundations.db import Database, open_database
 from prospector.foundations.folding import contact_key
+from prospector.services.dnc import add_dnc
+from prospector.services.importing import import_file
 from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.rows import Reject, Row, company_key
 from prospector.services.importing.writer import ContactWriter, Counts
@@ -130,3 +132,20 @@ def interrupt_on_chunk(monkeypatch, number: int) -> None:
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(ContactWriter, "write_chunk", interrupted)
+
+
+def import_once_and_twice(
+    folder: Path, path: Path, dnc: list[str], first: datetime, later: datetime
+) -> tuple[Path, Path, list]:
+    """The list imported into one fresh database once, and into another twice (the
+    second run at ``later``), each after listing ``dnc``; the databases and every
+    run's result, in order."""
+    once, twice = folder / "once.db", folder / "twice.db"
+    results = []
+    for target, runs in ((once, 1), (twice, 2)):
+        with open_database(target) as db:
+            if dnc:
+                add_dnc(db, dnc, actor="t", now=first)
+            for run in range(runs):
+                results.append(import_file(db, path, now=later if run else first, rep="t"))
+    return once, twice, results

@@ -17,11 +17,8 @@ import phonenumbers
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prospector.foundations.db import open_database
-from prospector.services.dnc import add_dnc
-from prospector.services.importing import import_file
 from tests.conftest import MONDAY_10_ET
-from tests.import_rows import dump, write_list
+from tests.import_rows import dump, import_once_and_twice, write_list
 from tests.vendor_support import unneutralised
 
 LATER = MONDAY_10_ET.replace(day=25)
@@ -69,17 +66,10 @@ def test_multi_phone_lists_lose_no_row_and_import_twice_as_once(
     folder = tmp_path_factory.mktemp("phones")
     path = folder / "people.csv"
     write_list(path, HEADER, rows, delimiter)
-    once, twice = folder / "once.db", folder / "twice.db"
-    results = []
-    for target, runs in ((once, 1), (twice, 2)):
-        with open_database(target) as db:
-            if dnc:
-                add_dnc(db, dnc, actor="t", now=MONDAY_10_ET)
-            for run in range(runs):
-                result = import_file(db, path, now=LATER if run else MONDAY_10_ET, rep="t")
-                assert result.read == len(rows)
-                assert result.read == result.inserted + result.updated + result.rejected
-                results.append(result)
+    once, twice, results = import_once_and_twice(folder, path, dnc, MONDAY_10_ET, LATER)
+    for result in results:
+        assert result.read == len(rows)
+        assert result.read == result.inserted + result.updated + result.rejected
     assert results[-1].inserted == 0
     assert dump(once) == dump(twice)
 

@@ -9,10 +9,16 @@ from hypothesis import strategies as st
 
 from prospector.foundations.db import open_database
 from prospector.services.dnc import add_dnc
-from prospector.services.importing import import_file
 from prospector.services.importing.matching import KIND_ORDER
 from tests.conftest import MONDAY_10_ET
-from tests.import_rows import dump, make_row, phone, write_list, write_rows
+from tests.import_rows import (
+    dump,
+    import_once_and_twice,
+    make_row,
+    phone,
+    write_list,
+    write_rows,
+)
 
 LATER = MONDAY_10_ET.replace(day=25)
 PHONES = ["(415) 555-2671", "+1 415 555 2671", "212-555-0100", "(208) 555-0142", "12",
@@ -61,17 +67,11 @@ def test_importing_twice_equals_importing_once(tmp_path_factory, rows, delimiter
     folder = tmp_path_factory.mktemp("p")
     path = folder / "gen.csv"
     write_list(path, HEADER, rows, delimiter)
-    once, twice = folder / "once.db", folder / "twice.db"
-    for target, runs in ((once, 1), (twice, 2)):
-        with open_database(target) as db:
-            if dnc:
-                add_dnc(db, dnc, actor="t", now=MONDAY_10_ET)
-            for run in range(runs):
-                # The second run is later: nothing may change, not even updated_at.
-                result = import_file(db, path, now=LATER if run else MONDAY_10_ET, rep="t")
-                assert result.read == result.inserted + result.updated + result.rejected
-                if run:
-                    assert result.inserted == 0
+    # The second run is later: nothing may change, not even updated_at.
+    once, twice, results = import_once_and_twice(folder, path, dnc, MONDAY_10_ET, LATER)
+    for result in results:
+        assert result.read == result.inserted + result.updated + result.rejected
+    assert results[-1].inserted == 0
     assert dump(once) == dump(twice)
     # A DNC number never leaves the DNC state through import.
     conn = sqlite3.connect(twice)

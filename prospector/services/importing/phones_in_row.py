@@ -77,6 +77,16 @@ def is_junk(cell: str) -> bool:
     return bool(digits) and len(digits) == len(key) and set(digits) == {"0"}
 
 
+def _skip(notes: list[str], tried: list[str], label: str, cell: str, why: str) -> None:
+    """A cell that gives no number: a junk one ("n/a") is only named in a reject
+    reason; anything else is a warning as well."""
+    if is_junk(cell):
+        tried.append(f"{label} {cell!r}")
+    else:
+        notes.append(why)
+        tried.append(why)
+
+
 def read_phones(
     book: PhoneBook,
     columns: tuple[PhoneColumn, ...],
@@ -105,11 +115,8 @@ def read_phones(
             tried.append(notes[-1])
             continue
         if international_only and not cell.startswith(_INTERNATIONAL):
-            if is_junk(cell):
-                tried.append(f"{label} {cell!r}")
-            else:
-                notes.append(f"{label} {cell!r}: no country code, and the row's country is unknown")
-                tried.append(notes[-1])
+            why = f"{label} {cell!r}: no country code, and the row's country is unknown"
+            _skip(notes, tried, label, cell, why)
             continue
         try:
             if kind == "company":
@@ -122,11 +129,7 @@ def read_phones(
             else:
                 phone = book.normalize(cell, region)
         except PhoneError as error:
-            if is_junk(cell):
-                tried.append(f"{label} {cell!r}")
-            else:
-                notes.append(f"{label} {error}")
-                tried.append(notes[-1])
+            _skip(notes, tried, label, cell, f"{label} {error}")
             continue
         if phones:
             e164 = phone.e164

@@ -205,12 +205,15 @@ VOCABULARY = [
 ]  # fmt: skip
 
 
-@given(
-    st.lists(st.one_of(st.sampled_from(VOCABULARY), st.text(max_size=6)), min_size=0, max_size=6),
-    st.datetimes(
-        min_value=datetime(2000, 1, 1), max_value=datetime(2100, 12, 31), timezones=st.just(UTC)
-    ),
+WORDS = st.lists(
+    st.one_of(st.sampled_from(VOCABULARY), st.text(max_size=6)), min_size=0, max_size=6
 )
+INSTANTS = st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2100, 12, 31), timezones=st.just(UTC)
+)
+
+
+@given(WORDS, INSTANTS)
 def test_any_words_give_an_instant_in_range_or_one_time_words_error(words, now) -> None:
     text = " ".join(words)
     try:
@@ -224,12 +227,7 @@ def test_any_words_give_an_instant_in_range_or_one_time_words_error(words, now) 
     )
 
 
-@given(
-    st.lists(st.one_of(st.sampled_from(VOCABULARY), st.text(max_size=6)), min_size=0, max_size=6),
-    st.datetimes(
-        min_value=datetime(2000, 1, 1), max_value=datetime(2100, 12, 31), timezones=st.just(UTC)
-    ),
-)
+@given(WORDS, INSTANTS)
 def test_any_report_words_give_days_in_range_or_one_time_words_error(words, now) -> None:
     text = " ".join(words)
     try:

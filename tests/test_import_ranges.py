@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from prospector.foundations.db import open_database
 from prospector.services import importing
 from prospector.services.importing import ranges
-from prospector.services.importing.columns import map_header
+from prospector.services.importing.columns import plan_columns
 from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.reader import open_table
 from prospector.services.importing.rows import Reject, RowRules
@@ -37,7 +37,10 @@ def ranged_rows(path: Path, range_bytes: int, workers: int) -> list[tuple[int, l
     with open_database(path.with_suffix(".db")) as db:
         keys = ProfileKeys(load_settings(db))
     rules = RowRules(
-        columns=map_header(table, {}), width=len(table.header), default_region="US", keys=keys
+        columns=plan_columns(table, {}).fields,
+        width=len(table.header),
+        default_region="US",
+        keys=keys,
     )
     scan = ranges.scan_file(path, range_bytes)
     result = []

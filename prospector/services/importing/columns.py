@@ -206,15 +206,6 @@ def plan_columns(
     return ColumnMap(fields, tuple(uses))
 
 
-def map_header(
-    table: TableFile,
-    overrides: Mapping[str, str],
-    synonyms: Mapping[str, Sequence[str]] | None = None,
-) -> dict[str, list[int]]:
-    """Which column(s) hold each field, best first (see :func:`plan_columns`)."""
-    return plan_columns(table, overrides, synonyms).fields
-
-
 def phone_columns(header: Sequence[str]) -> list[int]:
     """The columns the shipped table reads as phones, in dial order."""
     names = shipped_names().names

@@ -81,7 +81,6 @@ class Row(NamedTuple):
 PHONE_KINDS = ("direct", "work", "mobile", "other", "company")
 """Phone kinds in dial order: a direct dial first, a company switchboard last."""
 INSERT_WIDTH = 14
-PHONE, EMAIL = Row._fields.index("phone"), Row._fields.index("email")
 PHONES = Row._fields.index("phones")
 
 
@@ -196,7 +195,6 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
         return Reject(
             number, f"broken row: {len(fields)} fields, the header has {rules.width}", fields
         )
-    columns = rules.columns
     names, getter, more = rules.cells
     cells = fields if len(fields) == rules.width else fields + [""] * (rules.width - len(fields))
     values = dict(zip(names, [value.strip() or None for value in getter(cells)], strict=False))
@@ -214,7 +212,7 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
         fields,
         region,
         international_only=unknown_country,
-        extension=get("extension") if "extension" in columns else None,
+        extension=get("extension"),
     )
     if isinstance(found, str):
         if unknown_country:
@@ -239,7 +237,7 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
             else:
                 state = raw_state
         country = country or dialled.region
-    raw_postal = get("postal_code") if "postal_code" in columns else None
+    raw_postal = get("postal_code")
     postal_zones: tuple[str, ...] = ()
     if raw_postal:
         place = postal.postal_place(raw_postal, country)
@@ -247,7 +245,7 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
             postal_zones = place.zones
             state = state or place.state
     explicit = None
-    raw_zone = get("timezone") if "timezone" in columns else None
+    raw_zone = get("timezone")
     if raw_zone:
         explicit = _zone(raw_zone)
         if explicit is None:
@@ -300,7 +298,7 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
         raw_postal,
         source and share(source, source),
         list_name and share(list_name, list_name),
-        get("external_id") if "external_id" in columns else None,
+        get("external_id"),
         company,
         domain,
         company_key(company) if company else None,

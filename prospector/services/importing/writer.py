@@ -161,7 +161,7 @@ class ContactWriter:
         self,
         results: list[tuple],
         on_reject: Callable[[Reject], None],
-        lines: Sequence[int] | None = None,
+        lines: Sequence[int],
     ) -> Counts:
         """Apply one chunk's rows and rejects, in order. Call inside ``db.write()``.
 
@@ -173,8 +173,6 @@ class ContactWriter:
             self._version = version
             self._catch_up()
         counts = Counts(read=len(results))
-        if lines is None:
-            lines = [0] * len(results)
         self.next_id = max(
             self.next_id, _scalar(self.db, "SELECT coalesce(max(id), 0) FROM contacts")
         )

@@ -79,14 +79,6 @@ def display_name(first: str | None, last: str | None, contact_id: int) -> str:
     return f"{name} (#{contact_id})" if name else f"#{contact_id}"
 
 
-def unique_phones(phones: Iterable[PhoneEntry]) -> list[PhoneEntry]:
-    """The phones without a repeated number (the first, in dial order, is kept)."""
-    seen: dict[str, PhoneEntry] = {}
-    for entry in phones:
-        seen.setdefault(entry[0], entry)
-    return list(seen.values())
-
-
 @dataclass
 class KnownNumbers:
     """Every contact's personal numbers, (company number, name) pairs and emails."""

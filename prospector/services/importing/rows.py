@@ -70,8 +70,9 @@ class Row(NamedTuple):
     locale: tuple[str, str, str]  # (zones, country or "", state or ""): a locales key
     fills_locale: bool
     profile: tuple  # the row's own ProfileKeys.key (industry and size before its account's)
-    # Every valid phone of the row in dial order, phones[0] being the dialled one:
-    # (e164, raw, kind, extension, number_type); kind is one of PHONE_KINDS.
+    # Every valid phone of the row in dial order, each number once (under its best
+    # kind), phones[0] being the dialled one: (e164, raw, kind, extension,
+    # number_type); kind is one of PHONE_KINDS.
     phones: tuple[tuple[str, str, str, str | None, str], ...]
     notes: tuple[str, ...]  # warnings for the import's report (nothing dropped unseen)
     toll_free: bool  # the dialled number is toll-free/non-geographic: zones from the address

@@ -51,7 +51,6 @@ from prospector.services.importing.matching import (
     find_contact,
     merge_phones,
     switchboard_holders,
-    unique_phones,
 )
 from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.rows import INSERT_WIDTH, PHONES, Reject, Row
@@ -214,8 +213,6 @@ class ContactWriter:
                     pending, new_phones = [], []
                 self.next_id = next_id
                 row = Row._make(item)
-                if len(row_phones) > 1:
-                    row = row._replace(phones=tuple(unique_phones(row_phones)))
                 self._apply_known(row, line, lookups, counts)
                 next_id = self.next_id
                 continue
@@ -236,7 +233,6 @@ class ContactWriter:
                 locale_id = self._locale(*locale)
             next_id += 1
             if len(row_phones) > 1:
-                row_phones = unique_phones(row_phones)
                 known.add_phones(row_phones, first, last)
                 in_dnc = any(entry[0] in dnc_numbers for entry in row_phones)
             else:
@@ -315,12 +311,11 @@ class ContactWriter:
         counts.dnc += current["dnc"]
 
     def _insert_one(self, row: Row, counts: Counts) -> None:
-        phones = unique_phones(row.phones)
-        record = self._new_contact(row, phones)
+        record = self._new_contact(row)
         self._insert(
-            [record], [(record[_NEW_ID], *entry, rank) for rank, entry in enumerate(phones)]
+            [record], [(record[_NEW_ID], *entry, rank) for rank, entry in enumerate(row.phones)]
         )
-        self.known.add_phones(phones, row.first_name, row.last_name)
+        self.known.add_phones(row.phones, row.first_name, row.last_name)
         if row.email is not None:
             self.known.add_email(row.email, record[_NEW_ID])
         counts.inserted += 1
@@ -329,7 +324,7 @@ class ContactWriter:
 
     # --- inserting and merging -------------------------------------------------
 
-    def _new_contact(self, row: Row, phones: list) -> tuple:
+    def _new_contact(self, row: Row) -> tuple:
         """The insert values of a new contact (columns as :data:`INSERT_COLUMNS`)."""
         account = self.accounts.for_row(row)
         self.next_id += 1
@@ -338,7 +333,7 @@ class ContactWriter:
             self.next_id,
             account.id if account else None,
             self._locale(*row.locale),
-            int(any(entry[0] in self.dnc_numbers for entry in phones)),
+            int(any(entry[0] in self.dnc_numbers for entry in row.phones)),
             *self._decide(row.profile, account),
             row.search_key,
         )

@@ -45,7 +45,6 @@ from prospector.foundations.limits import check_region
 from prospector.services.importing import indexes
 from prospector.services.importing import rows as row_rules
 from prospector.services.importing.columns import (
-    PHONE_KINDS,
     ColumnUse,
     parse_mappings,
     plan_columns,
@@ -167,7 +166,7 @@ def _import_table(
         team_zone=settings.team.timezone,
     )
     db.check_writable()  # a dry run writes too, inside the transaction it rolls back
-    phone_columns = [i for field in PHONE_KINDS for i in columns.get(field, ())]
+    phone_columns = [column.column for column in rules.phone_columns]
     rejects_file = RejectsFile(table, rejects_path(table.origin, rejects), phone_columns)
     sha256 = table.original_sha256 or scan.sha256
     batch_id = None if dry_run else _start_batch(db, table, sha256, source, rep, now)

@@ -19,18 +19,13 @@ from importlib.resources import files
 from typing import Any
 
 from prospector.foundations.errors import InputFileError
+from prospector.services.importing.phones_in_row import PHONE_FIELDS
 from prospector.services.importing.reader import TableFile
 from prospector.services.settings.model import IMPORT_FIELDS
 
 COLUMNS_FILE = files("prospector") / "data" / "columns.toml"
 IGNORED = "ignored"
-PHONE_KINDS = {
-    "direct_phone": "direct",
-    "phone": "work",
-    "mobile_phone": "mobile",
-    "other_phone": "other",
-    "company_phone": "company",
-}
+PHONE_KINDS = dict(PHONE_FIELDS)
 """The phone fields and the kind of number each gives, in dial order."""
 FIELD_ALIASES = {"list": "list_name", "first": "first_name", "last": "last_name",
                  "name": "full_name", "firstname": "first_name", "lastname": "last_name",

@@ -29,7 +29,12 @@ from prospector.foundations.folding import contact_key
 from prospector.foundations.names import split_full_name
 from prospector.foundations.phones import PhoneBook
 from prospector.foundations.zones import candidate_zones, is_toll_free
-from prospector.services.importing.phones_in_row import PhoneColumn, phone_columns, read_phones
+from prospector.services.importing.phones_in_row import (
+    PHONE_FIELDS,
+    PhoneColumn,
+    phone_columns,
+    read_phones,
+)
 from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.ranges import read_range
 from prospector.services.importing.reader import TableFile
@@ -79,7 +84,7 @@ class Row(NamedTuple):
     search_key: str  # folding.contact_key of the names and email, computed here off the writer
 
 
-PHONE_KINDS = ("direct", "work", "mobile", "other", "company")
+PHONE_KINDS = tuple(kind for _field, kind in PHONE_FIELDS)
 """Phone kinds in dial order: a direct dial first, a company switchboard last."""
 INSERT_WIDTH = 14
 PHONES = Row._fields.index("phones")

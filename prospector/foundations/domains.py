@@ -10,19 +10,15 @@ from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
+
+from prospector.foundations.shipped import shipped_lines
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 _HOST_END = re.compile(r"[/?#:@\s]")
 
 
 def _lines(name: str) -> frozenset[str]:
-    text = resources.files("prospector.data").joinpath(name).read_text("utf-8")
-    return frozenset(
-        line.strip().casefold()
-        for line in text.splitlines()
-        if line.strip() and not line.startswith("#")
-    )
+    return frozenset(line.casefold() for line in shipped_lines(name))
 
 
 @functools.cache

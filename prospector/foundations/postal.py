@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
-from importlib import resources
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from prospector.foundations import regions
+from prospector.foundations.shipped import shipped_toml
 
 _ZIP = re.compile(r"^(\d{4,5})(?:\s*-\s*\d{4})?$")
 _CA_POSTAL = re.compile(r"^([A-Za-z])\d[A-Za-z]\s*-?\s*\d[A-Za-z]\d$")
@@ -55,8 +54,8 @@ def _known_zone(name: str) -> bool:
 
 @functools.cache
 def _ca_letters() -> dict[str, tuple[str, ...]]:
-    text = resources.files("prospector.data").joinpath("postal_codes.toml").read_text("utf-8")
-    return {letter: tuple(codes) for letter, codes in tomllib.loads(text)["CA"].items()}
+    letters = shipped_toml("postal_codes.toml")["CA"]
+    return {letter: tuple(codes) for letter, codes in letters.items()}
 
 
 def warm_up() -> None:

@@ -15,10 +15,9 @@ from __future__ import annotations
 import functools
 import gettext
 import re
-import tomllib
-from importlib import resources
 
 from prospector.foundations.folding import fold
+from prospector.foundations.shipped import shipped_toml
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
 STATE_FIRST = ("US", "CA", "AU")
@@ -30,15 +29,11 @@ def fold_key(text: str) -> str:
     return _NOT_ALNUM.sub("", fold(text))
 
 
-def _data(name: str) -> dict:
-    return tomllib.loads(resources.files("prospector.data").joinpath(name).read_text("utf-8"))
-
-
 @functools.cache
 def _state_zone_table() -> dict[str, dict[str, tuple[str, ...]]]:
     return {
         country: {code: tuple(zones) for code, zones in states.items()}
-        for country, states in _data("state_zones.toml").items()
+        for country, states in shipped_toml("state_zones.toml").items()
     }
 
 
@@ -46,7 +41,7 @@ def _state_zone_table() -> dict[str, dict[str, tuple[str, ...]]]:
 def _countries() -> dict[str, str]:
     import pycountry  # here, not at import: most commands never look a country up
 
-    table = _data("countries.toml")
+    table = shipped_toml("countries.toml")
     names: dict[str, str] = {}
 
     def add(name: str | None, code: str) -> None:
@@ -78,7 +73,7 @@ def _local_names() -> dict[str, str]:
 
     names: dict[str, str] = {}
     countries = list(pycountry.countries)
-    for locale in _data("countries.toml")["locales"]:
+    for locale in shipped_toml("countries.toml")["locales"]:
         translation = gettext.translation(
             "iso3166-1", pycountry.LOCALES_DIR, languages=[locale], fallback=True
         )

@@ -15,15 +15,15 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
 from prospector.foundations.errors import InputFileError
+from prospector.foundations.shipped import shipped_file, shipped_toml
 from prospector.services.importing.phones_in_row import PHONE_FIELDS
 from prospector.services.importing.reader import TableFile
 from prospector.services.settings.model import IMPORT_FIELDS
 
-COLUMNS_FILE = files("prospector") / "data" / "columns.toml"
+COLUMNS_FILE = shipped_file("columns.toml")
 IGNORED = "ignored"
 PHONE_KINDS = dict(PHONE_FIELDS)
 """The phone fields and the kind of number each gives, in dial order."""
@@ -213,6 +213,5 @@ def phone_columns(header: Sequence[str]) -> list[int]:
 
 
 def _phone_examples() -> list[str]:
-    text = COLUMNS_FILE.read_text(encoding="utf-8")
-    generic = tomllib.loads(text)["generic"]
+    generic = shipped_toml("columns.toml")["generic"]
     return [generic[field][0] for field in PHONE_KINDS] + ["Phone Number", "Téléphone", "Telefon"]

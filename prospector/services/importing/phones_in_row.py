@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
-from importlib import resources
 from typing import NamedTuple
 
 from prospector.foundations.phones import Phone, PhoneBook, PhoneError
 from prospector.foundations.regions import fold_key
+from prospector.foundations.shipped import shipped_toml
 
 PHONE_FIELDS = (
     ("direct_phone", "direct"),
@@ -64,8 +63,7 @@ def phone_columns(
 
 @functools.cache
 def junk_words() -> frozenset[str]:
-    text = resources.files("prospector.data").joinpath("junk_cells.toml").read_text("utf-8")
-    return frozenset(fold_key(word) for word in tomllib.loads(text)["words"])
+    return frozenset(fold_key(word) for word in shipped_toml("junk_cells.toml")["words"])
 
 
 def is_junk(cell: str) -> bool:

@@ -20,13 +20,12 @@ import csv
 import hashlib
 import io
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 
+from prospector.foundations.shipped import shipped_file, shipped_toml
 from prospector.services.importing.reader import TableFile
 
 RANGE_BYTES = 1 << 20
@@ -34,7 +33,7 @@ RANGE_BYTES = 1 << 20
 _BLOCK = 1 << 20
 # A private-use character: never part of a real list, never a delimiter or quote.
 _MARK = "\ue000prospector-range-end\ue000"
-FOOTERS_FILE = files("prospector") / "data" / "report_footers.toml"
+FOOTERS_FILE = shipped_file("report_footers.toml")
 FOOTER_TAIL = 64 * 1024
 """How far from the end a report's footer is looked for."""
 
@@ -103,8 +102,7 @@ def scan_file(
 @cache
 def footer_phrases() -> tuple[str, ...]:
     """The shipped footer phrases, normalized (see ``data/report_footers.toml``)."""
-    data = tomllib.loads(FOOTERS_FILE.read_text(encoding="utf-8"))
-    return tuple(_words(phrase) for phrase in data["starts"])
+    return tuple(_words(phrase) for phrase in shipped_toml("report_footers.toml")["starts"])
 
 
 def _words(text: str) -> str:

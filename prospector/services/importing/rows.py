@@ -11,10 +11,8 @@ from __future__ import annotations
 import functools
 import operator
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,6 +26,7 @@ from prospector.foundations.domains import (
 from prospector.foundations.folding import contact_key
 from prospector.foundations.names import split_full_name
 from prospector.foundations.phones import PhoneBook
+from prospector.foundations.shipped import shipped_toml
 from prospector.foundations.zones import candidate_zones, is_toll_free
 from prospector.services.importing.phones_in_row import (
     PHONE_FIELDS,
@@ -368,8 +367,8 @@ def _zone_evidence(
 @functools.cache
 def zone_aliases() -> dict[str, str]:
     """Time-zone abbreviations and words people write (``EST``, ``Pacific``)."""
-    text = resources.files("prospector.data").joinpath("zone_aliases.toml").read_text("utf-8")
-    return {name.casefold(): zone for name, zone in tomllib.loads(text)["aliases"].items()}
+    aliases = shipped_toml("zone_aliases.toml")["aliases"]
+    return {name.casefold(): zone for name, zone in aliases.items()}
 
 
 def _zone(text: str) -> str | None:

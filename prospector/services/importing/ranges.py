@@ -129,22 +129,22 @@ def find_footer(
     whose quotes do not balance, and a cut where the quotes before it do not
     balance, end the search: those are inside a quoted field, not a footer.
     """
-    start = max(0, size - FOOTER_TAIL)
+    tail_start = max(0, size - FOOTER_TAIL)
     with path.open("rb") as handle:
-        handle.seek(start)
+        handle.seek(tail_start)
         tail = handle.read()
-    if start:
+    if tail_start:
         cut = tail.find(b"\n")
         if cut < 0:
             return None
-        start, tail = start + cut + 1, tail[cut + 1 :]
+        tail_start, tail = tail_start + cut + 1, tail[cut + 1 :]
     encoding = "utf-8" if table.encoding == "utf-8-sig" else table.encoding
     # (offset, blank, phrase, digits) for each trailing line of the block, last first.
     block: list[tuple[int, bool, bool, bool]] = []
     lines = tail.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
-    position = start + len(tail)
+    position = tail_start + len(tail)
     if tail.endswith(b"\n"):
         position -= 1
     for raw in reversed(lines):
@@ -175,9 +175,7 @@ def find_footer(
             start = index
             break
     end = block[start][0]
-    with path.open("rb") as handle:
-        handle.seek(end)
-        after = handle.read()
+    after = tail[end - tail_start :]  # the footer's bytes: all within the tail read above
     if (quotes - after.count(b'"')) % 2:
         return None  # the cut would fall inside quotes
     return end, newlines - after.count(b"\n") + 1

@@ -107,6 +107,15 @@ def remove_matching(directory: Path, is_ours: Callable[[str], bool]) -> list[Pat
     return removed
 
 
+def sweep_temps(directory: Path, name: str) -> None:
+    """Remove the temporaries of ``name`` (see :func:`make_temp`) that killed runs left
+    in ``directory``, unless another run is using the folder."""
+    leftover = temp_pattern(re.escape(name))
+    with FolderHold(directory) as hold:
+        if hold.alone():
+            remove_matching(directory, lambda entry: bool(leftover.fullmatch(entry)))
+
+
 def sync_directory(directory: Path) -> None:
     """Make the folder's entries (renames, removals) durable."""
     with contextlib.suppress(OSError):

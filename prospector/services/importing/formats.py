@@ -23,7 +23,6 @@ import contextlib
 import csv
 import hashlib
 import os
-import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
@@ -31,7 +30,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from prospector.foundations.errors import InputFileError
-from prospector.foundations.leftovers import FolderHold, make_temp, remove_matching, temp_pattern
+from prospector.foundations.leftovers import FolderHold, make_temp, sweep_temps
 from prospector.services.importing.reader import TableFile, open_table
 
 _UTF16 = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
@@ -78,7 +77,7 @@ def opened_list(path: str | os.PathLike[str], *, sheet: str | None = None) -> It
         yield open_table(file)
         return
     folder = Path(tempfile.gettempdir())
-    _sweep(folder)
+    sweep_temps(folder, COPY_NAME)  # copies killed imports left: personal data, nobody's now
     hold = FolderHold(folder)
     hold.share()  # while the copy exists, no other run takes it for a leftover
     try:
@@ -107,14 +106,6 @@ def _converted(file: Path, kind: str, sheet: str | None, copy: Path) -> TableFil
     return replace(
         table, original=file, original_sha256=_sha256(file), rejects_encoding=rejects_encoding
     )
-
-
-def _sweep(folder: Path) -> None:
-    """Remove the copies that killed imports left (personal data, nobody's now)."""
-    leftover = temp_pattern(re.escape(COPY_NAME))
-    with FolderHold(folder) as sweep:
-        if sweep.alone():
-            remove_matching(folder, lambda name: bool(leftover.fullmatch(name)))
 
 
 def _utf16_to_utf8(file: Path, codec: str, target: Path) -> None:

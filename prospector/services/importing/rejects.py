@@ -24,7 +24,7 @@ from typing import Any
 
 from prospector.foundations.access import may_write
 from prospector.foundations.errors import InputFileError
-from prospector.foundations.leftovers import FolderHold, make_temp, remove_matching, temp_pattern
+from prospector.foundations.leftovers import FolderHold, make_temp, sweep_temps
 from prospector.services.export.safe_csv import neutralize
 from prospector.services.importing.reader import TableFile
 
@@ -91,13 +91,7 @@ class RejectsFile:
         self._writer: Any = None
         self._temp: str | None = None
         self._hold: FolderHold | None = None
-        self._sweep()
-
-    def _sweep(self) -> None:
-        leftover = temp_pattern(re.escape(self.final.name))
-        with FolderHold(self.final.parent) as hold:
-            if hold.alone():
-                remove_matching(self.final.parent, lambda name: bool(leftover.fullmatch(name)))
+        sweep_temps(self.final.parent, self.final.name)
 
     def add(self, fields: list[str], reason: str) -> None:
         if self._writer is None:

@@ -96,26 +96,28 @@ def opened_list(path: str | os.PathLike[str], *, sheet: str | None = None) -> It
 def _converted(file: Path, kind: str, sheet: str | None, copy: Path) -> TableFile:
     if kind == "spreadsheet":
         _sheet_to_csv(file, sheet, copy)
+        sha256 = _sha256(file)
         rejects_encoding = "utf-8-sig"  # a rejects file a spreadsheet opens right
     else:
         if sheet is not None:
             raise InputFileError(f"{file}: --sheet {sheet!r}: not a spreadsheet but text")
-        _utf16_to_utf8(file, kind, copy)
+        sha256 = _utf16_to_utf8(file, kind, copy)
         rejects_encoding = kind
     table = open_table(copy, shown=file)
-    return replace(
-        table, original=file, original_sha256=_sha256(file), rejects_encoding=rejects_encoding
-    )
+    return replace(table, original=file, original_sha256=sha256, rejects_encoding=rejects_encoding)
 
 
-def _utf16_to_utf8(file: Path, codec: str, target: Path) -> None:
+def _utf16_to_utf8(file: Path, codec: str, target: Path) -> str:
+    """Write ``file`` as UTF-8 to ``target``; returns the SHA-256 of ``file``."""
     decoder = codecs.getincrementaldecoder(codec)("strict")
+    digest = hashlib.sha256()
     offset = 0
     try:
         with file.open("rb") as source, target.open("w", encoding="utf-8", newline="") as out:
-            source.read(2)  # the BOM
+            digest.update(source.read(2))  # the BOM
             offset = 2
             while block := source.read(_BLOCK):
+                digest.update(block)
                 out.write(decoder.decode(block))
                 offset += len(block)
             out.write(decoder.decode(b"", final=True))
@@ -123,6 +125,7 @@ def _utf16_to_utf8(file: Path, codec: str, target: Path) -> None:
         raise InputFileError(
             f"{file}: byte {offset + error.start}: not valid {codec.upper()} text"
         ) from error
+    return digest.hexdigest()
 
 
 def _sheet_to_csv(file: Path, sheet: str | None, target: Path) -> None:

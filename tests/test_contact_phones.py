@@ -309,6 +309,15 @@ def test_log_refuses_a_number_the_contact_does_not_have(run, ada, db_path) -> No
     assert dump(db_path) == before
 
 
+def test_a_refused_log_on_another_number_writes_no_switch(run, ada, db_path) -> None:
+    # The switch is audited with the call: a call refused for another reason (a
+    # callback without its time) leaves no switch behind either.
+    before = dump(db_path)
+    result = run("log", str(ada), "callback", "--phone", MOBILE, "--at", AT)
+    assert_one_line_error(result, "a callback needs a time")
+    assert dump(db_path) == before
+
+
 def test_log_wrong_number_says_which_number_is_dialled(run, ada) -> None:
     result = run("log", str(ada), "wrong_number", "--at", AT)
     assert result.exit_code == 0, result.output

@@ -136,8 +136,6 @@ def log_command(
                 )
             except TimeWordsError as error:
                 raise TimeWordsError(f"--callback {error}") from None
-        if phone is not None:
-            contact_phones.switch_phone(db, contact_id, phone, rep=app.rep, now=now)
         logged = calls.log_call(
             db,
             contact_id,
@@ -149,6 +147,7 @@ def log_command(
             callback_scope="anyone" if anyone else "mine",
             duration=duration,
             phone=phone,
+            audit_switch=True,
             settings=settings,
         )
         rep_zone = settings.team.zone

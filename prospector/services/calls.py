@@ -44,6 +44,7 @@ from prospector.foundations.db import Database
 from prospector.foundations.errors import ProspectorError
 from prospector.foundations.limits import check_call_seconds
 from prospector.foundations.timewords import resolve_time_words
+from prospector.services import contact_phones
 from prospector.services.claims import record_rep, refuse_if_held_by_other
 from prospector.services.contact_phones import (
     ContactPhone,
@@ -195,6 +196,7 @@ def log_call(
     callback_scope: str = "mine",
     duration: int = 0,
     phone: str | None = None,
+    audit_switch: bool = False,
     settings: Settings | None = None,
 ) -> LoggedCall:
     """Record a call on a contact and everything that follows from its disposition.
@@ -209,6 +211,8 @@ def log_call(
         callback_scope: ``mine`` (reserved for ``rep``) or ``anyone``.
         duration: talk time in seconds, 0 to a day (:data:`.limits.MAX_CALL_SECONDS`).
         phone: the number called, one of the contact's (E.164); None: the dialled one.
+        audit_switch: write the switch to ``phone`` to the audit log with the call
+            (the command line; the workbench audits it when the rep presses the key).
 
     The contact must be claimed by ``rep`` or by no one (an expired lease counts as no
     one); logging releases the claim.
@@ -231,6 +235,8 @@ def log_call(
         switched = (
             require_phone(db, contact_id, phone) if phone not in (None, row["phone"]) else None
         )
+        if switched and audit_switch:
+            contact_phones.audit_switch(db, contact_id, row["phone"], switched, rep=rep, now=now)
         called, called_raw, called_ext = (
             (switched.e164, switched.raw, switched.extension)
             if switched

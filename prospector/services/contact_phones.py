@@ -165,19 +165,26 @@ def switch_phone(
             raise NotFoundError(f"no contact with id {contact_id}")
         refuse_if_held_by_other(holder, rep, now.astimezone(UTC))
         phone = require_phone(db, contact_id, e164)
-        current = current or holder["phone"]
-        if e164 != current:
-            db.execute(
-                "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-                (
-                    to_db(now.astimezone(UTC)),
-                    rep,
-                    SWITCH_ACTION,
-                    f"contact:{contact_id}",
-                    f"from {current} to {e164} ({phone.kind})",
-                ),
-            )
+        audit_switch(db, contact_id, current or holder["phone"], phone, rep=rep, now=now)
     return phone
+
+
+def audit_switch(
+    db: Database, contact_id: int, current: str, phone: ContactPhone, *, rep: str, now: datetime
+) -> None:
+    """Write a switch from ``current`` to ``phone`` to the audit log (inside the
+    caller's transaction); nothing when they are the same number."""
+    if phone.e164 != current:
+        db.execute(
+            "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+            (
+                to_db(now.astimezone(UTC)),
+                rep,
+                SWITCH_ACTION,
+                f"contact:{contact_id}",
+                f"from {current} to {phone.e164} ({phone.kind})",
+            ),
+        )
 
 
 def mark_bad(db: Database, contact_id: int, e164: str) -> ContactPhone | None:

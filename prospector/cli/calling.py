@@ -127,7 +127,7 @@ def log_command(
     now = app.clock(at)()
     with app.open_db() as db:
         settings = current_settings(db)
-        settings.disposition(disposition)  # an unknown one fails before anything else
+        chosen = settings.disposition(disposition)  # an unknown one fails before anything else
         check = None
         if callback_words is not None:
             try:
@@ -151,7 +151,7 @@ def log_command(
             settings=settings,
         )
         rep_zone = settings.team.zone
-        wrong_number = settings.disposition(disposition).then == "wrong_number"
+        wrong_number = chosen.then == "wrong_number"
     if as_json:
         payload = logged.to_json()
         if logged.callback is not None:

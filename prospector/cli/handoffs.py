@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from prospector.cli.context import AppContext, at_option, json_option, pass_app
+from prospector.cli.context import AppContext, at_option, echo_json, json_option, pass_app
 from prospector.cli.params import ID, FiniteRange
 from prospector.foundations.limits import MAX_WEBHOOK_ATTEMPTS, MAX_WEBHOOK_TIMEOUT
 from prospector.services import handoffs as handoff_service
@@ -108,7 +108,7 @@ def handoffs_group(ctx: click.Context, status: str | None, as_json: bool) -> Non
     with app.open_db() as db:
         rows = handoff_service.list_handoffs(db, status)
     if as_json:
-        click.echo(json.dumps([h.as_json() for h in rows], ensure_ascii=False))
+        echo_json([h.as_json() for h in rows])
         return
     if not rows:
         click.echo(f"no {status + ' ' if status else ''}handoffs")

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from prospector.cli.context import AppContext, at_option, json_option, pass_app
+from prospector.cli.context import AppContext, at_option, echo_json, json_option, pass_app
 from prospector.cli.params import FiniteRange
 
 
@@ -139,7 +139,7 @@ def rebuild(app: AppContext, as_json: bool) -> None:
     with app.open_db() as db, db.write():
         counts = rebuild_summaries(db, load_settings(db))
     if as_json:
-        click.echo(json.dumps(counts))
+        echo_json(counts)
         return
     click.echo(
         f"counted {counts['calls']} calls into {counts['daily_rows']} daily"

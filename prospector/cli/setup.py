@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from prospector.cli.context import AppContext, json_option, pass_app
+from prospector.cli.context import AppContext, echo_json, json_option, pass_app
 from prospector.foundations.db import schema_version
 
 
@@ -21,7 +19,7 @@ def init(app: AppContext, as_json: bool) -> None:
     with app.open_db(create=True) as db:
         path, schema = db.path, schema_version(db)
     if as_json:
-        click.echo(json.dumps({"path": path, "schema": schema}, ensure_ascii=False))
+        echo_json({"path": path, "schema": schema})
     else:
         click.echo(f"{path}: ready (schema {schema})")
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from prospector.foundations.names import full_name
+
 # Letters that Unicode does not decompose into a base letter and an accent, but
 # that people type without it all the same (Søren → soren, Łukasz → lukasz).
 _UNDECOMPOSED = str.maketrans(
@@ -33,5 +35,4 @@ def fold(text: str) -> str:
 
 def contact_key(first_name: str | None, last_name: str | None, email: str | None) -> str:
     """The folded text a contact is found by: ``first last``, then the email."""
-    name = " ".join(part for part in (first_name, last_name) if part)
-    return fold(f"{name}{SEPARATOR}{email or ''}")
+    return fold(f"{full_name(first_name, last_name)}{SEPARATOR}{email or ''}")

@@ -111,10 +111,6 @@ class ContactCard:
     dialed_at: datetime | None
     history: tuple[CallRecord, ...]  # newest first
 
-    def phone_of(self, e164: str) -> ContactPhone | None:
-        """The contact's phone ``e164`` (None: not one of its numbers)."""
-        return next((p for p in self.phones if p.e164 == e164), None)
-
     def as_json(self) -> dict[str, Any]:
         """Plain values for ``--json`` output: stored instants in UTC ISO 8601,
         ``local_time`` and the window times with the prospect's offset."""

@@ -42,7 +42,7 @@ class Lead:
     @property
     def phone(self) -> ContactPhone | None:
         """The number this call is made on (None only for a contact with no phone row)."""
-        return self.switched_to or self.card.phone_of(self.card.phone)
+        return self.switched_to or contact_phones.find_phone(self.card.phones, self.card.phone)
 
     @property
     def next_phone(self) -> ContactPhone | None:

@@ -44,6 +44,7 @@ from typing import Any
 
 from prospector.foundations.db import Database
 from prospector.foundations.folding import fold
+from prospector.foundations.names import full_name
 from prospector.services.importing.rows import PHONE_KINDS, Row
 
 COMPANY = "company"
@@ -75,7 +76,7 @@ def folded_agree(name: tuple[str, str], other: tuple[str, str]) -> bool:
 
 
 def display_name(first: str | None, last: str | None, contact_id: int) -> str:
-    name = " ".join(part for part in (first, last) if part)
+    name = full_name(first, last)
     return f"{name} (#{contact_id})" if name else f"#{contact_id}"
 
 

@@ -147,8 +147,7 @@ def card_lines(card: ContactCard, handoffs: list[Handoff]) -> list[str]:
 
 def phone_lines(card: ContactCard) -> list[str]:
     """Every phone in dial order: kind, number, extension, and which is dialled or bad."""
-    from prospector.services.contact_phones import with_extension
-    from prospector.services.contacts import national_format
+    from prospector.services.contacts import shown_phone
 
     width = max((len(phone.kind) for phone in card.phones), default=0)
     lines = []
@@ -165,7 +164,7 @@ def phone_lines(card: ContactCard) -> list[str]:
         lines.append(
             ("  phones      " if number == 1 else " " * 14)
             + f"{number}. {phone.kind:<{width}}  {phone.e164}"
-            + f"  {with_extension(national_format(phone.e164), phone.extension)}"
+            + f"  {shown_phone(phone)}"
             + (f"  {' '.join(marks)}" if marks else "")
         )
     return lines

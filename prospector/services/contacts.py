@@ -13,7 +13,7 @@ from prospector.foundations.db import Database
 from prospector.foundations.errors import NotFoundError
 from prospector.foundations.limits import MAX_ID
 from prospector.foundations.names import full_name
-from prospector.services.contact_phones import ContactPhone, phones_of
+from prospector.services.contact_phones import ContactPhone, phones_of, with_extension
 from prospector.services.settings import Settings
 from prospector.services.windows import (
     current_settings,
@@ -162,6 +162,11 @@ class ContactCard:
 
 def _iso(value: datetime | None) -> str | None:
     return to_db(value) if value else None
+
+
+def shown_phone(phone: ContactPhone) -> str:
+    """``(212) 555-0199 ext. 4``: one of a contact's numbers as a rep reads it."""
+    return with_extension(national_format(phone.e164), phone.extension)
 
 
 def national_format(e164: str) -> str:

@@ -10,7 +10,7 @@ from textual.events import Resize
 from textual.widgets import Static
 
 from prospector.services.contact_phones import ContactPhone, with_extension
-from prospector.services.contacts import ContactCard, national_format
+from prospector.services.contacts import ContactCard, shown_phone
 from prospector.services.queue import humanize
 from prospector.tui.desk import Lead
 
@@ -36,7 +36,7 @@ def _phone_line(lead: Lead) -> Text:
         line.append(f"  {card.phone}")
         kinds = [PHONE_TYPES.get(card.phone_type or "", card.phone_type or "")]
     else:
-        line = Text(with_extension(national_format(phone.e164), phone.extension), style="bold")
+        line = Text(shown_phone(phone), style="bold")
         line.append(f"  {phone.e164}")
         number_type = PHONE_TYPES.get(phone.number_type or "", phone.number_type or "")
         # The kind says where the number leads; with one number there is nothing to tell apart.
@@ -69,7 +69,7 @@ def _others_line(lead: Lead, *, compact: bool) -> Text | None:
 
 
 def _other(phone: ContactPhone) -> Text:
-    number = with_extension(national_format(phone.e164), phone.extension)
+    number = shown_phone(phone)
     if phone.offered:
         return Text.assemble((f"{phone.kind} ", "dim"), number)
     mark = "bad" if phone.bad else "DNC"

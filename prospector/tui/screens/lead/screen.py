@@ -12,8 +12,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Header
 
-from prospector.services.contact_phones import with_extension
-from prospector.services.contacts import ContactCard, national_format
+from prospector.services.contacts import ContactCard, shown_phone
 from prospector.services.settings import Disposition, Settings
 from prospector.tui import desk
 from prospector.tui.desk import Desk, Lead
@@ -212,7 +211,7 @@ class LeadScreen(Screen[None]):
         text = f"{message.label} logged for {message.name}"
         moved = message.logged.next_phone
         if moved is not None:
-            number = with_extension(national_format(moved.e164), moved.extension)
+            number = shown_phone(moved)
             text += f"; wrong number: next number {number} ({moved.kind})"
         self.notify(text, timeout=5 if moved else 3)
 
@@ -259,7 +258,7 @@ class LeadScreen(Screen[None]):
             return
         self._show_lead(after)
         phone = after.phone
-        number = with_extension(national_format(phone.e164), phone.extension)
+        number = shown_phone(phone)
         self.notify(f"Calling {number} ({phone.kind}) for this call", timeout=3)
         job = jobs.record_switch(self.workbench, lead.card.contact_id, lead.phone.e164, phone.e164)
         jobs.run(self, job)

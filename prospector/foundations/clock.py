@@ -73,6 +73,11 @@ def from_db_or_none(text: str | None) -> datetime | None:
     return from_db(text) if text else None
 
 
+def to_db_or_none(instant: datetime | None) -> str | None:
+    """:func:`to_db` for nullable columns."""
+    return to_db(instant) if instant else None
+
+
 def in_range(instant: datetime) -> bool:
     """True when an aware instant lies within :data:`EARLIEST` … :data:`LATEST`."""
     return EARLIEST <= instant <= LATEST

@@ -94,7 +94,7 @@ def _month(words: list[str], today: date) -> tuple[date, date] | None:
     if len(words) == 2:
         if not re.fullmatch(r"\d{4}", words[1], re.ASCII):
             return None
-        return month_bounds(make_date(check_year(int(words[1])), month, 1))
+        return month_bounds(make_date(int(words[1]), month, 1))
     year = today.year if month <= today.month else today.year - 1
     return month_bounds(make_date(year, month, 1))
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import phonenumbers
 
-from prospector.foundations.clock import from_db, from_db_or_none, to_db
+from prospector.foundations.clock import from_db, from_db_or_none, to_db, to_db_or_none
 from prospector.foundations.db import Database
 from prospector.foundations.errors import NotFoundError
 from prospector.foundations.limits import MAX_ID
@@ -52,7 +52,7 @@ class CallRecord:
             "attempt": self.attempt,
             "duration_seconds": self.duration_seconds,
             "note": self.note,
-            "callback_at": _iso(self.callback_at),
+            "callback_at": to_db_or_none(self.callback_at),
             "status_after": self.status_after,
             "phone": self.phone,
             "phone_ext": self.phone_ext,
@@ -147,21 +147,17 @@ class ContactCard:
             "dnc": self.dnc,
             "status": self.status,
             "close_reason": self.close_reason,
-            "sla_due_at": _iso(self.sla_due_at),
+            "sla_due_at": to_db_or_none(self.sla_due_at),
             "attempts": self.attempts,
             "max_attempts": self.max_attempts,
             "next_call_at": to_db(self.next_call_at),
-            "callback_at": _iso(self.callback_at),
+            "callback_at": to_db_or_none(self.callback_at),
             "callback_rep": self.callback_rep,
             "claimed_by": self.claimed_by,
-            "claim_expires_at": _iso(self.claim_expires_at),
-            "dialed_at": _iso(self.dialed_at),
+            "claim_expires_at": to_db_or_none(self.claim_expires_at),
+            "dialed_at": to_db_or_none(self.dialed_at),
             "calls": [call.as_json() for call in self.history],
         }
-
-
-def _iso(value: datetime | None) -> str | None:
-    return to_db(value) if value else None
 
 
 def shown_phone(phone: ContactPhone) -> str:

@@ -28,7 +28,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from prospector.foundations.clock import from_db, from_db_or_none, to_db
+from prospector.foundations.clock import from_db, from_db_or_none, to_db, to_db_or_none
 from prospector.foundations.db import Database
 from prospector.foundations.errors import NotFoundError, ProspectorError
 from prospector.foundations.names import full_name
@@ -95,10 +95,6 @@ class Handoff:
 
     def as_json(self) -> dict[str, object]:
         """Plain values for ``--json`` output (times in UTC ISO 8601)."""
-
-        def iso(value: datetime | None) -> str | None:
-            return to_db(value) if value else None
-
         return {
             "handoff_id": self.id,
             "contact_id": self.contact_id,
@@ -108,7 +104,7 @@ class Handoff:
             "owner": self.owner,
             "owner_email": self.owner_email,
             "amount": self.amount,
-            "meeting_at": iso(self.meeting_at),
+            "meeting_at": to_db_or_none(self.meeting_at),
             "budget": self.budget,
             "authority": self.authority,
             "need": self.need,
@@ -117,10 +113,10 @@ class Handoff:
             "status": self.status,
             "status_reason": self.status_reason,
             "batch": self.batch_id,
-            "created_at": iso(self.created_at),
-            "updated_at": iso(self.updated_at),
-            "exported_at": iso(self.exported_at),
-            "acked_at": iso(self.acked_at),
+            "created_at": to_db_or_none(self.created_at),
+            "updated_at": to_db_or_none(self.updated_at),
+            "exported_at": to_db_or_none(self.exported_at),
+            "acked_at": to_db_or_none(self.acked_at),
         }
 
 

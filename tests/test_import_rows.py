@@ -361,6 +361,28 @@ def test_a_toll_free_number_without_an_address_takes_the_teams_zone():
     assert (zones_of(row), row.toll_free) == (("Europe/Zurich",), True)
 
 
+@pytest.mark.parametrize(
+    ("row", "team_zone", "said"),
+    [
+        ({"Phone": "1-800-555-0100", "Postal Code": "79901"}, "America/Chicago",
+         "time zone America/Denver from the postal code"),
+        ({"Phone": "1-800-555-0100", "State": "TX"}, "America/Chicago",
+         "time zone America/Chicago America/Denver from the state"),
+        ({"Phone": "1-800-555-0100", "Country": "US"}, "America/Chicago",
+         "time zone America/Chicago from the team's zone"),
+        ({"Phone": "1-800-555-0100", "Country": "US"}, "Europe/London",
+         "from the country"),
+        ({"Phone": "1-800-555-0100"}, "America/Chicago",
+         "time zone America/Chicago from the team's zone"),
+        ({"Phone": "0800 123 456", "Country": "Switzerland"}, "America/Chicago",
+         "time zone Europe/Zurich from the country"),
+    ],
+)  # fmt: skip
+def test_a_toll_free_numbers_note_says_which_evidence_gave_its_zone(row, team_zone, said):
+    notes = normalize(row, team_zone=team_zone).notes
+    assert len(notes) == 1 and notes[0].endswith(said), notes
+
+
 def test_a_mobile_in_a_one_zone_country_keeps_one_zone():
     row = normalize({"Phone": "07911 123456", "Country": "GB"})
     assert (zones_of(row), row.toll_free) == (("Europe/London",), False)

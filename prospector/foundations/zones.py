@@ -74,8 +74,31 @@ def candidate_zones(
     last resort of a toll-free number; ``country_from_row``: the country was
     written in the row (not only the phone's own), so its zones are evidence.
     """
+    return zones_and_evidence(
+        explicit=explicit,
+        country=country,
+        state=state,
+        phone=phone,
+        postal=postal,
+        team_zone=team_zone,
+        country_from_row=country_from_row,
+    )[0]
+
+
+def zones_and_evidence(
+    *,
+    explicit: str | None,
+    country: str | None,
+    state: str | None,
+    phone: Phone | None,
+    postal: tuple[str, ...] = (),
+    team_zone: str | None = None,
+    country_from_row: bool = True,
+) -> tuple[tuple[str, ...], str]:
+    """:func:`candidate_zones`, and what decided them ("the postal code", "the
+    state", "the team's zone"…), for the import's report."""
     if explicit:
-        return (explicit,)
+        return (explicit,), "the time-zone column"
     if phone is None:
         facts = None
     else:
@@ -91,33 +114,34 @@ def _candidate_zones(
     postal: tuple[str, ...],
     team_zone: str | None,
     country_from_row: bool,
-) -> tuple[str, ...]:
+) -> tuple[tuple[str, ...], str]:
     # Everything here depends on the phone's prefix facts, not its digits: cached.
     toll_free = phone is not None and _toll_free(*phone[:3])
     phone_zones = _phone_evidence(phone, country) if phone is not None and not toll_free else ()
     if postal:
         if len(postal) > 1 and phone_zones:
-            return same_clock(postal, phone_zones) or tuple(sorted(postal))
-        return tuple(sorted(postal))
+            return same_clock(postal, phone_zones) or tuple(sorted(postal)), "the postal code"
+        return tuple(sorted(postal)), "the postal code"
     state_zones = regions.state_zones(country, state) if country and state else None
     if state_zones:
         if phone_zones:
             narrowed = same_clock(state_zones, phone_zones)
             if narrowed:
-                return narrowed
-        return tuple(sorted(state_zones))
+                return narrowed, "the state"
+        return tuple(sorted(state_zones)), "the state"
     if phone_zones:
-        return phone_zones
+        return phone_zones, "the number"
+    country_named = "the country" if country_from_row else "the number's country"
     if phone is not None and toll_free:
         if country and country_from_row:
             home = country_zones(country)
             if team_zone in home:
-                return (team_zone,)  # a +1 800 number of a US contact, a US team
+                return (team_zone,), "the team's zone"  # a +1 800 number of a US contact, a US team
             if home:
-                return home
-        return (team_zone,) if team_zone else phone[0]
+                return home, "the country"
+        return ((team_zone,), "the team's zone") if team_zone else (phone[0], country_named)
     home_country = country or (phone[3] if phone else None)
-    return country_zones(home_country) if home_country else ()
+    return (country_zones(home_country) if home_country else ()), country_named
 
 
 def _phone_evidence(

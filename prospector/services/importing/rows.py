@@ -27,7 +27,7 @@ from prospector.foundations.folding import contact_key
 from prospector.foundations.names import split_full_name
 from prospector.foundations.phones import PhoneBook
 from prospector.foundations.shipped import shipped_toml
-from prospector.foundations.zones import candidate_zones, is_toll_free
+from prospector.foundations.zones import is_toll_free, zones_and_evidence
 from prospector.services.importing.phones_in_row import (
     PHONE_FIELDS,
     PhoneColumn,
@@ -255,7 +255,7 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
         explicit = _zone(raw_zone)
         if explicit is None:
             return Reject(number, f"unknown time zone {raw_zone!r}", fields)
-    zones = candidate_zones(
+    zones, evidence = zones_and_evidence(
         explicit=explicit,
         country=country,
         state=state,
@@ -268,8 +268,7 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
     if toll_free and explicit is None:
         notes.append(
             f"{dialled_label} {dialled_raw!r} is toll-free or non-geographic:"
-            f" time zone {' '.join(zones)} from "
-            + _zone_evidence(postal_zones, country, state, country_from_row, zones, rules)
+            f" time zone {' '.join(zones)} from {evidence}"
         )
 
     first, last = get("first_name"), get("last_name")
@@ -345,23 +344,6 @@ def _where(
         return country, False, country, placed[1] if placed else raw_state
     guess = regions.state_code(raw_state, None, default_region) if raw_state else None
     return None, False, guess[0] if guess else default_region, None
-
-
-def _zone_evidence(
-    postal_zones: tuple[str, ...],
-    country: str | None,
-    state: str | None,
-    country_from_row: bool,
-    zones: tuple[str, ...],
-    rules: RowRules,
-) -> str:
-    if postal_zones:
-        return "the postal code"
-    if country and state and regions.state_zones(country, state):
-        return "the state"
-    if zones == (rules.team_zone,):
-        return "the team's zone"
-    return "the country" if country_from_row else "the number's country"
 
 
 @functools.cache

@@ -8,15 +8,17 @@ from prospector.foundations.db import open_database
 from prospector.services import importing
 from prospector.services.importing import indexes
 from prospector.services.importing import writer as writer_module
+from prospector.services.reports import rebuild_summaries
+from prospector.services.settings import load_settings
 from tests.conftest import MONDAY_10_ET
 from tests.import_rows import interrupt_on_chunk
 
 
-def index_names(db) -> list[str]:
+def schema_names(db) -> list[str]:
     return [
         row[0]
         for row in db.query(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts'"
+            "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = 'contacts'"
             " ORDER BY name"
         )
     ]
@@ -39,13 +41,13 @@ def small_thresholds(monkeypatch):
 
 def test_deferred_during_the_load_and_back_after(tmp_path, db_path, small_thresholds, monkeypatch):
     db = open_database(db_path)
-    before = index_names(db)
+    before = schema_names(db)
     assert "contacts_queue_new" in before and "contacts_by_email" in before
     seen: list[list[str]] = []
     real = writer_module.ContactWriter.write_chunk
 
     def watch(self, *args):
-        seen.append(index_names(db))
+        seen.append(schema_names(db))
         return real(self, *args)
 
     monkeypatch.setattr(writer_module.ContactWriter, "write_chunk", watch)
@@ -54,7 +56,7 @@ def test_deferred_during_the_load_and_back_after(tmp_path, db_path, small_thresh
     # Written without the indexes every new contact enters; the others stay.
     assert seen and all(names == sorted(set(before) - set(indexes.DEFERRED)) for names in seen)
     assert set(indexes.DEFERRED) <= set(before)
-    assert index_names(db) == before
+    assert schema_names(db) == before
     assert db.one("SELECT count(*) FROM deferred_indexes")[0] == 0
     # The same rows, found again by phone, email and name without those indexes.
     again = importing.import_file(db, big_file(tmp_path), now=MONDAY_10_ET, rep="a", workers=0)
@@ -64,23 +66,23 @@ def test_deferred_during_the_load_and_back_after(tmp_path, db_path, small_thresh
 
 def test_an_interrupted_import_puts_them_back(tmp_path, db_path, small_thresholds, monkeypatch):
     db = open_database(db_path)
-    before = index_names(db)
+    before = schema_names(db)
     interrupt_on_chunk(monkeypatch, 2)
     with pytest.raises(KeyboardInterrupt):
         importing.import_file(db, big_file(tmp_path), now=MONDAY_10_ET, rep="a", workers=0)
-    assert index_names(db) == before
+    assert schema_names(db) == before
     db.close()
 
 
 def test_a_killed_import_leaves_a_record_the_next_import_restores(tmp_path, db_path):
     db = open_database(db_path)
-    before = index_names(db)
+    before = schema_names(db)
     with db.write():
         indexes.defer(db)  # as a run killed after its first chunk leaves the file
-    assert not set(index_names(db)) & set(indexes.DEFERRED)
+    assert not set(schema_names(db)) & set(indexes.DEFERRED)
     assert db.one("SELECT count(*) FROM deferred_indexes")[0] == len(indexes.DEFERRED)
     importing.import_file(db, big_file(tmp_path, rows=3), now=MONDAY_10_ET, rep="a", workers=0)
-    assert index_names(db) == before
+    assert schema_names(db) == before
     db.close()
 
 
@@ -89,3 +91,34 @@ def test_a_small_file_or_a_large_table_keeps_them():
     assert indexes.should_defer(0, indexes.DEFER_FROM_ROWS)
     assert indexes.should_defer(25_000, 100_000)
     assert not indexes.should_defer(25_001, 100_000)
+
+
+def test_leads_counted_while_deferred_equal_a_recount(tmp_path, db_path, small_thresholds):
+    """The writer counts its leads itself; an account filled in a later chunk moves them."""
+    lines = ["Phone,First Name,Company,Website,Industry,Employees,Source"]
+    for i in range(60):
+        # Acme's size and industry arrive only with its rows of the last chunk.
+        late = i >= 40
+        lines.append(
+            f"(415) 2{i // 10:02d}-{i % 10:04d},P{i},Acme,acme.example,"
+            f"{'Software' if late else ''},{'250' if late else ''},{'list' if i % 3 else ''}"
+        )
+        lines.append(f"(628) 2{i // 10:02d}-{i % 10:04d},Q{i},Own {i},,Retail,{i},inbound")
+    path = tmp_path / "accounts.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = open_database(db_path)
+    result = importing.import_file(db, path, now=MONDAY_10_ET, rep="a", workers=0)
+    assert result.inserted == 120
+    kept = cohort_rows(db)
+    assert sum(row[5] for row in kept) == 120
+    with db.write():
+        rebuild_summaries(db, load_settings(db))
+    assert cohort_rows(db) == kept
+    db.close()
+
+
+def cohort_rows(db) -> list[tuple]:
+    return [
+        tuple(row)
+        for row in db.query("SELECT * FROM lead_segments WHERE leads ORDER BY 1, 2, 3, 4, 5")
+    ]

@@ -54,7 +54,7 @@ from prospector.services.importing.matching import (
 )
 from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.rows import INSERT_WIDTH, PHONES, Reject, Row
-from prospector.services.reports.cohorts import count_new_leads
+from prospector.services.reports.cohorts import NewLead, count_new_leads
 from prospector.services.settings import Settings
 
 CONTACT_FIELDS = (
@@ -72,6 +72,9 @@ LOOKUP_COLUMNS = (
     "import_batch_id", "claimed_by",
 )  # fmt: skip
 _NEW_ID = INSERT_COLUMNS.index("id")
+_ACCOUNT = INSERT_COLUMNS.index("account_id")
+_SOURCE = INSERT_COLUMNS.index("source")
+_LIST = INSERT_COLUMNS.index("list_name")
 _DNC = INSERT_COLUMNS.index("dnc")
 _FILTERED = INSERT_COLUMNS.index("filtered_by")
 _PHONES_SQL = """INSERT INTO contact_phones
@@ -115,7 +118,7 @@ class ContactWriter:
     def __post_init__(self) -> None:
         self.stamp = to_db(self.now)
         # The team day the leads arrive on: reports count lead cohorts by it.
-        received_day = self.now.astimezone(self.settings.team.zone).date().isoformat()
+        self.received_day = self.now.astimezone(self.settings.team.zone).date().isoformat()
         self.keys = ProfileKeys(self.settings)
         self.accounts = AccountBook(self.db, self.keys, self.stamp)
         self._no_account: dict[tuple, tuple] = {}
@@ -130,7 +133,7 @@ class ContactWriter:
             "next_call_at": f"'{self.stamp}'",
             "import_batch_id": "NULL" if self.batch_id is None else str(int(self.batch_id)),
             "created_at": f"'{self.stamp}'",
-            "received_day": f"'{received_day}'",
+            "received_day": f"'{self.received_day}'",
             "updated_at": f"'{self.stamp}'",
         }
         self._insert_sql = (
@@ -269,7 +272,16 @@ class ContactWriter:
         self.db.conn.executemany(self._insert_sql, rows)
         self.db.conn.executemany(_PHONES_SQL, phones)
         if self.batch_id is not None:  # without a batch (dry run) the insert trigger counts
-            count_new_leads(self.db, rows[0][_NEW_ID], rows[-1][_NEW_ID])
+            count_new_leads(self.db, self.received_day, map(self._as_lead, rows))
+
+    def _as_lead(self, row: tuple) -> NewLead:
+        account = self.accounts.get(row[_ACCOUNT])
+        if account is None:
+            return (None, None, row[_SOURCE], row[_LIST], row[_FILTERED] is not None)
+        return (
+            account.industry, account.employees, row[_SOURCE], row[_LIST],
+            row[_FILTERED] is not None,
+        )  # fmt: skip
 
     def _apply_known(self, row: Row, line: int, lookups: ChunkLookups, counts: Counts) -> None:
         """A row that may name a known contact: merge into it, or insert a new one."""

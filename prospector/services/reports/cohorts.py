@@ -26,10 +26,13 @@ from prospector.foundations.migrations.m001_initial import (
     speed_values,
 )
 from prospector.services.reports.periods import team_day, team_day_bounds
+from prospector.services.reports.segments import stored_band
 from prospector.services.settings import Settings
 
 Bucket = tuple[int, int, int]
 """(speed_floor, leads, speed_seconds) of one histogram bucket."""
+NewLead = tuple[str | None, int | None, str | None, str | None, bool]
+"""(industry, employees, source, list_name, filtered) of a lead just inserted."""
 
 
 def rebuild_cohorts(db: Database, settings: Settings) -> int:
@@ -76,28 +79,30 @@ def rebuild_cohorts(db: Database, settings: Settings) -> int:
     return int(span[2])
 
 
-def count_new_leads(db: Database, first_id: int, last_id: int) -> None:
-    """Count the contacts just inserted with ids ``first_id..last_id`` in ``lead_segments``.
+def count_new_leads(db: Database, received_day: str, leads: Iterable[NewLead]) -> None:
+    """Count contacts just inserted, received on ``received_day``, in ``lead_segments``.
 
     The importer calls this in the transaction that inserted them, instead of the
-    per-row insert trigger (which skips rows carrying an ``import_batch_id``). New
-    leads have no first dial yet, so ``lead_speed`` has nothing to add.
+    per-row insert trigger (which skips rows carrying an ``import_batch_id``), with
+    each lead's account values as they stand in that transaction. Counting here
+    rather than with a grouped query over the new rows spares a scan of them. New
+    leads have no dial, conversation or handoff yet, and nothing for ``lead_speed``.
     """
-    db.execute(
-        f"""INSERT INTO lead_segments (received_day, industry, employee_band, source,
-                list_name, leads, filtered, dialed, conversed, qualified)
-            WITH v(d, i, b, s, l, leads, filtered, dialed, conversed, qualified) AS (
-                SELECT {segment_values("c", "a.industry", "a.employees")}
-                FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
-                WHERE c.id BETWEEN :first AND :last)
-            SELECT d, i, b, s, l, sum(leads), sum(filtered), sum(dialed), sum(conversed),
-                   sum(qualified)
-            FROM v WHERE true GROUP BY d, i, b, s, l
-            ON CONFLICT DO UPDATE SET leads = leads + excluded.leads,
-                filtered = filtered + excluded.filtered, dialed = dialed + excluded.dialed,
-                conversed = conversed + excluded.conversed,
-                qualified = qualified + excluded.qualified""",
-        {"first": first_id, "last": last_id},
+    counted: dict[tuple[str, str, str, str], list[int]] = {}
+    for industry, employees, source, list_name, filtered in leads:
+        key = (industry or "", stored_band(employees), source or "", list_name or "")
+        found = counted.get(key)
+        if found is None:
+            found = counted[key] = [0, 0]
+        found[0] += 1
+        found[1] += filtered
+    db.conn.executemany(
+        """INSERT INTO lead_segments (received_day, industry, employee_band, source,
+               list_name, leads, filtered, dialed, conversed, qualified)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0)
+           ON CONFLICT DO UPDATE SET leads = leads + excluded.leads,
+               filtered = filtered + excluded.filtered""",
+        [(received_day, *key, leads, filtered) for key, (leads, filtered) in counted.items()],
     )
 
 

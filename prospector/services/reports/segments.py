@@ -22,8 +22,16 @@ _COUNTS = ("leads", "filtered", "dialed", "conversed", "qualified")
 
 def employee_band(employees: int | None) -> str:
     """The band an employee count falls in: 1-9, 10-49, 50-199, 200-999, 1000+."""
+    return NONE if employees is None else stored_band(employees)
+
+
+def stored_band(employees: int | None) -> str:
+    """``lead_segments.employee_band`` of a count: as :func:`employee_band`, ``''`` for none.
+
+    The same bands as ``EMPLOYEE_BAND_SQL`` in the schema's triggers.
+    """
     if employees is None:
-        return NONE
+        return ""
     return next((label for floor, label in EMPLOYEE_BANDS if employees >= floor), "1-9")
 
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from prospector.foundations.db import open_database
+from prospector.foundations.db import database_id, open_database
 from prospector.foundations.errors import DatabaseError
 from prospector.foundations.migrations import MIGRATIONS
 
@@ -128,3 +128,15 @@ def test_background_checkpoint_moves_checkpoints_off_commits(db_path):
     other.close()
     db.close()
     assert db._checkpointer is None and not checkpointer.is_alive()
+
+
+def test_each_database_has_its_own_id_kept_across_openings(tmp_path):
+    ids = []
+    for name in ("first.db", "second.db"):
+        open_database(tmp_path / name).close()
+        with open_database(tmp_path / name) as db:
+            ids.append(database_id(db))
+        with open_database(tmp_path / name) as db:
+            assert database_id(db) == ids[-1]
+    assert ids[0] != ids[1]
+    assert all(len(found) == 12 and int(found, 16) >= 0 for found in ids)

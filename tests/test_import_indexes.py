@@ -18,8 +18,8 @@ def schema_names(db) -> list[str]:
     return [
         row[0]
         for row in db.query(
-            "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = 'contacts'"
-            " ORDER BY name"
+            "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')"
+            " AND tbl_name = 'contacts' ORDER BY name"
         )
     ]
 

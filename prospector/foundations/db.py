@@ -362,3 +362,10 @@ def _migrate(conn: sqlite3.Connection, name: str) -> None:
 
 def schema_version(db: Database) -> int:
     return int(db.one("PRAGMA user_version")[0])  # type: ignore[index]
+
+
+def database_id(db: Database) -> str:
+    """This database's own id: the namespace of every external id it hands a CRM."""
+    row = db.one("SELECT value FROM prospector_meta WHERE key = 'database_id'")
+    assert row is not None, "schema 7 makes the database id"
+    return str(row[0])

@@ -17,6 +17,7 @@ from prospector.foundations.migrations import (
     m004_skipped_new_leads,
     m005_search_keys,
     m006_contact_phones,
+    m007_crm_round_trip,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -45,4 +46,5 @@ MIGRATIONS: list[Migration] = [
     _sql(m004_skipped_new_leads.SQL),
     m005_search_keys.migrate,
     _sql(m006_contact_phones.SQL),
+    m007_crm_round_trip.migrate,
 ]

@@ -4,11 +4,15 @@ The payload is built once, when a batch is made, and stored in ``export_items``;
 every format renders from stored payloads only, so a batch written again later is
 the same bytes. Keys are stable (more may be added):
 
-``handoff_id, contact_id, first_name, last_name, title, email, phone, company,
-domain, industry, employees, state, country, source, list_name, tier, filtered_by,
-inside_rep, owner, owner_email, amount, meeting_at, meeting_local, timezone,
-budget, authority, need, timeline, note, qualified_at, close_date, calls,
-description``
+``handoff_id, contact_id, account_id, first_name, last_name, title, email, phone,
+company, domain, industry, employees, state, country, source, list_name, tier,
+filtered_by, inside_rep, owner, owner_email, amount, meeting_at, meeting_local,
+timezone, budget, authority, need, timeline, note, qualified_at, close_date, calls,
+description, database_id, external_id, contact_external_id, account_external_id``
+
+The ``*external_id`` keys are the ids a CRM keys records on (see :func:`external_id`):
+namespaced by the database's own id, so that two databases never write over each
+other's records. ``account_external_id`` is ``""`` for a contact without a company.
 
 Times are UTC ``YYYY-MM-DDTHH:MM:SSZ`` except ``meeting_local`` (ISO 8601 with the
 prospect's offset) and ``close_date`` (``YYYY-MM-DD``). ``calls`` lists every call
@@ -26,12 +30,22 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from prospector.foundations.clock import from_db
-from prospector.foundations.db import Database
+from prospector.foundations.db import Database, database_id
 from prospector.foundations.names import full_name
 from prospector.services.handoffs import first_zone, format_amount
 
 CLOSE_AFTER = timedelta(days=90)  # expected close: 90 days after the handoff (a CRM needs one)
 Payload = dict[str, Any]
+KINDS = {"handoff": "h", "contact": "c", "account": "a"}
+
+
+def external_id(database: str, kind: str, number: int) -> str:
+    """``<database id>-<h|c|a><number>``, e.g. ``3f9a1c2b7d4e-h42`` for handoff 42.
+
+    One form in every export format and the webhook. Letters and digits and one
+    dash: valid in a Salesforce External ID text field and a HubSpot unique property.
+    """
+    return f"{database}-{KINDS[kind]}{number}"
 
 
 def build_payloads(
@@ -49,7 +63,7 @@ def build_payloads(
     """
     marks = ",".join("?" for _ in statuses)
     rows = db.query(
-        f"""SELECT h.*, c.first_name, c.last_name, c.title, c.email, c.phone, c.state,
+        f"""SELECT h.*, c.account_id, c.first_name, c.last_name, c.title, c.email, c.phone, c.state,
                    c.country, c.source, c.list_name, c.tier, c.filtered_by,
                    a.name AS company, a.domain, a.industry, a.employees, l.zones
             FROM handoffs h
@@ -78,10 +92,11 @@ def build_payloads(
                 "note": call["note"] or "",
             }
         )
-    return [_payload(row, calls.get(row["contact_id"], []), team_zone) for row in rows]
+    database = database_id(db)
+    return [_payload(row, calls.get(row["contact_id"], []), team_zone, database) for row in rows]
 
 
-def _payload(row: Any, calls: list[dict[str, str]], team_zone: ZoneInfo) -> Payload:
+def _payload(row: Any, calls: list[dict[str, str]], team_zone: ZoneInfo, database: str) -> Payload:
     zone = first_zone(row["zones"], team_zone)
     meeting_local = None
     if row["meeting_at"]:
@@ -90,6 +105,7 @@ def _payload(row: Any, calls: list[dict[str, str]], team_zone: ZoneInfo) -> Payl
     payload: Payload = {
         "handoff_id": row["id"],
         "contact_id": row["contact_id"],
+        "account_id": row["account_id"],
         "first_name": row["first_name"] or "",
         "last_name": row["last_name"] or "",
         "title": row["title"] or "",
@@ -120,6 +136,12 @@ def _payload(row: Any, calls: list[dict[str, str]], team_zone: ZoneInfo) -> Payl
         "qualified_at": row["created_at"],
         "close_date": (qualified.astimezone(team_zone) + CLOSE_AFTER).date().isoformat(),
         "calls": calls,
+        "database_id": database,
+        "external_id": external_id(database, "handoff", row["id"]),
+        "contact_external_id": external_id(database, "contact", row["contact_id"]),
+        "account_external_id": (
+            external_id(database, "account", row["account_id"]) if row["account_id"] else ""
+        ),
     }
     payload["description"] = describe(payload)
     return payload

@@ -237,6 +237,8 @@ def _describe_export(result: export_service.ExportResult) -> None:
         )
         for path in result.files:
             click.echo(f"  {path}")
+        for warning in result.warnings:
+            click.echo(f"warning: {warning}")
     if result.held_dnc:
         click.echo(f"{result.held_dnc} handoff(s) held back: contact is on the do-not-call list")
     if result.in_flight:

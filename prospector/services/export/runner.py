@@ -58,15 +58,27 @@ from prospector.services.export.webhook import (
     idempotency_key,
     opener_for,
 )
-from prospector.services.settings import load_settings
+from prospector.services.settings import Settings, load_settings
 
-Renderer = Callable[[list[Payload]], list[tuple[str, bytes]]]
+Files = list[tuple[str, bytes]]
+Renderer = Callable[[list[Payload], Settings], Files]
+
+
+def _plain(render: Callable[[list[Payload]], Files]) -> Renderer:
+    """A format that reads no settings."""
+    return lambda payloads, settings: render(payloads)
+
+
 FORMATS: dict[str, Renderer] = {
-    "salesforce": salesforce.render,
-    "hubspot": hubspot.render,
-    "csv": csvfile.render,
-    "jsonl": jsonl.render,
+    "salesforce": _plain(salesforce.render),
+    "hubspot": lambda payloads, settings: hubspot.render(payloads, settings.hubspot),
+    "csv": _plain(csvfile.render),
+    "jsonl": _plain(jsonl.render),
 }
+WARNINGS: dict[str, Callable[[list[Payload], Settings], list[str]]] = {
+    "hubspot": lambda payloads, settings: hubspot.warnings(payloads, settings.hubspot),
+}
+"""Per format: what the CRM will not take as the team may expect (ExportResult.warnings)."""
 WEBHOOK = "webhook"
 RECORD_EVERY = 100  # webhook answers recorded per transaction, at most
 RECORD_SECONDS = 1.0  # and at least this often
@@ -90,6 +102,7 @@ class ExportResult:
     rewritten: bool = False
     in_flight: int = 0  # left out: another export is sending them
     sending_batches: tuple[int, ...] = ()
+    warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -102,6 +115,7 @@ class ExportResult:
             "held_dnc": self.held_dnc,
             "rewritten": self.rewritten,
             "in_flight": self.in_flight,
+            "warnings": self.warnings,
         }
 
 
@@ -115,17 +129,26 @@ def check_format(format: str) -> str:
     return name
 
 
-def _staged(out: Path, batch: int, format: str, items: list[tuple[int, str]]) -> BatchFiles:
-    """The batch's files in their temporaries. Raises ExportWriteError (none left)."""
+def _staged(
+    db: Database, out: Path, batch: int, format: str, items: list[tuple[int, str]]
+) -> tuple[BatchFiles, list[str]]:
+    """The batch's files in their temporaries, and the format's warnings.
+
+    Raises ExportWriteError (no temporary left).
+    """
     files = BatchFiles(out)
-    # Rendered from the stored text, exactly as a later rewrite will be.
-    rendered = FORMATS[format]([load(text) for _, text in items])
+    settings = load_settings(db)
+    # Rendered from the stored text, exactly as a later rewrite will be (a rewrite
+    # maps values with the settings of its day: a corrected map corrects the file).
+    payloads = [load(text) for _, text in items]
+    rendered = FORMATS[format](payloads, settings)
+    warned = WARNINGS[format](payloads, settings) if format in WARNINGS else []
     try:
         files.stage((file_name(batch, format, suffix), data) for suffix, data in rendered)
     except BaseException:
         files.undo()
         raise
-    return files
+    return files, warned
 
 
 def _main_path(format: str, out: Path, files: list[str]) -> str:
@@ -193,7 +216,7 @@ def _export_files(
             opened = _open_batch(db, name, os.fspath(out), now, actor, resend)
             if opened.batch is None:
                 return opened.result(name, None)
-            files = _staged(out, opened.batch, name, opened.items)
+            files, warned = _staged(db, out, opened.batch, name, opened.items)
             files.journal(db, batch=opened.batch, target=os.fspath(out), created_at=to_db(now))
             written = files.publish()
             mark_exported(db, opened.batch, [handoff_id for handoff_id, _ in opened.items], now)
@@ -202,7 +225,9 @@ def _export_files(
             files.undo()
         raise
     files.settle()
-    return opened.result(name, _main_path(name, out, written), written)
+    result = opened.result(name, _main_path(name, out, written), written)
+    result.warnings = warned
+    return result
 
 
 @dataclass(frozen=True)
@@ -389,7 +414,14 @@ def rewrite_batch(
     out = prepare_directory(out_dir)
     with FolderHold(out) as hold:
         clean_folder(db, hold)
-        written = _staged(out, batch_id, name, items).publish()
+        files, warned = _staged(db, out, batch_id, name, items)
+        written = files.publish()
     return ExportResult(
-        batch_id, len(items), name, _main_path(name, out, written), written, rewritten=True
+        batch_id,
+        len(items),
+        name,
+        _main_path(name, out, written),
+        written,
+        rewritten=True,
+        warnings=warned,
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
+from prospector.foundations import crm_hubspot
 from prospector.foundations.errors import SettingsError
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -151,6 +152,28 @@ class Team:
 
 
 @dataclass(frozen=True)
+class HubSpotSettings:
+    """``[crm.hubspot]``: where handoff deals go, and the team's own industry words.
+
+    ``industry`` maps the team's words (keys as :func:`crm_hubspot.word_key`) to
+    Industry values, ``""`` to leave a word's cell empty on purpose; it is read
+    before the shipped map.
+    """
+
+    pipeline: str
+    stages: tuple[str, ...]
+    stage_meeting: str
+    stage_qualified: str
+    industry: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def shipped(cls) -> HubSpotSettings:
+        """HubSpot's default sales pipeline, no industry words of the team's own."""
+        default = crm_hubspot.default_pipeline()
+        return cls(default.id, default.stages, default.stage_meeting, default.stage_qualified)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a team can tune, validated."""
 
@@ -164,6 +187,7 @@ class Settings:
     # [import.columns]: the team's own header names per field (or "ignored"), read
     # before the shipped table's.
     import_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    hubspot: HubSpotSettings = field(default_factory=HubSpotSettings.shipped)
     source_text: str = field(default="", compare=False, repr=False)
 
     def disposition(self, code_or_key: str) -> Disposition:

@@ -29,6 +29,7 @@ from prospector.services.settings.model import (
     Team,
     Tier,
 )
+from prospector.services.settings.parse_hubspot import parse_hubspot
 from prospector.services.settings.reader import REGION_EXPECTED, TableReader, known_region
 
 # Package data, so an installed wheel finds it (never a path relative to the source tree).
@@ -324,6 +325,7 @@ def _parse(text: str, origin: str) -> Settings:
         reader.done()
     territories_reader = root.sub("territories", required=False)
     territories = {rep: territories_reader.regions(rep) for rep in list(territories_reader.table)}
+    crm = root.sub("crm", required=False)
     settings = Settings(
         team=_team(root.sub("team")),
         calling=_calling(root.sub("calling")),
@@ -333,8 +335,10 @@ def _parse(text: str, origin: str) -> Settings:
         outside_reps=tuple(outside),
         territories=territories,
         import_columns=_import_columns(root.sub("import", required=False)),
+        hubspot=parse_hubspot(crm.sub("hubspot", required=False)),
         source_text=text,
     )
+    crm.done()
     root.done()
     return settings
 

@@ -242,6 +242,12 @@ def test_pipeline_and_stage_ids_come_from_the_settings(run, meeting_and_not, tmp
             "crm.hubspot.industry.Biotech = 'Biotechnology': expected one of HubSpot's"
             " Industry values",
         ),
+        (
+            '[crm.hubspot.industry]\n"Bio  Tech" = "BIOTECHNOLOGY"\n"bio tech" = ""\n',
+            "crm.hubspot.industry.bio tech: 'bio tech' is given twice",
+        ),
+        ('[crm.hubspot.industry]\n" " = "DESIGN"\n', "an industry word as the key"),
+        ('[crm.hubspot]\nstages = ["a", "b", "a"]\n', "expected each stage id once"),
         ('[crm.hubspot]\nstage = "x"\n', "unknown key crm.hubspot.stage"),
         ("[crm.hubsopt]\n", "unknown key crm.hubsopt"),
     ],

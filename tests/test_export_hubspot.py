@@ -373,3 +373,18 @@ def test_hostile_values_survive_as_text(run, db, tmp_path):
     for name, value in row.items():
         if name != "Phone number":
             assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), name
+
+
+def test_a_description_past_hubspots_limit_is_cut_with_a_marker():
+    payload = {
+        "first_name": "Jane",
+        "last_name": "Doe",
+        "company": "Acme",
+        "meeting_at": None,
+        "description": "x" * (hubspot.TEXT_LIMIT + 10),
+    }
+    cut = hubspot.row(payload, HubSpotSettings.shipped(), "")["deal_description"]
+    assert len(cut) == hubspot.TEXT_LIMIT and cut.endswith("[cut: see Prospector]")
+    payload["description"] = "x" * hubspot.TEXT_LIMIT
+    whole = hubspot.row(payload, HubSpotSettings.shipped(), "")["deal_description"]
+    assert whole == payload["description"]

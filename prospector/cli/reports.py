@@ -45,7 +45,7 @@ def report(
     as_json: bool,
     at: Any,
 ) -> None:
-    """Team reports: daily, funnel, sla, attempts, segments, pipeline.
+    """Team reports: daily, funnel, sla, attempts, segments, pipeline, sources.
 
     Dates are the team's days in its time zone: YYYY-MM-DD, today, yesterday,
     'N days ago', a weekday, 'this week', 'last week', 'this month',
@@ -95,11 +95,18 @@ def _print_table(name: str, rows: list[dict[str, Any]]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from prospector.services.reports.display import cell, header, pipeline_caption, table_columns
+    from prospector.services.reports.display import (
+        cell,
+        header,
+        inbound_caption,
+        pipeline_caption,
+        table_columns,
+    )
 
     body = rows[:-1] if name == "pipeline" else rows
     columns = table_columns(name, body)
-    caption = pipeline_caption(rows[-1]) if name == "pipeline" else None
+    captions = {"pipeline": pipeline_caption, "sources": inbound_caption}
+    caption = captions[name](rows[-1]) if name in captions else None
     table = Table(title=f"report {name}", show_edge=False)
     for key in columns:
         table.add_column(header(key), justify="left" if key in _TEXT else "right")

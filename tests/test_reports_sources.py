@@ -25,17 +25,22 @@ Pipeline (not rejected or lost; CRM amount else estimate): inbound A 12,000 +
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from prospector.foundations.errors import SettingsError
 from prospector.services.fit import replace_settings
 from prospector.services.reports import sla, sources
 from prospector.services.reports.periods import Period
 from prospector.services.settings import default_settings, parse_settings
 from tests.conftest import MONDAY_10_ET
 from tests.report_factories import ack, add_contact, answer, log, qualify
+from tests.test_reports_cli import table_rows
 
 ET = ZoneInfo("America/New_York")
 PERIOD = Period(date(2026, 11, 2), date(2026, 11, 15), ET)
@@ -200,3 +205,68 @@ def test_sla_counts_the_crm_answers_per_tier(team):
     by_tier = by_key(sources(team, PERIOD, clock))
     for tier in ("A", "B", "C", "ALL"):
         assert rows[tier]["acceptance_rate"] == by_tier[("TEAM", tier)]["acceptance_rate"]
+
+
+PERIOD_ARGS = ("--from", "2026-11-02", "--to", "2026-11-15", "--at", "2026-11-23T10:00:00-05:00")
+JSON_KEYS = {
+    "source", "tier", "handoffs", "accepted", "acceptance_rate", "pipeline_amount",
+    "pipeline_share", "won_amount", "win_rate", "median_days_to_close",
+}  # fmt: skip
+
+
+def test_cli_json_rows(team, run):
+    result = run("report", "sources", "--json", *PERIOD_ARGS)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert rows == json.loads(json.dumps(sources(team, PERIOD, clock)))
+    assert all(row.keys() >= JSON_KEYS for row in rows)
+    webinar = next(row for row in rows if row["source"] == "Webinar" and row["tier"] == "A")
+    assert (webinar["acceptance_rate"], webinar["win_rate"], webinar["median_days_to_close"]) == (
+        0.0, None, None,
+    )  # fmt: skip
+    assert rows[-1]["under_target"] is False
+
+
+def test_cli_csv(team, run):
+    result = run("report", "sources", "--format", "csv", *PERIOD_ARGS)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    last = rows[-1]
+    assert (last["source"], last["tier"], last["pipeline_amount"], last["inbound_share"]) == (
+        "TEAM", "ALL", "39500.0", str(round(32000 / 39500, 4)),
+    )  # fmt: skip
+    assert rows[0]["inbound_share"] == ""  # None: set on the last row only
+
+
+def test_cli_table_and_the_inbound_line(team, run):
+    result = run("report", "sources", *PERIOD_ARGS)
+    assert result.exit_code == 0, result.output
+    assert "report sources" in result.output
+    rows = table_rows(result.output)
+    assert rows[0] == [
+        "inbound", "A", "3", "0", "2", "3", "2", "100.0%", "27,000.00", "68.3%", "19,000.00",
+        "100.0%", "18.5",
+    ]  # fmt: skip
+    assert rows[-1] == [
+        "TEAM", "ALL", "11", "1", "8", "9", "6", "85.7%", "39,500.00", "100.0%", "21,000.00",
+        "75.0%", "17",
+    ]  # fmt: skip
+    assert "inbound pipeline 32,000.00 = 81.0% of all pipeline (target 50.0%)" in result.output
+    assert "UNDER TARGET" not in result.output
+
+    raised = default_settings().source_text + "\n[reports]\ninbound_pipeline_target = 0.9\n"
+    replace_settings(team, parse_settings(raised), actor="lead", now=MONDAY_10_ET)
+    result = run("report", "sources", *PERIOD_ARGS)
+    assert "81.0% of all pipeline (target 90.0%) · UNDER TARGET" in result.output
+
+
+def test_cli_sources_is_for_the_whole_team(team, run):
+    result = run("report", "sources", "--rep", "alice", *PERIOD_ARGS)
+    assert result.exit_code == 1
+    assert result.output == "error: report sources is for the whole team; --rep does not apply\n"
+
+
+def test_settings_refuse_a_target_outside_0_to_1(team):
+    text = default_settings().source_text + "\n[reports]\ninbound_pipeline_target = 50\n"
+    with pytest.raises(SettingsError, match=r"reports.inbound_pipeline_target = 50: expected a"):
+        parse_settings(text)

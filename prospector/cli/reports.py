@@ -165,7 +165,7 @@ def rebuild(app: AppContext, as_json: bool) -> None:
 @at_option
 @pass_app
 def dashboard(app: AppContext, refresh: float, at: Any) -> None:
-    """The team lead's dashboard: daily table, dials per hour, funnel, pipeline, SLA."""
+    """The team lead's dashboard: daily table, dials per hour, funnel, pipeline, SLA, sources."""
     from prospector.foundations.clock import running_clock, system_clock
     from prospector.tui.dashboard_app import DashboardApp
 

@@ -111,11 +111,19 @@ def _print_table(name: str, rows: list[dict[str, Any]]) -> None:
     for key in columns:
         table.add_column(header(key), justify="left" if key in _TEXT else "right")
     for index, row in enumerate(body):
-        total = row.get("rep") == "TEAM" or row.get("source") == "TEAM" or row.get("tier") == "ALL"
+        if name == "sources":
+            # Each source's tiers, closed by its ALL row; then the team's tiers and total.
+            total = row["tier"] == "ALL"
+            last_of_block = index == len(body) - 1 or body[index + 1]["source"] != row["source"]
+        else:
+            total = (
+                row.get("rep") == "TEAM" or row.get("source") == "TEAM" or row.get("tier") == "ALL"
+            )
+            last_of_block = total
         table.add_row(
             *(cell(key, row.get(key)) for key in columns),
             style="bold" if total else None,
-            end_section=total and index < len(body) - 1,
+            end_section=last_of_block and index < len(body) - 1,
         )
     console = Console(width=None if sys.stdout.isatty() else 200)
     console.print(table)

@@ -28,12 +28,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from prospector.foundations.db import APPLICATION_ID, open_database
 from prospector.foundations.errors import SettingsError
+from prospector.foundations.migrations import MIGRATIONS
 from prospector.services.fit import replace_settings
 from prospector.services.reports import sla, sources
 from prospector.services.reports.periods import Period
@@ -270,3 +273,43 @@ def test_settings_refuse_a_target_outside_0_to_1(team):
     text = default_settings().source_text + "\n[reports]\ninbound_pipeline_target = 50\n"
     with pytest.raises(SettingsError, match=r"reports.inbound_pipeline_target = 50: expected a"):
         parse_settings(text)
+
+
+def test_upgrading_to_schema_8_counts_the_leads_already_there(db_path):
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("BEGIN")
+    for migration in MIGRATIONS[:7]:
+        migration(conn)
+    conn.execute(
+        "INSERT INTO locales (zones, country, state) VALUES ('America/New_York', 'US', 'NY')"
+    )
+    leads = [  # source, tier, filtered_by, attempts, received_day
+        ("inbound", "A", None, 2, "2026-11-03"),
+        ("inbound", "A", None, 0, "2026-11-04"),
+        ("list", "C", "no eCommerce", 0, "2026-11-04"),
+        (None, None, None, 1, "2026-11-05"),
+        ("inbound", "A", None, 1, "2026-10-30"),  # before the period
+    ]
+    for number, (source, tier, filtered_by, attempts, day) in enumerate(leads):
+        conn.execute(
+            """INSERT INTO contacts (phone, phone_raw, locale_id, source, tier, filtered_by,
+                   attempts, next_call_at, created_at, received_day, updated_at)
+               VALUES (?, '', 1, ?, ?, ?, ?, '', ?, ?, '')""",
+            (f"+1212555{number:04d}", source, tier, filtered_by, attempts, f"{day}T15:00:00Z", day),
+        )
+    conn.execute("PRAGMA user_version = 7")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("COMMIT")
+    conn.close()
+    with open_database(db_path) as db:
+        counts = {
+            (row["source"], row["tier"]): (row["leads"], row["filtered"], row["worked"])
+            for row in sources(db, PERIOD, clock)
+        }
+    assert counts == {
+        ("inbound", "A"): (2, 0, 1), ("inbound", "ALL"): (2, 0, 1),
+        ("list", "C"): (1, 1, 0), ("list", "ALL"): (1, 1, 0),
+        ("(none)", "(none)"): (1, 0, 1), ("(none)", "ALL"): (1, 0, 1),
+        ("TEAM", "A"): (2, 0, 1), ("TEAM", "C"): (1, 1, 0), ("TEAM", "(none)"): (1, 0, 1),
+        ("TEAM", "ALL"): (4, 1, 2),
+    }  # fmt: skip

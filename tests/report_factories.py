@@ -6,6 +6,7 @@
   the DNC list is put there first with ``dnc.add_dnc``, as a team would.
 * :func:`log`: ``calls.log_call`` at a pinned instant.
 * :func:`qualify`: ``handoffs.qualify``.
+* :func:`answer`: the CRM's answer with stage, amount and close date (schema 7).
 * :func:`ack`: the CRM's answer as ``handoffs ack`` reads it: the pending
   handoffs are exported first (``export_pending``, csv), then a one-row answer
   file goes through ``ack_handoffs``.
@@ -22,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database
 from prospector.services.calls import log_call
 from prospector.services.dnc import add_dnc
@@ -175,3 +177,36 @@ def ack(db: Database, handoff_id: int, status: str, *, at: datetime, reason: str
     ])  # fmt: skip
     result = ack_handoffs(db, path, now=at)
     assert result.rows == 1, result
+
+
+def answer(
+    db: Database,
+    handoff_id: int,
+    crm_status: str,
+    *,
+    at: datetime,
+    amount: float | None = None,
+    close_date: str | None = None,
+    stage: str | None = None,
+) -> None:
+    """Record the CRM's answer on a handoff as schema 7 keeps it (``amount`` in units).
+
+    Written straight to ``handoffs`` and ``handoff_answers`` until ``handoffs ack``
+    reads CRM reports: won and lost make the handoff accepted on Prospector's
+    side, open leaves it exported.
+    """
+    status = {"open": "exported", "rejected": "rejected"}.get(crm_status, "accepted")
+    cents = None if amount is None else round(amount * 100)
+    stamp = to_db(at)
+    with db.write():
+        db.execute(
+            """UPDATE handoffs SET status = ?, crm_status = ?, crm_stage = ?,
+                   crm_amount_cents = ?, crm_close_date = ?, crm_answered_at = ?,
+                   updated_at = ? WHERE id = ?""",
+            (status, crm_status, stage, cents, close_date, stamp, stamp, handoff_id),
+        )
+        db.execute(
+            """INSERT INTO handoff_answers (handoff_id, answered_at, file, crm_status,
+                   crm_stage, amount_cents, close_date) VALUES (?, ?, NULL, ?, ?, ?, ?)""",
+            (handoff_id, stamp, crm_status, stage, cents, close_date),
+        )

@@ -1,4 +1,4 @@
-"""The dashboard screen: Pilot-driven, and one SVG snapshot at 100×30."""
+"""The dashboard screen: Pilot-driven, and one SVG snapshot at 100×36."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from textual.widgets import DataTable, Input, Static
 
 from prospector.foundations.clock import fixed_clock
 from prospector.foundations.db import open_database
+from prospector.services.fit import replace_settings
+from prospector.services.settings import load_settings, parse_settings
 from prospector.tui.dashboard_app import DashboardApp
 from tests.report_factories import ack, add_contact, log, qualify
 
@@ -130,6 +132,37 @@ async def _refreshes_while_open(team_db: str) -> None:
         assert daily.get_row_at(2)[0] == "carol"
 
 
+def test_dashboard_sources_panel(team_db):
+    asyncio.run(_sources_panel(team_db))
+
+
+async def _sources_panel(team_db: str) -> None:
+    app = DashboardApp(db_path=team_db, clock=fixed_clock(NOW), refresh_seconds=3600)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#dashboard-sources", DataTable)
+        # 13 weeks to Nov 20: inbound made 40,000 + 65,000 + 52,000 of pipeline, the
+        # list lead 18,000 (accepted).
+        assert [table.get_row_at(i)[:7] for i in range(table.row_count)] == [
+            ["inbound", "5", "2", "3", "–", "157,000.00", "89.7%"],
+            ["list", "2", "2", "1", "100.0%", "18,000.00", "10.3%"],
+            ["TEAM", "7", "4", "4", "100.0%", "175,000.00", "100.0%"],
+        ]
+        assert table.border_title == (
+            "Sources 22 Aug → 20 Nov · inbound 89.7% of pipeline (target 50.0%)"
+        )
+        assert not table.has_class("under-target")
+
+        with open_database(team_db) as db:
+            text = load_settings(db).source_text
+            raised = text + "\n[reports]\ninbound_pipeline_target = 0.95\n"
+            replace_settings(db, parse_settings(raised), actor="lead", now=NOW)
+        await pilot.press("r")
+        await settle(pilot)
+        assert str(table.border_title).endswith("(target 95.0%) UNDER TARGET")
+        assert table.has_class("under-target")
+
+
 def test_dashboard_snapshot(snap_compare, tmp_path):
     path = build_team(tmp_path / "snap.db")
     app = DashboardApp(db_path=path, clock=fixed_clock(NOW), refresh_seconds=3600)
@@ -137,4 +170,5 @@ def test_dashboard_snapshot(snap_compare, tmp_path):
     async def loaded(pilot) -> None:
         await settle(pilot)
 
-    assert snap_compare(app, terminal_size=(100, 30), run_before=loaded)
+    # 36 rows: the charts keep their height above the SLA and sources tables.
+    assert snap_compare(app, terminal_size=(100, 36), run_before=loaded)

@@ -24,14 +24,15 @@ from tests.report_factories import import_leads, lead, log, qualify, reimport
 START = datetime(2026, 10, 26, 13, tzinfo=UTC)
 
 
-def cohorts(db: Database) -> tuple[list[tuple], list[tuple]]:
-    """Both cohort tables without their all-zero rows (cohorts everyone has left)."""
+def cohorts(db: Database) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """The cohort tables without their all-zero rows (cohorts everyone has left)."""
     segments = db.query(
         """SELECT * FROM lead_segments
            WHERE leads OR filtered OR dialed OR conversed OR qualified ORDER BY 1, 2, 3, 4, 5"""
     )
     speed = db.query("SELECT * FROM lead_speed WHERE leads ORDER BY 1, 2, 3")
-    return [tuple(r) for r in segments], [tuple(r) for r in speed]
+    sources = db.query("SELECT * FROM lead_sources WHERE leads ORDER BY 1, 2, 3")
+    return [tuple(r) for r in segments], [tuple(r) for r in speed], [tuple(r) for r in sources]
 
 
 def assert_kept_equals_recount(db: Database) -> None:

@@ -45,7 +45,7 @@ def report(
     as_json: bool,
     at: Any,
 ) -> None:
-    """Team reports: daily, funnel, sla, attempts, segments, pipeline.
+    """Team reports: daily, funnel, sla, attempts, segments, pipeline, sources.
 
     Dates are the team's days in its time zone: YYYY-MM-DD, today, yesterday,
     'N days ago', a weekday, 'this week', 'last week', 'this month',
@@ -95,20 +95,35 @@ def _print_table(name: str, rows: list[dict[str, Any]]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from prospector.services.reports.display import cell, header, pipeline_caption, table_columns
+    from prospector.services.reports.display import (
+        cell,
+        header,
+        inbound_caption,
+        pipeline_caption,
+        table_columns,
+    )
 
     body = rows[:-1] if name == "pipeline" else rows
     columns = table_columns(name, body)
-    caption = pipeline_caption(rows[-1]) if name == "pipeline" else None
+    captions = {"pipeline": pipeline_caption, "sources": inbound_caption}
+    caption = captions[name](rows[-1]) if name in captions else None
     table = Table(title=f"report {name}", show_edge=False)
     for key in columns:
         table.add_column(header(key), justify="left" if key in _TEXT else "right")
     for index, row in enumerate(body):
-        total = row.get("rep") == "TEAM" or row.get("source") == "TEAM" or row.get("tier") == "ALL"
+        if name == "sources":
+            # Each source's tiers, closed by its ALL row; then the team's tiers and total.
+            total = row["tier"] == "ALL"
+            last_of_block = index == len(body) - 1 or body[index + 1]["source"] != row["source"]
+        else:
+            total = (
+                row.get("rep") == "TEAM" or row.get("source") == "TEAM" or row.get("tier") == "ALL"
+            )
+            last_of_block = total
         table.add_row(
             *(cell(key, row.get(key)) for key in columns),
             style="bold" if total else None,
-            end_section=total and index < len(body) - 1,
+            end_section=last_of_block and index < len(body) - 1,
         )
     console = Console(width=None if sys.stdout.isatty() else 200)
     console.print(table)
@@ -158,7 +173,7 @@ def rebuild(app: AppContext, as_json: bool) -> None:
 @at_option
 @pass_app
 def dashboard(app: AppContext, refresh: float, at: Any) -> None:
-    """The team lead's dashboard: daily table, dials per hour, funnel, pipeline, SLA."""
+    """The team lead's dashboard: daily table, dials per hour, funnel, pipeline, SLA, sources."""
     from prospector.foundations.clock import running_clock, system_clock
     from prospector.tui.dashboard_app import DashboardApp
 

@@ -6,7 +6,7 @@
 
 * ``report daily`` for one day (target ≤ 50 ms), beside a bare indexed
   ``count(*)`` of that day's calls;
-* every report over the 90 days (target ≤ 1 s each), beside a bare scan that
+* every report over the 90 days (target ≤ 1 s each, ``sources`` included), beside a bare scan that
   groups the 90 days of calls by rep (what reports would cost without the
   summary tables);
 * ``record_call`` (the cost added to each ``log``), beside a bare call insert;
@@ -36,11 +36,12 @@ from prospector.services.reports import (
     record_call,
     segments,
     sla,
+    sources,
 )
 from prospector.services.reports.periods import Period, team_day_bounds
 from prospector.services.settings import load_settings
 
-VERSION = 2  # 2: lead cohorts; some leads undialed or exhausted
+VERSION = 3  # 2: lead cohorts; some leads undialed or exhausted; 3: CRM answers
 CONTACTS = int(os.environ.get("BENCH_CONTACTS", 500_000))
 CALLS_PER_CONTACT = 10  # 5,000,000 calls
 REPS = [f"rep{n:02d}" for n in range(50)]
@@ -155,6 +156,18 @@ def build(path: Path) -> None:
                                           ELSE 'exported' END, at, at
                FROM calls WHERE category = 'conversation' AND attempt = 3 AND contact_id % 6 = 0"""
         )
+        # The CRM's answers (schema 7): some accepted handoffs won or lost, with the
+        # CRM's amount and a close date, for the sources report.
+        db.execute(
+            """UPDATE handoffs SET
+                   crm_status = CASE WHEN status = 'rejected' THEN 'rejected'
+                                     WHEN status = 'exported' THEN 'open'
+                                     WHEN id % 3 = 0 THEN 'won' WHEN id % 3 = 1 THEN 'lost'
+                                     ELSE 'accepted' END,
+                   crm_amount_cents = CASE WHEN id % 3 = 0 THEN amount_cents + 50000 END,
+                   crm_close_date = CASE WHEN status = 'accepted' AND id % 3 != 2
+                                         THEN date(created_at, '+' || (id % 60) || ' days') END"""
+        )
         print(
             f"  built {CONTACTS:,} contacts and {CONTACTS * CALLS_PER_CONTACT:,} calls"
             f" in {time.perf_counter() - started:.0f} s"
@@ -222,6 +235,7 @@ def main() -> None:
         "attempts": lambda: attempts(db, quarter, clock),
         "segments": lambda: segments(db, quarter, clock),
         "pipeline": lambda: pipeline(db, quarter, clock),
+        "sources": lambda: sources(db, quarter, clock),
         "dials by hour": lambda: dials_by_hour(db, quarter, clock),
     }
     for name, function in reports.items():

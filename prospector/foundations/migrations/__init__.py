@@ -18,6 +18,7 @@ from prospector.foundations.migrations import (
     m005_search_keys,
     m006_contact_phones,
     m007_crm_round_trip,
+    m008_lead_sources,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -47,4 +48,5 @@ MIGRATIONS: list[Migration] = [
     m005_search_keys.migrate,
     _sql(m006_contact_phones.SQL),
     m007_crm_round_trip.migrate,
+    _sql(m008_lead_sources.SQL),
 ]

@@ -1,10 +1,10 @@
-"""Building the contacts' indexes (and their insert trigger) after a large load.
+"""Building the contacts' indexes (and their insert triggers) after a large load.
 
 Each new contact costs an entry in six indexes (new-lead queue, email, phone,
-account, two for reports), most of them at random places, and a run of the
+account, two for reports), most of them at random places, and a run of each
 lead-count trigger's program (which does nothing for an import's rows: the
-writer counts them itself). Over a large
-import into an (almost) empty table, that is a third of the writer's time, while
+writer counts them itself). Over a large import into an (almost) empty table,
+that is a third of the writer's time, while
 building an index once over the loaded rows is a sort. So a large import into a
 small table drops them first and creates them again at its end.
 
@@ -14,7 +14,7 @@ record: the next import (a resume, or any other) creates them again before it
 starts. The writer itself never needs them: it finds contacts by id, and by phone
 and email through its own maps and ``contact_phones``' indexes, which stay.
 Only imports insert contacts, and an import's rows carry their batch, which the
-trigger skips: no contact goes uncounted while the trigger is away.
+triggers skip: no contact goes uncounted while they are away.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ INDEXES = (
 """The indexes every new contact enters. The others are partial indexes a new lead
 stays out of (callbacks, follow-ups, closed, claimed...): they cost an import
 little to keep, and rebuilding each would cost a scan of the table."""
-TRIGGERS = ("lead_cohorts_insert",)
+TRIGGERS = ("lead_cohorts_insert", "lead_sources_insert")
 DEFERRED = INDEXES + TRIGGERS
 DEFER_FROM_ROWS = 20_000
 """Smaller files are loaded with the indexes in place: the rebuild would cost more."""

@@ -77,6 +77,7 @@ _SOURCE = INSERT_COLUMNS.index("source")
 _LIST = INSERT_COLUMNS.index("list_name")
 _DNC = INSERT_COLUMNS.index("dnc")
 _FILTERED = INSERT_COLUMNS.index("filtered_by")
+_TIER = INSERT_COLUMNS.index("tier")
 _PHONES_SQL = """INSERT INTO contact_phones
     (contact_id, e164, raw, kind, extension, number_type, rank) VALUES (?, ?, ?, ?, ?, ?, ?)"""
 _SELECT = f"SELECT {', '.join(LOOKUP_COLUMNS)} FROM contacts"
@@ -277,10 +278,10 @@ class ContactWriter:
     def _as_lead(self, row: tuple) -> NewLead:
         account = self.accounts.get(row[_ACCOUNT])
         if account is None:
-            return (None, None, row[_SOURCE], row[_LIST], row[_FILTERED] is not None)
+            return (None, None, row[_SOURCE], row[_LIST], row[_FILTERED] is not None, row[_TIER])
         return (
             account.industry, account.employees, row[_SOURCE], row[_LIST],
-            row[_FILTERED] is not None,
+            row[_FILTERED] is not None, row[_TIER],
         )  # fmt: skip
 
     def _apply_known(self, row: Row, line: int, lookups: ChunkLookups, counts: Counts) -> None:

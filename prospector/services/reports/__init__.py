@@ -21,6 +21,7 @@ from prospector.services.reports.periods import Period, ReportError, resolve_per
 from prospector.services.reports.pipeline import pipeline
 from prospector.services.reports.segments import segments
 from prospector.services.reports.sla import sla
+from prospector.services.reports.sources import sources
 from prospector.services.reports.summary import rebuild_summaries, record_call
 from prospector.services.settings import Settings, load_settings
 
@@ -43,6 +44,7 @@ __all__ = [
     "run_report",
     "segments",
     "sla",
+    "sources",
 ]
 
 
@@ -64,6 +66,7 @@ REPORTS: dict[str, ReportSpec] = {
     "attempts": ReportSpec(attempts, 7, takes_rep=True),
     "segments": ReportSpec(segments, 7),
     "pipeline": ReportSpec(pipeline, 91, takes_settings=True),
+    "sources": ReportSpec(sources, 91, takes_settings=True),
 }
 
 
@@ -84,8 +87,8 @@ def report_period(
 ) -> Period:
     """The team-day period a report covers for the given ``--date``/``--from``/``--to``.
 
-    Without dates: ``daily`` is today, ``pipeline`` the 91 days (13 weeks) ending
-    today, the others the 7 days ending today.
+    Without dates: ``daily`` is today, ``pipeline`` and ``sources`` the 91 days
+    (13 weeks) ending today, the others the 7 days ending today.
 
     Raises:
         ReportError: unknown report, or dates that cannot be used.
@@ -115,7 +118,7 @@ def run_report(
 
     Raises:
         ReportError: an unknown report, bad dates, or an option the report does
-            not take (``--rep`` on sla/segments/pipeline, ``--by`` except on funnel).
+            not take (``--rep`` on sla/segments/pipeline/sources, ``--by`` except on funnel).
     """
     spec = _spec(name)
     if rep is not None and not spec.takes_rep:

@@ -1,6 +1,7 @@
-"""Lead cohorts: leads counted by the team day they arrived, for sla and segments.
+"""Lead cohorts: leads counted by the team day they arrived, for sla, segments and sources.
 
-``lead_segments`` and ``lead_speed`` (schema in ``m001_initial``) are kept up to
+``lead_segments``, ``lead_speed`` (schema in ``m001_initial``) and ``lead_sources``
+(``m008_lead_sources``) are kept up to
 date by SQLite triggers on ``contacts``, ``accounts`` and ``handoffs``, in the same
 statement as each change, whichever service makes it (import, ``log``, ``qualify``,
 re-tiering after a settings change). :func:`rebuild_cohorts` recounts them from
@@ -25,18 +26,19 @@ from prospector.foundations.migrations.m001_initial import (
     segment_values,
     speed_values,
 )
+from prospector.foundations.migrations.m008_lead_sources import source_values
 from prospector.services.reports.periods import team_day, team_day_bounds
 from prospector.services.reports.segments import stored_band
 from prospector.services.settings import Settings
 
 Bucket = tuple[int, int, int]
 """(speed_floor, leads, speed_seconds) of one histogram bucket."""
-NewLead = tuple[str | None, int | None, str | None, str | None, bool]
-"""(industry, employees, source, list_name, filtered) of a lead just inserted."""
+NewLead = tuple[str | None, int | None, str | None, str | None, bool, str | None]
+"""(industry, employees, source, list_name, filtered, tier) of a lead just inserted."""
 
 
 def rebuild_cohorts(db: Database, settings: Settings) -> int:
-    """Recompute ``contacts.received_day`` and recount both cohort tables; the lead count.
+    """Recompute ``contacts.received_day`` and recount the cohort tables; the lead count.
 
     Call inside ``db.write()``.
     """
@@ -44,6 +46,7 @@ def rebuild_cohorts(db: Database, settings: Settings) -> int:
     span = db.one("SELECT min(created_at), max(created_at), count(*) FROM contacts")
     db.execute("DELETE FROM lead_segments")
     db.execute("DELETE FROM lead_speed")
+    db.execute("DELETE FROM lead_sources")
     if span is None or not span[2]:
         return 0
     db.execute("DROP TABLE IF EXISTS temp.cohort_days")
@@ -76,11 +79,18 @@ def rebuild_cohorts(db: Database, settings: Settings) -> int:
                 SELECT {speed_values("c")} FROM contacts c WHERE {SPEED_WHERE.format(c="c")})
             SELECT d, t, f, sum(leads), sum(within_sla), sum(speed) FROM v GROUP BY d, t, f"""
     )
+    db.execute(
+        f"""INSERT INTO lead_sources (received_day, source, tier, leads, filtered, worked)
+            WITH v(d, s, t, leads, filtered, worked) AS (
+                SELECT {source_values("c")} FROM contacts c)
+            SELECT d, s, t, sum(leads), sum(filtered), sum(worked) FROM v GROUP BY d, s, t"""
+    )
     return int(span[2])
 
 
 def count_new_leads(db: Database, received_day: str, leads: Iterable[NewLead]) -> None:
-    """Count contacts just inserted, received on ``received_day``, in ``lead_segments``.
+    """Count contacts just inserted, received on ``received_day``, in ``lead_segments``
+    and ``lead_sources``.
 
     The importer calls this in the transaction that inserted them, instead of the
     per-row insert trigger (which skips rows carrying an ``import_batch_id``), with
@@ -89,11 +99,18 @@ def count_new_leads(db: Database, received_day: str, leads: Iterable[NewLead]) -
     leads have no dial, conversation or handoff yet, and nothing for ``lead_speed``.
     """
     counted: dict[tuple[str, str, str, str], list[int]] = {}
-    for industry, employees, source, list_name, filtered in leads:
+    by_source: dict[tuple[str, str], list[int]] = {}
+    for industry, employees, source, list_name, filtered, tier in leads:
         key = (industry or "", stored_band(employees), source or "", list_name or "")
         found = counted.get(key)
         if found is None:
             found = counted[key] = [0, 0]
+        found[0] += 1
+        found[1] += filtered
+        pair = (source or "", tier or "")
+        found = by_source.get(pair)
+        if found is None:
+            found = by_source[pair] = [0, 0]
         found[0] += 1
         found[1] += filtered
     db.conn.executemany(
@@ -103,6 +120,13 @@ def count_new_leads(db: Database, received_day: str, leads: Iterable[NewLead]) -
            ON CONFLICT DO UPDATE SET leads = leads + excluded.leads,
                filtered = filtered + excluded.filtered""",
         [(received_day, *key, leads, filtered) for key, (leads, filtered) in counted.items()],
+    )
+    db.conn.executemany(
+        """INSERT INTO lead_sources (received_day, source, tier, leads, filtered, worked)
+           VALUES (?, ?, ?, ?, ?, 0)
+           ON CONFLICT DO UPDATE SET leads = leads + excluded.leads,
+               filtered = filtered + excluded.filtered""",
+        [(received_day, *pair, leads, filtered) for pair, (leads, filtered) in by_source.items()],
     )
 
 

@@ -16,6 +16,16 @@ TEAM = "TEAM"
 """The key of the total row that ends per-rep and per-source reports."""
 
 
+def crm_answer_sql(h: str) -> str:
+    """SQL of handoff ``h``'s answer from the CRM: open, accepted, rejected, won, lost or NULL.
+
+    The latest answer ``handoffs ack`` recorded (``crm_status``); a handoff
+    answered before schema 7 kept only its ``status`` (accepted or rejected).
+    """
+    return f"""coalesce({h}.crm_status,
+        CASE {h}.status WHEN 'accepted' THEN 'accepted' WHEN 'rejected' THEN 'rejected' END)"""
+
+
 def rate(part: int | float, whole: int | float) -> float | None:
     """``part / whole`` rounded to 4 places; None when there is nothing to divide by."""
     return round(part / whole, 4) if whole else None

@@ -14,9 +14,11 @@ from prospector.services.reports.hourly import dials_by_hour
 from prospector.services.reports.periods import Period, period_of_words
 from prospector.services.reports.pipeline import pipeline
 from prospector.services.reports.sla import sla
+from prospector.services.reports.sources import sources
 from prospector.services.settings import load_settings
 
 PIPELINE_WEEKS = 8
+SOURCES_DAYS = 91
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class DashboardData:
     """The 8 weeks ending with the period's last day, then the TOTAL row."""
     sla: list[Row]
     target: float
+    sources: list[Row]
+    """The sources report over the 13 weeks (91 days) ending with the period's last day."""
 
 
 def dashboard_data(db: Database, clock: Clock, words: str = "today") -> DashboardData:
@@ -56,6 +60,7 @@ def dashboard_data(db: Database, clock: Clock, words: str = "today") -> Dashboar
         activity = [(row["day"][5:], row["dials"]) for row in days]
         unit = "day"
     weeks = Period(period.last - timedelta(days=7 * PIPELINE_WEEKS - 1), period.last, period.zone)
+    quarter = Period(period.last - timedelta(days=SOURCES_DAYS - 1), period.last, period.zone)
     return DashboardData(
         period=period,
         as_of=now,
@@ -66,4 +71,5 @@ def dashboard_data(db: Database, clock: Clock, words: str = "today") -> Dashboar
         pipeline=pipeline(db, weeks, clock, settings=settings),
         sla=sla(db, period, clock, settings=settings),
         target=settings.team.weekly_pipeline_target,
+        sources=sources(db, quarter, clock, settings=settings),
     )

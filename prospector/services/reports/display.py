@@ -54,6 +54,12 @@ HEADERS = {
     "amount": "Amount",
     "target": "Target",
     "attainment": "Of target",
+    "worked": "Worked",
+    "accepted": "Accepted",
+    "pipeline_share": "Share %",
+    "won_amount": "Won",
+    "win_rate": "Win %",
+    "median_days_to_close": "Days to close",
 }
 
 TABLE_COLUMNS = {
@@ -116,11 +122,35 @@ TABLE_COLUMNS = {
         "qualified_rate",
     ),
     "pipeline": ("week", "handoffs", "amount", "target", "attainment"),
+    "sources": (
+        "source",
+        "tier",
+        "leads",
+        "filtered",
+        "worked",
+        "handoffs",
+        "accepted",
+        "acceptance_rate",
+        "pipeline_amount",
+        "pipeline_share",
+        "won_amount",
+        "win_rate",
+        "median_days_to_close",
+    ),
 }
 
 _PERCENT = ("_rate", "_share", "attainment")
 _DURATION = ("talk_seconds", "median_speed_seconds", "p95_speed_seconds")
-_MONEY = ("amount", "pipeline_amount", "target", "mean_amount", "quarter_amount", "projection")
+_MONEY = (
+    "amount",
+    "pipeline_amount",
+    "target",
+    "mean_amount",
+    "quarter_amount",
+    "projection",
+    "won_amount",
+    "inbound_pipeline_amount",
+)
 
 
 def table_columns(name: str, rows: list[Row]) -> list[str]:
@@ -163,6 +193,8 @@ def cell(key: str, value: Any) -> str:
         return f"{value:,.2f}"
     if key in ("first_dial", "last_dial"):
         return datetime.fromisoformat(value).strftime("%H:%M")
+    if key == "median_days_to_close":
+        return f"{value:g}"
     if key == "cv":
         return f"{value:.2f}"
     if isinstance(value, float):
@@ -180,3 +212,13 @@ def pipeline_caption(total: Row) -> str:
         f" ({total['weeks_left']:.1f} weeks left)",
     ]
     return " · ".join(parts)
+
+
+def inbound_caption(total: Row) -> str:
+    """The inbound line under the sources table (from its last row)."""
+    line = (
+        f"inbound pipeline {cell('inbound_pipeline_amount', total['inbound_pipeline_amount'])}"
+        f" = {cell('inbound_share', total['inbound_share'])} of all pipeline"
+        f" (target {cell('inbound_share', total['inbound_target'])})"
+    )
+    return line + (" · UNDER TARGET" if total["under_target"] else "")

@@ -15,7 +15,7 @@ from collections import defaultdict
 from prospector.foundations.clock import Clock, to_db
 from prospector.foundations.db import Database
 from prospector.services.reports.cohorts import Bucket, merge_buckets, percentile
-from prospector.services.reports.common import Row, rate
+from prospector.services.reports.common import Row, crm_answer_sql, rate
 from prospector.services.reports.periods import Period
 from prospector.services.settings import Settings, load_settings
 
@@ -61,8 +61,11 @@ def sla(
       conversation, bad phone or DNC, after fewer attempts than their tier's minimum.
     * ``overdue_now``: workable open leads of the tier (received at any time) not yet
       dialed whose first-touch deadline has passed at the clock's now.
-    * ``handoffs``, ``accepted``, ``rejected``, ``acceptance_rate`` (accepted per
-      answered handoff): handoffs created in the period, by their contact's tier.
+    * ``handoffs``, ``accepted``, ``rejected``, ``acceptance_rate``: handoffs created
+      in the period, by their contact's tier. The sales acceptance rate is accepted
+      per answered handoff, as in the ``sources`` report: accepted counts the CRM's
+      answers accepted, won and lost (sales took the handoff), rejected its
+      rejections; open and unanswered handoffs are not counted in it.
     """
     settings = settings or load_settings(db)
     now = to_db(clock())
@@ -117,12 +120,14 @@ def sla(
         (now,),
     ):
         entries[tier]["overdue_now"] = overdue
+    answer = crm_answer_sql("h")
     for tier, handoffs, accepted, rejected in plain.execute(
-        """SELECT coalesce(c.tier, ''), count(*), sum(h.status = 'accepted'),
-                  sum(h.status = 'rejected')
-           FROM handoffs h JOIN contacts c ON c.id = h.contact_id
-           WHERE h.created_at >= ? AND h.created_at < ?
-           GROUP BY coalesce(c.tier, '')""",
+        f"""SELECT coalesce(c.tier, ''), count(*),
+                   coalesce(sum({answer} IN ('accepted', 'won', 'lost')), 0),
+                   coalesce(sum({answer} = 'rejected'), 0)
+            FROM handoffs h JOIN contacts c ON c.id = h.contact_id
+            WHERE h.created_at >= ? AND h.created_at < ?
+            GROUP BY coalesce(c.tier, '')""",
         (start, end),
     ):
         entry = entries[tier]

@@ -174,6 +174,14 @@ class HubSpotSettings:
 
 
 @dataclass(frozen=True)
+class ReportRules:
+    """``[reports]``: which lead sources are inbound, and the share of pipeline they owe."""
+
+    inbound_sources: tuple[str, ...] = ("inbound",)
+    inbound_pipeline_target: float = 0.5
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a team can tune, validated."""
 
@@ -188,6 +196,7 @@ class Settings:
     # before the shipped table's.
     import_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     hubspot: HubSpotSettings = field(default_factory=HubSpotSettings.shipped)
+    reports: ReportRules = field(default_factory=ReportRules)
     source_text: str = field(default="", compare=False, repr=False)
 
     def disposition(self, code_or_key: str) -> Disposition:

@@ -24,6 +24,7 @@ from prospector.services.settings.model import (
     Disposition,
     FitRule,
     OutsideRep,
+    ReportRules,
     Settings,
     StateRule,
     Team,
@@ -279,6 +280,18 @@ def _import_columns(reader: TableReader) -> dict[str, tuple[str, ...]]:
     return found
 
 
+def _reports(reader: TableReader) -> ReportRules:
+    defaults = ReportRules()
+    rules = ReportRules(
+        inbound_sources=reader.texts("inbound_sources", defaults.inbound_sources),
+        inbound_pipeline_target=reader.number(
+            "inbound_pipeline_target", defaults.inbound_pipeline_target, minimum=0, maximum=1
+        ),
+    )
+    reader.done()
+    return rules
+
+
 def parse_settings(text: str, origin: str = "settings") -> Settings:
     """Validate TOML text into :class:`Settings`.
 
@@ -336,6 +349,7 @@ def _parse(text: str, origin: str) -> Settings:
         territories=territories,
         import_columns=_import_columns(root.sub("import", required=False)),
         hubspot=parse_hubspot(crm.sub("hubspot", required=False)),
+        reports=_reports(root.sub("reports", required=False)),
         source_text=text,
     )
     crm.done()

@@ -1,4 +1,5 @@
-"""The team lead's dashboard: the day's table, activity and funnel charts, pipeline, SLA.
+"""The team lead's dashboard: the day's table, activity and funnel charts, pipeline, SLA,
+and the sources of pipeline.
 
 Figures are read in a thread worker with its own database connection and posted
 back as a message; the screen re-reads them every ``refresh_seconds`` while open.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import ClassVar
 
@@ -23,8 +25,9 @@ from textual_plotext import PlotextPlot
 from prospector.foundations.clock import Clock
 from prospector.foundations.db import open_database
 from prospector.foundations.errors import ProspectorError
-from prospector.services.reports.dashboard import DashboardData, dashboard_data
+from prospector.services.reports.dashboard import SOURCES_DAYS, DashboardData, dashboard_data
 from prospector.services.reports.display import cell, header
+from prospector.services.reports.sla import ALL
 
 DAILY_COLUMNS = (
     "rep",
@@ -47,6 +50,18 @@ SLA_COLUMNS = (
     "closed_before_min_attempts",
     "overdue_now",
     "acceptance_rate",
+)
+SOURCES_COLUMNS = (
+    "source",
+    "leads",
+    "worked",
+    "handoffs",
+    "acceptance_rate",
+    "pipeline_amount",
+    "pipeline_share",
+    "won_amount",
+    "win_rate",
+    "median_days_to_close",
 )
 
 
@@ -94,6 +109,7 @@ class DashboardScreen(Screen[None]):
             yield PlotextPlot(id="dashboard-funnel")
             yield PlotextPlot(id="dashboard-pipeline")
             yield DataTable(id="dashboard-sla", cursor_type="none")
+            yield DataTable(id="dashboard-sources", cursor_type="none")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -156,6 +172,7 @@ class DashboardScreen(Screen[None]):
         self._show_funnel(data)
         self._show_pipeline(data)
         self._show_sla(data)
+        self._show_sources(data)
 
     def _show_daily(self, data: DashboardData) -> None:
         table = self.query_one("#dashboard-daily", DataTable)
@@ -208,6 +225,20 @@ class DashboardScreen(Screen[None]):
         table = self.query_one("#dashboard-sla", DataTable)
         table.clear(columns=True)
         _fill(table, SLA_COLUMNS, data.sla)
+
+    def _show_sources(self, data: DashboardData) -> None:
+        table = self.query_one("#dashboard-sources", DataTable)
+        *_, total = data.sources
+        first = data.period.last - timedelta(days=SOURCES_DAYS - 1)
+        title = (
+            f"Sources {first:%d %b} → {data.period.last:%d %b} · inbound"
+            f" {cell('inbound_share', total['inbound_share'])} of pipeline"
+            f" (target {cell('inbound_share', total['inbound_target'])})"
+        )
+        table.border_title = title + (" UNDER TARGET" if total["under_target"] else "")
+        table.set_class(bool(total["under_target"]), "under-target")
+        # One row per source (all its tiers) and the team's: `report sources` has the tiers.
+        _fill(table, SOURCES_COLUMNS, [row for row in data.sources if row["tier"] == ALL])
 
 
 def _fill(table: DataTable, columns: tuple[str, ...], rows: list[dict]) -> None:

@@ -24,11 +24,13 @@ from prospector.services.settings.model import (
     Disposition,
     FitRule,
     OutsideRep,
+    SalesforceSettings,
     Settings,
     StateRule,
     Team,
     Tier,
 )
+from prospector.services.settings.crm_salesforce import parse_salesforce
 from prospector.services.settings.reader import REGION_EXPECTED, TableReader, known_region
 
 # Package data, so an installed wheel finds it (never a path relative to the source tree).
@@ -189,6 +191,15 @@ def _email(reader: TableReader) -> str:
     return value
 
 
+def _salesforce_user(reader: TableReader) -> str:
+    # A Salesforce Username is unique across every org and shaped like an email
+    # (it need not be a working address): the owner lookup Data Loader can use.
+    value = reader.text("salesforce_user", "")
+    if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        raise reader.fail("salesforce_user", value, 'a Salesforce Username such as "ana@acme.com"')
+    return value
+
+
 def _dispositions(readers: list[TableReader]) -> tuple[Disposition, ...]:
     found: list[Disposition] = []
     for reader in readers:
@@ -278,6 +289,12 @@ def _import_columns(reader: TableReader) -> dict[str, tuple[str, ...]]:
     return found
 
 
+def _crm(reader: TableReader) -> SalesforceSettings:
+    salesforce = parse_salesforce(reader.sub("salesforce", required=False))
+    reader.done()
+    return salesforce
+
+
 def parse_settings(text: str, origin: str = "settings") -> Settings:
     """Validate TOML text into :class:`Settings`.
 
@@ -319,6 +336,7 @@ def _parse(text: str, origin: str) -> Settings:
                 email=_email(reader),
                 regions=reader.regions("regions", ()),
                 industries=reader.texts("industries", ()),
+                salesforce_user=_salesforce_user(reader),
             )
         )
         reader.done()
@@ -333,6 +351,7 @@ def _parse(text: str, origin: str) -> Settings:
         outside_reps=tuple(outside),
         territories=territories,
         import_columns=_import_columns(root.sub("import", required=False)),
+        salesforce=_crm(root.sub("crm", required=False)),
         source_text=text,
     )
     root.done()

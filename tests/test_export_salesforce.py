@@ -1,4 +1,4 @@
-"""export --format salesforce / salesforce-leads, loaded the way Data Loader and Bulk API 2.0 read them.
+"""export --format salesforce and salesforce-leads, loaded as Data Loader and Bulk API 2.0 do.
 
 ``Org`` below is a small stand-in for a Salesforce org taking upserts: it knows
 each object's field API names (Object Reference), the required fields, the
@@ -164,7 +164,7 @@ class Org:
             assert codes
 
     def _resolve(self, obj: str, header: str, value: str) -> None:
-        relationship, indexed = header.split(".")
+        relationship, _ = header.split(".")
         parent = RELATIONSHIPS[obj][relationship]
         if parent == "User":
             assert value in self.users, f"no user {value!r}"
@@ -210,19 +210,73 @@ def org(extra: str = "") -> Org:
 def hostile(db, run, tmp_path):
     """Five handoffs: awkward names, a shared account, a contact without company, two reps."""
     load_settings_file(run, tmp_path)
-    shared = make_account(db, 'Müller, "Söhne" & Co\nGmbH', domain="mueller.example", industry="Computer Software")
-    a = make_contact(db, first_name="José", last_name="Ñúñez", account_id=shared, source="Demo_Request", state="NY")
-    b = make_contact(db, first_name="=cmd|' /C calc'!A0", last_name="O'Brien, Jr.", account_id=shared, source="webinar", state="NJ")
-    c = make_contact(db, first_name="Zoë", last_name=None, company=None, source="cold call", state="CA", zones="America/Los_Angeles")
-    d = make_contact(db, first_name="-Bob", last_name="+Smith", company="@Evil Corp", industry="Underwater Basket Weaving", source="Trade-Show Booth", state="CA", zones="America/Los_Angeles")
-    e = make_contact(db, first_name="李", last_name="小龙", company="北京科技", industry="", source="", state="", country="GB", zones="Europe/London")
+    shared = make_account(
+        db, 'Müller, "Söhne" & Co\nGmbH', domain="mueller.example", industry="Computer Software"
+    )
+    a = make_contact(
+        db,
+        first_name="José",
+        last_name="Ñúñez",
+        account_id=shared,
+        source="Demo_Request",
+        state="NY",
+    )
+    b = make_contact(
+        db,
+        first_name="=cmd|' /C calc'!A0",
+        last_name="O'Brien, Jr.",
+        account_id=shared,
+        source="webinar",
+        state="NJ",
+    )
+    c = make_contact(
+        db,
+        first_name="Zoë",
+        last_name=None,
+        company=None,
+        source="cold call",
+        state="CA",
+        zones="America/Los_Angeles",
+    )
+    d = make_contact(
+        db,
+        first_name="-Bob",
+        last_name="+Smith",
+        company="@Evil Corp",
+        industry="Underwater Basket Weaving",
+        source="Trade-Show Booth",
+        state="CA",
+        zones="America/Los_Angeles",
+    )
+    e = make_contact(
+        db,
+        first_name="李",
+        last_name="小龙",
+        company="北京科技",
+        industry="",
+        source="",
+        state="",
+        country="GB",
+        zones="Europe/London",
+    )
     make_call(db, a, at="2026-11-20T15:00:00Z", note='said "yes",\r\nthen =SUM(A1)')
-    owners = {a: "Dana Whitfield", b: "Dana Whitfield", c: "Marco Reyes", d: "Marco Reyes", e: "Priya Shah"}
+    owners = {
+        a: "Dana Whitfield",
+        b: "Dana Whitfield",
+        c: "Marco Reyes",
+        d: "Marco Reyes",
+        e: "Priya Shah",
+    }
     for contact, owner in owners.items():
         handoffs.qualify(
-            db, contact, rep="alice", now=MONDAY_10_ET, owner=owner,
+            db,
+            contact,
+            rep="alice",
+            now=MONDAY_10_ET,
+            owner=owner,
             meeting_at="2026-12-01 14:00" if contact in (a, d) else None,
-            amount="12500" if contact == a else None, note="@mention, \"quoted\"\nline two",
+            amount="12500" if contact == a else None,
+            note='@mention, "quoted"\nline two',
         )
     return {"a": a, "b": b, "c": c, "d": d, "e": e}  # fmt: skip
 
@@ -275,11 +329,14 @@ def test_linked_files_load_in_order_and_every_child_finds_its_parent(run, db, ho
     assert accounts[jose[f"Account.{KEY}"]]["Industry"] == "Technology"
     assert any("Underwater Basket Weaving" in n and "'Other'" in n for n in report["notes"])
     stages = {o["Name"]: o["StageName"] for o in opportunities}
-    assert stages["Müller, \"Söhne\" & Co\nGmbH - José Ñúñez"] == "Qualification"  # meeting
+    assert stages['Müller, "Söhne" & Co\nGmbH - José Ñúñez'] == "Qualification"  # meeting
     assert stages["Müller, \"Söhne\" & Co\nGmbH - =cmd|' /C calc'!A0 O'Brien, Jr."] == "Prospecting"
     # Names of states and countries by default, as text fields take them everywhere.
     assert (jose["MailingState"], jose["MailingCountry"]) == ("New York", "United States")
-    assert (contacts["李"]["MailingState"], contacts["李"]["MailingCountry"]) == ("", "United Kingdom")
+    assert (contacts["李"]["MailingState"], contacts["李"]["MailingCountry"]) == (
+        "",
+        "United Kingdom",
+    )
 
 
 def test_the_description_keeps_every_awkward_character(run, db, hostile, tmp_path):
@@ -301,7 +358,9 @@ def test_loading_again_or_a_resend_updates_the_same_records(run, db, hostile, tm
     sf.load_linked(again, 1)
     sf.load_linked(resent, 2)
     assert sf.inserted == inserted == 3 + 5 + 5 + 5  # updates only, no duplicates
-    keys = [sorted(r[KEY] for r in rows(d, n, "opportunities")) for d, n in [(first, 1), (resent, 2)]]
+    keys = [
+        sorted(r[KEY] for r in rows(d, n, "opportunities")) for d, n in [(first, 1), (resent, 2)]
+    ]
     assert keys[0] == keys[1]
 
 
@@ -412,7 +471,10 @@ phone = "Other"
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ('[crm.salesforce.lead_source]\nwebinar = "Seminar"\n', "crm.salesforce.lead_source.webinar"),
+        (
+            '[crm.salesforce.lead_source]\nwebinar = "Seminar"\n',
+            "crm.salesforce.lead_source.webinar",
+        ),
         ('[crm.salesforce.stage_name]\nmeeting = "Won"\n', "not in the stage_name picklist"),
         ('[crm.salesforce.picklists]\nindustry = ["Tech"]\n', "not in the industry picklist"),
         ('[crm.salesforce]\nstate_country = "iso"\n', '"names" or "codes"'),

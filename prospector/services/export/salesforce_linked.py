@@ -133,14 +133,20 @@ def tables(
     kinds = {"CloseDate": "date", "Amount": "amount", "NumberOfEmployees": "integer"}
     kinds["Phone"] = "phone"
     headers = {
-        "accounts": [key, "Name", "Website", "Industry", "NumberOfEmployees"]
-        + [billing_state, billing_country, values.OWNER],
-        "contacts": [key, account_ref, "FirstName", "LastName", "Title", "Phone", "Email"]
-        + ["LeadSource", mailing_state, mailing_country, values.OWNER],
-        "opportunities": [key, account_ref, "Name", "StageName", "CloseDate", "Amount"]
-        + ["LeadSource", "NextStep", "Description", values.OWNER],
+        "accounts": [
+            key, "Name", "Website", "Industry", "NumberOfEmployees", billing_state,
+            billing_country, values.OWNER,
+        ],
+        "contacts": [
+            key, account_ref, "FirstName", "LastName", "Title", "Phone", "Email", "LeadSource",
+            mailing_state, mailing_country, values.OWNER,
+        ],
+        "opportunities": [
+            key, account_ref, "Name", "StageName", "CloseDate", "Amount", "LeadSource",
+            "NextStep", "Description", values.OWNER,
+        ],
         "opportunity-contact-roles": [key, opportunity_ref, contact_ref, "IsPrimary"],
-    }
+    }  # fmt: skip
     rows = {
         "accounts": accounts,
         "contacts": contacts,

@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from prospector.foundations.errors import SettingsError
+from prospector.services.settings.crm_salesforce import parse_salesforce
 from prospector.services.settings.model import (
     CATEGORIES,
     DAY_NAMES,
@@ -30,7 +31,6 @@ from prospector.services.settings.model import (
     Team,
     Tier,
 )
-from prospector.services.settings.crm_salesforce import parse_salesforce
 from prospector.services.settings.reader import REGION_EXPECTED, TableReader, known_region
 
 # Package data, so an installed wheel finds it (never a path relative to the source tree).

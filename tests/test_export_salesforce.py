@@ -443,29 +443,25 @@ lead_source = ["Web", "Webinar", "Trade Show", "Other"]
 [crm.salesforce.lead_source]
 webinar = "Webinar"
 "trade show booth" = "Trade Show"
-"phone inquiry" = "Other"
-partner = "Other"
-"partner referral" = "Other"
-referral = "Other"
-"customer referral" = "Other"
-"purchased list" = "Other"
-list = "Other"
-"list purchase" = "Other"
-zoominfo = "Other"
-apollo = "Other"
-cognism = "Other"
-lusha = "Other"
-"data provider" = "Other"
-"inbound call" = "Other"
-phone = "Other"
 """
     load_settings_file(run, tmp_path, extra)
     report = export(run, "--format", "salesforce-leads", "--out", str(tmp_path / "out"))
     leads = {r["FirstName"]: r for r in rows(tmp_path / "out", 1, "leads")}
     assert leads["'=cmd|' /C calc'!A0"]["LeadSource"] == "Webinar"
     assert leads["'-Bob"]["LeadSource"] == "Trade Show"  # "Trade-Show Booth", folded
+    assert leads["José"]["LeadSource"] == "Web"  # a shipped entry the picklist still has
+    assert leads["Zoë"]["LeadSource"] == "Other"  # "cold call": the shipped entry is kept
     org(extra).load_leads(tmp_path / "out", 1)
     assert not any("lead_source" in note for note in report["notes"])
+
+
+def test_shipped_entries_a_replaced_picklist_lacks_fall_back():
+    sf = parse_settings(
+        settings_text('[crm.salesforce.picklists]\nlead_source = ["Web", "Referral", "Other"]\n')
+    ).salesforce
+    assert salesforce_values.lead_source(sf, {"source": "partner"}) == "Other"
+    assert salesforce_values.lead_source(sf, {"source": "inbound"}) == "Web"
+    assert set(sf.lead_source.values()) <= {"Web", "Referral", "Other"}
 
 
 @pytest.mark.parametrize(
@@ -476,7 +472,11 @@ phone = "Other"
             "crm.salesforce.lead_source.webinar",
         ),
         ('[crm.salesforce.stage_name]\nmeeting = "Won"\n', "not in the stage_name picklist"),
-        ('[crm.salesforce.picklists]\nindustry = ["Tech"]\n', "not in the industry picklist"),
+        ('[crm.salesforce.picklists]\nindustry = ["Tech"]\n', "fallback.industry = 'Other'"),
+        (
+            '[crm.salesforce.picklists]\nstage_name = ["Open", "Won"]\n',
+            "crm.salesforce.stage_name.meeting is missing",
+        ),
         ('[crm.salesforce]\nstate_country = "iso"\n', '"names" or "codes"'),
         ('[crm.salesforce]\nexternal_id_field = "Prospector Id"\n', "custom field API name"),
         ('[crm.salesforce]\ncolour = "red"\n', "unknown key crm.salesforce.colour"),
@@ -515,3 +515,15 @@ def test_every_word_maps_into_the_picklist_or_stays_blank(source, industry):
     assert mapped_industry in sf.picklists["industry"] or (
         mapped_industry == "" == industry.strip()
     )
+
+
+def test_the_commented_settings_example_is_valid():
+    """settings.toml's commented [crm.salesforce] example, uncommented, loads as it says."""
+    lines, example = [], False
+    for line in DEFAULTS_FILE.read_text("utf-8").splitlines():
+        example = example or line.startswith("# [crm.salesforce]")
+        lines.append(line.removeprefix("# ") if example else line)
+    sf = parse_settings("\n".join(lines)).salesforce
+    assert sf.lead_source["webinar"] == "Webinar" and sf.industry["ad tech"] == "Technology"
+    assert sf.stage_name == {"meeting": "Qualification", "qualified": "Prospecting"}
+    assert "Webinar" in sf.picklists["lead_source"]

@@ -23,6 +23,7 @@ with FIELD_INTEGRITY_EXCEPTION, the problem issue 13 reports).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from prospector.services.export.payloads import Payload
@@ -105,20 +106,26 @@ def address_headers(sf: SalesforceSettings, prefix: str) -> tuple[str, str]:
 
 def address(sf: SalesforceSettings, payload: Payload) -> tuple[str, str]:
     """``(state, country)`` as the configured fields take them."""
-    from prospector.foundations.regions import state_name
-
     country = payload["country"].upper()
     state = payload["state"].upper()
     known_country = _country_name(country)
     if sf.state_country == "codes":
         # A picklist field takes only real codes: anything else would fail the row.
-        state_ok = bool(known_country and state and state_name(country, state) != state)
+        state_ok = bool(known_country and state and _state_name(country, state) != state)
         return (state if state_ok else "", country if known_country else "")
     if not known_country:
         return payload["state"], payload["country"]
-    return (state_name(country, state) if state else "", known_country)
+    return (_state_name(country, state) if state else "", known_country)
 
 
+@functools.lru_cache(maxsize=4096)
+def _state_name(country: str, state: str) -> str:
+    from prospector.foundations.regions import state_name
+
+    return state_name(country, state)
+
+
+@functools.lru_cache(maxsize=512)
 def _country_name(code: str) -> str:
     import pycountry
 

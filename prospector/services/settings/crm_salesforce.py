@@ -4,9 +4,9 @@ The table (``prospector/data/crm_salesforce.toml``) holds Salesforce's standard
 picklists and Prospector's words mapped onto them. Settings may replace a
 picklist (an org whose admin added or renamed values), add or override map
 entries, change the fallbacks, pick ``state_country`` and name the External ID
-field. Whatever they say, every value a map can give must be in its picklist:
-a settings file that would make an export write a value the org refuses is
-refused itself, naming the key.
+field. Every value a map can give is in its picklist: a shipped entry whose value
+a replaced picklist lacks is dropped, and a settings file whose own entry or
+fallback names a value outside the picklist is refused, naming the key.
 """
 
 from __future__ import annotations
@@ -49,19 +49,27 @@ def parse_salesforce(reader: TableReader) -> SalesforceSettings:
     picklists = _picklists(reader.sub("picklists", required=False), shipped["picklists"])
     maps: dict[str, dict[str, str]] = {}
     for name, picklist in MAPS.items():
+        allowed = picklists[picklist]
         own = reader.sub(name, required=False)
-        merged = {fold_word(word): value for word, value in shipped[name].items()}
+        # A shipped entry whose value the org's picklist lacks is dropped (its word
+        # then gets the fallback); an entry the team wrote must be right.
+        merged = {
+            fold_word(word): value for word, value in shipped[name].items() if value in allowed
+        }
         for word in list(own.table):
-            merged[fold_word(word)] = own.text(word, blank=False)
-        for word, value in merged.items():
-            if value not in picklists[picklist]:
-                raise _outside(own, word, value, picklist, picklists[picklist])
+            value = own.text(word, blank=False)
+            if value not in allowed:
+                raise _outside(own, word, value, picklist, allowed)
+            merged[fold_word(word)] = value
         own.done()
         maps[name] = merged
     for kind in HANDOFF_KINDS:
         for name in ("lead_status", "stage_name"):
             if kind not in maps[name]:
-                raise SettingsError(f"settings: crm.salesforce.{name}.{kind} is missing")
+                raise SettingsError(
+                    f"settings: crm.salesforce.{name}.{kind} is missing (the shipped value"
+                    f" is not in crm.salesforce.picklists.{name})"
+                )
     fallback_reader = reader.sub("fallback", required=False)
     fallback = {}
     for name in FALLBACKS:

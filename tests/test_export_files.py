@@ -107,7 +107,7 @@ def test_salesforce_leads_file(run, two_handoffs, tmp_path):
         "Country",
         "Website",
         "Description",
-        "Owner.Username",
+        "User:Owner.Username",
     ]
     jane, bob = rows
     assert re.fullmatch(r"[0-9a-f]{12}-h1", jane["Prospector_Id__c"])
@@ -128,7 +128,7 @@ def test_salesforce_leads_file(run, two_handoffs, tmp_path):
     assert bob["Company"] == "'@Evil Corp"
     assert bob["Phone"] == "+14155550101"
     assert bob["LeadSource"] == ""  # no source on the contact
-    assert bob["Owner.Username"] == ""  # no salesforce_user for the rep in the defaults
+    assert bob["User:Owner.Username"] == ""  # no salesforce_user for the rep in the defaults
 
 
 def test_hubspot_multi_object_file(run, two_handoffs, tmp_path):

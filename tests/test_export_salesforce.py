@@ -32,6 +32,7 @@ AT = "2026-11-23T16:00:00Z"
 ID = re.compile(r"^[0-9a-f]{12}-[hca]\d+$")
 KEY = "Prospector_Id__c"
 DANA = "dana.whitfield@acme.example.sfdc"
+OWNER = "User:Owner.Username"  # on Lead, whose owner may be a user or a queue
 LINKED = ("accounts", "contacts", "opportunities", "opportunity-contact-roles")
 
 # Field API names per object (Salesforce Object Reference), the relationship fields
@@ -61,7 +62,7 @@ RELATIONSHIPS = {
     "Contact": {"Account": "Account", "Owner": "User"},
     "Opportunity": {"Account": "Account", "Owner": "User"},
     "OpportunityContactRole": {"Opportunity": "Opportunity", "Contact": "Contact"},
-    "Lead": {"Owner": "User"},
+    "Lead": {"Owner": ("User", "Group")},  # polymorphic: a user or a queue
 }
 REQUIRED = {
     "Account": {"Name"},
@@ -96,7 +97,7 @@ def read_properties(text: str) -> dict[str, str]:
     for line in text.splitlines():
         if not line.strip() or line.lstrip().startswith(("#", "!")):
             continue
-        key, value = re.split(r"(?<!\\)=", line, maxsplit=1)
+        key, value = re.split(r"(?<!\\)[=:]", line, maxsplit=1)  # either separates
         found[key.replace("\\:", ":")] = value.replace("\\:", ":").strip()
     return found
 
@@ -149,12 +150,20 @@ class Org:
         if header == KEY:
             assert mapped == KEY
             return
-        if "." in header:  # Bulk API 2.0: RelationshipName.IndexedFieldName
-            relationship, indexed = header.split(".")
-            parent = RELATIONSHIPS[obj].get(relationship)
-            assert parent is not None, f"{obj} has no relationship {relationship}"
+        if "." in header:  # Bulk API 2.0: [ObjectType:]RelationshipName.IndexedFieldName
+            path, indexed = header.split(".")
+            typed, _, relationship = path.rpartition(":")
+            parents = RELATIONSHIPS[obj].get(relationship)
+            assert parents is not None, f"{obj} has no relationship {relationship}"
+            if isinstance(parents, tuple):  # polymorphic: the type must be named
+                assert typed in parents, f"{header}: name one of {parents}"
+                assert mapped == f"{relationship}:{typed}-{indexed}"  # Data Loader's form
+                parent = typed
+            else:
+                assert not typed, header
+                assert mapped == f"{relationship}:{indexed}"  # Data Loader's form
+                parent = parents
             assert indexed in INDEXED[parent], f"{parent}.{indexed} is not indexed"
-            assert mapped == f"{relationship}:{indexed}"  # Data Loader's form
             return
         assert header in STANDARD_FIELDS[obj], f"{obj}.{header} is not a field"
         assert mapped == header
@@ -164,8 +173,9 @@ class Org:
             assert codes
 
     def _resolve(self, obj: str, header: str, value: str) -> None:
-        relationship, _ = header.split(".")
-        parent = RELATIONSHIPS[obj][relationship]
+        path, _ = header.split(".")
+        parent, _, relationship = path.rpartition(":")
+        parent = parent or RELATIONSHIPS[obj][relationship]
         if parent == "User":
             assert value in self.users, f"no user {value!r}"
         else:
@@ -409,7 +419,7 @@ def test_leads_only_format(run, db, hostile, tmp_path):
     assert by_first["Zoë"]["Company"] == "[not provided]"
     assert by_first["-Bob" if "-Bob" in by_first else "'-Bob"]["LastName"] == "'+Smith"
     assert by_first["José"]["Industry"] == "Technology" and by_first["José"]["LeadSource"] == "Web"
-    assert by_first["José"]["Owner.Username"] == DANA and by_first["Zoë"]["Owner.Username"] == ""
+    assert by_first["José"][OWNER] == DANA and by_first["Zoë"][OWNER] == ""
     assert (by_first["José"]["State"], by_first["José"]["Country"]) == ("New York", "United States")
     # Loading it twice updates.
     sf.load_leads(tmp_path, 1)

@@ -6,15 +6,15 @@ id (``<db>-h42``), the id ``handoffs ack`` reads back from a lead report. Header
 are Lead field API names (Object Reference, Lead): FirstName, LastName, Company,
 Title, Phone, Email, LeadSource, Status, Industry, NumberOfEmployees, State and
 Country (or StateCode/CountryCode, :mod:`.salesforce_values`), Website,
-Description, and ``Owner.Username`` for the outside rep.
+Description, and ``User:Owner.Username`` for the outside rep (Lead.OwnerId may
+name a user or a queue, so the parent's type comes first, as the Bulk API asks
+of a polymorphic field; Data Loader's form is ``Owner:User-Username``).
 
 Lead Status is the settings' ``lead_status`` word for the handoff's kind; by
 default "Open - Not Contacted" either way: the lead is not yet worked, and a
 status Prospector wrote must not read back as the rep's answer. LastName and
 Company are required on Lead: blank ones are written "[not provided]", as
-Salesforce's own Web-to-Lead does. Lead.OwnerId may name a user or a queue, so
-Bulk API 2.0 would also take ``User:Owner.Username``; for a single parent type
-it takes ``Owner.Username``, which Data Loader turns into the same request.
+Salesforce's own Web-to-Lead does.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def columns(settings: Settings) -> list[Column]:
     headers = [
         sf.external_id_field, "FirstName", "LastName", "Company", "Title", "Phone", "Email",
         "LeadSource", "Status", "Industry", "NumberOfEmployees", state, country, "Website",
-        "Description", values.OWNER,
+        "Description", values.LEAD_OWNER,
     ]  # fmt: skip
     return [Column(h, h, kinds.get(h, "text")) for h in headers]
 
@@ -61,7 +61,7 @@ def row(payload: Payload, settings: Settings) -> dict[str, Any]:
         country_header: country,
         "Website": payload["domain"],
         "Description": values.description(payload),
-        values.OWNER: values.owner_username(settings, payload),
+        values.LEAD_OWNER: values.owner_username(settings, payload),
     }
 
 
@@ -69,7 +69,7 @@ def render(payloads: list[Payload], settings: Settings) -> list[tuple[str, bytes
     """The Lead file (``.csv``) and its Data Loader mapping (``.sdl``)."""
     cols = columns(settings)
     headers = [column.header for column in cols]
-    fields = {h: values.relationship_field(h) for h in headers if "." in h}
+    fields = {values.LEAD_OWNER: values.relationship_field(values.LEAD_OWNER)}
     return [
         (".csv", csv_bytes(cols, (row(p, settings) for p in payloads))),
         (".sdl", values.mapping_file(headers, fields)),

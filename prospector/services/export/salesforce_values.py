@@ -32,6 +32,9 @@ from prospector.services.settings.model import SalesforceSettings, Settings, fol
 NOT_PROVIDED = "[not provided]"  # what Web-to-Lead writes for a required field left blank
 DESCRIPTION_LIMIT = 32_000  # Description is a 32,000-character long text area
 OWNER = "Owner.Username"
+# Lead.OwnerId may name a user or a queue (a polymorphic field): the Bulk API then
+# wants the parent's type before the relationship, ObjectType:RelationshipName.Field.
+LEAD_OWNER = "User:Owner.Username"
 
 
 def handoff_kind(payload: Payload) -> str:
@@ -138,19 +141,31 @@ def mapping_file(headers: Iterable[str], fields: dict[str, str]) -> bytes:
 
     Data Loader maps a CSV's columns to fields only through a mapping (its dialog,
     or a saved ``.sdl`` chosen with "Choose an Existing Map"); it does not read
-    the Bulk API's ``Account.Prospector_Id__c`` header syntax itself. A
-    relationship is written ``Relationship:IdLookupField`` (``Account:Prospector_Id__c``,
-    ``Owner:Username``), the form Data Loader's ParentIdLookupFieldFormatter reads.
-    The file is Java properties, so ``:`` is escaped.
+    the Bulk API's ``Account.Prospector_Id__c`` header syntax itself. The fields
+    are in the forms Data Loader's ParentIdLookupFieldFormatter reads (see
+    :func:`relationship_field`). The file is Java properties, where ``:`` and
+    ``=`` separate a key from its value, so ``:`` is escaped.
     """
     lines = ["# Data Loader field mapping: CSV column=Salesforce field"]
     for header in headers:
         field = fields.get(header, header)
-        lines.append(f"{header}={field.replace(':', chr(92) + ':')}")
+        lines.append(f"{_escaped(header)}={_escaped(field)}")
     return ("\n".join(lines) + "\n").encode("ascii")
 
 
+def _escaped(text: str) -> str:
+    return text.replace(":", "\\:")
+
+
 def relationship_field(header: str) -> str:
-    """``Account.Prospector_Id__c`` -> Data Loader's ``Account:Prospector_Id__c``."""
-    relationship, _, field = header.partition(".")
+    """A Bulk API relationship header as a Data Loader field name.
+
+    ``Account.Prospector_Id__c`` -> ``Account:Prospector_Id__c`` (relationship,
+    then the parent's indexed field); the polymorphic ``User:Owner.Username`` ->
+    ``Owner:User-Username`` (relationship, parent type, field).
+    """
+    path, _, field = header.partition(".")
+    parent, colon, relationship = path.rpartition(":")
+    if colon:
+        return f"{relationship}:{parent}-{field}"
     return f"{relationship}:{field}"

@@ -537,3 +537,66 @@ def test_the_commented_settings_example_is_valid():
     assert sf.lead_source["webinar"] == "Webinar" and sf.industry["ad tech"] == "Technology"
     assert sf.stage_name == {"meeting": "Qualification", "qualified": "Prospecting"}
     assert "Webinar" in sf.picklists["lead_source"]
+
+
+TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12)
+
+
+@st.composite
+def batch_payloads(draw) -> list[dict]:
+    """Handoffs of a few contacts at a few accounts (some without), any text in them."""
+    database = draw(st.sampled_from(["0123456789ab", "fedcba987654"]))
+    count = draw(st.integers(1, 8))
+    payloads = []
+    for number in range(1, count + 1):
+        contact = draw(st.integers(1, 4))
+        account = draw(st.none() | st.integers(1, 3))
+        payloads.append(
+            {
+                "external_id": f"{database}-h{number}",
+                "contact_external_id": f"{database}-c{contact}",
+                "account_external_id": f"{database}-a{account}" if account else "",
+                "company": draw(TEXT) if account else "",
+                "first_name": draw(TEXT),
+                "last_name": draw(TEXT),
+                "title": draw(TEXT),
+                "domain": "",
+                "industry": draw(TEXT),
+                "source": draw(TEXT),
+                "employees": None,
+                "state": draw(st.sampled_from(["", "NY", "ZZ", "Bavaria"])),
+                "country": draw(st.sampled_from(["", "US", "DE", "XX"])),
+                "phone": "+12125550100",
+                "email": "",
+                "meeting_at": draw(st.sampled_from([None, "2026-12-01T19:00:00Z"])),
+                "meeting_local": None,
+                "timezone": "America/New_York",
+                "owner": draw(st.sampled_from(["Dana Whitfield", "Marco Reyes", "Gone Rep"])),
+                "owner_email": "",
+                "close_date": "2027-02-21",
+                "amount": None,
+                "description": draw(TEXT),
+            }
+        )
+    return payloads
+
+
+@settings(max_examples=100, deadline=None)
+@given(payloads=batch_payloads(), codes=st.booleans())
+def test_any_batch_loads_with_every_relationship_resolved(tmp_path_factory, payloads, codes):
+    from prospector.services.export import salesforce_linked
+
+    extra = '[crm.salesforce]\nstate_country = "codes"\n' if codes else ""
+    team = parse_settings(settings_text(extra))
+    out = tmp_path_factory.mktemp("batch")
+    for suffix, data in salesforce_linked.render(payloads, team):
+        (out / f"prospector-batch-1-salesforce{suffix}").write_bytes(data)
+    sf = org(extra)
+    sf.load_linked(out, 1, codes=codes)
+    assert set(sf.records["Opportunity"]) == {p["external_id"] for p in payloads}
+    assert set(sf.records["Contact"]) == {p["contact_external_id"] for p in payloads}
+    assert set(sf.records.get("Account", {})) == {
+        p["account_external_id"] for p in payloads if p["account_external_id"]
+    }
+    for role in sf.records["OpportunityContactRole"].values():
+        assert role["IsPrimary"] == "true"

@@ -79,7 +79,7 @@ def tables(
         accounts.append(
             {
                 key: p["account_external_id"],
-                "Name": p["company"][:255],
+                "Name": (p["company"] or values.NOT_PROVIDED)[:255],
                 "Website": p["domain"],
                 "Industry": values.industry(sf, p),
                 "NumberOfEmployees": p["employees"],

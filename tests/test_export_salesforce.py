@@ -600,3 +600,22 @@ def test_any_batch_loads_with_every_relationship_resolved(tmp_path_factory, payl
     }
     for role in sf.records["OpportunityContactRole"].values():
         assert role["IsPrimary"] == "true"
+
+
+@pytest.mark.parametrize(
+    ("state_country", "state", "country", "expected"),
+    [
+        ("names", "NY", "US", ("New York", "United States")),
+        ("names", "QC", "CA", ("Quebec", "Canada")),
+        ("names", "", "AX", ("", "Aland Islands")),  # Salesforce's name, not ISO's "Åland"
+        ("names", "Somewhere", "", ("Somewhere", "")),  # unknown: kept as text
+        ("codes", "NY", "US", ("NY", "US")),
+        ("codes", "ZZ", "US", ("", "US")),  # not a state: a picklist would refuse the row
+        ("codes", "NY", "", ("", "")),
+        ("codes", "BY", "DE", ("BY", "DE")),
+    ],
+)
+def test_state_and_country_values(state_country, state, country, expected):
+    extra = f'[crm.salesforce]\nstate_country = "{state_country}"\n'
+    sf = parse_settings(settings_text(extra)).salesforce
+    assert salesforce_values.address(sf, {"state": state, "country": country}) == expected

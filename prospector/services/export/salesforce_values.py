@@ -12,7 +12,8 @@ not used. A rep without ``salesforce_user`` gets a blank cell: the record is
 owned by the user who loads the file.
 
 State and country (``crm.salesforce.state_country``): ``"names"`` (default) writes
-the ISO 3166 English names into the text fields (``BillingState``...), which
+the ISO 3166 English names (Salesforce's own where they differ, the shipped
+``country_names``) into the text fields (``BillingState``...), which
 every org takes: without state and country picklists they are plain text, and
 with them Salesforce matches the text against each value's *integration value*,
 which is the full name unless an admin changed it. ``"codes"`` writes ISO codes
@@ -26,11 +27,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
+from prospector.foundations.shipped import shipped_toml
 from prospector.services.export.payloads import Payload
 from prospector.services.settings.model import SalesforceSettings, Settings, fold_word
 
 NOT_PROVIDED = "[not provided]"  # what Web-to-Lead writes for a required field left blank
 DESCRIPTION_LIMIT = 32_000  # Description is a 32,000-character long text area
+TABLE = "crm_salesforce.toml"
 OWNER = "Owner.Username"
 # Lead.OwnerId may name a user or a queue (a polymorphic field): the Bulk API then
 # wants the parent's type before the relationship, ObjectType:RelationshipName.Field.
@@ -133,7 +136,9 @@ def _country_name(code: str) -> str:
     import pycountry
 
     found = pycountry.countries.get(alpha_2=code) if len(code) == 2 else None
-    return str(found.name) if found else ""
+    if not found:
+        return ""
+    return str(shipped_toml(TABLE)["country_names"].get(code, found.name))
 
 
 def mapping_file(headers: Iterable[str], fields: dict[str, str]) -> bytes:

@@ -619,3 +619,25 @@ def test_state_and_country_values(state_country, state, country, expected):
     extra = f'[crm.salesforce]\nstate_country = "{state_country}"\n'
     sf = parse_settings(settings_text(extra)).salesforce
     assert salesforce_values.address(sf, {"state": state, "country": country}) == expected
+
+
+def test_a_batch_written_again_follows_the_settings_of_today(run, db, hostile, tmp_path):
+    """The admin adds Marco's Username after a first load: the batch again, owners filled."""
+    export(run, "--format", "salesforce", "--out", str(tmp_path / "first"))
+    marco = "marco.reyes@acme.example.sfdc"
+    text = settings_text().replace(
+        'email = "marco.reyes@example.com"',
+        f'email = "marco.reyes@example.com"\nsalesforce_user = "{marco}"',
+    )
+    (tmp_path / "s.toml").write_text(text, "utf-8")
+    assert run("settings", "load", str(tmp_path / "s.toml")).exit_code == 0
+    report = export(run, "--batch", "1", "--out", str(tmp_path / "again"))
+    assert report["rewritten"] is True
+    assert not any("Marco" in note for note in report["notes"])
+    sf = org()
+    sf.users.add(marco)
+    sf.load_linked(tmp_path / "first", 1)
+    sf.load_linked(tmp_path / "again", 1)
+    assert sf.inserted == 3 + 5 + 5 + 5  # the same records, now with their owner
+    owners = [o.get("Owner.Username") for o in sf.records["Opportunity"].values()]
+    assert owners == [DANA, DANA, marco, marco, None]  # Priya still has none

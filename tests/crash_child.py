@@ -58,7 +58,9 @@ def main(job: str, db_path: str, path: str, point: str) -> None:
     kill_at(*POINTS[point])
     db = open_database(db_path, create=False)
     if job == "export":
-        runner.export_pending(db, now=MONDAY_10_ET, actor="lead", format="salesforce", out_dir=path)
+        runner.export_pending(
+            db, now=MONDAY_10_ET, actor="lead", format="salesforce-leads", out_dir=path
+        )
     else:
         importing.CHUNK_ROWS = 20
         importing.import_file(db, path, now=MONDAY_10_ET, rep="alice", workers=0)

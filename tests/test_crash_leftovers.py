@@ -25,8 +25,9 @@ from tests.crash_child import POINTS
 from tests.handoff_factories import make_contact
 
 AT = ["--at", "2026-11-23T16:00:00Z"]
+# A two-file format: the Lead CSV and its Data Loader mapping.
 LEADS = "prospector-batch-1-salesforce-leads.csv"
-OPPORTUNITIES = "prospector-batch-1-salesforce-opportunities.csv"
+MAPPING = "prospector-batch-1-salesforce-leads.sdl"
 EXPORT_POINTS = [point for point in POINTS if point.startswith("export")]
 
 
@@ -63,28 +64,28 @@ def test_a_killed_export_is_set_right_by_the_next(point, run, db, db_path, two_p
     # What the kill left: the step was really reached.
     shown = {
         "export: first file shown": [LEADS],
-        "export: every file shown": [LEADS, OPPORTUNITIES],
-        "export: handoffs marked": [LEADS, OPPORTUNITIES],
-        "export: committed": [LEADS, OPPORTUNITIES],
+        "export: every file shown": [LEADS, MAPPING],
+        "export: handoffs marked": [LEADS, MAPPING],
+        "export: committed": [LEADS, MAPPING],
     }.get(point, [])
     assert visible(out) == shown
     assert hidden(out), "the kill left nothing to clean: the point was not reached"
     assert batches(db) == ([(1, str(out))] if committed else [])
 
-    result = run("export", "--format", "salesforce", "--out", str(out), "--json", *AT)
+    result = run("export", "--format", "salesforce-leads", "--out", str(out), "--json", *AT)
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert (report["batch"], report["count"]) == ((None, 0) if committed else (1, 2))
 
     # One batch, its two files, nothing hidden; every handoff exported by it.
     assert hidden(out) == []
-    assert visible(out) == [LEADS, OPPORTUNITIES]
+    assert visible(out) == [LEADS, MAPPING]
     assert batches(db) == [(1, str(out))]
     assert [(h.status, h.batch_id) for h in handoffs.list_handoffs(db)] == [("exported", 1)] * 2
     # The files are the batch's own bytes, and private.
     again = tmp_path / "again"
     assert run("export", "--batch", "1", "--out", str(again)).exit_code == 0
-    for name in (LEADS, OPPORTUNITIES):
+    for name in (LEADS, MAPPING):
         assert (out / name).read_bytes() == (again / name).read_bytes()
         assert stat.S_IMODE(os.stat(out / name).st_mode) == 0o600
 
@@ -107,13 +108,13 @@ def test_a_batch_number_used_again_elsewhere_does_not_keep_the_orphan(
     first, second = tmp_path / "first", tmp_path / "second"
     crash("export", db_path, first, "export: first file shown")
     # Batch 1 is recorded after all, but for files written to another folder.
-    assert run("export", "--format", "salesforce", "--out", str(second), *AT).exit_code == 0
+    assert run("export", "--format", "salesforce-leads", "--out", str(second), *AT).exit_code == 0
     assert batches(db) == [(1, str(second))]
     assert visible(first) == [LEADS]
     result = run("export", "--out", str(first), *AT)
     assert result.output == "nothing to export: no pending handoffs\n"
     assert os.listdir(first) == []
-    assert visible(second) == [LEADS, OPPORTUNITIES]
+    assert visible(second) == [LEADS, MAPPING]
 
 
 def test_an_export_cleans_only_what_is_provably_its_own(db, db_path, two_pending, tmp_path):
@@ -182,7 +183,7 @@ def test_the_export_folder_is_owner_only(run, two_pending, tmp_path, umask):
     out = tmp_path / "new" / "exports"
     old = os.umask(umask)
     try:
-        result = run("export", "--format", "salesforce", "--out", str(out), *AT)
+        result = run("export", "--format", "salesforce-leads", "--out", str(out), *AT)
     finally:
         os.umask(old)
     assert result.exit_code == 0, result.output

@@ -80,19 +80,19 @@ def private(path: str | Path) -> bool:
     return stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
 
-def test_salesforce_lead_and_opportunity_files(run, two_handoffs, tmp_path):
+def test_salesforce_leads_file(run, two_handoffs, tmp_path):
     out = tmp_path / "out"
-    report = export(run, "--format", "salesforce", "--out", str(out))
-    assert report["batch"] == 1 and report["count"] == 2 and report["format"] == "salesforce"
+    report = export(run, "--format", "salesforce-leads", "--out", str(out))
+    assert report["batch"] == 1 and report["count"] == 2 and report["format"] == "salesforce-leads"
     assert report["path"] == str(out)
     leads = out / "prospector-batch-1-salesforce-leads.csv"
-    opportunities = out / "prospector-batch-1-salesforce-opportunities.csv"
-    assert report["files"] == [str(leads), str(opportunities)]
-    assert private(leads) and private(opportunities)
+    mapping = out / "prospector-batch-1-salesforce-leads.sdl"
+    assert report["files"] == [str(leads), str(mapping)]
+    assert private(leads) and private(mapping)
 
     header, rows = read_csv(leads)
     assert header == [
-        "Prospector_Handoff_Id__c",
+        "Prospector_Id__c",
         "FirstName",
         "LastName",
         "Company",
@@ -105,13 +105,16 @@ def test_salesforce_lead_and_opportunity_files(run, two_handoffs, tmp_path):
         "NumberOfEmployees",
         "State",
         "Country",
+        "Website",
         "Description",
+        "User:Owner.Username",
     ]
     jane, bob = rows
-    assert jane["Prospector_Handoff_Id__c"] == "1"
+    assert re.fullmatch(r"[0-9a-f]{12}-h1", jane["Prospector_Id__c"])
     assert (jane["FirstName"], jane["LastName"], jane["Company"]) == ("Jane", "Doe", "Acme Corp")
     assert jane["Phone"] == "+12125550100"  # E.164 kept as is, leading + and all
-    assert jane["Status"] == "Working - Contacted"
+    assert jane["Status"] == "Open - Not Contacted"
+    assert (jane["LeadSource"], jane["Industry"]) == ("Web", "Technology")
     assert jane["NumberOfEmployees"] == "250"
     # Every call, oldest first, each with date, rep and disposition; multi-line note intact.
     description = jane["Description"]
@@ -124,27 +127,8 @@ def test_salesforce_lead_and_opportunity_files(run, two_handoffs, tmp_path):
     assert (bob["FirstName"], bob["LastName"], bob["Title"]) == ("'-Bob", "'+Smith", "'\tCEO")
     assert bob["Company"] == "'@Evil Corp"
     assert bob["Phone"] == "+14155550101"
-    assert bob["LeadSource"] == "Prospector"  # no source on the contact
-
-    header, rows = read_csv(opportunities)
-    assert header == [
-        "Prospector_Handoff_Id__c",
-        "Name",
-        "StageName",
-        "CloseDate",
-        "Amount",
-        "LeadSource",
-        "NextStep",
-        "Description",
-    ]
-    jane_opp, bob_opp = rows
-    assert jane_opp["Name"] == "Acme Corp - Jane Doe"
-    assert jane_opp["StageName"] == "Qualification"
-    assert jane_opp["CloseDate"] == "2027-02-21"  # 90 days after the handoff
-    assert jane_opp["Amount"] == "12500.00"
-    assert jane_opp["NextStep"] == "Meeting 2026-12-01 14:00 America/New_York with Dana Whitfield"
-    assert bob_opp["Amount"] == ""
-    assert bob_opp["Name"] == "'@Evil Corp - -Bob +Smith"
+    assert bob["LeadSource"] == ""  # no source on the contact
+    assert bob["User:Owner.Username"] == ""  # no salesforce_user for the rep in the defaults
 
 
 def test_hubspot_multi_object_file(run, two_handoffs, tmp_path):
@@ -282,7 +266,7 @@ def test_failed_file_write_rolls_the_batch_back(db, two_handoffs, tmp_path, monk
     assert {h.status for h in handoffs.list_handoffs(db)} == {"pending"}
     assert db.one("SELECT count(*) FROM export_batches")[0] == 0
     assert db.one("SELECT count(*) FROM export_items")[0] == 0
-    assert os.listdir(out) == []  # the leads file staged first left no temporary behind
+    assert os.listdir(out) == []  # the files staged before it left no temporary behind
 
 
 def test_a_failed_rename_takes_the_published_files_back(db, two_handoffs, tmp_path, monkeypatch):
@@ -300,7 +284,7 @@ def test_a_failed_rename_takes_the_published_files_back(db, two_handoffs, tmp_pa
     monkeypatch.setattr(batchfiles, "_rename", second_fails)
     with pytest.raises(ExportWriteError, match="disk full"):
         runner.export_pending(db, now=MONDAY_10_ET, actor="lead", format="salesforce", out_dir=out)
-    assert os.listdir(out) == []  # not the leads file alone, no temporary, no journal
+    assert os.listdir(out) == []  # not the first files alone, no temporary, no journal
     assert {h.status for h in handoffs.list_handoffs(db)} == {"pending"}
     assert db.one("SELECT count(*) FROM export_batches")[0] == 0
 

@@ -28,7 +28,7 @@ ROOT = README.parent
 SHIPPED_SETTINGS = ROOT / "prospector" / "data" / "settings.toml"
 SHIPPED_DATA = sorted([
     "columns.toml", "company_suffixes.txt", "countries.toml", "crm_hubspot.toml",
-    "demo_accounts_contacts.csv",
+    "crm_salesforce.toml", "demo_accounts_contacts.csv",
     "demo_dnc.txt", "free_mail.txt", "junk_cells.toml", "postal_codes.toml",
     "report_footers.toml", "settings.toml", "state_zones.toml", "zone_aliases.toml",
 ])  # fmt: skip

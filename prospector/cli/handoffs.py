@@ -146,7 +146,8 @@ def ack(app: AppContext, file: str, at: datetime | None, as_json: bool) -> None:
     "--format",
     "format_",
     metavar="FORMAT",
-    help="salesforce, hubspot, csv (default) or jsonl.",
+    help="salesforce (accounts, contacts, opportunities), salesforce-leads, hubspot,"
+    " csv (default) or jsonl.",
 )
 @click.option("--out", "out_dir", metavar="DIR", default=".", help="Directory for the files.")
 @click.option("--webhook", metavar="URL", help="POST each handoff to URL instead of files.")
@@ -237,8 +238,8 @@ def _describe_export(result: export_service.ExportResult) -> None:
         )
         for path in result.files:
             click.echo(f"  {path}")
-        for warning in result.warnings:
-            click.echo(f"warning: {warning}")
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}")
     if result.held_dnc:
         click.echo(f"{result.held_dnc} handoff(s) held back: contact is on the do-not-call list")
     if result.in_flight:

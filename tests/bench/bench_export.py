@@ -124,7 +124,7 @@ def main(count: int = 10_000, webhook_count: int | None = None) -> None:
             f"setup: {count:,} contacts, {2 * count:,} calls, {count:,} pending handoffs"
             f" in {time.perf_counter() - start:.2f} s"
         )
-        for format in ("salesforce", "hubspot", "csv", "jsonl"):
+        for format in ("salesforce", "salesforce-leads", "hubspot", "csv", "jsonl"):
             reset(db)
             start = time.perf_counter()
             result = export_pending(

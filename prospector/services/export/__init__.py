@@ -3,7 +3,8 @@
 ``runner`` holds the rules; ``batches`` the stored snapshots; ``payloads`` what a
 handoff carries; ``safe_csv`` formula-safe cells and the output folder;
 ``batchfiles`` a batch's files (owner-only, all or none, no leftovers); one module
-per format (``salesforce``, ``hubspot``, ``csvfile``, ``jsonl``) and ``webhook``
+per format (``salesforce_linked``, ``salesforce_leads`` with ``salesforce_values``,
+``hubspot``, ``csvfile``, ``jsonl``) and ``webhook``
 for HTTP delivery.
 """
 

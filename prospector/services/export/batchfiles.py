@@ -41,11 +41,18 @@ from prospector.foundations.leftovers import (
     sync_directory,
     temp_pattern,
 )
-from prospector.services.export import csvfile, hubspot, jsonl, salesforce
+from prospector.services.export import (
+    csvfile,
+    hubspot,
+    jsonl,
+    salesforce_leads,
+    salesforce_linked,
+)
 from prospector.services.export.safe_csv import ExportWriteError
 
 SUFFIXES: dict[str, tuple[str, ...]] = {
-    "salesforce": salesforce.SUFFIXES,
+    "salesforce": salesforce_linked.SUFFIXES,
+    "salesforce-leads": salesforce_leads.SUFFIXES,
     "hubspot": hubspot.SUFFIXES,
     "csv": csvfile.SUFFIXES,
     "jsonl": jsonl.SUFFIXES,
@@ -59,7 +66,7 @@ LEFTOVER_TEMPS = (temp_pattern(BATCH_FILE.pattern), temp_pattern(JOURNAL.pattern
 
 
 def file_name(batch: int, format: str, suffix: str) -> str:
-    """``prospector-batch-<N>-<format><suffix>``, e.g. ``...-3-salesforce-leads.csv``."""
+    """``prospector-batch-<N>-<format><suffix>``, e.g. ``...-3-salesforce-accounts.csv``."""
     return f"prospector-batch-{batch}-{format}{suffix}"
 
 

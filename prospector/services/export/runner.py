@@ -20,7 +20,8 @@ Rules (DESIGN §4.9):
   handoff reaches the CRM twice. The batch names its sending process; if that
   process died, the handoffs are free again.
 * ``rewrite_batch`` writes an earlier batch again from its stored payloads, the
-  same bytes in the same format (or in another format if asked), or re-sends a
+  same bytes in the same format while the settings a format reads (a CRM's value
+  maps and owners) are unchanged (or in another format if asked), or re-sends a
   webhook batch with the same idempotency keys. It changes no status.
 """
 
@@ -37,7 +38,14 @@ from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database
 from prospector.foundations.errors import ProspectorError
 from prospector.foundations.leftovers import FolderHold
-from prospector.services.export import csvfile, hubspot, jsonl, salesforce
+from prospector.services.export import (
+    csvfile,
+    hubspot,
+    jsonl,
+    salesforce_leads,
+    salesforce_linked,
+    salesforce_values,
+)
 from prospector.services.export.batches import (
     batch_items,
     create_batch,
@@ -60,22 +68,19 @@ from prospector.services.export.webhook import (
 )
 from prospector.services.settings import Settings, load_settings
 
-Files = list[tuple[str, bytes]]
-Renderer = Callable[[list[Payload], Settings], Files]
-
-
-def _plain(render: Callable[[list[Payload]], Files]) -> Renderer:
-    """A format that reads no settings."""
-    return lambda payloads, settings: render(payloads)
-
-
+# A format renders stored payloads under the current settings (a CRM's value maps
+# and owners): written again after a settings change, a batch follows the change.
+Renderer = Callable[[list[Payload], Settings], list[tuple[str, bytes]]]
 FORMATS: dict[str, Renderer] = {
-    "salesforce": _plain(salesforce.render),
+    "salesforce": salesforce_linked.render,
+    "salesforce-leads": salesforce_leads.render,
     "hubspot": lambda payloads, settings: hubspot.render(payloads, settings.hubspot),
-    "csv": _plain(csvfile.render),
-    "jsonl": _plain(jsonl.render),
+    "csv": lambda payloads, _settings: csvfile.render(payloads),
+    "jsonl": lambda payloads, _settings: jsonl.render(payloads),
 }
 WARNINGS: dict[str, Callable[[list[Payload], Settings], list[str]]] = {
+    "salesforce": lambda payloads, settings: _salesforce_warnings(payloads, settings),
+    "salesforce-leads": lambda payloads, settings: _salesforce_warnings(payloads, settings),
     "hubspot": lambda payloads, settings: hubspot.warnings(payloads, settings.hubspot),
 }
 """Per format: what the CRM will not take as the team may expect (ExportResult.warnings)."""
@@ -102,7 +107,7 @@ class ExportResult:
     rewritten: bool = False
     in_flight: int = 0  # left out: another export is sending them
     sending_batches: tuple[int, ...] = ()
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what the files leave to the loader
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -130,25 +135,40 @@ def check_format(format: str) -> str:
 
 
 def _staged(
-    db: Database, out: Path, batch: int, format: str, items: list[tuple[int, str]]
-) -> tuple[BatchFiles, list[str]]:
-    """The batch's files in their temporaries, and the format's warnings.
-
-    Raises ExportWriteError (no temporary left).
-    """
+    out: Path, batch: int, format: str, payloads: list[Payload], settings: Settings
+) -> BatchFiles:
+    """The batch's files in their temporaries. Raises ExportWriteError (none left)."""
     files = BatchFiles(out)
-    settings = load_settings(db)
-    # Rendered from the stored text, exactly as a later rewrite will be (a rewrite
-    # maps values with the settings of its day: a corrected map corrects the file).
-    payloads = [load(text) for _, text in items]
     rendered = FORMATS[format](payloads, settings)
-    warned = WARNINGS[format](payloads, settings) if format in WARNINGS else []
     try:
         files.stage((file_name(batch, format, suffix), data) for suffix, data in rendered)
     except BaseException:
         files.undo()
         raise
-    return files, warned
+    return files
+
+
+def _warnings(format: str, payloads: list[Payload], settings: Settings) -> list[str]:
+    """What the person loading the files should know: what the CRM will not take as
+    the team may expect."""
+    return WARNINGS[format](payloads, settings) if format in WARNINGS else []
+
+
+def _salesforce_warnings(payloads: list[Payload], settings: Settings) -> list[str]:
+    notes = []
+    reps = salesforce_values.reps_without_user(settings, payloads)
+    if reps:
+        notes.append(
+            f"no salesforce_user for {', '.join(reps)}: their records' Owner.Username is blank,"
+            " so the user who loads the files owns them"
+        )
+    for name, words in salesforce_values.unmapped(settings.salesforce, payloads).items():
+        fallback = settings.salesforce.fallback[name] or "blank"
+        notes.append(
+            f"{name} words with no entry in crm.salesforce.{name}, written as"
+            f" {fallback!r}: {', '.join(words)}"
+        )
+    return notes
 
 
 def _main_path(format: str, out: Path, files: list[str]) -> str:
@@ -185,7 +205,8 @@ def export_pending(
     """Export the queue as one new batch, to files (``format``) or a webhook.
 
     Args:
-        format: salesforce, hubspot, csv or jsonl (default csv); not with a webhook.
+        format: salesforce, salesforce-leads, hubspot, csv or jsonl (default csv); not
+            with a webhook.
         out_dir: where files go (created if missing).
         webhook_url: POST each handoff here instead of writing files.
         resend: include handoffs already exported.
@@ -216,7 +237,10 @@ def _export_files(
             opened = _open_batch(db, name, os.fspath(out), now, actor, resend)
             if opened.batch is None:
                 return opened.result(name, None)
-            files, warned = _staged(db, out, opened.batch, name, opened.items)
+            # Rendered from the stored text, exactly as a later rewrite will be.
+            payloads = [load(text) for _, text in opened.items]
+            settings = load_settings(db)
+            files = _staged(out, opened.batch, name, payloads, settings)
             files.journal(db, batch=opened.batch, target=os.fspath(out), created_at=to_db(now))
             written = files.publish()
             mark_exported(db, opened.batch, [handoff_id for handoff_id, _ in opened.items], now)
@@ -226,7 +250,7 @@ def _export_files(
         raise
     files.settle()
     result = opened.result(name, _main_path(name, out, written), written)
-    result.warnings = warned
+    result.warnings = _warnings(name, payloads, settings)
     return result
 
 
@@ -380,7 +404,8 @@ def rewrite_batch(
 ) -> ExportResult:
     """Write (or re-send) batch ``batch_id`` again from its stored payloads.
 
-    Files come out byte for byte as the first time in the same format. A webhook
+    Files come out byte for byte as the first time in the same format, unless the
+    CRM settings the format reads (value maps, owners) changed since. A webhook
     batch needs ``webhook_url`` to be sent again (its URL's query is never kept),
     or a ``format`` to be written as files. No status changes.
 
@@ -414,8 +439,9 @@ def rewrite_batch(
     out = prepare_directory(out_dir)
     with FolderHold(out) as hold:
         clean_folder(db, hold)
-        files, warned = _staged(db, out, batch_id, name, items)
-        written = files.publish()
+        payloads = [load(text) for _, text in items]
+        settings = load_settings(db)
+        written = _staged(out, batch_id, name, payloads, settings).publish()
     return ExportResult(
         batch_id,
         len(items),
@@ -423,5 +449,5 @@ def rewrite_batch(
         _main_path(name, out, written),
         written,
         rewritten=True,
-        warnings=warned,
+        warnings=_warnings(name, payloads, settings),
     )

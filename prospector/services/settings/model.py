@@ -136,6 +136,38 @@ class OutsideRep:
     email: str
     regions: tuple[str, ...]
     industries: tuple[str, ...]
+    salesforce_user: str = ""  # their Salesforce Username: owner of what is loaded for them
+
+
+SALESFORCE_PICKLISTS = ("lead_source", "industry", "lead_status", "stage_name")
+HANDOFF_KINDS = ("meeting", "qualified")
+"""A handoff with a booked meeting, or qualified without one (lead status, stage)."""
+STATE_COUNTRY = ("names", "codes")
+
+
+@dataclass(frozen=True)
+class SalesforceSettings:
+    """How exports speak to a Salesforce org (``[crm.salesforce]``), shipped table merged in.
+
+    Every value in ``lead_source``, ``industry``, ``lead_status``, ``stage_name`` and
+    ``fallback`` is one of ``picklists[...]`` (validated), so an export never writes a
+    value outside the org's picklist as configured. Map keys are folded words
+    (:func:`fold_word`).
+    """
+
+    picklists: dict[str, tuple[str, ...]]
+    lead_source: dict[str, str]
+    industry: dict[str, str]
+    lead_status: dict[str, str]  # HANDOFF_KINDS -> Lead Status
+    stage_name: dict[str, str]  # HANDOFF_KINDS -> Opportunity StageName
+    fallback: dict[str, str]  # lead_source, industry: for a word with no entry
+    state_country: str = "names"  # STATE_COUNTRY
+    external_id_field: str = "Prospector_Id__c"
+
+
+def fold_word(word: str) -> str:
+    """``"Demo_Request "`` -> ``"demo request"``: how map keys and looked-up words compare."""
+    return " ".join(word.casefold().replace("_", " ").replace("-", " ").split())
 
 
 @dataclass(frozen=True)
@@ -196,6 +228,7 @@ class Settings:
     # before the shipped table's.
     import_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     hubspot: HubSpotSettings = field(default_factory=HubSpotSettings.shipped)
+    salesforce: SalesforceSettings = field(default_factory=lambda: _shipped_salesforce())
     reports: ReportRules = field(default_factory=ReportRules)
     source_text: str = field(default="", compare=False, repr=False)
 
@@ -213,6 +246,12 @@ class Settings:
 
     def tier(self, name: str | None) -> Tier | None:
         return next((tier for tier in self.tiers if tier.name == name), None)
+
+
+def _shipped_salesforce() -> SalesforceSettings:
+    from prospector.services.settings.crm_salesforce import shipped_salesforce
+
+    return shipped_salesforce()
 
 
 # --- validation -----------------------------------------------------------------

@@ -11,6 +11,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from prospector.foundations.errors import SettingsError
+from prospector.services.settings.crm_hubspot import parse_hubspot
+from prospector.services.settings.crm_salesforce import parse_salesforce
 from prospector.services.settings.model import (
     CATEGORIES,
     DAY_NAMES,
@@ -30,7 +32,6 @@ from prospector.services.settings.model import (
     Team,
     Tier,
 )
-from prospector.services.settings.parse_hubspot import parse_hubspot
 from prospector.services.settings.reader import REGION_EXPECTED, TableReader, known_region
 
 # Package data, so an installed wheel finds it (never a path relative to the source tree).
@@ -191,6 +192,15 @@ def _email(reader: TableReader) -> str:
     return value
 
 
+def _salesforce_user(reader: TableReader) -> str:
+    # A Salesforce Username is unique across every org and shaped like an email
+    # (it need not be a working address): the owner lookup Data Loader can use.
+    value = reader.text("salesforce_user", "")
+    if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        raise reader.fail("salesforce_user", value, 'a Salesforce Username such as "ana@acme.com"')
+    return value
+
+
 def _dispositions(readers: list[TableReader]) -> tuple[Disposition, ...]:
     found: list[Disposition] = []
     for reader in readers:
@@ -333,6 +343,7 @@ def _parse(text: str, origin: str) -> Settings:
                 email=_email(reader),
                 regions=reader.regions("regions", ()),
                 industries=reader.texts("industries", ()),
+                salesforce_user=_salesforce_user(reader),
             )
         )
         reader.done()
@@ -349,6 +360,7 @@ def _parse(text: str, origin: str) -> Settings:
         territories=territories,
         import_columns=_import_columns(root.sub("import", required=False)),
         hubspot=parse_hubspot(crm.sub("hubspot", required=False)),
+        salesforce=parse_salesforce(crm.sub("salesforce", required=False)),
         reports=_reports(root.sub("reports", required=False)),
         source_text=text,
     )

@@ -1,18 +1,26 @@
-"""Webhook export against a real HTTP server on 127.0.0.1 (DESIGN §4.9, §7)."""
+"""Webhook export against a real HTTP server on 127.0.0.1 (DESIGN §4.9, §7).
+
+The receiver verifies what it is sent with the ``standardwebhooks`` package, as a
+CRM's endpoint would, and applies each webhook id once.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import base64
 import json
+import secrets
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from prospector.foundations.db import database_id
 from prospector.services import handoffs
 from prospector.services.export import WebhookOptions, WebhookURLError, export_pending, runner
 from prospector.services.export.webhook import check_url, shown_url
@@ -20,36 +28,50 @@ from tests.conftest import MONDAY_10_ET
 from tests.handoff_factories import make_call, make_contact
 
 FAST = WebhookOptions(timeout=2.0, attempts=3, backoff=0.01)
-SECRET = "s3cret-for-tests-only"
+SECRET = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+# An answer in a receiver's script: a status, (status, Retry-After), "hang" or "hold".
+Answer = int | str | tuple[int, str]
 
 
 class Receiver:
-    """A CRM endpoint: answers from a script, applies each idempotency key once."""
+    """A CRM endpoint: answers from a script, verifies signatures when it has the
+    secret, and counts what it took per webhook id (a second one is a replay)."""
 
-    def __init__(self, script: list[int | str] | None = None) -> None:
+    def __init__(self, script: list[Answer] | None = None, secret: str | None = None) -> None:
         self.script = list(script or [])
-        self.requests: list[tuple[dict[str, str], bytes, int | str]] = []
+        self.requests: list[tuple[dict[str, str], bytes, Answer]] = []
         self.applied: Counter[str] = Counter()
+        self.replays: list[str] = []
+        self.unverified: list[str] = []
+        self.peers: set[tuple[str, int]] = set()
+        self.verifier = Webhook(secret) if secret else None
         self.release = threading.Event()
         self.holding = threading.Event()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as CRMs' endpoints speak
+
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.peers.add(self.client_address)
                 answer = receiver.script.pop(0) if receiver.script else 200
                 receiver.requests.append((dict(self.headers), body, answer))
                 if answer == "hang":
                     receiver.release.wait(5)
+                    self.close_connection = True
                     return
                 if answer == "hold":  # keep the sender waiting, then take it
                     receiver.holding.set()
                     receiver.release.wait(20)
                     answer = 200
                 if answer == 200:
-                    key = self.headers["Idempotency-Key"]
-                    receiver.applied[key] += 1
-                self.send_response(int(answer))
+                    answer = receiver.take(dict(self.headers), body)
+                status, wait = answer if isinstance(answer, tuple) else (int(answer), None)
+                self.send_response(status)
+                if wait is not None:
+                    self.send_header("Retry-After", wait)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -57,8 +79,23 @@ class Receiver:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.block_on_close = False
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
+
+    def take(self, headers: dict[str, str], body: bytes) -> int:
+        """What a receiver does with a request: verify, then apply once per id."""
+        if self.verifier is not None:
+            try:
+                self.verifier.verify(body, headers)
+            except WebhookVerificationError as refused:
+                self.unverified.append(str(refused))
+                return 401
+        webhook_id = headers["webhook-id"]
+        if self.applied[webhook_id]:
+            self.replays.append(webhook_id)  # a real receiver acknowledges, applies nothing
+        self.applied[webhook_id] += 1
+        return 200
 
     @property
     def url(self) -> str:
@@ -101,9 +138,14 @@ def test_success_one_post_per_handoff(db, two_pending):
     assert bodies[0]["amount"] == "100.00" and "note for NY" in bodies[0]["description"]
     headers = [h for h, _, _ in crm.requests]
     assert all(h["Content-Type"].startswith("application/json") for h in headers)
-    keys = [h["Idempotency-Key"] for h in headers]
-    assert len(set(keys)) == 2 and keys[0].startswith("prospector-handoff-1-")
-    assert "X-Prospector-Signature" not in headers[0]  # no secret, no signature
+    # The webhook id is the handoff's namespaced external id, repeated as Idempotency-Key.
+    ids = [h["webhook-id"] for h in headers]
+    assert ids == [f"{database_id(db)}-h{n}" for n in two_pending]
+    assert ids == [b["external_id"] for b in bodies]
+    assert ids == [h["Idempotency-Key"] for h in headers]
+    assert all(abs(int(h["webhook-timestamp"]) - time.time()) < 60 for h in headers)
+    assert "webhook-signature" not in headers[0]  # no secret, no signature
+    assert len(crm.peers) == 1  # one kept-alive connection for the whole batch
     assert db.one("SELECT target FROM export_batches")[0] == crm.url
 
 
@@ -114,8 +156,8 @@ def test_500_then_success_is_retried_and_applied_once(db, two_pending):
         )
     assert result.count == 2 and result.failed == []
     assert len(crm.requests) == 5
-    # The same key on every try of a handoff; each key applied exactly once.
-    keys = [h["Idempotency-Key"] for h, _, _ in crm.requests]
+    # The same id on every try of a handoff; each id taken exactly once.
+    keys = [h["webhook-id"] for h, _, _ in crm.requests]
     assert keys[0] == keys[1] and keys[2] == keys[3] == keys[4] and keys[0] != keys[2]
     assert set(crm.applied.values()) == {1} and len(crm.applied) == 2
     assert statuses(db) == ["exported", "exported"]
@@ -146,26 +188,29 @@ def test_server_that_never_answers_times_out_and_keeps_handoffs_pending(db, two_
     assert len(result.stderr.splitlines()) == 1
     assert statuses(db) == ["pending", "pending"]
     # They go out with the next export, under the same idempotency keys.
-    first_keys = {h["Idempotency-Key"] for h, _, _ in crm.requests}
+    first_keys = {h["webhook-id"] for h, _, _ in crm.requests}
     with Receiver() as crm2:
         again = export_pending(
             db, now=MONDAY_10_ET, actor="lead", webhook_url=crm2.url, webhook_options=FAST
         )
     assert (again.batch, again.count) == (2, 2)
-    assert {h["Idempotency-Key"] for h, _, _ in crm2.requests} == first_keys
+    assert {h["webhook-id"] for h, _, _ in crm2.requests} == first_keys
 
 
-def test_signature_verifiable_and_secret_never_kept(db, db_path, two_pending, run, monkeypatch):
+def test_every_request_verifies_with_standardwebhooks_and_the_secret_is_never_kept(
+    db, db_path, two_pending, run, monkeypatch
+):
     monkeypatch.setenv("PROSPECTOR_WEBHOOK_SECRET", SECRET)
-    with Receiver() as crm:
+    with Receiver([503], secret=SECRET) as crm:
         result = run("export", "--webhook", crm.url, "--json")
     assert result.exit_code == 0, result.output
-    for headers, body, _ in crm.requests:
-        stamp = headers["X-Prospector-Timestamp"]
-        expected = hmac.new(SECRET.encode(), stamp.encode() + b"." + body, hashlib.sha256)
-        assert hmac.compare_digest(
-            headers["X-Prospector-Signature"], "sha256=" + expected.hexdigest()
-        )
+    assert crm.unverified == [] and len(crm.applied) == 2
+    first = crm.requests[0][0]
+    assert first["webhook-signature"].startswith("v1,")
+    assert first["Idempotency-Key"] == first["webhook-id"]
+    # The retry of a 503 is signed afresh over the same id and body.
+    assert crm.requests[1][0]["webhook-id"] == first["webhook-id"]
+    assert crm.requests[1][1] == crm.requests[0][1]
     assert SECRET not in result.output
     db.close()
     for suffix in ("", "-wal"):
@@ -174,7 +219,75 @@ def test_signature_verifiable_and_secret_never_kept(db, db_path, two_pending, ru
             assert SECRET.encode() not in path.read_bytes()
 
 
-def test_resend_uses_fresh_keys(db, two_pending):
+def _tampered(headers: dict[str, str], **changes: str) -> dict[str, str]:
+    return {**headers, **changes}
+
+
+def test_tampering_fails_verification_and_a_replay_is_seen(db, two_pending, monkeypatch):
+    monkeypatch.setenv("PROSPECTOR_WEBHOOK_SECRET", SECRET)
+    with Receiver(secret=SECRET) as crm:
+        export_pending(
+            db, now=MONDAY_10_ET, actor="lead", webhook_url=crm.url, webhook_options=FAST
+        )
+    headers, body, _ = crm.requests[0]
+    verifier = Webhook(SECRET)
+    assert verifier.verify(body, headers)["handoff_id"] == two_pending[0]
+    stamp = int(headers["webhook-timestamp"])
+    forged = [
+        (body.replace(b"100.00", b"900.00"), headers),
+        (body, _tampered(headers, **{"webhook-timestamp": str(stamp + 1)})),
+        (body, _tampered(headers, **{"webhook-id": headers["webhook-id"] + "0"})),
+        (body, _tampered(headers, **{"webhook-timestamp": str(stamp - 301)})),
+        (body, {k: v for k, v in headers.items() if k != "webhook-signature"}),
+    ]
+    for forged_body, forged_headers in forged:
+        with pytest.raises(WebhookVerificationError):
+            verifier.verify(forged_body, forged_headers)
+    with pytest.raises(WebhookVerificationError):  # another secret
+        Webhook("whsec_" + base64.b64encode(b"k" * 32).decode()).verify(body, headers)
+    # Replayed verbatim, the request verifies, but its id is one the receiver has seen.
+    crm.take(headers, body)
+    assert crm.replays == [headers["webhook-id"]]
+
+
+@pytest.mark.parametrize(
+    ("secret", "needle"),
+    [("s3cret-for-tests-only", "expected whsec_<base64 of 24 to 64 random bytes>"),
+     (base64.b64encode(b"k" * 32).decode(), "expected whsec_"),
+     ("whsec_not*base64!", "not base64 after whsec_"),
+     ("whsec_" + base64.b64encode(b"short").decode(), "5 bytes"),
+     ("whsec_" + base64.b64encode(b"k" * 65).decode(), "65 bytes")],
+)  # fmt: skip
+def test_a_secret_not_in_whsec_form_is_refused_before_a_batch(
+    db, two_pending, run, monkeypatch, secret, needle
+):
+    monkeypatch.setenv("PROSPECTOR_WEBHOOK_SECRET", secret)
+    with Receiver() as crm:
+        result = run("export", "--webhook", crm.url)
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and needle in result.stderr
+    assert "PROSPECTOR_WEBHOOK_SECRET" in result.stderr and secret not in result.stderr
+    assert crm.requests == []
+    assert db.one("SELECT count(*) FROM export_batches")[0] == 0
+    assert statuses(db) == ["pending", "pending"]
+
+
+def test_an_unpadded_whsec_secret_signs_as_the_package_reads_it(db, two_pending, monkeypatch):
+    unpadded = "whsec_" + base64.b64encode(secrets.token_bytes(25)).decode().rstrip("=")
+    monkeypatch.setenv("PROSPECTOR_WEBHOOK_SECRET", unpadded)
+    with Receiver(secret=unpadded) as crm:
+        result = export_pending(
+            db, now=MONDAY_10_ET, actor="lead", webhook_url=crm.url, webhook_options=FAST
+        )
+    assert result.count == 2 and crm.unverified == []
+
+
+def _log_another_call(db, handoff_id: int) -> None:
+    contact = db.one("SELECT contact_id FROM handoffs WHERE id = ?", (handoff_id,))[0]
+    make_call(db, contact, at="2026-11-24T15:00:00Z", note="called back after the export")
+
+
+def test_resend_keeps_the_webhook_id_and_the_frozen_body(db, two_pending, run):
     with Receiver() as crm:
         export_pending(
             db, now=MONDAY_10_ET, actor="lead", webhook_url=crm.url, webhook_options=FAST
@@ -183,6 +296,7 @@ def test_resend_uses_fresh_keys(db, two_pending):
             db, now=MONDAY_10_ET, actor="lead", webhook_url=crm.url, webhook_options=FAST
         )  # nothing pending: no request
         assert len(crm.requests) == 2
+        _log_another_call(db, two_pending[0])  # a rebuilt payload would differ now
         resent = export_pending(
             db,
             now=MONDAY_10_ET,
@@ -191,9 +305,47 @@ def test_resend_uses_fresh_keys(db, two_pending):
             webhook_options=FAST,
             resend=True,
         )
-    assert resent.count == 2 and len(crm.requests) == 4
-    assert len(crm.applied) == 4  # a resend is meant to be taken again
-    assert crm.requests[2][0]["Idempotency-Key"].endswith("-resend-2")
+        again = run("export", "--batch", "2", "--webhook", crm.url, "--json")
+    assert resent.count == 2 and again.exit_code == 0, again.output
+    assert len(crm.requests) == 6
+    first, second, third = crm.requests[:2], crm.requests[2:4], crm.requests[4:]
+    for earlier, later in [(first, second), (first, third)]:
+        assert [h["webhook-id"] for h, _, _ in later] == [h["webhook-id"] for h, _, _ in earlier]
+        assert [body for _, body, _ in later] == [body for _, body, _ in earlier]
+    assert b"called back after the export" not in crm.requests[2][1]
+    assert crm.replays == [h["webhook-id"] for h, _, _ in first] * 2
+
+
+def test_a_handoff_refused_once_goes_again_with_its_first_body(db, two_pending):
+    with Receiver([422, 200]) as crm:
+        export_pending(
+            db, now=MONDAY_10_ET, actor="lead", webhook_url=crm.url, webhook_options=FAST
+        )
+        _log_another_call(db, two_pending[0])
+        retried = export_pending(
+            db, now=MONDAY_10_ET, actor="lead", webhook_url=crm.url, webhook_options=FAST
+        )
+    assert (retried.batch, retried.count) == (2, 1)
+    (refused, _, _), _, (sent, body, _) = crm.requests
+    assert sent["webhook-id"] == refused["webhook-id"] and body == crm.requests[0][1]
+    stored = db.one("SELECT payload FROM export_items WHERE batch_id = 2")[0]
+    assert stored.encode() == body  # the batch keeps what it sent
+
+
+def test_a_new_handoff_for_the_same_contact_has_a_new_id(db, two_pending):
+    with Receiver() as crm:
+        export_pending(
+            db, now=MONDAY_10_ET, actor="lead", webhook_url=crm.url, webhook_options=FAST
+        )
+        contact = db.one("SELECT contact_id FROM handoffs WHERE id = ?", (two_pending[0],))[0]
+        newer = handoffs.qualify(db, contact, rep="alice", now=MONDAY_10_ET, amount=500).id
+        export_pending(
+            db, now=MONDAY_10_ET, actor="lead", webhook_url=crm.url, webhook_options=FAST
+        )
+    assert newer not in two_pending
+    ids = [h["webhook-id"] for h, _, _ in crm.requests]
+    assert ids[2] == f"{database_id(db)}-h{newer}" and ids[2] not in ids[:2]
+    assert json.loads(crm.requests[2][1])["amount"] == "500.00"
 
 
 def test_batch_resends_with_the_same_keys_and_no_status_change(db, two_pending, run):
@@ -209,7 +361,7 @@ def test_batch_resends_with_the_same_keys_and_no_status_change(db, two_pending, 
         result = run("export", "--batch", "1", "--webhook", crm.url, "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["rewritten"] is True
-    keys = [h["Idempotency-Key"] for h, _, _ in crm.requests]
+    keys = [h["webhook-id"] for h, _, _ in crm.requests]
     assert keys[-2:] == [keys[0], keys[3]]
     assert statuses(db) == ["pending", "exported"]
 
@@ -284,16 +436,16 @@ def test_url_checks():
 
 
 def test_an_interrupted_send_keeps_what_the_receiver_took(db, two_pending, monkeypatch):
-    real = runner.deliver
+    real = runner.Sender.deliver
     sent = []
 
-    def deliver_then_stop(url, handoff_id, body, **kwargs):
+    def deliver_then_stop(self, handoff_id, webhook_id, body):
         if sent:  # Ctrl+C while the second handoff is on its way
             raise KeyboardInterrupt
         sent.append(handoff_id)
-        return real(url, handoff_id, body, **kwargs)
+        return real(self, handoff_id, webhook_id, body)
 
-    monkeypatch.setattr(runner, "deliver", deliver_then_stop)
+    monkeypatch.setattr(runner.Sender, "deliver", deliver_then_stop)
     with Receiver() as crm, pytest.raises(KeyboardInterrupt):
         export_pending(
             db, now=MONDAY_10_ET, actor="lead", webhook_url=crm.url, webhook_options=FAST

@@ -14,16 +14,26 @@ import sys
 import threading
 import time
 from collections import Counter
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from prospector.foundations.db import database_id
 from prospector.services import handoffs
 from prospector.services.export import WebhookOptions, WebhookURLError, export_pending, runner
-from prospector.services.export.webhook import check_url, shown_url
+from prospector.services.export.webhook import (
+    Sender,
+    WebhookOptionsError,
+    check_url,
+    parse_deadline,
+    shown_url,
+)
 from tests.conftest import MONDAY_10_ET
 from tests.handoff_factories import make_call, make_contact
 
@@ -453,3 +463,187 @@ def test_an_interrupted_send_keeps_what_the_receiver_took(db, two_pending, monke
     assert len(crm.requests) == 1
     assert statuses(db) == ["exported", "pending"]
     assert db.one("SELECT sending_pid FROM export_batches WHERE id = 1")[0] is None
+
+
+class FakeTime:
+    """A clock that moves only when slept on: waits are recorded, never spent."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def sender_for(crm: Receiver, fake: FakeTime, **options: float) -> Sender:
+    chosen = {"timeout": 2.0, "attempts": 4, "backoff": 0.5, **options}
+    return Sender(
+        crm.url,
+        WebhookOptions(**chosen),  # type: ignore[arg-type]
+        signer=None,
+        monotonic=fake.monotonic,
+        sleep=fake.sleep,
+    )
+
+
+def test_retry_after_seconds_and_http_date_are_waited_instead_of_the_backoff():
+    fake = FakeTime()
+    in_90s = format_datetime(datetime.fromtimestamp(time.time() + 90, UTC), usegmt=True)
+    script: list[Answer] = [(429, "1"), (503, in_90s), (503, "soon"), 200]
+    with Receiver(script) as crm, sender_for(crm, fake) as sender:
+        outcome = sender.deliver(1, "db-h1", b"{}")
+    assert (outcome.ok, outcome.attempts) == (True, 4)
+    assert fake.slept[0] == 1.0
+    assert 85 <= fake.slept[1] <= 90  # the date, less the time it took to get here
+    assert 1.0 <= fake.slept[2] <= 2.0  # unreadable: the third back-off (0.5 s x 4), jittered
+
+
+def test_retry_after_is_honoured_for_real_on_a_429(db, two_pending):
+    with Receiver([(429, "1")]) as crm:
+        start = time.monotonic()
+        result = export_pending(
+            db, now=MONDAY_10_ET, actor="lead", webhook_url=crm.url, webhook_options=FAST
+        )
+        took = time.monotonic() - start
+    assert result.count == 2 and len(crm.requests) == 3
+    assert took >= 1.0
+
+
+def test_retry_after_past_the_cap_stops_the_batch_and_leaves_the_rest_pending(db, two_pending):
+    with Receiver([(429, "3600")]) as crm:
+        result = export_pending(
+            db,
+            now=MONDAY_10_ET,
+            actor="lead",
+            webhook_url=crm.url,
+            webhook_options=WebhookOptions(timeout=2, max_retry_after=60),
+        )
+    assert (result.count, result.not_sent, result.failed) == (0, 2, [])
+    assert result.stopped == "the receiver asked to retry after 3600 s (more than 60 s)"
+    assert len(crm.requests) == 1 and statuses(db) == ["pending", "pending"]
+    assert db.one("SELECT count(*) FROM export_items WHERE error IS NOT NULL")[0] == 0
+
+
+@given(
+    backoff=st.floats(0, 5),
+    max_backoff=st.floats(0, 30),
+    draws=st.lists(st.floats(0, 1), min_size=5, max_size=5),
+)
+def test_backoff_is_jittered_within_half_to_all_of_a_doubling_capped_bound(
+    backoff, max_backoff, draws
+):
+    fake = FakeTime()
+    options = WebhookOptions(attempts=6, backoff=backoff, max_backoff=max_backoff)
+    answers = iter(draws)
+    sender = Sender(
+        "http://127.0.0.1:9/x",
+        options,
+        signer=None,
+        monotonic=fake.monotonic,
+        sleep=fake.sleep,
+        jitter=lambda low, high: low + (high - low) * next(answers),
+        transport=httpx.MockTransport(lambda request: httpx.Response(503)),
+    )
+    outcome = sender.deliver(1, "db-h1", b"{}")
+    assert (outcome.ok, outcome.attempts, outcome.error) == (
+        False,
+        6,
+        "HTTP 503 after 6 attempt(s)",
+    )
+    for retry, (waited, draw) in enumerate(zip(fake.slept, draws, strict=True), start=1):
+        bound = min(backoff * 2 ** (retry - 1), max_backoff)
+        assert bound / 2 <= waited <= bound
+        assert waited == pytest.approx(bound / 2 + bound / 2 * draw)
+
+
+def test_real_jitter_spreads_the_waits():
+    fake = FakeTime()
+    options = WebhookOptions(attempts=20, backoff=1, max_backoff=1)
+    sender = Sender(
+        "http://127.0.0.1:9/x",
+        options,
+        signer=None,
+        monotonic=fake.monotonic,
+        sleep=fake.sleep,
+        transport=httpx.MockTransport(lambda request: httpx.Response(500)),
+    )
+    sender.deliver(1, "db-h1", b"{}")
+    assert len(fake.slept) == 19 and all(0.5 <= wait <= 1 for wait in fake.slept)
+    assert len(set(fake.slept)) > 1
+
+
+@pytest.mark.parametrize(
+    ("status", "tries"),
+    [(400, 1), (401, 1), (404, 1), (410, 1), (422, 1), (301, 1), (308, 1),
+     (408, 3), (409, 3), (425, 3), (429, 3), (500, 3), (502, 3), (503, 3)],
+)  # fmt: skip
+def test_which_answers_are_final(status, tries):
+    fake = FakeTime()
+    with Receiver([status] * 3) as crm, sender_for(crm, fake, attempts=3) as sender:
+        outcome = sender.deliver(1, "db-h1", b"{}")
+    assert (outcome.ok, outcome.attempts, len(crm.requests)) == (False, tries, tries)
+    assert outcome.error == f"HTTP {status} after {tries} attempt(s)"
+
+
+def test_the_deadline_stops_a_batch_and_the_next_export_sends_the_rest(db, run):
+    ids = []
+    for state in ("NY", "CA", "TX"):
+        contact = make_contact(db, state=state)
+        ids.append(handoffs.qualify(db, contact, rep="alice", now=MONDAY_10_ET, amount=1).id)
+    # The second handoff's retry would be due after the deadline: sending stops there.
+    with Receiver([200, (503, "2")]) as crm:
+        start = time.monotonic()
+        result = run("export", "--webhook", crm.url, "--deadline", "1.5s", "--json")
+        took = time.monotonic() - start
+        assert result.exit_code == 1
+        shown = json.loads(result.stdout)
+        assert (shown["count"], shown["not_sent"], shown["failed"]) == (1, 2, [])
+        assert shown["stopped"] == "the 1.5 s deadline passed"
+        assert result.stderr == (
+            "error: webhook: stopped, the 1.5 s deadline passed: 2 handoff(s) not sent,"
+            " left pending for the next export\n"
+        )
+        assert took < 1.5  # it stopped rather than wait past the deadline
+        assert statuses(db) == ["exported", "pending", "pending"]
+        again = run("export", "--webhook", crm.url, "--json")
+    assert again.exit_code == 0 and json.loads(again.stdout)["count"] == 2
+    sent = [h["webhook-id"] for h, _, _ in crm.requests]
+    assert sent[1] == sent[2] and len(set(sent)) == 3 and set(crm.applied.values()) == {1}
+    assert statuses(db) == ["exported"] * 3
+
+
+def test_a_request_never_outlives_the_deadline(db, two_pending, run):
+    with Receiver(["hang"]) as crm:
+        start = time.monotonic()
+        result = run(
+            "export", "--webhook", crm.url, "--timeout", "30", "--deadline", "0.5", "--json"
+        )
+        took = time.monotonic() - start
+    assert result.exit_code == 1 and took < 5
+    shown = json.loads(result.stdout)
+    assert (shown["count"], shown["not_sent"]) == (0, 2)
+    assert statuses(db) == ["pending", "pending"]
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("10m", 600), ("90s", 90), ("1h30m", 5400), ("600", 600), ("0.5s", 0.5), ("24h", 86400),
+     (" 2M ", 120)],
+)  # fmt: skip
+def test_deadline_words(text, seconds):
+    assert parse_deadline(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "0", "0s", "25h", "ten minutes", "-5m", "1d", "m"])
+def test_bad_deadlines_are_one_line_errors(db, two_pending, run, text):
+    with pytest.raises(WebhookOptionsError):
+        parse_deadline(text)
+    result = run("export", "--webhook", "http://127.0.0.1:9/x", "--deadline", text)
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert "deadline" in result.stderr
+    assert db.one("SELECT count(*) FROM export_batches")[0] == 0

@@ -334,11 +334,12 @@ class Sender:
                 return Delivery(handoff_id, False, attempt, status, error, stop=deadline)
             attempt += 1
             timeout = min(self.options.timeout, left)
-            status, error, wait = self._attempt(webhook_id, body, timeout, attempt)
+            status, error, retried, asked = self._attempt(webhook_id, body, timeout)
             if status is not None and 200 <= status < 300:
                 return Delivery(handoff_id, True, attempt, status, None)
-            if wait is None or attempt == self.options.attempts:
+            if not retried or attempt == self.options.attempts:
                 break
+            wait = self._backoff(attempt) if asked is None else asked
             if wait > self.options.max_retry_after:
                 stop = (
                     f"the receiver asked to retry after {wait:g} s"
@@ -351,9 +352,9 @@ class Sender:
         return Delivery(handoff_id, False, attempt, status, f"{error} after {attempt} attempt(s)")
 
     def _attempt(
-        self, webhook_id: str, body: bytes, timeout: float, attempt: int
-    ) -> tuple[int | None, str, float | None]:
-        """One POST: ``(status, error, seconds to wait before retrying or None if final)``."""
+        self, webhook_id: str, body: bytes, timeout: float
+    ) -> tuple[int | None, str, bool, float | None]:
+        """One POST: ``(status, error, whether to retry, seconds a Retry-After asks)``."""
         stamp = self.clock()
         headers = {
             "Content-Type": "application/json",
@@ -380,23 +381,16 @@ class Sender:
             finally:
                 response.close()
         except httpx.TimeoutException:
-            return None, f"no answer within {timeout:g} s", self._backoff(attempt)
+            return None, f"no answer within {timeout:g} s", True, None
         except httpx.TransportError as failure:
-            return (
-                None,
-                f"network error ({failure or type(failure).__name__})",
-                self._backoff(attempt),
-            )
+            return None, f"network error ({str(failure) or type(failure).__name__})", True, None
         status = response.status_code
         if 200 <= status < 300:
-            return status, "", None
-        error = f"HTTP {status}"
-        if not is_retried(status):
-            return status, error, None
+            return status, "", False, None
         asked = None
         if status in RETRY_AFTER_STATUSES:
             asked = retry_after(response.headers.get("Retry-After"), self.clock())
-        return status, error, self._backoff(attempt) if asked is None else asked
+        return status, f"HTTP {status}", is_retried(status), asked
 
     def _backoff(self, attempt: int) -> float:
         bound = backoff_bound(self.options, attempt)

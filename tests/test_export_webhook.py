@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -480,6 +479,19 @@ class FakeTime:
         self.now += seconds
 
 
+class Answers:
+    """A transport that answers every request with one status, instantly."""
+
+    def __init__(self, status: int) -> None:
+        self.status = status
+
+    def post(self, body: bytes, headers: object, timeout: float) -> tuple[int, None]:
+        return self.status, None
+
+    def close(self) -> None:
+        pass
+
+
 def sender_for(crm: Receiver, fake: FakeTime, **options: float) -> Sender:
     chosen = {"timeout": 2.0, "attempts": 4, "backoff": 0.5, **options}
     return Sender(
@@ -547,7 +559,7 @@ def test_backoff_is_jittered_within_half_to_all_of_a_doubling_capped_bound(
         monotonic=fake.monotonic,
         sleep=fake.sleep,
         jitter=lambda low, high: low + (high - low) * next(answers),
-        transport=httpx.MockTransport(lambda request: httpx.Response(503)),
+        transport=Answers(503),
     )
     outcome = sender.deliver(1, "db-h1", b"{}")
     assert (outcome.ok, outcome.attempts, outcome.error) == (
@@ -570,7 +582,7 @@ def test_real_jitter_spreads_the_waits():
         signer=None,
         monotonic=fake.monotonic,
         sleep=fake.sleep,
-        transport=httpx.MockTransport(lambda request: httpx.Response(500)),
+        transport=Answers(500),
     )
     sender.deliver(1, "db-h1", b"{}")
     assert len(fake.slept) == 19 and all(0.5 <= wait <= 1 for wait in fake.slept)

@@ -90,7 +90,7 @@ def csv_reference(out: Path, count: int, width: int) -> float:
 
 
 class _Sink(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.0"
+    protocol_version = "HTTP/1.1"  # keep-alive, as a CRM endpoint answers
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))

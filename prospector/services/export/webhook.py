@@ -29,7 +29,7 @@ can verify them with an off-the-shelf library:
   GET elsewhere), are final. Only a 2xx counts as accepted.
 * ``deadline``: seconds for the whole batch. No request or wait runs past it; once
   it has passed nothing more is sent and the rest stays pending.
-* One kept-alive HTTP/1.1 connection (httpx's transport) serves the whole batch.
+* One kept-alive HTTP/1.1 connection serves the whole batch (:mod:`.keepalive`).
 * ``https://`` is required, except to a loopback host (127.0.0.0/8, ::1,
   localhost), which is never reached through a proxy. The URL's query is never
   stored or shown; a URL with a user name or password in it is refused (the
@@ -41,6 +41,7 @@ from __future__ import annotations
 import base64
 import binascii
 import email.utils
+import http.client
 import ipaddress
 import math
 import os
@@ -53,11 +54,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import httpx
 from standardwebhooks.webhooks import Webhook
 
 from prospector.foundations.errors import ProspectorError
 from prospector.foundations.limits import MAX_WEBHOOK_ATTEMPTS, MAX_WEBHOOK_TIMEOUT
+from prospector.services.export.keepalive import KeptAlive, Poster
 
 SECRET_ENV = "PROSPECTOR_WEBHOOK_SECRET"
 SECRET_PREFIX = "whsec_"
@@ -272,14 +273,6 @@ def is_retried(status: int) -> bool:
     return status >= 500 or status in RETRY_STATUSES
 
 
-def _proxy_for(url: str) -> str | None:
-    # As urllib did: the environment's proxy, except for loopback and NO_PROXY hosts.
-    host = urllib.parse.urlsplit(url).hostname or ""
-    if is_loopback(host) or urllib.request.proxy_bypass(host):
-        return None
-    return urllib.request.getproxies().get(urllib.parse.urlsplit(url).scheme)
-
-
 class Sender:
     """Delivers a batch's handoffs over one kept-alive connection, within its deadline.
 
@@ -299,9 +292,8 @@ class Sender:
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[float, float], float] = random.uniform,
-        transport: httpx.BaseTransport | None = None,
+        transport: Poster | None = None,
     ) -> None:
-        self.url = httpx.URL(url)
         self.options = options
         self.signer = signer
         self.clock = clock
@@ -309,8 +301,8 @@ class Sender:
         self.sleep = sleep
         self.jitter = jitter
         self.ends_at = monotonic() + options.deadline
-        # retries=0: retrying is ours (with back-off, Retry-After and the deadline).
-        self.transport = transport or httpx.HTTPTransport(proxy=_proxy_for(url), retries=0)
+        host = urllib.parse.urlsplit(url).hostname or ""
+        self.transport = transport or KeptAlive(url, loopback=is_loopback(host))
 
     def __enter__(self) -> Sender:
         return self
@@ -367,29 +359,17 @@ class Sender:
             headers["webhook-signature"] = self.signer.sign(
                 webhook_id, datetime.fromtimestamp(stamp, UTC), body.decode("utf-8")
             )
-        request = httpx.Request(
-            "POST",
-            self.url,
-            content=body,
-            headers=headers,
-            extensions={"timeout": dict.fromkeys(("connect", "read", "write", "pool"), timeout)},
-        )
         try:
-            response = self.transport.handle_request(request)
-            try:
-                response.read()
-            finally:
-                response.close()
-        except httpx.TimeoutException:
+            status, asked_wait = self.transport.post(body, headers, timeout)
+        except TimeoutError:
             return None, f"no answer within {timeout:g} s", True, None
-        except httpx.TransportError as failure:
+        except (OSError, http.client.HTTPException) as failure:
             return None, f"network error ({str(failure) or type(failure).__name__})", True, None
-        status = response.status_code
         if 200 <= status < 300:
             return status, "", False, None
         asked = None
         if status in RETRY_AFTER_STATUSES:
-            asked = retry_after(response.headers.get("Retry-After"), self.clock())
+            asked = retry_after(asked_wait, self.clock())
         return status, f"HTTP {status}", is_retried(status), asked
 
     def _backoff(self, attempt: int) -> float:

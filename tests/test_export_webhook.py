@@ -39,7 +39,8 @@ from tests.handoff_factories import make_call, make_contact
 FAST = WebhookOptions(timeout=2.0, attempts=3, backoff=0.01)
 SECRET = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
-# An answer in a receiver's script: a status, (status, Retry-After), "hang" or "hold".
+# An answer in a receiver's script: a status, (status, Retry-After), "hang", "hold" or
+# "drop" (the connection closed without an answer).
 Answer = int | str | tuple[int, str]
 
 
@@ -47,7 +48,12 @@ class Receiver:
     """A CRM endpoint: answers from a script, verifies signatures when it has the
     secret, and counts what it took per webhook id (a second one is a replay)."""
 
-    def __init__(self, script: list[Answer] | None = None, secret: str | None = None) -> None:
+    def __init__(
+        self,
+        script: list[Answer] | None = None,
+        secret: str | None = None,
+        protocol: str = "HTTP/1.1",
+    ) -> None:
         self.script = list(script or [])
         self.requests: list[tuple[dict[str, str], bytes, Answer]] = []
         self.applied: Counter[str] = Counter()
@@ -60,7 +66,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # keep-alive, as CRMs' endpoints speak
+            protocol_version = protocol  # 1.1: keep-alive, as CRMs' endpoints speak
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
@@ -69,6 +75,9 @@ class Receiver:
                 receiver.requests.append((dict(self.headers), body, answer))
                 if answer == "hang":
                     receiver.release.wait(5)
+                    self.close_connection = True
+                    return
+                if answer == "drop":  # closed without an answer, as an idle timeout does
                     self.close_connection = True
                     return
                 if answer == "hold":  # keep the sender waiting, then take it
@@ -659,3 +668,74 @@ def test_bad_deadlines_are_one_line_errors(db, two_pending, run, text):
     assert result.exit_code == 1 and result.stderr.count("\n") == 1
     assert "deadline" in result.stderr
     assert db.one("SELECT count(*) FROM export_batches")[0] == 0
+
+
+def test_a_connection_the_receiver_closed_is_opened_again_without_a_lost_attempt(db, two_pending):
+    with Receiver([200, "drop"]) as crm:
+        result = export_pending(
+            db, now=MONDAY_10_ET, actor="lead", webhook_url=crm.url, webhook_options=FAST
+        )
+    assert result.count == 2 and result.failed == []
+    assert [answer for _, _, answer in crm.requests] == [200, "drop", 200]
+    assert len(crm.peers) == 2  # the second connection replaced the closed one
+    assert crm.requests[1][0]["webhook-id"] == crm.requests[2][0]["webhook-id"]
+    assert set(crm.applied.values()) == {1}
+
+
+def test_a_fresh_connection_closed_without_an_answer_is_a_retried_network_error(db):
+    contact = make_contact(db)
+    handoffs.qualify(db, contact, rep="alice", now=MONDAY_10_ET, amount=1)
+    with Receiver(["drop", 200]) as crm:
+        result = export_pending(
+            db, now=MONDAY_10_ET, actor="lead", webhook_url=crm.url, webhook_options=FAST
+        )
+    assert result.count == 1 and len(crm.requests) == 2 and len(crm.peers) == 2
+
+
+def test_a_receiver_that_closes_after_every_answer_still_gets_everything(db, two_pending):
+    with Receiver(protocol="HTTP/1.0") as crm:
+        result = export_pending(
+            db, now=MONDAY_10_ET, actor="lead", webhook_url=crm.url, webhook_options=FAST
+        )
+    assert result.count == 2 and len(crm.peers) == 2 and len(crm.applied) == 2
+
+
+def test_https_goes_through_the_environments_proxy_by_a_tunnel(monkeypatch):
+    asked: list[bytes] = []
+
+    class Proxy(BaseHTTPRequestHandler):
+        def do_CONNECT(self) -> None:
+            asked.append(self.requestline.encode())
+            asked.append(self.headers.get("Proxy-Authorization", "").encode())
+            self.send_error(403)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
+    port = server.server_address[1]
+    monkeypatch.setenv("HTTPS_PROXY", f"http://me:p%40ss@127.0.0.1:{port}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    options = WebhookOptions(timeout=2, attempts=1)
+    try:
+        with Sender("https://crm.example.com/hooks", options, signer=None) as sender:
+            outcome = sender.deliver(1, "db-h1", b"{}")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not outcome.ok and "403" in (outcome.error or "")
+    login = base64.b64encode(b"me:p@ss")
+    assert asked[0].startswith(b"CONNECT crm.example.com:443 HTTP/1.")
+    assert asked[1:] == [b"Basic " + login]
+
+
+def test_loopback_never_goes_through_a_proxy(db, two_pending, monkeypatch):
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")  # nothing listens there
+    with Receiver() as crm:
+        result = export_pending(
+            db, now=MONDAY_10_ET, actor="lead", webhook_url=crm.url, webhook_options=FAST
+        )
+    assert result.count == 2 and len(crm.applied) == 2

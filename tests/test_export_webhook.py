@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import secrets
+import socket
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -739,3 +743,52 @@ def test_loopback_never_goes_through_a_proxy(db, two_pending, monkeypatch):
             db, now=MONDAY_10_ET, actor="lead", webhook_url=crm.url, webhook_options=FAST
         )
     assert result.count == 2 and len(crm.applied) == 2
+
+
+def _readme_receiver() -> str:
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = text.index('  """receiver.py')
+    block = text[start : text.index("  ```", start)]
+    return textwrap.dedent(block)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_the_readmes_receiver_verifies_applies_once_and_refuses_forgeries(
+    db, two_pending, run, tmp_path, monkeypatch
+):
+    script = tmp_path / "receiver.py"
+    script.write_text(_readme_receiver(), encoding="utf-8")
+    port = _free_port()
+    monkeypatch.setenv("PROSPECTOR_WEBHOOK_SECRET", SECRET)
+    receiver = subprocess.Popen(
+        [sys.executable, str(script)],
+        env={**os.environ, "PORT": str(port)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/hooks"
+    try:
+        for _ in range(100):  # until it listens
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        first = run("export", "--webhook", url, "--json")
+        again = run("export", "--resend", "--webhook", url, "--json")
+        forged = Sender(url, WebhookOptions(attempts=1), signer=Webhook(SECRET[:-4] + "AAA="))
+        with forged:
+            refused = forged.deliver(1, "someone-h1", b'{"company": "x", "amount": "1"}')
+    finally:
+        receiver.terminate()
+        out, _ = receiver.communicate(timeout=10)
+    assert first.exit_code == 0 and again.exit_code == 0, first.output + again.output
+    assert json.loads(again.stdout)["count"] == 2  # taken, and applied only the first time
+    assert (refused.ok, refused.status) == (False, 401)
+    dbid = database_id(db)
+    assert out.splitlines() == [f"{dbid}-h1 Acme Corp 100.00", f"{dbid}-h2 Acme Corp 100.00"]

@@ -792,3 +792,22 @@ def test_the_readmes_receiver_verifies_applies_once_and_refuses_forgeries(
     assert (refused.ok, refused.status) == (False, 401)
     dbid = database_id(db)
     assert out.splitlines() == [f"{dbid}-h1 Acme Corp 100.00", f"{dbid}-h2 Acme Corp 100.00"]
+
+
+def test_any_webhook_send_carries_the_body_of_the_handoffs_first_batch(
+    db, two_pending, run, tmp_path
+):
+    # First written as files; a later file batch re-built the payload after a call.
+    assert run("export", "--format", "jsonl", "--out", str(tmp_path)).exit_code == 0
+    _log_another_call(db, two_pending[0])
+    assert run("export", "--resend", "--format", "jsonl", "--out", str(tmp_path)).exit_code == 0
+    first, rebuilt = (
+        db.one("SELECT payload FROM export_items WHERE batch_id = ? AND handoff_id = ?", (n, 1))[0]
+        for n in (1, 2)
+    )
+    assert first != rebuilt
+    with Receiver() as crm:
+        assert run("export", "--batch", "2", "--webhook", crm.url).exit_code == 0
+        assert run("export", "--resend", "--webhook", crm.url).exit_code == 0
+    bodies = [body for headers, body, _ in crm.requests if headers["webhook-id"].endswith("-h1")]
+    assert bodies == [first.encode()] * 2

@@ -272,9 +272,8 @@ def _open_batch(
     if not built:
         return _Opened(None, [], held, len(busy.handoff_ids), busy.batches)
     items = [(p["handoff_id"], dump(p)) for p in built]
-    if name == WEBHOOK:  # the body each handoff's webhook id was first sent with
-        frozen = first_payloads(db, [handoff_id for handoff_id, _ in items])
-        items = [(handoff_id, frozen.get(handoff_id, text)) for handoff_id, text in items]
+    if name == WEBHOOK:
+        items = _frozen(db, items)
     batch = create_batch(
         db,
         format=name,
@@ -286,6 +285,12 @@ def _open_batch(
         sending_pid=os.getpid() if name == WEBHOOK else None,
     )
     return _Opened(batch, items, held, len(busy.handoff_ids), busy.batches)
+
+
+def _frozen(db: Database, items: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Each item with the body its webhook id was first sent with (its first batch's)."""
+    first = first_payloads(db, [handoff_id for handoff_id, _ in items])
+    return [(handoff_id, first.get(handoff_id, text)) for handoff_id, text in items]
 
 
 def _export_webhook(
@@ -395,7 +400,7 @@ def rewrite_batch(
         with Sender(
             webhook_url, webhook_options or WebhookOptions(), signer=load_secret()
         ) as sender:
-            sent = _send_all(db, sender, batch_id, items, now=None)
+            sent = _send_all(db, sender, batch_id, _frozen(db, items), now=None)
         count = len(items) - len(sent.failed) - sent.not_sent
         return ExportResult(
             batch_id,

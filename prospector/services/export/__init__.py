@@ -3,8 +3,8 @@
 ``runner`` holds the rules; ``batches`` the stored snapshots; ``payloads`` what a
 handoff carries; ``safe_csv`` formula-safe cells and the output folder;
 ``batchfiles`` a batch's files (owner-only, all or none, no leftovers); one module
-per format (``salesforce``, ``hubspot``, ``csvfile``, ``jsonl``) and ``webhook``
-for HTTP delivery.
+per format (``salesforce``, ``hubspot``, ``csvfile``, ``jsonl``), ``webhook`` for
+signed HTTP delivery and ``keepalive`` for its connection.
 """
 
 from prospector.services.export.batches import Batch, get_batch

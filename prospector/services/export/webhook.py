@@ -9,7 +9,8 @@ can verify them with an off-the-shelf library:
   same for every attempt and every re-send of that handoff, and a new handoff
   (re-qualified after export) has a new one. ``Idempotency-Key`` repeats it, for
   receivers that de-duplicate on that header. ``webhook-timestamp`` is the Unix
-  time of the attempt.
+  time of the attempt, by the real clock even under ``--at``: the receiver checks
+  it against its own.
 * With ``PROSPECTOR_WEBHOOK_SECRET`` set, ``webhook-signature: v1,<base64>`` is the
   HMAC-SHA256 of ``<webhook-id>.<webhook-timestamp>.<body>``, made by the
   ``standardwebhooks`` package. The secret must be in the spec's form,
@@ -49,7 +50,6 @@ import random
 import re
 import time
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime

@@ -43,8 +43,8 @@ from tests.handoff_factories import make_call, make_contact
 FAST = WebhookOptions(timeout=2.0, attempts=3, backoff=0.01)
 SECRET = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
-# An answer in a receiver's script: a status, (status, Retry-After), "hang", "hold" or
-# "drop" (the connection closed without an answer).
+# An answer in a receiver's script: a status, (status, Retry-After), "hang", "hold",
+# "drop" (the connection closed without an answer), "chunked" or "long" (answer bodies).
 Answer = int | str | tuple[int, str]
 
 
@@ -83,6 +83,20 @@ class Receiver:
                     return
                 if answer == "drop":  # closed without an answer, as an idle timeout does
                     self.close_connection = True
+                    return
+                if answer == "chunked":  # an answer body of unknown length, in chunks
+                    receiver.take(dict(self.headers), body)
+                    self.send_response(200)
+                    self.send_header("Transfer-Encoding", "chunked")
+                    self.end_headers()
+                    self.wfile.write(b"2\r\nok\r\n3\r\n!!!\r\n0\r\n\r\n")
+                    return
+                if answer == "long":  # more answer than anyone should read
+                    receiver.take(dict(self.headers), body)
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(200_000))
+                    self.end_headers()
+                    self.wfile.write(b"x" * 200_000)
                     return
                 if answer == "hold":  # keep the sender waiting, then take it
                     receiver.holding.set()
@@ -811,3 +825,15 @@ def test_any_webhook_send_carries_the_body_of_the_handoffs_first_batch(
         assert run("export", "--resend", "--webhook", crm.url).exit_code == 0
     bodies = [body for headers, body, _ in crm.requests if headers["webhook-id"].endswith("-h1")]
     assert bodies == [first.encode()] * 2
+
+
+def test_answer_bodies_are_read_to_their_end_and_a_long_one_ends_the_connection(db, two_pending):
+    contact = make_contact(db)
+    handoffs.qualify(db, contact, rep="alice", now=MONDAY_10_ET, amount=1)
+    with Receiver(["chunked", "long", 200]) as crm:
+        result = export_pending(
+            db, now=MONDAY_10_ET, actor="lead", webhook_url=crm.url, webhook_options=FAST
+        )
+    assert result.count == 3 and len(crm.requests) == 3 and len(crm.applied) == 3
+    # The chunked answer kept the connection; the 200 kB one was not read through.
+    assert len(crm.peers) == 2

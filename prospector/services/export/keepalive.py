@@ -73,7 +73,9 @@ class KeptAlive:
         try:
             connection.request("POST", self.target, body=body, headers=dict(headers))
             response = connection.getresponse()
-            response.read(MAX_ANSWER)
+            unread = MAX_ANSWER
+            while unread > 0 and (chunk := response.read(unread)):  # to its end, then reuse
+                unread -= len(chunk)
             if not response.isclosed():  # an answer too long to bother with
                 connection.close()
         except BaseException:

@@ -35,6 +35,7 @@ from prospector.services.export.webhook import (
     WebhookOptionsError,
     check_url,
     parse_deadline,
+    retry_after,
     shown_url,
 )
 from tests.conftest import MONDAY_10_ET
@@ -837,3 +838,17 @@ def test_answer_bodies_are_read_to_their_end_and_a_long_one_ends_the_connection(
     assert result.count == 3 and len(crm.requests) == 3 and len(crm.applied) == 3
     # The chunked answer kept the connection; the 200 kB one was not read through.
     assert len(crm.peers) == 2
+
+
+NOW = 1_700_000_000.0  # 2023-11-14T22:13:20Z
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("0", 0.0), ("120", 120.0), (" 7 ", 7.0), ("Tue, 14 Nov 2023 22:14:00 GMT", 40.0),
+     ("Tue, 14 Nov 2023 22:00:00 GMT", 0.0), ("Tuesday, 14-Nov-23 22:13:30 GMT", 10.0),
+     (None, None), ("", None), ("-1", None), ("1.5", None), ("soon", None),
+     ("99999999999", None), ("Tue, 99 Nov 2023 22:14:00 GMT", None)],
+)  # fmt: skip
+def test_retry_after_header_values(header, seconds):
+    assert retry_after(header, NOW) == seconds

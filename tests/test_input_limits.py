@@ -96,7 +96,9 @@ def test_rebuilt_summaries_cannot_overflow_on_talk_times_stored_before_the_check
      ({"timeout": math.nan}, "timeout nan"), ({"timeout": math.inf}, "timeout inf"),
      ({"timeout": 301}, "at most 300"), ({"attempts": 0}, "attempts 0: expected 1 to 20"),
      ({"attempts": 10**20}, "expected 1 to 20"), ({"backoff": -0.5}, "backoff -0.5"),
-     ({"max_backoff": math.nan}, "max_backoff nan")],
+     ({"max_backoff": math.nan}, "max_backoff nan"), ({"deadline": 0}, "deadline 0 s"),
+     ({"deadline": 86_401}, "at most 86400 s"), ({"deadline": math.inf}, "deadline inf"),
+     ({"max_retry_after": -1}, "max_retry_after -1")],
 )  # fmt: skip
 def test_webhook_options_are_bounded(options, needle):
     with pytest.raises(WebhookOptionsError, match=needle):
@@ -105,6 +107,7 @@ def test_webhook_options_are_bounded(options, needle):
 
 def test_webhook_options_at_their_bounds():
     assert WebhookOptions(timeout=300, attempts=20, backoff=0).attempts == 20
+    assert WebhookOptions(deadline=86_400, max_retry_after=0).deadline == 86_400
 
 
 @pytest.mark.parametrize(

@@ -141,6 +141,15 @@ def ack(app: AppContext, file: str, at: datetime | None, as_json: bool) -> None:
     )
 
 
+def _deadline(ctx: click.Context, param: click.Parameter, value: str) -> float:
+    from prospector.services.export.webhook import WebhookOptionsError, parse_deadline
+
+    try:
+        return parse_deadline(value)
+    except WebhookOptionsError as error:
+        raise click.BadParameter(str(error), ctx, param) from None
+
+
 @click.command("export")
 @click.option(
     "--format",
@@ -167,6 +176,14 @@ def ack(app: AppContext, file: str, at: datetime | None, as_json: bool) -> None:
     show_default=True,
     help="Webhook: tries per handoff.",
 )
+@click.option(
+    "--deadline",
+    metavar="DURATION",
+    default="30m",
+    show_default=True,
+    callback=_deadline,
+    help="Webhook: time for the whole batch (10m, 90s, 1h); the rest stays pending.",
+)
 @at_option
 @json_option
 @pass_app
@@ -179,14 +196,15 @@ def export(
     batch_id: int | None,
     timeout: float,
     attempts: int,
+    deadline: float,
     at: datetime | None,
     as_json: bool,
 ) -> None:
     """Export pending handoffs as one numbered batch (files or a webhook)."""
-    # Imported here: the export machinery (http, hmac) is not needed by other commands.
+    # Imported here: the export machinery (http, signing) is not needed by other commands.
     from prospector.services import export as export_service
 
-    options = export_service.WebhookOptions(timeout=timeout, attempts=attempts)
+    options = export_service.WebhookOptions(timeout=timeout, attempts=attempts, deadline=deadline)
     with app.open_db() as db:
         if batch_id is not None:
             result = export_service.rewrite_batch(
@@ -220,6 +238,13 @@ def export(
             f" {listed}{f' and {more} more' if more > 0 else ''}",
             err=True,
         )
+    if result.stopped:
+        click.echo(
+            f"error: webhook: stopped, {result.stopped}: {result.not_sent} handoff(s) not sent,"
+            " left pending for the next export",
+            err=True,
+        )
+    if result.failed or result.stopped:
         sys.exit(1)
 
 

@@ -4,12 +4,20 @@ Run: ``python -m tests.bench.bench_export [N]``. Each figure is printed beside a
 reference measured in the same run: for files, a bare ``csv.writer`` writing the
 same number of rows of the same width from ready-made tuples; for the webhook, a
 bare ``urllib`` POST loop to the same local server.
+
+The webhook receiver speaks HTTP/1.1 as CRMs' endpoints do, so a client may keep
+its connection open (urllib closes it after every request). The export signs every
+request (a ``whsec_`` secret is set for it). The webhook export and the loop run
+twice, alternately, so a busy machine's noise falls on both; each figure and the
+best of each are printed.
 """
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
+import os
 import sys
 import tempfile
 import threading
@@ -21,6 +29,7 @@ from pathlib import Path
 
 from prospector.foundations.db import Database, open_database
 from prospector.services.export import WebhookOptions, export_pending
+from prospector.services.export.webhook import SECRET_ENV
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 STAMP = "2026-11-20T15:00:00Z"
@@ -90,7 +99,7 @@ def csv_reference(out: Path, count: int, width: int) -> float:
 
 
 class _Sink(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.0"
+    protocol_version = "HTTP/1.1"  # keep-alive, as a CRM endpoint answers
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
@@ -111,6 +120,23 @@ def post_reference(url: str, count: int) -> float:
         with opener.open(request, timeout=5) as response:
             response.read()
     return time.perf_counter() - start
+
+
+def webhook_export(db: Database, url: str, count: int) -> float:
+    """Seconds to send the first ``count`` handoffs (made pending again) as one batch."""
+    with db.write():
+        db.execute(
+            "UPDATE handoffs SET status = 'pending', batch_id = NULL, exported_at = NULL"
+            " WHERE id <= ?",
+            (count,),
+        )
+    start = time.perf_counter()
+    result = export_pending(
+        db, now=NOW, actor="bench", webhook_url=url, webhook_options=WebhookOptions()
+    )
+    took = time.perf_counter() - start
+    assert result.count == count and not result.failed, result
+    return took
 
 
 def main(count: int = 10_000, webhook_count: int | None = None) -> None:
@@ -143,20 +169,19 @@ def main(count: int = 10_000, webhook_count: int | None = None) -> None:
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
         url = f"http://127.0.0.1:{server.server_address[1]}/hook"
-        reset(db)
         with db.write():  # the webhook run takes the first webhook_count handoffs
             db.execute("UPDATE handoffs SET status = 'exported' WHERE id > ?", (webhook_count,))
-        start = time.perf_counter()
-        result = export_pending(
-            db, now=NOW, actor="bench", webhook_url=url, webhook_options=WebhookOptions()
-        )
-        took = time.perf_counter() - start
-        assert result.count == webhook_count and not result.failed, result
-        reference = post_reference(url, webhook_count)
+        exports, loops = [], []
+        os.environ[SECRET_ENV] = "whsec_" + base64.b64encode(os.urandom(32)).decode()
+        for _ in range(2):
+            loops.append(post_reference(url, webhook_count))
+            exports.append(webhook_export(db, url, webhook_count))
         print(
-            f"export webhook    {webhook_count:,} handoffs: {took:6.2f} s"
-            f" ({webhook_count / took:8,.0f}/s)"
-            f" | reference bare urllib POST loop: {reference:5.2f} s"
+            f"export webhook    {webhook_count:,} handoffs: {min(exports):6.2f} s"
+            f" ({webhook_count / min(exports):8,.0f}/s)"
+            f" | reference bare urllib POST loop: {min(loops):5.2f} s"
+            f" (best of 2; runs: {', '.join(f'{t:.2f}' for t in exports)} s"
+            f" against {', '.join(f'{t:.2f}' for t in loops)} s)"
         )
         server.shutdown()
         server.server_close()

@@ -4,8 +4,8 @@
 handoff carries; ``safe_csv`` formula-safe cells and the output folder;
 ``batchfiles`` a batch's files (owner-only, all or none, no leftovers); one module
 per format (``salesforce_linked``, ``salesforce_leads`` with ``salesforce_values``,
-``hubspot``, ``csvfile``, ``jsonl``) and ``webhook``
-for HTTP delivery.
+``hubspot``, ``csvfile``, ``jsonl``), ``webhook`` for signed HTTP delivery and
+``keepalive`` for its connection.
 """
 
 from prospector.services.export.batches import Batch, get_batch

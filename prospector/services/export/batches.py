@@ -7,6 +7,7 @@ written again later byte for byte, whatever has happened to the handoffs since.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from datetime import datetime
@@ -164,3 +165,20 @@ def batch_items(db: Database, batch_id: int) -> list[tuple[int, str]]:
             (batch_id,),
         )
     ]
+
+
+def first_payloads(db: Database, handoff_ids: list[int]) -> dict[int, str]:
+    """The payload text each handoff had in the first batch that held it (if any).
+
+    A webhook sends this, not a payload rebuilt since: the receiver saw that body
+    under the handoff's webhook id, and an id must always mean the same body.
+    """
+    if not handoff_ids:
+        return {}
+    # SQLite takes the bare column from the row that holds min(): the first batch's.
+    rows = db.query(
+        """SELECT handoff_id, payload, min(batch_id) FROM export_items
+           WHERE handoff_id IN (SELECT value FROM json_each(?)) GROUP BY handoff_id""",
+        (json.dumps(handoff_ids),),
+    )
+    return {row[0]: row[1] for row in rows}

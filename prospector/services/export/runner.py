@@ -8,13 +8,18 @@ Rules (DESIGN §4.9):
   file is written to a temporary, then all are renamed into place, then it
   commits (see :mod:`.batchfiles`, which also clears what a killed export left).
   If a file cannot be written, nothing is recorded and every handoff stays pending.
-* Webhook: the batch is recorded first, then each handoff is POSTed; those the
-  receiver answered 2xx are marked *exported* in short transactions, at most a
-  second or a hundred answers apart (the database is never locked while waiting
-  on the network, nor written once per POST). A handoff the receiver did not take
-  stays pending, with the reason kept on its item. If the process dies between
-  two records, the answered handoffs not yet recorded go again with the next
-  export, under the same idempotency keys, so the receiver applies them once.
+* Webhook: the batch is recorded first, then each handoff is POSTed in order over
+  one kept-alive connection; those the receiver answered 2xx are marked
+  *exported* in short transactions, at most a second or a hundred answers apart
+  (the database is never locked while waiting on the network, nor written once
+  per POST). A handoff the receiver did not take stays pending, with the reason
+  kept on its item. If the process dies between two records, the answered
+  handoffs not yet recorded go again with the next export, under the same
+  webhook ids, so the receiver applies them once. A webhook batch carries each
+  handoff's payload as frozen in the first batch that held it (see
+  :func:`.batches.first_payloads`), so every re-send is the same body under the
+  same id. Past the batch's deadline (or when the receiver asks to wait longer
+  than the cap) sending stops: the rest stays pending, unrecorded, and is said.
 * While a webhook batch is being sent, its unanswered handoffs are its own: an
   export started meanwhile (file or webhook) leaves them out and says so, so no
   handoff reaches the CRM twice. The batch names its sending process; if that
@@ -22,7 +27,7 @@ Rules (DESIGN §4.9):
 * ``rewrite_batch`` writes an earlier batch again from its stored payloads, the
   same bytes in the same format while the settings a format reads (a CRM's value
   maps and owners) are unchanged (or in another format if asked), or re-sends a
-  webhook batch with the same idempotency keys. It changes no status.
+  webhook batch with the same webhook ids and bodies. It changes no status.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from datetime import datetime
 from pathlib import Path
 
 from prospector.foundations.clock import to_db
-from prospector.foundations.db import Database
+from prospector.foundations.db import Database, database_id
 from prospector.foundations.errors import ProspectorError
 from prospector.foundations.leftovers import FolderHold
 from prospector.services.export import (
@@ -50,21 +55,27 @@ from prospector.services.export.batches import (
     batch_items,
     create_batch,
     finish_sending,
+    first_payloads,
     get_batch,
     in_flight,
     mark_exported,
     record_failure,
 )
 from prospector.services.export.batchfiles import BatchFiles, clean_folder, file_name
-from prospector.services.export.payloads import Payload, build_payloads, dump, load
+from prospector.services.export.payloads import (
+    Payload,
+    build_payloads,
+    dump,
+    external_id,
+    load,
+)
 from prospector.services.export.safe_csv import prepare_directory
 from prospector.services.export.webhook import (
     Delivery,
+    Sender,
     WebhookOptions,
     check_url,
-    deliver,
-    idempotency_key,
-    opener_for,
+    load_secret,
 )
 from prospector.services.settings import Settings, load_settings
 
@@ -108,6 +119,8 @@ class ExportResult:
     in_flight: int = 0  # left out: another export is sending them
     sending_batches: tuple[int, ...] = ()
     warnings: list[str] = field(default_factory=list)  # what the files leave to the loader
+    not_sent: int = 0  # webhook: left pending when sending stopped
+    stopped: str | None = None  # why sending stopped before the end
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -121,6 +134,8 @@ class ExportResult:
             "rewritten": self.rewritten,
             "in_flight": self.in_flight,
             "warnings": self.warnings,
+            "not_sent": self.not_sent,
+            "stopped": self.stopped,
         }
 
 
@@ -269,18 +284,21 @@ class _Opened:
         format: str,
         path: str | None,
         files: list[str] | None = None,
-        failed: list[Delivery] | None = None,
+        sent: _Sent | None = None,
     ) -> ExportResult:
+        sent = sent or _Sent()
         return ExportResult(
             self.batch,
-            len(self.items) - len(failed or []),
+            len(self.items) - len(sent.failed) - sent.not_sent,
             format,
             path,
             files or [],
-            failed or [],
+            sent.failed,
             self.held_dnc,
             in_flight=self.in_flight,
             sending_batches=self.sending_batches,
+            not_sent=sent.not_sent,
+            stopped=sent.stopped,
         )
 
 
@@ -303,6 +321,8 @@ def _open_batch(
     if not built:
         return _Opened(None, [], held, len(busy.handoff_ids), busy.batches)
     items = [(p["handoff_id"], dump(p)) for p in built]
+    if name == WEBHOOK:
+        items = _frozen(db, items)
     batch = create_batch(
         db,
         format=name,
@@ -316,6 +336,12 @@ def _open_batch(
     return _Opened(batch, items, held, len(busy.handoff_ids), busy.batches)
 
 
+def _frozen(db: Database, items: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Each item with the body its webhook id was first sent with (its first batch's)."""
+    first = first_payloads(db, [handoff_id for handoff_id, _ in items])
+    return [(handoff_id, first.get(handoff_id, text)) for handoff_id, text in items]
+
+
 def _export_webhook(
     db: Database,
     url: str,
@@ -325,39 +351,41 @@ def _export_webhook(
     options: WebhookOptions | None,
 ) -> ExportResult:
     shown = check_url(url)
+    signer = load_secret()  # a bad secret is refused before a batch is cut
     with db.write():
         opened = _open_batch(db, WEBHOOK, shown, now, actor, resend)
     if opened.batch is None:
         return opened.result(WEBHOOK, shown)
     try:
-        failed = _send_all(
-            db,
-            url,
-            opened.batch,
-            opened.items,
-            options or WebhookOptions(),
-            resend_batch=opened.batch if resend else None,
-            now=now,
-        )
+        with Sender(url, options or WebhookOptions(), signer=signer) as sender:
+            sent = _send_all(db, sender, opened.batch, opened.items, now=now)
     finally:
         with db.write():
             finish_sending(db, opened.batch)
-    return opened.result(WEBHOOK, shown, failed=failed)
+    return opened.result(WEBHOOK, shown, sent=sent)
+
+
+@dataclass
+class _Sent:
+    """What a webhook batch's sending left undone."""
+
+    failed: list[Delivery] = field(default_factory=list)
+    not_sent: int = 0
+    stopped: str | None = None
 
 
 def _send_all(
     db: Database,
-    url: str,
+    sender: Sender,
     batch: int,
     items: list[tuple[int, str]],
-    options: WebhookOptions,
     *,
-    resend_batch: int | None,
     now: datetime | None,
-) -> list[Delivery]:
-    """POST each item; with ``now``, record the outcomes as they come (else record nothing)."""
-    failed: list[Delivery] = []
-    opener = opener_for(url)  # built once per batch, not per request
+) -> _Sent:
+    """POST each item in order; with ``now``, record the outcomes as they come (else
+    record nothing). Stops where the sender says to; the rest is left as it was."""
+    sent = _Sent()
+    namespace = database_id(db)
     delivered: list[int] = []
     refused: list[Delivery] = []
     recorded_at = time.monotonic()
@@ -374,14 +402,16 @@ def _send_all(
         recorded_at = time.monotonic()
 
     try:
-        for handoff_id, text in items:
-            body = text.encode("utf-8")
-            key = idempotency_key(handoff_id, body, resend_batch)
-            outcome = deliver(url, handoff_id, body, key=key, options=options, opener=opener)
+        for index, (handoff_id, text) in enumerate(items):
+            webhook_id = external_id(namespace, "handoff", handoff_id)  # = payload's external_id
+            outcome = sender.deliver(handoff_id, webhook_id, text.encode("utf-8"))
+            if outcome.stop is not None:
+                sent.not_sent, sent.stopped = len(items) - index, outcome.stop
+                break
             if outcome.ok:
                 delivered.append(handoff_id)
             else:
-                failed.append(outcome)
+                sent.failed.append(outcome)
                 refused.append(outcome)
             if (
                 len(delivered) + len(refused) >= RECORD_EVERY
@@ -390,7 +420,7 @@ def _send_all(
                 record()
     finally:
         record()  # also when interrupted: what the receiver took is kept
-    return failed
+    return sent
 
 
 def rewrite_batch(
@@ -417,17 +447,21 @@ def rewrite_batch(
     items = batch_items(db, batch_id)
     if webhook_url is not None:
         shown = check_url(webhook_url)
-        failed = _send_all(
-            db,
-            webhook_url,
-            batch_id,
-            items,
-            webhook_options or WebhookOptions(),
-            resend_batch=batch_id if batch.resend else None,
-            now=None,
-        )
+        with Sender(
+            webhook_url, webhook_options or WebhookOptions(), signer=load_secret()
+        ) as sender:
+            sent = _send_all(db, sender, batch_id, _frozen(db, items), now=None)
+        count = len(items) - len(sent.failed) - sent.not_sent
         return ExportResult(
-            batch_id, len(items) - len(failed), WEBHOOK, shown, [], failed, rewritten=True
+            batch_id,
+            count,
+            WEBHOOK,
+            shown,
+            [],
+            sent.failed,
+            rewritten=True,
+            not_sent=sent.not_sent,
+            stopped=sent.stopped,
         )
     name = format or batch.format
     if name == WEBHOOK:

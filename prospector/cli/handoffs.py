@@ -229,6 +229,8 @@ def _describe_export(result: export_service.ExportResult) -> None:
             if result.in_flight
             else "nothing to export: no pending handoffs"
         )
+    elif result.rewritten and not result.count and not result.failed:
+        click.echo(f"batch {result.batch}: nothing written again: every handoff in it is left out")
     else:
         verb = "written again" if result.rewritten else "exported"
         click.echo(
@@ -237,13 +239,21 @@ def _describe_export(result: export_service.ExportResult) -> None:
         )
         for path in result.files:
             click.echo(f"  {path}")
-    if result.held_dnc:
-        click.echo(f"{result.held_dnc} handoff(s) held back: contact is on the do-not-call list")
+    dnc = [entry for entry in result.left_out if entry.reason == "dnc"]
+    if dnc:
+        click.echo(f"{len(dnc)} handoff(s) left out: contact is on the do-not-call list")
+        for entry in dnc[:_LISTED]:
+            click.echo(f"  handoff {entry.handoff_id}: {entry.detail}")
+        if len(dnc) > _LISTED:
+            click.echo(f"  and {len(dnc) - _LISTED} more (--json lists them all)")
     if result.in_flight:
         batches = ", ".join(str(n) for n in result.sending_batches)
         click.echo(
             f"{result.in_flight} handoff(s) left out: webhook batch {batches} is still sending them"
         )
+
+
+_LISTED = 10  # left-out handoffs named one per line; --json has them all
 
 
 def register(group: click.Group) -> None:

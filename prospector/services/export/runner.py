@@ -19,9 +19,14 @@ Rules (DESIGN §4.9):
   export started meanwhile (file or webhook) leaves them out and says so, so no
   handoff reaches the CRM twice. The batch names its sending process; if that
   process died, the handoffs are free again.
-* ``rewrite_batch`` writes an earlier batch again from its stored payloads, the
-  same bytes in the same format (or in another format if asked), or re-sends a
-  webhook batch with the same idempotency keys. It changes no status.
+* ``rewrite_batch`` writes an earlier batch again from its stored payloads in the
+  same format (or in another format if asked), or re-sends a webhook batch with
+  the same idempotency keys. It changes no status. Its payloads are the ones cut
+  with the batch, minus any handoff whose contact (or the number it carries) is
+  on the do-not-call list *now*: the same bytes as the first time only while no
+  one in it has become DNC since.
+* Every path says what it left out and why (:mod:`.left_out`): DNC contacts, and
+  handoffs another export is still sending.
 """
 
 from __future__ import annotations
@@ -48,6 +53,14 @@ from prospector.services.export.batches import (
     record_failure,
 )
 from prospector.services.export.batchfiles import BatchFiles, clean_folder, file_name
+from prospector.services.export.left_out import (
+    DNC,
+    LeftOut,
+    dnc_handoffs,
+    dnc_in_payloads,
+    in_flight_handoffs,
+    without,
+)
 from prospector.services.export.payloads import Payload, build_payloads, dump, load
 from prospector.services.export.safe_csv import prepare_directory
 from prospector.services.export.webhook import (
@@ -86,10 +99,15 @@ class ExportResult:
     path: str | None
     files: list[str] = field(default_factory=list)
     failed: list[Delivery] = field(default_factory=list)
-    held_dnc: int = 0
+    left_out: list[LeftOut] = field(default_factory=list)  # by handoff id, with the reason
     rewritten: bool = False
     in_flight: int = 0  # left out: another export is sending them
     sending_batches: tuple[int, ...] = ()
+
+    @property
+    def held_dnc(self) -> int:
+        """How many handoffs were left out because their contact is DNC."""
+        return sum(entry.reason == DNC for entry in self.left_out)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -100,6 +118,7 @@ class ExportResult:
             "files": self.files,
             "failed": [{"handoff_id": f.handoff_id, "error": f.error} for f in self.failed],
             "held_dnc": self.held_dnc,
+            "left_out": [entry.as_json() for entry in self.left_out],
             "rewritten": self.rewritten,
             "in_flight": self.in_flight,
         }
@@ -135,17 +154,6 @@ def _main_path(format: str, out: Path, files: list[str]) -> str:
 
 def _statuses(resend: bool) -> tuple[str, ...]:
     return ("pending", "exported") if resend else ("pending",)
-
-
-def _held_dnc(db: Database, statuses: tuple[str, ...]) -> int:
-    marks = ",".join("?" for _ in statuses)
-    row = db.one(
-        f"""SELECT count(*) FROM handoffs h JOIN contacts c ON c.id = h.contact_id
-            WHERE h.status IN ({marks}) AND (c.dnc = 1 OR c.status = 'dnc'
-               OR EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = c.phone))""",
-        statuses,
-    )
-    return int(row[0]) if row else 0
 
 
 def export_pending(
@@ -211,7 +219,7 @@ class _Opened:
 
     batch: int | None
     items: list[tuple[int, str]]
-    held_dnc: int
+    left_out: list[LeftOut]
     in_flight: int
     sending_batches: tuple[int, ...]
 
@@ -229,7 +237,7 @@ class _Opened:
             path,
             files or [],
             failed or [],
-            self.held_dnc,
+            left_out=self.left_out,
             in_flight=self.in_flight,
             sending_batches=self.sending_batches,
         )
@@ -250,7 +258,9 @@ def _open_batch(
         team_zone=load_settings(db).team.zone,
         leave_out=busy.handoff_ids,
     )
-    held = _held_dnc(db, statuses)
+    held = dnc_handoffs(db, statuses)
+    dnc_ids = {entry.handoff_id for entry in held}
+    held += in_flight_handoffs(busy.handoff_ids - dnc_ids, busy.batches)
     if not built:
         return _Opened(None, [], held, len(busy.handoff_ids), busy.batches)
     items = [(p["handoff_id"], dump(p)) for p in built]
@@ -355,18 +365,25 @@ def rewrite_batch(
 ) -> ExportResult:
     """Write (or re-send) batch ``batch_id`` again from its stored payloads.
 
-    Files come out byte for byte as the first time in the same format. A webhook
+    The payloads are those cut with the batch minus the handoffs whose contact is
+    DNC now (named in ``left_out``): files come out byte for byte as the first time
+    in the same format unless someone in the batch has become DNC since. A webhook
     batch needs ``webhook_url`` to be sent again (its URL's query is never kept),
-    or a ``format`` to be written as files. No status changes.
+    or a ``format`` to be written as files. No status changes. When every handoff
+    is left out, nothing is written or sent.
 
     Raises:
         NotFoundError: no such batch.
         ExportError: a webhook batch with neither a URL nor a format.
     """
     batch = get_batch(db, batch_id)
-    items = batch_items(db, batch_id)
+    stored = batch_items(db, batch_id)
+    held = dnc_in_payloads(db, stored)
+    items = without(stored, held)
     if webhook_url is not None:
         shown = check_url(webhook_url)
+        if not items:
+            return ExportResult(batch_id, 0, WEBHOOK, shown, left_out=held, rewritten=True)
         failed = _send_all(
             db,
             webhook_url,
@@ -377,7 +394,14 @@ def rewrite_batch(
             now=None,
         )
         return ExportResult(
-            batch_id, len(items) - len(failed), WEBHOOK, shown, [], failed, rewritten=True
+            batch_id,
+            len(items) - len(failed),
+            WEBHOOK,
+            shown,
+            [],
+            failed,
+            left_out=held,
+            rewritten=True,
         )
     name = format or batch.format
     if name == WEBHOOK:
@@ -386,10 +410,18 @@ def rewrite_batch(
             " or --format to write it as files"
         )
     name = check_format(name)
+    if not items:
+        return ExportResult(batch_id, 0, name, None, left_out=held, rewritten=True)
     out = prepare_directory(out_dir)
     with FolderHold(out) as hold:
         clean_folder(db, hold)
         written = _staged(out, batch_id, name, items).publish()
     return ExportResult(
-        batch_id, len(items), name, _main_path(name, out, written), written, rewritten=True
+        batch_id,
+        len(items),
+        name,
+        _main_path(name, out, written),
+        written,
+        left_out=held,
+        rewritten=True,
     )

@@ -1,0 +1,200 @@
+"""Every export path leaves out DNC contacts and names them (issue 13, item 5).
+
+A new batch, ``--resend``, and ``--batch N`` (an old batch written or sent again
+from its stored payloads), to files and by webhook: a handoff whose contact is on
+the do-not-call list *now* is not written or sent, and the result, human and
+``--json``, names it with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from prospector.services import handoffs
+from tests.handoff_factories import make_contact
+
+START = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+AT = "2026-11-23T16:00:00Z"
+PHONES = {"ann": "+12125550141", "ben": "+14155550142", "cat": "+12125550143"}
+FORMATS = ("csv", "jsonl", "salesforce", "hubspot")
+
+
+class Receiver:
+    """A CRM endpoint on 127.0.0.1 that takes every POST and keeps its body."""
+
+    def __init__(self) -> None:
+        self.bodies: list[dict] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.bodies.append(json.loads(body))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks/handoffs"
+
+    def sent(self) -> list[int]:
+        return sorted(body["handoff_id"] for body in self.bodies)
+
+    def __enter__(self) -> Receiver:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def team(run, db) -> dict[str, int]:
+    """Three pending handoffs, by first name: the handoff ids."""
+    made = {}
+    for name, phone in PHONES.items():
+        contact = make_contact(db, first_name=name.capitalize(), phone=phone, state="NY")
+        made[name] = handoffs.qualify(db, contact, rep="alice", now=START, amount="100").id
+    return made
+
+
+def export(run, *args: str) -> dict:
+    result = run("export", *args, "--json", "--at", AT)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def put_on_dnc(run, *names: str) -> None:
+    result = run("dnc", "add", *(PHONES[name] for name in names))
+    assert result.exit_code == 0, result.stderr
+
+
+def left_out(report: dict) -> list[tuple[int, str]]:
+    return [(entry["handoff_id"], entry["reason"]) for entry in report["left_out"]]
+
+
+def written(report: dict) -> bytes:
+    return b"".join(Path(path).read_bytes() for path in report["files"])
+
+
+def contact_of(db, handoff_id: int) -> int:
+    return handoffs.get_handoff(db, handoff_id).contact_id
+
+
+def test_a_new_batch_leaves_dnc_out_and_names_it(run, db, team, tmp_path):
+    put_on_dnc(run, "cat")
+    report = export(run, "--out", str(tmp_path))
+    assert (report["count"], report["held_dnc"]) == (2, 1)
+    assert report["left_out"] == [
+        {
+            "handoff_id": team["cat"],
+            "contact_id": contact_of(db, team["cat"]),
+            "reason": "dnc",
+            "detail": f"contact {contact_of(db, team['cat'])} ({PHONES['cat']})"
+            " is on the do-not-call list",
+        }
+    ]
+    data = written(report)
+    assert PHONES["ann"].encode() in data and PHONES["cat"].encode() not in data
+    assert handoffs.get_handoff(db, team["cat"]).status == "pending"  # kept, not exported
+
+
+def test_human_output_names_the_left_out_handoffs(run, db, team, tmp_path):
+    put_on_dnc(run, "ann", "cat")
+    result = run("export", "--out", str(tmp_path), "--at", AT)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert "2 handoff(s) left out: contact is on the do-not-call list" in lines
+    for name in ("ann", "cat"):
+        contact = contact_of(db, team[name])
+        assert (
+            f"  handoff {team[name]}: contact {contact} ({PHONES[name]}) is on the do-not-call list"
+            in lines
+        )
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_an_old_batch_written_again_leaves_out_who_is_dnc_now(run, db, team, tmp_path, format):
+    first = export(run, "--format", format, "--out", str(tmp_path / "first"))
+    assert (first["batch"], first["count"], first["left_out"]) == (1, 3, [])
+    assert PHONES["ben"].encode() in written(first)
+    put_on_dnc(run, "ben")
+    again = export(run, "--batch", "1", "--out", str(tmp_path / "again"))
+    assert (again["batch"], again["rewritten"], again["count"]) == (1, True, 2)
+    assert left_out(again) == [(team["ben"], "dnc")]
+    data = written(again)
+    assert PHONES["ben"].encode() not in data
+    assert PHONES["ann"].encode() in data and PHONES["cat"].encode() in data
+    ben = db.one("SELECT email FROM contacts WHERE id = ?", (contact_of(db, team["ben"]),))[0]
+    assert ben.encode() in written(first) and ben.encode() not in data
+    # Taken off the list, the batch is whole again, byte for byte.
+    assert run("dnc", "remove", PHONES["ben"]).exit_code == 0
+    whole = export(run, "--batch", "1", "--out", str(tmp_path / "whole"))
+    assert (whole["count"], whole["left_out"]) == (3, [])
+    assert written(whole) == written(first)
+
+
+def test_a_do_not_call_call_after_the_batch_leaves_the_handoff_out(run, db, team, tmp_path):
+    export(run, "--out", str(tmp_path / "first"))
+    ann = contact_of(db, team["ann"])
+    logged = run("log", str(ann), "do_not_call", "--json", "--at", AT)
+    assert json.loads(logged.stdout)["status"] == "dnc"
+    again = export(run, "--batch", "1", "--out", str(tmp_path / "again"))
+    assert left_out(again) == [(team["ann"], "dnc")]
+    resent = export(run, "--resend", "--out", str(tmp_path / "resent"))
+    assert (resent["batch"], resent["count"], left_out(resent)) == (2, 2, [(team["ann"], "dnc")])
+    assert PHONES["ann"].encode() not in written(resent)
+
+
+def test_a_batch_with_everyone_dnc_writes_nothing(run, db, team, tmp_path):
+    export(run, "--out", str(tmp_path / "first"))
+    put_on_dnc(run, *PHONES)
+    out = tmp_path / "again"
+    report = export(run, "--batch", "1", "--out", str(out))
+    assert (report["count"], report["files"], report["path"]) == (0, [], None)
+    assert sorted(h for h, _ in left_out(report)) == sorted(team.values())
+    assert not out.exists() or list(out.iterdir()) == []
+    human = run("export", "--batch", "1", "--out", str(out), "--at", AT)
+    assert human.stdout.splitlines()[0] == (
+        "batch 1: nothing written again: every handoff in it is left out"
+    )
+
+
+def test_webhook_new_batch_and_resend_leave_dnc_out(run, db, team):
+    put_on_dnc(run, "ben")
+    with Receiver() as crm:
+        report = export(run, "--webhook", crm.url)
+        assert crm.sent() == [team["ann"], team["cat"]]
+        assert (report["count"], left_out(report)) == (2, [(team["ben"], "dnc")])
+        put_on_dnc(run, "cat")
+        crm.bodies.clear()
+        resent = export(run, "--resend", "--webhook", crm.url)
+        assert crm.sent() == [team["ann"]]
+        assert left_out(resent) == [(team["ben"], "dnc"), (team["cat"], "dnc")]
+
+
+def test_webhook_batch_sent_again_leaves_out_who_is_dnc_now(run, db, team):
+    with Receiver() as crm:
+        first = export(run, "--webhook", crm.url)
+        assert crm.sent() == sorted(team.values())
+        put_on_dnc(run, "ann")
+        crm.bodies.clear()
+        again = export(run, "--batch", str(first["batch"]), "--webhook", crm.url)
+        assert crm.sent() == [team["ben"], team["cat"]]
+        assert (again["count"], left_out(again)) == (2, [(team["ann"], "dnc")])
+    assert all(body["handoff_id"] != team["ann"] for body in crm.bodies)

@@ -181,7 +181,14 @@ def export(
     at: datetime | None,
     as_json: bool,
 ) -> None:
-    """Export pending handoffs as one numbered batch (files or a webhook)."""
+    """Export pending handoffs as one numbered batch (files or a webhook).
+
+    Every path (a new batch, --resend, --batch N) leaves out handoffs whose contact
+    is on the do-not-call list now and names them; --batch N writes the batch's
+    stored payloads minus those. --json prints {"batch", "count", "format", "path",
+    "files", "failed", "held_dnc", "left_out": [{"handoff_id", "contact_id",
+    "reason", "detail"}], "rewritten", "in_flight"}.
+    """
     # Imported here: the export machinery (http, hmac) is not needed by other commands.
     from prospector.services import export as export_service
 

@@ -198,3 +198,16 @@ def test_webhook_batch_sent_again_leaves_out_who_is_dnc_now(run, db, team):
         assert crm.sent() == [team["ben"], team["cat"]]
         assert (again["count"], left_out(again)) == (2, [(team["ann"], "dnc")])
     assert all(body["handoff_id"] != team["ann"] for body in crm.bodies)
+
+
+def test_nothing_to_export_when_every_pending_handoff_is_dnc(run, db, team, tmp_path):
+    put_on_dnc(run, *PHONES)
+    result = run("export", "--out", str(tmp_path / "out"), "--at", AT)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [
+        "nothing to export: every pending handoff is left out",
+        "3 handoff(s) left out: contact is on the do-not-call list",
+    ]
+    assert {h.status for h in handoffs.list_handoffs(db)} == {"pending"}
+    assert db.one("SELECT count(*) FROM export_batches")[0] == 0

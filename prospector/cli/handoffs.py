@@ -231,11 +231,12 @@ def export(
 
 def _describe_export(result: export_service.ExportResult) -> None:
     if result.batch is None:
-        click.echo(
-            "nothing else to export"
-            if result.in_flight
-            else "nothing to export: no pending handoffs"
-        )
+        if result.in_flight:
+            click.echo("nothing else to export")
+        elif result.left_out:
+            click.echo("nothing to export: every pending handoff is left out")
+        else:
+            click.echo("nothing to export: no pending handoffs")
     elif result.rewritten and not result.count and not result.failed:
         click.echo(f"batch {result.batch}: nothing written again: every handoff in it is left out")
     else:

@@ -15,8 +15,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from prospector.services import handoffs
+from prospector.services.dnc import add_dnc
+from prospector.services.export import export_pending, rewrite_batch
 from tests.handoff_factories import make_contact
 
 START = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -211,3 +215,60 @@ def test_nothing_to_export_when_every_pending_handoff_is_dnc(run, db, team, tmp_
     ]
     assert {h.status for h in handoffs.list_handoffs(db)} == {"pending"}
     assert db.one("SELECT count(*) FROM export_batches")[0] == 0
+
+
+_phones = iter(range(1000, 10_000))
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(marks=st.lists(st.sampled_from(("before", "after", "never")), min_size=1, max_size=6))
+def test_every_path_carries_exactly_the_handoffs_not_dnc_now(db, tmp_path_factory, marks):
+    """Each handoff goes on the DNC list before the cut, after it, or never: a new batch
+    carries the ones not DNC at the cut; rewriting it, or re-sending, carries exactly
+    those not DNC now, and names every other one."""
+    out = tmp_path_factory.mktemp("out")
+    made: dict[int, tuple[str, str]] = {}
+    for mark in marks:
+        phone = f"+1212555{next(_phones):04d}"
+        contact = make_contact(db, phone=phone, state="NY")
+        made[handoffs.qualify(db, contact, rep="alice", now=START, amount="1").id] = (mark, phone)
+
+    def listed(when: str) -> None:
+        numbers = [phone for mark, phone in made.values() if mark == when]
+        if numbers:
+            add_dnc(db, numbers, actor="lead", now=START)
+
+    def carried(result) -> list[int]:
+        lines = (
+            Path(result.files[0]).read_text(encoding="utf-8").splitlines() if result.files else []
+        )
+        # Handoffs of earlier examples share the database: only this one's are looked at.
+        return [h for h in (json.loads(line)["handoff_id"] for line in lines) if h in made]
+
+    def named(result) -> list[int]:
+        return sorted(e.handoff_id for e in result.left_out if e.handoff_id in made)
+
+    def ids(*marks: str) -> list[int]:
+        return sorted(h for h, (mark, _) in made.items() if mark in marks)
+
+    listed("before")
+    first = export_pending(db, now=START, actor="lead", format="jsonl", out_dir=out / "first")
+    assert carried(first) == ids("after", "never")
+    assert named(first) == ids("before")
+    listed("after")
+    if first.batch is not None:  # the batch held only those not DNC at the cut
+        again = rewrite_batch(db, first.batch, out_dir=out / "again")
+        assert (carried(again), named(again)) == (ids("never"), ids("after"))
+    resent = export_pending(
+        db, now=START, actor="lead", format="jsonl", out_dir=out / "re", resend=True
+    )
+    assert (carried(resent), named(resent)) == (ids("never"), ids("before", "after"))
+    assert {e.reason for e in resent.left_out} == ({"dnc"} if resent.left_out else set())
+    # Whoever is DNC, pending or exported, keeps the status it had.
+    status = {h.id: h.status for h in handoffs.list_handoffs(db) if h.id in made}
+    assert [status[h] for h in ids("before")] == ["pending"] * len(ids("before"))
+    assert {status[h] for h in ids("after", "never")} <= {"exported"}

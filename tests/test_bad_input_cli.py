@@ -180,7 +180,9 @@ def test_two_calls_at_the_64_bit_limit_cannot_break_the_daily_report(team):
     for contact in ("7", "10"):
         refused(team, ["log", contact, "meeting_set", "--duration", str(2**63 - 1)], "--duration")
     on_team = ["--db", str(team), "--rep", "alice", "--at", AT]
-    longest = CliRunner().invoke(cli, [*on_team, "log", "7", "meeting_set", "--duration", "86400"])
+    longest = CliRunner().invoke(
+        cli, [*on_team, "log", "7", "meeting_set", "--meeting", "in 2 days", "--duration", "86400"]
+    )
     assert longest.exit_code == 0, longest.output
     report = CliRunner().invoke(cli, [*on_team, "report", "daily", "--format", "json"])
     assert report.exit_code == 0, report.output

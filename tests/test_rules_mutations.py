@@ -208,8 +208,8 @@ def test_the_export_folder_is_created_private(tmp_path: Path) -> None:
 def test_export_pending_writes_into_a_private_folder(run, db, tmp_path: Path) -> None:
     contact = add_contact(db, now=NOW, state="NY")
     log_at = NOW.astimezone(UTC).isoformat()
-    assert run("log", str(contact), "meeting_set", "--at", log_at).exit_code == 0
-    assert run("qualify", str(contact), "--at", log_at).exit_code == 0
+    logged = run("log", str(contact), "meeting_set", "--meeting", "in 2 days", "--at", log_at)
+    assert logged.exit_code == 0, logged.output
     out = tmp_path / "crm" / "today"
     result = run("export", "--format", "csv", "--out", str(out), "--at", log_at)
     assert result.exit_code == 0, result.output

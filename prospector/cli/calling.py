@@ -17,9 +17,9 @@ from prospector.cli.context import (
 )
 from prospector.cli.params import ID
 from prospector.foundations.clock import to_db
-from prospector.foundations.errors import TimeWordsError
+from prospector.foundations.errors import ProspectorError, TimeWordsError
 from prospector.foundations.limits import MAX_CALL_SECONDS
-from prospector.services import calls, claims, contact_phones, queue
+from prospector.services import call_outcomes, calls, claims, contact_phones, queue
 from prospector.services.windows import current_settings
 
 
@@ -100,6 +100,13 @@ def next_command(app: AppContext, at: datetime | None, as_json: bool) -> None:
     metavar="E164",
     help="The call was made on this other number of the contact (default: the dialled one).",
 )
+@click.option("--amount", metavar="N", help="Meeting set: estimated amount, e.g. 12500.")
+@click.option("--meeting", metavar="WHEN", help="Meeting set: meeting time, prospect's zone.")
+@click.option("--owner", metavar="REP", help="Meeting set: outside rep; else assigned.")
+@click.option("--budget", metavar="T", help="Meeting set: BANT budget.")
+@click.option("--authority", metavar="T", help="Meeting set: BANT authority.")
+@click.option("--need", metavar="T", help="Meeting set: BANT need.")
+@click.option("--timeline", metavar="T", help="Meeting set: BANT timeline.")
 @at_option
 @json_option
 @pass_app
@@ -112,6 +119,13 @@ def log_command(
     anyone: bool,
     duration: int,
     phone: str | None,
+    amount: str | None,
+    meeting: str | None,
+    owner: str | None,
+    budget: str | None,
+    authority: str | None,
+    need: str | None,
+    timeline: str | None,
     at: datetime | None,
     as_json: bool,
 ) -> None:
@@ -121,13 +135,33 @@ def log_command(
     numbers given with --phone (the switch is written to the audit log; a connect
     there makes it the dialled number). A wrong number marks the number bad and
     moves on to the contact's next good number; the contact closes when none is
-    left. --json prints {"call_id", "contact_id", "disposition", "status",
-    "next_call_at", "phone", "phone_ext", "next_phone"}.
+    left. A qualified contact stays qualified: the call is recorded, nothing is
+    scheduled.
+
+    A disposition that qualifies (meeting_set) makes the handoff with the call, in
+    one transaction, from --amount, --meeting, --owner, the BANT answers and --note;
+    the ones its settings require (meeting_set: --meeting) must be given, else
+    nothing is logged.
+
+    --json prints {"call_id", "contact_id", "disposition", "status",
+    "next_call_at", "phone", "phone_ext", "next_phone"}, and "handoff_id" when a
+    handoff was made.
     """
     now = app.clock(at)()
     with app.open_db() as db:
         settings = current_settings(db)
         chosen = settings.disposition(disposition)  # an unknown one fails before anything else
+        answers = call_outcomes.HandoffAnswers(
+            amount=amount,
+            meeting=meeting,
+            owner=owner,
+            budget=budget,
+            authority=authority,
+            need=need,
+            timeline=timeline,
+            # As the workbench's form does: the call's note is the handoff's too.
+            note=note if chosen.then == "qualify" else None,
+        )
         check = None
         if callback_words is not None:
             try:
@@ -136,24 +170,35 @@ def log_command(
                 )
             except TimeWordsError as error:
                 raise TimeWordsError(f"--callback {error}") from None
-        logged = calls.log_call(
-            db,
-            contact_id,
-            disposition,
-            rep=app.rep,
-            now=now,
-            note=note,
-            callback=check.at if check else None,
-            callback_scope="anyone" if anyone else "mine",
-            duration=duration,
-            phone=phone,
-            audit_switch=True,
-            settings=settings,
-        )
+        try:
+            outcome = call_outcomes.log_outcome(
+                db,
+                contact_id,
+                disposition,
+                rep=app.rep,
+                now=now,
+                answers=answers,
+                note=note,
+                callback=check.at if check else None,
+                callback_scope="anyone" if anyone else "mine",
+                duration=duration,
+                phone=phone,
+                audit_switch=True,
+                settings=settings,
+            )
+        except call_outcomes.MissingAnswersError as error:
+            flags = " ".join(f"--{name} {_METAVARS[name]}" for name in error.missing)
+            raise ProspectorError(
+                f"log {contact_id} {error.disposition}: give {flags} (a {error.disposition}"
+                " call makes the handoff with it); nothing was logged"
+            ) from None
+        except TimeWordsError as error:
+            raise TimeWordsError(f"{error}; nothing was logged") from None
+        logged, handoff = outcome.call, outcome.handoff
         rep_zone = settings.team.zone
         wrong_number = chosen.then == "wrong_number"
     if as_json:
-        payload = logged.to_json()
+        payload = outcome.to_json()
         if logged.callback is not None:
             payload["callback_outside_window"] = not logged.callback.inside_window
         echo_json(payload)
@@ -180,6 +225,23 @@ def log_command(
         )
     if logged.dnc_added:
         click.echo("  number added to the do-not-call list")
+    if handoff is not None:
+        click.echo(f"  handoff {handoff.id} → {handoff.owner} (pending export)")
+    elif logged.kept_qualified:
+        click.echo("  the contact stays qualified: the call is recorded, nothing is scheduled")
+
+
+# As `qualify` shows them, for the hint naming what a qualifying disposition lacks.
+_METAVARS = {
+    "amount": "N",
+    "meeting": "WHEN",
+    "owner": "REP",
+    "budget": "T",
+    "authority": "T",
+    "need": "T",
+    "timeline": "T",
+    "note": "T",
+}
 
 
 @click.group("claim")

@@ -200,7 +200,14 @@ def export(
     at: datetime | None,
     as_json: bool,
 ) -> None:
-    """Export pending handoffs as one numbered batch (files or a webhook)."""
+    """Export pending handoffs as one numbered batch (files or a webhook).
+
+    Every path (a new batch, --resend, --batch N) leaves out handoffs whose contact
+    is on the do-not-call list now and names them; --batch N writes the batch's
+    stored payloads minus those. --json prints {"batch", "count", "format", "path",
+    "files", "failed", "held_dnc", "left_out": [{"handoff_id", "contact_id",
+    "reason", "detail"}], "rewritten", "in_flight", "warnings", "not_sent", "stopped"}.
+    """
     # Imported here: the export machinery (http, signing) is not needed by other commands.
     from prospector.services import export as export_service
 
@@ -250,11 +257,14 @@ def export(
 
 def _describe_export(result: export_service.ExportResult) -> None:
     if result.batch is None:
-        click.echo(
-            "nothing else to export"
-            if result.in_flight
-            else "nothing to export: no pending handoffs"
-        )
+        if result.in_flight:
+            click.echo("nothing else to export")
+        elif result.left_out:
+            click.echo("nothing to export: every pending handoff is left out")
+        else:
+            click.echo("nothing to export: no pending handoffs")
+    elif result.rewritten and not result.count and not result.failed:
+        click.echo(f"batch {result.batch}: nothing written again: every handoff in it is left out")
     else:
         verb = "written again" if result.rewritten else "exported"
         click.echo(
@@ -265,13 +275,21 @@ def _describe_export(result: export_service.ExportResult) -> None:
             click.echo(f"  {path}")
     for warning in result.warnings:
         click.echo(f"warning: {warning}")
-    if result.held_dnc:
-        click.echo(f"{result.held_dnc} handoff(s) held back: contact is on the do-not-call list")
+    dnc = [entry for entry in result.left_out if entry.reason == "dnc"]
+    if dnc:
+        click.echo(f"{len(dnc)} handoff(s) left out: contact is on the do-not-call list")
+        for entry in dnc[:_LISTED]:
+            click.echo(f"  handoff {entry.handoff_id}: {entry.detail}")
+        if len(dnc) > _LISTED:
+            click.echo(f"  and {len(dnc) - _LISTED} more (--json lists them all)")
     if result.in_flight:
         batches = ", ".join(str(n) for n in result.sending_batches)
         click.echo(
             f"{result.in_flight} handoff(s) left out: webhook batch {batches} is still sending them"
         )
+
+
+_LISTED = 10  # left-out handoffs named one per line; --json has them all
 
 
 def register(group: click.Group) -> None:

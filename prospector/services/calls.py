@@ -22,6 +22,12 @@ What happens next, by the disposition's ``then``:
   cap and the tier's maximum attempts apply); when none is left it is ``closed``.
 * ``do_not_call``: number added to the DNC list, status ``dnc``, forever.
 
+A qualified contact stays qualified whatever is logged on it later: the call (and
+its note) is recorded and counted, a wrong number is still marked bad, but no
+retry, callback or recycle moves it, so it never re-enters the queue while its
+handoff waits or after. DNC still wins: a ``do_not_call`` call (or a number on the
+list) makes it ``dnc``, and every export then leaves its handoff out.
+
 The daily cap (``max_dials_per_day`` per contact per local day) is applied here:
 once a contact has had that many dials in its local day, its next retry moves to the
 next local day's first open moment, so the queue never needs to count calls. An
@@ -107,6 +113,7 @@ class LoggedCall:
     phone: str  # the number the call was made on
     phone_ext: str | None
     next_phone: ContactPhone | None = None  # a wrong number's replacement, now dialled
+    kept_qualified: bool = False  # the contact was qualified and stays so
 
     def to_json(self) -> dict[str, Any]:
         """The keys of DESIGN §5 (``log``); times in the prospect's offset."""
@@ -229,7 +236,7 @@ def log_call(
     now = now.astimezone(UTC)
     chosen = settings.disposition(disposition)
     _check_inputs(chosen.then, callback, callback_scope, duration, now)
-    with db.write():
+    with db.write_or_join():  # joined by :func:`.call_outcomes.log_outcome` (a meeting set)
         row, locale = load_contact(db, contact_id)
         refuse_if_held_by_other(row, rep, now)
         switched = (
@@ -311,13 +318,21 @@ def log_call(
             )
             dnc_added = change.numbers == 1
             on_dnc = True
+        kept_qualified = row["status"] == "qualified" and not on_dnc
         if on_dnc:
             # DNC is absolute: whatever was said, the contact never comes back.
             status, close_reason, next_at = "dnc", "do not call", None
             callback_at = callback_rep = None
-        elif switched is not None and chosen.is_connect and chosen.then != "wrong_number":
-            # Reached on the number the rep switched to: it is the one to dial from now on.
-            make_dialled(db, contact_id, switched.e164)
+        else:
+            if kept_qualified:
+                # Its handoff is made: a later call is history, never a way back into
+                # the queue (nor a second owner for a contact sales already has).
+                status, close_reason, next_at = "qualified", row["close_reason"], None
+                callback_at = callback_rep = None
+                recycle_at = from_db_or_none(row["recycle_at"])
+            if switched is not None and chosen.is_connect and chosen.then != "wrong_number":
+                # Reached on the number the rep switched to: the one to dial from now on.
+                make_dialled(db, contact_id, switched.e164)
 
         dialed_at = row["dialed_at"] if row["claimed_by"] == rep else None
         call_id = db.execute(
@@ -397,4 +412,5 @@ def log_call(
         phone=called,
         phone_ext=called_ext,
         next_phone=next_phone if status == "open" else None,
+        kept_qualified=kept_qualified,
     )

@@ -307,7 +307,7 @@ def qualify(
     settings = load_settings(db)
     cents = parse_amount(amount)
     stamp = to_db(now)
-    with db.write():
+    with db.write_or_join():  # joined by :func:`.call_outcomes.log_outcome` (a meeting set)
         contact = _contact_for_handoff(db, contact_id)
         meeting = None
         if meeting_at is not None:

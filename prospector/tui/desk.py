@@ -11,8 +11,9 @@ from datetime import datetime
 
 from prospector.foundations.db import Database
 from prospector.foundations.errors import ProspectorError
-from prospector.services import calls, claims, contact_phones, drafts, handoffs, queue
+from prospector.services import call_outcomes, claims, contact_phones, drafts, handoffs, queue
 from prospector.services.assignment import choose_owner
+from prospector.services.call_outcomes import HandoffAnswers
 from prospector.services.calls import LoggedCall
 from prospector.services.contact_phones import ContactPhone
 from prospector.services.contacts import ContactCard, contact_card
@@ -108,11 +109,10 @@ def next_lead(db: Database, *, rep: str, now: datetime, settings: Settings | Non
 
 @dataclass(frozen=True)
 class Logged:
-    """What logging a call did: the call, the handoff (meeting set), and what failed."""
+    """What logging a call did: the call, and the handoff it made (meeting set)."""
 
     call: LoggedCall
     handoff: handoffs.Handoff | None
-    handoff_error: str | None
     desk: Desk
 
 
@@ -148,37 +148,37 @@ def log_and_next(
     note: str | None,
     callback: datetime | None = None,
     callback_scope: str = "mine",
-    qualify: dict | None = None,
+    qualify: HandoffAnswers | None = None,
     phone: str | None = None,
 ) -> Logged:
     """Log the call (which saves the note and clears the draft), then claim the next lead.
 
-    With ``qualify`` (the handoff service's keyword arguments), the handoff is created
-    right after the call, through the same service as ``prospector qualify``. A
-    handoff that fails (no outside rep, say) leaves the call logged and says why.
+    With ``qualify`` (the qualification form's answers), the handoff is made with the
+    call in one transaction, through the same service as the shell's ``log``: when it
+    cannot be made (no outside rep, say), nothing is logged and the lead stays.
     ``phone`` is the number called when the rep switched (None: the dialled one).
+
+    Raises:
+        ProspectorError: nothing was logged (its text says why).
     """
-    logged = calls.log_call(
-        db,
-        contact_id,
-        disposition,
-        rep=rep,
-        now=now,
-        note=note or None,
-        callback=callback,
-        callback_scope=callback_scope,
-        phone=phone,
-    )
-    handoff, problem = None, None
-    if qualify is not None:
-        try:
-            handoff = handoffs.qualify(db, contact_id, rep=rep, now=now, **qualify)
-        except ProspectorError as error:
-            problem = (
-                f"the call is logged but the handoff was not made: {error}"
-                f" (retry with: prospector qualify {contact_id})"
-            )
-    return Logged(logged, handoff, problem, next_lead(db, rep=rep, now=now))
+    try:
+        outcome = call_outcomes.log_outcome(
+            db,
+            contact_id,
+            disposition,
+            rep=rep,
+            now=now,
+            answers=qualify,
+            note=note or None,
+            callback=callback,
+            callback_scope=callback_scope,
+            phone=phone,
+        )
+    except ProspectorError as error:
+        if qualify is None or isinstance(error, call_outcomes.MissingAnswersError):
+            raise
+        raise ProspectorError(f"{error} (nothing was logged)") from None
+    return Logged(outcome.call, outcome.handoff, next_lead(db, rep=rep, now=now))
 
 
 def skip_and_next(db: Database, contact_id: int, *, rep: str, reason: str, now: datetime) -> Desk:

@@ -1,7 +1,8 @@
 """The export queue: handoffs into numbered batches, written as CRM files or sent.
 
 ``runner`` holds the rules; ``batches`` the stored snapshots; ``payloads`` what a
-handoff carries; ``safe_csv`` formula-safe cells and the output folder;
+handoff carries; ``left_out`` which handoffs an export leaves out (DNC) and why;
+``safe_csv`` formula-safe cells and the output folder;
 ``batchfiles`` a batch's files (owner-only, all or none, no leftovers); one module
 per format (``salesforce_linked``, ``salesforce_leads`` with ``salesforce_values``,
 ``hubspot``, ``csvfile``, ``jsonl``), ``webhook`` for signed HTTP delivery and

@@ -2,7 +2,8 @@
 
 A batch row says what was asked (format, target, who, when, whether it re-sent);
 each item keeps the exact payload text the batch carried, so a batch can be
-written again later byte for byte, whatever has happened to the handoffs since.
+written again later byte for byte, whatever has happened to the handoffs since
+(less those whose contact has become DNC: :mod:`.left_out`).
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 from prospector.foundations.clock import from_db
 from prospector.foundations.db import Database, database_id
 from prospector.foundations.names import full_name
+from prospector.services.export.left_out import DNC_CONTACT
 from prospector.services.handoffs import first_zone, format_amount
 
 CLOSE_AFTER = timedelta(days=90)  # expected close: 90 days after the handoff (a CRM needs one)
@@ -70,8 +71,7 @@ def build_payloads(
             JOIN contacts c ON c.id = h.contact_id
             JOIN locales l ON l.id = c.locale_id
             LEFT JOIN accounts a ON a.id = c.account_id
-            WHERE h.status IN ({marks}) AND c.dnc = 0 AND c.status != 'dnc'
-              AND NOT EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = c.phone)
+            WHERE h.status IN ({marks}) AND NOT {DNC_CONTACT}
               AND h.id NOT IN (SELECT value FROM json_each(?))
             ORDER BY h.id""",
         (*statuses, json.dumps(sorted(leave_out))),

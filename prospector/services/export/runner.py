@@ -24,10 +24,15 @@ Rules (DESIGN §4.9):
   export started meanwhile (file or webhook) leaves them out and says so, so no
   handoff reaches the CRM twice. The batch names its sending process; if that
   process died, the handoffs are free again.
-* ``rewrite_batch`` writes an earlier batch again from its stored payloads, the
-  same bytes in the same format while the settings a format reads (a CRM's value
-  maps and owners) are unchanged (or in another format if asked), or re-sends a
-  webhook batch with the same webhook ids and bodies. It changes no status.
+* ``rewrite_batch`` writes an earlier batch again from its stored payloads in the
+  same format (or in another format if asked), or re-sends a webhook batch with
+  the same webhook ids and bodies. It changes no status. Its payloads are the ones
+  cut with the batch, minus any handoff whose contact (or the number it carries) is
+  on the do-not-call list *now*: the same bytes as the first time only while no
+  one in it has become DNC since and the settings a format reads (a CRM's value
+  maps and owners) are unchanged.
+* Every path says what it left out and why (:mod:`.left_out`): DNC contacts, and
+  handoffs another export is still sending.
 """
 
 from __future__ import annotations
@@ -62,6 +67,14 @@ from prospector.services.export.batches import (
     record_failure,
 )
 from prospector.services.export.batchfiles import BatchFiles, clean_folder, file_name
+from prospector.services.export.left_out import (
+    DNC,
+    LeftOut,
+    dnc_handoffs,
+    dnc_in_payloads,
+    in_flight_handoffs,
+    without,
+)
 from prospector.services.export.payloads import (
     Payload,
     build_payloads,
@@ -114,13 +127,18 @@ class ExportResult:
     path: str | None
     files: list[str] = field(default_factory=list)
     failed: list[Delivery] = field(default_factory=list)
-    held_dnc: int = 0
+    left_out: list[LeftOut] = field(default_factory=list)  # by handoff id, with the reason
     rewritten: bool = False
     in_flight: int = 0  # left out: another export is sending them
     sending_batches: tuple[int, ...] = ()
     warnings: list[str] = field(default_factory=list)  # what the files leave to the loader
     not_sent: int = 0  # webhook: left pending when sending stopped
     stopped: str | None = None  # why sending stopped before the end
+
+    @property
+    def held_dnc(self) -> int:
+        """How many handoffs were left out because their contact is DNC."""
+        return sum(entry.reason == DNC for entry in self.left_out)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -131,6 +149,7 @@ class ExportResult:
             "files": self.files,
             "failed": [{"handoff_id": f.handoff_id, "error": f.error} for f in self.failed],
             "held_dnc": self.held_dnc,
+            "left_out": [entry.as_json() for entry in self.left_out],
             "rewritten": self.rewritten,
             "in_flight": self.in_flight,
             "warnings": self.warnings,
@@ -193,17 +212,6 @@ def _main_path(format: str, out: Path, files: list[str]) -> str:
 
 def _statuses(resend: bool) -> tuple[str, ...]:
     return ("pending", "exported") if resend else ("pending",)
-
-
-def _held_dnc(db: Database, statuses: tuple[str, ...]) -> int:
-    marks = ",".join("?" for _ in statuses)
-    row = db.one(
-        f"""SELECT count(*) FROM handoffs h JOIN contacts c ON c.id = h.contact_id
-            WHERE h.status IN ({marks}) AND (c.dnc = 1 OR c.status = 'dnc'
-               OR EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = c.phone))""",
-        statuses,
-    )
-    return int(row[0]) if row else 0
 
 
 def export_pending(
@@ -275,7 +283,7 @@ class _Opened:
 
     batch: int | None
     items: list[tuple[int, str]]
-    held_dnc: int
+    left_out: list[LeftOut]
     in_flight: int
     sending_batches: tuple[int, ...]
 
@@ -294,7 +302,7 @@ class _Opened:
             path,
             files or [],
             sent.failed,
-            self.held_dnc,
+            left_out=self.left_out,
             in_flight=self.in_flight,
             sending_batches=self.sending_batches,
             not_sent=sent.not_sent,
@@ -317,7 +325,9 @@ def _open_batch(
         team_zone=load_settings(db).team.zone,
         leave_out=busy.handoff_ids,
     )
-    held = _held_dnc(db, statuses)
+    held = dnc_handoffs(db, statuses)
+    dnc_ids = {entry.handoff_id for entry in held}
+    held += in_flight_handoffs(busy.handoff_ids - dnc_ids, busy.batches)
     if not built:
         return _Opened(None, [], held, len(busy.handoff_ids), busy.batches)
     items = [(p["handoff_id"], dump(p)) for p in built]
@@ -434,19 +444,26 @@ def rewrite_batch(
 ) -> ExportResult:
     """Write (or re-send) batch ``batch_id`` again from its stored payloads.
 
-    Files come out byte for byte as the first time in the same format, unless the
-    CRM settings the format reads (value maps, owners) changed since. A webhook
+    The payloads are those cut with the batch minus the handoffs whose contact is
+    DNC now (named in ``left_out``): files come out byte for byte as the first time
+    in the same format unless someone in the batch has become DNC since, or the CRM
+    settings the format reads (value maps, owners) changed. A webhook
     batch needs ``webhook_url`` to be sent again (its URL's query is never kept),
-    or a ``format`` to be written as files. No status changes.
+    or a ``format`` to be written as files. No status changes. When every handoff
+    is left out, nothing is written or sent.
 
     Raises:
         NotFoundError: no such batch.
         ExportError: a webhook batch with neither a URL nor a format.
     """
     batch = get_batch(db, batch_id)
-    items = batch_items(db, batch_id)
+    stored = batch_items(db, batch_id)
+    held = dnc_in_payloads(db, stored)
+    items = without(stored, held)
     if webhook_url is not None:
         shown = check_url(webhook_url)
+        if not items:
+            return ExportResult(batch_id, 0, WEBHOOK, shown, left_out=held, rewritten=True)
         with Sender(
             webhook_url, webhook_options or WebhookOptions(), signer=load_secret()
         ) as sender:
@@ -459,6 +476,7 @@ def rewrite_batch(
             shown,
             [],
             sent.failed,
+            left_out=held,
             rewritten=True,
             not_sent=sent.not_sent,
             stopped=sent.stopped,
@@ -470,6 +488,8 @@ def rewrite_batch(
             " or --format to write it as files"
         )
     name = check_format(name)
+    if not items:
+        return ExportResult(batch_id, 0, name, None, left_out=held, rewritten=True)
     out = prepare_directory(out_dir)
     with FolderHold(out) as hold:
         clean_folder(db, hold)
@@ -482,6 +502,7 @@ def rewrite_batch(
         name,
         _main_path(name, out, written),
         written,
+        left_out=held,
         rewritten=True,
         warnings=_warnings(name, payloads, settings),
     )

@@ -12,6 +12,8 @@ from prospector.foundations.errors import SettingsError
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CATEGORIES = ("dial", "connect", "conversation")
 OUTCOMES = ("retry", "callback", "close", "qualify", "wrong_number", "do_not_call")
+HANDOFF_FIELDS = ("amount", "meeting", "owner", "budget", "authority", "need", "timeline", "note")
+"""What a qualifying disposition may require before its call is logged (``requires``)."""
 LEGAL_START = time(8, 0)  # the TCPA bound: never before 08:00 local ...
 LEGAL_END = time(21, 0)  # ... nor after 21:00, whatever the settings say
 IMPORT_FIELDS = (
@@ -89,6 +91,7 @@ class Disposition:
     then: str
     retry: Duration | None = None
     recycle: Duration | None = None
+    requires: tuple[str, ...] = ()  # then = "qualify": handoff fields to give (HANDOFF_FIELDS)
 
     @property
     def is_connect(self) -> bool:

@@ -16,6 +16,7 @@ from prospector.services.settings.crm_salesforce import parse_salesforce
 from prospector.services.settings.model import (
     CATEGORIES,
     DAY_NAMES,
+    HANDOFF_FIELDS,
     IMPORT_FIELDS,
     LEGAL_END,
     LEGAL_START,
@@ -213,6 +214,7 @@ def _dispositions(readers: list[TableReader]) -> tuple[Disposition, ...]:
             then=reader.text("then"),
             retry=reader.duration("retry", None),
             recycle=reader.duration("recycle", None),
+            requires=_requires(reader),
         )
         if not re.fullmatch(r"[0-9]", disposition.key):
             raise SettingsError(
@@ -242,6 +244,18 @@ def _dispositions(readers: list[TableReader]) -> tuple[Disposition, ...]:
     if not found:
         raise SettingsError("settings: dispositions: at least one is needed")
     return tuple(found)
+
+
+def _requires(reader: TableReader) -> tuple[str, ...]:
+    required = reader.texts("requires", ())
+    if required and reader.raw("then", None) != "qualify":
+        raise reader.fail("requires", list(required), 'nothing unless then = "qualify"')
+    for name in required:
+        if name not in HANDOFF_FIELDS:
+            raise reader.fail(
+                "requires", list(required), f"handoff fields among {', '.join(HANDOFF_FIELDS)}"
+            )
+    return required
 
 
 def _tiers(readers: list[TableReader]) -> tuple[Tier, ...]:

@@ -66,9 +66,11 @@ class QualifyDialog(ModalScreen[QualifyForm | None]):
         now: Callable[[], datetime],
         window_check: WindowCheck | None = None,
         note: str = "",
+        required: tuple[str, ...] = (),
     ) -> None:
         super().__init__()
         self.contact_name = name
+        self.required = required  # the disposition's `requires` (settings): asked before saving
         self.owners = owners
         self.suggested_owner = suggested_owner
         self.first_note = note
@@ -178,6 +180,12 @@ class QualifyDialog(ModalScreen[QualifyForm | None]):
                 self._invalid("#q-meeting", f"Meeting: {self.preview.error}")
                 return None
         owner = self.query_one("#q-owner", Select).value
+        given = {**values, "owner": owner if isinstance(owner, str) else ""}
+        for field in self.required:
+            if not given.get(field):
+                label = "Meeting time" if field == "meeting" else field.capitalize()
+                self._invalid(f"#q-{field}", f"{label}: needed for this outcome")
+                return None
         return QualifyForm(
             amount=amount,
             meeting_at=meeting_at,

@@ -208,8 +208,6 @@ def log_call(
         messages: list[Message] = [CallLogged(done.call, card.name, chosen.label)]
         if done.handoff is not None:
             messages.append(HandoffCreated(done.handoff.id, card.name, done.handoff.owner))
-        if done.handoff_error is not None:
-            messages.append(ActionFailed(done.handoff_error))
         messages.append(LeadClaimed(done.desk))
         return messages
 

@@ -16,6 +16,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from prospector.foundations.clock import Clock
+from prospector.services.call_outcomes import HandoffAnswers
 from prospector.services.contacts import ContactCard
 from prospector.services.settings import Disposition, Settings
 from prospector.services.windows import Locale, is_open
@@ -32,7 +33,7 @@ class Answers:
 
     callback: datetime | None = None
     scope: str = "mine"  # who may take the callback: "mine" or "anyone"
-    qualify: dict | None = None  # the handoff service's keyword arguments
+    qualify: HandoffAnswers | None = None  # the qualification form's answers
 
 
 LogCall = Callable[[Answers], None]
@@ -120,7 +121,9 @@ def ask_then_log(
             agreed,
         )
     elif chosen.then == "qualify":
-        return _qualify(app, card, settings=settings, clock=clock, note=note, log=log)
+        return _qualify(
+            app, card, settings=settings, clock=clock, note=note, log=log, required=chosen.requires
+        )
     else:
         log(Answers())
     return None
@@ -146,6 +149,7 @@ def _qualify(
     clock: Clock,
     note: str,
     log: LogCall,
+    required: tuple[str, ...] = (),
 ) -> QualifyDialog:
     """Meeting set: the qualification form at once; the suggested owner fills in later."""
     from prospector.tui.dialogs.qualify import QualifyDialog
@@ -163,20 +167,21 @@ def _qualify(
         now=clock,
         window_check=None,
         note=note,
+        required=required,
     )
     app.push_screen(dialog, answered)
     return dialog
 
 
-def handoff_fields(form: QualifyForm) -> dict:
-    """The form's answers as the handoff service's keyword arguments."""
-    return {
-        "amount": form.amount,
-        "meeting_at": form.meeting_at,
-        "owner": form.owner,
-        "budget": form.budget,
-        "authority": form.authority,
-        "need": form.need,
-        "timeline": form.timeline,
-        "note": form.note,
-    }
+def handoff_fields(form: QualifyForm) -> HandoffAnswers:
+    """The form's answers, as the call's log takes them for the handoff."""
+    return HandoffAnswers(
+        amount=form.amount,
+        meeting=form.meeting_at,
+        owner=form.owner,
+        budget=form.budget,
+        authority=form.authority,
+        need=form.need,
+        timeline=form.timeline,
+        note=form.note,
+    )

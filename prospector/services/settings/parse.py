@@ -12,14 +12,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from prospector.foundations.errors import SettingsError
 from prospector.services.settings.model import (
+    ANSWER_CRMS,
     CATEGORIES,
+    CRM_ANSWERS,
     DAY_NAMES,
     IMPORT_FIELDS,
     LEGAL_END,
     LEGAL_START,
     OUTCOMES,
+    SLASH_DATES,
     CallingRules,
     Conditions,
+    CrmAnswers,
     DailyGoal,
     Disposition,
     FitRule,
@@ -278,6 +282,41 @@ def _import_columns(reader: TableReader) -> dict[str, tuple[str, ...]]:
     return found
 
 
+def _answer_words(reader: TableReader) -> dict[str, str]:
+    words = {}
+    for word in list(reader.table):
+        if isinstance(reader.table[word], dict):
+            continue  # a CRM's own table: read by _crm_answers
+        meaning = reader.text(word)
+        if meaning not in CRM_ANSWERS or not word.strip():
+            raise reader.fail(word, meaning, f"one of: {', '.join(CRM_ANSWERS)}")
+        words[word] = meaning
+    return words
+
+
+def _crm_answers(crm: TableReader) -> CrmAnswers:
+    """``[crm.answers]`` words (``[crm.answers.<crm>]``: one CRM's) and ``crm.slash_dates``."""
+    answers = crm.sub("answers", required=False)
+    by_crm = {}
+    for name, value in list(answers.table.items()):
+        if not isinstance(value, dict):
+            continue
+        if name not in ANSWER_CRMS:
+            raise SettingsError(
+                f"settings: unknown CRM {answers.key(name)} (expected one of:"
+                f" {', '.join(ANSWER_CRMS)}, or a word = one of: {', '.join(CRM_ANSWERS)})"
+            )
+        own = answers.sub(name)
+        by_crm[name] = _answer_words(own)
+        own.done()
+    words = _answer_words(answers)
+    answers.done()
+    slash_dates = crm.text("slash_dates", "month-first")
+    if slash_dates not in SLASH_DATES:
+        raise crm.fail("slash_dates", slash_dates, " or ".join(SLASH_DATES))
+    return CrmAnswers(words=words, by_crm=by_crm, slash_dates=slash_dates)
+
+
 def parse_settings(text: str, origin: str = "settings") -> Settings:
     """Validate TOML text into :class:`Settings`.
 
@@ -324,6 +363,7 @@ def _parse(text: str, origin: str) -> Settings:
         reader.done()
     territories_reader = root.sub("territories", required=False)
     territories = {rep: territories_reader.regions(rep) for rep in list(territories_reader.table)}
+    crm = root.sub("crm", required=False)
     settings = Settings(
         team=_team(root.sub("team")),
         calling=_calling(root.sub("calling")),
@@ -333,8 +373,10 @@ def _parse(text: str, origin: str) -> Settings:
         outside_reps=tuple(outside),
         territories=territories,
         import_columns=_import_columns(root.sub("import", required=False)),
+        crm_answers=_crm_answers(crm),
         source_text=text,
     )
+    crm.done()
     root.done()
     return settings
 

@@ -190,13 +190,14 @@ def ack(app: AppContext, file: str, at: datetime | None, as_json: bool) -> None:
         return
     counts = result.as_json()
     recorded = ", ".join(f"{counts[s]} {s}" for s in CRM_ANSWERS if counts[s])
-    line = f"{file}: {result.rows} rows ({result.crm}): {result.recorded} recorded"
+    rows = f"{result.rows} row{'s' if result.rows != 1 else ''}"
+    line = f"{file}: {rows} ({result.crm}): {result.recorded} recorded"
     line += f" ({recorded})" if recorded else ""
     line += f", {result.unchanged} unchanged"
     if result.older:
         line += f", {result.older} older than the answer kept (history only)"
     if result.without_id:
-        line += f"; {result.without_id} rows without a Prospector id left alone"
+        line += f"; {result.without_id} without a Prospector id left alone"
     click.echo(line)
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import groupby
 
+import openpyxl
 import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -14,10 +15,10 @@ from hypothesis import strategies as st
 
 from prospector.foundations.clock import to_db
 from prospector.foundations.db import database_id
-from prospector.foundations.errors import InputFileError
+from prospector.foundations.errors import InputFileError, SettingsError
 from prospector.services import handoffs
 from prospector.services.export import export_pending
-from prospector.services.settings import DEFAULTS_FILE
+from prospector.services.settings import DEFAULTS_FILE, parse_settings
 from tests.conftest import MONDAY_10_ET
 from tests.handoff_factories import make_contact
 
@@ -424,3 +425,43 @@ def test_any_order_of_answers_keeps_the_last_and_each_change(db, tmp_path, picks
     # The history is every change: the picks with repeats in a row collapsed.
     assert [a.crm_stage for a in answers] == [ANSWERS[p][0] for p, _ in groupby(picks)]
     assert re.fullmatch(r"[0-9a-f]{12}-h\d+", external)
+
+
+def test_salesforce_formatted_report_xlsx(db, ids, exported):
+    """Export → Formatted Report: title lines above the header, a total row, a footer."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in [
+        ["Prospector opportunities"],
+        ['Filtered By: Prospector Id not equal to ""'],
+        [],
+        ["Opportunity Name", "Prospector Id", "Stage", "Amount", "Close Date"],
+        ["Acme - Ops", ids[1], "Closed Won", 14000.5, datetime(2026, 12, 15)],
+        ["Globex", ids[2], "Perception Analysis", 9000, datetime(2027, 1, 31)],
+        ["Total", None, None, 23000.5, None],
+        [],
+        ["Confidential Information - Do Not Distribute"],
+        ["Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved."],
+    ]:
+        sheet.append(row)
+    path = exported / "Prospector opportunities-2026-11-30-09-14-00.xlsx"
+    book.save(path)
+    result = handoffs.ack_handoffs(db, path, now=MONDAY_10_ET)
+    assert (result.rows, result.without_id) == (2, 0)
+    assert state(db)[1] == ("accepted", "won", "Closed Won", 1_400_050, "2026-12-15")
+    assert state(db)[2] == ("accepted", "accepted", "Perception Analysis", 900_000, "2027-01-31")
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ('[crm.answers]\n"Meeting Held" = "maybe"\n', "crm.answers.Meeting Held = 'maybe'"),
+        ('[crm.answers.pipedrive]\nwon = "won"\n', "unknown CRM crm.answers.pipedrive"),
+        ('[crm]\nslash_dates = "year-first"\n', "crm.slash_dates = 'year-first'"),
+        ("[crm]\nanswer = 1\n", "unknown key crm.answer"),
+    ],
+)
+def test_bad_answer_settings_are_refused(extra, message):
+    text = DEFAULTS_FILE.read_text(encoding="utf-8") + "\n" + extra
+    with pytest.raises(SettingsError, match=re.escape(message)):
+        parse_settings(text)

@@ -465,3 +465,15 @@ def test_bad_answer_settings_are_refused(extra, message):
     text = DEFAULTS_FILE.read_text(encoding="utf-8") + "\n" + extra
     with pytest.raises(SettingsError, match=re.escape(message)):
         parse_settings(text)
+
+
+def test_the_handoff_id_column_among_other_prospector_ids(db, ids, exported):
+    """An Opportunity report that also shows the Account's and Contact's Prospector Id."""
+    ours = database_id(db)
+    report = write(
+        exported / "roles.csv",
+        '"Prospector Id","Opportunity Name","Prospector Id","Stage","Prospector Id"\r\n'
+        f'"{ours}-a1","Acme - Ops","{ids[1]}","Closed Won","{ours}-c1"\r\n' + SF_FOOTER,
+    )
+    handoffs.ack_handoffs(db, report, now=MONDAY_10_ET)
+    assert state(db)[1][:2] == ("accepted", "won")

@@ -30,6 +30,7 @@ from prospector.services.importing.ranges import is_footer_phrase, scan_file
 # An external id or a bare number: a data row even when its first cell reads like
 # a footer ("Total Logistics Inc" as an opportunity name).
 _ID_SHAPED = re.compile(r"[0-9A-Fa-f]{12}-[A-Za-z][0-9]+|[0-9]+")
+_HANDOFF_SHAPED = re.compile(r"[0-9A-Fa-f]{12}-[Hh][0-9]+|[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,31 @@ class Report:
 
 
 def _find(keys: list[str], names: tuple[str, ...]) -> int | None:
+    """The first column with one of ``names`` (in the order of ``names``)."""
     for name in names:
         if name in keys:
             return keys.index(name)
     return None
+
+
+def _id_column(keys: list[str], records: list[tuple[int, list[str]]]) -> int | None:
+    """The id column; of several (an Opportunity report that also shows the Account's
+    or Contact's Prospector Id), the first whose first id is a handoff's."""
+    candidates = list(
+        dict.fromkeys(i for name in column_names("id") for i, k in enumerate(keys) if k == name)
+    )
+    for index in candidates:
+        first = next(
+            (
+                cells[index].strip()
+                for _n, cells in records
+                if len(cells) > index and cells[index].strip()
+            ),
+            "",
+        )
+        if _HANDOFF_SHAPED.fullmatch(first):
+            return index
+    return candidates[0] if candidates else None
 
 
 def read_report(path: str | Path) -> Report:
@@ -74,7 +96,8 @@ def read_report(path: str | Path) -> Report:
         scan = scan_file(table.path, table=table)
         table = replace(table, footer_line=scan.footer_line)
         keys = [key(header) for header in table.header]
-        id_col = _find(keys, column_names("id"))
+        records = list(table.rows())
+        id_col = _id_column(keys, records)
         if id_col is None:
             raise InputFileError(
                 f"{file}: row 1: no handoff id column (expected Prospector Id,"
@@ -92,7 +115,7 @@ def read_report(path: str | Path) -> Report:
         reason_col = _find(keys, column_names("reason"))
         rows: list[ReportRow] = []
         without_id = 0
-        for number, fields in table.rows():
+        for number, fields in records:
 
             def cell(index: int | None, fields: list[str] = fields) -> str:
                 return fields[index].strip() if index is not None and index < len(fields) else ""

@@ -316,6 +316,7 @@ def test_team_words_come_before_the_shipped_ones(run, db, ids, exported, tmp_pat
         ("{ours}-h999", "no handoff {ours}-h999"),
         ("{ours}-h4", "handoff {ours}-h4 has not been exported yet"),
         ("h1", "'h1' is not an id (expected {ours}-h42"),
+        ("{ours}-x1", "'{ours}-x1' is not a handoff id (expected {ours}-h42)"),
     ],
 )
 def test_bad_ids_name_the_row(run, db, exported, cell, expected):

@@ -113,11 +113,11 @@ def _handoff_number(raw: str, ours: str) -> int:
     database, kind, digits = match[1].lower(), match[2].lower(), match[3]
     if database != ours:
         raise ValueProblem(f"{raw!r} is from another database ({database}; this one is {ours})")
-    if kind != "h":
-        raise ValueProblem(f"{raw!r} is {_KIND_NAMES.get(kind, 'not a')} id, not a handoff's")
+    if kind in _KIND_NAMES:
+        raise ValueProblem(f"{raw!r} is {_KIND_NAMES[kind]} id, not a handoff's")
     number = parse_id(digits)
-    if number is None:
-        raise ValueProblem(f"{raw!r} is not a handoff id")
+    if kind != "h" or number is None:
+        raise ValueProblem(f"{raw!r} is not a handoff id (expected {ours}-h42)")
     return number
 
 
@@ -150,7 +150,8 @@ class _Check:
         ]
         parts += self.problems[:MAX_SHOWN]
         if len(self.problems) > MAX_SHOWN:
-            parts.append(f"and {len(self.problems) - MAX_SHOWN} more bad rows")
+            more = len(self.problems) - MAX_SHOWN
+            parts.append(f"and {more} more bad row{'s' if more > 1 else ''}")
         if not parts:
             return None
         return InputFileError(f"{self.report.file}: nothing recorded: {'; '.join(parts)}")
@@ -161,16 +162,16 @@ def _describe(row: ReportRow) -> str:
 
 
 def _check_row(db: Database, check: _Check, row: ReportRow, words: Words, ours: str, order: str):
-    try:
-        handoff_id = _handoff_number(row.raw_id, ours)
-    except ValueProblem as problem:
-        check.bad(row, "id", str(problem))
-        return
     meaning = words.meaning(row.word) if row.word else None
     if not row.word:
         check.bad(row, "status", "empty (expected a status or stage)")
     elif meaning is None:
         check.unknown.setdefault(row.word, []).append(row.number)
+    try:
+        handoff_id = _handoff_number(row.raw_id, ours)
+    except ValueProblem as problem:
+        check.bad(row, "id", str(problem))
+        return
     amount = close_date = None
     try:
         amount = parse_amount(row.amount)

@@ -478,3 +478,51 @@ def test_the_handoff_id_column_among_other_prospector_ids(db, ids, exported):
     )
     handoffs.ack_handoffs(db, report, now=MONDAY_10_ET)
     assert state(db)[1][:2] == ("accepted", "won")
+
+
+@hypothesis_settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(range(len(ANSWERS))), st.integers(0, 10_000)),
+        min_size=1,
+        max_size=6,
+        unique_by=lambda pick: pick[1],
+    )
+)
+def test_reports_imported_out_of_order_keep_the_newest(db, tmp_path, picks):
+    """Reports taken at different times (--at), imported in any order: the newest wins."""
+    handoff = handoffs.qualify(db, make_contact(db), rep="alice", now=MONDAY_10_ET)
+    export_pending(db, now=MONDAY_10_ET, actor="lead", out_dir=tmp_path / "out")
+    external = f"{database_id(db)}-h{handoff.id}"
+    report = tmp_path / "answer.csv"
+    for pick, minutes in picks:
+        stage, amount, close = ANSWERS[pick]
+        report.write_text(
+            f'Prospector Id,Stage,Amount,Close Date\n{external},{stage},"{amount}",{close}\n',
+            encoding="utf-8",
+        )
+        taken = MONDAY_10_ET + timedelta(minutes=minutes)
+        handoffs.ack_handoffs(db, report, now=taken)
+        before = db.query("SELECT * FROM handoff_answers ORDER BY id")
+        row = tuple(db.one("SELECT * FROM handoffs WHERE id = ?", (handoff.id,)))
+        again = handoffs.ack_handoffs(db, report, now=taken)  # the same file twice: no change
+        assert again.unchanged == 1
+        assert db.query("SELECT * FROM handoff_answers ORDER BY id") == before
+        assert tuple(db.one("SELECT * FROM handoffs WHERE id = ?", (handoff.id,))) == row
+    # The handoff holds the newest answer in its history (the history holds each change:
+    # a report repeating the answer in effect adds nothing, not even its time).
+    got = handoffs.get_handoff(db, handoff.id)
+    newest = handoffs.answer_history(db, handoff.id)[-1]
+    assert (got.crm_stage, got.crm_amount_cents, got.crm_close_date, got.crm_answered_at) == (
+        newest.crm_stage,
+        newest.amount_cents,
+        newest.close_date,
+        newest.answered_at,
+    )
+    # The newest report decides whenever it said something new.
+    stage_of = {minutes: ANSWERS[pick][0] for pick, minutes in picks}
+    latest = max(stage_of)
+    if all(stage_of[latest] != stage for minutes, stage in stage_of.items() if minutes != latest):
+        assert got.crm_stage == stage_of[latest]

@@ -20,7 +20,10 @@ taken). The handoff's ``crm_*`` columns hold its latest answer by that time, and
 ``handoff_answers`` every distinct answer: an answer equal to the handoff's
 latest is not recorded again, so importing a file twice changes nothing. An
 answer older than the one the handoff has (a report taken earlier, imported
-later, ``--at`` saying so) joins the history without replacing it. A later
+later, ``--at`` saying so) joins the history without replacing it. (A report
+that repeats the latest answer records nothing, not even its time: an older
+report imported after it is weighed against the time that answer was first
+given.) A later
 answer replaces an earlier one whatever they are: a deal moves on (accepted →
 won) and a CRM re-opens (won → open), and the CRM is the record of what sales did.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from datetime import datetime, timedelta
@@ -526,3 +527,31 @@ def test_reports_imported_out_of_order_keep_the_newest(db, tmp_path, picks):
     latest = max(stage_of)
     if all(stage_of[latest] != stage for minutes, stage in stage_of.items() if minutes != latest):
         assert got.crm_stage == stage_of[latest]
+
+
+def test_prospector_own_export_with_a_status_column_added(db, tmp_path):
+    """An admin's round trip: export --format csv, type a status into each row, ack it."""
+    for _ in range(2):
+        handoffs.qualify(
+            db,
+            make_contact(db, first_name='Ann "Q"', company="Lee, Lee & Co"),
+            rep="alice",
+            now=MONDAY_10_ET,
+            amount="12500",
+            note="line one\nline two",
+        )
+    result = export_pending(db, now=MONDAY_10_ET, actor="lead", out_dir=tmp_path / "out")
+    (exported_file,) = result.files
+    with open(exported_file, newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    rows[0].append("status")
+    rows[1].append("won")
+    rows[2].append("Closed - Not Converted")
+    answer = tmp_path / "answer.csv"
+    with open(answer, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    ack = handoffs.ack_handoffs(db, answer, now=MONDAY_10_ET + timedelta(days=3))
+    assert (ack.crm, ack.by_status) == ("prospector", {"won": 1, "rejected": 1})
+    first, second = handoffs.list_handoffs(db)
+    assert (first.status, first.crm_status, first.crm_amount) == ("accepted", "won", "12500.00")
+    assert (second.status, second.crm_status) == ("rejected", "rejected")

@@ -27,10 +27,10 @@ from tests.readme_blocks import README, clean_env, readme_steps, run_steps
 ROOT = README.parent
 SHIPPED_SETTINGS = ROOT / "prospector" / "data" / "settings.toml"
 SHIPPED_DATA = sorted([
-    "columns.toml", "company_suffixes.txt", "countries.toml", "crm_hubspot.toml",
-    "crm_salesforce.toml", "demo_accounts_contacts.csv",
-    "demo_dnc.txt", "free_mail.txt", "junk_cells.toml", "postal_codes.toml",
-    "report_footers.toml", "settings.toml", "state_zones.toml", "zone_aliases.toml",
+    "columns.toml", "company_suffixes.txt", "countries.toml", "crm_answers.toml",
+    "crm_hubspot.toml", "crm_salesforce.toml", "demo_accounts_contacts.csv", "demo_dnc.txt",
+    "free_mail.txt", "junk_cells.toml", "postal_codes.toml", "report_footers.toml",
+    "settings.toml", "state_zones.toml", "zone_aliases.toml",
 ])  # fmt: skip
 NOT_SOURCES = shutil.ignore_patterns(
     ".git", ".venv", ".demo", "build", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis",

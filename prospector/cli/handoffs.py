@@ -15,6 +15,7 @@ from prospector.cli.params import ID, FiniteRange
 from prospector.foundations.limits import MAX_WEBHOOK_ATTEMPTS, MAX_WEBHOOK_TIMEOUT
 from prospector.services import handoffs as handoff_service
 from prospector.services.settings import load_settings
+from prospector.services.settings.model import CRM_ANSWERS
 
 if TYPE_CHECKING:
     from prospector.services import export as export_service
@@ -100,7 +101,11 @@ def qualify(
 @json_option
 @click.pass_context
 def handoffs_group(ctx: click.Context, status: str | None, as_json: bool) -> None:
-    """List handoffs by status; `handoffs ack FILE` records the CRM's answers."""
+    """List handoffs by status; `handoffs ack FILE` records the CRM's answers.
+
+    --json keys include status and the CRM's latest answer: crm_status, crm_stage,
+    crm_amount, crm_close_date, crm_answered_at.
+    """
     if ctx.invoked_subcommand is not None:
         return
     app = ctx.find_object(AppContext)
@@ -113,13 +118,57 @@ def handoffs_group(ctx: click.Context, status: str | None, as_json: bool) -> Non
     if not rows:
         click.echo(f"no {status + ' ' if status else ''}handoffs")
         return
-    click.echo(f"{'id':>5}  {'status':<9}  {'contact':<24}  {'owner':<18}  {'amount':>11}  meeting")
+    click.echo(
+        f"{'id':>5}  {'status':<9}  {'contact':<24}  {'owner':<18}  {'amount':>11}  {'meeting':<17}"
+        "  crm"
+    )
     for h in rows:
         meeting = h.meeting_at.strftime("%Y-%m-%d %H:%MZ") if h.meeting_at else ""
         name = (h.contact_name + (f", {h.company}" if h.company else ""))[:24]
         click.echo(
             f"{h.id:>5}  {h.status:<9}  {name:<24}  {h.owner[:18]:<18}"
-            f"  {h.amount or '':>11}  {meeting}"
+            f"  {h.amount or '':>11}  {meeting:<17}  {_crm_answer(h)}".rstrip()
+        )
+
+
+def _facts(stage: str | None, amount: str | None, close: str | None, reason: str | None) -> str:
+    closes = f"closes {close}" if close else None
+    return ", ".join(fact for fact in (stage, amount, closes, reason) if fact)
+
+
+def _crm_answer(h: handoff_service.Handoff) -> str:
+    """``won: Closed Won, 14000.00, closes 2026-12-15``: the CRM's latest answer."""
+    if h.crm_status is None:
+        return ""
+    return f"{h.crm_status}: {_facts(h.crm_stage, h.crm_amount, h.crm_close_date, None)}"
+
+
+@handoffs_group.command("show")
+@click.argument("handoff_id", type=ID)
+@json_option
+@pass_app
+def show(app: AppContext, handoff_id: int, as_json: bool) -> None:
+    """Show handoff HANDOFF_ID and every answer the CRM gave about it."""
+    with app.open_db() as db:
+        handoff = handoff_service.get_handoff(db, handoff_id)
+        history = handoff_service.answer_history(db, handoff_id)
+    if as_json:
+        echo_json({**handoff.as_json(), "answers": [a.as_json() for a in history]})
+        return
+    company = f" ({handoff.company})" if handoff.company else ""
+    click.echo(f"handoff {handoff.id}: {handoff.contact_name}{company} → {handoff.owner}")
+    click.echo(
+        f"  status: {handoff.status}" + (f" (batch {handoff.batch_id})" if handoff.batch_id else "")
+    )
+    if handoff.amount:
+        click.echo(f"  amount: {handoff.amount}")
+    if handoff.crm_status:
+        click.echo(f"  crm: {_crm_answer(handoff)}")
+    for answer in history:
+        amount = handoff_service.format_amount(answer.amount_cents)
+        facts = _facts(answer.crm_stage, amount, answer.close_date, answer.reason)
+        click.echo(
+            f"  {answer.answered_at.strftime('%Y-%m-%d %H:%MZ')}  {answer.crm_status:<8}  {facts}"
         )
 
 
@@ -129,16 +178,27 @@ def handoffs_group(ctx: click.Context, status: str | None, as_json: bool) -> Non
 @json_option
 @pass_app
 def ack(app: AppContext, file: str, at: datetime | None, as_json: bool) -> None:
-    """Record the CRM's accepted/rejected answers from FILE (a CSV report)."""
+    """Record the CRM's answers from FILE: a Salesforce report, HubSpot export or CSV.
+
+    --json keys: file, crm, rows, recorded, open, accepted, rejected, won, lost,
+    unchanged, older, without_id.
+    """
     with app.open_db() as db:
         result = handoff_service.ack_handoffs(db, file, now=app.clock(at)())
     if as_json:
-        click.echo(json.dumps(result.__dict__))
+        click.echo(json.dumps(result.as_json()))
         return
-    click.echo(
-        f"{file}: {result.rows} rows: {result.accepted} accepted, {result.rejected} rejected,"
-        f" {result.unchanged} unchanged"
-    )
+    counts = result.as_json()
+    recorded = ", ".join(f"{counts[s]} {s}" for s in CRM_ANSWERS if counts[s])
+    rows = f"{result.rows} row{'s' if result.rows != 1 else ''}"
+    line = f"{file}: {rows} ({result.crm}): {result.recorded} recorded"
+    line += f" ({recorded})" if recorded else ""
+    line += f", {result.unchanged} unchanged"
+    if result.older:
+        line += f", {result.older} older than the answer kept (history only)"
+    if result.without_id:
+        line += f"; {result.without_id} without a Prospector id left alone"
+    click.echo(line)
 
 
 def _deadline(ctx: click.Context, param: click.Parameter, value: str) -> float:

@@ -25,6 +25,9 @@ MAX_WEBHOOK_TIMEOUT = 300.0
 MAX_WEBHOOK_ATTEMPTS = 20
 """Tries per handoff (at least 1); back-off grows between them, so 20 is minutes."""
 
+MAX_CENTS = 10**15
+"""An amount in cents is below this: a trillion in any currency; beyond that it is a typo."""
+
 MAX_REP_NAME = 100
 """Characters in a rep's name."""
 

@@ -1,213 +1,313 @@
-"""``handoffs ack FILE``: the CRM's accept/reject answers, recorded (DESIGN §4.9).
+"""``handoffs ack FILE``: the CRM's answers about handoffs, checked whole, then recorded.
 
-The file is a CSV report from the CRM with one row per handoff: the handoff id
-(the external id Prospector exported), a status, and optionally a reason. Header
-names are matched case-insensitively, ignoring spaces, underscores and dashes, so
-Prospector's own names, Salesforce API names and HubSpot labels all work:
+The file is a Salesforce Lead or Opportunity report, a HubSpot deals export or
+Prospector's own CSV (see :mod:`prospector.services.crm_answers.report_file`).
+Each row names a handoff by the external id Prospector exported
+(``<database id>-h42``; a bare ``42`` from files exported before schema 7) and
+gives its status or stage, which means ``open``, ``accepted``, ``rejected``,
+``won`` or ``lost`` (:mod:`prospector.services.crm_answers.words`), with the
+amount, close date and reason when the report has them.
 
-* id: ``handoff_id``, ``Prospector_Handoff_Id__c``, ``Prospector handoff id``
-* status: ``status``, ``Lead Status``, ``Status``, ``Deal stage``, ``StageName``,
-  ``ack``, ``acceptance``
-* reason: ``reason``, ``status_reason``, ``Rejection reason``, ``Closed lost reason``,
-  ``Unqualified reason``, ``Prospector_Status_Reason__c``
+Every row is checked before anything is written, and one bad row refuses the
+whole file with the rows named: an id from another database (a report of
+another team's handoffs), a contact's or account's id, a handoff unknown or
+never exported, a word no table knows (every such row), an amount or date that
+does not read, and a handoff listed twice with different answers (every such
+handoff; identical repeats are fine).
 
-Status words: accepted (``accepted``, ``yes``, ``approved``, ``qualified``,
-``converted``, ``Closed - Converted``, ``Working - Contacted``, ``closedwon``) or
-rejected (``rejected``, ``no``, ``declined``, ``disqualified``, ``unqualified``,
-``Closed - Not Converted``, ``closedlost``).
+Recording. The answer's time is the clock (``--at``: when the report was
+taken). The handoff's ``crm_*`` columns hold its latest answer by that time, and
+``handoff_answers`` every distinct answer: an answer equal to the handoff's
+latest is not recorded again, so importing a file twice changes nothing. An
+answer older than the one the handoff has (a report taken earlier, imported
+later, ``--at`` saying so) joins the history without replacing it. (A report
+that repeats the latest answer records nothing, not even its time: an older
+report imported after it is weighed against the time that answer was first
+given.) A later
+answer replaces an earlier one whatever they are: a deal moves on (accepted →
+won) and a CRM re-opens (won → open), and the CRM is the record of what sales did.
 
-Every row is checked before anything is written: one bad row (unknown id, a
-handoff never exported, an unknown status) and the whole file is refused with
-every bad row named, so nothing is half-applied.
+``handoffs.status`` is Prospector's side: ``accepted`` for an accepted, won or
+lost answer (a lost deal was still taken by sales), ``rejected`` for a rejected
+one. An open answer leaves an accepted handoff accepted (a re-opened deal is
+still sales'), and puts an exported or rejected one back to ``exported``
+(sales has it, no verdict yet).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prospector.foundations.clock import to_db
-from prospector.foundations.db import Database
+from prospector.foundations.db import Database, database_id
 from prospector.foundations.errors import InputFileError
 from prospector.foundations.limits import ID_RANGE, parse_id
+from prospector.services.crm_answers.values import (
+    ValueProblem,
+    parse_amount,
+    parse_date,
+    slash_order,
+)
+from prospector.services.crm_answers.words import Words, words_for
+from prospector.services.settings import load_settings
+from prospector.services.settings.model import CRM_ANSWERS
 
-ID_HEADERS = ("handoffid", "prospectorhandoffidc", "prospectorhandoffid", "handoff")
-STATUS_HEADERS = (
-    "status",
-    "ackstatus",
-    "acceptance",
-    "ack",
-    "handoffstatus",
-    "leadstatus",
-    "dealstage",
-    "stagename",
-    "stage",
-)
-REASON_HEADERS = (
-    "reason",
-    "statusreason",
-    "rejectionreason",
-    "rejectreason",
-    "closedlostreason",
-    "unqualifiedreason",
-    "prospectorstatusreasonc",
-    "prospectorstatusreason",
-)
-ACCEPTED = {
-    "accepted",
-    "accept",
-    "yes",
-    "y",
-    "approved",
-    "qualified",
-    "converted",
-    "closedconverted",
-    "workingcontacted",
-    "closedwon",
-}
-REJECTED = {
-    "rejected",
-    "reject",
-    "no",
-    "n",
-    "declined",
-    "disqualified",
-    "unqualified",
-    "closednotconverted",
-    "closedlost",
-}
-MAX_SHOWN = 5  # bad rows named in the one-line error; the rest are counted
+if TYPE_CHECKING:
+    from prospector.services.crm_answers.report_file import Report, ReportRow
+
+MAX_SHOWN = 5  # other bad rows named in the one-line error; the rest are counted
+HANDOFF_STATUS = {"accepted": "accepted", "won": "accepted", "lost": "accepted"}
+_EXTERNAL_ID = re.compile(r"([0-9a-f]{12})-([a-z])([0-9]+)", re.IGNORECASE)
+_KIND_NAMES = {"c": "a contact's", "a": "an account's"}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the CRM said about one handoff."""
+
+    crm_status: str
+    crm_stage: str
+    amount_cents: int | None
+    close_date: str | None
+    reason: str | None
 
 
 @dataclass(frozen=True)
 class AckResult:
     """What an ack file changed."""
 
-    rows: int
-    accepted: int
-    rejected: int
-    unchanged: int
+    file: str
+    crm: str
+    rows: int  # rows naming a handoff
+    recorded: int  # answers that became a handoff's latest
+    unchanged: int  # the handoff's latest answer already
+    older: int  # kept in the history only: the handoff has a later answer
+    without_id: int  # rows of records Prospector did not send
+    by_status: dict[str, int] = field(default_factory=dict)  # recorded, by crm_status
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "crm": self.crm,
+            "rows": self.rows,
+            "recorded": self.recorded,
+            **{status: self.by_status.get(status, 0) for status in CRM_ANSWERS},
+            "unchanged": self.unchanged,
+            "older": self.older,
+            "without_id": self.without_id,
+        }
 
 
-def _key(header: str) -> str:
-    return re.sub(r"[\s_\-]+", "", header.strip().lstrip("\ufeff")).casefold()
+def _handoff_number(raw: str, ours: str) -> int:
+    """The handoff id in an id cell. Raises :class:`ValueProblem`."""
+    match = _EXTERNAL_ID.fullmatch(raw)
+    if match is None:
+        number = parse_id(raw)
+        if number is None:
+            raise ValueProblem(
+                f"{raw[:40]!r} is not an id (expected {ours}-h42, or {ID_RANGE}"
+                " in files exported before schema 7)"
+            )
+        return number
+    database, kind, digits = match[1].lower(), match[2].lower(), match[3]
+    if database != ours:
+        raise ValueProblem(f"{raw!r} is from another database ({database}; this one is {ours})")
+    if kind in _KIND_NAMES:
+        raise ValueProblem(f"{raw!r} is {_KIND_NAMES[kind]} id, not a handoff's")
+    number = parse_id(digits)
+    if kind != "h" or number is None:
+        raise ValueProblem(f"{raw!r} is not a handoff id (expected {ours}-h42)")
+    return number
 
 
-def _read_text(file: Path) -> str:
+@dataclass
+class _Check:
+    """Everything wrong with a file, gathered before the one-line error."""
+
+    report: Report
+    problems: list[str] = field(default_factory=list)
+    unknown: dict[str, list[int]] = field(default_factory=dict)  # word → rows
+    answers: dict[int, tuple[ReportRow, Answer]] = field(default_factory=dict)
+    contradictions: dict[int, list[ReportRow]] = field(default_factory=dict)
+
+    def bad(self, row: ReportRow, field_name: str, message: str) -> None:
+        header = self.report.headers.get(field_name, field_name)
+        self.problems.append(f"row {row.number}: {header}: {message}")
+
+    def error(self) -> InputFileError | None:
+        parts = [
+            f"handoff {rows[0].raw_id} has different answers in rows"
+            f" {', '.join(str(r.number) for r in rows)}"
+            f" ({' / '.join(dict.fromkeys(_describe(r) for r in rows))})"
+            for rows in self.contradictions.values()
+        ]
+        parts += [
+            f"{self.report.headers['status']} {word!r} in row{'s' if len(rows) > 1 else ''}"
+            f" {', '.join(map(str, rows))} is not a {self.report.crm} word Prospector knows"
+            f" (add it under [crm.answers] as one of: {', '.join(CRM_ANSWERS)})"
+            for word, rows in self.unknown.items()
+        ]
+        parts += self.problems[:MAX_SHOWN]
+        if len(self.problems) > MAX_SHOWN:
+            more = len(self.problems) - MAX_SHOWN
+            parts.append(f"and {more} more bad row{'s' if more > 1 else ''}")
+        if not parts:
+            return None
+        return InputFileError(f"{self.report.file}: nothing recorded: {'; '.join(parts)}")
+
+
+def _describe(row: ReportRow) -> str:
+    return ", ".join(cell for cell in (row.word, row.amount, row.close_date, row.reason) if cell)
+
+
+def _check_row(db: Database, check: _Check, row: ReportRow, words: Words, ours: str, order: str):
+    meaning = words.meaning(row.word) if row.word else None
+    if not row.word:
+        check.bad(row, "status", "empty (expected a status or stage)")
+    elif meaning is None:
+        check.unknown.setdefault(row.word, []).append(row.number)
     try:
-        raw = file.read_bytes()
-    except FileNotFoundError as error:
-        raise InputFileError(f"{file}: no such file") from error
-    except OSError as error:
-        raise InputFileError(f"{file}: cannot be read ({error.strerror})") from error
+        handoff_id = _handoff_number(row.raw_id, ours)
+    except ValueProblem as problem:
+        check.bad(row, "id", str(problem))
+        return
+    amount = close_date = None
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
-
-
-def _column(headers: list[str], wanted: tuple[str, ...]) -> int | None:
-    keys = [_key(h) for h in headers]
-    for name in wanted:
-        if name in keys:
-            return keys.index(name)
-    return None
-
-
-def _parse_rows(file: Path) -> list[tuple[int, str, str, str | None]]:
-    """(row number, raw id, raw status, reason) for every data row."""
-    text = _read_text(file)
-    if not text.strip():
-        raise InputFileError(f"{file}: empty file (expected a CSV with a handoff id and status)")
+        amount = parse_amount(row.amount)
+    except ValueProblem as problem:
+        check.bad(row, "amount", f"{row.amount[:40]!r}: {problem}")
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            text[:4096], delimiters=",;\t"
-        )
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
-    except csv.Error as error:
-        raise InputFileError(f"{file}: not a readable CSV ({error})") from error
-    headers = rows[0]
-    id_col = _column(headers, ID_HEADERS)
-    status_col = _column(headers, STATUS_HEADERS)
-    reason_col = _column(headers, REASON_HEADERS)
-    if id_col is None:
-        raise InputFileError(
-            f"{file}: no handoff id column (expected handoff_id or Prospector_Handoff_Id__c)"
-        )
-    if status_col is None:
-        raise InputFileError(
-            f"{file}: no status column (expected status, Lead Status or Deal stage)"
-        )
-    parsed = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
+        close_date = parse_date(row.close_date, order)
+    except ValueProblem as problem:
+        check.bad(row, "close_date", f"{row.close_date[:40]!r}: {problem}")
+    found = db.one("SELECT status FROM handoffs WHERE id = ?", (handoff_id,))
+    if found is None:
+        check.bad(row, "id", f"no handoff {row.raw_id}")
+        return
+    if found["status"] == "pending":
+        check.bad(row, "id", f"handoff {row.raw_id} has not been exported yet")
+        return
+    if meaning is None:
+        return
+    answer = Answer(meaning, row.word, amount, close_date, row.reason or None)
+    first = check.answers.setdefault(handoff_id, (row, answer))
+    if first[1] != answer:
+        check.contradictions.setdefault(handoff_id, [first[0]]).append(row)
 
-        def cell(index: int | None, row: list[str] = row) -> str:
-            return row[index].strip() if index is not None and index < len(row) else ""
 
-        parsed.append((number, cell(id_col), cell(status_col), cell(reason_col) or None))
-    return parsed
+def _answer(row) -> Answer:
+    return Answer(
+        row["crm_status"], row["crm_stage"], row["amount_cents"], row["close_date"], row["reason"]
+    )
 
 
 def ack_handoffs(db: Database, path: str | Path, *, now: datetime) -> AckResult:
-    """Record the CRM's accepted/rejected answers from a report file.
-
-    A handoff must have been exported (or already acked: a later answer replaces
-    an earlier one). Rows that repeat the stored answer count as unchanged.
+    """Record the CRM's answers from a report file (see the module's doc).
 
     Raises:
         InputFileError: unreadable file, missing columns, or any bad row; the
-            message names the file and each bad row (the first few, then a count).
+            message names the file and the bad rows, and nothing is recorded.
     """
-    file = Path(path)
-    rows = _parse_rows(file)
+    # Imported here: the file reader brings the import machinery, which only acks need.
+    from prospector.services.crm_answers.report_file import read_report
+
+    report = read_report(path)
+    settings = load_settings(db).crm_answers
+    words = words_for(report.crm, settings)
     stamp = to_db(now)
-    problems: list[str] = []
-    decided: list[tuple[int, str, str | None]] = []
+    if not report.rows:
+        raise InputFileError(
+            f"{report.file}: no row names a handoff (the {report.headers['id']} column is empty)"
+        )
+    try:
+        order = slash_order(((r.number, r.close_date) for r in report.rows), settings.slash_dates)
+    except ValueProblem as problem:
+        header = report.headers.get("close_date", "close date")
+        raise InputFileError(f"{report.file}: {header}: {problem}") from None
     with db.write():
-        for number, raw_id, raw_status, reason in rows:
-            handoff_id = parse_id(raw_id)
-            if handoff_id is None:
-                problems.append(
-                    f"row {number}: handoff id {raw_id[:40]!r} is not an id ({ID_RANGE})"
-                )
-                continue
-            word = _key(raw_status)
-            status = "accepted" if word in ACCEPTED else "rejected" if word in REJECTED else None
-            if status is None:
-                problems.append(
-                    f"row {number}: status {raw_status!r} is neither accepted nor rejected"
-                )
-                continue
-            found = db.one("SELECT status FROM handoffs WHERE id = ?", (handoff_id,))
-            if found is None:
-                problems.append(f"row {number}: no handoff {raw_id}")
-                continue
-            if found["status"] == "pending":
-                problems.append(f"row {number}: handoff {raw_id} has not been exported yet")
-                continue
-            decided.append((handoff_id, status, reason))
-        if problems:
-            shown = "; ".join(problems[:MAX_SHOWN])
-            more = len(problems) - MAX_SHOWN
-            raise InputFileError(
-                f"{file}: {len(problems)} bad row{'s' if len(problems) != 1 else ''},"
-                f" nothing recorded: {shown}{f'; and {more} more' if more > 0 else ''}"
-            )
-        counts = {"accepted": 0, "rejected": 0, "unchanged": 0}
-        for handoff_id, status, reason in decided:
-            cursor = db.execute(
-                """UPDATE handoffs SET status = ?, status_reason = ?, acked_at = ?, updated_at = ?
-                   WHERE id = ? AND NOT (status = ? AND coalesce(status_reason, '') = ?)""",
-                (status, reason, stamp, stamp, handoff_id, status, reason or ""),
-            )
-            counts[status if cursor.rowcount else "unchanged"] += 1
-    return AckResult(rows=len(rows), **counts)
+        ours = database_id(db)
+        check = _Check(report)
+        for row in report.rows:
+            _check_row(db, check, row, words, ours, order)
+        if error := check.error():
+            raise error
+        counts = {"recorded": 0, "unchanged": 0, "older": 0}
+        by_status: dict[str, int] = {}
+        for handoff_id, (_row, answer) in check.answers.items():
+            outcome = _record(db, handoff_id, answer, stamp, str(report.file))
+            counts[outcome] += 1
+            if outcome == "recorded":
+                by_status[answer.crm_status] = by_status.get(answer.crm_status, 0) + 1
+    return AckResult(
+        file=str(report.file),
+        crm=report.crm,
+        rows=len(report.rows),
+        without_id=report.without_id,
+        by_status=by_status,
+        **counts,
+    )
+
+
+def _record(db: Database, handoff_id: int, answer: Answer, stamp: str, file: str) -> str:
+    """Record one answer: ``recorded``, ``unchanged`` or ``older``."""
+    latest = db.one(
+        """SELECT * FROM handoff_answers WHERE handoff_id = ?
+           ORDER BY answered_at DESC, id DESC LIMIT 1""",
+        (handoff_id,),
+    )
+    if latest is not None and _answer(latest) == answer:
+        return "unchanged"
+    same_time = db.query(
+        "SELECT * FROM handoff_answers WHERE handoff_id = ? AND answered_at = ?",
+        (handoff_id, stamp),
+    )
+    if any(_answer(row) == answer for row in same_time):
+        return "unchanged"  # this older report was imported before
+    db.execute(
+        """INSERT INTO handoff_answers (handoff_id, answered_at, file, crm_status, crm_stage,
+               amount_cents, close_date, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            handoff_id,
+            stamp,
+            file,
+            answer.crm_status,
+            answer.crm_stage,
+            answer.amount_cents,
+            answer.close_date,
+            answer.reason,
+        ),
+    )
+    if latest is not None and stamp < latest["answered_at"]:
+        return "older"
+    current = db.one("SELECT status, acked_at FROM handoffs WHERE id = ?", (handoff_id,))
+    assert current is not None  # checked before
+    status = HANDOFF_STATUS.get(answer.crm_status, answer.crm_status)
+    if answer.crm_status == "open":
+        status = "accepted" if current["status"] == "accepted" else "exported"
+    # acked_at: when sales first gave its verdict (a won deal was accepted before).
+    acked_at = None if status == "exported" else stamp
+    if status == current["status"] == "accepted":
+        acked_at = current["acked_at"] or stamp
+    db.execute(
+        """UPDATE handoffs SET crm_status = ?, crm_stage = ?, crm_amount_cents = ?,
+               crm_close_date = ?, crm_answered_at = ?, status = ?, status_reason = ?,
+               acked_at = ?, updated_at = ?
+           WHERE id = ?""",
+        (
+            answer.crm_status,
+            answer.crm_stage,
+            answer.amount_cents,
+            answer.close_date,
+            stamp,
+            status,
+            answer.reason,
+            acked_at,
+            stamp,
+            handoff_id,
+        ),
+    )
+    return "recorded"

@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from prospector.foundations.clock import from_db, from_db_or_none, to_db, to_db_or_none
 from prospector.foundations.db import Database
 from prospector.foundations.errors import NotFoundError, ProspectorError
+from prospector.foundations.limits import MAX_CENTS
 from prospector.foundations.names import full_name
 from prospector.services.assignment import choose_owner
 from prospector.services.handoff_acks import AckResult, ack_handoffs
@@ -40,9 +41,11 @@ from prospector.services.settings import load_settings
 __all__ = [
     "STATUSES",
     "AckResult",
+    "CrmAnswer",
     "Handoff",
     "HandoffError",
     "ack_handoffs",
+    "answer_history",
     "contact_handoffs",
     "contact_zone",
     "first_zone",
@@ -55,7 +58,6 @@ __all__ = [
 ]
 
 STATUSES = ("pending", "exported", "accepted", "rejected")
-MAX_CENTS = 10**15  # a trillion in any currency: beyond that it is a typo
 
 
 class HandoffError(ProspectorError):
@@ -87,11 +89,23 @@ class Handoff:
     updated_at: datetime
     exported_at: datetime | None
     acked_at: datetime | None
+    # The CRM's latest answer (handoffs ack): open, accepted, rejected, won or lost,
+    # the CRM's own word for it, and the amount and close date it reported.
+    crm_status: str | None = None
+    crm_stage: str | None = None
+    crm_amount_cents: int | None = None
+    crm_close_date: str | None = None
+    crm_answered_at: datetime | None = None
 
     @property
     def amount(self) -> str | None:
         """The amount as a plain decimal ("12500.00"), or None."""
         return format_amount(self.amount_cents)
+
+    @property
+    def crm_amount(self) -> str | None:
+        """The amount the CRM reported, as a plain decimal, or None."""
+        return format_amount(self.crm_amount_cents)
 
     def as_json(self) -> dict[str, object]:
         """Plain values for ``--json`` output (times in UTC ISO 8601)."""
@@ -117,6 +131,11 @@ class Handoff:
             "updated_at": to_db_or_none(self.updated_at),
             "exported_at": to_db_or_none(self.exported_at),
             "acked_at": to_db_or_none(self.acked_at),
+            "crm_status": self.crm_status,
+            "crm_stage": self.crm_stage,
+            "crm_amount": self.crm_amount,
+            "crm_close_date": self.crm_close_date,
+            "crm_answered_at": to_db_or_none(self.crm_answered_at),
         }
 
 
@@ -215,7 +234,56 @@ def _handoff(row) -> Handoff:
         updated_at=from_db(row["updated_at"]),
         exported_at=from_db_or_none(row["exported_at"]),
         acked_at=from_db_or_none(row["acked_at"]),
+        crm_status=row["crm_status"],
+        crm_stage=row["crm_stage"],
+        crm_amount_cents=row["crm_amount_cents"],
+        crm_close_date=row["crm_close_date"],
+        crm_answered_at=from_db_or_none(row["crm_answered_at"]),
     )
+
+
+@dataclass(frozen=True)
+class CrmAnswer:
+    """One answer the CRM gave about a handoff, as recorded by ``handoffs ack``."""
+
+    answered_at: datetime
+    file: str | None
+    crm_status: str
+    crm_stage: str | None
+    amount_cents: int | None
+    close_date: str | None
+    reason: str | None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "answered_at": to_db(self.answered_at),
+            "file": self.file,
+            "crm_status": self.crm_status,
+            "crm_stage": self.crm_stage,
+            "crm_amount": format_amount(self.amount_cents),
+            "crm_close_date": self.close_date,
+            "reason": self.reason,
+        }
+
+
+def answer_history(db: Database, handoff_id: int) -> list[CrmAnswer]:
+    """The CRM's answers about a handoff, oldest first (by when they were given)."""
+    rows = db.query(
+        "SELECT * FROM handoff_answers WHERE handoff_id = ? ORDER BY answered_at, id",
+        (handoff_id,),
+    )
+    return [
+        CrmAnswer(
+            answered_at=from_db(row["answered_at"]),
+            file=row["file"],
+            crm_status=row["crm_status"],
+            crm_stage=row["crm_stage"],
+            amount_cents=row["amount_cents"],
+            close_date=row["close_date"],
+            reason=row["reason"],
+        )
+        for row in rows
+    ]
 
 
 def get_handoff(db: Database, handoff_id: int) -> Handoff:

@@ -186,6 +186,27 @@ class Team:
         return ZoneInfo(self.timezone)
 
 
+CRM_ANSWERS = ("open", "accepted", "rejected", "won", "lost")
+"""What a CRM's status or stage word can mean for a handoff (``handoffs.crm_status``)."""
+ANSWER_CRMS = ("salesforce", "hubspot", "prospector")
+SLASH_DATES = ("month-first", "day-first")
+
+
+@dataclass(frozen=True)
+class CrmAnswers:
+    """``[crm.answers]`` and ``[crm] slash_dates``: how ``handoffs ack`` reads a CRM's report.
+
+    ``words`` (any CRM) and ``by_crm`` (one CRM's own) are asked before the shipped
+    tables (``data/crm_answers.toml``); each maps a status or stage word to one of
+    :data:`CRM_ANSWERS`. ``slash_dates``: how ``03/04/2026`` reads when no date in
+    the file settles it.
+    """
+
+    words: dict[str, str] = field(default_factory=dict)
+    by_crm: dict[str, dict[str, str]] = field(default_factory=dict)
+    slash_dates: str = "month-first"
+
+
 @dataclass(frozen=True)
 class HubSpotSettings:
     """``[crm.hubspot]``: where handoff deals go, and the team's own industry words.
@@ -233,6 +254,7 @@ class Settings:
     hubspot: HubSpotSettings = field(default_factory=HubSpotSettings.shipped)
     salesforce: SalesforceSettings = field(default_factory=lambda: _shipped_salesforce())
     reports: ReportRules = field(default_factory=ReportRules)
+    crm_answers: CrmAnswers = field(default_factory=CrmAnswers)
     source_text: str = field(default="", compare=False, repr=False)
 
     def disposition(self, code_or_key: str) -> Disposition:

@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from prospector.foundations.errors import SettingsError
+from prospector.services.settings.crm_answers import parse_crm_answers
 from prospector.services.settings.crm_hubspot import parse_hubspot
 from prospector.services.settings.crm_salesforce import parse_salesforce
 from prospector.services.settings.model import (
@@ -376,6 +377,7 @@ def _parse(text: str, origin: str) -> Settings:
         hubspot=parse_hubspot(crm.sub("hubspot", required=False)),
         salesforce=parse_salesforce(crm.sub("salesforce", required=False)),
         reports=_reports(root.sub("reports", required=False)),
+        crm_answers=parse_crm_answers(crm),
         source_text=text,
     )
     crm.done()

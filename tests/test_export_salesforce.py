@@ -531,6 +531,8 @@ def test_the_commented_settings_example_is_valid():
     """settings.toml's commented [crm.salesforce] example, uncommented, loads as it says."""
     lines, example = [], False
     for line in DEFAULTS_FILE.read_text("utf-8").splitlines():
+        if example and not line.strip():
+            break  # the example ends at its blank line; other sections' examples follow
         example = example or line.startswith("# [crm.salesforce]")
         lines.append(line.removeprefix("# ") if example else line)
     sf = parse_settings("\n".join(lines)).salesforce

@@ -1,10 +1,9 @@
 """Building the contacts' indexes (and their insert triggers) after a large load.
 
-Each new contact costs an entry in six indexes (new-lead queue, email, phone,
-account, two for reports), most of them at random places, and a run of each
-lead-count trigger's program (which does nothing for an import's rows: the
-writer counts them itself). Over a large import into an (almost) empty table,
-that is a third of the writer's time, while
+Each new contact costs an entry in four indexes (new-lead queue, email, phone,
+account) at random places, and a run of each lead-count trigger's program (which
+does nothing for an import's rows: the writer counts them itself). Over a large
+import into an (almost) empty table, that is a third of the writer's time, while
 building an index once over the loaded rows is a sort. So a large import into a
 small table drops them first and creates them again at its end.
 
@@ -26,12 +25,13 @@ INDEXES = (
     "contacts_by_phone",
     "contacts_by_account",
     "contacts_queue_new",
-    "contacts_awaiting_first_dial",
-    "contacts_undialed_by_created",
 )
-"""The indexes every new contact enters. The others are partial indexes a new lead
-stays out of (callbacks, follow-ups, closed, claimed...): they cost an import
-little to keep, and rebuilding each would cost a scan of the table."""
+"""The indexes every new contact enters at a random place. The others cost an import
+less to keep than a scan of the table each to build again: the two report indexes
+new leads enter (``contacts_awaiting_first_dial``, ``contacts_undialed_by_created``)
+are keyed by tier and SLA deadline, the same few keys for a whole import, so each
+new entry goes at the end of one of a few runs; and the partial indexes a new lead
+stays out of (callbacks, follow-ups, closed, claimed...) cost a test per row."""
 TRIGGERS = ("lead_cohorts_insert", "lead_sources_insert")
 DEFERRED = INDEXES + TRIGGERS
 DEFER_FROM_ROWS = 20_000

@@ -34,9 +34,11 @@ another contact's) are collected as ``line N: text`` for the import's report.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from prospector.foundations.clock import to_db
@@ -78,6 +80,7 @@ _LIST = INSERT_COLUMNS.index("list_name")
 _DNC = INSERT_COLUMNS.index("dnc")
 _FILTERED = INSERT_COLUMNS.index("filtered_by")
 _TIER = INSERT_COLUMNS.index("tier")
+_LEAD_KIND = itemgetter(_ACCOUNT, _SOURCE, _LIST, _FILTERED, _TIER)
 _PHONES_SQL = """INSERT INTO contact_phones
     (contact_id, e164, raw, kind, extension, number_type, rank) VALUES (?, ?, ?, ?, ?, ?, ?)"""
 _SELECT = f"SELECT {', '.join(LOOKUP_COLUMNS)} FROM contacts"
@@ -273,16 +276,24 @@ class ContactWriter:
         self.db.conn.executemany(self._insert_sql, rows)
         self.db.conn.executemany(_PHONES_SQL, phones)
         if self.batch_id is not None:  # without a batch (dry run) the insert trigger counts
-            count_new_leads(self.db, self.received_day, map(self._as_lead, rows))
+            # Rows counted by what their lead counts need, in C, then each kind once.
+            kinds = Counter(map(_LEAD_KIND, rows))
+            leads = [(self._as_lead(*kind), number) for kind, number in kinds.items()]
+            count_new_leads(self.db, self.received_day, leads)
 
-    def _as_lead(self, row: tuple) -> NewLead:
-        account = self.accounts.get(row[_ACCOUNT])
+    def _as_lead(
+        self,
+        account_id: int | None,
+        source: str | None,
+        list_name: str | None,
+        filtered_by: str | None,
+        tier: str | None,
+    ) -> NewLead:
+        account = self.accounts.get(account_id)
+        filtered = filtered_by is not None
         if account is None:
-            return (None, None, row[_SOURCE], row[_LIST], row[_FILTERED] is not None, row[_TIER])
-        return (
-            account.industry, account.employees, row[_SOURCE], row[_LIST],
-            row[_FILTERED] is not None, row[_TIER],
-        )  # fmt: skip
+            return (None, None, source, list_name, filtered, tier)
+        return (account.industry, account.employees, source, list_name, filtered, tier)
 
     def _apply_known(self, row: Row, line: int, lookups: ChunkLookups, counts: Counts) -> None:
         """A row that may name a known contact: merge into it, or insert a new one."""

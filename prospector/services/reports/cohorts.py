@@ -88,31 +88,27 @@ def rebuild_cohorts(db: Database, settings: Settings) -> int:
     return int(span[2])
 
 
-def count_new_leads(db: Database, received_day: str, leads: Iterable[NewLead]) -> None:
+def count_new_leads(db: Database, received_day: str, leads: Iterable[tuple[NewLead, int]]) -> None:
     """Count contacts just inserted, received on ``received_day``, in ``lead_segments``
     and ``lead_sources``.
 
     The importer calls this in the transaction that inserted them, instead of the
     per-row insert trigger (which skips rows carrying an ``import_batch_id``), with
-    each lead's account values as they stand in that transaction. Counting here
+    how many leads share each :data:`NewLead` profile, account values as they stand
+    in that transaction. Counting here
     rather than with a grouped query over the new rows spares a scan of them. New
     leads have no dial, conversation or handoff yet, and nothing for ``lead_speed``.
     """
     counted: dict[tuple[str, str, str, str], list[int]] = {}
     by_source: dict[tuple[str, str], list[int]] = {}
-    for industry, employees, source, list_name, filtered, tier in leads:
+    for (industry, employees, source, list_name, filtered, tier), number in leads:
         key = (industry or "", stored_band(employees), source or "", list_name or "")
-        found = counted.get(key)
-        if found is None:
-            found = counted[key] = [0, 0]
-        found[0] += 1
-        found[1] += filtered
-        pair = (source or "", tier or "")
-        found = by_source.get(pair)
-        if found is None:
-            found = by_source[pair] = [0, 0]
-        found[0] += 1
-        found[1] += filtered
+        found = counted.setdefault(key, [0, 0])
+        found[0] += number
+        found[1] += filtered * number
+        found = by_source.setdefault((source or "", tier or ""), [0, 0])
+        found[0] += number
+        found[1] += filtered * number
     db.conn.executemany(
         """INSERT INTO lead_segments (received_day, industry, employee_band, source,
                list_name, leads, filtered, dialed, conversed, qualified)

@@ -94,6 +94,8 @@ class KnownNumbers:
     emails: dict[str, int] = field(default_factory=dict)
     shared_emails: dict[str, list[int]] = field(default_factory=dict)
     max_contact: int = 0
+    # The latest name's tags: (first, last, tags).
+    _last_name: tuple = field(default=(0, 0, ()), repr=False)
 
     def add_email(self, email: str, contact_id: int) -> None:
         first = self.emails.setdefault(email, contact_id)
@@ -147,22 +149,25 @@ class KnownNumbers:
                 self.personal.add(entry[0])
 
     def add_company(self, number: str, first: str | None, last: str | None) -> None:
-        self.company.setdefault(number, set()).update(_tags(_exactly(first, last)))
+        self.company.setdefault(number, set()).update(self._name_tags(first, last))
 
     def may_know(self, phones: Iterable[PhoneEntry], first: str | None, last: str | None) -> bool:
         """Whether a row's phones may name a known contact (then look it up)."""
-        name = None
         for entry in phones:
             if entry[2] != COMPANY:
                 if entry[0] in self.personal:
                     return True
                 continue
             tags = self.company.get(entry[0])
-            if tags:
-                name = name or _tags(_exactly(first, last))
-                if not tags.isdisjoint(name):
-                    return True
+            if tags and not tags.isdisjoint(self._name_tags(first, last)):
+                return True
         return False
+
+    def _name_tags(self, first: str | None, last: str | None) -> tuple[str, ...]:
+        # A new row's switchboard is looked up, then added under the same name: fold once.
+        if self._last_name[:2] != (first, last):
+            self._last_name = (first, last, _tags(_exactly(first, last)))
+        return self._last_name[2]
 
 
 def _tags(name: tuple[str, str]) -> tuple[str, ...]:

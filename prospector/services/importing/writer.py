@@ -278,22 +278,21 @@ class ContactWriter:
         if self.batch_id is not None:  # without a batch (dry run) the insert trigger counts
             # Rows counted by what their lead counts need, in C, then each kind once.
             kinds = Counter(map(_LEAD_KIND, rows))
-            leads = [(self._as_lead(*kind), number) for kind, number in kinds.items()]
-            count_new_leads(self.db, self.received_day, leads)
+            count_new_leads(self.db, self.received_day, self._as_leads(kinds))
 
-    def _as_lead(
-        self,
-        account_id: int | None,
-        source: str | None,
-        list_name: str | None,
-        filtered_by: str | None,
-        tier: str | None,
-    ) -> NewLead:
-        account = self.accounts.get(account_id)
-        filtered = filtered_by is not None
-        if account is None:
-            return (None, None, source, list_name, filtered, tier)
-        return (account.industry, account.employees, source, list_name, filtered, tier)
+    def _as_leads(self, kinds: Counter[tuple]) -> list[tuple[NewLead, int]]:
+        """Each kind of new lead (see ``_LEAD_KIND``) with its account's values as they stand."""
+        accounts: dict[int | None, tuple[str | None, int | None]] = {None: (None, None)}
+        leads = []
+        for (account_id, source, list_name, filtered_by, tier), number in kinds.items():
+            values = accounts.get(account_id)
+            if values is None:
+                account = self.accounts.get(account_id)
+                values = accounts[account_id] = (
+                    (account.industry, account.employees) if account else (None, None)
+                )
+            leads.append(((*values, source, list_name, filtered_by is not None, tier), number))
+        return leads
 
     def _apply_known(self, row: Row, line: int, lookups: ChunkLookups, counts: Counts) -> None:
         """A row that may name a known contact: merge into it, or insert a new one."""

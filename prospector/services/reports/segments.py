@@ -7,6 +7,7 @@ from ``lead_segments`` (see :mod:`.cohorts`), not from the contacts.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 
 from prospector.foundations.clock import Clock
@@ -25,6 +26,7 @@ def employee_band(employees: int | None) -> str:
     return NONE if employees is None else stored_band(employees)
 
 
+@functools.cache  # an import asks for every lead; counts repeat
 def stored_band(employees: int | None) -> str:
     """``lead_segments.employee_band`` of a count: as :func:`employee_band`, ``''`` for none.
 

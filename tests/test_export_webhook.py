@@ -689,6 +689,14 @@ def test_bad_deadlines_are_one_line_errors(db, two_pending, run, text):
     assert db.one("SELECT count(*) FROM export_batches")[0] == 0
 
 
+@pytest.mark.parametrize(
+    "text", ["25h", "99999999999h", "1441m", "100000000s", pytest.param("9" * 400, id="9x400")]
+)
+def test_a_deadline_too_long_says_the_limit(text):
+    with pytest.raises(WebhookOptionsError, match="at most 24h"):
+        parse_deadline(text)
+
+
 def test_a_connection_the_receiver_closed_is_opened_again_without_a_lost_attempt(db, two_pending):
     with Receiver([200, "drop"]) as crm:
         result = export_pending(

@@ -165,6 +165,31 @@ def test_a_do_not_call_call_after_the_batch_leaves_the_handoff_out(run, db, team
     assert PHONES["ann"].encode() not in written(resent)
 
 
+def test_the_number_named_is_the_one_on_the_list_not_the_dialled_one(run, db, team, tmp_path):
+    mobile = "+12125550199"
+    ann = contact_of(db, team["ann"])
+    with db.write():
+        db.execute(
+            "INSERT INTO contact_phones (contact_id, e164, raw, kind, rank) VALUES (?, ?, ?, ?, ?)",
+            (ann, mobile, "(212) 555-0199", "mobile", 1),
+        )
+    export(run, "--out", str(tmp_path / "first"))
+    assert run("dnc", "add", mobile).exit_code == 0  # her mobile, not the number dialled
+    detail = f"contact {ann} ({mobile}) is on the do-not-call list"
+    again = export(run, "--batch", "1", "--out", str(tmp_path / "again"))
+    resent = export(run, "--resend", "--out", str(tmp_path / "resent"))
+    for report in (again, resent):
+        assert [entry["detail"] for entry in report["left_out"]] == [detail]
+    # Closed by a do_not_call call with no number listed: no number is named.
+    assert run("dnc", "remove", mobile).exit_code == 0
+    assert run("log", str(ann), "do_not_call", "--json", "--at", AT).exit_code == 0
+    assert run("dnc", "remove", PHONES["ann"]).exit_code == 0
+    closed = export(run, "--resend", "--out", str(tmp_path / "closed"))
+    assert [entry["detail"] for entry in closed["left_out"]] == [
+        f"contact {ann} is on the do-not-call list"
+    ]
+
+
 def test_a_batch_with_everyone_dnc_writes_nothing(run, db, team, tmp_path):
     export(run, "--out", str(tmp_path / "first"))
     put_on_dnc(run, *PHONES)

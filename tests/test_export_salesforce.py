@@ -445,6 +445,43 @@ def test_state_and_country_codes_for_orgs_with_the_picklists(run, db, hostile, t
     assert (leads["李"]["StateCode"], leads["李"]["CountryCode"]) == ("", "GB")
 
 
+@pytest.mark.parametrize("codes", [False, True])
+def test_states_and_countries_without_an_iso_match_are_named(run, db, hostile, tmp_path, codes):
+    """Names are matched (Québec, Canada); what has no match is never upper-cased into a
+    fake code, is left blank where a picklist would refuse it, and is listed."""
+    places = {"b": ("Narnia", "US"), "c": ("Québec", "Canada"), "d": ("tx", "Atlantis")}
+    with db.write():
+        for key, (state, country) in places.items():
+            db.execute(
+                "UPDATE contacts SET state = ?, country = ? WHERE id = ?",
+                (state, country, hostile[key]),
+            )
+    load_settings_file(run, tmp_path, '[crm.salesforce]\nstate_country = "codes"\n' * codes)
+    report = export(run, "--format", "salesforce-leads", "--out", str(tmp_path / "out"))
+    leads = {r["FirstName"]: r for r in rows(tmp_path / "out", 1, "leads")}
+    state, country = ("StateCode", "CountryCode") if codes else ("State", "Country")
+    got = {
+        name: (leads[name][state], leads[name][country])
+        for name in ("'=cmd|' /C calc'!A0", "Zoë", "'-Bob")
+    }
+    if codes:
+        assert got == {"'=cmd|' /C calc'!A0": ("", "US"), "Zoë": ("QC", "CA"), "'-Bob": ("", "")}
+        written = "left blank"
+    else:
+        assert got == {
+            "'=cmd|' /C calc'!A0": ("Narnia", "United States"),
+            "Zoë": ("Quebec", "Canada"),
+            "'-Bob": ("tx", "Atlantis"),
+        }
+        written = "written as typed"
+    [note] = [note for note in report["warnings"] if "ISO 3166" in note]
+    assert written in note
+    assert note.endswith("countries: Atlantis; states: Narnia (US), tx (Atlantis)")
+    org('[crm.salesforce]\nstate_country = "codes"\n' * codes).load_leads(
+        tmp_path / "out", 1, codes=codes
+    )
+
+
 def test_an_orgs_own_picklist_and_map(run, db, hostile, tmp_path):
     extra = """
 [crm.salesforce.picklists]
@@ -615,6 +652,13 @@ def test_any_batch_loads_with_every_relationship_resolved(tmp_path_factory, payl
         ("codes", "ZZ", "US", ("", "US")),  # not a state: a picklist would refuse the row
         ("codes", "NY", "", ("", "")),
         ("codes", "BY", "DE", ("BY", "DE")),
+        ("names", "Narnia", "US", ("Narnia", "United States")),  # not upper-cased
+        ("names", "Québec", "CA", ("Quebec", "Canada")),
+        ("names", "ny", "United States of America", ("New York", "United States")),
+        ("names", "", "ZZ", ("", "ZZ")),
+        ("codes", "Québec", "CA", ("QC", "CA")),
+        ("codes", "", "United States of America", ("", "US")),
+        ("codes", "", "ZZ", ("", "")),
     ],
 )
 def test_state_and_country_values(state_country, state, country, expected):

@@ -403,6 +403,28 @@ def test_batch_resends_with_the_same_keys_and_no_status_change(db, two_pending, 
     assert statuses(db) == ["pending", "exported"]
 
 
+def test_a_failed_resend_says_exported_handoffs_stay_exported(db, two_pending, run):
+    with Receiver([200, 200, 422, 200, 422, (503, "2")]) as crm:
+        assert run("export", "--webhook", crm.url).exit_code == 0
+        resent = run("export", "--resend", "--webhook", crm.url, "--attempts", "1")
+        assert statuses(db) == ["exported", "exported"]
+        again = run("export", "--batch", "1", "--webhook", crm.url, "--deadline", "1s")
+    assert resent.exit_code == 1
+    assert resent.stderr == (
+        "error: webhook: 1 handoff(s) not accepted, left pending or exported as they were:"
+        f" {two_pending[0]} (HTTP 422 after 1 attempt(s))\n"
+    )
+    # --batch N records nothing: neither "left pending" nor "for the next export" alone.
+    assert again.exit_code == 1
+    assert again.stderr.splitlines() == [
+        f"error: webhook: 1 handoff(s) not accepted, status unchanged: {two_pending[0]}"
+        " (HTTP 422 after 1 attempt(s))",
+        "error: webhook: stopped, the 1 s deadline passed: 1 handoff(s) not sent,"
+        " status unchanged for the next export --batch 1",
+    ]
+    assert statuses(db) == ["exported", "exported"]
+
+
 def start_sender(db_path, url: str) -> subprocess.Popen[str]:
     """``prospector export --webhook`` in a process of its own, as another lead would."""
     command = ["--db", str(db_path), "--rep", "lead", "export", "--webhook", url, "--json"]
@@ -687,6 +709,14 @@ def test_bad_deadlines_are_one_line_errors(db, two_pending, run, text):
     assert result.exit_code == 1 and result.stderr.count("\n") == 1
     assert "deadline" in result.stderr
     assert db.one("SELECT count(*) FROM export_batches")[0] == 0
+
+
+@pytest.mark.parametrize(
+    "text", ["25h", "99999999999h", "1441m", "100000000s", pytest.param("9" * 400, id="9x400")]
+)
+def test_a_deadline_too_long_says_the_limit(text):
+    with pytest.raises(WebhookOptionsError, match="at most 24h"):
+        parse_deadline(text)
 
 
 def test_a_connection_the_receiver_closed_is_opened_again_without_a_lost_attempt(db, two_pending):

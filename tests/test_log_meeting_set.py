@@ -151,6 +151,8 @@ def test_a_bad_answer_logs_nothing(run, db, contact, flags, expected):
     result = run("log", str(contact), "meeting_set", *flags, "--at", AT)
     assert result.exit_code == 1
     assert expected in result.stderr and len(result.stderr.splitlines()) == 1
+    assert result.stderr.count("nothing was logged") == 1, result.stderr
+    assert result.stderr.endswith("; nothing was logged\n"), result.stderr
     nothing_logged(db, contact)
 
 
@@ -159,7 +161,7 @@ def test_a_handoff_that_cannot_be_made_leaves_no_call_and_the_claim_held(run, db
     claims.claim_contact(db, contact, rep="alice", now=START)
     result = run("log", str(contact), "meeting_set", "--meeting", "thu 2pm", "--at", AT)
     assert result.exit_code == 1
-    assert "US-NY" in result.stderr
+    assert "US-NY" in result.stderr and result.stderr.endswith("; nothing was logged\n")
     nothing_logged(db, contact)
     assert db.one("SELECT claimed_by FROM contacts WHERE id = ?", (contact,))[0] == "alice"
     # Given an owner, the same call goes through.

@@ -20,6 +20,8 @@ from prospector.foundations.clock import to_db
 from prospector.foundations.errors import ProspectorError, TimeWordsError
 from prospector.foundations.limits import MAX_CALL_SECONDS
 from prospector.services import call_outcomes, calls, claims, contact_phones, queue
+from prospector.services.assignment import AssignmentError
+from prospector.services.handoffs import HandoffError
 from prospector.services.windows import current_settings
 
 
@@ -192,8 +194,9 @@ def log_command(
                 f"log {contact_id} {error.disposition}: give {flags} (a {error.disposition}"
                 " call makes the handoff with it); nothing was logged"
             ) from None
-        except TimeWordsError as error:
-            raise TimeWordsError(f"{error}; nothing was logged") from None
+        except (TimeWordsError, HandoffError, AssignmentError) as error:
+            # A refused answer (time words, amount, owner): the call went with it.
+            raise ProspectorError(f"{error}; nothing was logged") from None
         logged, handoff = outcome.call, outcome.handoff
         rep_zone = settings.team.zone
         wrong_number = chosen.then == "wrong_number"

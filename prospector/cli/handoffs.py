@@ -242,7 +242,7 @@ def _deadline(ctx: click.Context, param: click.Parameter, value: str) -> float:
     default="30m",
     show_default=True,
     callback=_deadline,
-    help="Webhook: time for the whole batch (10m, 90s, 1h); the rest stays pending.",
+    help="Webhook: time for the whole batch (10m, 90s, 1h); the rest is not sent.",
 )
 @at_option
 @json_option
@@ -297,22 +297,37 @@ def export(
         click.echo(json.dumps(result.as_json()))
     else:
         _describe_export(result)
+    left = _left_as(batch_id, resend)
     if result.failed:
         listed = ", ".join(f"{f.handoff_id} ({f.error})" for f in result.failed[:5])
         more = len(result.failed) - 5
         click.echo(
-            f"error: webhook: {len(result.failed)} handoff(s) not accepted, left pending:"
+            f"error: webhook: {len(result.failed)} handoff(s) not accepted, {left}:"
             f" {listed}{f' and {more} more' if more > 0 else ''}",
             err=True,
         )
     if result.stopped:
         click.echo(
             f"error: webhook: stopped, {result.stopped}: {result.not_sent} handoff(s) not sent,"
-            " left pending for the next export",
+            f" {left} for the next export{_again(batch_id, resend)}",
             err=True,
         )
     if result.failed or result.stopped:
         sys.exit(1)
+
+
+def _left_as(batch_id: int | None, resend: bool) -> str:
+    """What an undelivered handoff's status is left as: only a new batch's handoffs
+    are all pending (--resend also sends exported ones, --batch N records nothing)."""
+    if batch_id is not None:
+        return "status unchanged"
+    return "left pending or exported as they were" if resend else "left pending"
+
+
+def _again(batch_id: int | None, resend: bool) -> str:
+    if batch_id is not None:
+        return f" --batch {batch_id}"
+    return " --resend" if resend else ""
 
 
 def _describe_export(result: export_service.ExportResult) -> None:

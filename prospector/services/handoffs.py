@@ -34,7 +34,7 @@ from prospector.foundations.errors import NotFoundError, ProspectorError
 from prospector.foundations.limits import MAX_CENTS
 from prospector.foundations.names import full_name
 from prospector.services.assignment import choose_owner
-from prospector.services.handoff_acks import AckResult, ack_handoffs
+from prospector.services.crm_answers.acks import AckResult, ack_handoffs
 from prospector.services.meeting_time import resolve_meeting
 from prospector.services.settings import load_settings
 

@@ -3,5 +3,5 @@
 :mod:`.report_file` reads a Salesforce or HubSpot report (or Prospector's own
 CSV) into rows, :mod:`.words` says what a status or stage word means, and
 :mod:`.values` reads amounts and dates as CRMs write them.
-``prospector.services.handoff_acks`` checks and records them.
+:mod:`.acks` checks and records them (``handoffs ack FILE``).
 """

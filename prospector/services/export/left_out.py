@@ -48,24 +48,44 @@ class LeftOut:
         }
 
 
-def _dnc(handoff_id: int, contact_id: int, phone: str | None) -> LeftOut:
-    number = f" ({phone})" if phone else ""
+def _dnc(handoff_id: int, contact_id: int, numbers: Iterable[str]) -> LeftOut:
+    listed = ", ".join(numbers)
+    shown = f" ({listed})" if listed else ""
     return LeftOut(
-        handoff_id, contact_id, DNC, f"contact {contact_id}{number} is on the do-not-call list"
+        handoff_id, contact_id, DNC, f"contact {contact_id}{shown} is on the do-not-call list"
     )
+
+
+def _listed_numbers(db: Database, contact_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Each contact's numbers on the list now, sorted: the one to name, which need not be
+    the dialled one (another number of the contact's may have put it there)."""
+    rows = db.query(
+        """SELECT p.contact_id, p.e164 FROM contact_phones p
+               JOIN dnc_numbers d ON d.phone = p.e164
+               WHERE p.contact_id IN (SELECT value FROM json_each(:ids))
+           UNION SELECT c.id, c.phone FROM contacts c JOIN dnc_numbers d ON d.phone = c.phone
+               WHERE c.id IN (SELECT value FROM json_each(:ids))
+           ORDER BY 1, 2""",
+        {"ids": json.dumps(sorted(set(contact_ids)))},
+    )
+    found: dict[int, list[str]] = {}
+    for contact_id, number in rows:
+        found.setdefault(contact_id, []).append(number)
+    return found
 
 
 def dnc_handoffs(db: Database, statuses: tuple[str, ...]) -> list[LeftOut]:
     """Handoffs in ``statuses`` whose contact is DNC now, by id."""
     marks = ",".join("?" for _ in statuses)
     rows = db.query(
-        f"""SELECT h.id, h.contact_id, c.phone FROM handoffs h
+        f"""SELECT h.id, h.contact_id FROM handoffs h
             JOIN contacts c ON c.id = h.contact_id
             WHERE h.status IN ({marks}) AND {DNC_CONTACT}
             ORDER BY h.id""",
         statuses,
     )
-    return [_dnc(row["id"], row["contact_id"], row["phone"]) for row in rows]
+    listed = _listed_numbers(db, (row["contact_id"] for row in rows))
+    return [_dnc(row["id"], row["contact_id"], listed.get(row["contact_id"], ())) for row in rows]
 
 
 def dnc_in_payloads(db: Database, items: Iterable[tuple[int, str]]) -> list[LeftOut]:
@@ -96,10 +116,15 @@ def dnc_in_payloads(db: Database, items: Iterable[tuple[int, str]]) -> list[Left
             (json.dumps(phones),),
         )
     }
-    return [
-        _dnc(handoff_id, contact, phone)
+    held = {
+        handoff_id: (contact, phone)
         for handoff_id, (contact, phone) in sorted(carried.items())
         if contact in dnc_contacts or phone in listed
+    }
+    numbers = _listed_numbers(db, (contact for contact, _ in held.values()))
+    return [
+        _dnc(handoff_id, contact, sorted({*numbers.get(contact, ()), *{phone} & listed}))
+        for handoff_id, (contact, phone) in held.items()
     ]
 
 

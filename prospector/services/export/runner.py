@@ -202,11 +202,21 @@ def _salesforce_warnings(payloads: list[Payload], settings: Settings) -> list[st
             f"{name} words with no entry in crm.salesforce.{name}, written as"
             f" {fallback!r}: {', '.join(words)}"
         )
+    places = salesforce_values.unmatched_places(payloads)
+    if places:
+        written = (
+            "left blank (the ...StateCode/...CountryCode picklists take ISO codes only)"
+            if settings.salesforce.state_country == "codes"
+            else "written as typed (an org with state and country picklists refuses them)"
+        )
+        listed = "; ".join(f"{name}: {', '.join(found)}" for name, found in places.items())
+        notes.append(f"states and countries with no ISO 3166 match, {written}: {listed}")
     return notes
 
 
 def _main_path(format: str, out: Path, files: list[str]) -> str:
-    # Salesforce writes two files: the directory is the thing to point at.
+    # A format writing several files (Salesforce: a CSV and its .sdl mapping per
+    # object) is pointed at by its directory.
     return os.fspath(out) if len(files) != 1 else files[0]
 
 

@@ -111,17 +111,45 @@ def address_headers(sf: SalesforceSettings, prefix: str) -> tuple[str, str]:
 
 
 def address(sf: SalesforceSettings, payload: Payload) -> tuple[str, str]:
-    """``(state, country)`` as the configured fields take them."""
-    country = payload["country"].upper()
-    state = payload["state"].upper()
-    known_country = _country_name(country)
+    """``(state, country)`` as the configured fields take them.
+
+    Codes and names (``QC``, ``Québec``; ``US``, ``United States of America``) are
+    matched against ISO 3166. In ``"codes"`` mode what has no match is left blank
+    (a picklist field takes only real codes: anything else would fail the row); in
+    ``"names"`` mode it is written as typed. :func:`unmatched_places` lists both.
+    """
+    state, country = _codes(payload["state"], payload["country"])
     if sf.state_country == "codes":
-        # A picklist field takes only real codes: anything else would fail the row.
-        state_ok = bool(known_country and state and _state_name(country, state) != state)
-        return (state if state_ok else "", country if known_country else "")
-    if not known_country:
+        return state, country
+    if not country:
         return payload["state"], payload["country"]
-    return (_state_name(country, state) if state else "", known_country)
+    return (_state_name(country, state) if state else payload["state"], _country_name(country))
+
+
+def unmatched_places(payloads: Iterable[Payload]) -> dict[str, list[str]]:
+    """The countries and states (``"Narnia (US)"``) with no ISO 3166 match, sorted."""
+    found: dict[str, set[str]] = {"countries": set(), "states": set()}
+    for payload in payloads:
+        typed_state, typed_country = payload["state"].strip(), payload["country"].strip()
+        state, country = _codes(typed_state, typed_country)
+        if typed_country and not country:
+            found["countries"].add(typed_country)
+        if typed_state and not state:
+            found["states"].add(f"{typed_state} ({typed_country or 'no country'})")
+    return {name: sorted(places) for name, places in found.items() if places}
+
+
+@functools.lru_cache(maxsize=4096)
+def _codes(state: str, country: str) -> tuple[str, str]:
+    """The ISO codes of what was typed, ``""`` where there is no match (a state is
+    looked for only in its own, known country)."""
+    from prospector.foundations.regions import country_code, state_code
+
+    code = country_code(country) if country.strip() else None
+    if not code or not _country_name(code):
+        return "", ""
+    found = state_code(state, code) if state.strip() else None
+    return (found[1] if found else "", code)
 
 
 @functools.lru_cache(maxsize=4096)

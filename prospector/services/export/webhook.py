@@ -377,7 +377,8 @@ class Sender:
         return self.jitter(bound / 2, bound)
 
 
-_DURATION = re.compile(r"(?:([0-9]{1,5})h)?(?:([0-9]{1,5})m)?(?:([0-9]{1,7}(?:\.[0-9]+)?)s?)?")
+# Any number of digits: a well-formed duration that is too long is "at most 24h".
+_DURATION = re.compile(r"(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+(?:\.[0-9]+)?)s?)?")
 
 
 def parse_deadline(text: str) -> float:

@@ -233,9 +233,13 @@ class HubSpotSettings:
 
 @dataclass(frozen=True)
 class ReportRules:
-    """``[reports]``: which lead sources are inbound, and the share of pipeline they owe."""
+    """``[reports]``: which lead sources are inbound, and the share of pipeline they owe.
 
-    inbound_sources: tuple[str, ...] = ("inbound",)
+    The default inbound sources are those the shipped tier A (``data/settings.toml``)
+    takes for inbound leads.
+    """
+
+    inbound_sources: tuple[str, ...] = ("inbound", "webinar", "demo request")
     inbound_pipeline_target: float = 0.5
 
 

@@ -307,3 +307,15 @@ def test_excel_sep_first_line_names_the_delimiter(run, db, ids, tmp_path, delimi
     assert result.exit_code == 0, result.output
     assert statuses(db) == [("accepted", "won"), ("accepted", "lost")]
     assert db.one("SELECT crm_amount_cents FROM handoffs WHERE id = 1")[0] == 123_450
+
+
+def test_after_a_sep_line_the_header_is_row_2(run, db, ids, tmp_path):
+    report = tmp_path / "excel.csv"
+    report.write_text(
+        f"sep=;\nProspector Id;Stage;Stage\n{ids[0]};Closed Won;Closed Lost\n", "utf-8"
+    )
+    result = run("handoffs", "ack", str(report), "--at", AT)
+    assert result.exit_code == 1
+    assert "excel.csv: row 2: two status columns, Stage (column 2) and Stage (column 3)" in (
+        result.stderr
+    )

@@ -45,6 +45,10 @@ _BARE_NUMBER = re.compile(r"[0-9]+")
 _EXCEL_SEP = re.compile(r"\ufeff?sep=(.)\r?\n?", re.IGNORECASE)
 
 
+class _TwoColumns(ValueError):
+    """Two columns that could each be the one wanted; the message names both."""
+
+
 @dataclass(frozen=True)
 class ReportRow:
     """One data row's cells that matter, as written (stripped)."""
@@ -99,14 +103,14 @@ def _id_column(
     id before a bare number (Prospector's CSV has both, for the same handoff).
 
     Raises:
-        InputFileError: two columns hold handoff ids of the same kind.
+        _TwoColumns: two columns hold handoff ids of the same kind.
     """
     candidates = list(dict.fromkeys(i for name in names for i, k in enumerate(keys) if k == name))
     for shape in (_EXTERNAL_HANDOFF, _BARE_NUMBER):
         found = [i for i in candidates if shape.fullmatch(_first_value(records, i))]
         if len(found) > 1:
-            raise InputFileError(
-                f"row 1: two handoff id columns, {_column(header, found[0])} and"
+            raise _TwoColumns(
+                f"two handoff id columns, {_column(header, found[0])} and"
                 f" {_column(header, found[1])}: keep the one with the handoff's id"
             )
         if found:
@@ -119,7 +123,7 @@ def _status_column(header: list[str], keys: list[str]) -> tuple[int, str] | None
     shipped list (a HubSpot file's "Deal Stage" before the contacts' "Lead Status").
 
     Raises:
-        InputFileError: two of that CRM's status columns.
+        _TwoColumns: two of that CRM's status columns.
     """
     crm = next((crm for key, crm in status_columns() if key in keys), None)
     if crm is None:
@@ -127,8 +131,8 @@ def _status_column(header: list[str], keys: list[str]) -> tuple[int, str] | None
     names = {key for key, named in status_columns() if named == crm}
     found = [i for i, key in enumerate(keys) if key in names]
     if len(found) > 1:
-        raise InputFileError(
-            f"row 1: two status columns, {_column(header, found[0])} and"
+        raise _TwoColumns(
+            f"two status columns, {_column(header, found[0])} and"
             f" {_column(header, found[1])}: keep the one with the CRM's answer"
         )
     return found[0], crm
@@ -159,27 +163,29 @@ def read_report(path: str | Path, *, id_columns: tuple[str, ...] = ()) -> Report
         scan = scan_file(table.path, table=table)
         table = replace(table, footer_line=scan.footer_line)
         records = list(table.rows())
+        header_row = 1
         if separated is not None:
             # rows() took the sep= line for the header: the real one is the first row.
             header = [name.strip() for name in records[0][1]] if records else []
             table = replace(table, header=header)
+            header_row = records[0][0] if records else 2
             records = records[1:]
         keys = [compact_key(header) for header in table.header]
         names = (*(compact_key(name) for name in id_columns), *column_names("id"))
         try:
             id_col = _id_column(table.header, keys, names, records)
             found = _status_column(table.header, keys)
-        except InputFileError as error:
-            raise InputFileError(f"{file}: {error}") from None
+        except _TwoColumns as error:
+            raise InputFileError(f"{file}: row {header_row}: {error}") from None
         if id_col is None:
             expected = ", ".join(dict.fromkeys([*id_columns, "Prospector Id"]))
             raise InputFileError(
-                f"{file}: row 1: no handoff id column (expected {expected},"
+                f"{file}: row {header_row}: no handoff id column (expected {expected},"
                 " Prospector handoff id, external_id or handoff_id)"
             )
         if found is None:
             raise InputFileError(
-                f"{file}: row 1: no status column (expected Stage, Lead Status,"
+                f"{file}: row {header_row}: no status column (expected Stage, Lead Status,"
                 " Deal Stage or status)"
             )
         status_col, crm = found

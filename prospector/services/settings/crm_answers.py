@@ -112,6 +112,7 @@ def _check_exported(
         if meaning not in (None, "open"):
             raise SettingsError(
                 f"settings: {key} = {value!r}: `handoffs ack` reads it as {meaning}, so every"
-                f" handoff exported there would come back {meaning}: expected a stage that"
-                f" reads as open (or map {value!r} to open under [crm.answers.{crm}])"
+                f" handoff exported there would come back {meaning}: expected a status or"
+                f" stage that reads as open (or map {value!r} to open under"
+                f" [crm.answers.{crm}])"
             )

@@ -151,7 +151,7 @@ def test_rates_amounts_and_days_to_close(team):
     webinar = rows[("Webinar", "A")]
     assert (webinar["acceptance_rate"], webinar["pipeline_amount"]) == (0.0, 0.0)
     assert webinar["pipeline_share"] == 0.0
-    assert webinar["inbound"] is False  # only "inbound" by default
+    assert webinar["inbound"] is True  # inbound by default, as for tier A
     list_c = rows[("list", "C")]
     assert (list_c["win_rate"], list_c["won_amount"], list_c["pipeline_amount"]) == (
         0.5, 2000.0, 2000.0,
@@ -184,6 +184,29 @@ def test_inbound_share_against_the_target(team):
     assert (last["inbound_pipeline_amount"], last["inbound_share"]) == (0.0, 0.0)
     assert last["under_target"] is True
     assert by_key(sources(team, PERIOD, clock))[("Webinar", "A")]["inbound"] is True
+
+
+def test_default_inbound_sources_are_those_tier_a_takes():
+    settings = default_settings()
+    (tier_a,) = [tier for tier in settings.tiers if tier.name == "A"]
+    assert set(settings.reports.inbound_sources) == set(tier_a.when.source)
+
+
+def test_a_source_written_in_several_ways_is_one_row(db):
+    """Lists spell a source as they like: one row, as the tiers see one source."""
+    spellings = ["Inbound", "inbound ", "INBOUND", "Inbound", "Webinar", "webinar"]
+    for number, source in enumerate(spellings):
+        contact = add_contact(db, created_at=et(11, 2 + number), source=source, employees=500)
+        log(db, contact, "no_answer", rep="alice", at=et(11, 2 + number, 11))
+        qualify(db, contact, rep="alice", at=et(11, 2 + number, 12), amount=1000)
+    rows = sources(db, PERIOD, clock)
+    assert [(row["source"], row["tier"], row["leads"], row["handoffs"]) for row in rows] == [
+        ("Inbound", "A", 4, 4), ("Inbound", "ALL", 4, 4),
+        ("Webinar", "A", 2, 2), ("Webinar", "ALL", 2, 2),  # a tie: the first in order
+        ("TEAM", "A", 6, 6), ("TEAM", "ALL", 6, 6),
+    ]  # fmt: skip
+    assert rows[0]["inbound"] is rows[2]["inbound"] is True
+    assert rows[-1]["inbound_share"] == 1.0
 
 
 def test_a_period_without_anything(db):

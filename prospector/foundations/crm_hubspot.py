@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from prospector.foundations.folding import word_key
 from prospector.foundations.shipped import shipped_toml
 
 DATA_FILE = "crm_hubspot.toml"
@@ -48,14 +49,9 @@ def default_pipeline() -> Pipeline:
     )
 
 
-def word_key(word: str) -> str:
-    """How an industry word is looked up: case and runs of spaces do not count."""
-    return " ".join(word.split()).casefold()
-
-
 @cache
 def shipped_industry_map() -> dict[str, str]:
-    """The shipped ``[industry]`` table, keyed by :func:`word_key`."""
+    """The shipped ``[industry]`` table, keyed by :func:`~.folding.word_key`."""
     return {word_key(word): value for word, value in _data()["industry"].items()}
 
 

@@ -215,8 +215,8 @@ def ack_handoffs(db: Database, path: str | Path, *, now: datetime) -> AckResult:
     # Imported here: the file reader brings the import machinery, which only acks need.
     from prospector.services.crm_answers.report_file import read_report
 
-    report = read_report(path)
     settings = load_settings(db).crm_answers
+    report = read_report(path, id_columns=settings.id_columns)
     words = words_for(report.crm, settings)
     stamp = to_db(now)
     if not report.rows:

@@ -9,11 +9,18 @@ line, org name, "Confidential Information - Do Not Distribute", "Copyright (c)
 the shipped footer phrases (``data/report_footers.toml``); so does a totals row
 ("Grand Totals (12 records)") whose other cells hold sums.
 
+Excel's ``sep=;`` first line (Excel writes it, and reads it, to name the
+delimiter) is honoured: the header is the line after it.
+
 Columns are found by header (``data/crm_answers.toml``, case, spaces and
-punctuation ignored): the handoff's external id, the status or stage (which
-also says which CRM wrote the file), and optionally amount, close date and a
-reason. A row with no id is a CRM record Prospector did not send (a deals export
-of the whole pipeline): it is counted and left alone.
+punctuation ignored): the handoff's external id (also under the team's
+``[crm.salesforce] external_id_field``, by API name or report label), the status
+or stage (which also says which CRM wrote the file), and optionally amount, close
+date and a reason. Two columns that could each be the answer (two status
+columns, two id columns both holding handoff ids) are refused, naming both: which
+one the CRM meant is not Prospector's guess. A row with no id is a CRM record
+Prospector did not send (a deals export of the whole pipeline): it is counted and
+left alone.
 """
 
 from __future__ import annotations
@@ -22,15 +29,24 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from prospector.foundations.crm_words import column_names, status_columns
 from prospector.foundations.errors import InputFileError
-from prospector.services.crm_answers.words import column_names, key, status_columns
+from prospector.foundations.folding import compact_key
 from prospector.services.importing.formats import opened_list
 from prospector.services.importing.ranges import is_footer_phrase, scan_file
+from prospector.services.importing.reader import TableFile
 
 # An external id or a bare number: a data row even when its first cell reads like
 # a footer ("Total Logistics Inc" as an opportunity name).
 _ID_SHAPED = re.compile(r"[0-9A-Fa-f]{12}-[A-Za-z][0-9]+|[0-9]+")
-_HANDOFF_SHAPED = re.compile(r"[0-9A-Fa-f]{12}-[Hh][0-9]+|[0-9]+")
+_EXTERNAL_HANDOFF = re.compile(r"[0-9A-Fa-f]{12}-[Hh][0-9]+")
+_BARE_NUMBER = re.compile(r"[0-9]+")
+# Excel's first line naming the delimiter ("sep=;"), which it writes and reads.
+_EXCEL_SEP = re.compile(r"\ufeff?sep=(.)\r?\n?", re.IGNORECASE)
+
+
+class _TwoColumns(ValueError):
+    """Two columns that could each be the one wanted; the message names both."""
 
 
 @dataclass(frozen=True)
@@ -64,49 +80,112 @@ def _find(keys: list[str], names: tuple[str, ...]) -> int | None:
     return None
 
 
-def _id_column(keys: list[str], records: list[tuple[int, list[str]]]) -> int | None:
-    """The id column; of several (an Opportunity report that also shows the Account's
-    or Contact's Prospector Id), the first whose first id is a handoff's."""
-    candidates = list(
-        dict.fromkeys(i for name in column_names("id") for i, k in enumerate(keys) if k == name)
+def _first_value(records: list[tuple[int, list[str]]], index: int) -> str:
+    return next(
+        (
+            cells[index].strip()
+            for _n, cells in records
+            if len(cells) > index and cells[index].strip()
+        ),
+        "",
     )
-    for index in candidates:
-        first = next(
-            (
-                cells[index].strip()
-                for _n, cells in records
-                if len(cells) > index and cells[index].strip()
-            ),
-            "",
-        )
-        if _HANDOFF_SHAPED.fullmatch(first):
-            return index
+
+
+def _column(header: list[str], index: int) -> str:
+    return f"{header[index] or '(no header)'} (column {index + 1})"
+
+
+def _id_column(
+    header: list[str], keys: list[str], names: tuple[str, ...], records: list[tuple[int, list[str]]]
+) -> int | None:
+    """The id column; of several (an Opportunity report that also shows the Account's
+    or Contact's Prospector Id), the one whose first id is a handoff's: an external
+    id before a bare number (Prospector's CSV has both, for the same handoff).
+
+    Raises:
+        _TwoColumns: two columns hold handoff ids of the same kind.
+    """
+    candidates = list(dict.fromkeys(i for name in names for i, k in enumerate(keys) if k == name))
+    for shape in (_EXTERNAL_HANDOFF, _BARE_NUMBER):
+        found = [i for i in candidates if shape.fullmatch(_first_value(records, i))]
+        if len(found) > 1:
+            raise _TwoColumns(
+                f"two handoff id columns, {_column(header, found[0])} and"
+                f" {_column(header, found[1])}: keep the one with the handoff's id"
+            )
+        if found:
+            return found[0]
     return candidates[0] if candidates else None
 
 
-def read_report(path: str | Path) -> Report:
-    """Read the report at ``path``.
+def _status_column(header: list[str], keys: list[str]) -> tuple[int, str] | None:
+    """``(index, crm)`` of the status column: of the CRM whose name comes first in the
+    shipped list (a HubSpot file's "Deal Stage" before the contacts' "Lead Status").
+
+    Raises:
+        _TwoColumns: two of that CRM's status columns.
+    """
+    crm = next((crm for key, crm in status_columns() if key in keys), None)
+    if crm is None:
+        return None
+    names = {key for key, named in status_columns() if named == crm}
+    found = [i for i, key in enumerate(keys) if key in names]
+    if len(found) > 1:
+        raise _TwoColumns(
+            f"two status columns, {_column(header, found[0])} and"
+            f" {_column(header, found[1])}: keep the one with the CRM's answer"
+        )
+    return found[0], crm
+
+
+def _excel_separator(table: TableFile) -> TableFile | None:
+    """The table read with the delimiter a ``sep=X`` first line names, or None without one."""
+    with table.path.open(encoding=table.encoding, newline="") as handle:
+        first = handle.readline(64)
+    match = _EXCEL_SEP.fullmatch(first)
+    if match is None:
+        return None
+    return replace(table, delimiter=match[1])
+
+
+def read_report(path: str | Path, *, id_columns: tuple[str, ...] = ()) -> Report:
+    """Read the report at ``path``; ``id_columns``: the team's own id headers, looked
+    for before the shipped ones.
 
     Raises:
         InputFileError: missing, unreadable, empty or not a table; no id or no
-            status column.
+            status column, or two of either.
     """
     file = Path(path)
     with opened_list(file) as table:
+        separated = _excel_separator(table)
+        table = separated or table
         scan = scan_file(table.path, table=table)
         table = replace(table, footer_line=scan.footer_line)
-        keys = [key(header) for header in table.header]
         records = list(table.rows())
-        id_col = _id_column(keys, records)
+        header_row = 1
+        if separated is not None:
+            # rows() took the sep= line for the header: the real one is the first row.
+            header = [name.strip() for name in records[0][1]] if records else []
+            table = replace(table, header=header)
+            header_row = records[0][0] if records else 2
+            records = records[1:]
+        keys = [compact_key(header) for header in table.header]
+        names = (*(compact_key(name) for name in id_columns), *column_names("id"))
+        try:
+            id_col = _id_column(table.header, keys, names, records)
+            found = _status_column(table.header, keys)
+        except _TwoColumns as error:
+            raise InputFileError(f"{file}: row {header_row}: {error}") from None
         if id_col is None:
+            expected = ", ".join(dict.fromkeys([*id_columns, "Prospector Id"]))
             raise InputFileError(
-                f"{file}: row 1: no handoff id column (expected Prospector Id,"
+                f"{file}: row {header_row}: no handoff id column (expected {expected},"
                 " Prospector handoff id, external_id or handoff_id)"
             )
-        found = next(((keys.index(k), crm) for k, crm in status_columns() if k in keys), None)
         if found is None:
             raise InputFileError(
-                f"{file}: row 1: no status column (expected Stage, Lead Status,"
+                f"{file}: row {header_row}: no status column (expected Stage, Lead Status,"
                 " Deal Stage or status)"
             )
         status_col, crm = found

@@ -38,6 +38,7 @@ from collections import Counter
 from typing import Any
 
 from prospector.foundations import crm_hubspot
+from prospector.foundations.folding import word_key
 from prospector.services.export.payloads import Payload, deal_name
 from prospector.services.export.safe_csv import Column, csv_bytes
 from prospector.services.settings import HubSpotSettings
@@ -104,7 +105,7 @@ OBJECT_OF = {
 
 def industry_value(word: str, settings: HubSpotSettings) -> str:
     """The Industry value for our ``word``, or ``""`` when nothing maps it."""
-    key = crm_hubspot.word_key(word)
+    key = word_key(word)
     if not key:
         return ""
     if key in settings.industry:

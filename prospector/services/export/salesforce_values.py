@@ -27,13 +27,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
+from prospector.foundations.folding import word_key
 from prospector.foundations.shipped import shipped_toml
 from prospector.services.export.payloads import Payload
-from prospector.services.settings.model import SalesforceSettings, Settings, fold_word
+from prospector.services.settings.crm_salesforce import TABLE
+from prospector.services.settings.model import SalesforceSettings, Settings
 
 NOT_PROVIDED = "[not provided]"  # what Web-to-Lead writes for a required field left blank
 DESCRIPTION_LIMIT = 32_000  # Description is a 32,000-character long text area
-TABLE = "crm_salesforce.toml"
 OWNER = "Owner.Username"
 # Lead.OwnerId may name a user or a queue (a polymorphic field): the Bulk API then
 # wants the parent's type before the relationship, ObjectType:RelationshipName.Field.
@@ -48,7 +49,7 @@ def handoff_kind(payload: Payload) -> str:
 def _mapped(table: dict[str, str], fallback: str, word: str) -> str:
     if not word.strip():
         return ""
-    return table.get(fold_word(word), fallback)
+    return table.get(word_key(word), fallback)
 
 
 def lead_source(sf: SalesforceSettings, payload: Payload) -> str:
@@ -65,7 +66,7 @@ def unmapped(sf: SalesforceSettings, payloads: Iterable[Payload]) -> dict[str, l
     for payload in payloads:
         for name, word in (("lead_source", payload["source"]), ("industry", payload["industry"])):
             table = sf.lead_source if name == "lead_source" else sf.industry
-            if word.strip() and fold_word(word) not in table:
+            if word.strip() and word_key(word) not in table:
                 found[name].add(word)
     return {name: sorted(words) for name, words in found.items() if words}
 

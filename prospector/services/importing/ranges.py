@@ -19,12 +19,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from prospector.foundations.folding import word_key
 from prospector.foundations.shipped import shipped_file, shipped_toml
 from prospector.services.importing.reader import TableFile
 
@@ -102,16 +101,11 @@ def scan_file(
 @cache
 def footer_phrases() -> tuple[str, ...]:
     """The shipped footer phrases, normalized (see ``data/report_footers.toml``)."""
-    return tuple(_words(phrase) for phrase in shipped_toml("report_footers.toml")["starts"])
-
-
-def _words(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", folded).split())
+    return tuple(word_key(phrase) for phrase in shipped_toml("report_footers.toml")["starts"])
 
 
 def is_footer_phrase(cell: str) -> bool:
-    words = _words(cell)
+    words = word_key(cell)
     return any(words == p or words.startswith(p + " ") for p in footer_phrases())
 
 

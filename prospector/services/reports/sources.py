@@ -24,15 +24,19 @@ Two halves, each over the period's team days:
     handoff was made) over won handoffs with a close date.
 
 Rates are fractions rounded to 4 places, None when the denominator is 0; amounts
-are in currency units. **Inbound** are the sources ``[reports] inbound_sources``
-lists (ignoring case; default ``["inbound"]``); the last row carries their share
-of the pipeline against ``[reports] inbound_pipeline_target`` (default 0.5).
+are in currency units. Sources are grouped as the tiers match them, case and
+surrounding spaces ignored ("Inbound" and "inbound " are one row, named by the
+spelling most of its leads and handoffs have). **Inbound** are the sources
+``[reports] inbound_sources`` lists (matched the same way; default ``["inbound",
+"webinar", "demo request"]``, the sources the shipped tier A takes as inbound);
+the last row carries their share of the pipeline against ``[reports]
+inbound_pipeline_target`` (default 0.5).
 """
 
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -87,7 +91,8 @@ def sources(
     del clock
     settings = settings or load_settings(db)
     zone = period.zone
-    tallies: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
+    tallies: dict[tuple[str, str], _Tally] = defaultdict(_Tally)  # (source key, tier)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)  # source key -> as written
     plain = db.conn.cursor()
     plain.row_factory = None
     for source, tier, leads, filtered, worked in plain.execute(
@@ -96,8 +101,11 @@ def sources(
         (period.first.isoformat(), period.last.isoformat()),
     ):
         if leads:
-            tally = tallies[(source, tier)]
-            tally.leads, tally.filtered, tally.worked = leads, filtered, worked
+            tally = tallies[(_source_key(source), tier)]
+            tally.leads += leads
+            tally.filtered += filtered
+            tally.worked += worked
+            spellings[_source_key(source)][source.strip()] += leads
     for source, tier, answer, created_at, close_date, cents in plain.execute(
         f"""SELECT coalesce(c.source, ''), coalesce(c.tier, ''), {crm_answer_sql("h")},
                    h.created_at, h.crm_close_date,
@@ -106,7 +114,8 @@ def sources(
             WHERE h.created_at >= ? AND h.created_at < ?""",
         (period.start_utc, period.end_utc),
     ):
-        tally = tallies[(source, tier)]
+        tally = tallies[(_source_key(source), tier)]
+        spellings[_source_key(source)][source.strip()] += 1
         tally.handoffs += 1
         if answer in ("accepted", "won", "lost"):
             tally.accepted += 1
@@ -123,29 +132,32 @@ def sources(
                 made = team_day(parse_stored(created_at), zone)
                 tally.days_to_close.append((date.fromisoformat(close_date) - made).days)
 
-    inbound = {name.casefold() for name in settings.reports.inbound_sources}
+    inbound = {_source_key(name) for name in settings.reports.inbound_sources}
     tier_names = [tier.name for tier in settings.tiers]
     found_tiers = {tier for _, tier in tallies}
     tiers = [name for name in tier_names if name in found_tiers]
     tiers += sorted((t for t in found_tiers if t not in tier_names and t), key=str.casefold)
     tiers += [""] if "" in found_tiers else []
-    source_names = sorted({s for s, _ in tallies if s}, key=str.casefold)
-    source_names += [""] if any(not s for s, _ in tallies) else []
+    # Each source by the spelling it has most (ties: the first in sorted order).
+    shown = {key: min(names, key=lambda n: (-names[n], n)) for key, names in spellings.items()}
+    source_keys = sorted({s for s, _ in tallies if s}, key=lambda key: (shown[key].casefold(), key))
+    source_keys += [""] if any(not s for s, _ in tallies) else []
 
     total = _Tally()
     for tally in tallies.values():
         total.add(tally)
     everything = total.pipeline_cents
     rows: list[Row] = []
-    for source in source_names:
-        is_inbound = source.casefold() in inbound
+    for source in source_keys:
+        is_inbound = source in inbound
+        name = shown.get(source, "")
         of_source = _Tally()
         for tier in tiers:
             if (source, tier) in tallies:
                 tally = tallies[(source, tier)]
                 of_source.add(tally)
-                rows.append(_row(source, tier, is_inbound, tally, everything))
-        rows.append(_row(source, ALL, is_inbound, of_source, everything))
+                rows.append(_row(name, tier, is_inbound, tally, everything))
+        rows.append(_row(name, ALL, is_inbound, of_source, everything))
     for tier in tiers:
         of_tier = _Tally()
         for (_, tally_tier), tally in tallies.items():
@@ -153,9 +165,7 @@ def sources(
                 of_tier.add(tally)
         rows.append(_row(TEAM, tier, None, of_tier, everything))
     inbound_cents = sum(
-        tally.pipeline_cents
-        for (source, _), tally in tallies.items()
-        if source.casefold() in inbound
+        tally.pipeline_cents for (source, _), tally in tallies.items() if source in inbound
     )
     target = settings.reports.inbound_pipeline_target
     share = rate(inbound_cents, everything)
@@ -169,6 +179,11 @@ def sources(
     for row in rows:
         row |= dict.fromkeys(INBOUND_KEYS)
     return [*rows, last]
+
+
+def _source_key(source: str) -> str:
+    """How sources are told apart: as the tiers match them (``fit.matches``)."""
+    return source.strip().casefold()
 
 
 def _row(source: str, tier: str, inbound: bool | None, tally: _Tally, everything: int) -> Row:

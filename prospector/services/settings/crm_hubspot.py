@@ -6,6 +6,7 @@ import re
 
 from prospector.foundations import crm_hubspot
 from prospector.foundations.errors import SettingsError
+from prospector.foundations.folding import word_key
 from prospector.services.settings.model import HubSpotSettings
 from prospector.services.settings.reader import TableReader
 
@@ -67,7 +68,7 @@ def _industry(reader: TableReader) -> dict[str, str]:
     found: dict[str, str] = {}
     for word in list(reader.table):
         value = reader.text(word)
-        key = crm_hubspot.word_key(word)
+        key = word_key(word)
         if not key:
             raise reader.fail(word, value, "an industry word as the key, not a blank")
         if value and value not in crm_hubspot.industries():

@@ -15,17 +15,18 @@ import functools
 import re
 
 from prospector.foundations.errors import SettingsError
+from prospector.foundations.folding import word_key
 from prospector.foundations.shipped import shipped_toml
 from prospector.services.settings.model import (
     HANDOFF_KINDS,
     SALESFORCE_PICKLISTS,
     STATE_COUNTRY,
     SalesforceSettings,
-    fold_word,
 )
 from prospector.services.settings.reader import TableReader
 
 TABLE = "crm_salesforce.toml"
+"""The shipped table (package data), read here and by the Salesforce export."""
 # A custom field's API name: letters, digits and single underscores, ending __c.
 CUSTOM_FIELD = re.compile(r"[A-Za-z](?:[A-Za-z0-9]|_(?!_))*__c")
 MAPS = {  # map -> the picklist its values come from
@@ -35,6 +36,8 @@ MAPS = {  # map -> the picklist its values come from
     "stage_name": "stage_name",
 }
 FALLBACKS = ("lead_source", "industry")
+KIND_MAPS = ("lead_status", "stage_name")
+"""Maps keyed by the kind of handoff (HANDOFF_KINDS), not by a word."""
 
 
 @functools.cache
@@ -54,17 +57,35 @@ def parse_salesforce(reader: TableReader) -> SalesforceSettings:
         # A shipped entry whose value the org's picklist lacks is dropped (its word
         # then gets the fallback); an entry the team wrote must be right.
         merged = {
-            fold_word(word): value for word, value in shipped[name].items() if value in allowed
+            word_key(word): value for word, value in shipped[name].items() if value in allowed
         }
+        written: dict[str, str] = {}  # key -> the word as the team wrote it
         for word in list(own.table):
+            key = word_key(word)
+            if name in KIND_MAPS and key not in HANDOFF_KINDS:
+                raise SettingsError(
+                    f"settings: unknown key {own.key(word)} (expected"
+                    f" {' or '.join(HANDOFF_KINDS)}: the kind of handoff)"
+                )
+            if not key:
+                raise SettingsError(
+                    f"settings: {own.key(word)}: {word!r} is not a word (expected a word"
+                    " with letters or digits as the key)"
+                )
+            if key in written:
+                raise SettingsError(
+                    f"settings: {own.key(word)}: {word!r} is the same word as"
+                    f" {written[key]!r} (case, spaces and punctuation do not count): give it once"
+                )
             value = own.text(word, blank=False)
             if value not in allowed:
                 raise _outside(own, word, value, picklist, allowed)
-            merged[fold_word(word)] = value
+            written[key] = word
+            merged[key] = value
         own.done()
         maps[name] = merged
     for kind in HANDOFF_KINDS:
-        for name in ("lead_status", "stage_name"):
+        for name in KIND_MAPS:
             if kind not in maps[name]:
                 raise SettingsError(
                     f"settings: crm.salesforce.{name}.{kind} is missing (the shipped value"

@@ -7,6 +7,8 @@ from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
 from prospector.foundations import crm_hubspot
+from prospector.foundations.crm_words import ANSWER_CRMS as ANSWER_CRMS
+from prospector.foundations.crm_words import CRM_ANSWERS as CRM_ANSWERS
 from prospector.foundations.errors import SettingsError
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -155,7 +157,7 @@ class SalesforceSettings:
     Every value in ``lead_source``, ``industry``, ``lead_status``, ``stage_name`` and
     ``fallback`` is one of ``picklists[...]`` (validated), so an export never writes a
     value outside the org's picklist as configured. Map keys are folded words
-    (:func:`fold_word`).
+    (:func:`~prospector.foundations.folding.word_key`).
     """
 
     picklists: dict[str, tuple[str, ...]]
@@ -166,11 +168,6 @@ class SalesforceSettings:
     fallback: dict[str, str]  # lead_source, industry: for a word with no entry
     state_country: str = "names"  # STATE_COUNTRY
     external_id_field: str = "Prospector_Id__c"
-
-
-def fold_word(word: str) -> str:
-    """``"Demo_Request "`` -> ``"demo request"``: how map keys and looked-up words compare."""
-    return " ".join(word.casefold().replace("_", " ").replace("-", " ").split())
 
 
 @dataclass(frozen=True)
@@ -186,9 +183,6 @@ class Team:
         return ZoneInfo(self.timezone)
 
 
-CRM_ANSWERS = ("open", "accepted", "rejected", "won", "lost")
-"""What a CRM's status or stage word can mean for a handoff (``handoffs.crm_status``)."""
-ANSWER_CRMS = ("salesforce", "hubspot", "prospector")
 SLASH_DATES = ("month-first", "day-first")
 
 
@@ -196,24 +190,32 @@ SLASH_DATES = ("month-first", "day-first")
 class CrmAnswers:
     """``[crm.answers]`` and ``[crm] slash_dates``: how ``handoffs ack`` reads a CRM's report.
 
-    ``words`` (any CRM) and ``by_crm`` (one CRM's own) are asked before the shipped
-    tables (``data/crm_answers.toml``); each maps a status or stage word to one of
-    :data:`CRM_ANSWERS`. ``slash_dates``: how ``03/04/2026`` reads when no date in
-    the file settles it.
+    ``by_crm`` (one CRM's own words) and ``words`` (any CRM's) are asked before the
+    shipped tables (``data/crm_answers.toml``); each maps a status or stage word to
+    one of :data:`CRM_ANSWERS`. ``slash_dates``: how ``03/04/2026`` reads when no
+    date in the file settles it.
+
+    Taken from the CRM settings: ``exported``, per CRM, the statuses and stages
+    Prospector's exports write there (``[crm.salesforce] lead_status`` and
+    ``stage_name``, ``[crm.hubspot] stages``), read as open when no table knows
+    them; ``id_columns``, the headers of ``[crm.salesforce] external_id_field``
+    (API name and report label), looked for before the shipped id columns.
     """
 
     words: dict[str, str] = field(default_factory=dict)
     by_crm: dict[str, dict[str, str]] = field(default_factory=dict)
     slash_dates: str = "month-first"
+    exported: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    id_columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class HubSpotSettings:
     """``[crm.hubspot]``: where handoff deals go, and the team's own industry words.
 
-    ``industry`` maps the team's words (keys as :func:`crm_hubspot.word_key`) to
-    Industry values, ``""`` to leave a word's cell empty on purpose; it is read
-    before the shipped map.
+    ``industry`` maps the team's words (keys folded by
+    :func:`~prospector.foundations.folding.word_key`) to Industry values, ``""`` to
+    leave a word's cell empty on purpose; it is read before the shipped map.
     """
 
     pipeline: str
@@ -231,9 +233,13 @@ class HubSpotSettings:
 
 @dataclass(frozen=True)
 class ReportRules:
-    """``[reports]``: which lead sources are inbound, and the share of pipeline they owe."""
+    """``[reports]``: which lead sources are inbound, and the share of pipeline they owe.
 
-    inbound_sources: tuple[str, ...] = ("inbound",)
+    The default inbound sources are those the shipped tier A (``data/settings.toml``)
+    takes for inbound leads.
+    """
+
+    inbound_sources: tuple[str, ...] = ("inbound", "webinar", "demo request")
     inbound_pipeline_target: float = 0.5
 
 

@@ -374,10 +374,10 @@ def _parse(text: str, origin: str) -> Settings:
         outside_reps=tuple(outside),
         territories=territories,
         import_columns=_import_columns(root.sub("import", required=False)),
-        hubspot=parse_hubspot(crm.sub("hubspot", required=False)),
-        salesforce=parse_salesforce(crm.sub("salesforce", required=False)),
+        hubspot=(hubspot := parse_hubspot(crm.sub("hubspot", required=False))),
+        salesforce=(salesforce := parse_salesforce(crm.sub("salesforce", required=False))),
         reports=_reports(root.sub("reports", required=False)),
-        crm_answers=parse_crm_answers(crm),
+        crm_answers=parse_crm_answers(crm, salesforce, hubspot),
         source_text=text,
     )
     crm.done()

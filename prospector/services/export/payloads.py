@@ -199,3 +199,33 @@ def dump(payload: Payload) -> str:
 
 def load(text: str) -> Payload:
     return json.loads(text)
+
+
+def load_stored(db: Database, items: list[tuple[int, str]]) -> list[Payload]:
+    """The stored ``(handoff_id, payload text)`` items as the formats read them.
+
+    A batch cut before schema 7 stored payloads without the database's and the
+    external ids (and ``account_id``): they are added here, the one place stored
+    payloads are read, so ``export --batch N`` of an old batch keys its records
+    as a new one does. The account is the contact's account now.
+    """
+    payloads = [load(text) for _, text in items]
+    old = [p for p in payloads if "external_id" not in p]
+    if not old:
+        return payloads
+    database = database_id(db)
+    accounts = {
+        row["id"]: row["account_id"]
+        for row in db.query(
+            "SELECT id, account_id FROM contacts WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted({p["contact_id"] for p in old})),),
+        )
+    }
+    for payload in old:
+        account = payload.get("account_id", accounts.get(payload["contact_id"]))
+        payload["account_id"] = account
+        payload["database_id"] = database
+        payload["external_id"] = external_id(database, "handoff", payload["handoff_id"])
+        payload["contact_external_id"] = external_id(database, "contact", payload["contact_id"])
+        payload["account_external_id"] = external_id(database, "account", account) if account else ""
+    return payloads

@@ -21,7 +21,9 @@ Two halves, each over the period's team days:
   - ``won_amount``: the same amount over won handoffs; ``win_rate`` = won /
     (won + lost).
   - ``median_days_to_close``: the median of (CRM close date − the team day the
-    handoff was made) over won handoffs with a close date.
+    handoff was made) over won handoffs with a close date, leaving out a close
+    date equal to the placeholder the export wrote (the team day it was made +
+    90 days: the CRM kept it, so it says nothing of when the deal closed).
 
 Rates are fractions rounded to 4 places, None when the denominator is 0; amounts
 are in currency units. **Inbound** are the sources ``[reports] inbound_sources``
@@ -38,6 +40,7 @@ from datetime import date
 
 from prospector.foundations.clock import Clock
 from prospector.foundations.db import Database
+from prospector.services.handoffs import expected_close_date
 from prospector.services.reports.common import TEAM, Row, crm_answer_sql, parse_stored, rate
 from prospector.services.reports.periods import Period, team_day
 from prospector.services.reports.sla import ALL
@@ -119,8 +122,10 @@ def sources(
         elif answer == "won":
             tally.won += 1
             tally.won_cents += cents
-            if close_date:
-                made = team_day(parse_stored(created_at), zone)
+            made_at = parse_stored(created_at)
+            # The export's placeholder, kept by the CRM on closing, is not a close.
+            if close_date and close_date != expected_close_date(made_at, zone):
+                made = team_day(made_at, zone)
                 tally.days_to_close.append((date.fromisoformat(close_date) - made).days)
 
     inbound = {name.casefold() for name in settings.reports.inbound_sources}

@@ -40,6 +40,7 @@ from prospector.foundations.errors import SettingsError
 from prospector.foundations.migrations import MIGRATIONS
 from prospector.services.export import export_pending
 from prospector.services.fit import replace_settings
+from prospector.services.handoffs import list_handoffs
 from prospector.services.reports import sla, sources
 from prospector.services.reports.periods import Period
 from prospector.services.settings import default_settings, parse_settings
@@ -185,6 +186,24 @@ def test_the_exports_placeholder_close_date_is_not_a_days_to_close(team, tmp_pat
     assert rows[("inbound", "A")]["median_days_to_close"] == 18.5  # 17 and 20, not 90
     answer(team, o2, "won", at=et(11, 15), close_date="2026-11-14", stage="Closed Won")
     assert by_key(sources(team, PERIOD, clock))[("inbound", "A")]["median_days_to_close"] == 17.0
+
+
+def test_a_reopened_deal_still_counts_accepted(team, run):
+    """Accepted, then the CRM says open again: the handoff stays accepted (handoffs
+    --status accepted lists it) and so do sla and sources."""
+    (ib,) = [h.id for h in list_handoffs(team) if h.amount == "5000.00"]
+    ack(team, ib, "accepted", at=et(11, 10))
+    ack(team, ib, "open", at=et(11, 12))
+    listed = json.loads(run("handoffs", "--status", "accepted", "--json").output)
+    assert ib in [h["handoff_id"] for h in listed]
+    rows = by_key(sources(team, PERIOD, clock))
+    assert (rows[("inbound", "B")]["accepted"], rows[("inbound", "B")]["acceptance_rate"]) == (
+        1, 1.0,
+    )  # fmt: skip
+    assert {row["tier"]: row for row in sla(team, PERIOD, clock)}["B"]["accepted"] == 2
+    assert rows[("TEAM", "ALL")]["accepted"] == len(
+        [h for h in listed if h["created_at"] < "2026-11-16"]
+    )
 
 
 def test_inbound_share_against_the_target(team):

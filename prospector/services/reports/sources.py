@@ -7,17 +7,20 @@ Two halves, each over the period's team days:
   ``leads``; ``filtered`` by a fit rule; ``worked``, with at least one attempt.
   Read from the ``lead_sources`` cohort table (see :mod:`.cohorts`).
 * **Handoffs** are those *created* in the period, whenever their lead arrived
-  (as in ``sla`` and ``pipeline``, so the pipeline here is the pipeline of those
-  reports), by their contact's source and tier. The CRM's answer is
-  ``handoffs.crm_status``; a handoff answered before schema 7 (no ``crm_status``)
-  counts by its ``status`` (accepted or rejected).
+  (the same handoffs ``sla`` and ``pipeline`` count), by their contact's source
+  and tier. The CRM's answer is ``handoffs.crm_status``; a handoff answered
+  before schema 7 (no ``crm_status``) counts by its ``status`` (accepted or
+  rejected); once accepted, an open answer (a re-opened deal) still counts
+  accepted (:func:`.common.crm_answer_sql`).
 
   - ``accepted``: answered accepted, won or lost (sales took it);
     ``rejected``: answered rejected. ``acceptance_rate`` = accepted / (accepted +
     rejected): per handoff sales *answered*; open and unanswered handoffs wait.
   - ``pipeline_amount``: the CRM's amount when it gave one, else the estimated
     amount, summed over handoffs not rejected or lost; ``pipeline_share``: that
-    over the pipeline of all sources.
+    over the pipeline of all sources. It is not the ``pipeline`` or ``funnel``
+    reports' amount: those sum the estimates of every handoff made, whatever
+    the CRM answered (what the team handed over, not what sales still works).
   - ``won_amount``: the same amount over won handoffs; ``win_rate`` = won /
     (won + lost).
   - ``median_days_to_close``: the median of (CRM close date − the team day the

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
 
 import openpyxl
@@ -18,6 +18,7 @@ from prospector.foundations.clock import to_db
 from prospector.foundations.db import database_id
 from prospector.foundations.errors import InputFileError, SettingsError
 from prospector.services import handoffs
+from prospector.services.crm_answers.values import parse_date, slash_order
 from prospector.services.export import export_pending
 from prospector.services.settings import DEFAULTS_FILE, parse_settings
 from tests.conftest import MONDAY_10_ET
@@ -347,6 +348,43 @@ def test_bad_amounts_and_dates_name_row_and_column(run, db, ids, exported):
     assert "row 2: Amount: '12.5.0': expected an amount like 12500" in result.stderr
     assert "row 3: Amount: '-300'" in result.stderr
     assert "row 4: Close Date: '2026-02-30': expected a date" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("99/99/9999", "'99/99/9999': expected a date like 2026-11-30, 11/30/2026 or 30.11.2026"),
+        ("31/02/2026", "'31/02/2026': expected a date like"),
+        ("0026-01-01", "'0026-01-01': expected a date like 2026-11-30, 11/30/2026 or 30.11.2026"
+         " (year 0026: before 1900)"),
+        ("01.01.0026", "'01.01.0026': expected a date like"),
+    ],
+)  # fmt: skip
+def test_a_close_date_that_is_no_date_is_named_as_such(run, db, ids, exported, cell, expected):
+    """Not "close dates in two orders" (it reads in neither), not year 2026 (0026)."""
+    report = write(
+        exported / "dates.csv",
+        f"Prospector Id,Stage,Close Date\n{ids[1]},Qualification,12/01/2026\n"
+        f"{ids[2]},Qualification,{cell}\n",
+    )
+    result = run("handoffs", "ack", str(report), "--at", AT)
+    assert result.exit_code == 1
+    assert f"nothing recorded: row 3: Close Date: {expected}" in result.stderr
+    assert "two orders" not in result.stderr
+    assert state(db)[1][1] is None
+
+
+@given(st.dates(min_value=date(1900, 1, 1)), st.sampled_from(["day-first", "month-first"]))
+def test_any_slashed_date_reads_back_in_its_order(day, order):
+    """A date written in one order settles that order when it reads no other way (else
+    the default, here the other order, stays), and reads back as itself."""
+    first, second = (day.day, day.month) if order == "day-first" else (day.month, day.day)
+    cell = f"{first:02d}/{second:02d}/{day.year:04d}"
+    other = "month-first" if order == "day-first" else "day-first"
+    settled = slash_order([(2, cell)], other)
+    assert settled == (order if day.day > 12 else other)
+    assert parse_date(cell, order) == day.isoformat()
+    assert parse_date(day.isoformat(), order) == day.isoformat()
 
 
 def test_slash_dates_follow_the_file(db, ids, exported):

@@ -582,6 +582,7 @@ def test_prospector_own_export_with_a_status_column_added(db, tmp_path):
     (exported_file,) = result.files
     with open(exported_file, newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
+    assert {"amount", "close_date"} <= set(rows[0])  # the estimates, in the file sent back
     rows[0].append("status")
     rows[1].append("won")
     rows[2].append("Closed - Not Converted")

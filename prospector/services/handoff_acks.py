@@ -57,7 +57,7 @@ from prospector.services.crm_answers.values import (
     parse_date,
     slash_order,
 )
-from prospector.services.crm_answers.words import Words, key, words_for
+from prospector.services.crm_answers.words import Words, words_for
 from prospector.services.settings import load_settings
 from prospector.services.settings.model import CRM_ANSWERS
 
@@ -65,8 +65,9 @@ if TYPE_CHECKING:
     from prospector.services.crm_answers.report_file import Report, ReportRow
 
 CLOSED = ("won", "lost")
-# Prospector's CSV: the only columns holding the CRM's amount and close date.
-CRM_COLUMNS = {"amount": "crm_amount", "close_date": "crm_close_date"}
+# The headers Prospector's csv export writes its estimated amount and placeholder
+# close date under (export.csvfile.COLUMNS): never the CRM's answer.
+ESTIMATE_HEADERS = {"amount": "amount", "close_date": "close_date"}
 MAX_SHOWN = 5  # other bad rows named in the one-line error; the rest are counted
 HANDOFF_STATUS = {"accepted": "accepted", "won": "accepted", "lost": "accepted"}
 _EXTERNAL_ID = re.compile(r"([0-9a-f]{12})-([a-z])([0-9]+)", re.IGNORECASE)
@@ -222,12 +223,13 @@ def _without_estimates(report: Report) -> Report:
 
     The ``csv`` export writes the estimated ``amount`` and the placeholder
     ``close_date``; sent back with a status column added, they are not the CRM's
-    answer. The CRM's own go in ``crm_amount`` and ``crm_close_date``.
+    answer. The CRM's own go in ``crm_amount`` and ``crm_close_date`` (found
+    before them when both are there: ``data/crm_answers.toml``).
     """
     dropped = {
         name
-        for name, answer_column in CRM_COLUMNS.items()
-        if name in report.headers and key(report.headers[name]) != key(answer_column)
+        for name, header in ESTIMATE_HEADERS.items()
+        if report.headers.get(name, "").strip() == header
     }
     if not dropped:
         return report

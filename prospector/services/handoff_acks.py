@@ -262,11 +262,11 @@ def ack_handoffs(db: Database, path: str | Path, *, now: datetime) -> AckResult:
     from prospector.services.crm_answers.report_file import read_report
 
     report = read_report(path)
-    if report.crm == "prospector":
-        report = _without_estimates(report)
     settings = load_settings(db).crm_answers
     words = words_for(report.crm, settings)
     stamp = to_db(now)
+    if report.crm == "prospector":
+        report = _without_estimates(report)
     if not report.rows:
         raise InputFileError(
             f"{report.file}: no row names a handoff (the {report.headers['id']} column is empty)"

@@ -14,7 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from prospector.foundations.db import database_id
 from prospector.services import handoffs
+from prospector.services.export import FORMATS
 from prospector.services.export.safe_csv import Column, cell, csv_bytes
 from tests.conftest import MONDAY_10_ET
 from tests.handoff_factories import make_call, make_contact
@@ -162,10 +164,30 @@ def test_hubspot_multi_object_file(run, two_handoffs, tmp_path):
     assert jane["Deal name"] == "Acme Corp - Jane Doe"
 
 
-def test_own_csv_and_jsonl(run, two_handoffs, tmp_path):
+def test_own_csv_and_jsonl(run, db, two_handoffs, tmp_path):
     export(run, "--format", "csv", "--out", str(tmp_path))
     header, (jane, bob) = read_csv(tmp_path / "prospector-batch-1-csv.csv")
-    assert header[:3] == ["handoff_id", "contact_id", "first_name"]
+    ours = database_id(db)
+    assert header[:8] == [
+        "handoff_id",
+        "external_id",
+        "contact_id",
+        "contact_external_id",
+        "account_id",
+        "account_external_id",
+        "database_id",
+        "first_name",
+    ]
+    assert [jane[k] for k in header[:7]] == [
+        "1",
+        f"{ours}-h1",
+        "1",
+        f"{ours}-c1",
+        "1",
+        f"{ours}-a1",
+        ours,
+    ]
+    assert (bob["external_id"], bob["contact_external_id"]) == (f"{ours}-h2", f"{ours}-c2")
     assert jane["meeting_at"] == "2026-12-01T19:00:00Z"
     assert jane["meeting_local"] == "2026-12-01T14:00:00-05:00"
     assert jane["budget"] == "'=1+1" and bob["note"] == "'@mention me"
@@ -224,6 +246,29 @@ def test_batch_rewrites_byte_for_byte(run, db, two_handoffs, tmp_path):
         run("export", "--batch", "1", "--format", "jsonl", "--out", str(tmp_path), "--json").output
     )
     assert other["path"] == str(tmp_path / "prospector-batch-1-jsonl.jsonl")
+
+
+@pytest.mark.parametrize("format", sorted(FORMATS))
+def test_a_batch_cut_before_schema_7_is_written_with_the_external_ids(
+    run, db, two_handoffs, tmp_path, format
+):
+    """Payloads stored before schema 7 had no external ids: ``--batch N`` adds them,
+    so the files are those of a batch cut today (no KeyError, no blank id)."""
+    handoffs.qualify(db, make_contact(db, company=None), rep="alice", now=MONDAY_10_ET)
+    export(run, "--format", "jsonl", "--out", str(tmp_path / "cut"))
+    export(run, "--batch", "1", "--format", format, "--out", str(tmp_path / "new"))
+    with db.write():
+        db.execute(
+            """UPDATE export_items SET payload = json_remove(payload, '$.account_id',
+                   '$.database_id', '$.external_id', '$.contact_external_id',
+                   '$.account_external_id')"""
+        )
+    assert "external_id" not in db.one("SELECT payload FROM export_items")[0]
+    export(run, "--batch", "1", "--format", format, "--out", str(tmp_path / "old"))
+    new = {p.name: p.read_bytes() for p in (tmp_path / "new").iterdir()}
+    assert new == {p.name: p.read_bytes() for p in (tmp_path / "old").iterdir()}
+    ours = database_id(db)
+    assert all(f"{ours}-h{n}".encode() in b"".join(new.values()) for n in (1, 2, 3))
 
 
 def test_dnc_after_qualify_is_held_back_pending(run, db, two_handoffs, tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
 
 import openpyxl
@@ -18,6 +18,7 @@ from prospector.foundations.clock import to_db
 from prospector.foundations.db import database_id
 from prospector.foundations.errors import InputFileError, SettingsError
 from prospector.services import handoffs
+from prospector.services.crm_answers.values import parse_date, slash_order
 from prospector.services.export import export_pending
 from prospector.services.settings import DEFAULTS_FILE, parse_settings
 from tests.conftest import MONDAY_10_ET
@@ -85,7 +86,7 @@ def test_salesforce_opportunity_report_with_footer(run, db, ids, exported):
         exported / "report1764493200000.csv",
         '"Opportunity Name","Account Name","Prospector Id","Stage","Amount","Close Date",'
         '"Opportunity Owner"\r\n'
-        f'"Acme - Ops","Acme Corp","{ids[1]}","Closed Won","USD 14,000.00","12/15/2026","Dana"\r\n'
+        f'"Acme - Ops","Acme Corp","{ids[1]}","Closed Won","USD 14,000.00","11/27/2026","Dana"\r\n'
         f'"Globex, Inc.","Globex","{ids[2]}","Qualification","12,500.00","1/31/2027","Dana"\r\n'
         f'"Total Logistics Inc","Total","{ids[3]}","Closed Lost","","11/30/2026","Dana"\r\n'
         + SF_FOOTER,
@@ -97,7 +98,7 @@ def test_salesforce_opportunity_report_with_footer(run, db, ids, exported):
     assert (summary["rows"], summary["recorded"], summary["won"], summary["lost"]) == (3, 3, 1, 1)
     assert summary["open"] == 1 and summary["unchanged"] == 0
     assert state(db) == {
-        1: ("accepted", "won", "Closed Won", 1_400_000, "2026-12-15"),
+        1: ("accepted", "won", "Closed Won", 1_400_000, "2026-11-27"),
         2: ("exported", "open", "Qualification", 1_250_000, "2027-01-31"),
         3: ("accepted", "lost", "Closed Lost", None, "2026-11-30"),
         4: ("pending", None, None, None, None),
@@ -143,7 +144,7 @@ def test_hubspot_deals_export_labels_ids_and_other_deals(run, db, ids, exported)
         "Prospector handoff id\n"
         f"18231,Acme Corp - new deal,Appointment Scheduled,12500,2027-02-21 00:00,"
         f"Sales Pipeline,Dana,{ids[1]}\n"
-        f"18232,Globex,Closed Won (Sales Pipeline),14000.5,2026-12-15,Sales Pipeline,,{ids[2]}\n"
+        f"18232,Globex,Closed Won (Sales Pipeline),14000.5,2026-11-27,Sales Pipeline,,{ids[2]}\n"
         f"18233,Initech,contractsent,,,Sales Pipeline,,{ids[3]}\n"
         "18299,A deal sales made alone,Closed Won,99000,2026-11-01,Sales Pipeline,,\n",
     )
@@ -157,7 +158,7 @@ def test_hubspot_deals_export_labels_ids_and_other_deals(run, db, ids, exported)
         "won",
         "Closed Won (Sales Pipeline)",
         1_400_050,
-        "2026-12-15",
+        "2026-11-27",
     )
     assert state(db)[3][:3] == ("accepted", "accepted", "contractsent")
 
@@ -349,11 +350,48 @@ def test_bad_amounts_and_dates_name_row_and_column(run, db, ids, exported):
     assert "row 4: Close Date: '2026-02-30': expected a date" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("99/99/9999", "'99/99/9999': expected a date like 2026-11-30, 11/30/2026 or 30.11.2026"),
+        ("31/02/2026", "'31/02/2026': expected a date like"),
+        ("0026-01-01", "'0026-01-01': expected a date like 2026-11-30, 11/30/2026 or 30.11.2026"
+         " (year 0026: before 1900)"),
+        ("01.01.0026", "'01.01.0026': expected a date like"),
+    ],
+)  # fmt: skip
+def test_a_close_date_that_is_no_date_is_named_as_such(run, db, ids, exported, cell, expected):
+    """Not "close dates in two orders" (it reads in neither), not year 2026 (0026)."""
+    report = write(
+        exported / "dates.csv",
+        f"Prospector Id,Stage,Close Date\n{ids[1]},Qualification,12/01/2026\n"
+        f"{ids[2]},Qualification,{cell}\n",
+    )
+    result = run("handoffs", "ack", str(report), "--at", AT)
+    assert result.exit_code == 1
+    assert f"nothing recorded: row 3: Close Date: {expected}" in result.stderr
+    assert "two orders" not in result.stderr
+    assert state(db)[1][1] is None
+
+
+@given(st.dates(min_value=date(1900, 1, 1)), st.sampled_from(["day-first", "month-first"]))
+def test_any_slashed_date_reads_back_in_its_order(day, order):
+    """A date written in one order settles that order when it reads no other way (else
+    the default, here the other order, stays), and reads back as itself."""
+    first, second = (day.day, day.month) if order == "day-first" else (day.month, day.day)
+    cell = f"{first:02d}/{second:02d}/{day.year:04d}"
+    other = "month-first" if order == "day-first" else "day-first"
+    settled = slash_order([(2, cell)], other)
+    assert settled == (order if day.day > 12 else other)
+    assert parse_date(cell, order) == day.isoformat()
+    assert parse_date(day.isoformat(), order) == day.isoformat()
+
+
 def test_slash_dates_follow_the_file(db, ids, exported):
     day_first = write(
         exported / "gb.csv",
-        f"Prospector Id,Stage,Close Date\n{ids[1]},Closed Won,03/04/2027\n"
-        f"{ids[2]},Closed Won,30/11/2026\n",
+        f"Prospector Id,Stage,Close Date\n{ids[1]},Qualification,03/04/2027\n"
+        f"{ids[2]},Qualification,30/11/2026\n",
     )
     handoffs.ack_handoffs(db, day_first, now=MONDAY_10_ET)
     assert (state(db)[1][4], state(db)[2][4]) == ("2027-04-03", "2026-11-30")
@@ -438,7 +476,7 @@ def test_salesforce_formatted_report_xlsx(db, ids, exported):
         ['Filtered By: Prospector Id not equal to ""'],
         [],
         ["Opportunity Name", "Prospector Id", "Stage", "Amount", "Close Date"],
-        ["Acme - Ops", ids[1], "Closed Won", 14000.5, datetime(2026, 12, 15)],
+        ["Acme - Ops", ids[1], "Closed Won", 14000.5, datetime(2026, 11, 20)],
         ["Globex", ids[2], "Perception Analysis", 9000, datetime(2027, 1, 31)],
         ["Total", None, None, 23000.5, None],
         [],
@@ -450,7 +488,7 @@ def test_salesforce_formatted_report_xlsx(db, ids, exported):
     book.save(path)
     result = handoffs.ack_handoffs(db, path, now=MONDAY_10_ET)
     assert (result.rows, result.without_id) == (2, 0)
-    assert state(db)[1] == ("accepted", "won", "Closed Won", 1_400_050, "2026-12-15")
+    assert state(db)[1] == ("accepted", "won", "Closed Won", 1_400_050, "2026-11-20")
     assert state(db)[2] == ("accepted", "accepted", "Perception Analysis", 900_000, "2027-01-31")
 
 
@@ -544,6 +582,7 @@ def test_prospector_own_export_with_a_status_column_added(db, tmp_path):
     (exported_file,) = result.files
     with open(exported_file, newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
+    assert {"amount", "close_date"} <= set(rows[0])  # the estimates, in the file sent back
     rows[0].append("status")
     rows[1].append("won")
     rows[2].append("Closed - Not Converted")
@@ -553,5 +592,39 @@ def test_prospector_own_export_with_a_status_column_added(db, tmp_path):
     ack = handoffs.ack_handoffs(db, answer, now=MONDAY_10_ET + timedelta(days=3))
     assert (ack.crm, ack.by_status) == ("prospector", {"won": 1, "rejected": 1})
     first, second = handoffs.list_handoffs(db)
-    assert (first.status, first.crm_status, first.crm_amount) == ("accepted", "won", "12500.00")
+    # amount and close_date are the export's own estimates: not the CRM's answer.
+    assert (first.status, first.crm_status) == ("accepted", "won")
+    assert (first.crm_amount, first.crm_close_date) == (None, None)
     assert (second.status, second.crm_status) == ("rejected", "rejected")
+    # The CRM's figures go in crm_amount and crm_close_date.
+    rows[0] += ["crm_amount", "crm_close_date"]
+    rows[1] += ["14,000.00", "2026-11-25"]
+    rows[2] += ["", ""]
+    with open(answer, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    handoffs.ack_handoffs(db, answer, now=MONDAY_10_ET + timedelta(days=4))
+    first = handoffs.list_handoffs(db)[0]
+    assert (first.crm_amount, first.crm_close_date) == ("14000.00", "2026-11-25")
+
+
+def test_a_closed_deal_keeps_no_close_date_later_than_the_answer(db, ids, exported):
+    """Salesforce keeps the expected CloseDate on Closed Won: a date later than the
+    report (in every time zone) is not the day the deal closed, and is not recorded."""
+    at = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)  # Dec 1 at UTC+14 (from 10:00 UTC on)
+    report = write(
+        exported / "closed.csv",
+        "Prospector Id,Stage,Close Date\n"
+        f"{ids[1]},Closed Won,2027-02-21\n"
+        f"{ids[2]},Closed Lost,2026-12-02\n"
+        f"{ids[3]},Closed Won,2026-12-01\n",
+    )
+    handoffs.ack_handoffs(db, report, now=at)
+    assert [state(db)[n][4] for n in (1, 2, 3)] == [None, None, "2026-12-01"]
+    assert history(db, 1) == [("won", "Closed Won", None, None)]
+    # An open deal's close date is its forecast: kept whatever it is.
+    still_open = write(
+        exported / "open.csv",
+        f"Prospector Id,Stage,Close Date\n{ids[1]},Qualification,2027-02-21\n",
+    )
+    handoffs.ack_handoffs(db, still_open, now=at + timedelta(days=1))
+    assert state(db)[1][4] == "2027-02-21"

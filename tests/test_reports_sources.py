@@ -30,6 +30,7 @@ import io
 import json
 import sqlite3
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -37,7 +38,9 @@ import pytest
 from prospector.foundations.db import APPLICATION_ID, open_database
 from prospector.foundations.errors import SettingsError
 from prospector.foundations.migrations import MIGRATIONS
+from prospector.services.export import export_pending
 from prospector.services.fit import replace_settings
+from prospector.services.handoffs import list_handoffs
 from prospector.services.reports import sla, sources
 from prospector.services.reports.periods import Period
 from prospector.services.settings import default_settings, parse_settings
@@ -166,6 +169,41 @@ def test_rates_amounts_and_days_to_close(team):
     assert team_row["won_amount"] == 21000.0
     assert team_row["median_days_to_close"] == 17.0  # 4, 17, 20
     assert team_row["inbound"] is None
+
+
+def test_the_exports_placeholder_close_date_is_not_a_days_to_close(team, tmp_path):
+    """Salesforce keeps the CloseDate the export wrote (made + 90 days) on Closed Won:
+    a won deal reported with it says nothing of when it closed."""
+    o2 = qualify(team, add_contact(team, created_at=et(11, 11), source="inbound", **PROFILES["A"]),
+                 rep="alice", at=et(11, 11), amount=1000)  # fmt: skip
+    batch = export_pending(team, now=et(11, 12), actor="lead", out_dir=tmp_path, format="jsonl")
+    (placeholder,) = [
+        json.loads(line)["close_date"] for line in Path(batch.path).read_text().splitlines()
+    ]
+    answer(team, o2, "won", at=et(11, 14), close_date=placeholder, stage="Closed Won")
+    rows = by_key(sources(team, PERIOD, clock))
+    assert rows[("inbound", "A")]["won"] == 3
+    assert rows[("inbound", "A")]["median_days_to_close"] == 18.5  # 17 and 20, not 90
+    answer(team, o2, "won", at=et(11, 15), close_date="2026-11-14", stage="Closed Won")
+    assert by_key(sources(team, PERIOD, clock))[("inbound", "A")]["median_days_to_close"] == 17.0
+
+
+def test_a_reopened_deal_still_counts_accepted(team, run):
+    """Accepted, then the CRM says open again: the handoff stays accepted (handoffs
+    --status accepted lists it) and so do sla and sources."""
+    (ib,) = [h.id for h in list_handoffs(team) if h.amount == "5000.00"]
+    ack(team, ib, "accepted", at=et(11, 10))
+    ack(team, ib, "open", at=et(11, 12))
+    listed = json.loads(run("handoffs", "--status", "accepted", "--json").output)
+    assert ib in [h["handoff_id"] for h in listed]
+    rows = by_key(sources(team, PERIOD, clock))
+    assert (rows[("inbound", "B")]["accepted"], rows[("inbound", "B")]["acceptance_rate"]) == (
+        1, 1.0,
+    )  # fmt: skip
+    assert {row["tier"]: row for row in sla(team, PERIOD, clock)}["B"]["accepted"] == 2
+    assert rows[("TEAM", "ALL")]["accepted"] == len(
+        [h for h in listed if h["created_at"] < "2026-11-16"]
+    )
 
 
 def test_inbound_share_against_the_target(team):

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -48,6 +48,7 @@ __all__ = [
     "answer_history",
     "contact_handoffs",
     "contact_zone",
+    "expected_close_date",
     "first_zone",
     "format_amount",
     "get_handoff",
@@ -58,6 +59,7 @@ __all__ = [
 ]
 
 STATUSES = ("pending", "exported", "accepted", "rejected")
+CLOSE_AFTER = timedelta(days=90)  # the expected close exports write (see expected_close_date)
 
 
 class HandoffError(ProspectorError):
@@ -172,6 +174,13 @@ def format_amount(cents: int | None) -> str | None:
     if cents is None:
         return None
     return f"{cents // 100}.{cents % 100:02d}"
+
+
+def expected_close_date(qualified: datetime, team_zone: ZoneInfo) -> str:
+    """The close date exports give a new deal (a CRM needs one): the team day the
+    handoff was made plus :data:`CLOSE_AFTER`, ``YYYY-MM-DD``. A placeholder, not a
+    forecast: reports do not take it back as the day a deal closed."""
+    return (qualified.astimezone(team_zone) + CLOSE_AFTER).date().isoformat()
 
 
 def zones_of(text: str) -> list[str]:

@@ -6,7 +6,12 @@ Each row names a handoff by the external id Prospector exported
 (``<database id>-h42``; a bare ``42`` from files exported before schema 7) and
 gives its status or stage, which means ``open``, ``accepted``, ``rejected``,
 ``won`` or ``lost`` (:mod:`prospector.services.crm_answers.words`), with the
-amount, close date and reason when the report has them.
+amount, close date and reason when the report has them. A won or lost deal's
+close date later than the answer's time (no time zone had reached that day) is
+the close the deal was expected on, which CRMs often keep when it closes: it is
+recorded as no close date. In Prospector's own CSV the CRM's amount and close
+date are the ``crm_amount`` and ``crm_close_date`` columns: ``amount`` and
+``close_date`` are the estimates the export wrote, and are not read back.
 
 Every row is checked before anything is written, and one bad row refuses the
 whole file with the rows named: an id from another database (a report of
@@ -37,8 +42,8 @@ still sales'), and puts an exported or rejected one back to ``exported``
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,6 +64,10 @@ from prospector.services.settings.model import CRM_ANSWERS
 if TYPE_CHECKING:
     from prospector.services.crm_answers.report_file import Report, ReportRow
 
+CLOSED = ("won", "lost")
+# The headers Prospector's csv export writes its estimated amount and placeholder
+# close date under (export.csvfile.COLUMNS): never the CRM's answer.
+ESTIMATE_HEADERS = {"amount": "amount", "close_date": "close_date"}
 MAX_SHOWN = 5  # other bad rows named in the one-line error; the rest are counted
 HANDOFF_STATUS = {"accepted": "accepted", "won": "accepted", "lost": "accepted"}
 _EXTERNAL_ID = re.compile(r"([0-9a-f]{12})-([a-z])([0-9]+)", re.IGNORECASE)
@@ -164,7 +173,9 @@ def _describe(row: ReportRow) -> str:
     return ", ".join(cell for cell in (row.word, row.amount, row.close_date, row.reason) if cell)
 
 
-def _check_row(db: Database, check: _Check, row: ReportRow, words: Words, ours: str, order: str):
+def _check_row(
+    db: Database, check: _Check, row: ReportRow, words: Words, ours: str, order: str, today: str
+):
     meaning = words.meaning(row.word) if row.word else None
     if not row.word:
         check.bad(row, "status", "empty (expected a status or stage)")
@@ -184,6 +195,8 @@ def _check_row(db: Database, check: _Check, row: ReportRow, words: Words, ours: 
         close_date = parse_date(row.close_date, order)
     except ValueProblem as problem:
         check.bad(row, "close_date", f"{row.close_date[:40]!r}: {problem}")
+    if meaning in CLOSED and close_date is not None and close_date > today:
+        close_date = None  # the deal's expected close, kept on closing: not when it closed
     found = db.one("SELECT status FROM handoffs WHERE id = ?", (handoff_id,))
     if found is None:
         check.bad(row, "id", f"no handoff {row.raw_id}")
@@ -197,6 +210,39 @@ def _check_row(db: Database, check: _Check, row: ReportRow, words: Words, ours: 
     first = check.answers.setdefault(handoff_id, (row, answer))
     if first[1] != answer:
         check.contradictions.setdefault(handoff_id, [first[0]]).append(row)
+
+
+def _latest_day(now: datetime) -> str:
+    """The latest calendar day anywhere on Earth at ``now`` (UTC+14), ``YYYY-MM-DD``:
+    a deal cannot have closed on a day no time zone had reached."""
+    return (now.astimezone(UTC) + timedelta(hours=14)).date().isoformat()
+
+
+def _without_estimates(report: Report) -> Report:
+    """A Prospector CSV without the columns of Prospector's own estimates.
+
+    The ``csv`` export writes the estimated ``amount`` and the placeholder
+    ``close_date``; sent back with a status column added, they are not the CRM's
+    answer. The CRM's own go in ``crm_amount`` and ``crm_close_date`` (found
+    before them when both are there: ``data/crm_answers.toml``).
+    """
+    dropped = {
+        name
+        for name, header in ESTIMATE_HEADERS.items()
+        if report.headers.get(name, "").strip() == header
+    }
+    if not dropped:
+        return report
+    rows = [
+        replace(
+            row,
+            amount="" if "amount" in dropped else row.amount,
+            close_date="" if "close_date" in dropped else row.close_date,
+        )
+        for row in report.rows
+    ]
+    headers = {name: h for name, h in report.headers.items() if name not in dropped}
+    return replace(report, rows=rows, headers=headers)
 
 
 def _answer(row) -> Answer:
@@ -219,6 +265,8 @@ def ack_handoffs(db: Database, path: str | Path, *, now: datetime) -> AckResult:
     report = read_report(path, id_columns=settings.id_columns)
     words = words_for(report.crm, settings)
     stamp = to_db(now)
+    if report.crm == "prospector":
+        report = _without_estimates(report)
     if not report.rows:
         raise InputFileError(
             f"{report.file}: no row names a handoff (the {report.headers['id']} column is empty)"
@@ -232,7 +280,7 @@ def ack_handoffs(db: Database, path: str | Path, *, now: datetime) -> AckResult:
         ours = database_id(db)
         check = _Check(report)
         for row in report.rows:
-            _check_row(db, check, row, words, ours, order)
+            _check_row(db, check, row, words, ours, order, _latest_day(now))
         if error := check.error():
             raise error
         counts = {"recorded": 0, "unchanged": 0, "older": 0}

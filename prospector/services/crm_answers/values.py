@@ -16,7 +16,9 @@ German and other European locales write it), and slashed ``11/30/2026`` or
 locale, so the slash order is decided once per file: a date with a first part
 over 12 makes it day-first, one with a second part over 12 month-first (both in
 one file: refused); when no date settles it, ``[crm] slash_dates`` does
-(default month-first, Salesforce's en_US). Two-digit years are 20xx.
+(default month-first, Salesforce's en_US); a date that reads neither way
+(99/99/2026) settles nothing and is refused as no date. Two-digit years are
+20xx; a four-digit year is as written, and one before 1900 is refused.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from prospector.foundations.limits import MAX_CENTS
 
 AMOUNT_EXPECTED = "expected an amount like 12500, 12,500.00 or USD 12,500.00"
 DATE_EXPECTED = "expected a date like 2026-11-30, 11/30/2026 or 30.11.2026"
+MIN_YEAR = 1900  # no deal closed earlier: 0026-01-01 is a typing slip, not 2026
 
 _SYMBOLS = "$€£¥₹"
 _AMOUNT = re.compile(
@@ -87,10 +90,14 @@ def slash_order(cells: Iterable[tuple[int, str]], default: str) -> str:
         match = _SLASHED.fullmatch(cell.strip())
         if match is None:
             continue
-        first, second = int(match[1]), int(match[2])
-        if first > 12 and day_first is None:
+        # Only a date that reads one way settles the order (99/99/2026 reads
+        # neither way: parse_date says it is no date).
+        first, second, year = int(match[1]), int(match[2]), _year(match[3])
+        reads_day_first = _is_day(year, second, first)
+        reads_month_first = _is_day(year, first, second)
+        if reads_day_first and not reads_month_first and day_first is None:
             day_first = row
-        if second > 12 and month_first is None:
+        if reads_month_first and not reads_day_first and month_first is None:
             month_first = row
     if day_first is not None and month_first is not None:
         raise ValueProblem(
@@ -112,15 +119,27 @@ def parse_date(text: str, order: str) -> str | None:
     if match := _ISO.fullmatch(text):
         year, month, day = int(match[1]), int(match[2]), int(match[3])
     elif match := _DOTTED.fullmatch(text):
-        day, month, year = int(match[1]), int(match[2]), int(match[3])
+        day, month, year = int(match[1]), int(match[2]), _year(match[3])
     elif match := _SLASHED.fullmatch(text):
-        first, second, year = int(match[1]), int(match[2]), int(match[3])
+        first, second, year = int(match[1]), int(match[2]), _year(match[3])
         month, day = (second, first) if order == "day-first" else (first, second)
     else:
         raise ValueProblem(DATE_EXPECTED)
-    if year < 100:
-        year += 2000
+    if year < MIN_YEAR:
+        raise ValueProblem(f"{DATE_EXPECTED} (year {year:04d}: before {MIN_YEAR})")
+    if not _is_day(year, month, day):
+        raise ValueProblem(f"{DATE_EXPECTED} (no such day)")
+    return date(year, month, day).isoformat()
+
+
+def _year(digits: str) -> int:
+    """A slashed or dotted date's year: two digits are 20xx, four are as written."""
+    return int(digits) + (2000 if len(digits) == 2 else 0)
+
+
+def _is_day(year: int, month: int, day: int) -> bool:
     try:
-        return date(year, month, day).isoformat()
+        date(year, month, day)
     except ValueError:
-        raise ValueProblem(f"{DATE_EXPECTED} (no such day)") from None
+        return False
+    return True

@@ -1,6 +1,8 @@
 """Prospector's own CSV: every payload field under its own name, one row a handoff.
 
-``calls`` is left out (its notes are in ``description``).
+``calls`` is left out (its notes are in ``description``). The ``*external_id``
+columns are the keys a CRM should load the rows on (and ``handoffs ack`` reads
+``external_id`` back); ``amount`` and ``close_date`` are Prospector's estimates.
 """
 
 from __future__ import annotations
@@ -10,7 +12,12 @@ from prospector.services.export.safe_csv import Column, csv_bytes
 
 COLUMNS = (
     Column("handoff_id", "handoff_id", "integer"),
+    Column("external_id", "external_id"),
     Column("contact_id", "contact_id", "integer"),
+    Column("contact_external_id", "contact_external_id"),
+    Column("account_id", "account_id", "integer"),
+    Column("account_external_id", "account_external_id"),
+    Column("database_id", "database_id"),
     Column("first_name", "first_name"),
     Column("last_name", "last_name"),
     Column("title", "title"),

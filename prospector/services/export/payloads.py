@@ -15,7 +15,8 @@ namespaced by the database's own id, so that two databases never write over each
 other's records. ``account_external_id`` is ``""`` for a contact without a company.
 
 Times are UTC ``YYYY-MM-DDTHH:MM:SSZ`` except ``meeting_local`` (ISO 8601 with the
-prospect's offset) and ``close_date`` (``YYYY-MM-DD``). ``calls`` lists every call
+prospect's offset) and ``close_date`` (``YYYY-MM-DD``: a placeholder, see
+:func:`prospector.services.handoffs.expected_close_date`). ``calls`` lists every call
 with the contact, oldest first; ``description`` is the text CRMs show: the
 handoff's facts, then each call's note prefixed with its date, rep and disposition.
 """
@@ -25,7 +26,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Collection
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,9 +34,8 @@ from prospector.foundations.clock import from_db
 from prospector.foundations.db import Database, database_id
 from prospector.foundations.names import full_name
 from prospector.services.export.left_out import DNC_CONTACT
-from prospector.services.handoffs import first_zone, format_amount
+from prospector.services.handoffs import expected_close_date, first_zone, format_amount
 
-CLOSE_AFTER = timedelta(days=90)  # expected close: 90 days after the handoff (a CRM needs one)
 Payload = dict[str, Any]
 KINDS = {"handoff": "h", "contact": "c", "account": "a"}
 
@@ -134,7 +134,7 @@ def _payload(row: Any, calls: list[dict[str, str]], team_zone: ZoneInfo, databas
         "timeline": row["timeline"] or "",
         "note": row["note"] or "",
         "qualified_at": row["created_at"],
-        "close_date": (qualified.astimezone(team_zone) + CLOSE_AFTER).date().isoformat(),
+        "close_date": expected_close_date(qualified, team_zone),
         "calls": calls,
         "database_id": database,
         "external_id": external_id(database, "handoff", row["id"]),
@@ -199,3 +199,35 @@ def dump(payload: Payload) -> str:
 
 def load(text: str) -> Payload:
     return json.loads(text)
+
+
+def load_stored(db: Database, items: list[tuple[int, str]]) -> list[Payload]:
+    """The stored ``(handoff_id, payload text)`` items as the formats read them.
+
+    A batch cut before schema 7 stored payloads without the database's and the
+    external ids (and ``account_id``): they are added here, the one place stored
+    payloads are read, so ``export --batch N`` of an old batch keys its records
+    as a new one does. The account is the contact's account now.
+    """
+    payloads = [load(text) for _, text in items]
+    old = [p for p in payloads if "external_id" not in p]
+    if not old:
+        return payloads
+    database = database_id(db)
+    accounts = {
+        row["id"]: row["account_id"]
+        for row in db.query(
+            "SELECT id, account_id FROM contacts WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted({p["contact_id"] for p in old})),),
+        )
+    }
+    for payload in old:
+        account = payload.get("account_id", accounts.get(payload["contact_id"]))
+        payload["account_id"] = account
+        payload["database_id"] = database
+        payload["external_id"] = external_id(database, "handoff", payload["handoff_id"])
+        payload["contact_external_id"] = external_id(database, "contact", payload["contact_id"])
+        payload["account_external_id"] = (
+            external_id(database, "account", account) if account else ""
+        )
+    return payloads

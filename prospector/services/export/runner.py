@@ -80,7 +80,7 @@ from prospector.services.export.payloads import (
     build_payloads,
     dump,
     external_id,
-    load,
+    load_stored,
 )
 from prospector.services.export.safe_csv import prepare_directory
 from prospector.services.export.webhook import (
@@ -271,7 +271,7 @@ def _export_files(
             if opened.batch is None:
                 return opened.result(name, None)
             # Rendered from the stored text, exactly as a later rewrite will be.
-            payloads = [load(text) for _, text in opened.items]
+            payloads = load_stored(db, opened.items)
             settings = load_settings(db)
             files = _staged(out, opened.batch, name, payloads, settings)
             files.journal(db, batch=opened.batch, target=os.fspath(out), created_at=to_db(now))
@@ -503,7 +503,7 @@ def rewrite_batch(
     out = prepare_directory(out_dir)
     with FolderHold(out) as hold:
         clean_folder(db, hold)
-        payloads = [load(text) for _, text in items]
+        payloads = load_stored(db, items)
         settings = load_settings(db)
         written = _staged(out, batch_id, name, payloads, settings).publish()
     return ExportResult(

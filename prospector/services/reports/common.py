@@ -21,9 +21,14 @@ def crm_answer_sql(h: str) -> str:
 
     The latest answer ``handoffs ack`` recorded (``crm_status``); a handoff
     answered before schema 7 kept only its ``status`` (accepted or rejected).
+    Once accepted, always accepted: an open answer on a handoff sales had taken
+    (a re-opened deal, ``status`` still accepted) counts accepted, as
+    ``handoffs --status accepted`` lists it.
     """
-    return f"""coalesce({h}.crm_status,
-        CASE {h}.status WHEN 'accepted' THEN 'accepted' WHEN 'rejected' THEN 'rejected' END)"""
+    return f"""CASE WHEN {h}.crm_status = 'open' AND {h}.status = 'accepted' THEN 'accepted'
+        ELSE coalesce({h}.crm_status,
+            CASE {h}.status WHEN 'accepted' THEN 'accepted' WHEN 'rejected' THEN 'rejected' END)
+        END"""
 
 
 def rate(part: int | float, whole: int | float) -> float | None:

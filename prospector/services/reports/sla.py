@@ -64,8 +64,9 @@ def sla(
     * ``handoffs``, ``accepted``, ``rejected``, ``acceptance_rate``: handoffs created
       in the period, by their contact's tier. The sales acceptance rate is accepted
       per answered handoff, as in the ``sources`` report: accepted counts the CRM's
-      answers accepted, won and lost (sales took the handoff), rejected its
-      rejections; open and unanswered handoffs are not counted in it.
+      answers accepted, won and lost (sales took the handoff), and an open answer
+      on a handoff accepted before (a re-opened deal: still sales'), rejected its
+      rejections; other open and unanswered handoffs are not counted in it.
     """
     settings = settings or load_settings(db)
     now = to_db(clock())

@@ -7,21 +7,26 @@ Two halves, each over the period's team days:
   ``leads``; ``filtered`` by a fit rule; ``worked``, with at least one attempt.
   Read from the ``lead_sources`` cohort table (see :mod:`.cohorts`).
 * **Handoffs** are those *created* in the period, whenever their lead arrived
-  (as in ``sla`` and ``pipeline``, so the pipeline here is the pipeline of those
-  reports), by their contact's source and tier. The CRM's answer is
-  ``handoffs.crm_status``; a handoff answered before schema 7 (no ``crm_status``)
-  counts by its ``status`` (accepted or rejected).
+  (the same handoffs ``sla`` and ``pipeline`` count), by their contact's source
+  and tier. The CRM's answer is ``handoffs.crm_status``; a handoff answered
+  before schema 7 (no ``crm_status``) counts by its ``status`` (accepted or
+  rejected); once accepted, an open answer (a re-opened deal) still counts
+  accepted (:func:`.common.crm_answer_sql`).
 
   - ``accepted``: answered accepted, won or lost (sales took it);
     ``rejected``: answered rejected. ``acceptance_rate`` = accepted / (accepted +
     rejected): per handoff sales *answered*; open and unanswered handoffs wait.
   - ``pipeline_amount``: the CRM's amount when it gave one, else the estimated
     amount, summed over handoffs not rejected or lost; ``pipeline_share``: that
-    over the pipeline of all sources.
+    over the pipeline of all sources. It is not the ``pipeline`` or ``funnel``
+    reports' amount: those sum the estimates of every handoff made, whatever
+    the CRM answered (what the team handed over, not what sales still works).
   - ``won_amount``: the same amount over won handoffs; ``win_rate`` = won /
     (won + lost).
   - ``median_days_to_close``: the median of (CRM close date − the team day the
-    handoff was made) over won handoffs with a close date.
+    handoff was made) over won handoffs with a close date, leaving out a close
+    date equal to the placeholder the export wrote (the team day it was made +
+    90 days: the CRM kept it, so it says nothing of when the deal closed).
 
 Rates are fractions rounded to 4 places, None when the denominator is 0; amounts
 are in currency units. Sources are grouped as the tiers match them, case and
@@ -42,6 +47,7 @@ from datetime import date
 
 from prospector.foundations.clock import Clock
 from prospector.foundations.db import Database
+from prospector.services.handoffs import expected_close_date
 from prospector.services.reports.common import TEAM, Row, crm_answer_sql, parse_stored, rate
 from prospector.services.reports.periods import Period, team_day
 from prospector.services.reports.sla import ALL
@@ -128,8 +134,10 @@ def sources(
         elif answer == "won":
             tally.won += 1
             tally.won_cents += cents
-            if close_date:
-                made = team_day(parse_stored(created_at), zone)
+            made_at = parse_stored(created_at)
+            # The export's placeholder, kept by the CRM on closing, is not a close.
+            if close_date and close_date != expected_close_date(made_at, zone):
+                made = team_day(made_at, zone)
                 tally.days_to_close.append((date.fromisoformat(close_date) - made).days)
 
     inbound = {_source_key(name) for name in settings.reports.inbound_sources}

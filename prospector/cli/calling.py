@@ -11,6 +11,7 @@ from prospector.cli.context import (
     AppContext,
     at_option,
     echo_json,
+    handoff_options,
     json_option,
     limit_option,
     pass_app,
@@ -102,13 +103,7 @@ def next_command(app: AppContext, at: datetime | None, as_json: bool) -> None:
     metavar="E164",
     help="The call was made on this other number of the contact (default: the dialled one).",
 )
-@click.option("--amount", metavar="N", help="Meeting set: estimated amount, e.g. 12500.")
-@click.option("--meeting", metavar="WHEN", help="Meeting set: meeting time, prospect's zone.")
-@click.option("--owner", metavar="REP", help="Meeting set: outside rep; else assigned.")
-@click.option("--budget", metavar="T", help="Meeting set: BANT budget.")
-@click.option("--authority", metavar="T", help="Meeting set: BANT authority.")
-@click.option("--need", metavar="T", help="Meeting set: BANT need.")
-@click.option("--timeline", metavar="T", help="Meeting set: BANT timeline.")
+@handoff_options("Meeting set: ")
 @at_option
 @json_option
 @pass_app

@@ -92,6 +92,29 @@ def limit_option(function):
     )(function)
 
 
+HANDOFF_OPTIONS = (
+    ("--amount", "N", "estimated amount, e.g. 12500 or 12500.50."),
+    ("--meeting", "WHEN", "meeting time in words, prospect's zone."),
+    ("--owner", "REP", "outside rep (name or email); else assigned."),
+    ("--budget", "T", "BANT budget."),
+    ("--authority", "T", "BANT authority."),
+    ("--need", "T", "BANT need."),
+    ("--timeline", "T", "BANT timeline."),
+)
+
+
+def handoff_options(when: str):
+    """The handoff's answers as options (``qualify``'s, and ``log``'s for a meeting);
+    ``when`` starts each help text."""
+
+    def apply(function):
+        for name, metavar, text in reversed(HANDOFF_OPTIONS):
+            function = click.option(name, metavar=metavar, help=f"{when}{text}")(function)
+        return function
+
+    return apply
+
+
 def json_option(function):
     return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(function)
 

@@ -10,7 +10,14 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from prospector.cli.context import AppContext, at_option, echo_json, json_option, pass_app
+from prospector.cli.context import (
+    AppContext,
+    at_option,
+    echo_json,
+    handoff_options,
+    json_option,
+    pass_app,
+)
 from prospector.cli.params import ID, FiniteRange
 from prospector.foundations.limits import MAX_WEBHOOK_ATTEMPTS, MAX_WEBHOOK_TIMEOUT
 from prospector.services import handoffs as handoff_service
@@ -29,13 +36,7 @@ def _both_times(instant: datetime, prospect: ZoneInfo, rep: ZoneInfo) -> str:
 
 @click.command("qualify")
 @click.argument("contact_id", type=ID)
-@click.option("--amount", metavar="N", help="Estimated amount, e.g. 12500 or 12500.50.")
-@click.option("--meeting", metavar="WHEN", help="Meeting time in words, prospect's zone.")
-@click.option("--owner", metavar="REP", help="Outside rep (name or email); else assigned.")
-@click.option("--budget", metavar="T", help="BANT: budget.")
-@click.option("--authority", metavar="T", help="BANT: authority.")
-@click.option("--need", metavar="T", help="BANT: need.")
-@click.option("--timeline", metavar="T", help="BANT: timeline.")
+@handoff_options("The handoff's ")
 @click.option("--note", metavar="T", help="A note for the outside rep.")
 @at_option
 @json_option

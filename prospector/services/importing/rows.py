@@ -113,15 +113,34 @@ class RowRules:
         return phone_columns(self.columns, self.headers)
 
     @functools.cached_property
-    def cells(self) -> tuple[tuple[str, ...], Callable[[list[str]], tuple], dict]:
-        """``(fields, getter, more)``: every field's first column read at once by
-        ``getter`` (one C call a row), and the further columns of fields that have
-        several, tried in order when the first is empty."""
-        names = tuple(self.columns)
-        firsts = [self.columns[name][0] for name in names]
-        getter = operator.itemgetter(*firsts, *firsts[:1])  # always a tuple, even for one
-        more = {name: idx[1:] for name, idx in self.columns.items() if len(idx) > 1}
-        return names, getter, more
+    def cells(self) -> tuple[Callable[[list[str]], tuple], tuple, Callable[[list], tuple]]:
+        """``(getter, more, picker)``: ``getter`` reads the first column of every
+        field of :data:`TEXT_FIELDS` the file has (one C call a row); ``more`` holds
+        ``(position, further columns)`` for fields with several, tried in order when
+        the first is empty; ``picker`` gives all of :data:`TEXT_FIELDS` in order from
+        those cells, stripped, with a None appended (what a field the file lacks reads)."""
+        used = [name for name in TEXT_FIELDS if self.columns.get(name)]
+        firsts = [self.columns[name][0] for name in used]
+        # Repeating the first column makes itemgetter give a tuple even for one field.
+        getter = operator.itemgetter(*firsts, *firsts[:1]) if firsts else _NO_CELLS
+        more = tuple(
+            (position, tuple(self.columns[name][1:]))
+            for position, name in enumerate(used)
+            if len(self.columns[name]) > 1
+        )
+        picker = operator.itemgetter(
+            *(used.index(name) if name in used else -1 for name in TEXT_FIELDS)
+        )
+        return getter, more, picker
+
+
+TEXT_FIELDS = (
+    "country", "state", "extension", "postal_code", "timezone", "first_name", "last_name",
+    "full_name", "email", "company", "website", "title", "industry", "employees", "source",
+    "list_name", "external_id",
+)  # fmt: skip
+"""The fields :func:`normalize_row` reads as text (phones are read by :func:`.read_phones`)."""
+_NO_CELLS = operator.itemgetter(slice(0, 0))
 
 
 def normalize_chunk(rules: RowRules, rows: list[tuple[int, list[str]]]) -> list[tuple]:
@@ -200,16 +219,33 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
         return Reject(
             number, f"broken row: {len(fields)} fields, the header has {rules.width}", fields
         )
-    names, getter, more = rules.cells
+    getter, more, picker = rules.cells
     cells = fields if len(fields) == rules.width else fields + [""] * (rules.width - len(fields))
-    values = dict(zip(names, [value.strip() or None for value in getter(cells)], strict=False))
-    for name, indexes in more.items():
-        if values[name] is None:
-            values[name] = next((v for i in indexes if (v := cells[i].strip())), None)
-    get = values.get
+    values = [value.strip() or None for value in getter(cells)]
+    for position, indexes in more:
+        if values[position] is None:
+            values[position] = next((v for i in indexes if (v := cells[i].strip())), None)
+    values.append(None)
+    (
+        raw_country,
+        raw_state,
+        extension,
+        raw_postal,
+        raw_zone,
+        first,
+        last,
+        whole_name,
+        email,
+        company,
+        website,
+        title,
+        industry,
+        employees_text,
+        source,
+        list_name,
+        external_id,
+    ) = picker(values)
 
-    raw_country = get("country")
-    raw_state = get("state")
     country, unknown_country, region, state = _where(raw_country, raw_state, rules.default_region)
     found = read_phones(
         book,
@@ -217,7 +253,7 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
         fields,
         region,
         international_only=unknown_country,
-        extension=get("extension"),
+        extension=extension,
     )
     if isinstance(found, str):
         if unknown_country:
@@ -242,7 +278,6 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
             else:
                 state = raw_state
         country = country or dialled.region
-    raw_postal = get("postal_code")
     postal_zones: tuple[str, ...] = ()
     if raw_postal:
         place = postal.postal_place(raw_postal, country)
@@ -250,7 +285,6 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
             postal_zones = place.zones
             state = state or place.state
     explicit = None
-    raw_zone = get("timezone")
     if raw_zone:
         explicit = _zone(raw_zone)
         if explicit is None:
@@ -271,21 +305,15 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
             f" time zone {' '.join(zones)} from {evidence}"
         )
 
-    first, last = get("first_name"), get("last_name")
     if first is None and last is None:
-        first, last = split_full_name(get("full_name"))
-    email = get("email")
+        first, last = split_full_name(whole_name)
     email = email.lower() if email and "@" in email else None
-    company = get("company")
-    domain = website_domain(get("website")) or email_domain(email)
+    domain = website_domain(website) or email_domain(email)
     if company is None and domain is not None:
         company = domain
     share = _SHARED.setdefault
-    title = get("title")
-    industry = get("industry")
-    employees = parse_employees(get("employees"))
-    source = get("source") or rules.source
-    list_name = get("list_name")
+    employees = _employees(employees_text)
+    source = source or rules.source
     profile = rules.keys.key(industry, source, country, state, list_name, title, employees)
     locale = (" ".join(zones), country or "", state or "")
     return (
@@ -302,10 +330,10 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
         raw_postal,
         source and share(source, source),
         list_name and share(list_name, list_name),
-        get("external_id"),
+        external_id,
         company,
         domain,
-        company_key(company) if company else None,
+        _company_key(company) if company else None,
         industry and share(industry, industry),
         employees,
         share(locale, locale),
@@ -363,6 +391,35 @@ def _zone(text: str) -> str | None:
         # OSError: names of tz database folders ("Canada", "America") are not zones.
         return None
     return text.strip()
+
+
+# Company names and head-count cells repeat from row to row (colleagues share an
+# employer): each distinct one is read once per process. Cleared when full, so an
+# odd file of distinct values costs a dict insert a row and no more memory.
+_MEMO_MAX = 1 << 17
+_COMPANY_KEYS: dict[str, str] = {}
+_HEAD_COUNTS: dict[str, int | None] = {}
+
+
+def _company_key(name: str) -> str:
+    key = _COMPANY_KEYS.get(name)
+    if key is None:
+        if len(_COMPANY_KEYS) >= _MEMO_MAX:
+            _COMPANY_KEYS.clear()
+        key = _COMPANY_KEYS[name] = company_key(name)
+    return key
+
+
+def _employees(text: str | None) -> int | None:
+    if not text:
+        return None
+    try:
+        return _HEAD_COUNTS[text]
+    except KeyError:
+        if len(_HEAD_COUNTS) >= _MEMO_MAX:
+            _HEAD_COUNTS.clear()
+        value = _HEAD_COUNTS[text] = parse_employees(text)
+        return value
 
 
 def parse_employees(text: str | None) -> int | None:

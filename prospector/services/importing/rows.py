@@ -27,7 +27,7 @@ from prospector.foundations.folding import contact_key
 from prospector.foundations.names import split_full_name
 from prospector.foundations.phones import PhoneBook
 from prospector.foundations.shipped import shipped_toml
-from prospector.foundations.zones import is_toll_free, zones_and_evidence
+from prospector.foundations.zones import row_zones
 from prospector.services.importing.phones_in_row import (
     PHONE_FIELDS,
     PhoneColumn,
@@ -289,16 +289,9 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
         explicit = _zone(raw_zone)
         if explicit is None:
             return Reject(number, f"unknown time zone {raw_zone!r}", fields)
-    zones, evidence = zones_and_evidence(
-        explicit=explicit,
-        country=country,
-        state=state,
-        phone=dialled,
-        postal=postal_zones,
-        team_zone=rules.team_zone,
-        country_from_row=country_from_row,
+    zones, evidence, toll_free = row_zones(
+        explicit, country, state, dialled, postal_zones, rules.team_zone, country_from_row
     )
-    toll_free = is_toll_free(dialled)
     if toll_free and explicit is None:
         notes.append(
             f"{dialled_label} {dialled_raw!r} is toll-free or non-geographic:"
@@ -308,7 +301,7 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
     if first is None and last is None:
         first, last = split_full_name(whole_name)
     email = email.lower() if email and "@" in email else None
-    domain = website_domain(website) or email_domain(email)
+    domain = (website and _website_domain(website)) or email_domain(email)
     if company is None and domain is not None:
         company = domain
     share = _SHARED.setdefault
@@ -396,9 +389,11 @@ def _zone(text: str) -> str | None:
 # Company names and head-count cells repeat from row to row (colleagues share an
 # employer): each distinct one is read once per process. Cleared when full, so an
 # odd file of distinct values costs a dict insert a row and no more memory.
-_MEMO_MAX = 1 << 17
+_MEMO_MAX = 1 << 18
 _COMPANY_KEYS: dict[str, str] = {}
 _HEAD_COUNTS: dict[str, int | None] = {}
+# A large list names more websites than website_domain's own cache holds.
+_WEBSITES: dict[str, str | None] = {}
 
 
 def _company_key(name: str) -> str:
@@ -408,6 +403,16 @@ def _company_key(name: str) -> str:
             _COMPANY_KEYS.clear()
         key = _COMPANY_KEYS[name] = company_key(name)
     return key
+
+
+def _website_domain(text: str) -> str | None:
+    try:
+        return _WEBSITES[text]
+    except KeyError:
+        if len(_WEBSITES) >= _MEMO_MAX:
+            _WEBSITES.clear()
+        domain = _WEBSITES[text] = website_domain(text)
+        return domain
 
 
 def _employees(text: str | None) -> int | None:

@@ -77,14 +77,20 @@ class ProfileKeys:
         """The canonical key of a whole profile."""
         industries, sources, countries, states, lists = self._known
         remember = self._remember
+        title_key = self._titles.get(title) if title is not None else None
+        if title_key is None and title is not None:
+            title_key = self.title(title)
+        size = self._sizes.get(employees) if employees is not None else None
+        if size is None and employees is not None:
+            size = self.employees(employees)
         return (
             None if industry is None else industries.get(industry) or remember(0, industry),
             None if source is None else sources.get(source) or remember(1, source),
             None if country is None else countries.get(country) or remember(2, country),
             None if state is None else states.get(state) or remember(3, state),
             None if list_name is None else lists.get(list_name) or remember(4, list_name),
-            self.title(title),
-            self.employees(employees),
+            title_key,
+            size,
         )
 
     def _remember(self, field: int, value: str) -> str:

@@ -171,11 +171,15 @@ def normalize_range(
     """Read and normalize one byte range of the file. Runs in worker processes."""
     found = read_range(table, start, end, last=last)
     items = normalize_chunk(rules, found.rows)
-    rejects = [index for index, item in enumerate(items) if type(item) is Reject]
-    numbers = [number for number, _ in found.rows]
+    kinds = list(map(type, items))
+    rejects = []
+    if Reject in kinds:  # rare: one C-level scan says whether to look
+        rejects = [index for index, kind in enumerate(kinds) if kind is Reject]
+    numbers = list(map(_FIRST, found.rows))
     return RangeResult(items, rejects, found.lines, found.clean, found.error, numbers)
 
 
+_FIRST = operator.itemgetter(0)
 _BOOK: PhoneBook | None = None
 # Values that repeat from row to row (states, sources, zones, profile keys) are
 # shared within a chunk: pickle then sends each one once per chunk and the
@@ -301,7 +305,10 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
     if first is None and last is None:
         first, last = split_full_name(whole_name)
     email = email.lower() if email and "@" in email else None
-    domain = (website and _website_domain(website)) or email_domain(email)
+    domain = _WEBSITES.get(website, _UNSEEN) if website else None
+    if domain == _UNSEEN:
+        domain = _website_domain(website)
+    domain = domain or email_domain(email)
     if company is None and domain is not None:
         company = domain
     share = _SHARED.setdefault
@@ -326,7 +333,7 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
         external_id,
         company,
         domain,
-        _company_key(company) if company else None,
+        (_COMPANY_KEYS.get(company) or _company_key(company)) if company else None,
         industry and share(industry, industry),
         employees,
         share(locale, locale),
@@ -394,25 +401,21 @@ _COMPANY_KEYS: dict[str, str] = {}
 _HEAD_COUNTS: dict[str, int | None] = {}
 # A large list names more websites than website_domain's own cache holds.
 _WEBSITES: dict[str, str | None] = {}
+_UNSEEN = ""  # what _WEBSITES gives for a website not in it (a domain is never empty)
 
 
 def _company_key(name: str) -> str:
-    key = _COMPANY_KEYS.get(name)
-    if key is None:
-        if len(_COMPANY_KEYS) >= _MEMO_MAX:
-            _COMPANY_KEYS.clear()
-        key = _COMPANY_KEYS[name] = company_key(name)
+    if len(_COMPANY_KEYS) >= _MEMO_MAX:
+        _COMPANY_KEYS.clear()
+    key = _COMPANY_KEYS[name] = company_key(name)
     return key
 
 
 def _website_domain(text: str) -> str | None:
-    try:
-        return _WEBSITES[text]
-    except KeyError:
-        if len(_WEBSITES) >= _MEMO_MAX:
-            _WEBSITES.clear()
-        domain = _WEBSITES[text] = website_domain(text)
-        return domain
+    if len(_WEBSITES) >= _MEMO_MAX:
+        _WEBSITES.clear()
+    domain = _WEBSITES[text] = website_domain(text)
+    return domain
 
 
 def _employees(text: str | None) -> int | None:

@@ -182,7 +182,7 @@ def normalize_range(
 _FIRST = operator.itemgetter(0)
 _BOOK: PhoneBook | None = None
 # Values that repeat from row to row (states, sources, zones, profile keys) are
-# shared within a chunk: pickle then sends each one once per chunk and the
+# shared within a chunk: marshal (or pickle) then sends each one once per chunk and the
 # importing process builds it once.
 _SHARED: dict = {}
 

@@ -15,8 +15,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from prospector.foundations.names import full_name
-
 # Letters that Unicode does not decompose into a base letter and an accent, but
 # that people type without it all the same (Søren → soren, Łukasz → lukasz).
 _UNDECOMPOSED = str.maketrans(
@@ -61,4 +59,10 @@ def compact_key(text: str) -> str:
 
 def contact_key(first_name: str | None, last_name: str | None, email: str | None) -> str:
     """The folded text a contact is found by: ``first last``, then the email."""
-    return fold(f"{full_name(first_name, last_name)}{SEPARATOR}{email or ''}")
+    # full_name's join, spelt out: an import computes a key for every row.
+    if first_name:
+        name = f"{first_name} {last_name}" if last_name else first_name
+    else:
+        name = last_name or ""
+    text = f"{name}{SEPARATOR}{email or ''}"
+    return text.lower() if text.isascii() else fold(text)

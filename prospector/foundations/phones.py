@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import NamedTuple
@@ -116,6 +117,11 @@ class PhoneBook:
     def __init__(self) -> None:
         self._nanp: dict[str, _PrefixFacts] = {}
         self._key_lengths = nanp_key_lengths()
+        # Region and type need fewer digits than zones where the zone table splits
+        # an area code by exchange (most of the prefixes a large list brings): the
+        # costly half of a new prefix's facts is then shared by its neighbours.
+        self._kinds: dict[str, tuple[str | None, int]] = {}
+        self._kind_lengths = _pattern_key_lengths()
 
     def normalize(self, raw: str | None, region: str) -> Phone:
         """Parse ``raw`` as dialled from ``region`` (ISO alpha-2).
@@ -146,7 +152,7 @@ class PhoneBook:
         prefix = national[: self._key_lengths.get(national[:3], 10)]
         facts = self._nanp.get(prefix)
         if facts is None:
-            facts = self._nanp[prefix] = _nanp_prefix_facts(national)
+            facts = self._nanp[prefix] = _nanp_prefix_facts(national, self._region_and_type)
         if not facts.valid:
             raise PhoneError(f"{text!r} is not a valid number")
         # tuple.__new__ skips the named tuple's Python-level __new__: one per row.
@@ -162,17 +168,27 @@ class PhoneBook:
             ),
         )
 
+    def _region_and_type(self, national: str) -> tuple[str | None, int]:
+        key = national[: self._kind_lengths.get(national[:3], 10)]
+        found = self._kinds.get(key)
+        if found is None:
+            found = self._kinds[key] = _nanp_region_and_type(national)
+        return found
 
-def _nanp_prefix_facts(national: str) -> _PrefixFacts:
+
+def _nanp_prefix_facts(
+    national: str, region_and_type: Callable[[str], tuple[str | None, int]] | None = None
+) -> _PrefixFacts:
     """What ``phonenumbers`` says about a +1 number, without its repeated work.
 
     ``region_code_for_number``, ``is_valid_number``, ``number_type`` and
     ``time_zones_for_number`` each find the region again and re-run the same
     pattern matching; this finds the region once, keeping the type it matched.
+    ``region_and_type``: :func:`_nanp_region_and_type`, or a cache of it.
     """
     number = phonenumbers.PhoneNumber(country_code=1, national_number=int(national))
     if SHORTCUTS:
-        region, kind = _nanp_region_and_type(national)
+        region, kind = (region_and_type or _nanp_region_and_type)(national)
     else:
         region, kind = phonenumbers.region_code_for_number(number), phonenumbers.number_type(number)
     if region is None or kind == PhoneNumberType.UNKNOWN:
@@ -223,6 +239,20 @@ def nanp_key_lengths() -> dict[str, int]:
     makes :class:`PhoneBook`'s cache exact. Without the private shortcuts, every
     area code needs all ten digits (the cache is then per number, and still exact).
     """
+    lengths = dict(_pattern_key_lengths())
+    if not SHORTCUTS:
+        return lengths
+    for prefix in TIMEZONE_DATA:
+        if prefix.startswith("1") and len(prefix) > 4:
+            area = prefix[1:4]
+            lengths[area] = max(lengths.get(area, 3), len(prefix) - 1)
+    return lengths
+
+
+@functools.cache
+def _pattern_key_lengths() -> dict[str, int]:
+    """:func:`nanp_key_lengths` for a number's region and type alone (its zones
+    aside): the digits the metadata's patterns look at, for each area code."""
     if not SHORTCUTS:
         return {str(area): 10 for area in range(200, 1000)}
     lengths = {str(area): 3 for area in range(200, 1000)}
@@ -251,9 +281,6 @@ def nanp_key_lengths() -> dict[str, int]:
                 if depth > 3:
                     for area in _area_codes(sequence):
                         need(area, depth)
-    for prefix in TIMEZONE_DATA:
-        if prefix.startswith("1") and len(prefix) > 4:
-            need(prefix[1:4], len(prefix) - 1)
     return lengths
 
 

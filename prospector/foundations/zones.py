@@ -106,6 +106,36 @@ def zones_and_evidence(
     return _candidate_zones(country, state, facts, postal, team_zone, country_from_row)
 
 
+def row_zones(
+    explicit: str | None,
+    country: str | None,
+    state: str | None,
+    phone: Phone,
+    postal: tuple[str, ...],
+    team_zone: str | None,
+    country_from_row: bool,
+) -> tuple[tuple[str, ...], str, bool]:
+    """:func:`zones_and_evidence` and :func:`is_toll_free` of an imported row's
+    dialled phone at once: one cached look-up a row instead of two."""
+    facts = (phone.zones, phone.number_type, phone.geographic, phone.region)
+    if explicit:
+        return (explicit,), "the time-zone column", _toll_free(*facts[:3])
+    return _zones_and_toll_free(country, state, facts, postal, team_zone, country_from_row)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _zones_and_toll_free(
+    country: str | None,
+    state: str | None,
+    phone: tuple[tuple[str, ...], str, bool, str],
+    postal: tuple[str, ...],
+    team_zone: str | None,
+    country_from_row: bool,
+) -> tuple[tuple[str, ...], str, bool]:
+    zones, evidence = _candidate_zones(country, state, phone, postal, team_zone, country_from_row)
+    return zones, evidence, _toll_free(*phone[:3])
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def _candidate_zones(
     country: str | None,

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from prospector.services.settings import Settings
 
+_FIELDS = ("industry", "source", "country", "state", "list")
+"""The list-valued fields, in :meth:`ProfileKeys.key`'s order."""
+_MEMO_MAX = 1 << 16
 OTHER = "\x00"
 """Stands for any value no rule names."""
 
@@ -22,17 +25,17 @@ class ProfileKeys:
     def __init__(self, settings: Settings) -> None:
         rules = [rule.when for rule in settings.fit_rules] + [tier.when for tier in settings.tiers]
         self.options = {
-            name: {v.casefold() for when in rules for v in getattr(when, name)}
-            for name in ("industry", "source", "country", "state", "list")
+            name: {v.casefold() for when in rules for v in getattr(when, name)} for name in _FIELDS
         }
         self.words = sorted({w.casefold() for when in rules for w in when.title_contains})
         thresholds = {when.employees_below for when in rules} | {
             when.employees_at_least for when in rules
         }
         self.thresholds = sorted(t for t in thresholds if t is not None)
-        # Titles and head counts repeat: remember their keys (per process).
+        # Every field's values repeat: remember their keys (per process).
         self._titles: dict[str, str] = {}
         self._sizes: dict[int, int] = {}
+        self._known: tuple[dict[str, str], ...] = tuple({} for _ in _FIELDS)
 
     def value(self, name: str, value: str | None) -> str | None:
         """One list-valued field: its folded form when a rule names it, else OTHER."""
@@ -72,12 +75,28 @@ class ProfileKeys:
         employees: int | None,
     ) -> tuple:
         """The canonical key of a whole profile."""
+        industries, sources, countries, states, lists = self._known
+        remember = self._remember
+        title_key = self._titles.get(title) if title is not None else None
+        if title_key is None and title is not None:
+            title_key = self.title(title)
+        size = self._sizes.get(employees) if employees is not None else None
+        if size is None and employees is not None:
+            size = self.employees(employees)
         return (
-            self.value("industry", industry),
-            self.value("source", source),
-            self.value("country", country),
-            self.value("state", state),
-            self.value("list", list_name),
-            self.title(title),
-            self.employees(employees),
+            None if industry is None else industries.get(industry) or remember(0, industry),
+            None if source is None else sources.get(source) or remember(1, source),
+            None if country is None else countries.get(country) or remember(2, country),
+            None if state is None else states.get(state) or remember(3, state),
+            None if list_name is None else lists.get(list_name) or remember(4, list_name),
+            title_key,
+            size,
         )
+
+    def _remember(self, field: int, value: str) -> str:
+        """:meth:`value` of field ``_FIELDS[field]``, remembered for the next rows."""
+        known = self._known[field]
+        if len(known) >= _MEMO_MAX:
+            known.clear()
+        found = known[value] = self.value(_FIELDS[field], value) or ""
+        return found

@@ -27,7 +27,7 @@ from prospector.foundations.folding import contact_key
 from prospector.foundations.names import split_full_name
 from prospector.foundations.phones import PhoneBook
 from prospector.foundations.shipped import shipped_toml
-from prospector.foundations.zones import is_toll_free, zones_and_evidence
+from prospector.foundations.zones import row_zones
 from prospector.services.importing.phones_in_row import (
     PHONE_FIELDS,
     PhoneColumn,
@@ -113,15 +113,34 @@ class RowRules:
         return phone_columns(self.columns, self.headers)
 
     @functools.cached_property
-    def cells(self) -> tuple[tuple[str, ...], Callable[[list[str]], tuple], dict]:
-        """``(fields, getter, more)``: every field's first column read at once by
-        ``getter`` (one C call a row), and the further columns of fields that have
-        several, tried in order when the first is empty."""
-        names = tuple(self.columns)
-        firsts = [self.columns[name][0] for name in names]
-        getter = operator.itemgetter(*firsts, *firsts[:1])  # always a tuple, even for one
-        more = {name: idx[1:] for name, idx in self.columns.items() if len(idx) > 1}
-        return names, getter, more
+    def cells(self) -> tuple[Callable[[list[str]], tuple], tuple, Callable[[list], tuple]]:
+        """``(getter, more, picker)``: ``getter`` reads the first column of every
+        field of :data:`TEXT_FIELDS` the file has (one C call a row); ``more`` holds
+        ``(position, further columns)`` for fields with several, tried in order when
+        the first is empty; ``picker`` gives all of :data:`TEXT_FIELDS` in order from
+        those cells, stripped, with a None appended (what a field the file lacks reads)."""
+        used = [name for name in TEXT_FIELDS if self.columns.get(name)]
+        firsts = [self.columns[name][0] for name in used]
+        # Repeating the first column makes itemgetter give a tuple even for one field.
+        getter = operator.itemgetter(*firsts, *firsts[:1]) if firsts else _NO_CELLS
+        more = tuple(
+            (position, tuple(self.columns[name][1:]))
+            for position, name in enumerate(used)
+            if len(self.columns[name]) > 1
+        )
+        picker = operator.itemgetter(
+            *(used.index(name) if name in used else -1 for name in TEXT_FIELDS)
+        )
+        return getter, more, picker
+
+
+TEXT_FIELDS = (
+    "country", "state", "extension", "postal_code", "timezone", "first_name", "last_name",
+    "full_name", "email", "company", "website", "title", "industry", "employees", "source",
+    "list_name", "external_id",
+)  # fmt: skip
+"""The fields :func:`normalize_row` reads as text (phones are read by :func:`.read_phones`)."""
+_NO_CELLS = operator.itemgetter(slice(0, 0))
 
 
 def normalize_chunk(rules: RowRules, rows: list[tuple[int, list[str]]]) -> list[tuple]:
@@ -152,14 +171,18 @@ def normalize_range(
     """Read and normalize one byte range of the file. Runs in worker processes."""
     found = read_range(table, start, end, last=last)
     items = normalize_chunk(rules, found.rows)
-    rejects = [index for index, item in enumerate(items) if type(item) is Reject]
-    numbers = [number for number, _ in found.rows]
+    kinds = list(map(type, items))
+    rejects = []
+    if Reject in kinds:  # rare: one C-level scan says whether to look
+        rejects = [index for index, kind in enumerate(kinds) if kind is Reject]
+    numbers = list(map(_FIRST, found.rows))
     return RangeResult(items, rejects, found.lines, found.clean, found.error, numbers)
 
 
+_FIRST = operator.itemgetter(0)
 _BOOK: PhoneBook | None = None
 # Values that repeat from row to row (states, sources, zones, profile keys) are
-# shared within a chunk: pickle then sends each one once per chunk and the
+# shared within a chunk: marshal (or pickle) then sends each one once per chunk and the
 # importing process builds it once.
 _SHARED: dict = {}
 
@@ -200,16 +223,33 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
         return Reject(
             number, f"broken row: {len(fields)} fields, the header has {rules.width}", fields
         )
-    names, getter, more = rules.cells
+    getter, more, picker = rules.cells
     cells = fields if len(fields) == rules.width else fields + [""] * (rules.width - len(fields))
-    values = dict(zip(names, [value.strip() or None for value in getter(cells)], strict=False))
-    for name, indexes in more.items():
-        if values[name] is None:
-            values[name] = next((v for i in indexes if (v := cells[i].strip())), None)
-    get = values.get
+    values = [value.strip() or None for value in getter(cells)]
+    for position, indexes in more:
+        if values[position] is None:
+            values[position] = next((v for i in indexes if (v := cells[i].strip())), None)
+    values.append(None)
+    (
+        raw_country,
+        raw_state,
+        extension,
+        raw_postal,
+        raw_zone,
+        first,
+        last,
+        whole_name,
+        email,
+        company,
+        website,
+        title,
+        industry,
+        employees_text,
+        source,
+        list_name,
+        external_id,
+    ) = picker(values)
 
-    raw_country = get("country")
-    raw_state = get("state")
     country, unknown_country, region, state = _where(raw_country, raw_state, rules.default_region)
     found = read_phones(
         book,
@@ -217,7 +257,7 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
         fields,
         region,
         international_only=unknown_country,
-        extension=get("extension"),
+        extension=extension,
     )
     if isinstance(found, str):
         if unknown_country:
@@ -242,7 +282,6 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
             else:
                 state = raw_state
         country = country or dialled.region
-    raw_postal = get("postal_code")
     postal_zones: tuple[str, ...] = ()
     if raw_postal:
         place = postal.postal_place(raw_postal, country)
@@ -250,42 +289,31 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
             postal_zones = place.zones
             state = state or place.state
     explicit = None
-    raw_zone = get("timezone")
     if raw_zone:
         explicit = _zone(raw_zone)
         if explicit is None:
             return Reject(number, f"unknown time zone {raw_zone!r}", fields)
-    zones, evidence = zones_and_evidence(
-        explicit=explicit,
-        country=country,
-        state=state,
-        phone=dialled,
-        postal=postal_zones,
-        team_zone=rules.team_zone,
-        country_from_row=country_from_row,
+    zones, evidence, toll_free = row_zones(
+        explicit, country, state, dialled, postal_zones, rules.team_zone, country_from_row
     )
-    toll_free = is_toll_free(dialled)
     if toll_free and explicit is None:
         notes.append(
             f"{dialled_label} {dialled_raw!r} is toll-free or non-geographic:"
             f" time zone {' '.join(zones)} from {evidence}"
         )
 
-    first, last = get("first_name"), get("last_name")
     if first is None and last is None:
-        first, last = split_full_name(get("full_name"))
-    email = get("email")
+        first, last = split_full_name(whole_name)
     email = email.lower() if email and "@" in email else None
-    company = get("company")
-    domain = website_domain(get("website")) or email_domain(email)
+    domain = _WEBSITES.get(website, _UNSEEN) if website else None
+    if domain == _UNSEEN:
+        domain = _website_domain(website)
+    domain = domain or email_domain(email)
     if company is None and domain is not None:
         company = domain
     share = _SHARED.setdefault
-    title = get("title")
-    industry = get("industry")
-    employees = parse_employees(get("employees"))
-    source = get("source") or rules.source
-    list_name = get("list_name")
+    employees = _employees(employees_text)
+    source = source or rules.source
     profile = rules.keys.key(industry, source, country, state, list_name, title, employees)
     locale = (" ".join(zones), country or "", state or "")
     return (
@@ -302,10 +330,10 @@ def normalize_row(rules: RowRules, book: PhoneBook, number: int, fields: list[st
         raw_postal,
         source and share(source, source),
         list_name and share(list_name, list_name),
-        get("external_id"),
+        external_id,
         company,
         domain,
-        company_key(company) if company else None,
+        (_COMPANY_KEYS.get(company) or _company_key(company)) if company else None,
         industry and share(industry, industry),
         employees,
         share(locale, locale),
@@ -363,6 +391,43 @@ def _zone(text: str) -> str | None:
         # OSError: names of tz database folders ("Canada", "America") are not zones.
         return None
     return text.strip()
+
+
+# Company names and head-count cells repeat from row to row (colleagues share an
+# employer): each distinct one is read once per process. Cleared when full, so an
+# odd file of distinct values costs a dict insert a row and no more memory.
+_MEMO_MAX = 1 << 18
+_COMPANY_KEYS: dict[str, str] = {}
+_HEAD_COUNTS: dict[str, int | None] = {}
+# A large list names more websites than website_domain's own cache holds.
+_WEBSITES: dict[str, str | None] = {}
+_UNSEEN = ""  # what _WEBSITES gives for a website not in it (a domain is never empty)
+
+
+def _company_key(name: str) -> str:
+    if len(_COMPANY_KEYS) >= _MEMO_MAX:
+        _COMPANY_KEYS.clear()
+    key = _COMPANY_KEYS[name] = company_key(name)
+    return key
+
+
+def _website_domain(text: str) -> str | None:
+    if len(_WEBSITES) >= _MEMO_MAX:
+        _WEBSITES.clear()
+    domain = _WEBSITES[text] = website_domain(text)
+    return domain
+
+
+def _employees(text: str | None) -> int | None:
+    if not text:
+        return None
+    try:
+        return _HEAD_COUNTS[text]
+    except KeyError:
+        if len(_HEAD_COUNTS) >= _MEMO_MAX:
+            _HEAD_COUNTS.clear()
+        value = _HEAD_COUNTS[text] = parse_employees(text)
+        return value
 
 
 def parse_employees(text: str | None) -> int | None:

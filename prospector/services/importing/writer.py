@@ -242,6 +242,7 @@ class ContactWriter:
             if len(row_phones) > 1:
                 known.add_phones(row_phones, first, last)
                 in_dnc = any(entry[0] in dnc_numbers for entry in row_phones)
+                new_phones.extend((next_id, *entry, rank) for rank, entry in enumerate(row_phones))
             else:
                 entry = row_phones[0]
                 if entry[2] == COMPANY:
@@ -249,7 +250,7 @@ class ContactWriter:
                 else:
                     personal.add(entry[0])
                 in_dnc = entry[0] in dnc_numbers
-            new_phones.extend((next_id, *entry, rank) for rank, entry in enumerate(row_phones))
+                new_phones.append((next_id, *entry, 0))
             pending.append(
                 (first, last, title, email, phone, raw, kind, ext, state, country, postal, source,
                  list_name, external_id, next_id, account and account.id, locale_id, in_dnc,

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= .demo/prospector-demo.db
 
-.PHONY: demo test lint typecheck pytest bench mutate clean
+.PHONY: demo test lint typecheck pytest pg-binaries bench mutate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,16 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) pg-binaries
 	$(BIN)/pytest -n 2 -q
+
+# PostgreSQL's server binaries for the suite's throwaway clusters (tests/pg_cluster.py),
+# installed from the distribution only when missing (as root, where apt-get exists).
+pg-binaries:
+	@if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql; \
+	else echo "PostgreSQL's server binaries are missing: install the 'postgresql' package" >&2; exit 1; fi
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import os
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,6 +14,7 @@ from click.testing import CliRunner
 from prospector.cli import cli
 from prospector.foundations.clock import Clock, fixed_clock
 from prospector.foundations.db import Database, open_database
+from tests.pg_cluster import ThrowawayCluster
 
 # A Monday, 10:00 in New York (15:00 UTC): windows open on the east coast.
 MONDAY_10_ET = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -57,3 +61,29 @@ def team_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.cli_checks import build_team
 
     return build_team(tmp_path_factory.mktemp("template") / "team.db")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[ThrowawayCluster]:
+    """A throwaway PostgreSQL cluster for this test process (each xdist worker has one)."""
+    cluster = ThrowawayCluster().start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: ThrowawayCluster) -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database, dropped after the test."""
+    import psycopg
+
+    name = f"t{os.getpid()}_{next(_PG_DATABASES)}"
+    with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield pg_cluster.url(name)
+    with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+_PG_DATABASES = itertools.count(1)

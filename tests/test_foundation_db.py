@@ -8,7 +8,9 @@ import stat
 import time
 
 import pytest
+from click.testing import CliRunner
 
+from prospector.cli import cli
 from prospector.foundations.db import database_id, open_database
 from prospector.foundations.errors import DatabaseError
 from prospector.foundations.migrations import MIGRATIONS
@@ -140,3 +142,17 @@ def test_each_database_has_its_own_id_kept_across_openings(tmp_path):
             assert database_id(db) == ids[-1]
     assert ids[0] != ids[1]
     assert all(len(found) == 12 and int(found, 16) >= 0 for found in ids)
+
+
+@pytest.mark.parametrize("command", [["init"], ["queue"], ["show", "1"]])
+def test_a_database_url_is_refused_without_its_password_and_creates_nothing(
+    tmp_path, monkeypatch, command
+):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PROSPECTOR_DB", raising=False)
+    url = "postgresql://ann:s3cret@db.example/team?sslmode=require"
+    result = CliRunner().invoke(cli, ["--db", url, *command])
+    assert result.exit_code == 1
+    assert "postgresql://ann:***@db.example/team" in result.output
+    assert "s3cret" not in result.output
+    assert list(tmp_path.iterdir()) == []  # no "postgresql:" folder, no file

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -291,10 +292,28 @@ def open_database(
     return Database(conn, name, read_only=read_only)
 
 
+URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def without_password(url: str) -> str:
+    """``url`` as it may be shown: its password, if any, replaced by ``***``."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    user = parts.username or ""
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
 def _check_file(name: str, create: bool) -> bool:
     """Check (or create) the database file; True when it must be opened read-only."""
     if not name:
         raise DatabaseError("no database path given (--db is empty)")
+    if URL.match(name):
+        # Never a file named after it (``postgresql:/...`` in the working folder).
+        raise DatabaseError(
+            f"{without_password(name)}: a database URL; Prospector opens SQLite files only"
+        )
     file = Path(name)
     if file.is_dir():
         raise DatabaseError(f"{name}: is a directory, not a database file")

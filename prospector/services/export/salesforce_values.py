@@ -28,9 +28,8 @@ import functools
 from collections.abc import Iterable
 
 from prospector.foundations.folding import word_key
-from prospector.foundations.shipped import shipped_toml
 from prospector.services.export.payloads import Payload
-from prospector.services.settings.crm_salesforce import TABLE
+from prospector.services.settings.crm_salesforce import shipped_table
 from prospector.services.settings.model import SalesforceSettings, Settings
 
 NOT_PROVIDED = "[not provided]"  # what Web-to-Lead writes for a required field left blank
@@ -167,7 +166,7 @@ def _country_name(code: str) -> str:
     found = pycountry.countries.get(alpha_2=code) if len(code) == 2 else None
     if not found:
         return ""
-    return str(shipped_toml(TABLE)["country_names"].get(code, found.name))
+    return str(shipped_table()["country_names"].get(code, found.name))
 
 
 def mapping_file(headers: Iterable[str], fields: dict[str, str]) -> bytes:

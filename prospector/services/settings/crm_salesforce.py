@@ -41,6 +41,12 @@ KIND_MAPS = ("lead_status", "stage_name")
 
 
 @functools.cache
+def shipped_table() -> dict:
+    """The shipped table as parsed, once: every settings load merges over it (read only)."""
+    return shipped_toml(TABLE)
+
+
+@functools.cache
 def shipped_salesforce() -> SalesforceSettings:
     """The shipped table alone (settings without a ``[crm.salesforce]`` table)."""
     return parse_salesforce(TableReader({}, "crm.salesforce"))
@@ -48,7 +54,7 @@ def shipped_salesforce() -> SalesforceSettings:
 
 def parse_salesforce(reader: TableReader) -> SalesforceSettings:
     """``[crm.salesforce]`` merged over the shipped table, every value checked."""
-    shipped = shipped_toml(TABLE)
+    shipped = shipped_table()
     picklists = _picklists(reader.sub("picklists", required=False), shipped["picklists"])
     maps: dict[str, dict[str, str]] = {}
     for name, picklist in MAPS.items():

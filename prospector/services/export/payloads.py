@@ -49,6 +49,18 @@ def external_id(database: str, kind: str, number: int) -> str:
     return f"{database}-{KINDS[kind]}{number}"
 
 
+def _external_ids(
+    database: str, handoff_id: int, contact_id: int, account_id: int | None
+) -> dict[str, str]:
+    """The payload's ``database_id`` and ``*external_id`` keys (no account: ``""``)."""
+    return {
+        "database_id": database,
+        "external_id": external_id(database, "handoff", handoff_id),
+        "contact_external_id": external_id(database, "contact", contact_id),
+        "account_external_id": external_id(database, "account", account_id) if account_id else "",
+    }
+
+
 def build_payloads(
     db: Database,
     *,
@@ -136,12 +148,7 @@ def _payload(row: Any, calls: list[dict[str, str]], team_zone: ZoneInfo, databas
         "qualified_at": row["created_at"],
         "close_date": expected_close_date(qualified, team_zone),
         "calls": calls,
-        "database_id": database,
-        "external_id": external_id(database, "handoff", row["id"]),
-        "contact_external_id": external_id(database, "contact", row["contact_id"]),
-        "account_external_id": (
-            external_id(database, "account", row["account_id"]) if row["account_id"] else ""
-        ),
+        **_external_ids(database, row["id"], row["contact_id"], row["account_id"]),
     }
     payload["description"] = describe(payload)
     return payload
@@ -224,10 +231,7 @@ def load_stored(db: Database, items: list[tuple[int, str]]) -> list[Payload]:
     for payload in old:
         account = payload.get("account_id", accounts.get(payload["contact_id"]))
         payload["account_id"] = account
-        payload["database_id"] = database
-        payload["external_id"] = external_id(database, "handoff", payload["handoff_id"])
-        payload["contact_external_id"] = external_id(database, "contact", payload["contact_id"])
-        payload["account_external_id"] = (
-            external_id(database, "account", account) if account else ""
+        payload.update(
+            _external_ids(database, payload["handoff_id"], payload["contact_id"], account)
         )
     return payloads

@@ -267,12 +267,12 @@ def _export_files(
     files: BatchFiles | None = None
     try:
         with db.write():
-            opened = _open_batch(db, name, os.fspath(out), now, actor, resend)
+            settings = load_settings(db)
+            opened = _open_batch(db, settings, name, os.fspath(out), now, actor, resend)
             if opened.batch is None:
                 return opened.result(name, None)
             # Rendered from the stored text, exactly as a later rewrite will be.
             payloads = load_stored(db, opened.items)
-            settings = load_settings(db)
             files = _staged(out, opened.batch, name, payloads, settings)
             files.journal(db, batch=opened.batch, target=os.fspath(out), created_at=to_db(now))
             written = files.publish()
@@ -321,7 +321,13 @@ class _Opened:
 
 
 def _open_batch(
-    db: Database, name: str, target: str, now: datetime, actor: str, resend: bool
+    db: Database,
+    settings: Settings,
+    name: str,
+    target: str,
+    now: datetime,
+    actor: str,
+    resend: bool,
 ) -> _Opened:
     """Snapshot every exportable handoff into a new batch (inside ``db.write()``).
 
@@ -332,7 +338,7 @@ def _open_batch(
     built = build_payloads(
         db,
         statuses=statuses,
-        team_zone=load_settings(db).team.zone,
+        team_zone=settings.team.zone,
         leave_out=busy.handoff_ids,
     )
     held = dnc_handoffs(db, statuses)
@@ -373,7 +379,7 @@ def _export_webhook(
     shown = check_url(url)
     signer = load_secret()  # a bad secret is refused before a batch is cut
     with db.write():
-        opened = _open_batch(db, WEBHOOK, shown, now, actor, resend)
+        opened = _open_batch(db, load_settings(db), WEBHOOK, shown, now, actor, resend)
     if opened.batch is None:
         return opened.result(WEBHOOK, shown)
     try:

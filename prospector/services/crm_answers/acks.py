@@ -279,8 +279,9 @@ def ack_handoffs(db: Database, path: str | Path, *, now: datetime) -> AckResult:
     with db.write():
         ours = database_id(db)
         check = _Check(report)
+        today = _latest_day(now)
         for row in report.rows:
-            _check_row(db, check, row, words, ours, order, _latest_day(now))
+            _check_row(db, check, row, words, ours, order, today)
         if error := check.error():
             raise error
         counts = {"recorded": 0, "unchanged": 0, "older": 0}

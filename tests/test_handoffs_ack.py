@@ -230,6 +230,32 @@ def test_a_deal_moves_on_and_history_keeps_each_answer(run, db, ids, exported):
     assert "won: Closed Won, 14000.00, closes 2026-12-18" in table
 
 
+def test_show_lists_each_answer_as_a_team_lead_reads_it(run, db, ids, exported):
+    steps = [
+        (AT, "Proposal/Price Quote", "12,000.00", "01/15/2027", ""),
+        ("2026-12-20T15:00:00Z", "Closed Lost", "", "12/18/2026", "Went with a competitor"),
+    ]
+    for at, stage, amount, close, reason in steps:
+        report = write(
+            exported / "opp.csv",
+            "Prospector Id,Stage,Amount,Close Date,Loss Reason\n"
+            f'{ids[1]},{stage},"{amount}",{close},{reason}\n',
+        )
+        assert run("handoffs", "ack", str(report), "--at", at).exit_code == 0
+    lines = run("handoffs", "show", "1").output.splitlines()
+    assert lines[1] == "  status: accepted (batch 1)"
+    assert "  crm: lost: Closed Lost, closes 2026-12-18" in lines
+    answers = [line.split() for line in lines if line.startswith("  2026-")]
+    assert [a[:3] for a in answers] == [
+        ["2026-11-30", "15:00Z", "accepted"],
+        ["2026-12-20", "15:00Z", "lost"],
+    ]
+    assert lines[-2].endswith("Proposal/Price Quote, 12000.00, closes 2027-01-15")
+    assert lines[-1].endswith("Closed Lost, closes 2026-12-18, Went with a competitor")
+    missing = run("handoffs", "show", "99")
+    assert (missing.exit_code, missing.output) == (1, "error: no handoff 99\n")
+
+
 def test_an_older_report_joins_the_history_only(db, ids, exported):
     newer = write(exported / "new.csv", f"Prospector Id,Stage\n{ids[1]},Closed Won\n")
     older = write(exported / "old.csv", f"Prospector Id,Stage\n{ids[1]},Qualification\n")

@@ -163,5 +163,6 @@ def log_outcome(
                 need=answers.need or None,
                 timeline=answers.timeline or None,
                 note=answers.note or None,
+                settings=settings,
             )
     return Outcome(logged, made)

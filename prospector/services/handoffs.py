@@ -36,7 +36,7 @@ from prospector.foundations.names import full_name
 from prospector.services.assignment import choose_owner
 from prospector.services.crm_answers.acks import AckResult, ack_handoffs
 from prospector.services.meeting_time import resolve_meeting
-from prospector.services.settings import load_settings
+from prospector.services.settings import Settings, load_settings
 
 __all__ = [
     "STATUSES",
@@ -362,6 +362,7 @@ def qualify(
     need: str | None = None,
     timeline: str | None = None,
     note: str | None = None,
+    settings: Settings | None = None,
 ) -> Handoff:
     """Create the contact's pending handoff, or update the one it already has.
 
@@ -371,6 +372,7 @@ def qualify(
         amount: estimated amount (see :func:`parse_amount`).
         meeting_at: an aware datetime, or text read in the prospect's zone.
         owner: an outside rep's name or email, overriding the assignment.
+        settings: the team's settings, when the caller has them (else read here).
 
     Returns:
         The handoff as stored.
@@ -381,7 +383,7 @@ def qualify(
         AssignmentError: no outside rep can be chosen.
         TimeWordsError: meeting text that is not a time.
     """
-    settings = load_settings(db)
+    settings = settings or load_settings(db)
     cents = parse_amount(amount)
     stamp = to_db(now)
     with db.write_or_join():  # joined by :func:`.call_outcomes.log_outcome` (a meeting set)

@@ -8,6 +8,7 @@ from datetime import datetime
 import click
 
 from prospector.cli.context import (
+    HANDOFF_OPTIONS,
     AppContext,
     at_option,
     echo_json,
@@ -230,16 +231,8 @@ def log_command(
 
 
 # As `qualify` shows them, for the hint naming what a qualifying disposition lacks.
-_METAVARS = {
-    "amount": "N",
-    "meeting": "WHEN",
-    "owner": "REP",
-    "budget": "T",
-    "authority": "T",
-    "need": "T",
-    "timeline": "T",
-    "note": "T",
-}
+_METAVARS = {flag.removeprefix("--"): metavar for flag, metavar, _help in HANDOFF_OPTIONS}
+_METAVARS["note"] = "T"
 
 
 @click.group("claim")

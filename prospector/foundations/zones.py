@@ -74,36 +74,13 @@ def candidate_zones(
     last resort of a toll-free number; ``country_from_row``: the country was
     written in the row (not only the phone's own), so its zones are evidence.
     """
-    return zones_and_evidence(
-        explicit=explicit,
-        country=country,
-        state=state,
-        phone=phone,
-        postal=postal,
-        team_zone=team_zone,
-        country_from_row=country_from_row,
-    )[0]
-
-
-def zones_and_evidence(
-    *,
-    explicit: str | None,
-    country: str | None,
-    state: str | None,
-    phone: Phone | None,
-    postal: tuple[str, ...] = (),
-    team_zone: str | None = None,
-    country_from_row: bool = True,
-) -> tuple[tuple[str, ...], str]:
-    """:func:`candidate_zones`, and what decided them ("the postal code", "the
-    state", "the team's zone"…), for the import's report."""
     if explicit:
-        return (explicit,), "the time-zone column"
+        return (explicit,)
     if phone is None:
         facts = None
     else:
         facts = (phone.zones, phone.number_type, phone.geographic, phone.region)
-    return _candidate_zones(country, state, facts, postal, team_zone, country_from_row)
+    return _candidate_zones(country, state, facts, postal, team_zone, country_from_row)[0]
 
 
 def row_zones(
@@ -115,8 +92,9 @@ def row_zones(
     team_zone: str | None,
     country_from_row: bool,
 ) -> tuple[tuple[str, ...], str, bool]:
-    """:func:`zones_and_evidence` and :func:`is_toll_free` of an imported row's
-    dialled phone at once: one cached look-up a row instead of two."""
+    """:func:`candidate_zones`, what decided them ("the postal code", "the state",
+    "the team's zone"…, for the import's report) and :func:`is_toll_free` of an
+    imported row's dialled phone at once: one cached look-up a row instead of two."""
     facts = (phone.zones, phone.number_type, phone.geographic, phone.region)
     if explicit:
         return (explicit,), "the time-zone column", _toll_free(*facts[:3])

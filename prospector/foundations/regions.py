@@ -99,6 +99,7 @@ def _table_codes(country: str) -> dict[str, str]:
 
 
 def _state_in(country: str, key: str) -> str | None:
+    # The state table's codes first: they win over ISO's names and codes.
     return _table_codes(country).get(key) or _subdivisions(country).get(key)
 
 
@@ -114,9 +115,6 @@ def _subdivisions(country: str) -> dict[str, str]:
         found.setdefault(compact_key(code), code)
         found.setdefault(compact_key(division.code), code)
         names.setdefault(compact_key(division.name), code)
-    for code in _state_zone_table().get(country, {}):
-        found.setdefault(compact_key(code), code)
-        found.setdefault(compact_key(f"{country}-{code}"), code)
     for key, code in names.items():
         found.setdefault(key, code)  # a code wins over a name that folds the same
     return found

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from prospector.foundations import regions
 from prospector.foundations.phones import Phone, country_zones
@@ -26,6 +26,16 @@ NON_GEOGRAPHIC_TYPES = frozenset(
 
 _WINTER = datetime(2025, 1, 15, 12, tzinfo=UTC)
 _SUMMER = datetime(2025, 7, 15, 12, tzinfo=UTC)
+
+
+def is_zone(name: str) -> bool:
+    """Whether the tz database has a zone of this name."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: names of tz database folders ("Canada", "America") are not zones.
+        return False
+    return True
 
 
 @functools.cache

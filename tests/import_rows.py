@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -21,9 +22,18 @@ from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.rows import Reject, Row, company_key
 from prospector.services.importing.writer import ContactWriter, Counts
 from prospector.services.settings import load_settings
+from tests.conftest import MONDAY_10_ET
 
 TABLES = ("contacts", "contact_phones", "accounts", "locales", "dnc_numbers", "audit_log")
 LOCALE = ("America/New_York", "US", "NY")
+AT = ["--at", MONDAY_10_ET.isoformat()]
+
+
+def import_json(run, path: Path, *extra: str) -> dict:
+    """``prospector import PATH --json`` at :data:`AT` through the CLI; its output, parsed."""
+    result = run("import", str(path), "--json", *extra, *AT)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
 
 
 def phone(e164: str, kind: str = "work", extension: str | None = None) -> tuple:

@@ -26,8 +26,8 @@ from prospector.services.importing import ranges
 from prospector.services.importing.formats import cell_text, opened_list
 from prospector.services.importing.reader import open_table
 from tests.conftest import MONDAY_10_ET
+from tests.import_rows import AT, import_json
 
-AT = ["--at", MONDAY_10_ET.isoformat()]
 HEADER = ["First Name", "Last Name", "Phone", "Company", "State", "Zip"]
 
 
@@ -36,12 +36,6 @@ def people(count: int, start: int = 100) -> list[list[str]]:
         [f"Ann{i}", f"Lee{i}", f"415 555 0{start + i:03d}", f"Acme {i}", "CA", "94103"]
         for i in range(count)
     ]
-
-
-def import_json(run, path: Path, *extra: str) -> dict:
-    result = run("import", str(path), "--json", *extra, *AT)
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
 
 
 @pytest.fixture

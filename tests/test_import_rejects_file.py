@@ -4,7 +4,6 @@ to open in a spreadsheet, and importable again as it is."""
 from __future__ import annotations
 
 import csv
-import json
 import sqlite3
 from pathlib import Path
 
@@ -12,16 +11,9 @@ import pytest
 
 from prospector.services.importing.reader import open_table
 from prospector.services.importing.rejects import RejectsFile
-from tests.conftest import MONDAY_10_ET
+from tests.import_rows import import_json
 
-AT = ["--at", MONDAY_10_ET.isoformat()]
 FORMULA = "=cmd|' /C calc'!A0"
-
-
-def import_json(run, path: Path, *extra: str) -> dict:
-    result = run("import", str(path), "--json", *extra, *AT)
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
 
 
 def reasons(path: Path, encoding: str = "utf-8", delimiter: str = ",") -> list[tuple[str, str]]:

@@ -16,9 +16,11 @@ from prospector.tui.widgets.note_editor import NoteEditor
 from tests.factories import add_dnc_number, add_phone
 from tests.tui_support import (
     START,
+    card_text,
     execute,
     lead_screen,
     pinned_app,
+    rendered_text,
     run_async,
     settle,
     shown_contact,
@@ -45,11 +47,6 @@ def ids(db_path: Path) -> dict[str, int]:
         )
         add_phone(db, people["Ada"], OLD, "other", bad=True)
     return people
-
-
-def card_text(screen: LeadScreen) -> str:
-    card = screen.query_one(LeadCard)
-    return "\n".join(line.text for line in card.render_lines(card.region.reset_offset))
 
 
 def card_lines(screen: LeadScreen) -> list[str]:
@@ -189,7 +186,7 @@ async def test_a_wrong_number_moves_on_to_the_next(db_path: Path, ids: dict[str,
         lines = card_lines(screen)
         assert lines[3] == "(917) 555-0101  +19175550101  mobile"
         history = screen.query_one(HistoryView).query_one("#history-lines")
-        shown = "\n".join(line.text for line in history.render_lines(history.region.reset_offset))
+        shown = rendered_text(history)
         assert "wrong number attempt 1 · alice · on (212) 555-0000" in " ".join(shown.split())
     assert (
         "Wrong number logged for Ada Lovelace; wrong number: next number (917) 555-0101 (mobile)"

@@ -17,11 +17,12 @@ from prospector.tui.screens.lead import LeadScreen
 from prospector.tui.screens.lead import screen as lead_screen_module
 from prospector.tui.screens.search import SearchScreen
 from prospector.tui.widgets import note_editor
-from prospector.tui.widgets.lead_card import LeadCard
 from prospector.tui.widgets.note_editor import NoteEditor
 from tests.tui_support import (
+    card_text,
     execute,
     pinned_app,
+    rendered_text,
     run_async,
     settle,
     shown_contact,
@@ -35,11 +36,6 @@ SIZE = (100, 30)
 @pytest.fixture
 def ids(db_path: Path) -> dict[str, int]:
     return team_database(db_path)
-
-
-def card_text(screen: LeadScreen) -> str:
-    card = screen.query_one(LeadCard)
-    return "\n".join(line.text for line in card.render_lines(card.region.reset_offset))
 
 
 @run_async
@@ -341,7 +337,7 @@ async def test_help_and_palette_list_every_action(db_path: Path, ids: dict[str, 
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         table = app.screen.query_one("#help-table")
-        help_text = "\n".join(line.text for line in table.render_lines(table.region.reset_offset))
+        help_text = rendered_text(table)
         for words in ("No answer", "Do not call", "Dialed", "Skip", "Search", "Quit"):
             assert words in help_text
         # Textual's own Tab / Shift+Tab / copy keys are the app's, not the lead's.

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from textual.app import App
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from prospector.foundations.clock import fixed_clock, to_db
 from prospector.foundations.db import open_database
@@ -89,6 +90,16 @@ def shown_contact(screen: LeadScreen) -> int | None:
     """The contact on the lead card (None while the queue is empty)."""
     lead = screen.query_one(LeadCard).lead
     return None if lead is None else lead.card.contact_id
+
+
+def rendered_text(widget: Widget) -> str:
+    """The widget's text as drawn on screen, one line a row."""
+    return "\n".join(line.text for line in widget.render_lines(widget.region.reset_offset))
+
+
+def card_text(screen: LeadScreen) -> str:
+    """The lead card's text as drawn on screen."""
+    return rendered_text(screen.query_one(LeadCard))
 
 
 def take_over(db_path: Path, contact_id: int, rep: str = "bob", now: datetime = START) -> None:

@@ -12,10 +12,10 @@ from __future__ import annotations
 import functools
 import re
 from typing import NamedTuple
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from prospector.foundations import regions
 from prospector.foundations.shipped import shipped_toml
+from prospector.foundations.zones import is_zone
 
 _ZIP = re.compile(r"^(\d{4,5})(?:\s*-\s*\d{4})?$")
 _CA_POSTAL = re.compile(r"^([A-Za-z])\d[A-Za-z]\s*-?\s*\d[A-Za-z]\d$")
@@ -36,20 +36,12 @@ def _zip_table() -> dict[str, tuple[str, str]]:
     entries = zipcodes.list_all()
     # An empty or unknown zone (the table has "Napakiak" once) falls through to
     # the next evidence: checked once per distinct name.
-    usable = {zone for zone in {entry["timezone"] for entry in entries} if _known_zone(zone)}
+    usable = {zone for zone in {entry["timezone"] for entry in entries} if is_zone(zone)}
     return {
         entry["zip_code"]: (entry["state"], entry["timezone"])
         for entry in entries
         if entry["timezone"] in usable
     }
-
-
-def _known_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return False
-    return True
 
 
 @functools.cache

@@ -14,19 +14,12 @@ from __future__ import annotations
 
 import functools
 import gettext
-import re
 
-from prospector.foundations.folding import fold
+from prospector.foundations.folding import compact_key
 from prospector.foundations.shipped import shipped_toml
 
-_NOT_ALNUM = re.compile(r"[\W_]+")
 STATE_FIRST = ("US", "CA", "AU")
 """Where a state without a country is looked for, in this order."""
-
-
-def fold_key(text: str) -> str:
-    """``"U.S.A."`` -> ``"usa"``, ``"Côte d'Ivoire"`` -> ``"cotedivoire"``."""
-    return _NOT_ALNUM.sub("", fold(text))
 
 
 @functools.cache
@@ -45,7 +38,7 @@ def _countries() -> dict[str, str]:
     names: dict[str, str] = {}
 
     def add(name: str | None, code: str) -> None:
-        key = fold_key(name) if name else ""
+        key = compact_key(name) if name else ""
         if key and key not in names:  # earlier (more trusted) sources win
             names[key] = code
 
@@ -80,7 +73,7 @@ def _local_names() -> dict[str, str]:
         for attribute in _ENGLISH:
             for country in countries:
                 name = getattr(country, attribute, None)
-                key = fold_key(translation.gettext(name)) if name else ""
+                key = compact_key(translation.gettext(name)) if name else ""
                 if key and key not in names:
                     names[key] = country.alpha_2
     return names
@@ -91,7 +84,7 @@ def country_code(text: str | None) -> str | None:
     """An ISO 3166 alpha-2 code from a code or a name, in English or a local language."""
     if not text:
         return None
-    key = fold_key(text)
+    key = compact_key(text)
     return _countries().get(key) or _local_names().get(key)
 
 
@@ -100,12 +93,13 @@ def _table_codes(country: str) -> dict[str, str]:
     """The state table's codes of a country (``fl``, ``usfl``), without ISO's data."""
     found: dict[str, str] = {}
     for code in _state_zone_table().get(country, {}):
-        found[fold_key(code)] = code
-        found[fold_key(f"{country}-{code}")] = code
+        found[compact_key(code)] = code
+        found[compact_key(f"{country}-{code}")] = code
     return found
 
 
 def _state_in(country: str, key: str) -> str | None:
+    # The state table's codes first: they win over ISO's names and codes.
     return _table_codes(country).get(key) or _subdivisions(country).get(key)
 
 
@@ -118,12 +112,9 @@ def _subdivisions(country: str) -> dict[str, str]:
     names: dict[str, str] = {}
     for division in pycountry.subdivisions.get(country_code=country) or ():
         code = division.code.partition("-")[2]
-        found.setdefault(fold_key(code), code)
-        found.setdefault(fold_key(division.code), code)
-        names.setdefault(fold_key(division.name), code)
-    for code in _state_zone_table().get(country, {}):
-        found.setdefault(fold_key(code), code)
-        found.setdefault(fold_key(f"{country}-{code}"), code)
+        found.setdefault(compact_key(code), code)
+        found.setdefault(compact_key(division.code), code)
+        names.setdefault(compact_key(division.name), code)
     for key, code in names.items():
         found.setdefault(key, code)  # a code wins over a name that folds the same
     return found
@@ -140,7 +131,7 @@ def state_code(
     """
     if not text:
         return None
-    key = fold_key(text)
+    key = compact_key(text)
     if not key:
         return None
     if country:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from prospector.foundations import regions
 from prospector.foundations.phones import Phone, country_zones
@@ -26,6 +26,16 @@ NON_GEOGRAPHIC_TYPES = frozenset(
 
 _WINTER = datetime(2025, 1, 15, 12, tzinfo=UTC)
 _SUMMER = datetime(2025, 7, 15, 12, tzinfo=UTC)
+
+
+def is_zone(name: str) -> bool:
+    """Whether the tz database has a zone of this name."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: names of tz database folders ("Canada", "America") are not zones.
+        return False
+    return True
 
 
 @functools.cache
@@ -74,36 +84,13 @@ def candidate_zones(
     last resort of a toll-free number; ``country_from_row``: the country was
     written in the row (not only the phone's own), so its zones are evidence.
     """
-    return zones_and_evidence(
-        explicit=explicit,
-        country=country,
-        state=state,
-        phone=phone,
-        postal=postal,
-        team_zone=team_zone,
-        country_from_row=country_from_row,
-    )[0]
-
-
-def zones_and_evidence(
-    *,
-    explicit: str | None,
-    country: str | None,
-    state: str | None,
-    phone: Phone | None,
-    postal: tuple[str, ...] = (),
-    team_zone: str | None = None,
-    country_from_row: bool = True,
-) -> tuple[tuple[str, ...], str]:
-    """:func:`candidate_zones`, and what decided them ("the postal code", "the
-    state", "the team's zone"…), for the import's report."""
     if explicit:
-        return (explicit,), "the time-zone column"
+        return (explicit,)
     if phone is None:
         facts = None
     else:
         facts = (phone.zones, phone.number_type, phone.geographic, phone.region)
-    return _candidate_zones(country, state, facts, postal, team_zone, country_from_row)
+    return _candidate_zones(country, state, facts, postal, team_zone, country_from_row)[0]
 
 
 def row_zones(
@@ -115,8 +102,9 @@ def row_zones(
     team_zone: str | None,
     country_from_row: bool,
 ) -> tuple[tuple[str, ...], str, bool]:
-    """:func:`zones_and_evidence` and :func:`is_toll_free` of an imported row's
-    dialled phone at once: one cached look-up a row instead of two."""
+    """:func:`candidate_zones`, what decided them ("the postal code", "the state",
+    "the team's zone"…, for the import's report) and :func:`is_toll_free` of an
+    imported row's dialled phone at once: one cached look-up a row instead of two."""
     facts = (phone.zones, phone.number_type, phone.geographic, phone.region)
     if explicit:
         return (explicit,), "the time-zone column", _toll_free(*facts[:3])

@@ -39,7 +39,7 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
-from prospector.foundations.clock import to_db
+from prospector.foundations.clock import to_db, to_db_or_none
 from prospector.foundations.db import Database
 from prospector.foundations.errors import DatabaseError, InputFileError
 from prospector.foundations.limits import check_region
@@ -476,7 +476,7 @@ def _record_progress(
             len(counts.warnings),
             rejects_file,
             now is not None,
-            to_db(now) if now else None,
+            to_db_or_none(now),
             batch_id,
         ),
     )

@@ -14,8 +14,8 @@ import functools
 import re
 from typing import NamedTuple
 
+from prospector.foundations.folding import compact_key
 from prospector.foundations.phones import Phone, PhoneBook, PhoneError
-from prospector.foundations.regions import fold_key
 from prospector.foundations.shipped import shipped_toml
 
 PHONE_FIELDS = (
@@ -63,12 +63,12 @@ def phone_columns(
 
 @functools.cache
 def junk_words() -> frozenset[str]:
-    return frozenset(fold_key(word) for word in shipped_toml("junk_cells.toml")["words"])
+    return frozenset(compact_key(word) for word in shipped_toml("junk_cells.toml")["words"])
 
 
 def is_junk(cell: str) -> bool:
     """A cell that means "no number" (``n/a``, ``-``, ``000-000-0000``, ``k.A.``)."""
-    key = fold_key(cell)
+    key = compact_key(cell)
     if not key or key in junk_words():
         return True
     digits = [char for char in key if char.isdigit()]

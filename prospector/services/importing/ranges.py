@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 
 from prospector.foundations.folding import word_key
-from prospector.foundations.shipped import shipped_file, shipped_toml
+from prospector.foundations.shipped import shipped_toml
 from prospector.services.importing.reader import TableFile
 
 RANGE_BYTES = 1 << 20
@@ -32,7 +32,6 @@ RANGE_BYTES = 1 << 20
 _BLOCK = 1 << 20
 # A private-use character: never part of a real list, never a delimiter or quote.
 _MARK = "\ue000prospector-range-end\ue000"
-FOOTERS_FILE = shipped_file("report_footers.toml")
 FOOTER_TAIL = 64 * 1024
 """How far from the end a report's footer is looked for."""
 

@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from prospector.foundations import postal, regions
 from prospector.foundations.domains import (
@@ -27,7 +26,7 @@ from prospector.foundations.folding import contact_key
 from prospector.foundations.names import split_full_name
 from prospector.foundations.phones import PhoneBook
 from prospector.foundations.shipped import shipped_toml
-from prospector.foundations.zones import row_zones
+from prospector.foundations.zones import is_zone, row_zones
 from prospector.services.importing.phones_in_row import (
     PHONE_FIELDS,
     PhoneColumn,
@@ -382,15 +381,11 @@ def zone_aliases() -> dict[str, str]:
 
 
 def _zone(text: str) -> str | None:
-    alias = zone_aliases().get(text.strip().casefold())
+    name = text.strip()
+    alias = zone_aliases().get(name.casefold())
     if alias:
         return alias
-    try:
-        ZoneInfo(text.strip())
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        # OSError: names of tz database folders ("Canada", "America") are not zones.
-        return None
-    return text.strip()
+    return name if is_zone(name) else None
 
 
 # Company names and head-count cells repeat from row to row (colleagues share an

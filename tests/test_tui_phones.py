@@ -90,7 +90,7 @@ async def test_the_card_shows_every_number(db_path: Path, ids: dict[str, int]) -
 
 
 @run_async
-async def test_p_switches_for_this_call_and_the_call_records_it(
+async def test_t_switches_for_this_call_and_the_call_records_it(
     db_path: Path, ids: dict[str, int]
 ) -> None:
     app = pinned_app(db_path)

@@ -14,6 +14,8 @@ Row = dict[str, Any]
 
 TEAM = "TEAM"
 """The key of the total row that ends per-rep and per-source reports."""
+NONE = "(none)"
+"""A missing source, tier or segment value, as the reports show it (sorted last)."""
 
 
 def crm_answer_sql(h: str) -> str:

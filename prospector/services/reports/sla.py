@@ -15,7 +15,7 @@ from collections import defaultdict
 from prospector.foundations.clock import Clock, to_db
 from prospector.foundations.db import Database
 from prospector.services.reports.cohorts import Bucket, merge_buckets, percentile
-from prospector.services.reports.common import Row, crm_answer_sql, rate
+from prospector.services.reports.common import NONE, Row, crm_answer_sql, rate
 from prospector.services.reports.periods import Period
 from prospector.services.settings import Settings, load_settings
 
@@ -158,7 +158,7 @@ def _empty() -> Row:
 
 def _row(tier: str, entry: Row, buckets: list[Bucket]) -> Row:
     return {
-        "tier": tier or "(none)",
+        "tier": tier or NONE,
         "received": entry["received"],
         "known": entry["known"],
         "within_sla": entry["within_sla"],

@@ -48,12 +48,18 @@ from datetime import date
 from prospector.foundations.clock import Clock
 from prospector.foundations.db import Database
 from prospector.services.handoffs import expected_close_date
-from prospector.services.reports.common import TEAM, Row, crm_answer_sql, parse_stored, rate
+from prospector.services.reports.common import (
+    NONE,
+    TEAM,
+    Row,
+    crm_answer_sql,
+    parse_stored,
+    rate,
+)
 from prospector.services.reports.periods import Period, team_day
 from prospector.services.reports.sla import ALL
 from prospector.services.settings import Settings, load_settings
 
-NONE = "(none)"
 INBOUND_KEYS = ("inbound_pipeline_amount", "inbound_share", "inbound_target", "under_target")
 
 

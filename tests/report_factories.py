@@ -191,9 +191,12 @@ def answer(
 ) -> None:
     """Record the CRM's answer on a handoff as schema 7 keeps it (``amount`` in units).
 
-    Written straight to ``handoffs`` and ``handoff_answers`` until ``handoffs ack``
-    reads CRM reports: won and lost make the handoff accepted on Prospector's
-    side, open leaves it exported.
+    Written straight to ``handoffs`` and ``handoff_answers``, as ``handoffs ack``
+    records it (won and lost make the handoff accepted on Prospector's side, open
+    leaves it exported), but without an ack file: the reports' tests set answers
+    out of time order and close dates ack would drop (one later than the answer,
+    such as the export's placeholder kept by the CRM), to see what the reports do
+    with them. :func:`ack` goes through the real ``handoffs ack``.
     """
     status = {"open": "exported", "rejected": "rejected"}.get(crm_status, "accepted")
     cents = None if amount is None else round(amount * 100)

@@ -206,6 +206,29 @@ def test_a_reopened_deal_still_counts_accepted(team, run):
     )
 
 
+def test_a_deal_moved_on_through_handoffs_ack(team):
+    """Sales moves a deal along and back, each answer a real ``handoffs ack``: both
+    reports follow the latest answer (accepted by sales stays accepted until the CRM
+    rejects it; an open answer then is no answer yet)."""
+    (ib,) = [h.id for h in list_handoffs(team) if h.amount == "5000.00"]
+    steps = [  # answer -> inbound B's accepted, rejected, won, lost, pipeline
+        ("accepted", (1, 0, 0, 0, 5000.0)),
+        ("won", (1, 0, 1, 0, 5000.0)),
+        ("open", (1, 0, 0, 0, 5000.0)),  # re-opened: still sales'
+        ("lost", (1, 0, 0, 1, 0.0)),
+        ("rejected", (0, 1, 0, 0, 0.0)),
+        ("open", (0, 0, 0, 0, 5000.0)),
+    ]
+    for hour, (status, expected) in enumerate(steps, start=9):
+        ack(team, ib, status, at=et(11, 16, hour))
+        row = by_key(sources(team, PERIOD, clock))[("inbound", "B")]
+        names = ("accepted", "rejected", "won", "lost", "pipeline_amount")
+        assert tuple(row[name] for name in names) == expected, status
+        tier_b = {row["tier"]: row for row in sla(team, PERIOD, clock)}["B"]
+        # l1 (list, B) is accepted throughout.
+        assert (tier_b["accepted"], tier_b["rejected"]) == (1 + expected[0], expected[1])
+
+
 def test_inbound_share_against_the_target(team):
     rows = sources(team, PERIOD, clock)
     *body, last = rows

@@ -202,21 +202,9 @@ def mark_dialed(db: Database, contact_id: int, *, rep: str, now: datetime) -> Co
 def switched(lead: Lead) -> Lead | None:
     """The lead with its call switched to its next number (None: no other may be dialled).
 
-    Shown at once; :func:`record_switch` writes it to the audit log.
+    Shown at once; ``contact_phones.switch_phone`` writes it to the audit log.
     """
     target = lead.next_phone
     if target is None:
         return None
     return replace(lead, switched_to=None if target.e164 == lead.card.phone else target)
-
-
-def record_switch(
-    db: Database, contact_id: int, *, was: str, now_on: str, rep: str, now: datetime
-) -> None:
-    """Audit the switch of the call on ``contact_id`` from ``was`` to ``now_on``.
-
-    Raises:
-        ProspectorError: the switch was refused (the number is no longer good, the
-            contact is another rep's).
-    """
-    contact_phones.switch_phone(db, contact_id, now_on, rep=rep, now=now, current=was)

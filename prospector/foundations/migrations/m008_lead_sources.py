@@ -20,6 +20,12 @@ def source_values(c: str, sign: str = "1") -> str:
         {sign} * ({c}.attempts > 0)"""
 
 
+LEAD_SOURCES_RECOUNT = f"""
+INSERT INTO lead_sources (received_day, source, tier, leads, filtered, worked)
+    WITH v(d, s, t, leads, filtered, worked) AS (SELECT {source_values("c")} FROM contacts c)
+    SELECT d, s, t, sum(leads), sum(filtered), sum(worked) FROM v GROUP BY d, s, t"""
+"""Count every contact into the empty ``lead_sources`` (the upgrade, and ``rebuild_cohorts``)."""
+
 _UPSERT = """INSERT INTO lead_sources (received_day, source, tier, leads, filtered, worked)
     SELECT {values}
     ON CONFLICT DO UPDATE SET leads = leads + excluded.leads,
@@ -47,7 +53,5 @@ CREATE TRIGGER lead_sources_update AFTER UPDATE OF source, tier, filtered_by, at
     {_UPSERT.format(values=source_values("OLD", "-1"))}
     {_UPSERT.format(values=source_values("NEW"))}
 END;
-INSERT INTO lead_sources (received_day, source, tier, leads, filtered, worked)
-    WITH v(d, s, t, leads, filtered, worked) AS (SELECT {source_values("c")} FROM contacts c)
-    SELECT d, s, t, sum(leads), sum(filtered), sum(worked) FROM v GROUP BY d, s, t;
+{LEAD_SOURCES_RECOUNT};
 """

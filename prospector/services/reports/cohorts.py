@@ -26,7 +26,7 @@ from prospector.foundations.migrations.m001_initial import (
     segment_values,
     speed_values,
 )
-from prospector.foundations.migrations.m008_lead_sources import source_values
+from prospector.foundations.migrations.m008_lead_sources import LEAD_SOURCES_RECOUNT
 from prospector.services.reports.periods import team_day, team_day_bounds
 from prospector.services.reports.segments import stored_band
 from prospector.services.settings import Settings
@@ -79,12 +79,7 @@ def rebuild_cohorts(db: Database, settings: Settings) -> int:
                 SELECT {speed_values("c")} FROM contacts c WHERE {SPEED_WHERE.format(c="c")})
             SELECT d, t, f, sum(leads), sum(within_sla), sum(speed) FROM v GROUP BY d, t, f"""
     )
-    db.execute(
-        f"""INSERT INTO lead_sources (received_day, source, tier, leads, filtered, worked)
-            WITH v(d, s, t, leads, filtered, worked) AS (
-                SELECT {source_values("c")} FROM contacts c)
-            SELECT d, s, t, sum(leads), sum(filtered), sum(worked) FROM v GROUP BY d, s, t"""
-    )
+    db.execute(LEAD_SOURCES_RECOUNT)
     return int(span[2])
 
 

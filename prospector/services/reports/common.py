@@ -14,21 +14,8 @@ Row = dict[str, Any]
 
 TEAM = "TEAM"
 """The key of the total row that ends per-rep and per-source reports."""
-
-
-def crm_answer_sql(h: str) -> str:
-    """SQL of handoff ``h``'s answer from the CRM: open, accepted, rejected, won, lost or NULL.
-
-    The latest answer ``handoffs ack`` recorded (``crm_status``); a handoff
-    answered before schema 7 kept only its ``status`` (accepted or rejected).
-    Once accepted, always accepted: an open answer on a handoff sales had taken
-    (a re-opened deal, ``status`` still accepted) counts accepted, as
-    ``handoffs --status accepted`` lists it.
-    """
-    return f"""CASE WHEN {h}.crm_status = 'open' AND {h}.status = 'accepted' THEN 'accepted'
-        ELSE coalesce({h}.crm_status,
-            CASE {h}.status WHEN 'accepted' THEN 'accepted' WHEN 'rejected' THEN 'rejected' END)
-        END"""
+NONE = "(none)"
+"""A missing source, tier or segment value, as the reports show it (sorted last)."""
 
 
 def rate(part: int | float, whole: int | float) -> float | None:

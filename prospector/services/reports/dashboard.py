@@ -38,8 +38,10 @@ class DashboardData:
     """The 8 weeks ending with the period's last day, then the TOTAL row."""
     sla: list[Row]
     target: float
+    sources_period: Period
+    """The 13 weeks (91 days) ending with the period's last day."""
     sources: list[Row]
-    """The sources report over the 13 weeks (91 days) ending with the period's last day."""
+    """The sources report over ``sources_period``."""
 
 
 def dashboard_data(db: Database, clock: Clock, words: str = "today") -> DashboardData:
@@ -71,5 +73,6 @@ def dashboard_data(db: Database, clock: Clock, words: str = "today") -> Dashboar
         pipeline=pipeline(db, weeks, clock, settings=settings),
         sla=sla(db, period, clock, settings=settings),
         target=settings.team.weekly_pipeline_target,
+        sources_period=quarter,
         sources=sources(db, quarter, clock, settings=settings),
     )

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from prospector.foundations.clock import Clock
 from prospector.foundations.db import Database
-from prospector.services.reports.common import TEAM, Row, rate
+from prospector.services.reports.common import NONE, TEAM, Row, rate
 from prospector.services.reports.periods import Period, ReportError
 
 GROUPINGS = ("rep", "source")
-NO_SOURCE = "(none)"
 
 
 def funnel(
@@ -43,7 +42,7 @@ def funnel(
     groups: dict[str, Row] = {}
 
     def group(key: str | None) -> Row:
-        name = key if key else NO_SOURCE
+        name = key if key else NONE
         return groups.setdefault(
             name,
             {

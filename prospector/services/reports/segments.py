@@ -12,11 +12,10 @@ from collections import defaultdict
 
 from prospector.foundations.clock import Clock
 from prospector.foundations.db import Database
-from prospector.services.reports.common import Row, rate
+from prospector.services.reports.common import NONE, Row, rate
 from prospector.services.reports.periods import Period
 
 DIMENSIONS = ("industry", "employees", "source", "list")
-NONE = "(none)"
 EMPLOYEE_BANDS = ((1000, "1000+"), (200, "200-999"), (50, "50-199"), (10, "10-49"), (0, "1-9"))
 _COUNTS = ("leads", "filtered", "dialed", "conversed", "qualified")
 

@@ -15,7 +15,7 @@ from collections import defaultdict
 from prospector.foundations.clock import Clock, to_db
 from prospector.foundations.db import Database
 from prospector.services.reports.cohorts import Bucket, merge_buckets, percentile
-from prospector.services.reports.common import Row, crm_answer_sql, rate
+from prospector.services.reports.common import NONE, Row, rate
 from prospector.services.reports.periods import Period
 from prospector.services.settings import Settings, load_settings
 
@@ -121,14 +121,13 @@ def sla(
         (now,),
     ):
         entries[tier]["overdue_now"] = overdue
-    answer = crm_answer_sql("h")
+    # handoffs.status is accepted for an accepted, won or lost answer (handoffs ack).
     for tier, handoffs, accepted, rejected in plain.execute(
-        f"""SELECT coalesce(c.tier, ''), count(*),
-                   coalesce(sum({answer} IN ('accepted', 'won', 'lost')), 0),
-                   coalesce(sum({answer} = 'rejected'), 0)
-            FROM handoffs h JOIN contacts c ON c.id = h.contact_id
-            WHERE h.created_at >= ? AND h.created_at < ?
-            GROUP BY coalesce(c.tier, '')""",
+        """SELECT coalesce(c.tier, ''), count(*), sum(h.status = 'accepted'),
+                  sum(h.status = 'rejected')
+           FROM handoffs h JOIN contacts c ON c.id = h.contact_id
+           WHERE h.created_at >= ? AND h.created_at < ?
+           GROUP BY coalesce(c.tier, '')""",
         (start, end),
     ):
         entry = entries[tier]
@@ -158,7 +157,7 @@ def _empty() -> Row:
 
 def _row(tier: str, entry: Row, buckets: list[Bucket]) -> Row:
     return {
-        "tier": tier or "(none)",
+        "tier": tier or NONE,
         "received": entry["received"],
         "known": entry["known"],
         "within_sla": entry["within_sla"],

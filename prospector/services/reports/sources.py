@@ -8,10 +8,11 @@ Two halves, each over the period's team days:
   Read from the ``lead_sources`` cohort table (see :mod:`.cohorts`).
 * **Handoffs** are those *created* in the period, whenever their lead arrived
   (the same handoffs ``sla`` and ``pipeline`` count), by their contact's source
-  and tier. The CRM's answer is ``handoffs.crm_status``; a handoff answered
-  before schema 7 (no ``crm_status``) counts by its ``status`` (accepted or
-  rejected); once accepted, an open answer (a re-opened deal) still counts
-  accepted (:func:`.common.crm_answer_sql`).
+  and tier. Accepted and rejected are ``handoffs.status``, which ``handoffs
+  ack`` keeps as Prospector's side of the CRM's answer (accepted for an
+  accepted, won or lost answer; once accepted, an open answer, a re-opened
+  deal, leaves it accepted), also for handoffs answered before schema 7; won
+  and lost are the CRM's latest answer, ``handoffs.crm_status``.
 
   - ``accepted``: answered accepted, won or lost (sales took it);
     ``rejected``: answered rejected. ``acceptance_rate`` = accepted / (accepted +
@@ -48,12 +49,17 @@ from datetime import date
 from prospector.foundations.clock import Clock
 from prospector.foundations.db import Database
 from prospector.services.handoffs import expected_close_date
-from prospector.services.reports.common import TEAM, Row, crm_answer_sql, parse_stored, rate
+from prospector.services.reports.common import (
+    NONE,
+    TEAM,
+    Row,
+    parse_stored,
+    rate,
+)
 from prospector.services.reports.periods import Period, team_day
 from prospector.services.reports.sla import ALL
 from prospector.services.settings import Settings, load_settings
 
-NONE = "(none)"
 INBOUND_KEYS = ("inbound_pipeline_amount", "inbound_share", "inbound_target", "under_target")
 
 
@@ -112,8 +118,8 @@ def sources(
             tally.filtered += filtered
             tally.worked += worked
             spellings[_source_key(source)][source.strip()] += leads
-    for source, tier, answer, created_at, close_date, cents in plain.execute(
-        f"""SELECT coalesce(c.source, ''), coalesce(c.tier, ''), {crm_answer_sql("h")},
+    for source, tier, status, answer, created_at, close_date, cents in plain.execute(
+        """SELECT coalesce(c.source, ''), coalesce(c.tier, ''), h.status, h.crm_status,
                    h.created_at, h.crm_close_date,
                    coalesce(h.crm_amount_cents, h.amount_cents, 0)
             FROM handoffs h JOIN contacts c ON c.id = h.contact_id
@@ -123,11 +129,11 @@ def sources(
         tally = tallies[(_source_key(source), tier)]
         spellings[_source_key(source)][source.strip()] += 1
         tally.handoffs += 1
-        if answer in ("accepted", "won", "lost"):
+        if status == "accepted":
             tally.accepted += 1
-        elif answer == "rejected":
+        elif status == "rejected":
             tally.rejected += 1
-        if answer not in ("rejected", "lost"):
+        if status != "rejected" and answer != "lost":
             tally.pipeline_cents += cents
         if answer == "lost":
             tally.lost += 1

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import ClassVar
 
@@ -25,7 +24,7 @@ from textual_plotext import PlotextPlot
 from prospector.foundations.clock import Clock
 from prospector.foundations.db import open_database
 from prospector.foundations.errors import ProspectorError
-from prospector.services.reports.dashboard import SOURCES_DAYS, DashboardData, dashboard_data
+from prospector.services.reports.dashboard import DashboardData, dashboard_data
 from prospector.services.reports.display import cell, header
 from prospector.services.reports.sla import ALL
 
@@ -229,9 +228,9 @@ class DashboardScreen(Screen[None]):
     def _show_sources(self, data: DashboardData) -> None:
         table = self.query_one("#dashboard-sources", DataTable)
         *_, total = data.sources
-        first = data.period.last - timedelta(days=SOURCES_DAYS - 1)
+        span = data.sources_period
         title = (
-            f"Sources {first:%d %b} → {data.period.last:%d %b} · inbound"
+            f"Sources {span.first:%d %b} → {span.last:%d %b} · inbound"
             f" {cell('inbound_share', total['inbound_share'])} of pipeline"
             f" (target {cell('inbound_share', total['inbound_target'])})"
         )

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from prospector.foundations.errors import ProspectorError
-from prospector.services import claims, drafts
+from prospector.services import claims, contact_phones, drafts
 from prospector.services.calls import LoggedCall
 from prospector.services.contacts import ContactCard
 from prospector.services.settings import Disposition
@@ -242,8 +242,8 @@ def record_switch(app: ProspectorApp, contact_id: int, was: str, now_on: str) ->
     """Write the rep's switch of numbers to the audit log (the screen shows it already)."""
 
     def job() -> None:
-        desk.record_switch(
-            app.database(), contact_id, was=was, now_on=now_on, rep=app.rep, now=app.clock()
+        contact_phones.switch_phone(
+            app.database(), contact_id, now_on, rep=app.rep, now=app.clock(), current=was
         )
 
     return job

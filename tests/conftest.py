@@ -19,9 +19,31 @@ from tests.pg_cluster import ThrowawayCluster
 # A Monday, 10:00 in New York (15:00 UTC): windows open on the east coast.
 MONDAY_10_ET = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 
+BACKEND = os.environ.get("PROSPECTOR_TEST_BACKEND", "sqlite")
+"""``postgresql`` runs every test that uses ``db_path`` against a throwaway cluster
+(``make test`` runs the suite once per backend)."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, run the tests that use a team database and are not about SQLite files."""
+    if BACKEND != "postgresql":
+        return
+    kept, dropped = [], []
+    for item in items:
+        on_both = "db_path" in getattr(item, "fixturenames", ())
+        if on_both and item.get_closest_marker("sqlite_only") is None:
+            kept.append(item)
+        else:
+            dropped.append(item)
+    config.hook.pytest_deselected(items=dropped)
+    items[:] = kept
+
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
+def db_path(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """The team database a test uses: a file, or a fresh PostgreSQL database's URL."""
+    if BACKEND == "postgresql":
+        return request.getfixturevalue("pg_url")
     return tmp_path / "team.db"
 
 

@@ -30,7 +30,7 @@ def locale_id(db: Database, zones: tuple[str, ...] | list[str], country: str, st
     """The id of the locale row for these zones/country/state, created if missing."""
     key = " ".join(sorted(zones))
     db.execute(
-        "INSERT OR IGNORE INTO locales (zones, country, state) VALUES (?, ?, ?)",
+        "INSERT INTO locales (zones, country, state) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         (key, country, state),
     )
     row = db.one(
@@ -78,11 +78,11 @@ def add_contact(
     stamp = to_db(now)
     dnc = db.one("SELECT 1 FROM dnc_numbers WHERE phone = ?", (phone,)) is not None
     with db.write():
-        account = db.execute(
+        account = db.insert(
             """INSERT INTO accounts (name, name_key, industry, employees, created_at, updated_at,
                    search_key) VALUES (?, ?, ?, ?, ?, ?, ?)""",
             (company, company.casefold(), industry, employees, stamp, stamp, fold(company)),
-        ).lastrowid
+        )
         values: dict[str, Any] = {
             "account_id": account,
             "first_name": first_name,
@@ -113,10 +113,9 @@ def add_contact(
         values.setdefault("search_key", key)
         names = ", ".join(values)
         marks = ", ".join("?" for _ in values)
-        cursor = db.execute(
+        contact_id = db.insert(
             f"INSERT INTO contacts ({names}) VALUES ({marks})", tuple(values.values())
         )
-        contact_id = int(cursor.lastrowid or 0)
         db.execute(
             """INSERT INTO contact_phones (contact_id, e164, raw, kind, extension, number_type,
                    rank, bad) VALUES (?, ?, ?, 'work', ?, ?, 0, ?)""",
@@ -157,7 +156,7 @@ def add_dnc_number(db: Database, phone: str, *, now: datetime) -> None:
     """Put a number on the DNC list only (not the contacts' copy of the flag)."""
     with db.write():
         db.execute(
-            "INSERT OR IGNORE INTO dnc_numbers (phone, phone_raw, reason, added_by, added_at)"
-            " VALUES (?, ?, 'test', 'test', ?)",
+            "INSERT INTO dnc_numbers (phone, phone_raw, reason, added_by, added_at)"
+            " VALUES (?, ?, 'test', 'test', ?) ON CONFLICT DO NOTHING",
             (phone, phone, to_db(now)),
         )

@@ -28,18 +28,18 @@ def make_account(
     employees: int | None = 250,
 ) -> int:
     with db.write():
-        cursor = db.execute(
+        new_id = db.insert(
             """INSERT INTO accounts (name, name_key, domain, industry, employees,
                    created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)""",
             (name, name.casefold(), domain, industry, employees, DEFAULT_AT, DEFAULT_AT),
         )
-    return int(cursor.lastrowid or 0)
+    return new_id
 
 
 def locale_id(db: Database, zones: str, country: str = "", state: str = "") -> int:
     """The locale row for these zones/country/state, created when new (call in a write)."""
     db.execute(
-        "INSERT OR IGNORE INTO locales (zones, country, state) VALUES (?, ?, ?)",
+        "INSERT INTO locales (zones, country, state) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         (zones, country, state),
     )
     row = db.one(
@@ -85,7 +85,7 @@ def make_contact(
         )
     with db.write():
         locale = locale_id(db, zones, country or "", state or "")
-        cursor = db.execute(
+        new_id = db.insert(
             """INSERT INTO contacts (account_id, first_name, last_name, title, email, phone,
                    phone_raw, phone_type, state, country, locale_id, source, list_name,
                    filtered_by, tier, tier_priority, dnc, status, next_call_at,
@@ -116,10 +116,11 @@ def make_contact(
         )
         if dnc:
             db.execute(
-                "INSERT OR IGNORE INTO dnc_numbers (phone, reason, added_at) VALUES (?, ?, ?)",
+                "INSERT INTO dnc_numbers (phone, reason, added_at) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
                 (phone, "asked", DEFAULT_AT),
             )
-    return int(cursor.lastrowid or 0)
+    return new_id
 
 
 def make_call(
@@ -138,7 +139,7 @@ def make_call(
     stamp = at if isinstance(at, str) else to_db(at)
     with db.write():
         attempt = db.one("SELECT count(*) + 1 FROM calls WHERE contact_id = ?", (contact_id,))[0]  # type: ignore[index]
-        cursor = db.execute(
+        new_id = db.insert(
             """INSERT INTO calls (contact_id, rep, at, dialed_at, disposition, category,
                    attempt, duration_seconds, note, status_after)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -160,7 +161,7 @@ def make_call(
                    first_dial_at = coalesce(first_dial_at, ?) WHERE id = ?""",
             (stamp, stamp, contact_id),
         )
-    return int(cursor.lastrowid or 0)
+    return new_id
 
 
 def days_before(instant: datetime, days: float) -> datetime:

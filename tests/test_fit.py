@@ -48,15 +48,17 @@ def test_sla_deadlines():
 def _add_contact(db, *, industry, employees, source):
     now = to_db(datetime(2026, 11, 23, 15, tzinfo=UTC))
     with db.write():
-        db.execute("INSERT OR IGNORE INTO locales (id, zones) VALUES (1, 'America/New_York')")
-        account = db.execute(
+        db.execute(
+            "INSERT INTO locales (id, zones) VALUES (1, 'America/New_York') ON CONFLICT DO NOTHING"
+        )
+        account = db.insert(
             "INSERT INTO accounts (name, name_key, industry, employees, created_at, updated_at)"
             " VALUES ('Acme', 'acme', ?, ?, ?, ?)",
             (industry, employees, now, now),
-        ).lastrowid
+        )
         profile = Profile(industry=industry, employees=employees, source=source)
         result = classify(profile, SETTINGS)
-        return db.execute(
+        return db.insert(
             """INSERT INTO contacts (account_id, phone, phone_raw, locale_id, source,
                    filtered_by, tier, tier_rule, tier_priority, next_call_at,
                    created_at, updated_at)
@@ -74,7 +76,7 @@ def _add_contact(db, *, industry, employees, source):
                 now,
                 now,
             ),
-        ).lastrowid
+        )
 
 
 def test_changed_rules_are_reapplied_in_the_same_transaction(db):

@@ -94,8 +94,8 @@ def world(tmp_path_factory):
             # mobile, the company's switchboard (shared by the contacts of a locale).
             with db.write():
                 db.execute(
-                    "INSERT OR IGNORE INTO contact_phones (contact_id, e164, raw, kind, rank)"
-                    " VALUES (?, ?, ?, 'work', 0)",
+                    "INSERT INTO contact_phones (contact_id, e164, raw, kind, rank)"
+                    " VALUES (?, ?, ?, 'work', 0) ON CONFLICT DO NOTHING",
                     (contact, phone, phone),
                 )
                 if n >= 7:

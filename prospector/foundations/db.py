@@ -16,9 +16,10 @@ import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from prospector.foundations.access import may_write
+from prospector.foundations.dialect import POSTGRES, SQLITE, SQLiteDialect
 from prospector.foundations.errors import DatabaseError
 from prospector.foundations.migrations import MIGRATIONS
 
@@ -29,6 +30,8 @@ T = TypeVar("T")
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from prospector.foundations.pg import PgConnection
+
 
 class Database:
     """A Prospector database: a configured :class:`sqlite3.Connection` plus helpers.
@@ -36,12 +39,22 @@ class Database:
     ``db.conn`` is the raw connection (autocommit mode: transactions are explicit);
     ``db.utils`` is a :class:`sqlite_utils.Database` over the same connection.
     ``db.read_only`` is True when the file was opened for reading only.
+    ``db.dialect`` spells the SQL the backends disagree on; on PostgreSQL ``db.conn``
+    is a :class:`~prospector.foundations.pg.PgConnection` with the same surface.
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: str, *, read_only: bool = False) -> None:
-        self.conn = conn
+    def __init__(
+        self,
+        conn: sqlite3.Connection | PgConnection,
+        path: str,
+        *,
+        read_only: bool = False,
+        dialect: SQLiteDialect = SQLITE,
+    ) -> None:
+        self.conn: Any = conn
         self.path = path
         self.read_only = read_only
+        self.dialect = dialect
         self._utils: sqlite_utils.Database | None = None
         self._checkpointer: _Checkpointer | None = None
 
@@ -64,6 +77,10 @@ class Database:
     def one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
         return self.conn.execute(sql, params).fetchone()
 
+    def insert(self, sql: str, params: tuple | dict = ()) -> int:
+        """Run an ``INSERT`` of one row; returns its ``id`` (both backends: ``RETURNING``)."""
+        return int(self.conn.execute(f"{sql} RETURNING id", params).fetchone()[0])
+
     def check_writable(self) -> None:
         """Refuse up front, for work that would make files before its transaction.
 
@@ -84,7 +101,10 @@ class Database:
             DatabaseError: the database is read-only (nothing is written).
         """
         self.check_writable()
-        _begin_immediate(self.conn)
+        if self.dialect is SQLITE:
+            _begin_immediate(self.conn)
+        else:
+            self.conn.begin_write()
         try:
             yield self.conn
         except sqlite3.OperationalError as error:
@@ -129,9 +149,16 @@ class Database:
         """
         if self._checkpointer is not None or self.path == ":memory:" or self.read_only:
             return
-        self.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        if self.dialect is not SQLITE:
+            return  # the server checkpoints
+        self.leave_checkpoints_to_others()
         self._checkpointer = _Checkpointer(self.path, interval)
         self._checkpointer.start()
+
+    def leave_checkpoints_to_others(self) -> None:
+        """Never checkpoint in this connection's commits (another connection does them)."""
+        if self.dialect is SQLITE:
+            self.conn.execute("PRAGMA wal_autocheckpoint = 0")
 
     def __enter__(self) -> Database:
         return self
@@ -262,6 +289,8 @@ def open_database(
             read-only and would need upgrading.
     """
     name = os.fspath(path)
+    if POSTGRES_URL.match(name):
+        return _open_postgres(name, create=create)
     in_memory = name == ":memory:"
     read_only = False
     if not in_memory:
@@ -293,16 +322,31 @@ def open_database(
 
 
 URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+POSTGRES_URL = re.compile(r"postgres(?:ql)?://", re.IGNORECASE)
+
+
+def _open_postgres(url: str, *, create: bool) -> Database:
+    from prospector.foundations import pg
+
+    shown = without_password(url)
+    conn = pg.connect(url)
+    try:
+        pg.prepare(conn, shown, create=create)
+    except BaseException:
+        conn.close()
+        raise
+    return Database(conn, shown, dialect=POSTGRES)
 
 
 def without_password(url: str) -> str:
     """``url`` as it may be shown: its password, if any, replaced by ``***``."""
     parts = urllib.parse.urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.netloc.rpartition("@")[2]
-    user = parts.username or ""
-    return urllib.parse.urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+    if parts.password is not None:
+        host = parts.netloc.rpartition("@")[2]
+        parts = parts._replace(netloc=f"{parts.username or ''}:***@{host}")
+    # libpq also reads a password from the query string (``?password=...``).
+    query = re.sub(r"(?i)(^|&)(password=)[^&]*", r"\1\2***", parts.query)
+    return urllib.parse.urlunsplit(parts._replace(query=query))
 
 
 def _check_file(name: str, create: bool) -> bool:
@@ -312,7 +356,8 @@ def _check_file(name: str, create: bool) -> bool:
     if URL.match(name):
         # Never a file named after it (``postgresql:/...`` in the working folder).
         raise DatabaseError(
-            f"{without_password(name)}: a database URL; Prospector opens SQLite files only"
+            f"{without_password(name)}: not a database Prospector can open"
+            " (an SQLite file path or a postgresql:// URL)"
         )
     file = Path(name)
     if file.is_dir():
@@ -380,6 +425,10 @@ def _migrate(conn: sqlite3.Connection, name: str) -> None:
 
 
 def schema_version(db: Database) -> int:
+    if db.dialect is not SQLITE:
+        from prospector.foundations import pg
+
+        return pg.schema_version(db.conn)
     return int(db.one("PRAGMA user_version")[0])  # type: ignore[index]
 
 

@@ -335,7 +335,7 @@ def log_call(
                 make_dialled(db, contact_id, switched.e164)
 
         dialed_at = row["dialed_at"] if row["claimed_by"] == rep else None
-        call_id = db.execute(
+        call_id = db.insert(
             """INSERT INTO calls (contact_id, rep, at, dialed_at, disposition, category,
                    attempt, duration_seconds, note, callback_at, callback_scope,
                    next_call_at, status_after, phone, phone_ext)
@@ -357,7 +357,7 @@ def log_call(
                 called,
                 called_ext,
             ),
-        ).lastrowid
+        )
         record_call(
             db,
             source=row["source"],

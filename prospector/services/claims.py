@@ -46,7 +46,10 @@ from prospector.services.windows import (
 
 def record_rep(db: Database, rep: str, now: datetime) -> None:
     """Add the rep to ``reps`` on first use (call inside a write transaction)."""
-    db.execute("INSERT OR IGNORE INTO reps (name, created_at) VALUES (?, ?)", (rep, to_db(now)))
+    db.execute(
+        "INSERT INTO reps (name, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        (rep, to_db(now)),
+    )
 
 
 def _require_own_claim(db: Database, contact_id: int, rep: str, now: datetime) -> None:

@@ -97,8 +97,8 @@ def add_dnc_in_transaction(
     added = flagged = already = 0
     for e164, raw in numbers:
         cursor = db.execute(
-            """INSERT OR IGNORE INTO dnc_numbers (phone, phone_raw, reason, added_by, added_at)
-               VALUES (?, ?, ?, ?, ?)""",
+            """INSERT INTO dnc_numbers (phone, phone_raw, reason, added_by, added_at)
+               VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
             (e164, raw, reason, actor, stamp),
         )
         if cursor.rowcount:

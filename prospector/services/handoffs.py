@@ -404,7 +404,7 @@ def qualify(
                 industry=contact["industry"],
                 override=owner,
             )
-            cursor = db.execute(
+            handoff_id = db.insert(
                 """INSERT INTO handoffs (contact_id, inside_rep, owner, owner_email,
                        amount_cents, meeting_at, budget, authority, need, timeline, note,
                        status, created_at, updated_at)
@@ -425,7 +425,6 @@ def qualify(
                     stamp,
                 ),
             )
-            handoff_id = int(cursor.lastrowid or 0)
         else:
             handoff_id = pending["id"]
             changes: dict[str, object] = {
@@ -454,5 +453,7 @@ def qualify(
                WHERE id = ?""",
             (stamp, contact_id),
         )
-        db.execute("INSERT OR IGNORE INTO reps (name, created_at) VALUES (?, ?)", (rep, stamp))
+        db.execute(
+            "INSERT INTO reps (name, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING", (rep, stamp)
+        )
     return get_handoff(db, handoff_id)

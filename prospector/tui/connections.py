@@ -35,7 +35,7 @@ class ThreadConnections:
                 # A rep's keypress must never wait for a WAL checkpoint: one thread does them.
                 database.checkpoint_in_background()
             else:
-                database.execute("PRAGMA wal_autocheckpoint = 0")
+                database.leave_checkpoints_to_others()
         return database
 
     def close_all(self) -> None:

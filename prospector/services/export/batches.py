@@ -46,13 +46,12 @@ def create_batch(
     ``sending_pid``: the process that will send it (webhooks), until
     :func:`finish_sending`. Call inside ``db.write()``.
     """
-    cursor = db.execute(
+    batch_id = db.insert(
         """INSERT INTO export_batches (format, target, created_at, created_by, resend,
                sending_pid)
            VALUES (?, ?, ?, ?, ?, ?)""",
         (format, target, to_db(now), actor, int(resend), sending_pid),
     )
-    batch_id = int(cursor.lastrowid or 0)
     db.conn.executemany(
         "INSERT INTO export_items (batch_id, handoff_id, payload) VALUES (?, ?, ?)",
         [(batch_id, handoff_id, text) for handoff_id, text in items],

@@ -441,12 +441,11 @@ def _start_batch(
                 (str(table.origin), row[0]),
             )
             return int(row[0])
-        cursor = db.execute(
+        return db.insert(
             """INSERT INTO import_batches (path, file_sha256, source, rep, started_at, status)
                VALUES (?, ?, ?, ?, ?, 'running')""",
             (str(table.origin), sha256, source, rep, to_db(now)),
         )
-        return int(cursor.lastrowid or 0)
 
 
 def _record_progress(

@@ -453,7 +453,9 @@ class ContactWriter:
         locale_id = self.locales.get(key)
         if locale_id is None:
             self.db.execute(
-                "INSERT OR IGNORE INTO locales (zones, country, state) VALUES (?, ?, ?)", key
+                "INSERT INTO locales (zones, country, state) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                key,
             )
             locale_id = _scalar(
                 self.db, "SELECT id FROM locales WHERE zones = ? AND country = ? AND state = ?", key

@@ -42,7 +42,7 @@ def store_settings(db: Database, settings: Settings, *, actor: str, now: datetim
     db.execute(
         """INSERT INTO settings (id, toml, version, updated_at, updated_by)
            VALUES (1, :toml, 1, :at, :actor)
-           ON CONFLICT (id) DO UPDATE SET toml = :toml, version = version + 1,
+           ON CONFLICT (id) DO UPDATE SET toml = :toml, version = settings.version + 1,
                updated_at = :at, updated_by = :actor""",
         {"toml": settings.source_text, "at": stamp, "actor": actor},
     )

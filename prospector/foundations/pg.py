@@ -1,0 +1,307 @@
+"""Prospector on PostgreSQL: a connection that speaks to services as sqlite3 does.
+
+Services are written against :class:`sqlite3.Connection`'s small surface
+(``execute``, ``executemany``, rows by index or name, ``rowcount``,
+``in_transaction``); :class:`PgConnection` offers the same over psycopg 3, so one
+service serves both backends. Parameters are written ``?`` or ``:name`` as for
+SQLite and rewritten here; results come back as SQLite would give them (whole
+sums as ``int``, comparisons as 0/1).
+
+A write transaction takes one advisory lock, the PostgreSQL twin of SQLite's
+``BEGIN IMMEDIATE``: writers queue up front, one at a time, so the services'
+read-then-write steps stay serial and "could not serialize" cannot happen.
+Readers never wait for it. Lock waits past the timeout are retried, as SQLite's
+busy lock is.
+
+psycopg is imported only here, and this module only for a ``postgresql://`` URL.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from prospector.foundations.errors import DatabaseError
+
+if TYPE_CHECKING:
+    import psycopg
+
+WRITE_LOCK = 0x50525350  # "PRSP": the advisory lock every write transaction holds
+LOCK_TIMEOUT = "10s"
+APPLICATION = "prospector"
+
+
+class Row(tuple):
+    """A result row read by position or (case-insensitive) column name, as sqlite3.Row."""
+
+    __slots__ = ()
+    _index: ClassVar[dict[str, int]] = {}
+    _names: ClassVar[tuple[str, ...]] = ()
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            try:
+                key = self._index[key.lower()]
+            except KeyError:
+                raise IndexError(f"no such column: {key}") from None
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self._names)
+
+
+@functools.lru_cache(maxsize=512)
+def _row_class(names: tuple[str, ...]) -> type[Row]:
+    index = {name.lower(): position for position, name in reversed(list(enumerate(names)))}
+    return type("Row", (Row,), {"__slots__": (), "_index": index, "_names": names})
+
+
+def _row_factory(cursor: Any):
+    description = cursor.description
+    if description is None:
+        return tuple
+    row_class = _row_class(tuple(column.name for column in description))
+    return lambda values: row_class(values)
+
+
+_TOKENS = re.compile(
+    r"""'(?:[^']|'')*'      # a string literal
+      | "(?:[^"]|"")*"      # a quoted name
+      | --[^\n]*            # a line comment
+      | /\*.*?\*/           # a block comment
+      | ::                  # a cast, not a parameter
+      | :[A-Za-z_]\w*       # a named parameter
+      | \?                  # a positional parameter
+      | %                   # psycopg's own placeholder mark
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@functools.lru_cache(maxsize=2048)
+def translate(sql: str) -> str:
+    """SQLite-style parameters (``?``, ``:name``) as psycopg's (``%s``, ``%(name)s``)."""
+
+    def replace(match: re.Match[str]) -> str:
+        token = match.group()
+        if token == "?":
+            return "%s"
+        if token == "%":
+            return "%%"
+        if token.startswith(":") and token != "::":
+            return f"%({token[1:]})s"
+        # psycopg reads every % as a placeholder mark, in literals and comments too.
+        return token.replace("%", "%%")
+
+    return _TOKENS.sub(replace, sql)
+
+
+def _sqlite_error(error: Exception) -> Exception:
+    """The sqlite3 exception services already handle for a psycopg one."""
+    import psycopg
+
+    message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    if isinstance(error, psycopg.errors.IntegrityError):
+        return sqlite3.IntegrityError(message)
+    if isinstance(error, psycopg.errors.OperationalError):
+        return sqlite3.OperationalError(message)
+    return sqlite3.DatabaseError(message)
+
+
+class PgConnection:
+    """The sqlite3.Connection subset services use, over one psycopg connection."""
+
+    def __init__(self, raw: psycopg.Connection) -> None:
+        self.raw = raw
+
+    @property
+    def in_transaction(self) -> bool:
+        import psycopg
+
+        return self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        import psycopg
+
+        try:
+            # Always with parameters, even none, so that psycopg reads "%%" as "%".
+            return self.raw.execute(translate(sql), params or ())
+        except psycopg.errors.Error as error:
+            raise _sqlite_error(error) from error
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any] | dict[str, Any]]) -> Any:
+        import psycopg
+
+        cursor = self.raw.cursor()
+        try:
+            cursor.executemany(translate(sql), rows)
+        except psycopg.errors.Error as error:
+            raise _sqlite_error(error) from error
+        return cursor
+
+    def commit(self) -> None:
+        if self.in_transaction:
+            self.raw.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.in_transaction:
+            self.raw.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def begin_write(self, attempts: int = 5) -> None:
+        """``BEGIN`` and take the write lock, waiting for another writer as SQLite would."""
+        import psycopg
+
+        for attempt in range(attempts):
+            self.raw.execute("BEGIN")
+            try:
+                self.raw.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+                self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                self.raw.execute("SET LOCAL lock_timeout = 0")
+                return
+            except psycopg.errors.LockNotAvailable as error:
+                self.raw.execute("ROLLBACK")
+                if attempt == attempts - 1:
+                    raise DatabaseError(
+                        "the database stayed locked by another writer; try again"
+                    ) from error
+                time.sleep(0.05)
+
+
+def _register_loaders(raw: psycopg.Connection) -> None:
+    """Sums and averages (``numeric``) and comparisons (``bool``) as SQLite gives them."""
+    from psycopg.adapt import Loader
+
+    class NumericLoader(Loader):
+        def load(self, data: Any) -> int | float:
+            text = bytes(data).decode()
+            if "." in text or "e" in text or "N" in text:
+                return float(text)
+            return int(text)
+
+    class BoolLoader(Loader):
+        def load(self, data: Any) -> int:
+            return 1 if bytes(data) == b"t" else 0
+
+    raw.adapters.register_loader("numeric", NumericLoader)
+    raw.adapters.register_loader("bool", BoolLoader)
+
+
+def connect(url: str) -> PgConnection:
+    """Connect to ``url`` (autocommit: transactions are explicit, as with SQLite).
+
+    Raises:
+        DatabaseError: psycopg is missing, or the server refused or could not be
+            reached (the message never carries the password).
+    """
+    try:
+        import psycopg
+    except ImportError:
+        raise DatabaseError(
+            "PostgreSQL support is not installed: pip install 'prospector[postgres]'"
+        ) from None
+    from prospector.foundations.db import without_password
+
+    try:
+        raw = psycopg.connect(url, autocommit=True, row_factory=_row_factory)
+    except psycopg.Error as error:
+        reason = _first_line(error, url)
+        raise DatabaseError(f"{without_password(url)}: cannot connect ({reason})") from None
+    _register_loaders(raw)
+    return PgConnection(raw)
+
+
+def _first_line(error: Exception, url: str) -> str:
+    """The server's reason, one line, with any password in it masked."""
+    import urllib.parse
+
+    text = " ".join(str(error).split()) or type(error).__name__
+    password = urllib.parse.urlsplit(url).password
+    if password:
+        text = text.replace(password, "***").replace(urllib.parse.unquote(password), "***")
+    return text
+
+
+def _tables(conn: PgConnection) -> set[str]:
+    rows = conn.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def meta(conn: PgConnection) -> dict[str, str]:
+    return {row[0]: row[1] for row in conn.execute("SELECT key, value FROM prospector_meta")}
+
+
+def schema_version(conn: PgConnection) -> int:
+    return int(meta(conn).get("schema_version", "0"))
+
+
+def prepare(conn: PgConnection, name: str, *, create: bool) -> None:
+    """Check the database is Prospector's (or empty), then create or upgrade its schema.
+
+    Raises:
+        DatabaseError: empty and ``create`` is False; another application's tables;
+            a newer Prospector's schema.
+    """
+    from prospector.foundations.migrations import MIGRATIONS
+    from prospector.foundations.migrations import postgresql as pg_schema
+
+    latest = len(MIGRATIONS)
+    tables = _tables(conn)
+    if "prospector_meta" in tables:
+        info = meta(conn)
+        if info.get("application") != APPLICATION:
+            raise DatabaseError(f"{name}: not a Prospector database")
+        version = int(info.get("schema_version", "0"))
+        if version > latest:
+            raise DatabaseError(
+                f"{name}: made by a newer Prospector (schema {version}, this one knows"
+                f" {latest}); upgrade Prospector"
+            )
+        if version < latest:
+            _upgrade(conn, version)
+        return
+    if tables:
+        raise DatabaseError(f"{name}: not a Prospector database (it has other tables)")
+    if not create:
+        raise DatabaseError(f"no Prospector database at {name} — run `prospector init`")
+    conn.begin_write()
+    try:
+        if _tables(conn):  # another process created it while we waited for the lock
+            conn.rollback()
+            return prepare(conn, name, create=create)
+        pg_schema.create_schema(conn.raw)
+        _upgrade_steps(conn, pg_schema.BASELINE)
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+    return None
+
+
+def _upgrade(conn: PgConnection, version: int) -> None:
+    conn.begin_write()
+    try:
+        _upgrade_steps(conn, schema_version(conn))
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
+def _upgrade_steps(conn: PgConnection, version: int) -> None:
+    """Migrations after the baseline, each written for both dialects."""
+    from prospector.foundations.migrations import MIGRATIONS
+
+    for number in range(version + 1, len(MIGRATIONS) + 1):
+        MIGRATIONS[number - 1](conn)  # type: ignore[arg-type]
+        conn.execute(
+            "UPDATE prospector_meta SET value = ? WHERE key = 'schema_version'", (str(number),)
+        )

@@ -386,8 +386,7 @@ CREATE TABLE lead_sources (
 # session's TimeZone can never shift it.
 
 SPEED_SQL = (
-    "round(extract(epoch FROM ({c}.first_dial_at::timestamp - {c}.created_at::timestamp)))"
-    "::bigint"
+    "round(extract(epoch FROM ({c}.first_dial_at::timestamp - {c}.created_at::timestamp)))::bigint"
 )
 """Seconds from a contact's creation to its first dial, as m001's SPEED_SQL rounds them."""
 
@@ -448,8 +447,17 @@ def _segment(c: str, sign: str) -> str:
 
 
 def _account_segment(row: str, sign: str) -> str:
+    """The account's contacts, summed by segment: an upsert in PostgreSQL may not touch
+    a row twice, where SQLite's adds the account's contacts into it one by one."""
     values = segment_values("c", f"{row}.industry", f"{row}.employees", sign)
-    return _SEGMENT_UPSERT.format(values=values, tail="FROM contacts c WHERE c.account_id = NEW.id")
+    return _SEGMENT_UPSERT.format(
+        values="d, i, b, s, l, sum(leads), sum(filtered), sum(dialed), sum(conversed),"
+        " sum(qualified)",
+        tail=f"""FROM (SELECT {values}
+        FROM contacts c WHERE c.account_id = NEW.id)
+        AS v (d, i, b, s, l, leads, filtered, dialed, conversed, qualified)
+    GROUP BY d, i, b, s, l""",
+    )
 
 
 def _speed(c: str, sign: str) -> str:

@@ -50,7 +50,7 @@ def sqlite_shape(conn: sqlite3.Connection) -> dict:
             " AND name NOT LIKE 'sqlite_%' ORDER BY name"
         )
     ]
-    columns, indexes, keys = {}, {}, set()
+    columns, indexes, keys, constraints = {}, {}, set(), {}
     types = {"INTEGER": "bigint", "TEXT": "text"}
     for table in tables:
         columns[table] = [
@@ -71,12 +71,26 @@ def sqlite_shape(conn: sqlite3.Connection) -> dict:
                 'SELECT "from", "table", "to" FROM pragma_foreign_key_list(?)', (table,)
             )
         }
+        primary = conn.execute(
+            "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", (table,)
+        ).fetchall()
+        uniques = conn.execute(
+            """SELECT (SELECT group_concat(name, ',') FROM pragma_index_info(l.name))
+               FROM pragma_index_list(?) l WHERE l.origin = 'u'""",
+            (table,),
+        ).fetchall()
+        sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+        constraints[table] = (
+            ",".join(row[0] for row in primary),
+            sorted(row[0] for row in uniques),
+            sql.count("CHECK ("),
+        )
     triggers = {
         name: _event(sql)
         for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
     }
     return {"tables": tables, "columns": columns, "indexes": indexes, "keys": keys,
-            "triggers": triggers}  # fmt: skip
+            "constraints": constraints, "triggers": triggers}  # fmt: skip
 
 
 def pg_shape(conn: psycopg.Connection) -> dict:
@@ -121,6 +135,22 @@ def pg_shape(conn: psycopg.Connection) -> dict:
                WHERE c.contype = 'f'"""
         ).fetchall()
     )
+    constraints = {table: ("", [], 0) for table in tables}
+    for table, kind, names in conn.execute(
+        """SELECT t.relname, c.contype, array_to_string(array(
+                      SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(n, o)
+                      JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.n
+                      ORDER BY k.o), ',')
+           FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+           JOIN pg_namespace s ON s.oid = t.relnamespace
+           WHERE s.nspname = 'public' AND c.contype IN ('p', 'u', 'c')"""
+    ):
+        primary, uniques, checks = constraints[table]
+        constraints[table] = (
+            names if kind == "p" else primary,
+            sorted([*uniques, names]) if kind == "u" else uniques,
+            checks + (kind == "c"),
+        )
     triggers = {
         name: _event(definition)
         for name, definition in conn.execute(
@@ -128,7 +158,7 @@ def pg_shape(conn: psycopg.Connection) -> dict:
         )
     }
     return {"tables": tables, "columns": columns, "indexes": indexes, "keys": keys,
-            "triggers": triggers}  # fmt: skip
+            "constraints": constraints, "triggers": triggers}  # fmt: skip
 
 
 def _event(sql: str) -> tuple[str, str]:
@@ -140,7 +170,7 @@ def _event(sql: str) -> tuple[str, str]:
     return found[1], found[2]
 
 
-def test_the_same_tables_columns_indexes_keys_and_triggers_as_sqlite(lite, pg):
+def test_the_same_tables_columns_indexes_constraints_and_triggers_as_sqlite(lite, pg):
     expected, actual = sqlite_shape(lite), pg_shape(pg)
     assert actual["tables"] == expected["tables"]
     for table in expected["tables"]:
@@ -150,6 +180,7 @@ def test_the_same_tables_columns_indexes_keys_and_triggers_as_sqlite(lite, pg):
     expected["indexes"]["contacts_by_email"] = (table, unique, [None], partial)
     assert actual["indexes"] == expected["indexes"]
     assert actual["keys"] == expected["keys"]
+    assert actual["constraints"] == expected["constraints"]
     assert actual["triggers"] == expected["triggers"]
     assert len(expected["triggers"]) == 7
 
@@ -404,7 +435,7 @@ steps = st.one_of(
 
 
 @settings(
-    max_examples=60,
+    max_examples=100,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -16,7 +16,11 @@ backends with the same SQL. What differs, and why:
   on the same events and columns. ``lead_segments_first_handoff`` is a statement
   trigger over the inserted rows: a row trigger in PostgreSQL runs after the whole
   statement and would see every handoff that statement inserted, where SQLite's
-  sees only those before it (see :data:`FIRST_HANDOFF`).
+  sees only those before it (see :data:`FIRST_HANDOFF`). ``lead_segments_account``
+  sums the account's contacts per segment before its upsert, which in PostgreSQL
+  may not update one row twice.
+* Time arithmetic: seconds between two timestamps instead of ``julianday()``, the
+  text read as ``timestamp`` (zone-free, so the session's TimeZone cannot shift it).
 * ``prospector_meta`` also holds ``application`` and ``schema_version``, which
   SQLite keeps in ``PRAGMA application_id`` and ``PRAGMA user_version``.
 

@@ -132,6 +132,20 @@ class Database:
             with self.write() as conn:
                 yield conn
 
+    @contextlib.contextmanager
+    def savepoint(self, name: str = "prospector_step") -> Iterator[None]:
+        """A step inside the open transaction that can fail alone: on an error it is
+        undone and the error raised, and the transaction goes on (PostgreSQL would
+        otherwise refuse every later statement of the transaction)."""
+        self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            self.conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        self.conn.execute(f"RELEASE SAVEPOINT {name}")
+
     def close(self) -> None:
         if self._checkpointer is not None:
             self._checkpointer.stop()

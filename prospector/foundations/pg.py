@@ -19,10 +19,11 @@ psycopg is imported only here, and this module only for a ``postgresql://`` URL.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from prospector.foundations.errors import DatabaseError
@@ -172,6 +173,40 @@ class PgConnection:
                         "the database stayed locked by another writer; try again"
                     ) from error
                 time.sleep(0.05)
+
+    def begin_snapshot(self) -> None:
+        """``BEGIN`` a read-only transaction whose reads all see one moment."""
+        self.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+    def stream(
+        self, sql: str, params: Sequence[Any] | dict[str, Any], size: int
+    ) -> Iterator[list[Any]]:
+        """``sql``'s rows in chunks through a server-side cursor (inside a transaction)."""
+        import psycopg
+
+        cursor = self.raw.cursor(name=f"prospector_stream_{next(_CURSORS)}")
+        try:
+            cursor.execute(translate(sql), params or ())
+            while chunk := cursor.fetchmany(size):
+                yield chunk
+        except psycopg.errors.Error as error:
+            raise _sqlite_error(error) from error
+        finally:
+            if not self.raw.closed and self.in_transaction:
+                cursor.close()
+
+
+_CURSORS = itertools.count(1)
+
+
+def server_database(conn: PgConnection) -> tuple[Any, ...]:
+    """What tells one server's database from another's: its name, the server's address
+    and port, and when that server started."""
+    row = conn.execute(
+        "SELECT current_database(), inet_server_addr()::text, inet_server_port(),"
+        " pg_postmaster_start_time()::text"
+    ).fetchone()
+    return tuple(row)
 
 
 def _register_loaders(raw: psycopg.Connection) -> None:

@@ -106,7 +106,10 @@ def test_reps_and_leads_see_the_same_team_on_every_copy(team, pg_url, tmp_path):
 
 def test_a_copy_goes_on_with_new_ids_after_the_copied_ones(team, pg_url):
     assert copy(team, pg_url).exit_code == 0
-    last = {table: scalar(team, f"SELECT coalesce(max(id), 0) FROM {table}") for table in ("calls", "audit_log")}
+    last = {
+        table: scalar(team, f"SELECT coalesce(max(id), 0) FROM {table}")
+        for table in ("calls", "audit_log")
+    }
     with open_database(pg_url) as db, db.write():
         call = db.insert(
             "INSERT INTO calls (contact_id, rep, at, disposition, category, attempt, status_after)"
@@ -167,7 +170,8 @@ def test_a_changed_row_in_the_target_is_detected(team, pg_url):
         checks = verify_copy(source, target)
     differing = {check.table for check in checks if not check.ok}
     assert differing == {"contacts", "dnc_numbers"}
-    contacts, dnc = (next(c for c in checks if c.table == name) for name in ("contacts", "dnc_numbers"))
+    by_table = {check.table: check for check in checks}
+    contacts, dnc = by_table["contacts"], by_table["dnc_numbers"]
     assert contacts.source_rows == contacts.target_rows  # same count, other checksum
     assert dnc.target_rows == dnc.source_rows - 1
 

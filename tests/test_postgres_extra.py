@@ -38,6 +38,7 @@ HIDE_PSYCOPG = "sys.modules['psycopg'] = None  # as if `pip install prospector` 
 
 
 def test_a_postgresql_url_without_psycopg_is_one_line(tmp_path):
+    assert prospector("--db", str(tmp_path / "team.db"), "init", cwd=tmp_path).returncode == 0
     for args in (
         ["--db", "postgresql://rep:secret@db.example/team", "init"],
         ["--db", "postgresql://rep@db.example/team", "queue"],

@@ -102,7 +102,7 @@ def _progress() -> Iterator[database_copy.Progress | None]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     bar = Progress(
-        TextColumn("copying {task.description}"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         console=Console(stderr=True),
@@ -110,8 +110,8 @@ def _progress() -> Iterator[database_copy.Progress | None]:
     )
     task = bar.add_task("", total=None)
 
-    def update(table: str, done: int, total: int) -> None:
-        bar.update(task, description=table, completed=done, total=total)
+    def update(step: str, table: str, done: int, total: int) -> None:
+        bar.update(task, description=f"{step} {table}", completed=done, total=total)
 
     with bar:
         yield update

@@ -14,7 +14,7 @@ import sqlite3
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -172,6 +172,18 @@ class Database:
                 yield chunk
             return
         yield from self.conn.stream(sql, params, size)
+
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
+        """Insert many rows of ``columns`` into ``table`` (inside :meth:`write`); on
+        PostgreSQL by ``COPY``."""
+        if self.dialect is SQLITE:
+            names = ", ".join(f'"{column}"' for column in columns)
+            marks = ", ".join("?" * len(columns))
+            self.conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+            return
+        self.conn.copy_rows(table, columns, rows)
 
     def same_as(self, other: Database) -> bool:
         """True when ``other`` is this very database (another connection to it)."""

@@ -195,6 +195,22 @@ class PgConnection:
             if not self.raw.closed and self.in_transaction:
                 cursor.close()
 
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Insert ``rows`` into ``table`` with ``COPY ... FROM STDIN`` (triggers run as for
+        INSERT), many times faster than one INSERT a row."""
+        import psycopg
+
+        names = ", ".join(f'"{column}"' for column in columns)
+        try:
+            with (
+                self.raw.cursor() as cursor,
+                cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+        except psycopg.errors.Error as error:
+            raise _sqlite_error(error) from error
+
 
 _CURSORS = itertools.count(1)
 

@@ -76,8 +76,8 @@ GUARDED = (
 
 CHUNK = 5000
 
-Progress = Callable[[str, int, int], None]
-"""Called as rows go by: (table, rows of it done, rows of it in all)."""
+Progress = Callable[[str, str, int, int], None]
+"""Called as rows go by: ("copying" or "checking", table, rows of it done, rows in all)."""
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,11 @@ def copy_database(
             if table.key == ("id",) and (reset := target.dialect.after_explicit_ids(table.name)):
                 target.execute(reset)
         checks = tuple(
-            _check(table.name, sums[table.name], table_checksum(target, table, columns[table.name]))
+            _check(
+                table.name,
+                sums[table.name],
+                table_checksum(target, table, columns[table.name], progress, sums[table.name][0]),
+            )
             for table in TABLES
         )
         report = CopyReport(source.path, target.path, database_id(source), checks)
@@ -192,14 +196,25 @@ def verify_copy(source: Database, target: Database) -> tuple[TableCheck, ...]:
     return tuple(_check(table.name, found[0][table.name], found[1][table.name]) for table in TABLES)
 
 
-def table_checksum(db: Database, table: Table, columns: list[str]) -> tuple[int, str]:
-    """(rows, sha256 of every row's canonical text in primary-key order) of ``table``."""
+def table_checksum(
+    db: Database,
+    table: Table,
+    columns: list[str],
+    progress: Progress | None = None,
+    expected: int = 0,
+) -> tuple[int, str]:
+    """(rows, sha256 of every row's canonical text in primary-key order) of ``table``.
+
+    ``progress`` is told of the rows read, out of ``expected``.
+    """
     digest = hashlib.sha256()
     count = 0
     for chunk in _read(db, table, columns):
         for row in chunk:
             digest.update(canonical_row(row))
-            count += 1
+        count += len(chunk)
+        if progress:
+            progress("checking", table.name, count, expected)
     return count, digest.hexdigest()
 
 
@@ -217,21 +232,18 @@ def _copy_table(
 ) -> tuple[int, str]:
     """Insert ``table``'s rows into the target; returns the source's (rows, checksum)."""
     total = int(source.one(f"SELECT count(*) FROM {table.name}{_where(table)}")[0])  # type: ignore[index]
-    names = ", ".join(f'"{column}"' for column in columns)
-    marks = ", ".join("?" * len(columns))
-    insert = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
     digest = hashlib.sha256()
     done = 0
     if progress:
-        progress(table.name, 0, total)
+        progress("copying", table.name, 0, total)
     for chunk in _read(source, table, columns):
         values = [tuple(row) for row in chunk]
-        target.conn.executemany(insert, values)
+        target.insert_rows(table.name, columns, values)
         for row in values:
             digest.update(canonical_row(row))
         done += len(values)
         if progress:
-            progress(table.name, done, total)
+            progress("copying", table.name, done, total)
     return done, digest.hexdigest()
 
 

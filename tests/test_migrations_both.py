@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from prospector.foundations.migrations import MIGRATIONS
-from prospector.foundations.migrations import postgresql
+from prospector.foundations.migrations import MIGRATIONS, postgresql
 
 
 def test_the_postgresql_baseline_is_a_sqlite_schema_version():

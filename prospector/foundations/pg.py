@@ -166,19 +166,23 @@ class PgConnection:
         import psycopg
 
         for attempt in range(attempts):
-            self.raw.execute("BEGIN")
             try:
-                self.raw.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-                self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-                self.raw.execute("SET LOCAL lock_timeout = 0")
+                # One round trip; the timeout bounds this wait (and any in the transaction).
+                self.raw.execute(
+                    f"BEGIN; SET LOCAL lock_timeout = '{LOCK_TIMEOUT}';"
+                    f" SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+                )
                 return
             except psycopg.errors.LockNotAvailable as error:
-                self.raw.execute("ROLLBACK")
+                self.rollback()
                 if attempt == attempts - 1:
                     raise DatabaseError(
                         "the database stayed locked by another writer; try again"
                     ) from error
                 time.sleep(0.05)
+            except psycopg.Error as error:
+                self.rollback()
+                raise _sqlite_error(error) from error
 
 
 def _register_loaders(raw: psycopg.Connection) -> None:

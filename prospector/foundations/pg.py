@@ -106,6 +106,13 @@ def _sqlite_error(error: Exception) -> Exception:
     import psycopg
 
     message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    state = getattr(error, "sqlstate", None) or ""
+    if isinstance(error, psycopg.OperationalError) and (
+        not state or state.startswith("08") or state.startswith("57P")
+    ):
+        # The server went away (restart, network, shutdown): a user's problem to fix,
+        # said in one line, not a bug's traceback.
+        return DatabaseError(f"the database server cannot be reached ({message})")
     if isinstance(error, psycopg.errors.IntegrityError):
         return sqlite3.IntegrityError(message)
     if isinstance(error, psycopg.errors.OperationalError):
@@ -160,19 +167,23 @@ class PgConnection:
         import psycopg
 
         for attempt in range(attempts):
-            self.raw.execute("BEGIN")
             try:
-                self.raw.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-                self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-                self.raw.execute("SET LOCAL lock_timeout = 0")
+                # One round trip; the timeout bounds this wait (and any in the transaction).
+                self.raw.execute(
+                    f"BEGIN; SET LOCAL lock_timeout = '{LOCK_TIMEOUT}';"
+                    f" SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+                )
                 return
             except psycopg.errors.LockNotAvailable as error:
-                self.raw.execute("ROLLBACK")
+                self.rollback()
                 if attempt == attempts - 1:
                     raise DatabaseError(
                         "the database stayed locked by another writer; try again"
                     ) from error
                 time.sleep(0.05)
+            except psycopg.Error as error:
+                self.rollback()
+                raise _sqlite_error(error) from error
 
     def begin_snapshot(self) -> None:
         """``BEGIN`` a read-only transaction whose reads all see one moment."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import psycopg
@@ -196,8 +197,6 @@ def test_user_errors_are_one_line(team, tmp_path, pg_url):
     assert_one_line_error(copy(missing, pg_url), "no Prospector database at")
     assert not missing.exists()
     foreign = tmp_path / "foreign.db"
-    import sqlite3
-
     with sqlite3.connect(foreign) as conn:
         conn.execute("CREATE TABLE x (a)")
     assert_one_line_error(copy(team, foreign), "not a Prospector database")
@@ -206,3 +205,23 @@ def test_user_errors_are_one_line(team, tmp_path, pg_url):
         assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()
         tables = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
         assert tables.fetchone()[0] == 0
+
+
+def test_a_read_only_source_is_copied_and_an_old_one_refused(team, tmp_path):
+    before = dump(team)
+    team.chmod(0o444)
+    try:
+        result = copy(team, tmp_path / "copy.db")
+        assert result.exit_code == 0, result.output
+        assert dump(tmp_path / "copy.db") == before
+    finally:
+        team.chmod(0o644)
+    old = tmp_path / "old.db"
+    open_database(old).close()
+    with sqlite3.connect(old) as conn:
+        conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    old.chmod(0o444)
+    target = tmp_path / "never.db"
+    assert_one_line_error(copy(old, target), "read-only database from an older Prospector")
+    assert not target.exists()

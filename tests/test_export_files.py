@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from prospector.foundations.db import database_id
 from prospector.services import handoffs
 from prospector.services.export import FORMATS
+from prospector.services.export.payloads import dump
 from prospector.services.export.safe_csv import Column, cell, csv_bytes
 from tests.conftest import MONDAY_10_ET
 from tests.handoff_factories import make_call, make_contact
@@ -257,12 +258,22 @@ def test_a_batch_cut_before_schema_7_is_written_with_the_external_ids(
     handoffs.qualify(db, make_contact(db, company=None), rep="alice", now=MONDAY_10_ET)
     export(run, "--format", "jsonl", "--out", str(tmp_path / "cut"))
     export(run, "--batch", "1", "--format", format, "--out", str(tmp_path / "new"))
+    added = (
+        "account_id",
+        "database_id",
+        "external_id",
+        "contact_external_id",
+        "account_external_id",
+    )
     with db.write():
-        db.execute(
-            """UPDATE export_items SET payload = json_remove(payload, '$.account_id',
-                   '$.database_id', '$.external_id', '$.contact_external_id',
-                   '$.account_external_id')"""
-        )
+        for batch_id, handoff_id, text in db.query(
+            "SELECT batch_id, handoff_id, payload FROM export_items"
+        ):
+            old = {key: value for key, value in json.loads(text).items() if key not in added}
+            db.execute(
+                "UPDATE export_items SET payload = ? WHERE batch_id = ? AND handoff_id = ?",
+                (dump(old), batch_id, handoff_id),
+            )
     assert "external_id" not in db.one("SELECT payload FROM export_items")[0]
     export(run, "--batch", "1", "--format", format, "--out", str(tmp_path / "old"))
     new = {p.name: p.read_bytes() for p in (tmp_path / "new").iterdir()}

@@ -175,10 +175,11 @@ def first_payloads(db: Database, handoff_ids: list[int]) -> dict[int, str]:
     """
     if not handoff_ids:
         return {}
-    # SQLite takes the bare column from the row that holds min(): the first batch's.
     rows = db.query(
-        """SELECT handoff_id, payload, min(batch_id) FROM export_items
-           WHERE handoff_id IN (SELECT value FROM json_each(?)) GROUP BY handoff_id""",
+        f"""SELECT i.handoff_id, i.payload FROM export_items i
+            WHERE i.handoff_id IN {db.dialect.ints_in("?")}
+              AND i.batch_id = (SELECT min(j.batch_id) FROM export_items j
+                                WHERE j.handoff_id = i.handoff_id)""",
         (json.dumps(handoff_ids),),
     )
     return {row[0]: row[1] for row in rows}

@@ -46,10 +46,14 @@ def create_batch(
     ``sending_pid``: the process that will send it (webhooks), until
     :func:`finish_sending`. Call inside ``db.write()``.
     """
+    # The number is the next after the highest, as SQLite's rowid gives it: a batch
+    # rolled back (a killed export) leaves no gap. A PostgreSQL sequence would, and
+    # the number is a rep's (file names, ``export --batch N``). The write lock makes
+    # max() + 1 safe.
     batch_id = db.insert(
-        """INSERT INTO export_batches (format, target, created_at, created_by, resend,
+        """INSERT INTO export_batches (id, format, target, created_at, created_by, resend,
                sending_pid)
-           VALUES (?, ?, ?, ?, ?, ?)""",
+           VALUES ((SELECT coalesce(max(id), 0) + 1 FROM export_batches), ?, ?, ?, ?, ?, ?)""",
         (format, target, to_db(now), actor, int(resend), sending_pid),
     )
     db.conn.executemany(

@@ -9,10 +9,10 @@ written again later byte for byte, whatever has happened to the handoffs since
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import datetime
 
+from prospector.foundations import senders
 from prospector.foundations.clock import from_db, to_db
 from prospector.foundations.db import Database
 from prospector.foundations.errors import NotFoundError
@@ -99,15 +99,20 @@ def in_flight(db: Database) -> InFlight:
     """Unanswered items of batches whose sending process is still alive.
 
     A sender that died (killed, machine restarted) holds nothing: its pending
-    handoffs go out with the next export, under the same idempotency keys.
+    handoffs go out with the next export, under the same idempotency keys. Who is
+    alive is :mod:`prospector.foundations.senders`' to say (a pid on SQLite, the
+    sender's session on PostgreSQL, where senders may be on other machines).
     """
-    live = [
-        row["id"]
-        for row in db.query(
-            "SELECT id, sending_pid FROM export_batches WHERE sending_pid IS NOT NULL"
-        )
-        if _alive(row["sending_pid"])
-    ]
+    live = senders.alive(
+        db,
+        (
+            (row["id"], row["sending_pid"])
+            for row in db.query(
+                "SELECT id, sending_pid FROM export_batches"
+                " WHERE sending_pid IS NOT NULL ORDER BY id"
+            )
+        ),
+    )
     if not live:
         return InFlight(frozenset(), ())
     marks = ",".join("?" for _ in live)
@@ -117,17 +122,6 @@ def in_flight(db: Database) -> InFlight:
         tuple(live),
     )
     return InFlight(frozenset(row[0] for row in rows), tuple(live))
-
-
-def _alive(pid: int) -> bool:
-    # WAL needs shared memory, so every process using the file is on this machine.
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    return True
 
 
 def record_failure(db: Database, batch_id: int, handoff_id: int, error: str) -> None:

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from prospector.foundations import senders
 from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database, database_id
 from prospector.foundations.errors import ProspectorError
@@ -359,6 +360,8 @@ def _open_batch(
         items=items,
         sending_pid=os.getpid() if name == WEBHOOK else None,
     )
+    if name == WEBHOOK:
+        senders.hold(db, batch)
     return _Opened(batch, items, held, len(busy.handoff_ids), busy.batches)
 
 
@@ -388,6 +391,7 @@ def _export_webhook(
     finally:
         with db.write():
             finish_sending(db, opened.batch)
+        senders.release(db, opened.batch)
     return opened.result(WEBHOOK, shown, sent=sent)
 
 

@@ -389,9 +389,11 @@ def _export_webhook(
         with Sender(url, options or WebhookOptions(), signer=signer) as sender:
             sent = _send_all(db, sender, opened.batch, opened.items, now=now)
     finally:
-        with db.write():
-            finish_sending(db, opened.batch)
-        senders.release(db, opened.batch)
+        try:
+            with db.write():
+                finish_sending(db, opened.batch)
+        finally:
+            senders.release(db, opened.batch)
     return opened.result(WEBHOOK, shown, sent=sent)
 
 

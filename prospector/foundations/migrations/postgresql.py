@@ -12,13 +12,18 @@ backends with the same SQL. What differs, and why:
 * ``WITHOUT ROWID`` has no counterpart (every PostgreSQL table is a heap).
 * ``contacts_by_email`` indexes ``lower(email)``: with the "C" collation ``lower``
   folds ASCII letters only, as SQLite's NOCASE does.
-* The cohort triggers are PL/pgSQL functions run by triggers of the same names,
-  on the same events and columns. ``lead_segments_first_handoff`` is a statement
-  trigger over the inserted rows: a row trigger in PostgreSQL runs after the whole
-  statement and would see every handoff that statement inserted, where SQLite's
-  sees only those before it (see :data:`FIRST_HANDOFF`). ``lead_segments_account``
-  sums the account's contacts per segment before its upsert, which in PostgreSQL
-  may not update one row twice.
+* The cohort triggers are PL/pgSQL functions run by triggers of the same names, on
+  the same events, but once per statement over its transition tables, where SQLite's
+  run once per row: each adds up the rows' contributions by cohort key and upserts
+  each key once (an upsert in PostgreSQL may not touch a row twice). Row triggers
+  would upsert the same few cohort rows once per contact, and PostgreSQL writes a new
+  version of a row at every update, so a copy or a re-tiering of many contacts would
+  slow down quadratically. A statement trigger with transition tables may not name
+  columns: the update triggers fire on every UPDATE of contacts (accounts) and return
+  at once when no row's cohort keys changed (SQLite's WHEN conditions), which costs a
+  claim a few hundredths of a millisecond. SQLite has no DELETE trigger; neither has
+  this schema. ``lead_segments_first_handoff`` counts a contact's first handoffs of a
+  statement once (see :data:`FIRST_HANDOFF`).
 * Time arithmetic: seconds between two timestamps instead of ``julianday()``, the
   text read as ``timestamp`` (zone-free, so the session's TimeZone cannot shift it).
 * ``prospector_meta`` also holds ``application`` and ``schema_version``, which

@@ -148,9 +148,9 @@ def interrupt_on_chunk(monkeypatch, number: int) -> None:
 def new_database_fixture(db_path, request: pytest.FixtureRequest) -> Iterator[NewDatabase]:
     """Fresh, empty team databases beside ``db_path``, on its backend (for hypothesis
     examples, which share one test's fixtures; import it into the test module):
-    ``new_database(folder, name)`` is
-    ``folder/name.db`` on SQLite, a new database of the test's cluster on PostgreSQL
-    (dropped after the test)."""
+    ``new_database(folder, name)`` is ``folder/name.db`` on SQLite. On PostgreSQL it is
+    a database of the test's cluster, one per ``name``, emptied for each call after
+    the first (creating and dropping a database per example takes seconds)."""
     if not POSTGRES_URL.match(str(db_path)):
         yield lambda folder, name: folder / f"{name}.db"
         return
@@ -158,18 +158,31 @@ def new_database_fixture(db_path, request: pytest.FixtureRequest) -> Iterator[Ne
 
     cluster = request.getfixturevalue("pg_cluster")
     stem = urllib.parse.urlsplit(str(db_path)).path.lstrip("/")
-    made: list[str] = []
+    made: dict[str, str] = {}
 
     def make(folder: Path, name: str) -> str:
-        database = f"{stem}_{len(made)}"
-        with psycopg.connect(cluster.url(), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{database}"')
-        made.append(database)
+        database = made.get(name)
+        if database is None:
+            database = made[name] = f"{stem}_{name}"
+            with psycopg.connect(cluster.url(), autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{database}"')
+            return cluster.url(database)
+        with psycopg.connect(cluster.url(database), autocommit=True) as conn:
+            assert not conn.execute("SELECT 1 FROM deferred_indexes").fetchall()
+            tables = [
+                row[0]
+                for row in conn.execute(
+                    """SELECT tablename FROM pg_tables WHERE schemaname = current_schema()
+                       AND tablename <> 'prospector_meta'"""
+                )
+            ]
+            names = ", ".join(f'"{table}"' for table in tables)
+            conn.execute(f"TRUNCATE {names} RESTART IDENTITY")
         return cluster.url(database)
 
     yield make
     with psycopg.connect(cluster.url(), autocommit=True) as conn:
-        for database in made:
+        for database in made.values():
             conn.execute(f'DROP DATABASE "{database}" WITH (FORCE)')
 
 

@@ -326,6 +326,9 @@ class ContactWriter:
                     self.known.add_company(entry[0], current["first_name"], current["last_name"])
         self.touched_contacts.add(contact_id)
         if changes:
+            # The contact may move to an account this chunk created: it must exist first
+            # (PostgreSQL checks the foreign key; SQLite's import does not).
+            self.accounts.flush()
             assignments = ", ".join(f"{name} = ?" for name in changes)
             self.db.execute(
                 f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?",

@@ -15,13 +15,17 @@ from tests.import_rows import interrupt_on_chunk
 
 
 def schema_names(db) -> list[str]:
-    return [
-        row[0]
-        for row in db.query(
-            "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')"
-            " AND tbl_name = 'contacts' ORDER BY name"
-        )
-    ]
+    """The contacts table's indexes and triggers."""
+    if db.dialect.name == "sqlite":
+        sql = """SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')
+                 AND tbl_name = 'contacts' ORDER BY name"""
+    else:
+        sql = """SELECT indexname FROM pg_indexes
+                 WHERE schemaname = current_schema() AND tablename = 'contacts'
+                 UNION ALL SELECT tgname FROM pg_trigger
+                 WHERE tgrelid = to_regclass('contacts') AND NOT tgisinternal
+                 ORDER BY 1"""
+    return [row[0] for row in db.query(sql)]
 
 
 def big_file(tmp_path, rows: int = 60):
@@ -120,5 +124,5 @@ def test_leads_counted_while_deferred_equal_a_recount(tmp_path, db_path, small_t
 def cohort_rows(db) -> list[tuple]:
     return [
         tuple(row)
-        for row in db.query("SELECT * FROM lead_segments WHERE leads ORDER BY 1, 2, 3, 4, 5")
+        for row in db.query("SELECT * FROM lead_segments WHERE leads > 0 ORDER BY 1, 2, 3, 4, 5")
     ]

@@ -162,8 +162,8 @@ def copy_database(
             if table.name in COHORTS:
                 target.execute(f"DELETE FROM {table.name}")  # what the triggers counted
             sums[table.name] = _copy_table(source, target, table, columns[table.name], progress)
-            if table.key == ("id",) and (reset := target.dialect.after_explicit_ids(table.name)):
-                target.execute(reset)
+            if table.key == ("id",):
+                target.dialect.ids_taken(target, table.name)
         checks = tuple(
             _check(
                 table.name,

@@ -108,15 +108,17 @@ def count_new_leads(db: Database, received_day: str, leads: Iterable[tuple[NewLe
         """INSERT INTO lead_segments (received_day, industry, employee_band, source,
                list_name, leads, filtered, dialed, conversed, qualified)
            VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0)
-           ON CONFLICT DO UPDATE SET leads = leads + excluded.leads,
-               filtered = filtered + excluded.filtered""",
+           ON CONFLICT (received_day, industry, employee_band, source, list_name) DO UPDATE
+           SET leads = lead_segments.leads + excluded.leads,
+               filtered = lead_segments.filtered + excluded.filtered""",
         [(received_day, *key, leads, filtered) for key, (leads, filtered) in counted.items()],
     )
     db.conn.executemany(
         """INSERT INTO lead_sources (received_day, source, tier, leads, filtered, worked)
            VALUES (?, ?, ?, ?, ?, 0)
-           ON CONFLICT DO UPDATE SET leads = leads + excluded.leads,
-               filtered = filtered + excluded.filtered""",
+           ON CONFLICT (received_day, source, tier) DO UPDATE
+           SET leads = lead_sources.leads + excluded.leads,
+               filtered = lead_sources.filtered + excluded.filtered""",
         [(received_day, *pair, leads, filtered) for pair, (leads, filtered) in by_source.items()],
     )
 

@@ -42,7 +42,7 @@ def test_the_section_covers_what_a_team_server_needs():
         "CREATE ROLE prospector LOGIN PASSWORD", "CREATE DATABASE prospector OWNER",
         " init\n", "PROSPECTOR_DB=", "~/.pgpass", "PGPASSWORD", "?service=team",
         "sslmode=verify-full", "pg_dump -h db.example.com -U prospector -Fc", "pg_restore",
-        "GRANT SELECT, INSERT, UPDATE, DELETE", "GRANT USAGE ON ALL SEQUENCES", "db copy",
+        "GRANT SELECT, INSERT, UPDATE, DELETE", "GRANT USAGE, UPDATE ON ALL SEQUENCES", "db copy",
     ):  # fmt: skip
         assert needed in text, needed
     assert len([step for step in section_steps("/x") if not step.env]) >= 15

@@ -184,29 +184,10 @@ class PostgresDialect(SQLiteDialect):
         return f"CAST({param} AS INTEGER)"
 
     def schema_objects(self, db: Any, table: str, names: tuple[str, ...]) -> list[tuple]:
-        return db.query(
-            f"""SELECT 'index', indexname, indexdef FROM pg_indexes
-                WHERE schemaname = current_schema() AND tablename = ?
-                  AND indexname IN {self.texts_in("?")}
-                UNION ALL
-                SELECT 'trigger', t.tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t
-                WHERE t.tgrelid = to_regclass(?) AND NOT t.tgisinternal
-                  AND t.tgname IN {self.texts_in("?")}""",
-            (table, json.dumps(names), table, json.dumps(names)),
-        )
-
-    def drop_schema_object(self, db: Any, kind: str, name: str, table: str) -> None:
-        on = f' ON "{table}"' if kind == "trigger" else ""
-        db.execute(f'DROP {kind.upper()} "{name}"{on}')
-
-    def schema_object_exists(self, db: Any, name: str) -> bool:
-        found = db.one(
-            """SELECT 1 FROM pg_class WHERE relname = ?
-                   AND relnamespace = current_schema()::regnamespace
-               UNION ALL SELECT 1 FROM pg_trigger WHERE tgname = ? AND NOT tgisinternal""",
-            (name, name),
-        )
-        return found is not None
+        # Nothing is deferred on a team server: dropping an index locks the whole table
+        # against every rep's reads until the chunk commits, leaves their queue without
+        # its index until the import ends, and needs the table's owner (reps are not).
+        return []
 
 
 SQLITE = SQLiteDialect()

@@ -77,12 +77,34 @@ def run(db_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture(scope="session")
-def team_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def team_template(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Path | str:
     """A team database to copy, never to change: the demo list, batch 1 exported with
-    one handoff, another handoff pending (:func:`tests.cli_checks.build_team`)."""
+    one handoff, another handoff pending (:func:`tests.cli_checks.build_team`).
+
+    A file; on PostgreSQL a database of this worker's cluster, built once per session
+    (copy it with :func:`tests.backend.copy_team`, or use :func:`team_copy`)."""
     from tests.cli_checks import build_team
 
-    return build_team(tmp_path_factory.mktemp("template") / "team.db")
+    folder = tmp_path_factory.mktemp("template")
+    if BACKEND == "postgresql":
+        import psycopg
+
+        pg: ThrowawayCluster = request.getfixturevalue("pg_cluster")
+        with psycopg.connect(pg.url(), autocommit=True) as conn:
+            conn.execute('CREATE DATABASE "team_template"')
+        return str(build_team(pg.url("team_template"), folder))
+    return Path(build_team(folder / "team.db", folder))
+
+
+@pytest.fixture
+def team_copy(team_template: Path | str, db_path: Path | str) -> Path | str:
+    """A fresh copy of :func:`team_template` at ``db_path`` (a file, or a URL)."""
+    from tests.backend import copy_team
+
+    copy_team(team_template, db_path)
+    return db_path
 
 
 @pytest.fixture(scope="session")

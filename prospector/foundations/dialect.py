@@ -42,6 +42,30 @@ class SQLiteDialect:
     skip_locked = ""
     """Appended to the queue's top-of-queue SELECT: SQLite's write lock is the whole file."""
 
+    # --- reports (pgr): the cohort tables' value lists ---------------------------------
+    def segment_values(self, c: str, industry: str, employees: str, sign: str = "1") -> str:
+        """SELECT list of one contact's ``lead_segments`` row (``c``: its alias)."""
+        from prospector.foundations.migrations import m001_initial
+
+        return m001_initial.segment_values(c, industry, employees, sign)
+
+    def speed_values(self, c: str, sign: str = "1") -> str:
+        """SELECT list of one dialed contact's ``lead_speed`` row."""
+        from prospector.foundations.migrations import m001_initial
+
+        return m001_initial.speed_values(c, sign)
+
+    def source_values(self, c: str, sign: str = "1") -> str:
+        """SELECT list of one contact's ``lead_sources`` row."""
+        from prospector.foundations.migrations import m008_lead_sources
+
+        return m008_lead_sources.source_values(c, sign)
+
+    def indexed_by(self, index: str) -> str:
+        """Appended to a table name: the index SQLite's planner must use (PostgreSQL's
+        planner picks it by itself)."""
+        return f" INDEXED BY {index}"
+
 
 class PostgresDialect(SQLiteDialect):
     name = "postgresql"
@@ -74,6 +98,25 @@ class PostgresDialect(SQLiteDialect):
         return f"lower({expression})"
 
     skip_locked = " FOR UPDATE SKIP LOCKED"
+
+    # --- reports (pgr): the cohort tables' value lists ---------------------------------
+    def segment_values(self, c: str, industry: str, employees: str, sign: str = "1") -> str:
+        from prospector.foundations.migrations import postgresql
+
+        return postgresql.segment_values(c, industry, employees, sign)
+
+    def speed_values(self, c: str, sign: str = "1") -> str:
+        from prospector.foundations.migrations import postgresql
+
+        return postgresql.speed_values(c, sign)
+
+    def source_values(self, c: str, sign: str = "1") -> str:
+        from prospector.foundations.migrations import postgresql
+
+        return postgresql.source_values(c, sign)
+
+    def indexed_by(self, index: str) -> str:
+        return ""
 
 
 SQLITE = SQLiteDialect()

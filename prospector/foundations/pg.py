@@ -105,6 +105,13 @@ def _sqlite_error(error: Exception) -> Exception:
     import psycopg
 
     message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    state = getattr(error, "sqlstate", None) or ""
+    if isinstance(error, psycopg.OperationalError) and (
+        not state or state.startswith("08") or state.startswith("57P")
+    ):
+        # The server went away (restart, network, shutdown): a user's problem to fix,
+        # said in one line, not a bug's traceback.
+        return DatabaseError(f"the database server cannot be reached ({message})")
     if isinstance(error, psycopg.errors.IntegrityError):
         return sqlite3.IntegrityError(message)
     if isinstance(error, psycopg.errors.OperationalError):

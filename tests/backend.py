@@ -47,7 +47,7 @@ def dump(target: str | os.PathLike[str]) -> list[str]:
     lines = []
     with psycopg.connect(os.fspath(target), autocommit=True) as conn:
         for name, definition in conn.execute(
-            """SELECT c.relname, c.relkind || ' ' || coalesce(pg_get_indexdef(c.oid), '')
+            """SELECT c.relname, c.relkind::text || ' ' || coalesce(pg_get_indexdef(c.oid), '')
                FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace
                ORDER BY c.relname"""
         ):
@@ -88,3 +88,25 @@ def copy_team(template: str | os.PathLike[str], target: str | os.PathLike[str]) 
 
 def _database_name(url: str | os.PathLike[str]) -> str:
     return urllib.parse.urlsplit(os.fspath(url)).path.lstrip("/")
+
+
+def open_connections(target: str | os.PathLike[str]) -> int:
+    """How many connections to the database are open now, by anyone: the server's
+    sessions on it (PostgreSQL), or this process's file handles on it (SQLite)."""
+    if not is_url(target):
+        path = os.path.realpath(target)
+        count = 0
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                count += os.readlink(f"/proc/self/fd/{fd}") == path
+            except OSError:  # closed meanwhile (the listing's own handle)
+                pass
+        return count
+    import psycopg
+
+    server = urllib.parse.urlsplit(os.fspath(target))._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (_database_name(target),)
+        ).fetchone()
+    return int(row[0]) if row else 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -119,15 +118,16 @@ def pg_cluster() -> Iterator[ThrowawayCluster]:
 
 @pytest.fixture
 def pg_url(pg_cluster: ThrowawayCluster) -> Iterator[str]:
-    """The URL of a fresh, empty PostgreSQL database, dropped after the test."""
+    """The URL of a fresh, empty PostgreSQL database, dropped after the test.
+
+    Named ``team.db`` like the SQLite file ``db_path`` gives, so that whatever shows
+    the database's name (the workbench's header) reads the same on both backends;
+    each xdist worker has a cluster of its own and runs one test at a time."""
     import psycopg
 
-    name = f"t{os.getpid()}_{next(_PG_DATABASES)}"
+    name = "team.db"
     with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     yield pg_cluster.url(name)
     with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-
-
-_PG_DATABASES = itertools.count(1)

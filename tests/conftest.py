@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -117,17 +118,21 @@ def pg_cluster() -> Iterator[ThrowawayCluster]:
 
 
 @pytest.fixture
-def pg_url(pg_cluster: ThrowawayCluster) -> Iterator[str]:
+def pg_url(request: pytest.FixtureRequest, pg_cluster: ThrowawayCluster) -> Iterator[str]:
     """The URL of a fresh, empty PostgreSQL database, dropped after the test.
 
-    Named ``team.db`` like the SQLite file ``db_path`` gives, so that whatever shows
-    the database's name (the workbench's header) reads the same on both backends;
-    each xdist worker has a cluster of its own and runs one test at a time."""
+    Its name is unique (caches keyed by the database's name never see a dropped one
+    again), unless the test is marked ``database_name``: a snapshot names it
+    ``team.db`` as the SQLite file is named, since the workbench's header shows it."""
     import psycopg
 
-    name = "team.db"
+    marker = request.node.get_closest_marker("database_name")
+    name = marker.args[0] if marker else f"t{os.getpid()}_{next(_PG_DATABASES)}"
     with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     yield pg_cluster.url(name)
     with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+_PG_DATABASES = itertools.count(1)

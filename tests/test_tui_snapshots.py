@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from tests.tui_support import pinned_app, settle, team_database
 
 SIZE = (100, 30)
+
+# The header shows the database's name: team.db, the file's, on PostgreSQL too.
+pytestmark = pytest.mark.database_name("team.db")
 
 
 def _app(db_path: Path | str):

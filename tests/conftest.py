@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -136,3 +136,34 @@ def pg_url(request: pytest.FixtureRequest, pg_cluster: ThrowawayCluster) -> Iter
 
 
 _PG_DATABASES = itertools.count(1)
+
+
+@pytest.fixture
+def new_database(
+    request: pytest.FixtureRequest, db_path: Path | str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[[], Path | str]]:
+    """Makes fresh, empty team databases on the test's backend, one per call (a
+    hypothesis example each): files in folders of their own, or PostgreSQL databases
+    dropped after the test. (Asks for ``db_path`` so that it runs on both backends.)"""
+    made: list[str] = []
+
+    def new() -> Path | str:
+        if BACKEND != "postgresql":
+            return tmp_path_factory.mktemp("fresh") / "team.db"
+        import psycopg
+
+        cluster: ThrowawayCluster = request.getfixturevalue("pg_cluster")
+        name = f"t{os.getpid()}_{next(_PG_DATABASES)}"
+        with psycopg.connect(cluster.url(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return cluster.url(name)
+
+    yield new
+    if made:
+        import psycopg
+
+        cluster = request.getfixturevalue("pg_cluster")
+        with psycopg.connect(cluster.url(), autocommit=True) as conn:
+            for name in made:
+                conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')

@@ -127,10 +127,14 @@ STEPS = st.lists(
 )
 
 
-@hsettings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@hsettings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(steps=STEPS)
-def test_cohorts_kept_by_the_services_equal_a_recount(tmp_path_factory, steps):
-    db = open_database(tmp_path_factory.mktemp("c") / "team.db")
+def test_cohorts_kept_by_the_services_equal_a_recount(new_database, steps):
+    db = open_database(new_database())
     try:
         now = START
         contacts: list[int] = []

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from prospector.foundations.clock import fixed_clock
+from prospector.foundations.db import database_label
 from prospector.tui.dashboard_app import DashboardApp
 from tests.backend import open_connections
 from tests.tui_support import START, pinned_app, run_async, settle, started, team_database
@@ -59,3 +60,11 @@ async def closed_soon(db_path: Path | str) -> bool:
             return True
         await asyncio.sleep(0.05)
     return False
+
+
+def test_the_header_names_the_database_never_its_host_user_or_password() -> None:
+    assert database_label("/srv/teams/east.db") == "east.db"
+    assert database_label("postgresql://rep:s3cret@db.example:5432/east") == "east"
+    assert database_label("postgres://rep:s3cret@db.example/?dbname=west") == "west"
+    assert database_label("postgresql://rep:s3cret@db.example") == "rep"  # libpq's default
+    assert database_label("postgresql:///team%2Eone?host=/run/pg") == "team.one"

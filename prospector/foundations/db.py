@@ -406,6 +406,20 @@ def _open_postgres(url: str, *, create: bool) -> Database:
     return Database(conn, shown, dialect=POSTGRES)
 
 
+def database_label(path: str | os.PathLike[str]) -> str:
+    """A database's short name for a header: a file's name, or a PostgreSQL database's
+    (never the host, user or password)."""
+    name = os.fspath(path)
+    if POSTGRES_URL.match(name):
+        parts = urllib.parse.urlsplit(name)
+        database = urllib.parse.unquote(parts.path.lstrip("/"))
+        if not database:
+            query = urllib.parse.parse_qs(parts.query)
+            database = query.get("dbname", [""])[0]
+        return database or parts.username or "postgresql"
+    return Path(name).name
+
+
 def without_password(url: str) -> str:
     """``url`` as it may be shown: its password, if any, replaced by ``***``."""
     parts = urllib.parse.urlsplit(url)

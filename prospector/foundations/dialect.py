@@ -115,6 +115,30 @@ class SQLiteDialect:
         """Whether an index or trigger named ``name`` exists."""
         return db.one("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)) is not None
 
+    # --- reports (pgr): the cohort tables' value lists ---------------------------------
+    def segment_values(self, c: str, industry: str, employees: str, sign: str = "1") -> str:
+        """SELECT list of one contact's ``lead_segments`` row (``c``: its alias)."""
+        from prospector.foundations.migrations import m001_initial
+
+        return m001_initial.segment_values(c, industry, employees, sign)
+
+    def speed_values(self, c: str, sign: str = "1") -> str:
+        """SELECT list of one dialed contact's ``lead_speed`` row."""
+        from prospector.foundations.migrations import m001_initial
+
+        return m001_initial.speed_values(c, sign)
+
+    def source_values(self, c: str, sign: str = "1") -> str:
+        """SELECT list of one contact's ``lead_sources`` row."""
+        from prospector.foundations.migrations import m008_lead_sources
+
+        return m008_lead_sources.source_values(c, sign)
+
+    def indexed_by(self, index: str) -> str:
+        """Appended to a table name: the index SQLite's planner must use (PostgreSQL's
+        planner picks it by itself)."""
+        return f" INDEXED BY {index}"
+
 
 class PostgresDialect(SQLiteDialect):
     name = "postgresql"
@@ -188,6 +212,25 @@ class PostgresDialect(SQLiteDialect):
         # against every rep's reads until the chunk commits, leaves their queue without
         # its index until the import ends, and needs the table's owner (reps are not).
         return []
+
+    # --- reports (pgr): the cohort tables' value lists ---------------------------------
+    def segment_values(self, c: str, industry: str, employees: str, sign: str = "1") -> str:
+        from prospector.foundations.migrations import postgresql
+
+        return postgresql.segment_values(c, industry, employees, sign)
+
+    def speed_values(self, c: str, sign: str = "1") -> str:
+        from prospector.foundations.migrations import postgresql
+
+        return postgresql.speed_values(c, sign)
+
+    def source_values(self, c: str, sign: str = "1") -> str:
+        from prospector.foundations.migrations import postgresql
+
+        return postgresql.source_values(c, sign)
+
+    def indexed_by(self, index: str) -> str:
+        return ""
 
 
 SQLITE = SQLiteDialect()

@@ -162,6 +162,10 @@ class PgConnection:
     def close(self) -> None:
         self.raw.close()
 
+    def cursor(self) -> PgCursor:
+        """A cursor; set its ``row_factory`` to None for plain tuples, as with sqlite3."""
+        return PgCursor(self)
+
     def begin_write(self, attempts: int = 5) -> None:
         """``BEGIN`` and take the write lock, waiting for another writer as SQLite would."""
         import psycopg
@@ -367,3 +371,22 @@ def _upgrade_steps(conn: PgConnection, version: int) -> None:
         conn.execute(
             "UPDATE prospector_meta SET value = ? WHERE key = 'schema_version'", (str(number),)
         )
+
+
+class PgCursor:
+    """sqlite3.Cursor's ``row_factory`` and ``execute`` (reports read many rows this way)."""
+
+    def __init__(self, conn: PgConnection) -> None:
+        self._conn = conn
+        self.row_factory: Any = _row_factory
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        import psycopg
+        from psycopg.rows import tuple_row
+
+        factory = tuple_row if self.row_factory is None else _row_factory
+        cursor = self._conn.raw.cursor(row_factory=factory)
+        try:
+            return cursor.execute(translate(sql), params or ())
+        except psycopg.errors.Error as error:
+            raise _sqlite_error(error) from error

@@ -42,6 +42,22 @@ class SQLiteDialect:
     skip_locked = ""
     """Appended to the queue's top-of-queue SELECT: SQLite's write lock is the whole file."""
 
+    # --- queue, claims, search (pgq) ---
+
+    def each_locale_heads(self, locales: str, heads: str) -> str:
+        """A FROM fragment: ``contacts c`` rows picked per locale by ``heads``.
+
+        ``locales`` is a parameter bound to a JSON array of locale ids; ``heads`` is a
+        ``SELECT c.id FROM contacts c WHERE c.locale_id = l.value ... LIMIT n``
+        that reads one locale's first rows from a partial index. SQLite runs it as
+        a correlated ``IN`` per locale; PostgreSQL as a ``LATERAL`` join.
+        """
+        return f"json_each({locales}) AS l JOIN contacts c ON c.id IN ({heads})"
+
+    def like(self, text: str, pattern: str) -> str:
+        """``text LIKE pattern`` without regard to ASCII case, ``\\`` escaping."""
+        return f"{text} LIKE {pattern} ESCAPE '\\'"
+
 
 class PostgresDialect(SQLiteDialect):
     name = "postgresql"
@@ -74,6 +90,17 @@ class PostgresDialect(SQLiteDialect):
         return f"lower({expression})"
 
     skip_locked = " FOR UPDATE SKIP LOCKED"
+
+    # --- queue, claims, search (pgq) ---
+
+    def each_locale_heads(self, locales: str, heads: str) -> str:
+        return (
+            f"{self.ints_in(locales)} AS l(value)"
+            f" CROSS JOIN LATERAL ({heads}) AS heads JOIN contacts c ON c.id = heads.id"
+        )
+
+    def like(self, text: str, pattern: str) -> str:
+        return f"lower({text}) LIKE lower({pattern}) ESCAPE '\\'"
 
 
 SQLITE = SQLiteDialect()

@@ -32,7 +32,8 @@ from prospector.services.windows import current_settings
 
 # Fewer digits than this match too many numbers to be worth a substring scan.
 MIN_PHONE_DIGITS = 4
-# SQLite virtual-machine steps between two questions to ``cancelled`` (~0.1 ms).
+# SQLite virtual-machine steps between two questions to ``cancelled`` (~0.1 ms);
+# PostgreSQL asks from a watcher thread instead (see PgConnection.set_progress_handler).
 _CHECK_EVERY = 10_000
 _PHONE_TEXT = re.compile(r"^\+?[\d\s().\-/]+$")
 
@@ -112,19 +113,21 @@ def search_contacts(
         rows = db.query(f"{select} {exact} {order}", params)
         if rows:
             return _matches(rows)
+    dialect = db.dialect
+    full = "(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))"
     scan = f"""{exact}
-              OR (:digits != '' AND instr(c.phone, :digits) > 0)
-              OR instr(c.search_key, :folded) > 0
+              OR (:digits != '' AND {dialect.contains("c.phone", ":digits")})
+              OR {dialect.contains("c.search_key", ":folded")}
               OR (c.search_key IS NULL AND (
-                    (coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))
-                        LIKE :like ESCAPE '\\'
-                    OR c.email LIKE :like ESCAPE '\\'))
+                    {dialect.like(full, ":like")} OR {dialect.like("c.email", ":like")}))
               OR c.account_id IN (
-                    SELECT id FROM accounts WHERE instr(search_key, :folded) > 0
-                    OR (search_key IS NULL AND name LIKE :like ESCAPE '\\'))"""
+                    SELECT id FROM accounts WHERE {dialect.contains("search_key", ":folded")}
+                    OR (search_key IS NULL AND {dialect.like("name", ":like")}))"""
     sql = f"{select} {scan} {order}"
     if cancelled is None:
         return _matches(db.query(sql, params))
+    if cancelled():  # already replaced by a newer keystroke: no scan at all
+        return None
     db.conn.set_progress_handler(cancelled, _CHECK_EVERY)
     try:
         return _matches(db.query(sql, params))

@@ -183,14 +183,15 @@ class PgConnection:
         import psycopg
 
         for attempt in range(attempts):
-            self.raw.execute("BEGIN")
             try:
-                self.raw.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-                self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-                self.raw.execute("SET LOCAL lock_timeout = 0")
+                # One round trip (a rep's next and log each open a write).
+                self.raw.execute(
+                    f"BEGIN; SET LOCAL lock_timeout = '{LOCK_TIMEOUT}';"
+                    f" SELECT pg_advisory_xact_lock({WRITE_LOCK}); SET LOCAL lock_timeout = 0"
+                )
                 return
             except psycopg.errors.LockNotAvailable as error:
-                self.raw.execute("ROLLBACK")
+                self.rollback()
                 if attempt == attempts - 1:
                     raise DatabaseError(
                         "the database stayed locked by another writer; try again"

@@ -118,6 +118,7 @@ def _register() -> None:
     from prospector.cli import (
         calling,
         contacts,
+        database,
         dnc,
         handoffs,
         importing,
@@ -129,6 +130,7 @@ def _register() -> None:
 
     for module in (
         setup, settings_cmd, workbench, importing, dnc, calling, contacts, handoffs, reports,
+        database,
     ):  # fmt: skip
         module.register(cli)
 

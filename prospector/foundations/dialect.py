@@ -42,6 +42,17 @@ class SQLiteDialect:
     skip_locked = ""
     """Appended to the queue's top-of-queue SELECT: SQLite's write lock is the whole file."""
 
+    # --- db copy / db check (pgc) ---------------------------------------------------
+
+    def after_explicit_ids(self, table: str) -> str | None:
+        """A statement to run after rows were inserted into ``table`` with their own
+        ``id`` values, so the next row without one gets a new id (None: none needed;
+        SQLite takes max(id) + 1)."""
+        return None
+
+    database_bytes = "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
+    """A query of the database's size in bytes (the file, for SQLite)."""
+
     # --- queue, claims, search (pgq) ---
 
     def each_locale_heads(self, locales: str, heads: str) -> str:
@@ -90,6 +101,16 @@ class PostgresDialect(SQLiteDialect):
         return f"lower({expression})"
 
     skip_locked = " FOR UPDATE SKIP LOCKED"
+
+    # --- db copy / db check (pgc) ---------------------------------------------------
+
+    def after_explicit_ids(self, table: str) -> str | None:
+        return (
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+            f" coalesce(max(id), 0) + 1, false) FROM {table}"
+        )
+
+    database_bytes = "SELECT pg_database_size(current_database())"
 
     # --- queue, claims, search (pgq) ---
 

@@ -19,11 +19,12 @@ psycopg is imported only here, and this module only for a ``postgresql://`` URL.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from prospector.foundations.errors import DatabaseError
@@ -106,6 +107,13 @@ def _sqlite_error(error: Exception) -> Exception:
     import psycopg
 
     message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    state = getattr(error, "sqlstate", None) or ""
+    if isinstance(error, psycopg.OperationalError) and (
+        not state or state.startswith("08") or state.startswith("57P")
+    ):
+        # The server went away (restart, network, shutdown): a user's problem to fix,
+        # said in one line, not a bug's traceback.
+        return DatabaseError(f"the database server cannot be reached ({message})")
     if isinstance(error, psycopg.errors.IntegrityError):
         return sqlite3.IntegrityError(message)
     if isinstance(error, psycopg.errors.OperationalError):
@@ -184,10 +192,10 @@ class PgConnection:
 
         for attempt in range(attempts):
             try:
-                # One round trip (a rep's next and log each open a write).
+                # One round trip; the timeout bounds this wait (and any in the transaction).
                 self.raw.execute(
                     f"BEGIN; SET LOCAL lock_timeout = '{LOCK_TIMEOUT}';"
-                    f" SELECT pg_advisory_xact_lock({WRITE_LOCK}); SET LOCAL lock_timeout = 0"
+                    f" SELECT pg_advisory_xact_lock({WRITE_LOCK})"
                 )
                 return
             except psycopg.errors.LockNotAvailable as error:
@@ -197,6 +205,59 @@ class PgConnection:
                         "the database stayed locked by another writer; try again"
                     ) from error
                 time.sleep(0.05)
+            except psycopg.Error as error:
+                self.rollback()
+                raise _sqlite_error(error) from error
+
+    def begin_snapshot(self) -> None:
+        """``BEGIN`` a read-only transaction whose reads all see one moment."""
+        self.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+    def stream(
+        self, sql: str, params: Sequence[Any] | dict[str, Any], size: int
+    ) -> Iterator[list[Any]]:
+        """``sql``'s rows in chunks through a server-side cursor (inside a transaction)."""
+        import psycopg
+
+        cursor = self.raw.cursor(name=f"prospector_stream_{next(_CURSORS)}")
+        try:
+            cursor.execute(translate(sql), params or ())
+            while chunk := cursor.fetchmany(size):
+                yield chunk
+        except psycopg.errors.Error as error:
+            raise _sqlite_error(error) from error
+        finally:
+            if not self.raw.closed and self.in_transaction:
+                cursor.close()
+
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Insert ``rows`` into ``table`` with ``COPY ... FROM STDIN`` (triggers run as for
+        INSERT), many times faster than one INSERT a row."""
+        import psycopg
+
+        names = ", ".join(f'"{column}"' for column in columns)
+        try:
+            with (
+                self.raw.cursor() as cursor,
+                cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+        except psycopg.errors.Error as error:
+            raise _sqlite_error(error) from error
+
+
+_CURSORS = itertools.count(1)
+
+
+def server_database(conn: PgConnection) -> tuple[Any, ...]:
+    """What tells one server's database from another's: its name, the server's address
+    and port, and when that server started."""
+    row = conn.execute(
+        "SELECT current_database(), inet_server_addr()::text, inet_server_port(),"
+        " pg_postmaster_start_time()::text"
+    ).fetchone()
+    return tuple(row)
 
 
 class _Watcher(threading.Thread):

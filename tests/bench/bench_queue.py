@@ -13,6 +13,7 @@ Three phases time ``next`` where each lane serves it: due callbacks first, then
 
 from __future__ import annotations
 
+import itertools
 import random
 import shutil
 import sys
@@ -47,70 +48,80 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def build(path: Path, count: int) -> None:
-    db = open_database(path)
-    rng = random.Random(7)
-    locales = [
+def locale_rows() -> list[tuple[str, str, str]]:
+    """Every North American state/province locale, then the phone-only zone sets."""
+    return [
         (" ".join(sorted(zones)), country, state)
         for country, table in (("US", US_STATES), ("CA", CA_PROVINCES))
         for state, (_name, zones) in table.items()
     ] + [(" ".join(sorted(z)), "US", "") for z in EXTRA_ZONE_SETS]
-    stamp = to_db(NOW - timedelta(days=3))
+
+
+ACCOUNTS = 50_000
+STAMP = to_db(NOW - timedelta(days=3))
+CONTACT_COLUMNS = """account_id, first_name, last_name, phone, phone_raw,
+    locale_id, source, filtered_by, tier, tier_priority, dnc, attempts,
+    next_call_at, sla_due_at, callback_at, callback_rep, deferred_until,
+    created_at, updated_at"""
+
+
+def contact_rows(count: int, locales: int):
+    """The contacts' rows, in CONTACT_COLUMNS order (the same for a given count)."""
+    rng = random.Random(7)
+    tiers = [("A", 1, 8), ("B", 2, 6), ("C", 3, 4)]
+    for i in range(count):
+        tier, priority, _max = tiers[rng.randrange(3)]
+        roll = rng.random()
+        attempts = 0 if roll < 0.5 else rng.randrange(1, 4)
+        due = NOW - timedelta(minutes=rng.randrange(-3000, 3000))
+        deferred = None
+        if attempts == 0 and rng.random() < 0.98:
+            # Imports make new leads due at once; only skipped ones wait.
+            due = NOW - timedelta(days=3)
+        elif attempts == 0 and due > NOW:
+            deferred = to_db(due)  # as a skip leaves it
+        callback_at = callback_rep = None
+        if roll > 0.995:
+            callback_at = to_db(due)
+            callback_rep = f"rep{rng.randrange(10)}"
+        yield (
+            1 + i % ACCOUNTS,
+            f"First{i}",
+            f"Last{i}",
+            f"+1{2000000000 + i}",
+            f"+1{2000000000 + i}",
+            1 + rng.randrange(locales),
+            "list",
+            "no eCommerce" if rng.random() < 0.05 else None,
+            tier,
+            priority,
+            int(rng.random() < 0.02),
+            attempts,
+            to_db(due),
+            to_db(NOW + timedelta(minutes=rng.randrange(-600, 3000))),
+            callback_at,
+            callback_rep,
+            deferred,
+            STAMP,
+            STAMP,
+        )
+
+
+def build(path: Path, count: int) -> None:
+    db = open_database(path)
+    locales = locale_rows()
     with db.write():
         db.conn.executemany("INSERT INTO locales (zones, country, state) VALUES (?, ?, ?)", locales)
         db.conn.executemany(
             "INSERT INTO accounts (name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?)",
-            [(f"Account {i}", f"account {i}", stamp, stamp) for i in range(1, 50_001)],
+            [(f"Account {i}", f"account {i}", STAMP, STAMP) for i in range(1, ACCOUNTS + 1)],
         )
-    tiers = [("A", 1, 8), ("B", 2, 6), ("C", 3, 4)]
-
-    def rows(start: int, stop: int):
-        for i in range(start, stop):
-            tier, priority, _max = tiers[rng.randrange(3)]
-            roll = rng.random()
-            attempts = 0 if roll < 0.5 else rng.randrange(1, 4)
-            due = NOW - timedelta(minutes=rng.randrange(-3000, 3000))
-            deferred = None
-            if attempts == 0 and rng.random() < 0.98:
-                # Imports make new leads due at once; only skipped ones wait.
-                due = NOW - timedelta(days=3)
-            elif attempts == 0 and due > NOW:
-                deferred = to_db(due)  # as a skip leaves it
-            callback_at = callback_rep = None
-            if roll > 0.995:
-                callback_at = to_db(due)
-                callback_rep = f"rep{rng.randrange(10)}"
-            yield (
-                1 + i % 50_000,
-                f"First{i}",
-                f"Last{i}",
-                f"+1{2000000000 + i}",
-                f"+1{2000000000 + i}",
-                1 + rng.randrange(len(locales)),
-                "list",
-                "no eCommerce" if rng.random() < 0.05 else None,
-                tier,
-                priority,
-                int(rng.random() < 0.02),
-                attempts,
-                to_db(due),
-                to_db(NOW + timedelta(minutes=rng.randrange(-600, 3000))),
-                callback_at,
-                callback_rep,
-                deferred,
-                stamp,
-                stamp,
-            )
-
-    sql = """INSERT INTO contacts (account_id, first_name, last_name, phone, phone_raw,
-                 locale_id, source, filtered_by, tier, tier_priority, dnc, attempts,
-                 next_call_at, sla_due_at, callback_at, callback_rep, deferred_until,
-                 created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+    sql = f"INSERT INTO contacts ({CONTACT_COLUMNS}) VALUES ({', '.join('?' * 19)})"
+    rows = contact_rows(count, len(locales))
     step = 100_000
     for start in range(0, count, step):
         with db.write():
-            db.conn.executemany(sql, rows(start, min(count, start + step)))
+            db.conn.executemany(sql, itertools.islice(rows, min(step, count - start)))
     db.close()
 
 

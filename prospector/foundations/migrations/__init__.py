@@ -3,6 +3,11 @@
 Migration N brings a file from ``user_version`` N-1 to N. They all run inside the
 one transaction :func:`prospector.foundations.db.open_database` opens, so each is a
 function of the connection that must not commit (``executescript`` would).
+
+PostgreSQL databases start at :data:`postgresql.BASELINE` (schema 8, made whole by
+:mod:`.postgresql`) and keep their version in ``prospector_meta``. Every migration
+after the baseline runs on both backends: it gets ``db.conn`` of either kind and
+writes SQL both accept (or asks ``prospector.foundations.dialect`` for what differs).
 """
 
 from __future__ import annotations

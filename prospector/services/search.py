@@ -77,9 +77,10 @@ def search_contacts(
             about 0.3 s for a million); when it answers True the scan stops and
             the result is None. The workbench passes "a newer keystroke came".
     """
-    # A terminal can hand over undecodable bytes (surrogate escapes): SQLite cannot
-    # store those, so they become U+FFFD and match nothing.
-    needle = text.encode("utf-8", "replace").decode("utf-8").strip()
+    # A terminal can hand over undecodable bytes (surrogate escapes), and a paste a NUL:
+    # no stored text holds either (PostgreSQL refuses NUL), so they become U+FFFD and
+    # match nothing.
+    needle = text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd").strip()
     if not needle or limit < 1:
         return []
     contact_id = parse_id(needle.removeprefix("#"))

@@ -139,6 +139,22 @@ class SQLiteDialect:
         planner picks it by itself)."""
         return f" INDEXED BY {index}"
 
+    # --- queue, claims, search (pgq) ---
+
+    def each_locale_heads(self, locales: str, heads: str) -> str:
+        """A FROM fragment: ``contacts c`` rows picked per locale by ``heads``.
+
+        ``locales`` is a parameter bound to a JSON array of locale ids; ``heads`` is a
+        ``SELECT c.id FROM contacts c WHERE c.locale_id = l.value ... LIMIT n``
+        that reads one locale's first rows from a partial index. SQLite runs it as
+        a correlated ``IN`` per locale; PostgreSQL as a ``LATERAL`` join.
+        """
+        return f"json_each({locales}) AS l JOIN contacts c ON c.id IN ({heads})"
+
+    def like(self, text: str, pattern: str) -> str:
+        """``text LIKE pattern`` without regard to ASCII case, ``\\`` escaping."""
+        return f"{text} LIKE {pattern} ESCAPE '\\'"
+
 
 class PostgresDialect(SQLiteDialect):
     name = "postgresql"
@@ -231,6 +247,17 @@ class PostgresDialect(SQLiteDialect):
 
     def indexed_by(self, index: str) -> str:
         return ""
+
+    # --- queue, claims, search (pgq) ---
+
+    def each_locale_heads(self, locales: str, heads: str) -> str:
+        return (
+            f"{self.ints_in(locales)} AS l(value)"
+            f" CROSS JOIN LATERAL ({heads}) AS heads JOIN contacts c ON c.id = heads.id"
+        )
+
+    def like(self, text: str, pattern: str) -> str:
+        return f"lower({text}) LIKE lower({pattern}) ESCAPE '\\'"
 
 
 SQLITE = SQLiteDialect()

@@ -22,8 +22,9 @@ import functools
 import itertools
 import re
 import sqlite3
+import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from prospector.foundations.errors import DatabaseError
@@ -125,6 +126,9 @@ class PgConnection:
 
     def __init__(self, raw: psycopg.Connection) -> None:
         self.raw = raw
+        self.total_changes = 0
+        """Rows inserted, updated or deleted on this connection, as sqlite3 counts them."""
+        self._watcher: _Watcher | None = None
 
     @property
     def in_transaction(self) -> bool:
@@ -137,9 +141,16 @@ class PgConnection:
 
         try:
             # Always with parameters, even none, so that psycopg reads "%%" as "%".
-            return self.raw.execute(translate(sql), params or ())
+            cursor = self.raw.execute(translate(sql), params or ())
         except psycopg.errors.Error as error:
             raise _sqlite_error(error) from error
+        self._count_changes(cursor)
+        return cursor
+
+    def _count_changes(self, cursor: Any) -> None:
+        status = cursor.statusmessage or ""
+        if status.startswith(("INSERT", "UPDATE", "DELETE")) and cursor.rowcount > 0:
+            self.total_changes += cursor.rowcount
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any] | dict[str, Any]]) -> Any:
         import psycopg
@@ -149,7 +160,20 @@ class PgConnection:
             cursor.executemany(translate(sql), rows)
         except psycopg.errors.Error as error:
             raise _sqlite_error(error) from error
+        self._count_changes(cursor)
         return cursor
+
+    def set_progress_handler(self, handler: Callable[[], object] | None, n: int) -> None:
+        """Ask ``handler`` every few milliseconds while statements run; when it answers
+        true the running statement is cancelled (it raises
+        :class:`sqlite3.OperationalError`, as SQLite's interrupted statement does).
+        ``None`` stops asking. ``n`` (SQLite's step count) has no meaning here."""
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None
+        if handler is not None:
+            self._watcher = _Watcher(self.raw, handler)
+            self._watcher.start()
 
     def commit(self) -> None:
         if self.in_transaction:
@@ -238,6 +262,32 @@ def server_database(conn: PgConnection) -> tuple[Any, ...]:
         " pg_postmaster_start_time()::text"
     ).fetchone()
     return tuple(row)
+
+
+class _Watcher(threading.Thread):
+    """Asks a handler while a statement runs and cancels the statement when it says so."""
+
+    interval = 0.01
+
+    def __init__(self, raw: psycopg.Connection, handler: Callable[[], object]) -> None:
+        super().__init__(name="prospector-pg-cancel", daemon=True)
+        self.raw = raw
+        self.handler = handler
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(self.interval):
+            try:
+                stop = self.handler()
+            except Exception:  # the caller asks it again itself; never crash a thread
+                return
+            if stop:
+                self.raw.cancel_safe()
+                return
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()
 
 
 def _register_loaders(raw: psycopg.Connection) -> None:

@@ -145,17 +145,21 @@ def _simple_lane(db: Database, where: str, order: str, params: dict) -> list[int
     return [row[0] for row in db.execute(sql, params)]
 
 
-def _per_locale_lane(db: Database, where: str, order: str, params: dict) -> list[int]:
+def _per_locale_lane(
+    db: Database, where: str, order: str, params: dict, index_rest: str = ""
+) -> list[int]:
     """The first ``n`` contacts in ``order`` over the open locales, read locale by locale.
 
     For each open locale (``l.value``) the correlated subquery reads at most ``n``
     rows from the lane's partial index, already in ``order`` (its columns follow
-    ``locale_id`` in the index); only those few heads are sorted.
+    ``locale_id`` in the index); only those few heads are sorted. Ties are broken as
+    the index orders them (``index_rest``, the index's columns after ``order``, then
+    the id), which SQLite's index walk does by itself and PostgreSQL must be told.
     """
     heads = f"""SELECT c.id FROM contacts c
                 WHERE c.locale_id = l.value AND {where} AND {CALLABLE}
                   AND {NOT_CLAIMED_BY_OTHERS} AND {NOT_ON_DNC_LIST}
-                ORDER BY {order} LIMIT :n"""
+                ORDER BY {order}, {index_rest}c.id LIMIT :n"""
     sql = f"""SELECT c.id FROM {db.dialect.each_locale_heads(":locales", heads)}
               ORDER BY {order}, c.id LIMIT :n"""
     return [row[0] for row in db.execute(sql, params)]
@@ -216,6 +220,7 @@ def queue_ids(
                 " AND c.next_call_at <= :now",
                 "c.sla_due_at, c.tier_priority",
                 params,
+                index_rest="c.next_call_at, ",
             ),
         ),
     )

@@ -330,6 +330,10 @@ def connect(url: str) -> PgConnection:
         reason = _first_line(error, url)
         raise DatabaseError(f"{without_password(url)}: cannot connect ({reason})") from None
     _register_loaders(raw)
+    # Statements are prepared once (psycopg does it after a few runs) but planned for
+    # each run's values: a generic plan guesses at "deferred_until <= $1" and scans
+    # every contact where the partial index holds a handful (50 ms instead of 0.1).
+    raw.execute("SET plan_cache_mode = force_custom_plan")
     return PgConnection(raw)
 
 

@@ -29,7 +29,6 @@ from collections import Counter
 from pathlib import Path
 
 from prospector.foundations.db import open_database
-from prospector.services.calls import log_call
 from prospector.services.claims import claim_next
 from tests.bench.bench_queue import (
     ACCOUNTS,
@@ -40,7 +39,7 @@ from tests.bench.bench_queue import (
     contact_rows,
     locale_rows,
 )
-from tests.bench.team_worker import reference_sql
+from tests.bench.team_worker import reference_sql, timed_cycle
 from tests.pg_cluster import ThrowawayCluster
 
 SINGLE_CYCLES = 1000
@@ -54,19 +53,7 @@ def single_rep(target: str) -> dict[str, list[float]]:
     sql = reference_sql(db.dialect.skip_locked)
     timings: dict[str, list[float]] = {"next": [], "log": [], "reference": []}
     for n in range(SINGLE_CYCLES):
-        t0 = time.perf_counter()
-        db.conn.execute("BEGIN")
-        db.one(sql, (1 + n % 30,))
-        db.conn.rollback()
-        t1 = time.perf_counter()
-        item = claim_next(db, rep="solo", now=NOW)
-        t2 = time.perf_counter()
-        assert item is not None
-        log_call(db, item.contact_id, "no_answer", rep="solo", now=NOW)
-        t3 = time.perf_counter()
-        timings["reference"].append((t1 - t0) * 1000)
-        timings["next"].append((t2 - t1) * 1000)
-        timings["log"].append((t3 - t2) * 1000)
+        assert timed_cycle(db, sql, "solo", n, timings) is not None
     db.close()
     return timings
 
@@ -148,19 +135,19 @@ def prepare_postgres(cluster: ThrowawayCluster, count: int) -> str:
 
 def report(results: dict[str, dict], reps: int, cycles: int) -> None:
     backends = list(results)
-    header = "".join(f"{name + ' p50':>14}{'p99':>8}" for name in backends)
-    print(f"{'ms':<44}{header}")
+    header = "".join(f"{name + ' p50':>18}{'p99':>8}" for name in backends)
+    print(f"{'ms':<48}{header}")
     for phase, title in (("single", "one rep"), ("team", f"{reps} reps at once")):
         for step, label in (
             ("next", "next"),
             ("log", "log"),
-            ("reference", "reference: bare SELECT LIMIT 1 (SKIP LOCKED)"),
+            ("reference", "reference: bare SELECT (SKIP LOCKED)"),
         ):
             cells = ""
             for name in backends:
                 values = results[name][phase]["timings"][step]
-                cells += f"{pct_ms(values, 0.5):>14.2f}{pct_ms(values, 0.99):>8.2f}"
-            print(f"{title + ', ' + label:<44}{cells}")
+                cells += f"{pct_ms(values, 0.5):>18.2f}{pct_ms(values, 0.99):>8.2f}"
+            print(f"{title + ', ' + label:<48}{cells}")
     for name in backends:
         run = results[name]["team"]
         print(

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from prospector.foundations.db import open_database
+from prospector.foundations.db import Database, open_database
 from prospector.services.calls import log_call
 from prospector.services.claims import claim_next
 from tests.bench.bench_queue import NOW
@@ -27,6 +27,29 @@ def reference_sql(skip_locked: str) -> str:
         " AND callback_at IS NULL AND deferred_until IS NULL ORDER BY sla_due_at LIMIT 1"
         f"{skip_locked}"
     )
+
+
+def timed_cycle(
+    db: Database, reference: str, rep: str, n: int, timings: dict[str, list[float]]
+) -> tuple[int, int] | None:
+    """One reference query, ``next`` and ``log``, each timed into ``timings`` (ms);
+    returns (contact claimed, call logged), or None when nothing was callable."""
+    t0 = time.perf_counter()
+    # In a transaction of its own (no write lock), so that the row lock is taken.
+    db.conn.execute("BEGIN")
+    db.one(reference, (1 + n % 30,))
+    db.conn.rollback()
+    t1 = time.perf_counter()
+    item = claim_next(db, rep=rep, now=NOW)
+    t2 = time.perf_counter()
+    if item is None:
+        return None
+    call = log_call(db, item.contact_id, "no_answer", rep=rep, now=NOW).call_id
+    t3 = time.perf_counter()
+    timings["reference"].append((t1 - t0) * 1000)
+    timings["next"].append((t2 - t1) * 1000)
+    timings["log"].append((t3 - t2) * 1000)
+    return item.contact_id, call
 
 
 def main(target: str, rep: str, cycles: int, go: str) -> None:
@@ -44,22 +67,11 @@ def main(target: str, rep: str, cycles: int, go: str) -> None:
     calls: list[int] = []
     timings: dict[str, list[float]] = {"next": [], "log": [], "reference": []}
     for n in range(cycles):
-        t0 = time.perf_counter()
-        # In a transaction of its own (no write lock), so that the row lock is taken.
-        db.conn.execute("BEGIN")
-        db.one(sql, (1 + n % 30,))
-        db.conn.rollback()
-        t1 = time.perf_counter()
-        item = claim_next(db, rep=rep, now=NOW)
-        t2 = time.perf_counter()
-        if item is None:
+        cycle = timed_cycle(db, sql, rep, n, timings)
+        if cycle is None:
             break
-        claimed.append(item.contact_id)
-        calls.append(log_call(db, item.contact_id, "no_answer", rep=rep, now=NOW).call_id)
-        t3 = time.perf_counter()
-        timings["reference"].append((t1 - t0) * 1000)
-        timings["next"].append((t2 - t1) * 1000)
-        timings["log"].append((t3 - t2) * 1000)
+        claimed.append(cycle[0])
+        calls.append(cycle[1])
     db.close()
     print(json.dumps({"rep": rep, "claimed": claimed, "calls": calls, "ms": timings}))
 

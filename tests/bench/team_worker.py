@@ -1,14 +1,16 @@
 """One rep of :mod:`tests.bench.bench_team`, in a process of its own.
 
-``python -m tests.bench.team_worker TARGET REP CYCLES`` waits for a go file to
-appear (so that every rep starts together), then runs CYCLES of the bare
-reference query, ``next`` and ``log``, timing each, and prints one JSON line:
-what it claimed, the calls it logged, and the timings in milliseconds.
+``python -m tests.bench.team_worker TARGET REP CYCLES GO PAUSE`` waits for the GO
+file to appear (so that every rep starts together), then runs CYCLES of the bare
+reference query, ``next`` and ``log``, timing each, with a random pause of 0 to
+2 x PAUSE seconds after each (0: none), and prints one JSON line: what it claimed,
+the calls it logged, and the timings in milliseconds.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import sys
 import time
 from pathlib import Path
@@ -52,7 +54,7 @@ def timed_cycle(
     return item.contact_id, call
 
 
-def main(target: str, rep: str, cycles: int, go: str) -> None:
+def main(target: str, rep: str, cycles: int, go: str, pause: float = 0.0) -> None:
     db = open_database(target, create=False)
     claim_next(db, rep=rep, now=NOW)  # warm up: settings, windows, statement caches
     with db.write():
@@ -66,15 +68,18 @@ def main(target: str, rep: str, cycles: int, go: str) -> None:
     claimed: list[int] = []
     calls: list[int] = []
     timings: dict[str, list[float]] = {"next": [], "log": [], "reference": []}
+    rng = random.Random(rep)
     for n in range(cycles):
         cycle = timed_cycle(db, sql, rep, n, timings)
         if cycle is None:
             break
         claimed.append(cycle[0])
         calls.append(cycle[1])
+        if pause:  # wrap-up and the next dial: a rep at a desk, not a loop
+            time.sleep(rng.uniform(0, 2 * pause))
     db.close()
     print(json.dumps({"rep": rep, "claimed": claimed, "calls": calls, "ms": timings}))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4])
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], float(sys.argv[5]))

@@ -317,7 +317,7 @@ class ContactWriter:
         resumed = (
             untouched and self.batch_id is not None and current["import_batch_id"] == self.batch_id
         )
-        changes = self._merge(current, row, first_touch=first_touch)
+        changes = self._merge(current, row, first_touch=first_touch, names=not match.ambiguous)
         renamed = bool(changes.keys() & {"first_name", "last_name"})
         changes.update(self._merge_phones(current, row, line, match, lookups, counts))
         if renamed:  # its switchboards now name it by its new name too
@@ -369,9 +369,18 @@ class ContactWriter:
             row.search_key,
         )
 
-    def _merge(self, current: dict[str, Any], row: Row, *, first_touch: bool) -> dict[str, Any]:
-        """Apply a row's fields to a known contact (mutating ``current``); returns what changed."""
+    def _merge(
+        self, current: dict[str, Any], row: Row, *, first_touch: bool, names: bool = True
+    ) -> dict[str, Any]:
+        """Apply a row's fields to a known contact (mutating ``current``); returns what changed.
+
+        ``names`` False (a row whose phones are several contacts'): it names none of
+        them, not even a nameless one, since names decide later email matches and
+        another import of the same row would then find someone else.
+        """
         wanted: dict[str, Any] = {name: getattr(row, name) for name in CONTACT_FIELDS}
+        if not names:
+            del wanted["first_name"], wanted["last_name"]
         account = self.accounts.for_row(row)
         if account is not None:
             wanted["account_id"] = account.id

@@ -123,3 +123,22 @@ def test_passwords_are_masked_in_urls():
     assert without_password("postgresql://bob@/team?host=/tmp/x") == (
         "postgresql://bob@/team?host=/tmp/x"
     )
+
+
+def test_next_skips_a_row_someone_else_holds_locked(pg_url):
+    """FOR UPDATE SKIP LOCKED: a row another session locked is passed over, not waited for."""
+    from prospector.services.claims import claim_next
+    from tests.conftest import MONDAY_10_ET
+    from tests.factories import add_contact
+
+    with open_database(pg_url) as db, open_database(pg_url) as other:
+        first = add_contact(db, now=MONDAY_10_ET, source="inbound", employees=500)
+        second = add_contact(db, now=MONDAY_10_ET)
+        other.conn.execute("BEGIN")
+        other.one("SELECT id FROM contacts WHERE id = ? FOR UPDATE", (first,))
+        started = time.perf_counter()
+        claimed = claim_next(db, rep="alice", now=MONDAY_10_ET)
+        assert claimed is not None and claimed.contact_id == second
+        assert time.perf_counter() - started < 5
+        other.conn.rollback()
+        assert claim_next(db, rep="bob", now=MONDAY_10_ET).contact_id == first

@@ -109,24 +109,13 @@ def claim_next(
             " WHERE claimed_by = ? AND dialed_at IS NULL",
             (rep,),
         )
-        items = load_items(
-            db,
-            queue_ids(db, rep=rep, now=now, limit=1, settings=settings),
-            now=now,
-            settings=settings,
-        )
+        top = _first_free(db, rep, now, settings)
+        if top is None:
+            return None
+        items = load_items(db, [top], now=now, settings=settings)
         if not items:
             return None
         item = items[0]
-        # Lock the row we are about to claim (FOR UPDATE SKIP LOCKED on PostgreSQL):
-        # a row another transaction is changing is never handed out.
-        free = db.one(
-            "SELECT id FROM contacts WHERE id = :id AND (claimed_by IS NULL"
-            " OR claimed_by = :rep OR claim_expires_at <= :now)" + db.dialect.skip_locked,
-            {"rep": rep, "id": item.contact_id, "now": to_db(now)},
-        )
-        if free is None:
-            raise ClaimError(f"contact {item.contact_id} was claimed by someone else; try again")
         cursor = db.execute(
             """UPDATE contacts SET claimed_by = :rep, claim_expires_at = :lease,
                    dialed_at = CASE WHEN claimed_by = :rep THEN dialed_at END
@@ -137,6 +126,37 @@ def claim_next(
         if cursor.rowcount != 1:  # impossible under the write lock; never hand out a shared lead
             raise ClaimError(f"contact {item.contact_id} was claimed by someone else; try again")
     return dataclasses.replace(item, claimed_by=rep, claim_expires_at=from_db(lease))
+
+
+LOCKED_TOP = 10
+"""How far down the queue ``next`` looks when the top rows are locked by others."""
+
+
+def _first_free(db: Database, rep: str, now: datetime, settings: Settings):
+    """The queue's first ``(lane, contact id)`` whose row no other transaction holds,
+    locked for this one (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), or None when the
+    queue is empty.
+
+    Claims are serial under the write lock, but on PostgreSQL anyone may hold a row
+    lock (a report, an admin's SELECT ... FOR UPDATE): such a row is skipped, not
+    waited for. SQLite's file lock leaves the top always free.
+
+    Raises:
+        ClaimError: every one of the first rows is held by someone else right now.
+    """
+    for limit in (1, LOCKED_TOP):
+        ids = queue_ids(db, rep=rep, now=now, limit=limit, settings=settings)
+        if not ids:
+            return None
+        for lane, contact_id in ids:
+            free = db.one(
+                "SELECT id FROM contacts WHERE id = :id AND (claimed_by IS NULL"
+                " OR claimed_by = :rep OR claim_expires_at <= :now)" + db.dialect.skip_locked,
+                {"rep": rep, "id": contact_id, "now": to_db(now)},
+            )
+            if free is not None:
+                return lane, contact_id
+    raise ClaimError("the contacts at the top of the queue are busy; try again")
 
 
 def renew_claim(

@@ -103,9 +103,37 @@ FORMATS: dict[str, Renderer] = {
     "csv": lambda payloads, _settings: csvfile.render(payloads),
     "jsonl": lambda payloads, _settings: jsonl.render(payloads),
 }
+
+
+def _salesforce_warnings(payloads: list[Payload], settings: Settings) -> list[str]:
+    notes = []
+    reps = salesforce_values.reps_without_user(settings, payloads)
+    if reps:
+        notes.append(
+            f"no salesforce_user for {', '.join(reps)}: their records' Owner.Username is blank,"
+            " so the user who loads the files owns them"
+        )
+    for name, words in salesforce_values.unmapped(settings.salesforce, payloads).items():
+        fallback = settings.salesforce.fallback[name] or "blank"
+        notes.append(
+            f"{name} words with no entry in crm.salesforce.{name}, written as"
+            f" {fallback!r}: {', '.join(words)}"
+        )
+    places = salesforce_values.unmatched_places(payloads)
+    if places:
+        written = (
+            "left blank (the ...StateCode/...CountryCode picklists take ISO codes only)"
+            if settings.salesforce.state_country == "codes"
+            else "written as typed (an org with state and country picklists refuses them)"
+        )
+        listed = "; ".join(f"{name}: {', '.join(found)}" for name, found in places.items())
+        notes.append(f"states and countries with no ISO 3166 match, {written}: {listed}")
+    return notes
+
+
 WARNINGS: dict[str, Callable[[list[Payload], Settings], list[str]]] = {
-    "salesforce": lambda payloads, settings: _salesforce_warnings(payloads, settings),
-    "salesforce-leads": lambda payloads, settings: _salesforce_warnings(payloads, settings),
+    "salesforce": _salesforce_warnings,
+    "salesforce-leads": _salesforce_warnings,
     "hubspot": lambda payloads, settings: hubspot.warnings(payloads, settings.hubspot),
 }
 """Per format: what the CRM will not take as the team may expect (ExportResult.warnings)."""
@@ -187,32 +215,6 @@ def _warnings(format: str, payloads: list[Payload], settings: Settings) -> list[
     """What the person loading the files should know: what the CRM will not take as
     the team may expect."""
     return WARNINGS[format](payloads, settings) if format in WARNINGS else []
-
-
-def _salesforce_warnings(payloads: list[Payload], settings: Settings) -> list[str]:
-    notes = []
-    reps = salesforce_values.reps_without_user(settings, payloads)
-    if reps:
-        notes.append(
-            f"no salesforce_user for {', '.join(reps)}: their records' Owner.Username is blank,"
-            " so the user who loads the files owns them"
-        )
-    for name, words in salesforce_values.unmapped(settings.salesforce, payloads).items():
-        fallback = settings.salesforce.fallback[name] or "blank"
-        notes.append(
-            f"{name} words with no entry in crm.salesforce.{name}, written as"
-            f" {fallback!r}: {', '.join(words)}"
-        )
-    places = salesforce_values.unmatched_places(payloads)
-    if places:
-        written = (
-            "left blank (the ...StateCode/...CountryCode picklists take ISO codes only)"
-            if settings.salesforce.state_country == "codes"
-            else "written as typed (an org with state and country picklists refuses them)"
-        )
-        listed = "; ".join(f"{name}: {', '.join(found)}" for name, found in places.items())
-        notes.append(f"states and countries with no ISO 3166 match, {written}: {listed}")
-    return notes
 
 
 def _main_path(format: str, out: Path, files: list[str]) -> str:

@@ -13,6 +13,8 @@ Row = dict[str, Any]
 """One report row: plain keys and JSON-ready values (numbers, text, None)."""
 
 TEAM = "TEAM"
+ALL = "ALL"
+"""The row of every tier (sla and sources reports)."""
 """The key of the total row that ends per-rep and per-source reports."""
 NONE = "(none)"
 """A missing source, tier or segment value, as the reports show it (sorted last)."""

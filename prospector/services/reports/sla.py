@@ -15,11 +15,10 @@ from collections import defaultdict
 from prospector.foundations.clock import Clock, to_db
 from prospector.foundations.db import Database
 from prospector.services.reports.cohorts import Bucket, merge_buckets, percentile
-from prospector.services.reports.common import NONE, Row, rate
+from prospector.services.reports.common import ALL, NONE, Row, rate
 from prospector.services.reports.periods import Period
 from prospector.services.settings import Settings, load_settings
 
-ALL = "ALL"
 BANDS = (
     ("band_0_5m", 0, 300),
     ("band_5_15m", 300, 900),

@@ -50,6 +50,7 @@ from prospector.foundations.clock import Clock
 from prospector.foundations.db import Database
 from prospector.services.handoffs import expected_close_date
 from prospector.services.reports.common import (
+    ALL,
     NONE,
     TEAM,
     Row,
@@ -57,7 +58,6 @@ from prospector.services.reports.common import (
     rate,
 )
 from prospector.services.reports.periods import Period, team_day
-from prospector.services.reports.sla import ALL
 from prospector.services.settings import Settings, load_settings
 
 INBOUND_KEYS = ("inbound_pipeline_amount", "inbound_share", "inbound_target", "under_target")

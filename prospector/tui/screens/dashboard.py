@@ -24,9 +24,9 @@ from textual_plotext import PlotextPlot
 from prospector.foundations.clock import Clock
 from prospector.foundations.db import open_database
 from prospector.foundations.errors import ProspectorError
+from prospector.services.reports.common import ALL
 from prospector.services.reports.dashboard import DashboardData, dashboard_data
-from prospector.services.reports.display import cell, header
-from prospector.services.reports.sla import ALL
+from prospector.services.reports.display import TABLE_COLUMNS, cell, header
 
 DAILY_COLUMNS = (
     "rep",
@@ -50,17 +50,8 @@ SLA_COLUMNS = (
     "overdue_now",
     "acceptance_rate",
 )
-SOURCES_COLUMNS = (
-    "source",
-    "leads",
-    "worked",
-    "handoffs",
-    "acceptance_rate",
-    "pipeline_amount",
-    "pipeline_share",
-    "won_amount",
-    "win_rate",
-    "median_days_to_close",
+SOURCES_COLUMNS = tuple(
+    key for key in TABLE_COLUMNS["sources"] if key not in {"tier", "filtered", "accepted"}
 )
 
 

@@ -60,15 +60,6 @@ def test_integrity_errors_are_sqlites(pg: Database):
     assert pg.query("SELECT name, created_at FROM reps") == [("ann", "x")]
 
 
-def test_a_failed_step_in_a_savepoint_leaves_the_transaction_usable(pg: Database):
-    with pg.write():
-        pg.execute("INSERT INTO reps (name, created_at) VALUES ('ann', 'x')")
-        with pytest.raises(sqlite3.IntegrityError), pg.savepoint():
-            pg.execute("INSERT INTO reps (name, created_at) VALUES ('ann', 'y')")
-        pg.execute("INSERT INTO reps (name, created_at) VALUES ('bob', 'z')")
-    assert [row[0] for row in pg.query("SELECT name FROM reps ORDER BY name")] == ["ann", "bob"]
-
-
 def test_one_writer_at_a_time_as_with_sqlite(pg_url):
     """A second writer waits for the first to commit, then sees its write."""
     first, second = open_database(pg_url), open_database(pg_url)

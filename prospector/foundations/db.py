@@ -133,20 +133,6 @@ class Database:
                 yield conn
 
     @contextlib.contextmanager
-    def savepoint(self, name: str = "prospector_step") -> Iterator[None]:
-        """A step inside the open transaction that can fail alone: on an error it is
-        undone and the error raised, and the transaction goes on (PostgreSQL would
-        otherwise refuse every later statement of the transaction)."""
-        self.conn.execute(f"SAVEPOINT {name}")
-        try:
-            yield
-        except BaseException:
-            self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
-            self.conn.execute(f"RELEASE SAVEPOINT {name}")
-            raise
-        self.conn.execute(f"RELEASE SAVEPOINT {name}")
-
-    @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:
         """A read transaction: every read inside sees the database as it was when the
         first one ran, whatever other processes commit meanwhile (SQLite's WAL

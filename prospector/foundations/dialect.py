@@ -36,14 +36,6 @@ class SQLiteDialect:
         """True when ``needle`` occurs in ``haystack`` (both text)."""
         return f"instr({haystack}, {needle}) > 0"
 
-    def seconds_between(self, start: str, end: str) -> str:
-        """Whole seconds from one UTC text instant to another (rounded)."""
-        return f"CAST(round((julianday({end}) - julianday({start})) * 86400) AS INTEGER)"
-
-    def nocase(self, expression: str) -> str:
-        """``expression`` compared without regard to ASCII case (an index exists on it)."""
-        return f"{expression} COLLATE NOCASE"
-
     skip_locked = ""
     """Appended to the queue's top-of-queue SELECT: SQLite's write lock is the whole file."""
 
@@ -107,8 +99,8 @@ class SQLiteDialect:
             (table, json.dumps(names)),
         )
 
-    def drop_schema_object(self, db: Any, kind: str, name: str, table: str) -> None:
-        """Drop the index or trigger ``name`` (of ``table``)."""
+    def drop_schema_object(self, db: Any, kind: str, name: str) -> None:
+        """Drop the index or trigger ``name``."""
         db.execute(f'DROP {kind.upper()} "{name}"')
 
     def schema_object_exists(self, db: Any, name: str) -> bool:
@@ -176,15 +168,6 @@ class PostgresDialect(SQLiteDialect):
 
     def contains(self, haystack: str, needle: str) -> str:
         return f"strpos({haystack}, {needle}) > 0"
-
-    def seconds_between(self, start: str, end: str) -> str:
-        return (
-            f"CAST(round(extract(epoch FROM (({end})::timestamptz - ({start})::timestamptz)))"
-            " AS BIGINT)"
-        )
-
-    def nocase(self, expression: str) -> str:
-        return f"lower({expression})"
 
     skip_locked = " FOR UPDATE SKIP LOCKED"
 

@@ -65,4 +65,4 @@ def contact_key(first_name: str | None, last_name: str | None, email: str | None
     else:
         name = last_name or ""
     text = f"{name}{SEPARATOR}{email or ''}"
-    return text.lower() if text.isascii() else fold(text)
+    return fold(text)

@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 WRITE_LOCK = 0x50525350  # "PRSP": the advisory lock every write transaction holds
 LOCK_TIMEOUT = "10s"
-APPLICATION = "prospector"
 
 
 class Row(tuple):
@@ -377,7 +376,7 @@ def prepare(conn: PgConnection, name: str, *, create: bool) -> None:
     tables = _tables(conn)
     if "prospector_meta" in tables:
         info = meta(conn)
-        if info.get("application") != APPLICATION:
+        if info.get("application") != pg_schema.APPLICATION:
             raise DatabaseError(f"{name}: not a Prospector database")
         version = int(info.get("schema_version", "0"))
         if version > latest:
@@ -386,7 +385,7 @@ def prepare(conn: PgConnection, name: str, *, create: bool) -> None:
                 f" {latest}); upgrade Prospector"
             )
         if version < latest:
-            _upgrade(conn, version)
+            _upgrade(conn)
         return
     if tables:
         raise DatabaseError(f"{name}: not a Prospector database (it has other tables)")
@@ -406,7 +405,7 @@ def prepare(conn: PgConnection, name: str, *, create: bool) -> None:
     return None
 
 
-def _upgrade(conn: PgConnection, version: int) -> None:
+def _upgrade(conn: PgConnection) -> None:
     conn.begin_write()
     try:
         _upgrade_steps(conn, schema_version(conn))

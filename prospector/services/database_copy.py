@@ -231,10 +231,10 @@ def _copy_table(
     progress: Progress | None,
 ) -> tuple[int, str]:
     """Insert ``table``'s rows into the target; returns the source's (rows, checksum)."""
-    total = int(source.one(f"SELECT count(*) FROM {table.name}{_where(table)}")[0])  # type: ignore[index]
     digest = hashlib.sha256()
-    done = 0
-    if progress:
+    done = total = 0
+    if progress:  # the count is for the bar only: a table's rows are read once more
+        total = int(source.one(f"SELECT count(*) FROM {table.name}{_where(table)}")[0])  # type: ignore[index]
         progress("copying", table.name, 0, total)
     for chunk in _read(source, table, columns):
         values = [tuple(row) for row in chunk]

@@ -56,7 +56,7 @@ def defer(db: Database) -> None:
                ON CONFLICT (name) DO UPDATE SET sql = excluded.sql""",
             (name, sql),
         )
-        db.dialect.drop_schema_object(db, kind, name, "contacts")
+        db.dialect.drop_schema_object(db, kind, name)
 
 
 def restore(db: Database) -> int:

@@ -420,3 +420,29 @@ async def test_reports_key_opens_the_dashboard_and_escape_returns(
         await settle(pilot)
         assert isinstance(app.screen, LeadScreen)
         assert shown_contact(screen) == ids["Grace"]
+
+
+@run_async
+async def test_meeting_set_without_a_meeting_time_is_refused_in_the_form(
+    db_path: Path, ids: dict[str, int]
+) -> None:
+    """The outcome requires a meeting: the form stays open on that field, nothing logged."""
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("8")
+        await settle(pilot)
+        assert isinstance(app.screen, QualifyDialog)
+        await pilot.press(*"25000", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, QualifyDialog)
+        assert app.screen.focused is not None and app.screen.focused.id == "q-meeting"
+        assert any(
+            "Meeting time: needed for this outcome" in str(note.message)
+            for note in app._notifications
+        )
+        await pilot.press(*"thu 2pm", "ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, QualifyDialog)
+    assert execute(db_path, "SELECT count(*) AS n FROM calls")[0]["n"] == 1
+    assert execute(db_path, "SELECT count(*) AS n FROM handoffs")[0]["n"] == 1

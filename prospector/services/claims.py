@@ -144,11 +144,15 @@ def _first_free(db: Database, rep: str, now: datetime, settings: Settings):
     Raises:
         ClaimError: every one of the first rows is held by someone else right now.
     """
+    tried: set[int] = set()
     for limit in (1, LOCKED_TOP):
         ids = queue_ids(db, rep=rep, now=now, limit=limit, settings=settings)
         if not ids:
             return None
         for lane, contact_id in ids:
+            if contact_id in tried:
+                continue
+            tried.add(contact_id)
             free = db.one(
                 "SELECT id FROM contacts WHERE id = :id AND (claimed_by IS NULL"
                 " OR claimed_by = :rep OR claim_expires_at <= :now)" + db.dialect.skip_locked,

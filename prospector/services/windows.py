@@ -92,6 +92,9 @@ def load_contact(db: Database, contact_id: int) -> tuple[sqlite3.Row, Locale]:
     return row, locale
 
 
+NO_HOLIDAYS = HolidayRules(source="none")
+
+
 @dataclass(frozen=True)
 class DailyWindow:
     """The effective rules for one locale: weekdays (0 = Monday), local intervals, and
@@ -101,7 +104,7 @@ class DailyWindow:
     intervals: tuple[tuple[time, time], ...]
     country: str = ""
     state: str = ""
-    holidays: HolidayRules = HolidayRules(source="none")
+    holidays: HolidayRules = NO_HOLIDAYS
 
     def calls_on(self, day: date) -> bool:
         """Is ``day`` (a local date) a calling day: a weekday called on, not a day off?"""

@@ -16,6 +16,7 @@ from prospector.services.settings import (
     load_settings,
     store_settings,
 )
+from prospector.services.windows import Locale, add_calling_time
 
 
 @dataclass(frozen=True)
@@ -98,14 +99,24 @@ def classify(profile: Profile, settings: Settings) -> Classification:
     )
 
 
-def sla_deadline(received: datetime, tier: Tier, settings: Settings) -> datetime:
+def sla_deadline(
+    received: datetime, tier: Tier, settings: Settings, locale: Locale | None = None
+) -> datetime:
     """When the first dial is due under the tier's first-touch SLA.
 
-    Business days ("1bd") skip the days the team does not call, counted in the
-    team's time zone; other durations are plain elapsed time.
+    With ``team.sla_clock = "working"`` (the default) a duration counts only the
+    prospect's calling time (``locale``'s windows, lunch and days off): an hour
+    that starts at 21:49 ends at 10:00 on the next calling day. With "wall", or a
+    locale that never opens, it is elapsed time. Business days ("1bd") skip the
+    days the team does not call, counted in the team's time zone.
     """
     if not tier.first_touch.business_days:
-        return received + tier.first_touch.as_timedelta()
+        duration = tier.first_touch.as_timedelta()
+        if settings.team.sla_clock == "working" and locale is not None:
+            due = add_calling_time(locale, received, duration, settings)
+            if due is not None:
+                return due
+        return received + duration
     zone = settings.team.zone
     local = received.astimezone(zone)
     remaining = tier.first_touch.amount
@@ -126,8 +137,10 @@ def reclassify_all(db: Database, settings: Settings, *, now: datetime) -> dict[s
     rows = db.query(
         """SELECT c.id, c.title, c.source, c.country, c.state, c.list_name,
                   c.filtered_by, c.tier, c.created_at, c.first_dial_at, c.sla_due_at,
-                  a.industry, a.employees
-           FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id"""
+                  a.industry, a.employees, c.locale_id, l.zones,
+                  l.country AS locale_country, l.state AS locale_state
+           FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
+           JOIN locales l ON l.id = c.locale_id"""
     )
     # Reduced profiles (see ProfileKeys) repeat far more than contacts' own, and
     # a list's contacts arrive at one instant: each answer is computed once.
@@ -135,7 +148,7 @@ def reclassify_all(db: Database, settings: Settings, *, now: datetime) -> dict[s
 
     keys = ProfileKeys(settings)
     classified: dict[tuple, Classification] = {}
-    deadlines: dict[tuple[str, str], str] = {}
+    deadlines: dict[tuple[str, str, int], str] = {}
     tiers = {tier.name: tier for tier in settings.tiers}
     changed_filter = changed_tier = 0
     stamp = to_db(now)
@@ -154,12 +167,18 @@ def reclassify_all(db: Database, settings: Settings, *, now: datetime) -> dict[s
             result = classified[key] = classify(Profile(*key), settings)
         sla_due = row["sla_due_at"]
         if row["first_dial_at"] is None:
-            arrived = (row["created_at"], result.tier)
+            arrived = (row["created_at"], result.tier, row["locale_id"])
             sla_due = deadlines.get(arrived)
             if sla_due is None:
                 received = from_db(row["created_at"])
+                locale = Locale(
+                    row["locale_id"],
+                    tuple(row["zones"].split()),
+                    row["locale_country"],
+                    row["locale_state"],
+                )
                 sla_due = deadlines[arrived] = to_db(
-                    sla_deadline(received, tiers[result.tier], settings)
+                    sla_deadline(received, tiers[result.tier], settings, locale)
                 )
         if (
             result.filtered_by != row["filtered_by"]

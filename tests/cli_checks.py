@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
+import os
+import tempfile
 from pathlib import Path
 
-from prospector.services.demo import build_demo
+from prospector.services.demo import DEMO_REP, build_demo, write_demo_lists
+from tests import backend
 
 # A Monday, 10:00 in New York: the demo list is imported then and callable.
 AT = "2026-11-23T10:00:00-05:00"
@@ -21,17 +23,9 @@ def assert_one_line_error(result, *needles: str, status: int = 1) -> None:
         assert needle in result.stderr, result.stderr
 
 
-def dump(db_path: Path) -> list[str]:
-    """Every row and schema statement of the database, as SQL text.
-
-    Read ``immutable``: it creates no ``-wal``/``-shm`` file of its own, and no
-    command is running (the last one to close folded its WAL into the file).
-    """
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro&immutable=1", uri=True)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
+def dump(db_path: str | os.PathLike[str]) -> list[str]:
+    """Every row and schema statement of the database, as text (:func:`.backend.dump`)."""
+    return backend.dump(db_path)
 
 
 def files_under(folder: Path) -> dict[str, int]:
@@ -42,8 +36,9 @@ def files_under(folder: Path) -> dict[str, int]:
     }
 
 
-def build_team(path: Path) -> Path:
-    """The demo list at ``path``, with one handoff exported (batch 1) and one pending."""
+def build_team(target: str | os.PathLike[str], folder: Path) -> str | os.PathLike[str]:
+    """The demo list in ``target`` (a file, or an empty PostgreSQL database's URL), with
+    one handoff exported (batch 1, into ``folder``/exports) and one pending."""
     from datetime import datetime
 
     from click.testing import CliRunner
@@ -51,14 +46,30 @@ def build_team(path: Path) -> Path:
     from prospector.cli import cli
 
     def run(*args: str):
-        return CliRunner().invoke(cli, ["--db", str(path), "--rep", "alice", *args])
+        return CliRunner().invoke(cli, ["--db", str(target), "--rep", "alice", *args])
 
-    build_demo(path, now=datetime.fromisoformat(AT))
+    now = datetime.fromisoformat(AT)
+    if backend.is_url(target):
+        _import_demo(str(target), now)
+    else:
+        build_demo(target, now=now)
     for contact in ("5", "9"):
         result = run("qualify", contact, "--at", AT)
         assert result.exit_code == 0, result.output
         if contact == "5":
-            out = path.parent / "exports"
-            result = run("export", "--out", str(out), "--at", AT)
+            result = run("export", "--out", str(folder / "exports"), "--at", AT)
             assert result.exit_code == 0, result.output
-    return path
+    return target
+
+
+def _import_demo(url: str, now) -> None:
+    """What :func:`build_demo` imports, into a PostgreSQL database (it builds files only)."""
+    from prospector.foundations.db import open_database
+    from prospector.services.dnc import import_dnc
+    from prospector.services.importing import import_file
+
+    with tempfile.TemporaryDirectory() as work:
+        contacts, dnc = write_demo_lists(work)
+        with open_database(url) as db:
+            import_file(db, contacts, now=now, rep=DEMO_REP)
+            import_dnc(db, dnc, actor=DEMO_REP, now=now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -48,6 +48,26 @@ def db_path(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
 
 
 @pytest.fixture
+def second_db_path(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Another team database on the test's backend, for "two databases never ..." tests."""
+    if BACKEND != "postgresql":
+        return tmp_path / "second.db"
+    import psycopg
+
+    cluster: ThrowawayCluster = request.getfixturevalue("pg_cluster")
+    name = f"t{os.getpid()}_{next(_PG_DATABASES)}"
+    with psycopg.connect(cluster.url(), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(cluster.url(), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+    request.addfinalizer(drop)
+    return cluster.url(name)
+
+
+@pytest.fixture
 def db(db_path: Path) -> Database:
     database = open_database(db_path)
     yield database
@@ -77,12 +97,34 @@ def run(db_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture(scope="session")
-def team_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def team_template(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Path | str:
     """A team database to copy, never to change: the demo list, batch 1 exported with
-    one handoff, another handoff pending (:func:`tests.cli_checks.build_team`)."""
+    one handoff, another handoff pending (:func:`tests.cli_checks.build_team`).
+
+    A file; on PostgreSQL a database of this worker's cluster, built once per session
+    (copy it with :func:`tests.backend.copy_team`, or use :func:`team_copy`)."""
     from tests.cli_checks import build_team
 
-    return build_team(tmp_path_factory.mktemp("template") / "team.db")
+    folder = tmp_path_factory.mktemp("template")
+    if BACKEND == "postgresql":
+        import psycopg
+
+        pg: ThrowawayCluster = request.getfixturevalue("pg_cluster")
+        with psycopg.connect(pg.url(), autocommit=True) as conn:
+            conn.execute('CREATE DATABASE "team_template"')
+        return str(build_team(pg.url("team_template"), folder))
+    return Path(build_team(folder / "team.db", folder))
+
+
+@pytest.fixture
+def team_copy(team_template: Path | str, db_path: Path | str) -> Path | str:
+    """A fresh copy of :func:`team_template` at ``db_path`` (a file, or a URL)."""
+    from tests.backend import copy_team
+
+    copy_team(team_template, db_path)
+    return db_path
 
 
 @pytest.fixture(scope="session")
@@ -96,11 +138,16 @@ def pg_cluster() -> Iterator[ThrowawayCluster]:
 
 
 @pytest.fixture
-def pg_url(pg_cluster: ThrowawayCluster) -> Iterator[str]:
-    """The URL of a fresh, empty PostgreSQL database, dropped after the test."""
+def pg_url(request: pytest.FixtureRequest, pg_cluster: ThrowawayCluster) -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database, dropped after the test.
+
+    Its name is unique (caches keyed by the database's name never see a dropped one
+    again), unless the test is marked ``database_name``: a snapshot names it
+    ``team.db`` as the SQLite file is named, since the workbench's header shows it."""
     import psycopg
 
-    name = f"t{os.getpid()}_{next(_PG_DATABASES)}"
+    marker = request.node.get_closest_marker("database_name")
+    name = marker.args[0] if marker else f"t{os.getpid()}_{next(_PG_DATABASES)}"
     with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     yield pg_cluster.url(name)
@@ -109,3 +156,34 @@ def pg_url(pg_cluster: ThrowawayCluster) -> Iterator[str]:
 
 
 _PG_DATABASES = itertools.count(1)
+
+
+@pytest.fixture
+def new_database(
+    request: pytest.FixtureRequest, db_path: Path | str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[[], Path | str]]:
+    """Makes fresh, empty team databases on the test's backend, one per call (a
+    hypothesis example each): files in folders of their own, or PostgreSQL databases
+    dropped after the test. (Asks for ``db_path`` so that it runs on both backends.)"""
+    made: list[str] = []
+
+    def new() -> Path | str:
+        if BACKEND != "postgresql":
+            return tmp_path_factory.mktemp("fresh") / "team.db"
+        import psycopg
+
+        cluster: ThrowawayCluster = request.getfixturevalue("pg_cluster")
+        name = f"t{os.getpid()}_{next(_PG_DATABASES)}"
+        with psycopg.connect(cluster.url(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return cluster.url(name)
+
+    yield new
+    if made:
+        import psycopg
+
+        cluster = request.getfixturevalue("pg_cluster")
+        with psycopg.connect(cluster.url(), autocommit=True) as conn:
+            for name in made:
+                conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')

@@ -10,11 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
+import urllib.parse
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from prospector.foundations.db import Database, open_database
+import pytest
+
+from prospector.foundations.db import POSTGRES_URL, Database, open_database
 from prospector.foundations.folding import contact_key
 from prospector.services.dnc import add_dnc
 from prospector.services.importing import import_file
@@ -22,6 +25,7 @@ from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.rows import Reject, Row, company_key
 from prospector.services.importing.writer import ContactWriter, Counts
 from prospector.services.settings import load_settings
+from tests import backend
 from tests.conftest import MONDAY_10_ET
 
 TABLES = ("contacts", "contact_phones", "accounts", "locales", "dnc_numbers", "audit_log")
@@ -100,12 +104,8 @@ def write_rows(
     return counts, rejects
 
 
-def dump(db_path: Path) -> dict[str, list[tuple]]:
-    conn = sqlite3.connect(db_path)
-    try:
-        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in TABLES}
-    finally:
-        conn.close()
+def dump(db_path: Path | str) -> dict[str, list[tuple]]:
+    return {t: backend.rows(db_path, f"SELECT * FROM {t} ORDER BY 1, 2") for t in TABLES}
 
 
 def write_list(
@@ -144,13 +144,63 @@ def interrupt_on_chunk(monkeypatch, number: int) -> None:
     monkeypatch.setattr(ContactWriter, "write_chunk", interrupted)
 
 
+@pytest.fixture(name="new_database")
+def new_database_fixture(db_path, request: pytest.FixtureRequest) -> Iterator[NewDatabase]:
+    """Fresh, empty team databases beside ``db_path``, on its backend (for hypothesis
+    examples, which share one test's fixtures; import it into the test module):
+    ``new_database(folder, name)`` is ``folder/name.db`` on SQLite. On PostgreSQL it is
+    a database of the test's cluster, one per ``name``, emptied for each call after
+    the first (creating and dropping a database per example takes seconds)."""
+    if not POSTGRES_URL.match(str(db_path)):
+        yield lambda folder, name: folder / f"{name}.db"
+        return
+    import psycopg
+
+    cluster = request.getfixturevalue("pg_cluster")
+    stem = urllib.parse.urlsplit(str(db_path)).path.lstrip("/")
+    made: dict[str, str] = {}
+
+    def make(folder: Path, name: str) -> str:
+        database = made.get(name)
+        if database is None:
+            database = made[name] = f"{stem}_{name}"
+            with psycopg.connect(cluster.url(), autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{database}"')
+            return cluster.url(database)
+        with psycopg.connect(cluster.url(database), autocommit=True) as conn:
+            assert not conn.execute("SELECT 1 FROM deferred_indexes").fetchall()
+            tables = [
+                row[0]
+                for row in conn.execute(
+                    """SELECT tablename FROM pg_tables WHERE schemaname = current_schema()
+                       AND tablename <> 'prospector_meta'"""
+                )
+            ]
+            names = ", ".join(f'"{table}"' for table in tables)
+            conn.execute(f"TRUNCATE {names} RESTART IDENTITY")
+        return cluster.url(database)
+
+    yield make
+    with psycopg.connect(cluster.url(), autocommit=True) as conn:
+        for database in made.values():
+            conn.execute(f'DROP DATABASE "{database}" WITH (FORCE)')
+
+
+NewDatabase = Callable[[Path, str], "Path | str"]
+
+
 def import_once_and_twice(
-    folder: Path, path: Path, dnc: list[str], first: datetime, later: datetime
-) -> tuple[Path, Path, list]:
+    folder: Path,
+    path: Path,
+    dnc: list[str],
+    first: datetime,
+    later: datetime,
+    new_database: NewDatabase,
+) -> tuple[Path | str, Path | str, list]:
     """The list imported into one fresh database once, and into another twice (the
     second run at ``later``), each after listing ``dnc``; the databases and every
     run's result, in order."""
-    once, twice = folder / "once.db", folder / "twice.db"
+    once, twice = new_database(folder, "once"), new_database(folder, "twice")
     results = []
     for target, runs in ((once, 1), (twice, 2)):
         with open_database(target) as db:

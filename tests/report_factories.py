@@ -12,19 +12,22 @@
   file goes through ``ack_handoffs``.
 
 Files are written under ``<database folder>/factory/``, so each test's data stays
-in its own ``tmp_path``.
+in its own ``tmp_path`` (on PostgreSQL, in a temporary folder of the database's own).
 """
 
 from __future__ import annotations
 
+import atexit
 import csv
 import itertools
+import shutil
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from prospector.foundations.clock import to_db
-from prospector.foundations.db import Database
+from prospector.foundations.db import POSTGRES_URL, Database
 from prospector.services.calls import log_call
 from prospector.services.dnc import add_dnc
 from prospector.services.export.runner import export_pending
@@ -50,9 +53,18 @@ COLUMNS = (
 
 
 def _folder(db: Database) -> Path:
+    if POSTGRES_URL.match(db.path):
+        # No folder holds a PostgreSQL database: one temporary folder per database.
+        if db.path not in _pg_folders:
+            _pg_folders[db.path] = Path(tempfile.mkdtemp(prefix="factory."))
+            atexit.register(shutil.rmtree, _pg_folders[db.path], True)
+        return _pg_folders[db.path]
     folder = Path(db.path).parent / "factory"
     folder.mkdir(exist_ok=True)
     return folder
+
+
+_pg_folders: dict[str, Path] = {}
 
 
 def _write_csv(path: Path, header: tuple[str, ...], rows: list[dict[str, Any]]) -> None:

@@ -9,8 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from prospector.cli import cli
-from prospector.foundations.db import open_database
+from prospector.foundations.db import POSTGRES_URL, open_database
 from prospector.foundations.migrations import MIGRATIONS
+from tests import backend
 
 
 def run_cli(*args: str):
@@ -27,14 +28,10 @@ def assert_one_line_error(result, *needles: str) -> None:
 
 
 def table_counts(db_path: Path) -> dict[str, int]:
-    conn = sqlite3.connect(db_path)
-    try:
-        return {
-            table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in ("contacts", "accounts", "import_batches", "locales", "dnc_numbers")
-        }
-    finally:
-        conn.close()
+    return {
+        table: backend.scalar(db_path, f"SELECT count(*) FROM {table}")
+        for table in ("contacts", "accounts", "import_batches", "locales", "dnc_numbers")
+    }
 
 
 @pytest.fixture
@@ -105,9 +102,7 @@ def test_bad_settings_files(tmp_path, fresh, old, new, needles):
     path.write_text(text)
     result = run_cli("--db", str(fresh), "settings", "load", str(path))
     assert_one_line_error(result, "bad.toml", *needles)
-    conn = sqlite3.connect(fresh)
-    assert conn.execute("SELECT count(*) FROM settings").fetchone()[0] == 0
-    conn.close()
+    assert backend.scalar(fresh, "SELECT count(*) FROM settings") == 0
 
 
 def test_database_not_prospectors(tmp_path):
@@ -126,17 +121,34 @@ def test_database_not_prospectors(tmp_path):
 
 
 def test_database_from_a_newer_version(tmp_path, fresh):
-    conn = sqlite3.connect(fresh)
-    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
-    conn.commit()
-    conn.close()
+    newer = len(MIGRATIONS) + 1
+    if POSTGRES_URL.match(str(fresh)):
+        set_version = "UPDATE prospector_meta SET value = %s WHERE key = 'schema_version'"
+        raw_rows(fresh, set_version, (str(newer),))
+    else:
+        raw_rows(fresh, f"PRAGMA user_version = {newer}")
     csv_file = tmp_path / "ok.csv"
     csv_file.write_text("Phone\n(415) 555-2671\n")
     result = run_cli("--db", str(fresh), "import", str(csv_file))
     assert_one_line_error(result, "newer Prospector")
-    conn = sqlite3.connect(fresh)
-    assert conn.execute("SELECT count(*) FROM contacts").fetchone()[0] == 0
-    conn.close()
+    assert raw_rows(fresh, "SELECT count(*) FROM contacts") == [(0,)]
+
+
+def raw_rows(target, sql: str, params: tuple = ()) -> list[tuple]:
+    """``sql`` run on a connection of the backend's own driver (Prospector's would refuse)."""
+    if POSTGRES_URL.match(str(target)):
+        import psycopg
+
+        with psycopg.connect(str(target), autocommit=True) as conn:
+            cursor = conn.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
+    conn = sqlite3.connect(target)
+    try:
+        found = conn.execute(sql, params).fetchall()
+        conn.commit()
+        return found
+    finally:
+        conn.close()
 
 
 def test_invalid_dnc_number(fresh):

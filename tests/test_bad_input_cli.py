@@ -9,7 +9,7 @@ identical, and no file created or changed in the folder.
 
 from __future__ import annotations
 
-import shutil
+from pathlib import Path
 
 import click
 import pytest
@@ -132,24 +132,24 @@ FILES = {
 
 
 @pytest.fixture
-def team(team_template, tmp_path, monkeypatch):
-    """A copy of the team_template in an otherwise empty folder that is also the cwd."""
+def team(team_copy, tmp_path, monkeypatch):
+    """A copy of the team_template (in an otherwise empty folder that is also the cwd, on
+    SQLite); the folder holds the input files."""
     monkeypatch.delenv("PROSPECTOR_DB", raising=False)
     monkeypatch.delenv("PROSPECTOR_REP", raising=False)
     monkeypatch.chdir(tmp_path)
-    path = tmp_path / "team.db"
-    shutil.copyfile(team_template, path)
     for name, text in FILES.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    return path
+    return team_copy
 
 
 def refused(team, args: list[str], *needles: str, status: int = 1) -> None:
-    before, files = dump(team), files_under(team.parent)
+    folder = Path.cwd()  # the team's folder (see ``team``)
+    before, files = dump(team), files_under(folder)
     result = CliRunner().invoke(cli, ["--db", str(team), "--rep", "alice", "--at", AT, *args])
     assert_one_line_error(result, *needles, status=status)
     assert dump(team) == before
-    assert files_under(team.parent) == files
+    assert files_under(folder) == files
 
 
 @pytest.mark.parametrize("case", CASES)

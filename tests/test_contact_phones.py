@@ -33,9 +33,11 @@ MOBILE = "+19175550101"
 SWITCHBOARD = "+12125550199"
 
 
-def import_one(run, db_path: Path, name: str = "Ada", phone: str = "(212) 555-0100") -> int:
+def import_one(
+    run, db_path: Path | str, folder: Path, name: str = "Ada", phone: str = "(212) 555-0100"
+) -> int:
     """Import a one-phone list of one person through the real CLI; returns the id."""
-    path = db_path.with_name(f"{name}.csv")
+    path = folder / f"{name}.csv"
     path.write_text(
         f"first_name,last_name,company,title,phone,state\n{name},Lovelace,Engines,CTO,{phone},NY\n",
         encoding="utf-8",
@@ -47,9 +49,9 @@ def import_one(run, db_path: Path, name: str = "Ada", phone: str = "(212) 555-01
 
 
 @pytest.fixture
-def ada(run, db_path) -> int:
+def ada(run, db_path, tmp_path) -> int:
     """Ada: her direct line (imported), then a mobile and the company switchboard (ext. 4)."""
-    contact = import_one(run, db_path)
+    contact = import_one(run, db_path, tmp_path)
     with open_database(db_path) as db:
         add_phone(db, contact, MOBILE, "mobile")
         add_phone(db, contact, SWITCHBOARD, "company", extension="4", number_type="fixed_line")
@@ -333,8 +335,8 @@ def test_log_wrong_number_says_which_number_is_dialled(run, ada) -> None:
     ]
 
 
-def test_next_and_queue_show_the_dialled_numbers_extension(run, db_path):
-    contact = import_one(run, db_path)
+def test_next_and_queue_show_the_dialled_numbers_extension(run, db_path, tmp_path):
+    contact = import_one(run, db_path, tmp_path)
     with open_database(db_path) as db, db.write():
         db.execute("UPDATE contacts SET phone_ext = '12' WHERE id = ?", (contact,))
     queue = run("queue", "--at", AT)

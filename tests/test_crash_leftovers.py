@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from prospector.foundations.db import database_id, open_database
 from prospector.foundations.leftovers import FolderHold
 from prospector.services import handoffs
 from prospector.services.export import export_pending
@@ -102,6 +103,24 @@ def test_a_killed_export_with_nothing_left_to_export_is_still_cleaned(
     assert os.listdir(out) == []
 
 
+def test_a_journal_is_settled_however_the_database_is_reached(
+    db_path, two_pending, tmp_path, monkeypatch
+):
+    """Another working directory, another machine: the journal names the database
+    itself (its id), not the path or URL it was reached by."""
+    out = tmp_path / "out"
+    crash("export", db_path, out, "export: first file shown")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    with open_database(db_path, create=False) as db:
+        result = export_pending(
+            db, now=MONDAY_10_ET, actor="lead", format="salesforce-leads", out_dir=out
+        )
+    assert (result.batch, result.count) == (1, 2)
+    assert hidden(out) == [] and visible(out) == [LEADS, MAPPING]
+
+
 def test_a_batch_number_used_again_elsewhere_does_not_keep_the_orphan(
     run, db, db_path, two_pending, tmp_path
 ):
@@ -145,8 +164,13 @@ def test_an_export_cleans_only_what_is_provably_its_own(db, db_path, two_pending
     (out / ".prospector-batch-9.0123abcd.journal").write_text(json.dumps(theirs))
     (out / "prospector-batch-9-csv.csv").write_bytes(b"9")
     # A journal of ours that names a file it has no business with.
-    ours = {**theirs, "database": os.path.realpath(db_path), "batch": 3, "files": ["notes.txt"]}
+    ours = {**theirs, "database": database_id(db), "batch": 3, "files": ["notes.txt"]}
     (out / ".prospector-batch-3.89abcdef.journal").write_text(json.dumps(ours))
+    # An earlier version's journal of ours (named by path), of a batch never recorded.
+    legacy = {**theirs, "database": os.path.realpath(db_path), "batch": 5}
+    legacy["files"] = ["prospector-batch-5-csv.csv"]
+    (out / ".prospector-batch-5.456789ab.journal").write_text(json.dumps(legacy))
+    (out / "prospector-batch-5-csv.csv").write_bytes(b"5")
     # Leftovers that are ours: temporaries (as every version has named them).
     (out / f".{LEADS}.k2_9xq0z").write_bytes(b"personal data")
     (out / ".prospector-batch-4-jsonl.jsonl.abc_1234").write_bytes(b"personal data")

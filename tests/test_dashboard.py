@@ -25,7 +25,7 @@ def et(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 11, day, hour, minute, tzinfo=ET)
 
 
-def build_team(path: Path) -> str:
+def build_team(path: Path | str) -> str:
     with open_database(path) as db:
         contacts = [
             add_contact(db, created_at=et(19, 9), source="inbound", employees=500),
@@ -62,8 +62,8 @@ def build_team(path: Path) -> str:
 
 
 @pytest.fixture
-def team_db(tmp_path) -> str:
-    return build_team(tmp_path / "team.db")
+def team_db(db_path) -> str:
+    return build_team(db_path)
 
 
 async def settle(pilot) -> None:
@@ -163,8 +163,8 @@ async def _sources_panel(team_db: str) -> None:
         assert table.has_class("under-target")
 
 
-def test_dashboard_snapshot(snap_compare, tmp_path):
-    path = build_team(tmp_path / "snap.db")
+def test_dashboard_snapshot(snap_compare, db_path):
+    path = build_team(db_path)
     app = DashboardApp(db_path=path, clock=fixed_clock(NOW), refresh_seconds=3600)
 
     async def loaded(pilot) -> None:

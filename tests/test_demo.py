@@ -95,3 +95,21 @@ def test_demo_lists_into_a_file_is_one_line_error(tmp_path):
     )
     assert (tmp_path / "taken").read_text(encoding="utf-8") == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
+
+
+def test_demo_on_a_postgresql_url_is_refused_in_one_line(tmp_path, monkeypatch):
+    """The demo builds its own SQLite file; a PostgreSQL team database is never filled
+    with demo rows (nothing is connected to: the refusal comes first)."""
+    monkeypatch.chdir(tmp_path)
+    url = "postgresql://rep:s3cret@db.invalid/team"
+    result = CliRunner().invoke(cli, ["--db", url, "demo", "--build-only"])
+    assert result.exit_code == 1
+    assert result.output == (
+        "error: postgresql://rep:***@db.invalid/team: the demo builds an SQLite file of its"
+        " own; for PostgreSQL, write the demo lists with `prospector demo --lists DIR` and"
+        " import them\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+    lists = CliRunner().invoke(cli, ["--db", url, "demo", "--lists", str(tmp_path / "lists")])
+    assert lists.exit_code == 0, lists.output
+    assert len(lists.output.splitlines()) == 2

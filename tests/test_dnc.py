@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from prospector.foundations.db import open_database
 from prospector.services import dnc
+from tests.backend import rows
 from tests.conftest import MONDAY_10_ET
 
 
 def one(db_path, sql):
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
+    return rows(db_path, sql)
 
 
 def test_add_check_remove_cycle(tmp_path, run, db_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import os
 import re
@@ -14,14 +15,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from prospector.foundations.db import database_id
+from prospector.foundations.db import database_id, open_database
 from prospector.services import handoffs
-from prospector.services.export import FORMATS
+from prospector.services.export import FORMATS, export_pending, rewrite_batch
+from prospector.services.export.payloads import dump
 from prospector.services.export.safe_csv import Column, cell, csv_bytes
+from tests import handoff_factories
 from tests.conftest import MONDAY_10_ET
 from tests.handoff_factories import make_call, make_contact
 
 AT = "2026-11-23T16:00:00Z"
+JSONL = "prospector-batch-1-jsonl.jsonl"
 MULTILINE = 'Spoke with Jane.\nBudget "approved", Q1 start;\r\nwants a demo'
 # What a spreadsheet reads as the start of a formula (OWASP "CSV Injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -30,6 +34,10 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 @pytest.fixture
 def two_handoffs(db):
     """Jane (NY, meeting, calls with awkward notes) and '-Bob' at '@Evil' (CA, no meeting)."""
+    return make_two_handoffs(db)
+
+
+def make_two_handoffs(db):
     jane = make_contact(db, state="NY", phone="+12125550100", email="jane@acme.example")
     make_call(db, jane, at="2026-11-20T15:00:00Z", disposition="voicemail", note="=HYPERLINK(x)")
     make_call(db, jane, at="2026-11-18T15:00:00Z", disposition="no_answer", rep="bob")
@@ -64,6 +72,30 @@ def two_handoffs(db):
     )
     handoffs.qualify(db, bob, rep="alice", now=MONDAY_10_ET, note="@mention me")
     return jane, bob
+
+
+def test_every_format_is_the_same_bytes_on_either_backend(db, tmp_path, monkeypatch):
+    """The same team on this backend and in an SQLite file: the same stored payloads
+    and the same bytes in every format (no key reordered, no number spelled otherwise)."""
+    twin = open_database(tmp_path / "twin.db")
+    written = []
+    for database in (db, twin):
+        monkeypatch.setattr(handoff_factories, "_numbers", itertools.count(1))
+        make_two_handoffs(database)
+        with database.write():
+            database.execute(
+                "UPDATE prospector_meta SET value = 'feedc0ffee12' WHERE key = 'database_id'"
+            )
+        export_pending(database, now=MONDAY_10_ET, actor="lead", format="jsonl", out_dir=tmp_path)
+        folder = tmp_path / str(len(written))
+        for format in sorted(FORMATS):
+            rewrite_batch(database, 1, format=format, out_dir=folder)
+        stored = database.query("SELECT handoff_id, payload FROM export_items ORDER BY handoff_id")
+        files = {path.name: path.read_bytes() for path in folder.iterdir()}
+        written.append(([tuple(row) for row in stored], files))
+    twin.close()
+    assert len(written[0][1]) >= len(FORMATS) and b"feedc0ffee12-h1" in written[0][1][JSONL]
+    assert written[0] == written[1]
 
 
 def read_csv(path: str | Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -257,12 +289,22 @@ def test_a_batch_cut_before_schema_7_is_written_with_the_external_ids(
     handoffs.qualify(db, make_contact(db, company=None), rep="alice", now=MONDAY_10_ET)
     export(run, "--format", "jsonl", "--out", str(tmp_path / "cut"))
     export(run, "--batch", "1", "--format", format, "--out", str(tmp_path / "new"))
+    added = (
+        "account_id",
+        "database_id",
+        "external_id",
+        "contact_external_id",
+        "account_external_id",
+    )
     with db.write():
-        db.execute(
-            """UPDATE export_items SET payload = json_remove(payload, '$.account_id',
-                   '$.database_id', '$.external_id', '$.contact_external_id',
-                   '$.account_external_id')"""
-        )
+        for batch_id, handoff_id, text in db.query(
+            "SELECT batch_id, handoff_id, payload FROM export_items"
+        ):
+            old = {key: value for key, value in json.loads(text).items() if key not in added}
+            db.execute(
+                "UPDATE export_items SET payload = ? WHERE batch_id = ? AND handoff_id = ?",
+                (dump(old), batch_id, handoff_id),
+            )
     assert "external_id" not in db.one("SELECT payload FROM export_items")[0]
     export(run, "--batch", "1", "--format", format, "--out", str(tmp_path / "old"))
     new = {p.name: p.read_bytes() for p in (tmp_path / "new").iterdir()}

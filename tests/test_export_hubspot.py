@@ -159,10 +159,10 @@ def test_the_unique_property_holds_namespaced_ids_stable_across_batches(
     assert keys == [f"{dbid}-h{number}" for number in meeting_and_not]
 
 
-def test_two_databases_never_share_a_key(tmp_path):
+def test_two_databases_never_share_a_key(db_path, second_db_path):
     keys = []
-    for name in ("one", "two"):
-        database = open_database(tmp_path / f"{name}.db")
+    for path in (db_path, second_db_path):
+        database = open_database(path)
         handoff = qualify(database, make_contact(database))
         rows = _render(database, HubSpotSettings.shipped())
         keys.append(rows[0]["Prospector handoff id"])

@@ -374,14 +374,13 @@ def test_loading_again_or_a_resend_updates_the_same_records(run, db, hostile, tm
     assert keys[0] == keys[1]
 
 
-def test_two_databases_never_share_an_id(tmp_path, monkeypatch):
+def test_two_databases_never_share_an_id(db_path, second_db_path, tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from prospector.cli import cli
 
     ids = []
-    for name in ("one", "two"):
-        path = tmp_path / f"{name}.db"
+    for name, path in (("one", db_path), ("two", second_db_path)):
         database = open_database(path)
         contact = make_contact(database)
         handoffs.qualify(database, contact, rep="alice", now=MONDAY_10_ET)

@@ -27,7 +27,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from prospector.foundations.db import database_id
+from prospector.foundations.db import database_id, open_database
 from prospector.services import handoffs
 from prospector.services.export import WebhookOptions, WebhookURLError, export_pending, runner
 from prospector.services.export.webhook import (
@@ -38,7 +38,9 @@ from prospector.services.export.webhook import (
     retry_after,
     shown_url,
 )
-from tests.conftest import MONDAY_10_ET
+from prospector.services.settings import load_settings
+from tests.backend import rows
+from tests.conftest import BACKEND, MONDAY_10_ET
 from tests.handoff_factories import make_call, make_contact
 
 FAST = WebhookOptions(timeout=2.0, attempts=3, backoff=0.01)
@@ -250,10 +252,20 @@ def test_every_request_verifies_with_standardwebhooks_and_the_secret_is_never_ke
     assert crm.requests[1][1] == crm.requests[0][1]
     assert SECRET not in result.output
     db.close()
-    for suffix in ("", "-wal"):
-        path = db_path.with_name(db_path.name + suffix)
-        if path.exists():
-            assert SECRET.encode() not in path.read_bytes()
+    if isinstance(db_path, Path):
+        for suffix in ("", "-wal"):
+            path = db_path.with_name(db_path.name + suffix)
+            if path.exists():
+                assert SECRET.encode() not in path.read_bytes()
+        return
+    # PostgreSQL: no file of ours to read, so every row of every table instead.
+    tables = rows(
+        db_path,
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()",
+    )
+    assert len(tables) > 10
+    for (table,) in tables:
+        assert SECRET not in repr(rows(db_path, f'SELECT * FROM "{table}"'))
 
 
 def _tampered(headers: dict[str, str], **changes: str) -> dict[str, str]:
@@ -468,6 +480,31 @@ def test_a_sender_killed_mid_batch_holds_nothing(db, db_path, two_pending, tmp_p
         sender.kill()
         sender.communicate(timeout=30)
     assert db.one("SELECT sending_pid FROM export_batches WHERE id = 1")[0] == sender.pid
+    result = export_pending(db, now=MONDAY_10_ET, actor="lead", format="csv", out_dir=tmp_path)
+    assert (result.batch, result.count, result.in_flight) == (2, 2, 0)
+    assert statuses(db) == ["exported", "exported"]
+
+
+@pytest.mark.skipif(BACKEND != "postgresql", reason="on SQLite every sender is on this machine")
+def test_a_sender_on_another_machine_is_judged_by_its_session_not_a_pid_here(
+    db, db_path, two_pending, tmp_path
+):
+    """On PostgreSQL a sender may run on any rep's machine: its pid means nothing here."""
+    elsewhere = open_database(db_path)
+    with elsewhere.write():
+        opened = runner._open_batch(
+            elsewhere, load_settings(elsewhere), "webhook", "https://crm.example/h",
+            MONDAY_10_ET, "lead", False,
+        )  # fmt: skip
+    assert opened.batch == 1
+    with db.write():  # no such process on this machine
+        db.execute("UPDATE export_batches SET sending_pid = ?", (2**31 - 1,))
+    result = export_pending(db, now=MONDAY_10_ET, actor="lead", format="csv", out_dir=tmp_path)
+    assert (result.batch, result.count, result.in_flight) == (None, 0, 2)
+    # The sender's machine is lost; a live process here with the same pid holds nothing.
+    elsewhere.close()
+    with db.write():
+        db.execute("UPDATE export_batches SET sending_pid = ?", (os.getpid(),))
     result = export_pending(db, now=MONDAY_10_ET, actor="lead", format="csv", out_dir=tmp_path)
     assert (result.batch, result.count, result.in_flight) == (2, 2, 0)
     assert statuses(db) == ["exported", "exported"]

@@ -11,11 +11,13 @@ import pytest
 from click.testing import CliRunner
 
 from prospector.cli import cli
-from prospector.foundations.db import database_id, open_database
+from prospector.foundations.db import database_id, open_database, schema_version
 from prospector.foundations.errors import DatabaseError
 from prospector.foundations.migrations import MIGRATIONS
+from tests.backend import raw_execute, rows, set_schema_version
 
 
+@pytest.mark.sqlite_only  # file mode, WAL and PRAGMAs: see the next test for both backends
 def test_new_database_is_private_wal_and_current(db_path):
     db = open_database(db_path)
     assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600
@@ -24,6 +26,24 @@ def test_new_database_is_private_wal_and_current(db_path):
     assert db.one("PRAGMA user_version")[0] == len(MIGRATIONS)
     assert db.one("PRAGMA application_id")[0] == 0x50525350  # "PRSP"
     db.close()
+
+
+def test_a_new_database_is_prospectors_and_current(db_path):
+    open_database(db_path).close()
+    with open_database(db_path, create=False) as db:
+        assert schema_version(db) == len(MIGRATIONS)
+        assert db.one("SELECT count(*) FROM contacts")[0] == 0
+
+
+def test_a_foreign_database_is_refused_on_either_backend(db_path):
+    """Another application's database (tables, and no Prospector identity)."""
+    raw_execute(db_path, "CREATE TABLE things (x INTEGER)")
+    with pytest.raises(DatabaseError, match="not a Prospector database"):
+        open_database(db_path)
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "init"])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1
+    assert "not a Prospector database" in result.output
 
 
 def test_reopening_keeps_data(db_path):
@@ -50,6 +70,7 @@ def test_text_file_is_refused(tmp_path):
         open_database(path)
 
 
+@pytest.mark.sqlite_only  # schema 1 exists only as a SQLite file; PostgreSQL starts at 8
 def test_older_schema_is_migrated_in_place(db_path):
     conn = sqlite3.connect(db_path, isolation_level=None)
     conn.execute("BEGIN")
@@ -67,14 +88,16 @@ def test_older_schema_is_migrated_in_place(db_path):
     assert "contacts_by_callback_rep" not in indexes
 
 
-def test_newer_schema_is_refused(db_path):
+@pytest.mark.parametrize("version", [len(MIGRATIONS) + 1, 99])
+def test_newer_schema_is_refused(db_path, version):
     open_database(db_path).close()
-    conn = sqlite3.connect(db_path)
-    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
-    conn.commit()
-    conn.close()
+    set_schema_version(db_path, version)
     with pytest.raises(DatabaseError, match="newer Prospector"):
         open_database(db_path)
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "queue"])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1
+    assert f"newer Prospector (schema {version}" in result.output
 
 
 def test_failed_write_rolls_back(db):
@@ -108,6 +131,7 @@ def test_cli_refuses_foreign_database_in_one_line(tmp_path, run):
     assert "not a Prospector database" in result.output
 
 
+@pytest.mark.sqlite_only  # WAL checkpoints: the PostgreSQL server does its own
 def test_background_checkpoint_moves_checkpoints_off_commits(db_path):
     db = open_database(db_path)
     db.checkpoint_in_background(interval=0.01)
@@ -156,3 +180,29 @@ def test_a_database_url_is_refused_without_its_password_and_creates_nothing(
     assert "postgresql://ann:***@db.example/team" in result.output
     assert "s3cret" not in result.output
     assert list(tmp_path.iterdir()) == []  # no "postgresql:" folder, no file
+
+
+def test_a_failed_connection_is_one_line_without_the_password(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PROSPECTOR_DB", raising=False)
+    url = "postgresql://bob:s3cret@/nope?host=/tmp/nonexistent"
+    for args in (["--db", url, "queue"], ["--db", url, "init"]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 1
+        assert result.output.count("\n") == 1, result.output
+        assert result.output.startswith("error: postgresql://bob:***@/nope")
+        assert "cannot connect" in result.output
+        assert "s3cret" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_prospector_db_names_the_database_as_db_does(db_path, monkeypatch):
+    monkeypatch.setenv("PROSPECTOR_DB", str(db_path))
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init"]).exit_code == 0
+    added = runner.invoke(cli, ["dnc", "add", "+1 415 555 2671"])
+    assert added.exit_code == 0, added.output
+    assert rows(db_path, "SELECT phone FROM dnc_numbers") == [("+14155552671",)]
+    monkeypatch.delenv("PROSPECTOR_DB")
+    shown = runner.invoke(cli, ["--db", str(db_path), "dnc", "check", "+1 415 555 2671"])
+    assert shown.exit_code == 0 and "+14155552671" in shown.output

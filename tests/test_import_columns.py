@@ -4,7 +4,6 @@ team's settings, --map, and what `import --dry-run` shows of it."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import tomllib
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from prospector.services.importing.columns import (
 )
 from prospector.services.importing.reader import TableFile
 from prospector.services.settings import DEFAULTS_FILE
+from tests import backend
 from tests.conftest import MONDAY_10_ET
 
 AT = ["--at", MONDAY_10_ET.isoformat()]
@@ -201,11 +201,11 @@ def test_the_table_priority_decides_which_column_is_read_first(tmp_path, run, db
     )
     result = run("import", str(path), "--json", *AT)
     assert json.loads(result.output)["inserted"] == 2
-    with sqlite3.connect(db_path) as conn:
-        found = conn.execute(
-            "SELECT c.first_name, a.name FROM contacts c JOIN accounts a ON a.id = c.account_id"
-            " ORDER BY c.first_name"
-        ).fetchall()
+    found = backend.rows(
+        db_path,
+        "SELECT c.first_name, a.name FROM contacts c JOIN accounts a ON a.id = c.account_id"
+        " ORDER BY c.first_name",
+    )
     # "Company" first; "Company Name for Emails" only where Company is empty.
     assert found == [("Ann", "Acme Corporation"), ("Bob", "Globex")]
 
@@ -268,10 +268,10 @@ def test_map_overrides_the_table_and_can_ignore_a_column(tmp_path, run, db_path)
         "import", str(path), "--json", "--map", "Tel (work)=phone", "--map", "Phone=ignored", *AT
     )
     assert json.loads(result.output)["inserted"] == 1
-    with sqlite3.connect(db_path) as conn:  # "Who" is no known name: not read
-        assert conn.execute("SELECT phone, last_name FROM contacts").fetchall() == [
-            ("+14155550100", None)
-        ]
+    # "Who" is no known name: not read
+    assert backend.rows(db_path, "SELECT phone, last_name FROM contacts") == [
+        ("+14155550100", None)
+    ]
 
 
 def test_a_file_without_a_phone_column_names_the_accepted_headers(tmp_path, run):

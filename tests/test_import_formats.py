@@ -7,7 +7,6 @@ import codecs
 import csv
 import hashlib
 import json
-import sqlite3
 import tempfile
 import zipfile
 from dataclasses import replace
@@ -25,6 +24,7 @@ from prospector.services import importing
 from prospector.services.importing import ranges
 from prospector.services.importing.formats import cell_text, opened_list
 from prospector.services.importing.reader import open_table
+from tests import backend
 from tests.conftest import MONDAY_10_ET
 from tests.import_rows import AT, import_json
 
@@ -68,15 +68,13 @@ def test_excel_unicode_text_imports_and_its_rejects_stay_utf16(
     lines = data[2:].decode(codec).split("\r\n")
     assert lines[0] == "\t".join([*HEADER, "reject_reason"])
     assert lines[1].startswith("Zoë\tBrontë\tn/a phone\tCafé Müller\tON\t\t")
-    with sqlite3.connect(db_path) as conn:
-        batch = conn.execute("SELECT path, file_sha256 FROM import_batches").fetchone()
+    batch = backend.rows(db_path, "SELECT path, file_sha256 FROM import_batches")[0]
     assert batch == (str(path), hashlib.sha256(path.read_bytes()).hexdigest())
     assert list(private_tmp.iterdir()) == []  # the private UTF-8 copy is gone
     # The same file again: nothing new, and recorded under the same (original) hash.
     again = import_json(run, path)
     assert (again["inserted"], again["updated"], again["rejected"]) == (0, 29, 1)
-    with sqlite3.connect(db_path) as conn:
-        hashes = conn.execute("SELECT DISTINCT file_sha256 FROM import_batches").fetchall()
+    hashes = backend.rows(db_path, "SELECT DISTINCT file_sha256 FROM import_batches")
     assert hashes == [(batch[1],)]
 
 
@@ -111,10 +109,9 @@ def test_a_trade_show_xlsx_imports_its_first_sheet(tmp_path, run, db_path, priva
     path = workbook(tmp_path / "show.xlsx", {"Leads": [HEADER, *rows], "Notes": [["Phone"], ["x"]]})
     result = import_json(run, path)
     assert (result["read"], result["inserted"], result["rejected"]) == (20, 20, 0)
-    with sqlite3.connect(db_path) as conn:
-        found = conn.execute(
-            "SELECT phone, phone_raw, postal_code FROM contacts ORDER BY phone LIMIT 1"
-        ).fetchone()
+    found = backend.rows(
+        db_path, "SELECT phone, phone_raw, postal_code FROM contacts ORDER BY phone"
+    )[0]
     # A phone stored as a number reads as the digits a person sees, not "4155550100.0".
     assert found[:2] == ("+14155550100", "4155550100")
     assert list(private_tmp.iterdir()) == []

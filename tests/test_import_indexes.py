@@ -15,13 +15,17 @@ from tests.import_rows import interrupt_on_chunk
 
 
 def schema_names(db) -> list[str]:
-    return [
-        row[0]
-        for row in db.query(
-            "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')"
-            " AND tbl_name = 'contacts' ORDER BY name"
-        )
-    ]
+    """The contacts table's indexes and triggers."""
+    if db.dialect.name == "sqlite":
+        sql = """SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')
+                 AND tbl_name = 'contacts' ORDER BY name"""
+    else:
+        sql = """SELECT indexname FROM pg_indexes
+                 WHERE schemaname = current_schema() AND tablename = 'contacts'
+                 UNION ALL SELECT tgname FROM pg_trigger
+                 WHERE tgrelid = to_regclass('contacts') AND NOT tgisinternal
+                 ORDER BY 1"""
+    return [row[0] for row in db.query(sql)]
 
 
 def big_file(tmp_path, rows: int = 60):
@@ -53,8 +57,10 @@ def test_deferred_during_the_load_and_back_after(tmp_path, db_path, small_thresh
     monkeypatch.setattr(writer_module.ContactWriter, "write_chunk", watch)
     result = importing.import_file(db, big_file(tmp_path), now=MONDAY_10_ET, rep="a", workers=0)
     assert result.inserted == 60
-    # Written without the indexes every new contact enters; the others stay.
-    assert seen and all(names == sorted(set(before) - set(indexes.DEFERRED)) for names in seen)
+    # Written without the indexes every new contact enters; the others stay. A team
+    # server keeps them all: reps go on reading the queue while a list comes in.
+    dropped = set(indexes.DEFERRED) if db.dialect.name == "sqlite" else set()
+    assert seen and all(names == sorted(set(before) - dropped) for names in seen)
     assert set(indexes.DEFERRED) <= set(before)
     assert schema_names(db) == before
     assert db.one("SELECT count(*) FROM deferred_indexes")[0] == 0
@@ -74,6 +80,7 @@ def test_an_interrupted_import_puts_them_back(tmp_path, db_path, small_threshold
     db.close()
 
 
+@pytest.mark.sqlite_only  # nothing is deferred on PostgreSQL
 def test_a_killed_import_leaves_a_record_the_next_import_restores(tmp_path, db_path):
     db = open_database(db_path)
     before = schema_names(db)
@@ -120,5 +127,5 @@ def test_leads_counted_while_deferred_equal_a_recount(tmp_path, db_path, small_t
 def cohort_rows(db) -> list[tuple]:
     return [
         tuple(row)
-        for row in db.query("SELECT * FROM lead_segments WHERE leads ORDER BY 1, 2, 3, 4, 5")
+        for row in db.query("SELECT * FROM lead_segments WHERE leads > 0 ORDER BY 1, 2, 3, 4, 5")
     ]

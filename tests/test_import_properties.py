@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from prospector.foundations.db import open_database
 from prospector.services.dnc import add_dnc
 from prospector.services.importing.matching import KIND_ORDER
+from tests import backend
 from tests.conftest import MONDAY_10_ET
 from tests.import_rows import (
     dump,
     import_once_and_twice,
     make_row,
+    new_database_fixture,  # noqa: F401 (the fixture new_database)
     phone,
     write_list,
     write_rows,
@@ -63,22 +63,25 @@ ROW = st.tuples(st.sampled_from(PHONES), *[TEXT] * (len(HEADER) - 1))
 )
 @given(rows=st.lists(ROW, min_size=1, max_size=12), delimiter=st.sampled_from([",", ";", "\t"]),
        dnc=st.lists(st.sampled_from([*PHONES[:4], PHONES[6], PHONES[8]]), max_size=3))  # fmt: skip
-def test_importing_twice_equals_importing_once(tmp_path_factory, rows, delimiter, dnc):
+def test_importing_twice_equals_importing_once(
+    tmp_path_factory, new_database, rows, delimiter, dnc
+):
     folder = tmp_path_factory.mktemp("p")
     path = folder / "gen.csv"
     write_list(path, HEADER, rows, delimiter)
     # The second run is later: nothing may change, not even updated_at.
-    once, twice, results = import_once_and_twice(folder, path, dnc, MONDAY_10_ET, LATER)
+    once, twice, results = import_once_and_twice(
+        folder, path, dnc, MONDAY_10_ET, LATER, new_database
+    )
     for result in results:
         assert result.read == result.inserted + result.updated + result.rejected
     assert results[-1].inserted == 0
     assert dump(once) == dump(twice)
     # A DNC number never leaves the DNC state through import.
-    conn = sqlite3.connect(twice)
-    bad = conn.execute(
-        "SELECT count(*) FROM contacts WHERE phone IN (SELECT phone FROM dnc_numbers) AND dnc = 0"
-    ).fetchone()[0]
-    conn.close()
+    bad = backend.scalar(
+        twice,
+        "SELECT count(*) FROM contacts WHERE phone IN (SELECT phone FROM dnc_numbers) AND dnc = 0",
+    )
     assert bad == 0
 
 
@@ -124,9 +127,9 @@ def person_rows(draw):
     people=st.lists(person_rows(), min_size=1, max_size=8),
     dnc=st.lists(st.sampled_from([SWITCHBOARD, "+12125550102", "+12125550104"]), max_size=2),
 )
-def test_multi_phone_rows_twice_equal_once(tmp_path_factory, people, dnc):
+def test_multi_phone_rows_twice_equal_once(tmp_path_factory, new_database, people, dnc):
     folder = tmp_path_factory.mktemp("m")
-    once, twice = folder / "once.db", folder / "twice.db"
+    once, twice = new_database(folder, "once"), new_database(folder, "twice")
     for target, runs in ((once, 1), (twice, 2)):
         with open_database(target) as db:
             if dnc:

@@ -9,7 +9,6 @@ blank lines, cut into ranges of a few bytes so that every case crosses a cut.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,9 @@ from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.reader import open_table
 from prospector.services.importing.rows import Reject, RowRules
 from prospector.services.settings import load_settings
+from tests import backend
 from tests.conftest import MONDAY_10_ET
+from tests.import_rows import new_database_fixture  # noqa: F401 (the fixture new_database)
 
 # No digits: no field is ever a valid phone, so every row comes back as a Reject
 # carrying its line number and its fields, which is what the comparison needs.
@@ -86,7 +87,7 @@ def test_a_stray_quote_falls_back_to_reading_in_order(tmp_path):
     assert ranged_rows(path, 1, workers=0) == list(open_table(path).rows())
 
 
-def test_worker_processes_give_the_same_database(tmp_path, monkeypatch):
+def test_worker_processes_give_the_same_database(tmp_path, new_database, monkeypatch):
     """The parallel path (workers reading ranges) against the in-process one."""
     monkeypatch.setattr(importing, "PARALLEL_FROM_ROWS", 0)
     monkeypatch.setattr(ranges, "RANGE_BYTES", 2000)
@@ -101,17 +102,16 @@ def test_worker_processes_give_the_same_database(tmp_path, monkeypatch):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     dumps = []
     for workers in (0, 2):
-        with open_database(tmp_path / f"w{workers}.db") as db:
+        target = new_database(tmp_path, f"w{workers}")
+        with open_database(target) as db:
             result = importing.import_file(db, path, now=MONDAY_10_ET, rep="x", workers=workers)
             assert result.rejected == len([i for i in range(3000) if i % 97 == 0])
-        conn = sqlite3.connect(tmp_path / f"w{workers}.db")
         dumps.append(
             [
-                conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+                backend.rows(target, f"SELECT * FROM {table} ORDER BY 1")
                 for table in ("contacts", "accounts", "locales")
             ]
         )
-        conn.close()
         dumps[-1].append((tmp_path / "p.rejects.csv").read_text(encoding="utf-8"))
     assert dumps[0] == dumps[1]
     assert len(dumps[0][0]) > 2000

@@ -4,13 +4,13 @@ to open in a spreadsheet, and importable again as it is."""
 from __future__ import annotations
 
 import csv
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from prospector.services.importing.reader import open_table
 from prospector.services.importing.rejects import RejectsFile
+from tests import backend
 from tests.import_rows import import_json
 
 FORMULA = "=cmd|' /C calc'!A0"
@@ -62,11 +62,10 @@ def test_rejects_import_again_as_they_are_and_a_fixed_row_goes_in(tmp_path, run,
     rejects.write_text(fixed, encoding="utf-8")
     third = import_json(run, rejects)
     assert (third["inserted"], third["rejected"]) == (1, 3)
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT phone FROM contacts ORDER BY phone").fetchall() == [
-            ("+14155550100",),
-            ("+14155550102",),
-        ]
+    assert backend.rows(db_path, "SELECT phone FROM contacts ORDER BY phone") == [
+        ("+14155550100",),
+        ("+14155550102",),
+    ]
 
 
 def test_a_formula_in_a_phone_column_is_neutralized_too(tmp_path, run):

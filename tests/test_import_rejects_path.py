@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import tempfile
 
 import pytest
 
+from tests import backend
 from tests.cli_checks import AT, assert_one_line_error, files_under
 
 LIST = "Phone,Name\n(415) 555-2671,Ada\n12,Nobody\n"
@@ -36,9 +36,10 @@ def test_rejects_go_to_the_current_folder_and_are_named(run, shelf, db_path):
     )
     assert moved.read_text().startswith(REJECTS)
     assert sorted(p.name for p in shelf.parent.iterdir()) == ["people.csv"]
-    conn = sqlite3.connect(db_path)
-    row = conn.execute("SELECT status, inserted, rejected, rejects_file FROM import_batches")
-    assert row.fetchall() == [("done", 1, 1, str(moved))]
+    row = backend.rows(
+        db_path, "SELECT status, inserted, rejected, rejects_file FROM import_batches"
+    )
+    assert row == [("done", 1, 1, str(moved))]
 
 
 def test_then_to_the_temporary_folder(run, shelf, monkeypatch, tmp_path):
@@ -69,12 +70,13 @@ def test_rejects_option_takes_a_file_or_a_folder(run, shelf, tmp_path):
 
 
 @pytest.mark.parametrize("where", ["missing/x.csv", "ro/x.csv"])
-def test_a_rejects_path_that_cannot_be_written_changes_nothing(run, shelf, tmp_path, where):
+def test_a_rejects_path_that_cannot_be_written_changes_nothing(
+    run, shelf, tmp_path, db_path, where
+):
     (tmp_path / "ro").mkdir(mode=0o555)
     before = files_under(tmp_path)
     result = run("import", str(shelf), "--rejects", str(tmp_path / where), "--at", AT)
     assert_one_line_error(result, "cannot write the rejects file")
     assert files_under(tmp_path) == before
-    conn = sqlite3.connect(tmp_path / "team.db")
-    assert conn.execute("SELECT count(*) FROM import_batches").fetchone()[0] == 0
-    assert conn.execute("SELECT count(*) FROM contacts").fetchone()[0] == 0
+    assert backend.scalar(db_path, "SELECT count(*) FROM import_batches") == 0
+    assert backend.scalar(db_path, "SELECT count(*) FROM contacts") == 0

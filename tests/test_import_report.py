@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from prospector.cli.importing import report_lines
+from tests import backend
 from tests.conftest import MONDAY_10_ET
 
 AT = ["--at", MONDAY_10_ET.isoformat()]
@@ -43,14 +43,8 @@ def test_json_lists_every_warning_and_the_terminal_the_first_ten(tmp_path, run, 
     assert lines[11].startswith("  line 12: ")
     assert lines[12] == "  … and 1 more (--json lists all)"
     assert len(lines) == 13
-    conn = sqlite3.connect(db_path)
-    try:
-        assert conn.execute("SELECT warnings, toll_free FROM import_batches").fetchall() == [
-            (11, 0)
-        ]
-        assert conn.execute("SELECT count(*) FROM contacts").fetchone()[0] == 12
-    finally:
-        conn.close()
+    assert backend.rows(db_path, "SELECT warnings, toll_free FROM import_batches") == [(11, 0)]
+    assert backend.scalar(db_path, "SELECT count(*) FROM contacts") == 12
     # Again: every row finds its own person by phone; nothing to warn about.
     again = run("import", str(path), "--json", *AT)
     assert json.loads(again.output)["warnings"] == []

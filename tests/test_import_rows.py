@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from prospector.foundations.phones import PhoneBook
 from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.rows import Reject, Row, RowRules, normalize_row
 from prospector.services.settings import default_settings
+from tests import backend
 from tests.conftest import MONDAY_10_ET
 
 BOOK = PhoneBook()
@@ -491,18 +491,16 @@ def test_import_keeps_every_phone_of_an_apollo_style_row(tmp_path: Path, run, db
     assert result.exit_code == 0, result.output
     counts = json.loads(result.output)
     assert (counts["inserted"], counts["rejected"]) == (2, 1)
-    conn = sqlite3.connect(db_path)
-    try:
-        phones = conn.execute(
-            """SELECT c.first_name, p.e164, p.kind, p.rank FROM contact_phones p
-               JOIN contacts c ON c.id = p.contact_id ORDER BY c.id, p.rank"""
-        ).fetchall()
-        zones = conn.execute(
-            """SELECT c.first_name, c.phone, l.zones FROM contacts c
-               JOIN locales l ON l.id = c.locale_id ORDER BY c.id"""
-        ).fetchall()
-    finally:
-        conn.close()
+    phones = backend.rows(
+        db_path,
+        """SELECT c.first_name, p.e164, p.kind, p.rank FROM contact_phones p
+           JOIN contacts c ON c.id = p.contact_id ORDER BY c.id, p.rank""",
+    )
+    zones = backend.rows(
+        db_path,
+        """SELECT c.first_name, c.phone, l.zones FROM contacts c
+           JOIN locales l ON l.id = c.locale_id ORDER BY c.id""",
+    )
     assert phones == [
         ("Ana", "+13053755000", "mobile", 0),
         ("Ana", "+18005550100", "company", 1),

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from prospector.foundations.db import open_database
+from tests import backend
 from tests.conftest import MONDAY_10_ET
 from tests.import_rows import interrupt_on_chunk
 
@@ -28,11 +30,7 @@ def import_json(run, path: Path, *extra: str) -> dict:
 
 
 def rows(db_path: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
+    return backend.rows(db_path, sql)
 
 
 def test_bom_crlf_quoted_newlines(tmp_path, run, db_path):
@@ -203,10 +201,8 @@ def test_reimport_updates_only_filled_fields_and_keeps_history(tmp_path, run, db
         tmp_path / "a.csv", "Phone,First Name,Title,Email\n(303) 555-0142,Kim,CTO,kim@x.example\n"
     )
     import_json(run, first, *AT)
-    conn = sqlite3.connect(db_path)
-    conn.execute("UPDATE contacts SET status = 'closed', attempts = 3, claimed_by = 'bob'")
-    conn.commit()
-    conn.close()
+    with open_database(db_path) as db, db.write():
+        db.execute("UPDATE contacts SET status = 'closed', attempts = 3, claimed_by = 'bob'")
     second = write(tmp_path / "b.csv", "Phone,Title,First Name\n+1 303 555 0142,VP Engineering,\n")
     result = import_json(run, second, "--at", "2026-11-25T15:00:00Z")
     assert (result["inserted"], result["updated"]) == (0, 1)
@@ -301,7 +297,6 @@ def test_an_import_gives_the_connection_its_checks_back(tmp_path, db_path, monke
     """The bulk-load settings last as long as the import, also when it is interrupted."""
     import gc
 
-    from prospector.foundations.db import open_database
     from prospector.services.importing import import_file
 
     path = write(tmp_path / "list.csv", "Phone,First Name\n(415) 555-0100,Ann\n")
@@ -310,9 +305,10 @@ def test_an_import_gives_the_connection_its_checks_back(tmp_path, db_path, monke
     interrupt_on_chunk(monkeypatch, 1)
     with pytest.raises(KeyboardInterrupt):
         import_file(db, path, now=MONDAY_10_ET, rep="alice")
-    assert db.one("PRAGMA ignore_check_constraints")[0] == 0
-    assert db.one("PRAGMA foreign_keys")[0] == 1
     assert gc.isenabled()
+    # CHECK constraints and foreign keys hold again (SQLite's import turns them off).
     with pytest.raises(sqlite3.IntegrityError), db.write():
         db.execute("UPDATE contacts SET status = 'lost'")
+    with pytest.raises(sqlite3.IntegrityError), db.write():
+        db.execute("UPDATE contacts SET locale_id = 999999")
     db.close()

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from prospector.cli import cli
+from prospector.foundations.db import without_password
 from tests.cli_checks import assert_one_line_error, files_under
 
 COMMANDS = [
@@ -95,3 +96,20 @@ def test_paths_that_cannot_be_a_database(folder, db, needle):
     result = CliRunner().invoke(cli, ["--db", db.format(folder=folder), "queue"])
     assert_one_line_error(result, needle)
     assert files_under(folder) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["queue"], ["next"], ["dnc", "add", "+1 415 555 2671"], ["settings", "show"], []],
+    ids=lambda args: " ".join(args) or "workbench",
+)
+def test_only_init_makes_an_empty_team_database_prospectors(db_path, monkeypatch, args):
+    """The same on either backend: a file not there yet, or an empty PostgreSQL database."""
+    monkeypatch.delenv("PROSPECTOR_DB", raising=False)
+    shown = without_password(str(db_path))
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "--rep", "alice", *args])
+    assert_one_line_error(result, f"no Prospector database at {shown} — run `prospector init`")
+    made = CliRunner().invoke(cli, ["--db", str(db_path), "init"])
+    assert made.exit_code == 0, made.output
+    queue = CliRunner().invoke(cli, ["--db", str(db_path), "--rep", "alice", "queue"])
+    assert (queue.exit_code, queue.output) == (0, "nothing callable now\n")

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from prospector.foundations.clock import to_db
+from prospector.foundations.dialect import SQLITE
 from prospector.foundations.errors import ClaimError, NotFoundError, SettingsError
 from prospector.services.calls import log_call
 from prospector.services.claims import (
@@ -137,11 +138,14 @@ def test_a_skipped_new_lead_waits_outside_the_new_lead_index(db) -> None:
     assert claim_next(db, rep="alice", now=NOW).contact_id == lead
     back = skip_contact(db, lead, rep="alice", reason="not now", now=NOW)
 
+    # The index's own WHERE clause; SQLite is also made to read the index itself.
+    indexed = " INDEXED BY contacts_queue_new" if db.dialect is SQLITE else ""
+
     def in_new_lead_index() -> list[int]:
         return [
             row[0]
             for row in db.query(
-                "SELECT id FROM contacts INDEXED BY contacts_queue_new WHERE status = 'open'"
+                f"SELECT id FROM contacts{indexed} WHERE status = 'open'"
                 " AND dnc = 0 AND filtered_by IS NULL AND phone_bad = 0 AND attempts = 0"
                 " AND callback_at IS NULL AND deferred_until IS NULL"
             )

@@ -51,7 +51,7 @@ def test_twenty_reps_never_share_a_contact_and_lose_no_call(db, db_path) -> None
         assert check.one("SELECT count(*) FROM calls")[0] == total  # 0 lost calls
         assert sorted(r[0] for r in check.query("SELECT id FROM calls")) == sorted(call_ids)
         per_contact = check.one(
-            "SELECT max(n) FROM (SELECT count(*) AS n FROM calls GROUP BY contact_id)"
+            "SELECT max(n) FROM (SELECT count(*) AS n FROM calls GROUP BY contact_id) AS per"
         )[0]
         assert per_contact == 1
         assert check.one("SELECT count(*) FROM contacts WHERE claimed_by IS NOT NULL")[0] == 0

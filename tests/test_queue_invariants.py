@@ -61,10 +61,10 @@ def oracle_open(zones: tuple[str, ...], country: str, state: str, instant: datet
     return True
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    path = tmp_path_factory.mktemp("inv") / "team.db"
-    db = open_database(path)
+@pytest.fixture
+def world(db_path):
+    """Built once per test (hypothesis reuses it for every example), on either backend."""
+    db = open_database(db_path)
     text = default_settings().source_text
     text = text.replace(
         'days = ["mon", "tue", "wed", "thu", "fri"]\n',

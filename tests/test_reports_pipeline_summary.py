@@ -91,10 +91,14 @@ CALLS = st.lists(
 )
 
 
-@hsettings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@hsettings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(calls=CALLS)
-def test_summaries_kept_by_log_equal_a_recount(tmp_path_factory, calls):
-    db = open_database(tmp_path_factory.mktemp("h") / "team.db")
+def test_summaries_kept_by_log_equal_a_recount(new_database, calls):
+    db = open_database(new_database())
     try:
         start = datetime(2026, 10, 28, tzinfo=UTC)
         contacts = [

@@ -28,6 +28,7 @@ from tests.tui_support import (
     let_go,
     lose_claim,
     pinned_app,
+    refuse_inserts,
     run_async,
     settle,
     shown_contact,
@@ -203,11 +204,7 @@ async def test_a_failed_draft_write_does_not_free_the_keys_while_a_call_is_logge
 
     monkeypatch.setattr(desk, "log_and_next", slow_log)
     ids = team_database(db_path)
-    execute(
-        db_path,
-        "CREATE TRIGGER refuse_drafts BEFORE INSERT ON drafts"
-        " BEGIN SELECT RAISE(ABORT, 'drafts are refused'); END",
-    )
+    refuse_inserts(db_path, "drafts", "drafts are refused")
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await started(pilot)

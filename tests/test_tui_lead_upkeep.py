@@ -26,6 +26,7 @@ from tests.tui_support import (
     let_go,
     lose_claim,
     pinned_app,
+    refuse_inserts,
     run_async,
     settle,
     shown_contact,
@@ -42,11 +43,7 @@ async def test_a_draft_that_cannot_be_written_says_so(
 ) -> None:
     monkeypatch.setattr(note_editor, "DRAFT_DELAY", 0.01)
     ids = team_database(db_path)
-    execute(
-        db_path,
-        "CREATE TRIGGER refuse_drafts BEFORE INSERT ON drafts"
-        " BEGIN SELECT RAISE(ABORT, 'drafts are refused'); END",
-    )
+    refuse_inserts(db_path, "drafts", "drafts are refused")
     app = pinned_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

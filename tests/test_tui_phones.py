@@ -57,7 +57,7 @@ def switches(db_path: Path) -> list[tuple]:
     rows = execute(
         db_path,
         "SELECT actor, subject, detail FROM audit_log WHERE action = 'contact.phone_switch'"
-        " ORDER BY rowid",
+        " ORDER BY id",
     )
     return [tuple(row) for row in rows]
 

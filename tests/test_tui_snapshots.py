@@ -7,24 +7,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from tests.tui_support import pinned_app, settle, team_database
 
 SIZE = (100, 30)
 
-
-def _app(tmp_path: Path):
-    path = tmp_path / "team.db"
-    team_database(path)
-    return pinned_app(path)
+# The header shows the database's name: team.db, the file's, on PostgreSQL too.
+pytestmark = pytest.mark.database_name("team.db")
 
 
-def test_lead_screen(snap_compare, tmp_path: Path) -> None:
-    assert snap_compare(_app(tmp_path), terminal_size=SIZE, run_before=settle)
+def _app(db_path: Path | str):
+    team_database(db_path)
+    return pinned_app(db_path)
 
 
-def test_qualify_modal(snap_compare, tmp_path: Path) -> None:
+def test_lead_screen(snap_compare, db_path: Path | str) -> None:
+    assert snap_compare(_app(db_path), terminal_size=SIZE, run_before=settle)
+
+
+def test_qualify_modal(snap_compare, db_path: Path | str) -> None:
     async def open_form(pilot: Pilot) -> None:
         await settle(pilot)
         await pilot.press("8")
@@ -32,24 +35,24 @@ def test_qualify_modal(snap_compare, tmp_path: Path) -> None:
         await pilot.press(*"25000", "enter", *"thu 2pm")
         await settle(pilot)
 
-    assert snap_compare(_app(tmp_path), terminal_size=SIZE, run_before=open_form)
+    assert snap_compare(_app(db_path), terminal_size=SIZE, run_before=open_form)
 
 
-def test_help_screen(snap_compare, tmp_path: Path) -> None:
+def test_help_screen(snap_compare, db_path: Path | str) -> None:
     async def open_help(pilot: Pilot) -> None:
         await settle(pilot)
         await pilot.press("question_mark")
         await settle(pilot)
 
-    assert snap_compare(_app(tmp_path), terminal_size=SIZE, run_before=open_help)
+    assert snap_compare(_app(db_path), terminal_size=SIZE, run_before=open_help)
 
 
-def test_lead_with_several_numbers(snap_compare, tmp_path: Path) -> None:
+def test_lead_with_several_numbers(snap_compare, db_path: Path | str) -> None:
     """Ada with a mobile, a switchboard (ext. 4) and a bad old number, switched to the mobile."""
     from prospector.foundations.db import open_database
     from tests.factories import add_phone
 
-    path = tmp_path / "team.db"
+    path = db_path
     ada = team_database(path)["Ada"]
     with open_database(path) as db:
         add_phone(db, ada, "+19175550101", "mobile")

@@ -15,6 +15,7 @@ from prospector.services import claims
 from prospector.tui.app import ProspectorApp, make_app
 from prospector.tui.screens.lead import LeadScreen
 from prospector.tui.widgets.lead_card import LeadCard
+from tests.backend import is_url
 from tests.factories import add_contact
 
 # Monday 2026-11-23 10:00 in New York: windows open on the east coast.
@@ -76,14 +77,36 @@ async def settle(pilot: Pilot) -> None:
         await pilot.pause()
 
 
-def execute(db_path: Path, sql: str, params: tuple = ()) -> list:
+def execute(db_path: Path | str, sql: str, params: tuple = ()) -> list:
     """Run ``sql`` in its own write transaction on ``db_path``; returns its rows."""
     db = open_database(db_path)
     try:
         with db.write():
-            return db.query(sql, params)
+            cursor = db.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
     finally:
         db.close()
+
+
+def refuse_inserts(db_path: Path | str, table: str, message: str) -> None:
+    """Make every insert into ``table`` fail with ``message`` (a trigger, on either backend)."""
+    if is_url(db_path):
+        execute(
+            db_path,
+            f"CREATE FUNCTION refuse_{table}() RETURNS trigger LANGUAGE plpgsql"
+            f" AS $$ BEGIN RAISE EXCEPTION '{message}'; END $$",
+        )
+        execute(
+            db_path,
+            f"CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table}"
+            f" FOR EACH ROW EXECUTE FUNCTION refuse_{table}()",
+        )
+    else:
+        execute(
+            db_path,
+            f"CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table}"
+            f" BEGIN SELECT RAISE(ABORT, '{message}'); END",
+        )
 
 
 def shown_contact(screen: LeadScreen) -> int | None:

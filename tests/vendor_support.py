@@ -6,13 +6,13 @@ import csv
 import json
 import re
 import shutil
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from click.testing import CliRunner, Result
 
 from prospector.cli import cli
+from tests import backend
 from tests.conftest import MONDAY_10_ET
 
 VENDORS = Path(__file__).parent / "data" / "vendors"
@@ -88,11 +88,7 @@ class Workspace:
         return self.json("import", str(path), *at, *extra)
 
     def rows(self, sql: str, params: tuple = ()) -> list[tuple]:
-        conn = sqlite3.connect(self.db_path)
-        try:
-            return conn.execute(sql, params).fetchall()
-        finally:
-            conn.close()
+        return backend.rows(self.db_path, sql, params)
 
     def dump(self) -> dict[str, list[tuple]]:
         return {table: self.rows(f"SELECT * FROM {table} ORDER BY 1, 2") for table in IMPORT_TABLES}

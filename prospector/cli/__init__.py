@@ -81,10 +81,10 @@ def _fail(line: str, status: int) -> NoReturn:
 @click.option(
     "--db",
     "db_path",
-    metavar="PATH",
+    metavar="PATH|URL",
     default=db_option_default,
     show_default="$PROSPECTOR_DB, else the user data directory",
-    help="The team's database file.",
+    help="The team's database: an SQLite file, or a postgresql:// URL.",
 )
 @click.option(
     "--rep",
@@ -118,6 +118,7 @@ def _register() -> None:
     from prospector.cli import (
         calling,
         contacts,
+        database,
         dnc,
         handoffs,
         importing,
@@ -129,6 +130,7 @@ def _register() -> None:
 
     for module in (
         setup, settings_cmd, workbench, importing, dnc, calling, contacts, handoffs, reports,
+        database,
     ):  # fmt: skip
         module.register(cli)
 

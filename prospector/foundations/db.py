@@ -14,7 +14,7 @@ import sqlite3
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -145,6 +145,60 @@ class Database:
             self.conn.execute(f"RELEASE SAVEPOINT {name}")
             raise
         self.conn.execute(f"RELEASE SAVEPOINT {name}")
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read transaction: every read inside sees the database as it was when the
+        first one ran, whatever other processes commit meanwhile (SQLite's WAL
+        snapshot; PostgreSQL's REPEATABLE READ). Ends without writing anything."""
+        if self.dialect is SQLITE:
+            self.conn.execute("BEGIN")
+        else:
+            self.conn.begin_snapshot()
+        try:
+            yield
+        finally:
+            self.conn.rollback()
+
+    def stream(
+        self, sql: str, params: tuple | dict = (), *, size: int = 5000
+    ) -> Iterator[list[sqlite3.Row]]:
+        """``sql``'s rows in chunks of at most ``size``, never the whole result in memory
+        (on PostgreSQL a server-side cursor: call it inside :meth:`snapshot` or
+        :meth:`write`)."""
+        if self.dialect is SQLITE:
+            cursor = self.conn.execute(sql, params)
+            while chunk := cursor.fetchmany(size):
+                yield chunk
+            return
+        yield from self.conn.stream(sql, params, size)
+
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
+        """Insert many rows of ``columns`` into ``table`` (inside :meth:`write`); on
+        PostgreSQL by ``COPY``."""
+        if self.dialect is SQLITE:
+            names = ", ".join(f'"{column}"' for column in columns)
+            marks = ", ".join("?" * len(columns))
+            self.conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+            return
+        self.conn.copy_rows(table, columns, rows)
+
+    def same_as(self, other: Database) -> bool:
+        """True when ``other`` is this very database (another connection to it)."""
+        if self.dialect is not other.dialect:
+            return False
+        if self.dialect is SQLITE:
+            if ":memory:" in (self.path, other.path):
+                return False
+            try:
+                return os.path.samefile(self.path, other.path)
+            except OSError:
+                return False
+        from prospector.foundations import pg
+
+        return pg.server_database(self.conn) == pg.server_database(other.conn)
 
     def close(self) -> None:
         if self._checkpointer is not None:
@@ -352,6 +406,20 @@ def _open_postgres(url: str, *, create: bool) -> Database:
     return Database(conn, shown, dialect=POSTGRES)
 
 
+def database_label(path: str | os.PathLike[str]) -> str:
+    """A database's short name for a header: a file's name, or a PostgreSQL database's
+    (never the host, user or password)."""
+    name = os.fspath(path)
+    if POSTGRES_URL.match(name):
+        parts = urllib.parse.urlsplit(name)
+        database = urllib.parse.unquote(parts.path.lstrip("/"))
+        if not database:
+            query = urllib.parse.parse_qs(parts.query)
+            database = query.get("dbname", [""])[0]
+        return database or parts.username or "postgresql"
+    return Path(name).name
+
+
 def without_password(url: str) -> str:
     """``url`` as it may be shown: its password, if any, replaced by ``***``."""
     parts = urllib.parse.urlsplit(url)
@@ -451,3 +519,8 @@ def database_id(db: Database) -> str:
     row = db.one("SELECT value FROM prospector_meta WHERE key = 'database_id'")
     assert row is not None, "schema 7 makes the database id"
     return str(row[0])
+
+
+BOOKKEEPING_META = ("application", "schema_version")
+"""``prospector_meta`` keys that describe one backend's copy (PostgreSQL keeps SQLite's
+``PRAGMA application_id`` and ``user_version`` there), not the team: never copied."""

@@ -376,7 +376,7 @@ def log_call(
                    next_call_at = coalesce(:next_at, next_call_at),
                    callback_at = :callback_at, callback_rep = :callback_rep,
                    recycle_at = :recycle_at, phone_bad = :phone_bad,
-                   dnc = CASE WHEN :on_dnc THEN 1 ELSE dnc END,
+                   dnc = CASE WHEN :on_dnc = 1 THEN 1 ELSE dnc END,
                    claimed_by = NULL, claim_expires_at = NULL, dialed_at = NULL,
                    deferred_until = NULL, updated_at = :now
                WHERE id = :id""",

@@ -118,6 +118,15 @@ def claim_next(
         if not items:
             return None
         item = items[0]
+        # Lock the row we are about to claim (FOR UPDATE SKIP LOCKED on PostgreSQL):
+        # a row another transaction is changing is never handed out.
+        free = db.one(
+            "SELECT id FROM contacts WHERE id = :id AND (claimed_by IS NULL"
+            " OR claimed_by = :rep OR claim_expires_at <= :now)" + db.dialect.skip_locked,
+            {"rep": rep, "id": item.contact_id, "now": to_db(now)},
+        )
+        if free is None:
+            raise ClaimError(f"contact {item.contact_id} was claimed by someone else; try again")
         cursor = db.execute(
             """UPDATE contacts SET claimed_by = :rep, claim_expires_at = :lease,
                    dialed_at = CASE WHEN claimed_by = :rep THEN dialed_at END
@@ -328,8 +337,8 @@ def skip_contact(
                 f"contact {contact_id} was dialed: log what happened instead of skipping it"
             )
         db.execute(
-            """UPDATE contacts SET claimed_by = NULL, claim_expires_at = NULL, dialed_at = NULL,
-                   next_call_at = max(next_call_at, :back),
+            f"""UPDATE contacts SET claimed_by = NULL, claim_expires_at = NULL, dialed_at = NULL,
+                   next_call_at = {db.dialect.greatest("next_call_at", "CAST(:back AS TEXT)")},
                    deferred_until = CASE WHEN attempts = 0 AND callback_at IS NULL
                                          THEN :back END,
                    callback_at = CASE WHEN callback_at <= :now THEN :back ELSE callback_at END,

@@ -18,7 +18,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from prospector.foundations.db import open_database
+from prospector.foundations.db import POSTGRES_URL, open_database, without_password
 from prospector.foundations.errors import ProspectorError
 from prospector.services.dnc import import_dnc
 from prospector.services.importing import import_file
@@ -49,7 +49,17 @@ def build_demo(db_path: str | os.PathLike[str], *, now: datetime) -> Path:
     Imports the demo list (each row's own lead source) and the demo DNC list as of
     ``now``. Built under a temporary name and renamed, so an interrupted build
     leaves nothing that looks finished. Returns the path.
+
+    Raises:
+        ProspectorError: ``db_path`` is a PostgreSQL URL (the demo is an SQLite file).
     """
+    name = os.fspath(db_path)
+    if POSTGRES_URL.match(name):
+        # The demo is a throwaway file; a team database is never filled with demo rows.
+        raise ProspectorError(
+            f"{without_password(name)}: the demo builds an SQLite file of its own; for"
+            " PostgreSQL, write the demo lists with `prospector demo --lists DIR` and import them"
+        )
     target = Path(db_path)
     if target.exists():
         return target

@@ -20,7 +20,7 @@ How it stays fast at a million contacts: windows are decided per locale (see
 order with ``LIMIT n``; the per-locale heads are merged with a small sort. Contacts
 in closed locales are never read, however many are due. A single
 ``locale_id IN (...) ORDER BY ... LIMIT 1`` would make SQLite sort every match.
-The open locales are bound as one JSON array (``json_each``), so each lane is one
+The open locales are bound as one JSON array (``dialect.ints_in``), so each lane is one
 statement whose text never changes and which the connection prepares only once.
 """
 
@@ -128,7 +128,7 @@ def callable_locale_ids(
 
 
 def id_array(ids: Iterable[int]) -> str:
-    """A JSON array of ids, bound as one parameter and read with ``json_each``.
+    """A JSON array of ids, bound as one parameter and read with ``dialect.ints_in``.
 
     Binding the list (rather than splicing it into the SQL) keeps each statement's
     text constant, so the connection's statement cache prepares it once.
@@ -139,24 +139,28 @@ def id_array(ids: Iterable[int]) -> str:
 def _simple_lane(db: Database, where: str, order: str, params: dict) -> list[int]:
     sql = (
         f"SELECT c.id FROM contacts c WHERE {where} AND {CALLABLE} AND {NOT_ON_DNC_LIST}"
-        " AND c.locale_id IN (SELECT value FROM json_each(:locales))"
+        f" AND c.locale_id IN {db.dialect.ints_in(':locales')}"
         f" ORDER BY {order}, c.id LIMIT :n"
     )
     return [row[0] for row in db.execute(sql, params)]
 
 
-def _per_locale_lane(db: Database, where: str, order: str, params: dict) -> list[int]:
+def _per_locale_lane(
+    db: Database, where: str, order: str, params: dict, index_rest: str = ""
+) -> list[int]:
     """The first ``n`` contacts in ``order`` over the open locales, read locale by locale.
 
-    For each open locale (``json_each(:locales)``) the correlated subquery reads at
-    most ``n`` rows from the lane's partial index, already in ``order`` (its columns
-    follow ``locale_id`` in the index); only those few heads are sorted.
+    For each open locale (``l.value``) the correlated subquery reads at most ``n``
+    rows from the lane's partial index, already in ``order`` (its columns follow
+    ``locale_id`` in the index); only those few heads are sorted. Ties are broken as
+    the index orders them (``index_rest``, the index's columns after ``order``, then
+    the id), which SQLite's index walk does by itself and PostgreSQL must be told.
     """
-    sql = f"""SELECT c.id FROM json_each(:locales) AS l, contacts c
-              WHERE c.id IN (SELECT c.id FROM contacts c
-                             WHERE c.locale_id = l.value AND {where} AND {CALLABLE}
-                               AND {NOT_CLAIMED_BY_OTHERS} AND {NOT_ON_DNC_LIST}
-                             ORDER BY {order} LIMIT :n)
+    heads = f"""SELECT c.id FROM contacts c
+                WHERE c.locale_id = l.value AND {where} AND {CALLABLE}
+                  AND {NOT_CLAIMED_BY_OTHERS} AND {NOT_ON_DNC_LIST}
+                ORDER BY {order}, {index_rest}c.id LIMIT :n"""
+    sql = f"""SELECT c.id FROM {db.dialect.each_locale_heads(":locales", heads)}
               ORDER BY {order}, c.id LIMIT :n"""
     return [row[0] for row in db.execute(sql, params)]
 
@@ -216,6 +220,7 @@ def queue_ids(
                 " AND c.next_call_at <= :now",
                 "c.sla_due_at, c.tier_priority",
                 params,
+                index_rest="c.next_call_at, ",
             ),
         ),
     )
@@ -286,7 +291,8 @@ def load_items(
                 FROM contacts c
                 LEFT JOIN accounts a ON a.id = c.account_id
                 JOIN locales l ON l.id = c.locale_id
-                WHERE c.id IN (SELECT value FROM json_each(?))""",
+                WHERE c.id IN """
+            + db.dialect.ints_in("?"),
             (id_array(i for _, i in lanes_ids),),
         )
     }

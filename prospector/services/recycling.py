@@ -48,7 +48,9 @@ def return_due(db: Database, *, now: datetime) -> None:
     """
     recycle_due(db, now=now)
     stamp = to_db(now.astimezone(UTC))
-    if db.one("SELECT 1 FROM contacts WHERE deferred_until <= ? LIMIT 1", (stamp,)) is None:
+    # "IS NOT NULL" names the partial index's predicate, so any plan seeks it.
+    due = "SELECT 1 FROM contacts WHERE deferred_until IS NOT NULL AND deferred_until <= ?"
+    if db.one(f"{due} LIMIT 1", (stamp,)) is None:
         return
     with db.write_or_join():
         db.execute("UPDATE contacts SET deferred_until = NULL WHERE deferred_until <= ?", (stamp,))
@@ -62,7 +64,8 @@ def recycle_due(db: Database, *, now: datetime, actor: str = "system") -> int:
     is due, so a read-only caller pays one index seek.
     """
     stamp = to_db(now.astimezone(UTC))
-    if db.one("SELECT 1 FROM contacts WHERE recycle_at <= ? LIMIT 1", (stamp,)) is None:
+    due = "SELECT 1 FROM contacts WHERE recycle_at IS NOT NULL AND recycle_at <= ?"
+    if db.one(f"{due} LIMIT 1", (stamp,)) is None:
         return 0
     with db.write_or_join():
         return _recycle(db, stamp, actor)

@@ -32,7 +32,8 @@ from prospector.services.windows import current_settings
 
 # Fewer digits than this match too many numbers to be worth a substring scan.
 MIN_PHONE_DIGITS = 4
-# SQLite virtual-machine steps between two questions to ``cancelled`` (~0.1 ms).
+# SQLite virtual-machine steps between two questions to ``cancelled`` (~0.1 ms);
+# PostgreSQL asks from a watcher thread instead (see PgConnection.set_progress_handler).
 _CHECK_EVERY = 10_000
 _PHONE_TEXT = re.compile(r"^\+?[\d\s().\-/]+$")
 
@@ -76,9 +77,10 @@ def search_contacts(
             about 0.3 s for a million); when it answers True the scan stops and
             the result is None. The workbench passes "a newer keystroke came".
     """
-    # A terminal can hand over undecodable bytes (surrogate escapes): SQLite cannot
-    # store those, so they become U+FFFD and match nothing.
-    needle = text.encode("utf-8", "replace").decode("utf-8").strip()
+    # A terminal can hand over undecodable bytes (surrogate escapes), and a paste a NUL:
+    # no stored text holds either (PostgreSQL refuses NUL), so they become U+FFFD and
+    # match nothing.
+    needle = text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd").strip()
     if not needle or limit < 1:
         return []
     contact_id = parse_id(needle.removeprefix("#"))
@@ -112,19 +114,21 @@ def search_contacts(
         rows = db.query(f"{select} {exact} {order}", params)
         if rows:
             return _matches(rows)
+    dialect = db.dialect
+    full = "(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))"
     scan = f"""{exact}
-              OR (:digits != '' AND instr(c.phone, :digits) > 0)
-              OR instr(c.search_key, :folded) > 0
+              OR (:digits != '' AND {dialect.contains("c.phone", ":digits")})
+              OR {dialect.contains("c.search_key", ":folded")}
               OR (c.search_key IS NULL AND (
-                    (coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))
-                        LIKE :like ESCAPE '\\'
-                    OR c.email LIKE :like ESCAPE '\\'))
+                    {dialect.like(full, ":like")} OR {dialect.like("c.email", ":like")}))
               OR c.account_id IN (
-                    SELECT id FROM accounts WHERE instr(search_key, :folded) > 0
-                    OR (search_key IS NULL AND name LIKE :like ESCAPE '\\'))"""
+                    SELECT id FROM accounts WHERE {dialect.contains("search_key", ":folded")}
+                    OR (search_key IS NULL AND {dialect.like("name", ":like")}))"""
     sql = f"{select} {scan} {order}"
     if cancelled is None:
         return _matches(db.query(sql, params))
+    if cancelled():  # already replaced by a newer keystroke: no scan at all
+        return None
     db.conn.set_progress_handler(cancelled, _CHECK_EVERY)
     try:
         return _matches(db.query(sql, params))

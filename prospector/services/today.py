@@ -37,8 +37,8 @@ def rep_today(
     bounds = (rep, *team_day_bounds(day, settings.team.zone))
     calls = db.one(
         """SELECT count(*) AS dials,
-                  coalesce(sum(category IN ('connect', 'conversation')), 0) AS connects,
-                  coalesce(sum(category = 'conversation'), 0) AS conversations
+                  count(*) FILTER (WHERE category IN ('connect', 'conversation')) AS connects,
+                  count(*) FILTER (WHERE category = 'conversation') AS conversations
            FROM calls WHERE rep = ? AND at >= ? AND at < ?""",
         bounds,
     )

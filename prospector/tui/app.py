@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 from prospector.foundations.clock import Clock, running_clock, system_clock
-from prospector.foundations.db import Database
+from prospector.foundations.db import Database, database_label
 from prospector.tui.commands import WorkbenchCommands
 from prospector.tui.connections import ThreadConnections
 
@@ -59,7 +58,7 @@ class ProspectorApp(App[None]):
 
     def describe_session(self) -> str:
         """The header's subtitle: who, on which file, and whether the clock is pinned."""
-        where = f"{self.rep} · {Path(self.db_path).name}"
+        where = f"{self.rep} · {database_label(self.db_path)}"
         if not self.pinned:
             return where
         return f"{where} · clock pinned"

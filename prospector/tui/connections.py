@@ -1,8 +1,10 @@
-"""One SQLite connection per worker thread.
+"""One database connection per worker thread.
 
-Textual runs thread workers on a pool of threads; a :class:`sqlite3.Connection`
-must not be used from two threads at once, so each thread gets its own,
-opened on first use and closed when the app exits.
+Textual runs thread workers on a pool of threads (asyncio's default executor, a
+few threads, reused); a connection must not be used from two threads at once, so
+each thread gets its own, opened on first use and closed when the app exits. On
+PostgreSQL that is a handful of server connections per open workbench, whatever
+the rep does (``tests/test_tui_connections.py``).
 """
 
 from __future__ import annotations

@@ -5,10 +5,13 @@ Run: ``python -m tests.bench.bench_team [N] [--reps=50] [--cycles=200] [--cache=
 them; ``--cache`` keeps the SQLite file between runs). PostgreSQL runs on a
 throwaway cluster of this machine (tests/pg_cluster.py), on a Unix socket.
 
-Two phases per backend:
+Three phases per backend:
 
 * one rep, 1,000 ``next`` + ``log`` cycles in this process;
-* REPS rep processes at once, CYCLES cycles each, all started together.
+* REPS rep processes at once, CYCLES cycles each, all started together, flat out;
+* the same with each rep pausing 0 to 1 s between calls (wrap-up, the next dial),
+  which is still far busier than a floor: 50 reps on the phone log a call or two
+  a minute each.
 
 Each cycle also times a bare top-of-queue ``SELECT ... LIMIT 1`` in a transaction
 of its own (on PostgreSQL with ``FOR UPDATE SKIP LOCKED``): the reference,
@@ -29,7 +32,6 @@ from collections import Counter
 from pathlib import Path
 
 from prospector.foundations.db import open_database
-from prospector.services.calls import log_call
 from prospector.services.claims import claim_next
 from tests.bench.bench_queue import (
     ACCOUNTS,
@@ -40,7 +42,7 @@ from tests.bench.bench_queue import (
     contact_rows,
     locale_rows,
 )
-from tests.bench.team_worker import reference_sql
+from tests.bench.team_worker import reference_sql, timed_cycle
 from tests.pg_cluster import ThrowawayCluster
 
 SINGLE_CYCLES = 1000
@@ -54,31 +56,25 @@ def single_rep(target: str) -> dict[str, list[float]]:
     sql = reference_sql(db.dialect.skip_locked)
     timings: dict[str, list[float]] = {"next": [], "log": [], "reference": []}
     for n in range(SINGLE_CYCLES):
-        t0 = time.perf_counter()
-        db.conn.execute("BEGIN")
-        db.one(sql, (1 + n % 30,))
-        db.conn.rollback()
-        t1 = time.perf_counter()
-        item = claim_next(db, rep="solo", now=NOW)
-        t2 = time.perf_counter()
-        assert item is not None
-        log_call(db, item.contact_id, "no_answer", rep="solo", now=NOW)
-        t3 = time.perf_counter()
-        timings["reference"].append((t1 - t0) * 1000)
-        timings["next"].append((t2 - t1) * 1000)
-        timings["log"].append((t3 - t2) * 1000)
+        assert timed_cycle(db, sql, "solo", n, timings) is not None
     db.close()
     return timings
 
 
-def team(target: str, reps: int, cycles: int, folder: Path) -> dict:
-    """REPS rep processes at once; their timings merged, and the run's checks."""
+PAUSE = 0.5
+"""Mean seconds a paced rep waits between a call's log and the next ``next``."""
+
+
+def team(target: str, reps: int, cycles: int, folder: Path, pause: float = 0.0) -> dict:
+    """REPS rep processes at once (pausing ``pause`` s on average between calls);
+    their timings merged, and the run's checks."""
     go = folder / "go"
     go.unlink(missing_ok=True)
-    names = [f"team{n:02d}" for n in range(reps)]
+    names = [f"{'paced' if pause else 'team'}{n:02d}" for n in range(reps)]
+    worker = [sys.executable, "-m", "tests.bench.team_worker", target]
     workers = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.bench.team_worker", target, name, str(cycles), str(go)],
+            [*worker, name, str(cycles), str(go), str(pause)],
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -148,26 +144,31 @@ def prepare_postgres(cluster: ThrowawayCluster, count: int) -> str:
 
 def report(results: dict[str, dict], reps: int, cycles: int) -> None:
     backends = list(results)
-    header = "".join(f"{name + ' p50':>14}{'p99':>8}" for name in backends)
-    print(f"{'ms':<44}{header}")
-    for phase, title in (("single", "one rep"), ("team", f"{reps} reps at once")):
+    header = "".join(f"{name + ' p50':>18}{'p99':>8}" for name in backends)
+    print(f"{'ms':<58}{header}")
+    for phase, title in (
+        ("single", "one rep"),
+        ("team", f"{reps} reps flat out"),
+        ("paced", f"{reps} reps, {PAUSE:g} s pauses"),
+    ):
         for step, label in (
             ("next", "next"),
             ("log", "log"),
-            ("reference", "reference: bare SELECT LIMIT 1 (SKIP LOCKED)"),
+            ("reference", "reference: bare SELECT (SKIP LOCKED)"),
         ):
             cells = ""
             for name in backends:
                 values = results[name][phase]["timings"][step]
-                cells += f"{pct_ms(values, 0.5):>14.2f}{pct_ms(values, 0.99):>8.2f}"
-            print(f"{title + ', ' + label:<44}{cells}")
+                cells += f"{pct_ms(values, 0.5):>18.2f}{pct_ms(values, 0.99):>8.2f}"
+            print(f"{title + ', ' + label:<58}{cells}")
     for name in backends:
-        run = results[name]["team"]
-        print(
-            f"{name}: {reps} reps x {cycles} cycles in {run['wall']:.1f} s"
-            f" ({run['calls'] / run['wall']:.0f} cycles/s); double claims {run['double_claims']},"
-            f" lost calls {run['lost_calls']} of {run['calls']}"
-        )
+        for phase in ("team", "paced"):
+            run = results[name][phase]
+            print(
+                f"{name}, {phase}: {reps} reps x {cycles} cycles in {run['wall']:.1f} s"
+                f" ({run['calls'] / run['wall']:.0f} cycles/s); double claims"
+                f" {run['double_claims']}, lost calls {run['lost_calls']} of {run['calls']}"
+            )
     print("targets (PostgreSQL, 1,000,000 contacts): next p99 <= 5 ms one rep, <= 50 ms 50 reps")
 
 
@@ -192,14 +193,16 @@ def main(count: int, reps: int, cycles: int, cache: Path | None) -> None:
                 results[name] = {
                     "single": {"timings": single_rep(target)},
                     "team": team(target, reps, cycles, folder),
+                    "paced": team(target, reps, cycles, folder, PAUSE),
                 }
     finally:
         cluster.stop()
     report(results, reps, cycles)
     bad = [
-        name
+        f"{name} ({phase})"
         for name, run in results.items()
-        if run["team"]["double_claims"] or run["team"]["lost_calls"]
+        for phase in ("team", "paced")
+        if run[phase]["double_claims"] or run[phase]["lost_calls"]
     ]
     if bad:
         raise SystemExit(f"double claims or lost calls on {', '.join(bad)}")

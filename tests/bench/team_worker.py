@@ -1,19 +1,21 @@
 """One rep of :mod:`tests.bench.bench_team`, in a process of its own.
 
-``python -m tests.bench.team_worker TARGET REP CYCLES`` waits for a go file to
-appear (so that every rep starts together), then runs CYCLES of the bare
-reference query, ``next`` and ``log``, timing each, and prints one JSON line:
-what it claimed, the calls it logged, and the timings in milliseconds.
+``python -m tests.bench.team_worker TARGET REP CYCLES GO PAUSE`` waits for the GO
+file to appear (so that every rep starts together), then runs CYCLES of the bare
+reference query, ``next`` and ``log``, timing each, with a random pause of 0 to
+2 x PAUSE seconds after each (0: none), and prints one JSON line: what it claimed,
+the calls it logged, and the timings in milliseconds.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import sys
 import time
 from pathlib import Path
 
-from prospector.foundations.db import open_database
+from prospector.foundations.db import Database, open_database
 from prospector.services.calls import log_call
 from prospector.services.claims import claim_next
 from tests.bench.bench_queue import NOW
@@ -29,7 +31,30 @@ def reference_sql(skip_locked: str) -> str:
     )
 
 
-def main(target: str, rep: str, cycles: int, go: str) -> None:
+def timed_cycle(
+    db: Database, reference: str, rep: str, n: int, timings: dict[str, list[float]]
+) -> tuple[int, int] | None:
+    """One reference query, ``next`` and ``log``, each timed into ``timings`` (ms);
+    returns (contact claimed, call logged), or None when nothing was callable."""
+    t0 = time.perf_counter()
+    # In a transaction of its own (no write lock), so that the row lock is taken.
+    db.conn.execute("BEGIN")
+    db.one(reference, (1 + n % 30,))
+    db.conn.rollback()
+    t1 = time.perf_counter()
+    item = claim_next(db, rep=rep, now=NOW)
+    t2 = time.perf_counter()
+    if item is None:
+        return None
+    call = log_call(db, item.contact_id, "no_answer", rep=rep, now=NOW).call_id
+    t3 = time.perf_counter()
+    timings["reference"].append((t1 - t0) * 1000)
+    timings["next"].append((t2 - t1) * 1000)
+    timings["log"].append((t3 - t2) * 1000)
+    return item.contact_id, call
+
+
+def main(target: str, rep: str, cycles: int, go: str, pause: float = 0.0) -> None:
     db = open_database(target, create=False)
     claim_next(db, rep=rep, now=NOW)  # warm up: settings, windows, statement caches
     with db.write():
@@ -43,26 +68,18 @@ def main(target: str, rep: str, cycles: int, go: str) -> None:
     claimed: list[int] = []
     calls: list[int] = []
     timings: dict[str, list[float]] = {"next": [], "log": [], "reference": []}
+    rng = random.Random(rep)
     for n in range(cycles):
-        t0 = time.perf_counter()
-        # In a transaction of its own (no write lock), so that the row lock is taken.
-        db.conn.execute("BEGIN")
-        db.one(sql, (1 + n % 30,))
-        db.conn.rollback()
-        t1 = time.perf_counter()
-        item = claim_next(db, rep=rep, now=NOW)
-        t2 = time.perf_counter()
-        if item is None:
+        cycle = timed_cycle(db, sql, rep, n, timings)
+        if cycle is None:
             break
-        claimed.append(item.contact_id)
-        calls.append(log_call(db, item.contact_id, "no_answer", rep=rep, now=NOW).call_id)
-        t3 = time.perf_counter()
-        timings["reference"].append((t1 - t0) * 1000)
-        timings["next"].append((t2 - t1) * 1000)
-        timings["log"].append((t3 - t2) * 1000)
+        claimed.append(cycle[0])
+        calls.append(cycle[1])
+        if pause:  # wrap-up and the next dial: a rep at a desk, not a loop
+            time.sleep(rng.uniform(0, 2 * pause))
     db.close()
     print(json.dumps({"rep": rep, "claimed": claimed, "calls": calls, "ms": timings}))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4])
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], float(sys.argv[5]))

@@ -20,11 +20,17 @@ def source_values(c: str, sign: str = "1") -> str:
         {sign} * ({c}.attempts > 0)"""
 
 
-LEAD_SOURCES_RECOUNT = f"""
+def lead_sources_recount(values: str) -> str:
+    """Count every contact into the empty ``lead_sources``, ``values`` being
+    :func:`source_values` of ``c`` in the backend's dialect (``rebuild_cohorts``)."""
+    return f"""
 INSERT INTO lead_sources (received_day, source, tier, leads, filtered, worked)
-    WITH v(d, s, t, leads, filtered, worked) AS (SELECT {source_values("c")} FROM contacts c)
+    WITH v(d, s, t, leads, filtered, worked) AS (SELECT {values} FROM contacts c)
     SELECT d, s, t, sum(leads), sum(filtered), sum(worked) FROM v GROUP BY d, s, t"""
-"""Count every contact into the empty ``lead_sources`` (the upgrade, and ``rebuild_cohorts``)."""
+
+
+LEAD_SOURCES_RECOUNT = lead_sources_recount(source_values("c"))
+"""Count every contact into the empty ``lead_sources`` (the upgrade, on SQLite)."""
 
 _UPSERT = """INSERT INTO lead_sources (received_day, source, tier, leads, filtered, worked)
     SELECT {values}

@@ -12,13 +12,18 @@ backends with the same SQL. What differs, and why:
 * ``WITHOUT ROWID`` has no counterpart (every PostgreSQL table is a heap).
 * ``contacts_by_email`` indexes ``lower(email)``: with the "C" collation ``lower``
   folds ASCII letters only, as SQLite's NOCASE does.
-* The cohort triggers are PL/pgSQL functions run by triggers of the same names,
-  on the same events and columns. ``lead_segments_first_handoff`` is a statement
-  trigger over the inserted rows: a row trigger in PostgreSQL runs after the whole
-  statement and would see every handoff that statement inserted, where SQLite's
-  sees only those before it (see :data:`FIRST_HANDOFF`). ``lead_segments_account``
-  sums the account's contacts per segment before its upsert, which in PostgreSQL
-  may not update one row twice.
+* The cohort triggers are PL/pgSQL functions run by triggers of the same names, on
+  the same events, but once per statement over its transition tables, where SQLite's
+  run once per row: each adds up the rows' contributions by cohort key and upserts
+  each key once (an upsert in PostgreSQL may not touch a row twice). Row triggers
+  would upsert the same few cohort rows once per contact, and PostgreSQL writes a new
+  version of a row at every update, so a copy or a re-tiering of many contacts would
+  slow down quadratically. A statement trigger with transition tables may not name
+  columns: the update triggers fire on every UPDATE of contacts (accounts) and return
+  at once when no row's cohort keys changed (SQLite's WHEN conditions), which costs a
+  claim a few hundredths of a millisecond. SQLite has no DELETE trigger; neither has
+  this schema. ``lead_segments_first_handoff`` counts a contact's first handoffs of a
+  statement once (see :data:`FIRST_HANDOFF`).
 * Time arithmetic: seconds between two timestamps instead of ``julianday()``, the
   text read as ``timestamp`` (zone-free, so the session's TimeZone cannot shift it).
 * ``prospector_meta`` also holds ``application`` and ``schema_version``, which
@@ -29,6 +34,7 @@ m005's search keys are computed for existing rows only; a fresh database has non
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from prospector.foundations.migrations.m001_initial import (
@@ -419,71 +425,107 @@ def source_values(c: str, sign: str = "1") -> str:
         {sign} * ({c}.attempts > 0)::int"""
 
 
-_SEGMENT_UPSERT = """INSERT INTO lead_segments (received_day, industry, employee_band, source,
-        list_name, leads, filtered, dialed, conversed, qualified)
-    SELECT {values} {tail}
-    ON CONFLICT (received_day, industry, employee_band, source, list_name) DO UPDATE
-    SET leads = lead_segments.leads + excluded.leads,
-        filtered = lead_segments.filtered + excluded.filtered,
-        dialed = lead_segments.dialed + excluded.dialed,
-        conversed = lead_segments.conversed + excluded.conversed,
-        qualified = lead_segments.qualified + excluded.qualified;"""
-_SPEED_UPSERT = """INSERT INTO lead_speed (received_day, tier, speed_floor, leads, within_sla,
-        speed_seconds)
-    SELECT {values} WHERE {c}.first_dial_at IS NOT NULL AND {c}.filtered_by IS NULL
-    ON CONFLICT (received_day, tier, speed_floor) DO UPDATE
-    SET leads = lead_speed.leads + excluded.leads,
-        within_sla = lead_speed.within_sla + excluded.within_sla,
-        speed_seconds = lead_speed.speed_seconds + excluded.speed_seconds;"""
-_SOURCE_UPSERT = """INSERT INTO lead_sources (received_day, source, tier, leads, filtered, worked)
-    SELECT {values}
-    ON CONFLICT (received_day, source, tier) DO UPDATE
-    SET leads = lead_sources.leads + excluded.leads,
-        filtered = lead_sources.filtered + excluded.filtered,
-        worked = lead_sources.worked + excluded.worked;"""
+# Each cohort trigger on contacts and accounts is a statement trigger over the rows the
+# statement changed (its transition tables): it adds up their contributions by cohort key
+# and upserts each key once. A row trigger would upsert the same few cohort rows once per
+# contact, and PostgreSQL writes a new version of a row at every update, so a bulk write
+# (a copy, a re-tiering) would walk ever longer chains of versions of those rows.
+
+SEGMENT_KEYS = "received_day, industry, employee_band, source, list_name"
+SEGMENT_COUNTS = "leads, filtered, dialed, conversed, qualified"
+SPEED_KEYS = "received_day, tier, speed_floor"
+SPEED_COUNTS = "leads, within_sla, speed_seconds"
+SOURCE_KEYS = "received_day, source, tier"
+SOURCE_COUNTS = "leads, filtered, worked"
 
 
-def _segment(c: str, sign: str) -> str:
-    industry = f"(SELECT industry FROM accounts WHERE id = {c}.account_id)"
-    employees = f"(SELECT employees FROM accounts WHERE id = {c}.account_id)"
-    values = segment_values(c, industry, employees, sign)
-    return _SEGMENT_UPSERT.format(values=values, tail="WHERE true")
-
-
-def _account_segment(row: str, sign: str) -> str:
-    """The account's contacts, summed by segment: an upsert in PostgreSQL may not touch
-    a row twice, where SQLite's adds the account's contacts into it one by one."""
-    values = segment_values("c", f"{row}.industry", f"{row}.employees", sign)
-    return _SEGMENT_UPSERT.format(
-        values="d, i, b, s, l, sum(leads), sum(filtered), sum(dialed), sum(conversed),"
-        " sum(qualified)",
-        tail=f"""FROM (SELECT {values}
-        FROM contacts c WHERE c.account_id = NEW.id)
-        AS v (d, i, b, s, l, leads, filtered, dialed, conversed, qualified)
-    GROUP BY d, i, b, s, l""",
+def _grouped_upsert(table: str, keys: str, counts: str, rows: str) -> str:
+    """Add ``rows`` (one row of ``keys`` and ``counts`` per contribution) into ``table``,
+    summed by key: one upsert per key, which PostgreSQL requires of an INSERT ... ON
+    CONFLICT. A key whose contributions cancel out is upserted all the same, as SQLite's
+    row triggers touch it (a cohort row may be created holding zeros)."""
+    count_list = counts.split(", ")
+    sums = ", ".join(f"sum({count})" for count in count_list)
+    updates = ",\n        ".join(
+        f"{count} = {table}.{count} + excluded.{count}" for count in count_list
     )
+    return f"""INSERT INTO {table} ({keys}, {counts})
+    SELECT {keys}, {sums}
+    FROM ({rows}) AS v ({keys}, {counts})
+    GROUP BY {keys}
+    ON CONFLICT ({keys}) DO UPDATE
+    SET {updates};"""
 
 
-def _speed(c: str, sign: str) -> str:
-    return _SPEED_UPSERT.format(values=speed_values(c, sign), c=c)
+def _segment_rows(c: str, sign: str, tables: str, where: str) -> str:
+    """The contacts' ``lead_segments`` rows, with their accounts' columns: each account is
+    looked up by its key (OFFSET 0 keeps the lookup a probe of the primary key whatever
+    the plan: a join planned for a bulk write would read every account each time)."""
+    values = segment_values(c, "a.industry", "a.employees", sign)
+    return f"""SELECT {values}
+    FROM {tables} LEFT JOIN LATERAL (SELECT industry, employees FROM accounts
+        WHERE accounts.id = {c}.account_id OFFSET 0) a ON true
+    WHERE {where}"""
 
 
-def _source(c: str, sign: str) -> str:
-    return _SOURCE_UPSERT.format(values=source_values(c, sign))
+def _speed_rows(c: str, sign: str, tables: str, where: str) -> str:
+    return f"""SELECT {speed_values(c, sign)}
+    FROM {tables}
+    WHERE ({where}) AND {c}.first_dial_at IS NOT NULL AND {c}.filtered_by IS NULL"""
 
 
-def _trigger(name: str, event: str, body: str, *, when: str | None = None) -> list[str]:
-    """A PL/pgSQL function ``name`` and the row trigger of the same name that runs it."""
-    function = f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+def _source_rows(c: str, sign: str, tables: str, where: str) -> str:
+    return f"SELECT {source_values(c, sign)}\n    FROM {tables} WHERE {where}"
+
+
+Rows = Callable[[str, str, str, str], str]
+"""A cohort's rows of the contacts ``c`` with ``sign``, ``FROM`` tables ``WHERE`` ..."""
+
+
+def _moved(rows: Rows, changed: str) -> str:
+    """The old contributions, negated, and the new ones of the contacts whose keys changed
+    (``o`` and ``n``: the statement's old and new rows)."""
+    tables = "o JOIN n ON n.id = o.id"
+    return f"""{rows("o", "-1", tables, changed)}
+    UNION ALL
+    {rows("n", "1", tables, changed)}"""
+
+
+def _skip_unless(changed: str) -> str:
+    """Return at once when no contact's keys changed (most updates: claims, most calls)."""
+    return f"""IF NOT EXISTS (SELECT 1 FROM o JOIN n ON n.id = o.id WHERE {changed}) THEN
+        RETURN NULL;
+    END IF;"""
+
+
+def _statement_trigger(name: str, event: str, transition: str, body: str, *,
+                       declare: str = "", hash_joins: bool = False) -> list[str]:  # fmt: skip
+    """A PL/pgSQL function ``name`` and the statement trigger of the same name that runs it.
+
+    ``hash_joins``: the function plans without nested loops. PL/pgSQL plans a query once
+    per session, with the row counts of its first call's transition tables: a join of
+    ``o`` and ``n`` planned for one row would be a nested loop, quadratic on the next
+    bulk update. A hash join of one row costs next to nothing.
+
+    No function compiles its queries (``jit``): the cost a disabled nested loop adds (and
+    a bulk write's) would have it spend seconds compiling what runs in microseconds.
+    """
+    options = "\nSET jit = off" + ("\nSET enable_nestloop = off" if hash_joins else "")
+    function = f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql{options} AS $$
+{f"DECLARE {declare}" if declare else ""}
 BEGIN
     {body}
     RETURN NULL;
 END
 $$"""
-    condition = f"\n    WHEN ({when})" if when else ""
     trigger = f"""CREATE TRIGGER {name} {event}
-    FOR EACH ROW{condition} EXECUTE FUNCTION {name}()"""
+    REFERENCING {transition}
+    FOR EACH STATEMENT EXECUTE FUNCTION {name}()"""
     return [function, trigger]
+
+
+def _changed(condition: str) -> str:
+    return condition.replace("OLD.", "o.").replace("NEW.", "n.")
 
 
 CONTACT_SEGMENT_CHANGED = """OLD.source IS DISTINCT FROM NEW.source
@@ -500,6 +542,33 @@ CONTACT_SOURCE_CHANGED = """OLD.source IS DISTINCT FROM NEW.source
         OR OLD.tier IS DISTINCT FROM NEW.tier
         OR (OLD.filtered_by IS NULL) <> (NEW.filtered_by IS NULL)
         OR (OLD.attempts > 0) <> (NEW.attempts > 0)"""
+ACCOUNT_CHANGED = """OLD.industry IS DISTINCT FROM NEW.industry
+        OR OLD.employees IS DISTINCT FROM NEW.employees"""
+"""SQLite's WHEN conditions: a contact (an account) whose cohort keys or flags changed."""
+
+NEW_CONTACTS = "n.import_batch_id IS NULL"
+"""The inserted contacts the triggers count: the importer counts its own rows."""
+
+
+def _account_rows(sign: str, side: str) -> str:
+    """The changed accounts' contacts, keyed with the account's old (``o``) or new
+    (``n``) industry and head count. The accounts are found first (``changed``, a hash
+    join), their contacts by the index on ``account_id``."""
+    values = segment_values("c", f"{side}.industry", f"{side}.employees", sign)
+    return f"""SELECT {values}
+    FROM contacts c JOIN o ON o.id = c.account_id JOIN n ON n.id = c.account_id
+    WHERE c.account_id = ANY (changed)"""
+
+
+_ACCOUNT_MOVED = f"""{_account_rows("-1", "o")}
+    UNION ALL
+    {_account_rows("1", "n")}"""
+ACCOUNT_SEGMENTS = f"""SELECT array_agg(n.id) INTO changed
+    FROM o JOIN n ON n.id = o.id WHERE {_changed(ACCOUNT_CHANGED)};
+    IF changed IS NULL THEN
+        RETURN NULL;
+    END IF;
+    {_grouped_upsert("lead_segments", SEGMENT_KEYS, SEGMENT_COUNTS, _ACCOUNT_MOVED)}"""
 
 FIRST_HANDOFF = [
     f"""CREATE FUNCTION lead_segments_first_handoff() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -531,45 +600,64 @@ handoff finds no other. A PostgreSQL row trigger runs after the whole statement 
 would find the statement's other rows, so this one looks at the handoffs that were
 there before the statement: the same counts for any INSERT, one row or many."""
 
+
+def _inserted(table: str, keys: str, counts: str, rows: Rows) -> str:
+    """Count the inserted contacts into ``table``."""
+    return _grouped_upsert(table, keys, counts, rows("n", "1", "n", NEW_CONTACTS))
+
+
+def _updated(table: str, keys: str, counts: str, rows: Rows,
+             changed: str) -> str:  # fmt: skip
+    """Move the updated contacts whose keys changed (``changed``) within ``table``."""
+    condition = _changed(changed)
+    return f"""{_skip_unless(condition)}
+    {_grouped_upsert(table, keys, counts, _moved(rows, condition))}"""
+
+
+SEGMENTS = ("lead_segments", SEGMENT_KEYS, SEGMENT_COUNTS, _segment_rows)
+SPEED = ("lead_speed", SPEED_KEYS, SPEED_COUNTS, _speed_rows)
+SOURCES = ("lead_sources", SOURCE_KEYS, SOURCE_COUNTS, _source_rows)
+BOTH = "OLD TABLE AS o NEW TABLE AS n"
+
 TRIGGERS: list[str] = [
-    *_trigger(
+    *_statement_trigger(
         "lead_cohorts_insert",
         "AFTER INSERT ON contacts",
-        f"{_segment('NEW', '1')}\n    {_speed('NEW', '1')}",
-        when="NEW.import_batch_id IS NULL",
+        "NEW TABLE AS n",
+        f"{_inserted(*SEGMENTS)}\n    {_inserted(*SPEED)}",
     ),
-    *_trigger(
+    *_statement_trigger(
         "lead_segments_update",
-        "AFTER UPDATE OF source, list_name, account_id, filtered_by, attempts, conversations"
-        " ON contacts",
-        f"{_segment('OLD', '-1')}\n    {_segment('NEW', '1')}",
-        when=CONTACT_SEGMENT_CHANGED,
+        "AFTER UPDATE ON contacts",
+        BOTH,
+        _updated(*SEGMENTS, CONTACT_SEGMENT_CHANGED),
+        hash_joins=True,
     ),
-    *_trigger(
+    *_statement_trigger(
         "lead_speed_update",
-        "AFTER UPDATE OF first_dial_at, tier, filtered_by, sla_due_at ON contacts",
-        f"{_speed('OLD', '-1')}\n    {_speed('NEW', '1')}",
-        when=CONTACT_SPEED_CHANGED,
+        "AFTER UPDATE ON contacts",
+        BOTH,
+        _updated(*SPEED, CONTACT_SPEED_CHANGED),
+        hash_joins=True,
     ),
-    *_trigger(
+    *_statement_trigger(
         "lead_segments_account",
-        "AFTER UPDATE OF industry, employees ON accounts",
-        f"{_account_segment('OLD', '-1')}\n    {_account_segment('NEW', '1')}",
-        when="OLD.industry IS DISTINCT FROM NEW.industry"
-        " OR OLD.employees IS DISTINCT FROM NEW.employees",
+        "AFTER UPDATE ON accounts",
+        BOTH,
+        ACCOUNT_SEGMENTS,
+        declare="changed bigint[];",
+        hash_joins=True,
     ),
     *FIRST_HANDOFF,
-    *_trigger(
-        "lead_sources_insert",
-        "AFTER INSERT ON contacts",
-        _source("NEW", "1"),
-        when="NEW.import_batch_id IS NULL",
+    *_statement_trigger(
+        "lead_sources_insert", "AFTER INSERT ON contacts", "NEW TABLE AS n", _inserted(*SOURCES)
     ),
-    *_trigger(
+    *_statement_trigger(
         "lead_sources_update",
-        "AFTER UPDATE OF source, tier, filtered_by, attempts ON contacts",
-        f"{_source('OLD', '-1')}\n    {_source('NEW', '1')}",
-        when=CONTACT_SOURCE_CHANGED,
+        "AFTER UPDATE ON contacts",
+        BOTH,
+        _updated(*SOURCES, CONTACT_SOURCE_CHANGED),
+        hash_joins=True,
     ),
 ]
 

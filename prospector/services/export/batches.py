@@ -9,10 +9,10 @@ written again later byte for byte, whatever has happened to the handoffs since
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import datetime
 
+from prospector.foundations import senders
 from prospector.foundations.clock import from_db, to_db
 from prospector.foundations.db import Database
 from prospector.foundations.errors import NotFoundError
@@ -46,10 +46,14 @@ def create_batch(
     ``sending_pid``: the process that will send it (webhooks), until
     :func:`finish_sending`. Call inside ``db.write()``.
     """
+    # The number is the next after the highest, as SQLite's rowid gives it: a batch
+    # rolled back (a killed export) leaves no gap. A PostgreSQL sequence would, and
+    # the number is a rep's (file names, ``export --batch N``). The write lock makes
+    # max() + 1 safe.
     batch_id = db.insert(
-        """INSERT INTO export_batches (format, target, created_at, created_by, resend,
+        """INSERT INTO export_batches (id, format, target, created_at, created_by, resend,
                sending_pid)
-           VALUES (?, ?, ?, ?, ?, ?)""",
+           VALUES ((SELECT coalesce(max(id), 0) + 1 FROM export_batches), ?, ?, ?, ?, ?, ?)""",
         (format, target, to_db(now), actor, int(resend), sending_pid),
     )
     db.conn.executemany(
@@ -95,15 +99,20 @@ def in_flight(db: Database) -> InFlight:
     """Unanswered items of batches whose sending process is still alive.
 
     A sender that died (killed, machine restarted) holds nothing: its pending
-    handoffs go out with the next export, under the same idempotency keys.
+    handoffs go out with the next export, under the same idempotency keys. Who is
+    alive is :mod:`prospector.foundations.senders`' to say (a pid on SQLite, the
+    sender's session on PostgreSQL, where senders may be on other machines).
     """
-    live = [
-        row["id"]
-        for row in db.query(
-            "SELECT id, sending_pid FROM export_batches WHERE sending_pid IS NOT NULL"
-        )
-        if _alive(row["sending_pid"])
-    ]
+    live = senders.alive(
+        db,
+        (
+            (row["id"], row["sending_pid"])
+            for row in db.query(
+                "SELECT id, sending_pid FROM export_batches"
+                " WHERE sending_pid IS NOT NULL ORDER BY id"
+            )
+        ),
+    )
     if not live:
         return InFlight(frozenset(), ())
     marks = ",".join("?" for _ in live)
@@ -113,17 +122,6 @@ def in_flight(db: Database) -> InFlight:
         tuple(live),
     )
     return InFlight(frozenset(row[0] for row in rows), tuple(live))
-
-
-def _alive(pid: int) -> bool:
-    # WAL needs shared memory, so every process using the file is on this machine.
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    return True
 
 
 def record_failure(db: Database, batch_id: int, handoff_id: int, error: str) -> None:
@@ -175,10 +173,11 @@ def first_payloads(db: Database, handoff_ids: list[int]) -> dict[int, str]:
     """
     if not handoff_ids:
         return {}
-    # SQLite takes the bare column from the row that holds min(): the first batch's.
     rows = db.query(
-        """SELECT handoff_id, payload, min(batch_id) FROM export_items
-           WHERE handoff_id IN (SELECT value FROM json_each(?)) GROUP BY handoff_id""",
+        f"""SELECT i.handoff_id, i.payload FROM export_items i
+            WHERE i.handoff_id IN {db.dialect.ints_in("?")}
+              AND i.batch_id = (SELECT min(j.batch_id) FROM export_items j
+                                WHERE j.handoff_id = i.handoff_id)""",
         (json.dumps(handoff_ids),),
     )
     return {row[0]: row[1] for row in rows}

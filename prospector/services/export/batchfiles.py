@@ -33,7 +33,7 @@ import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
-from prospector.foundations.db import Database
+from prospector.foundations.db import Database, database_id
 from prospector.foundations.leftovers import (
     FolderHold,
     make_temp,
@@ -76,8 +76,14 @@ def journal_path(out: Path, batch: int) -> Path:
 
 
 def database_name(db: Database) -> str:
-    """How a journal names its database: the file's resolved path."""
-    return os.path.realpath(db.path)
+    """How a journal names its database: the database's own id, the same from every
+    machine, path or URL the team reaches it by (and after ``db copy``)."""
+    return database_id(db)
+
+
+def _names_this_database(db: Database, name: object) -> bool:
+    # Journals written before the id named the database by its file's resolved path.
+    return name == database_name(db) or name == os.path.realpath(db.path)
 
 
 class BatchFiles:
@@ -180,7 +186,7 @@ def _settle_journal(db: Database, path: Path) -> None:
     except (OSError, ValueError, KeyError, TypeError):
         return  # not a journal we wrote whole: leave it and everything else alone
     named = JOURNAL.fullmatch(path.name)
-    if database != database_name(db) or named is None or int(named[1]) != batch:
+    if not _names_this_database(db, database) or named is None or int(named[1]) != batch:
         return  # another database's batch: that database knows whether it committed
     recorded = db.one(
         "SELECT 1 FROM export_batches WHERE id = ? AND target = ? AND created_at = ?",

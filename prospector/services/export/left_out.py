@@ -59,12 +59,13 @@ def _dnc(handoff_id: int, contact_id: int, numbers: Iterable[str]) -> LeftOut:
 def _listed_numbers(db: Database, contact_ids: Iterable[int]) -> dict[int, list[str]]:
     """Each contact's numbers on the list now, sorted: the one to name, which need not be
     the dialled one (another number of the contact's may have put it there)."""
+    ids = db.dialect.ints_in(":ids")
     rows = db.query(
-        """SELECT p.contact_id, p.e164 FROM contact_phones p
+        f"""SELECT p.contact_id, p.e164 FROM contact_phones p
                JOIN dnc_numbers d ON d.phone = p.e164
-               WHERE p.contact_id IN (SELECT value FROM json_each(:ids))
+               WHERE p.contact_id IN {ids}
            UNION SELECT c.id, c.phone FROM contacts c JOIN dnc_numbers d ON d.phone = c.phone
-               WHERE c.id IN (SELECT value FROM json_each(:ids))
+               WHERE c.id IN {ids}
            ORDER BY 1, 2""",
         {"ids": json.dumps(sorted(set(contact_ids)))},
     )
@@ -105,14 +106,14 @@ def dnc_in_payloads(db: Database, items: Iterable[tuple[int, str]]) -> list[Left
         row[0]
         for row in db.query(
             f"""SELECT c.id FROM contacts c
-                WHERE c.id IN (SELECT value FROM json_each(?)) AND {DNC_CONTACT}""",
+                WHERE c.id IN {db.dialect.ints_in("?")} AND {DNC_CONTACT}""",
             (json.dumps(contacts),),
         )
     }
     listed = {
         row[0]
         for row in db.query(
-            "SELECT phone FROM dnc_numbers WHERE phone IN (SELECT value FROM json_each(?))",
+            f"SELECT phone FROM dnc_numbers WHERE phone IN {db.dialect.texts_in('?')}",
             (json.dumps(phones),),
         )
     }

@@ -84,7 +84,7 @@ def build_payloads(
             JOIN locales l ON l.id = c.locale_id
             LEFT JOIN accounts a ON a.id = c.account_id
             WHERE h.status IN ({marks}) AND NOT {DNC_CONTACT}
-              AND h.id NOT IN (SELECT value FROM json_each(?))
+              AND h.id NOT IN {db.dialect.ints_in("?")}
             ORDER BY h.id""",
         (*statuses, json.dumps(sorted(leave_out))),
     )
@@ -224,7 +224,7 @@ def load_stored(db: Database, items: list[tuple[int, str]]) -> list[Payload]:
     accounts = {
         row["id"]: row["account_id"]
         for row in db.query(
-            "SELECT id, account_id FROM contacts WHERE id IN (SELECT value FROM json_each(?))",
+            f"SELECT id, account_id FROM contacts WHERE id IN {db.dialect.ints_in('?')}",
             (json.dumps(sorted({p["contact_id"] for p in old})),),
         )
     }

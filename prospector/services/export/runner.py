@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from prospector.foundations import senders
 from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database, database_id
 from prospector.foundations.errors import ProspectorError
@@ -359,6 +360,8 @@ def _open_batch(
         items=items,
         sending_pid=os.getpid() if name == WEBHOOK else None,
     )
+    if name == WEBHOOK:
+        senders.hold(db, batch)
     return _Opened(batch, items, held, len(busy.handoff_ids), busy.batches)
 
 
@@ -386,8 +389,11 @@ def _export_webhook(
         with Sender(url, options or WebhookOptions(), signer=signer) as sender:
             sent = _send_all(db, sender, opened.batch, opened.items, now=now)
     finally:
-        with db.write():
-            finish_sending(db, opened.batch)
+        try:
+            with db.write():
+                finish_sending(db, opened.batch)
+        finally:
+            senders.release(db, opened.batch)
     return opened.result(WEBHOOK, shown, sent=sent)
 
 

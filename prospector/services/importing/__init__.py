@@ -191,21 +191,17 @@ def _import_table(
     return replace(result, columns=plan.uses) if dry_run else result
 
 
+class _DryRunDone(Exception):
+    """Ends a dry run's transaction: ``db.write()`` rolls it back."""
+
+
 def _run(
     db, table, rules, scan, writer, rejects, counts, batch_id, dry_run, now, progress, workers
 ):
     def on_reject(reject: Reject) -> None:
         rejects.add(reject.fields, reject.reason)
 
-    try:
-        if dry_run:
-            db.execute("BEGIN IMMEDIATE")
-        else:
-            with db.write():
-                indexes.restore(db)  # what an import that died left deferred
-                existing = db.one("SELECT count(*) FROM contacts")
-                if indexes.should_defer(existing[0] if existing else 0, scan.rows):
-                    indexes.defer(db)
+    def write_all() -> str | None:
         for chunk, lines in _chunks(_normalized(table, rules, scan, workers), CHUNK_ROWS):
             try:
                 if dry_run:
@@ -214,6 +210,7 @@ def _run(
                     with db.write():
                         counts.add(writer.write_chunk(chunk, on_reject, lines))
                         _record_progress(db, batch_id, counts)
+                        db.dialect.ids_taken(db, "accounts", "contacts")
             except sqlite3.IntegrityError as error:
                 # The writer's view of existing phones missed a change another process
                 # made (see .writer); the chunk was rolled back, a new run starts afresh.
@@ -223,19 +220,28 @@ def _run(
                 ) from error
             if progress is not None:
                 progress(counts.read, max(scan.rows, counts.read))
-        rejects_file = rejects.finish()
+        return rejects.finish()
+
+    try:
+        if dry_run:
+            with contextlib.suppress(_DryRunDone), db.write():
+                rejects_file = write_all()
+                raise _DryRunDone  # the database is left as it was
+        else:
+            with db.write():
+                indexes.restore(db)  # what an import that died left deferred
+                existing = db.one("SELECT count(*) FROM contacts")
+                if indexes.should_defer(existing[0] if existing else 0, scan.rows):
+                    indexes.defer(db)
+            rejects_file = write_all()
     except BaseException as error:
         rejects.discard()
-        if dry_run:
-            db.conn.rollback()
-        elif batch_id is not None:
+        if batch_id is not None:
             _fail_batch(db, batch_id, error)
             with contextlib.suppress(Exception), db.write():
                 indexes.restore(db)
         raise
-    if dry_run:
-        db.conn.rollback()
-    else:
+    if not dry_run:
         with db.write():
             indexes.restore(db)
             _record_progress(db, batch_id, counts, rejects_file=rejects_file, now=now)
@@ -249,36 +255,21 @@ def _run(
 
 @contextlib.contextmanager
 def _bulk_load(db: Database) -> Iterator[None]:
-    """Connection settings for the length of an import, restored afterwards.
+    """Settings for the length of an import, restored afterwards: the connection's
+    (``db.dialect.bulk_load``), and Python's cyclic garbage collector rests.
 
-    Foreign-key checks are off (the writer only references locales, accounts and
-    the batch it has just read or written), so are CHECK constraints (see below),
-    the page cache is larger, WAL checkpoints are less frequent, and Python's
-    cyclic garbage collector rests.
-    Durability is unchanged: every chunk still commits under ``synchronous =
-    NORMAL``, so the resumable record stays true.
+    The writer's maps of every known phone and email hold millions of objects, which
+    each cyclic collection would walk again (a fifth of an import's time); an import
+    makes no reference cycles worth collecting before it ends.
     """
-    db.execute("PRAGMA foreign_keys = OFF")
-    # The writer's values for checked columns are its own constants (status 'open',
-    # the phone kinds), and SQLite evaluates an ``IN (...)`` check by building a
-    # lookup table afresh for every row of an executemany: a sixth of the load.
-    db.execute("PRAGMA ignore_check_constraints = ON")
-    db.execute("PRAGMA cache_size = -131072")
-    db.execute("PRAGMA wal_autocheckpoint = 16384")
     collecting = gc.isenabled()
-    # The writer's maps of every known phone and email hold millions of objects,
-    # which each cyclic collection would walk again (a fifth of an import's time);
-    # an import makes no reference cycles worth collecting before it ends.
     gc.disable()
     try:
-        yield
+        with db.dialect.bulk_load(db):
+            yield
     finally:
         if collecting:
             gc.enable()
-        db.execute("PRAGMA wal_autocheckpoint = 1000")
-        db.execute("PRAGMA cache_size = -2000")
-        db.execute("PRAGMA ignore_check_constraints = OFF")
-        db.execute("PRAGMA foreign_keys = ON")
 
 
 # --- reading and normalizing ------------------------------------------------------
@@ -460,7 +451,7 @@ def _record_progress(
         """UPDATE import_batches SET rows_committed = ?, read = ?, inserted = ?, updated = ?,
                rejected = ?, filtered = ?, dnc = ?, toll_free = ?, warnings = ?,
                rejects_file = ?,
-               status = CASE WHEN ? THEN 'done' ELSE status END,
+               status = CASE WHEN ? = 1 THEN 'done' ELSE status END,
                finished_at = coalesce(?, finished_at)
            WHERE id = ?""",
         (
@@ -474,7 +465,7 @@ def _record_progress(
             counts.toll_free,
             len(counts.warnings),
             rejects_file,
-            now is not None,
+            int(now is not None),
             to_db_or_none(now),
             batch_id,
         ),

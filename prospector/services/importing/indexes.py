@@ -49,15 +49,14 @@ def defer(db: Database) -> None:
 
     Call inside ``db.write()``.
     """
-    found = db.query(
-        f"""SELECT type, name, sql FROM sqlite_master
-            WHERE type IN ('index', 'trigger') AND tbl_name = 'contacts' AND sql IS NOT NULL
-              AND name IN ({", ".join("?" * len(DEFERRED))})""",
-        DEFERRED,
-    )
+    found = db.dialect.schema_objects(db, "contacts", DEFERRED)
     for kind, name, sql in found:
-        db.execute("INSERT OR REPLACE INTO deferred_indexes (name, sql) VALUES (?, ?)", (name, sql))
-        db.execute(f'DROP {kind.upper()} "{name}"')
+        db.execute(
+            """INSERT INTO deferred_indexes (name, sql) VALUES (?, ?)
+               ON CONFLICT (name) DO UPDATE SET sql = excluded.sql""",
+            (name, sql),
+        )
+        db.dialect.drop_schema_object(db, kind, name, "contacts")
 
 
 def restore(db: Database) -> int:
@@ -67,8 +66,7 @@ def restore(db: Database) -> int:
     """
     found = db.query("SELECT name, sql FROM deferred_indexes ORDER BY name")
     for name, sql in found:
-        exists = db.one("SELECT 1 FROM sqlite_master WHERE name = ?", (name,))
-        if exists is None:
+        if not db.dialect.schema_object_exists(db, name):
             db.execute(sql)
         db.execute("DELETE FROM deferred_indexes WHERE name = ?", (name,))
     return len(found)

@@ -13,7 +13,7 @@ file order, each against the database as the rows before it left it:
 To tell the two apart without a query, the writer holds every contact's numbers
 and emails (:class:`.matching.KnownNumbers`), loaded once and kept up to date with
 its own inserts and, whenever another connection has committed since its last
-look (``PRAGMA data_version``), with the contacts inserted since (only imports
+look (``db.dialect.data_version``), with the contacts inserted since (only imports
 insert contacts, with ids above every existing one). Contact ids of new rows are
 assigned here (``max(id) + 1`` onwards, inside the write transaction).
 
@@ -140,9 +140,11 @@ class ContactWriter:
             "received_day": f"'{self.received_day}'",
             "updated_at": f"'{self.stamp}'",
         }
+        # ``dnc`` arrives as a bool straight from a set lookup (no per-row conversion).
+        marks = [self.db.dialect.flag("?") if name == "dnc" else "?" for name in INSERT_COLUMNS]
         self._insert_sql = (
             f"INSERT INTO contacts ({', '.join((*INSERT_COLUMNS, *constants))})"
-            f" VALUES ({', '.join(['?'] * len(INSERT_COLUMNS) + list(constants.values()))})"
+            f" VALUES ({', '.join(marks + list(constants.values()))})"
         )
         self.start_max_id = _scalar(self.db, "SELECT coalesce(max(id), 0) FROM contacts")
         self._version = self._data_version()
@@ -152,8 +154,8 @@ class ContactWriter:
 
     # --- what the database holds -------------------------------------------------
 
-    def _data_version(self) -> int:
-        return _scalar(self.db, "PRAGMA data_version")
+    def _data_version(self) -> Any:
+        return self.db.dialect.data_version(self.db)
 
     def _catch_up(self) -> None:
         """Learn the accounts, contacts and DNC numbers others committed since our last look."""
@@ -273,6 +275,8 @@ class ContactWriter:
         counts.toll_free += toll
         known.max_contact = max(known.max_contact, next_id)
         self.accounts.flush()
+        # What the next chunk compares with: our own writes are not news to catch up on.
+        self._version = self._data_version()
         return counts
 
     def _insert(self, rows: list[tuple], phones: list[tuple]) -> None:
@@ -316,7 +320,7 @@ class ContactWriter:
         resumed = (
             untouched and self.batch_id is not None and current["import_batch_id"] == self.batch_id
         )
-        changes = self._merge(current, row, first_touch=first_touch)
+        changes = self._merge(current, row, first_touch=first_touch, names=not match.ambiguous)
         renamed = bool(changes.keys() & {"first_name", "last_name"})
         changes.update(self._merge_phones(current, row, line, match, lookups, counts))
         if renamed:  # its switchboards now name it by its new name too
@@ -325,6 +329,9 @@ class ContactWriter:
                     self.known.add_company(entry[0], current["first_name"], current["last_name"])
         self.touched_contacts.add(contact_id)
         if changes:
+            # The contact may move to an account this chunk created: it must exist first
+            # (PostgreSQL checks the foreign key; SQLite's import does not).
+            self.accounts.flush()
             assignments = ", ".join(f"{name} = ?" for name in changes)
             self.db.execute(
                 f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?",
@@ -369,9 +376,18 @@ class ContactWriter:
             row.search_key,
         )
 
-    def _merge(self, current: dict[str, Any], row: Row, *, first_touch: bool) -> dict[str, Any]:
-        """Apply a row's fields to a known contact (mutating ``current``); returns what changed."""
+    def _merge(
+        self, current: dict[str, Any], row: Row, *, first_touch: bool, names: bool = True
+    ) -> dict[str, Any]:
+        """Apply a row's fields to a known contact (mutating ``current``); returns what changed.
+
+        ``names`` False (a row whose phones are several contacts'): it names none of
+        them, not even a nameless one, since names decide later email matches and
+        another import of the same row would then find someone else.
+        """
         wanted: dict[str, Any] = {name: getattr(row, name) for name in CONTACT_FIELDS}
+        if not names:
+            del wanted["first_name"], wanted["last_name"]
         account = self.accounts.for_row(row)
         if account is not None:
             wanted["account_id"] = account.id

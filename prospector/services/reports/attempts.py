@@ -31,7 +31,8 @@ def attempts(db: Database, period: Period, clock: Clock, *, rep: str | None = No
             """SELECT attempt, sum(dials) AS dials, sum(connects) AS connects,
                       sum(conversations) AS conversations
                FROM call_stats_daily
-               WHERE team_day BETWEEN :first AND :last AND (:rep IS NULL OR rep = :rep)
+               WHERE team_day BETWEEN :first AND :last
+                 AND (CAST(:rep AS TEXT) IS NULL OR rep = :rep)
                GROUP BY attempt ORDER BY attempt""",
             {"first": period.first.isoformat(), "last": period.last.isoformat(), "rep": rep},
         )

@@ -21,12 +21,8 @@ from datetime import timedelta
 
 from prospector.foundations.clock import from_db
 from prospector.foundations.db import Database
-from prospector.foundations.migrations.m001_initial import (
-    SPEED_WHERE,
-    segment_values,
-    speed_values,
-)
-from prospector.foundations.migrations.m008_lead_sources import LEAD_SOURCES_RECOUNT
+from prospector.foundations.migrations.m001_initial import SPEED_WHERE
+from prospector.foundations.migrations.m008_lead_sources import lead_sources_recount
 from prospector.services.reports.periods import team_day, team_day_bounds
 from prospector.services.reports.segments import stored_band
 from prospector.services.settings import Settings
@@ -49,24 +45,26 @@ def rebuild_cohorts(db: Database, settings: Settings) -> int:
     db.execute("DELETE FROM lead_sources")
     if span is None or not span[2]:
         return 0
-    db.execute("DROP TABLE IF EXISTS temp.cohort_days")
+    db.execute("DROP TABLE IF EXISTS cohort_days")
     db.execute("CREATE TEMP TABLE cohort_days (start TEXT PRIMARY KEY, day TEXT)")
     day, last = team_day(from_db(span[0]), zone), team_day(from_db(span[1]), zone)
     rows = []
     while day <= last:
         rows.append((team_day_bounds(day, zone)[0], day.isoformat()))
         day += timedelta(days=1)
-    db.conn.executemany("INSERT INTO temp.cohort_days VALUES (?, ?)", rows)
+    db.conn.executemany("INSERT INTO cohort_days VALUES (?, ?)", rows)
     # Not a column the triggers watch: moving days is the recount's job, below.
-    day_of = """(SELECT day FROM temp.cohort_days d WHERE d.start <= contacts.created_at
+    day_of = """(SELECT day FROM cohort_days d WHERE d.start <= contacts.created_at
                  ORDER BY d.start DESC LIMIT 1)"""
-    db.execute(f"UPDATE contacts SET received_day = {day_of} WHERE received_day IS NOT {day_of}")
-    db.execute("DROP TABLE temp.cohort_days")
+    db.execute(
+        f"UPDATE contacts SET received_day = {day_of} WHERE received_day IS DISTINCT FROM {day_of}"
+    )
+    db.execute("DROP TABLE cohort_days")
     db.execute(
         f"""INSERT INTO lead_segments (received_day, industry, employee_band, source,
                 list_name, leads, filtered, dialed, conversed, qualified)
             WITH v(d, i, b, s, l, leads, filtered, dialed, conversed, qualified) AS (
-                SELECT {segment_values("c", "a.industry", "a.employees")}
+                SELECT {db.dialect.segment_values("c", "a.industry", "a.employees")}
                 FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id)
             SELECT d, i, b, s, l, sum(leads), sum(filtered), sum(dialed), sum(conversed),
                    sum(qualified)
@@ -76,10 +74,11 @@ def rebuild_cohorts(db: Database, settings: Settings) -> int:
         f"""INSERT INTO lead_speed (received_day, tier, speed_floor, leads, within_sla,
                 speed_seconds)
             WITH v(d, t, f, leads, within_sla, speed) AS (
-                SELECT {speed_values("c")} FROM contacts c WHERE {SPEED_WHERE.format(c="c")})
+                SELECT {db.dialect.speed_values("c")} FROM contacts c
+                WHERE {SPEED_WHERE.format(c="c")})
             SELECT d, t, f, sum(leads), sum(within_sla), sum(speed) FROM v GROUP BY d, t, f"""
     )
-    db.execute(LEAD_SOURCES_RECOUNT)
+    db.execute(lead_sources_recount(db.dialect.source_values("c")))
     return int(span[2])
 
 
@@ -108,15 +107,17 @@ def count_new_leads(db: Database, received_day: str, leads: Iterable[tuple[NewLe
         """INSERT INTO lead_segments (received_day, industry, employee_band, source,
                list_name, leads, filtered, dialed, conversed, qualified)
            VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0)
-           ON CONFLICT DO UPDATE SET leads = leads + excluded.leads,
-               filtered = filtered + excluded.filtered""",
+           ON CONFLICT (received_day, industry, employee_band, source, list_name) DO UPDATE
+           SET leads = lead_segments.leads + excluded.leads,
+               filtered = lead_segments.filtered + excluded.filtered""",
         [(received_day, *key, leads, filtered) for key, (leads, filtered) in counted.items()],
     )
     db.conn.executemany(
         """INSERT INTO lead_sources (received_day, source, tier, leads, filtered, worked)
            VALUES (?, ?, ?, ?, ?, 0)
-           ON CONFLICT DO UPDATE SET leads = leads + excluded.leads,
-               filtered = filtered + excluded.filtered""",
+           ON CONFLICT (received_day, source, tier) DO UPDATE
+           SET leads = lead_sources.leads + excluded.leads,
+               filtered = lead_sources.filtered + excluded.filtered""",
         [(received_day, *pair, leads, filtered) for pair, (leads, filtered) in by_source.items()],
     )
 

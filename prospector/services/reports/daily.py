@@ -53,7 +53,7 @@ def daily(db: Database, period: Period, clock: Clock, *, rep: str | None = None)
         f"""WITH {cte}
             SELECT d.day, h.inside_rep AS rep, count(*) AS qualified
             FROM days d JOIN handoffs h ON h.created_at >= d.start AND h.created_at < d.finish
-            WHERE 1 {rep_filter}
+            WHERE true {rep_filter}
             GROUP BY d.day, h.inside_rep""",
         (*cte_params, *([rep] if rep is not None else [])),
     ):

@@ -59,7 +59,7 @@ def funnel(
         f"""SELECT {call_key} AS key, sum(dials) AS dials, sum(connects) AS connects,
                    sum(conversations) AS conversations
             FROM call_stats_daily
-            WHERE team_day BETWEEN :first AND :last AND (:rep IS NULL OR rep = :rep)
+            WHERE team_day BETWEEN :first AND :last AND (CAST(:rep AS TEXT) IS NULL OR rep = :rep)
             GROUP BY {call_key}""",
         params,
     ):
@@ -72,7 +72,7 @@ def funnel(
                    coalesce(sum(h.amount_cents), 0) AS amount_cents
             FROM handoffs h JOIN contacts c ON c.id = h.contact_id
             WHERE h.created_at >= :start AND h.created_at < :end
-              AND (:rep IS NULL OR h.inside_rep = :rep)
+              AND (CAST(:rep AS TEXT) IS NULL OR h.inside_rep = :rep)
             GROUP BY {handoff_key}""",
         params,
     ):

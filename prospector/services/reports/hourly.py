@@ -23,7 +23,7 @@ def dials_by_hour(
         """SELECT hour_at, sum(dials) AS dials, sum(connects) AS connects,
                   sum(conversations) AS conversations
            FROM call_stats_hourly
-           WHERE hour_at >= ? AND hour_at < ? AND (? IS NULL OR rep = ?)
+           WHERE hour_at >= ? AND hour_at < ? AND (CAST(? AS TEXT) IS NULL OR rep = ?)
            GROUP BY hour_at ORDER BY hour_at""",
         (period.start_utc, period.end_utc, rep, rep),
     ):

@@ -68,11 +68,12 @@ def segments(db: Database, period: Period, clock: Clock) -> list[Row]:
             for index, count in enumerate(sums):
                 counts_of[index] += count
 
-    def order(item: tuple[tuple[str, str], list[int]]) -> tuple[int, int, str]:
+    def order(item: tuple[tuple[str, str], list[int]]) -> tuple[int, int, str, str]:
         (dimension, segment), _ = item
         band_order = [label for _, label in reversed(EMPLOYEE_BANDS)]
         rank = band_order.index(segment) if dimension == "employees" and segment != NONE else 0
-        return DIMENSIONS.index(dimension), segment == NONE, f"{rank:02d}{segment.casefold()}"
+        folded = f"{rank:02d}{segment.casefold()}"
+        return DIMENSIONS.index(dimension), segment == NONE, folded, segment
 
     rows = []
     for (dimension, segment), values in sorted(totals.items(), key=order):

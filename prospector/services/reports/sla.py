@@ -93,8 +93,8 @@ def sla(
         histograms[tier].append((floor, leads, seconds))
     # Workable leads not dialed yet, and leads closed quietly: partial covering indexes.
     for tier, count, past_due in plain.execute(
-        """SELECT coalesce(tier, ''), count(*), sum(sla_due_at < ?)
-           FROM contacts INDEXED BY contacts_undialed_by_created
+        f"""SELECT coalesce(tier, ''), count(*), count(*) FILTER (WHERE sla_due_at < ?)
+           FROM contacts{db.dialect.indexed_by("contacts_undialed_by_created")}
            WHERE first_dial_at IS NULL AND filtered_by IS NULL AND dnc = 0
              AND created_at >= ? AND created_at < ?
            GROUP BY coalesce(tier, '')""",
@@ -104,8 +104,8 @@ def sla(
         entries[tier]["undialed_known"] = past_due or 0
     minimum = {tier.name: tier.min_attempts for tier in settings.tiers}
     for tier, attempts, count in plain.execute(
-        """SELECT coalesce(tier, ''), attempts, count(*)
-           FROM contacts INDEXED BY contacts_closed_quietly_by_created
+        f"""SELECT coalesce(tier, ''), attempts, count(*)
+           FROM contacts{db.dialect.indexed_by("contacts_closed_quietly_by_created")}
            WHERE status IN ('closed', 'exhausted') AND conversations = 0 AND phone_bad = 0
              AND dnc = 0 AND filtered_by IS NULL AND created_at >= ? AND created_at < ?
            GROUP BY coalesce(tier, ''), attempts""",
@@ -123,8 +123,8 @@ def sla(
         entries[tier]["overdue_now"] = overdue
     # handoffs.status is accepted for an accepted, won or lost answer (handoffs ack).
     for tier, handoffs, accepted, rejected in plain.execute(
-        """SELECT coalesce(c.tier, ''), count(*), sum(h.status = 'accepted'),
-                  sum(h.status = 'rejected')
+        """SELECT coalesce(c.tier, ''), count(*), count(*) FILTER (WHERE h.status = 'accepted'),
+                  count(*) FILTER (WHERE h.status = 'rejected')
            FROM handoffs h JOIN contacts c ON c.id = h.contact_id
            WHERE h.created_at >= ? AND h.created_at < ?
            GROUP BY coalesce(c.tier, '')""",

@@ -150,7 +150,9 @@ def sources(
     tier_names = [tier.name for tier in settings.tiers]
     found_tiers = {tier for _, tier in tallies}
     tiers = [name for name in tier_names if name in found_tiers]
-    tiers += sorted((t for t in found_tiers if t not in tier_names and t), key=str.casefold)
+    tiers += sorted(
+        (t for t in found_tiers if t not in tier_names and t), key=lambda t: (t.casefold(), t)
+    )
     tiers += [""] if "" in found_tiers else []
     # Each source by the spelling it has most (ties: the first in sorted order).
     shown = {key: min(names, key=lambda n: (-names[n], n)) for key, names in spellings.items()}

@@ -25,21 +25,21 @@ INSERT INTO call_stats_daily (team_day, rep, source, attempt, dials, connects,
                               conversations, talk_seconds, first_at, last_at)
 VALUES (:day, :rep, :source, :attempt, 1, :connect, :conversation, :talk, :at, :at)
 ON CONFLICT (team_day, rep, source, attempt) DO UPDATE SET
-    dials = dials + 1,
-    connects = connects + excluded.connects,
-    conversations = conversations + excluded.conversations,
-    talk_seconds = talk_seconds + excluded.talk_seconds,
-    first_at = min(first_at, excluded.first_at),
-    last_at = max(last_at, excluded.last_at)
+    dials = call_stats_daily.dials + 1,
+    connects = call_stats_daily.connects + excluded.connects,
+    conversations = call_stats_daily.conversations + excluded.conversations,
+    talk_seconds = call_stats_daily.talk_seconds + excluded.talk_seconds,
+    first_at = {first_at},
+    last_at = {last_at}
 """
 
 _UPSERT_HOURLY = """
 INSERT INTO call_stats_hourly (hour_at, rep, dials, connects, conversations)
 VALUES (:hour, :rep, 1, :connect, :conversation)
 ON CONFLICT (hour_at, rep) DO UPDATE SET
-    dials = dials + 1,
-    connects = connects + excluded.connects,
-    conversations = conversations + excluded.conversations
+    dials = call_stats_hourly.dials + 1,
+    connects = call_stats_hourly.connects + excluded.connects,
+    conversations = call_stats_hourly.conversations + excluded.conversations
 """
 
 
@@ -83,7 +83,13 @@ def record_call(
         "talk": duration_seconds if connect else 0,
         "at": at_text,
     }
-    db.execute(_UPSERT_DAILY, values)
+    db.execute(
+        _UPSERT_DAILY.format(
+            first_at=db.dialect.least("call_stats_daily.first_at", "excluded.first_at"),
+            last_at=db.dialect.greatest("call_stats_daily.last_at", "excluded.last_at"),
+        ),
+        values,
+    )
     db.execute(_UPSERT_HOURLY, values)
 
 
@@ -108,24 +114,25 @@ def rebuild_summaries(db: Database, settings: Settings) -> dict[str, int]:
         return {"calls": 0, "leads": leads, "daily_rows": 0, "hourly_rows": 0}
     first = team_day(from_db(span["first"]), zone)
     last = team_day(from_db(span["last"]), zone)
-    db.execute("DROP TABLE IF EXISTS temp.report_days")
+    db.execute("DROP TABLE IF EXISTS report_days")
     db.execute("CREATE TEMP TABLE report_days (day TEXT, start TEXT, finish TEXT)")
     days = []
     day = first
     while day <= last:
         days.append((day.isoformat(), *team_day_bounds(day, zone)))
         day += timedelta(days=1)
-    db.conn.executemany("INSERT INTO temp.report_days VALUES (?, ?, ?)", days)
+    db.conn.executemany("INSERT INTO report_days VALUES (?, ?, ?)", days)
+    talk = db.dialect.least(db.dialect.greatest("k.duration_seconds", "0"), ":most")
     db.execute(
-        """INSERT INTO call_stats_daily (team_day, rep, source, attempt, dials, connects,
+        f"""INSERT INTO call_stats_daily (team_day, rep, source, attempt, dials, connects,
                                          conversations, talk_seconds, first_at, last_at)
            SELECT d.day, k.rep, coalesce(c.source, ''), k.attempt, count(*),
-                  sum(k.category IN ('connect', 'conversation')),
-                  sum(k.category = 'conversation'),
+                  count(*) FILTER (WHERE k.category IN ('connect', 'conversation')),
+                  count(*) FILTER (WHERE k.category = 'conversation'),
                   sum(CASE WHEN k.category IN ('connect', 'conversation')
-                           THEN min(max(k.duration_seconds, 0), :most) ELSE 0 END),
+                           THEN {talk} ELSE 0 END),
                   min(k.at), max(k.at)
-           FROM temp.report_days d
+           FROM report_days d
            JOIN calls k ON k.at >= d.start AND k.at < d.finish
            LEFT JOIN contacts c ON c.id = k.contact_id
            GROUP BY d.day, k.rep, coalesce(c.source, ''), k.attempt""",
@@ -134,11 +141,11 @@ def rebuild_summaries(db: Database, settings: Settings) -> dict[str, int]:
     db.execute(
         """INSERT INTO call_stats_hourly (hour_at, rep, dials, connects, conversations)
            SELECT substr(at, 1, 13) || ':00:00Z', rep, count(*),
-                  sum(category IN ('connect', 'conversation')),
-                  sum(category = 'conversation')
+                  count(*) FILTER (WHERE category IN ('connect', 'conversation')),
+                  count(*) FILTER (WHERE category = 'conversation')
            FROM calls GROUP BY substr(at, 1, 13), rep"""
     )
-    db.execute("DROP TABLE temp.report_days")
+    db.execute("DROP TABLE report_days")
     daily_rows = db.one("SELECT count(*) FROM call_stats_daily")[0]  # type: ignore[index]
     hourly_rows = db.one("SELECT count(*) FROM call_stats_hourly")[0]  # type: ignore[index]
     return {

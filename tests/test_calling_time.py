@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from prospector.foundations.errors import SettingsError
+from prospector.services.fit import sla_deadline
 from prospector.services.settings import HolidayRules, default_settings, parse_settings
 from prospector.services.windows import (
     Locale,
@@ -153,3 +154,12 @@ def test_holiday_settings_are_read():
     )
     assert read.team.sla_clock == "wall"
     assert SETTINGS.team.sla_clock == "working"
+
+
+def test_calendar_and_business_days_under_the_working_clock():
+    # C = 3d (calendar days stay elapsed), B = 1bd (the prospect's next calling
+    # day, Thanksgiving skipped): both with the default working clock.
+    tiers = {tier.name: tier for tier in SETTINGS.tiers}
+    wed = at(ET, 2026, 11, 25, 15, 0)
+    assert sla_deadline(wed, tiers["C"], SETTINGS, NEW_YORK) == wed + timedelta(days=3)
+    assert sla_deadline(wed, tiers["B"], SETTINGS, NEW_YORK) == at(ET, 2026, 11, 27, 15, 0)

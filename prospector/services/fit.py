@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from prospector.foundations.clock import from_db, to_db
 from prospector.foundations.db import Database
@@ -16,7 +16,13 @@ from prospector.services.settings import (
     load_settings,
     store_settings,
 )
-from prospector.services.windows import Locale, add_calling_time
+from prospector.services.windows import (
+    Locale,
+    add_calling_time,
+    calling_time_between,
+    daily_window,
+    next_open,
+)
 
 
 @dataclass(frozen=True)
@@ -107,24 +113,54 @@ def sla_deadline(
     With ``team.sla_clock = "working"`` (the default) a duration counts only the
     prospect's calling time (``locale``'s windows, lunch and days off): an hour
     that starts at 21:49 ends at 10:00 on the next calling day. With "wall", or a
-    locale that never opens, it is elapsed time. Business days ("1bd") skip the
-    days the team does not call, counted in the team's time zone.
+    locale that never opens, it is elapsed time. Calendar days ("3d") are always
+    elapsed days. Business days ("1bd") are the prospect's calling days (holidays
+    skipped) in their zone, or with "wall" the team's calling days in its zone.
     """
     if not tier.first_touch.business_days:
         duration = tier.first_touch.as_timedelta()
-        if settings.team.sla_clock == "working" and locale is not None:
+        hours = tier.first_touch.unit != "d"
+        if settings.team.sla_clock == "working" and locale is not None and hours:
             due = add_calling_time(locale, received, duration, settings)
             if due is not None:
                 return due
         return received + duration
-    zone = settings.team.zone
-    local = received.astimezone(zone)
+    if settings.team.sla_clock == "working" and locale is not None:
+        calls_on = daily_window(locale, settings).calls_on
+        local = received.astimezone(locale.primary_zone)
+    else:
+        local = received.astimezone(settings.team.zone)
+
+        def calls_on(day: date) -> bool:
+            return DAY_NAMES[day.weekday()] in settings.calling.days
+
     remaining = tier.first_touch.amount
-    while remaining:
+    for _ in range(remaining * 30 + 366):  # a locale that never calls still ends
+        if not remaining:
+            break
         local += timedelta(days=1)
-        if DAY_NAMES[local.weekday()] in settings.calling.days:
+        if calls_on(local.date()):
             remaining -= 1
     return local.astimezone(received.tzinfo)
+
+
+def sla_left(
+    due: datetime, now: datetime, settings: Settings, locale: Locale, tier: Tier | None
+) -> timedelta:
+    """Time left before the first-touch SLA falls due (negative: overdue by that much).
+
+    Counted the way the deadline was set (see :func:`sla_deadline`): in the
+    prospect's calling time under ``team.sla_clock = "working"``, so a lead due at
+    10:00 reads "1 h left" at 21:00 the evening before and "overdue by 2 h" at
+    10:00 the morning after a 16:00 due; in elapsed time for calendar days.
+    """
+    if settings.team.sla_clock != "working" or tier is None or tier.first_touch.unit == "d":
+        return due - now
+    start, end = sorted((now, due))
+    if next_open(locale, start, settings) is None:  # never opens: the deadline was wall time
+        return due - now
+    between = calling_time_between(locale, start, end, settings)
+    return between if due >= now else -between
 
 
 def reclassify_all(db: Database, settings: Settings, *, now: datetime) -> dict[str, int]:

@@ -16,6 +16,7 @@ from prospector.foundations.db import Database
 from prospector.foundations.folding import contact_key, fold
 from prospector.services.fit import Profile, classify, sla_deadline
 from prospector.services.settings import Settings, load_settings
+from prospector.services.windows import Locale
 
 _numbers = itertools.count(2_000_000)
 
@@ -83,6 +84,7 @@ def add_contact(
                    search_key) VALUES (?, ?, ?, ?, ?, ?, ?)""",
             (company, company.casefold(), industry, employees, stamp, stamp, fold(company)),
         )
+        locale = locale_id(db, zones, country, state)
         values: dict[str, Any] = {
             "account_id": account,
             "first_name": first_name,
@@ -93,7 +95,7 @@ def add_contact(
             "phone_type": "fixed_line_or_mobile",
             "state": state or None,
             "country": country,
-            "locale_id": locale_id(db, zones, country, state),
+            "locale_id": locale,
             "source": source,
             "list_name": list_name,
             "filtered_by": result.filtered_by,
@@ -103,7 +105,9 @@ def add_contact(
             "dnc": int(dnc),
             "status": "open",
             "next_call_at": stamp,
-            "sla_due_at": to_db(sla_deadline(now, tier, settings)),
+            "sla_due_at": to_db(
+                sla_deadline(now, tier, settings, Locale(locale, tuple(zones), country, state))
+            ),
             "created_at": stamp,
             "updated_at": stamp,
         }

@@ -66,7 +66,7 @@ def test_queue_table(run, two_leads, db) -> None:
          "new A lead — SLA 55 min left"],
         # Bo: 120 employees (tier B), one business day, in Chicago an hour behind.
         ["2", str(second), "Bo Lee", "Acme Corp", phones[1], "Mon 09:00 CST", "B",
-         "new B lead — SLA 24 h left"],
+         "new B lead — SLA 7 h left"],
     ]  # fmt: skip
 
 

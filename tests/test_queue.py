@@ -158,7 +158,22 @@ def test_a_skipped_new_lead_waits_outside_the_new_lead_index(db) -> None:
     assert in_new_lead_index() == [lead]
 
 
-def test_overdue_sla_reason(db) -> None:
+def test_overdue_sla_reason_counts_calling_time(db) -> None:
+    # Friday 16:30 New York: the 1 h A lead has 30 min left that day and is due
+    # Monday 09:30; at Monday 14:00 it is 3 h 30 min overdue, lunch not counted.
+    friday = NOW - timedelta(days=2, hours=17, minutes=30)
+    add_contact(db, now=friday, source="inbound", employees=500)
+    [item] = build_queue(db, rep="alice", now=friday)
+    assert item.reason == "new A lead — SLA 1 h left"
+    [item] = build_queue(db, rep="alice", now=friday + timedelta(minutes=20))
+    assert item.reason == "new A lead — SLA 40 min left"  # 10 min on Friday, 30 on Monday
+    [item] = build_queue(db, rep="alice", now=NOW + timedelta(hours=4))
+    assert item.reason == "new A lead — SLA overdue by 3 h 30 min"
+
+
+def test_overdue_sla_reason_on_the_wall_clock(db) -> None:
+    text = default_settings().source_text.replace('sla_clock = "working"', 'sla_clock = "wall"')
+    replace_settings(db, parse_settings(text), actor="lead", now=NOW)
     add_contact(db, now=NOW - timedelta(hours=3), source="inbound", employees=500)
     [item] = build_queue(db, rep="alice", now=NOW)
     assert item.reason == "new A lead — SLA overdue by 2 h"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import holidays
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -43,10 +44,12 @@ TRANSITIONS = [
 ]
 
 
-def oracle_open(zones: tuple[str, ...], state: str, instant: datetime) -> bool:
+def oracle_open(zones: tuple[str, ...], country: str, state: str, instant: datetime) -> bool:
     """The rules of the test settings, written out independently of the service."""
     for name in zones:
         local = instant.astimezone(ZoneInfo(name))
+        if local.date() in holidays.country_holidays(country, subdiv=state or None):
+            return False  # "auto": the prospect's public holidays
         minute = local.hour * 60 + local.minute
         end = 20 * 60 if state == "FL" else 21 * 60  # settings ask 22:00; law says 21:00
         if not 8 * 60 <= minute < end:  # settings ask 07:00; law says 08:00
@@ -72,7 +75,7 @@ def world(db_path):
         'end = "17:00"', 'end = "22:00"'
     )
     replace_settings(db, parse_settings(text), actor="test", now=CREATED)
-    expected: dict[int, tuple[tuple[str, ...], str]] = {}
+    expected: dict[int, tuple[tuple[str, ...], str, str]] = {}
     switchboards = {state: next_phone("646") for _, _, state in LOCALES}
     due = to_db(CREATED)
     # Every lane in every locale: a new lead, a follow-up, alice's callback, bob's
@@ -113,10 +116,10 @@ def world(db_path):
             elif n == 7:  # its mobile goes on the list (the service flags the contact)
                 add_dnc(db, [mobile], actor="test", now=CREATED)
             else:
-                expected[contact] = (zones, state)
+                expected[contact] = (zones, country, state)
     # A switchboard on the list: every contact having it is DNC, whatever its other phones.
     add_dnc(db, [switchboards["AK"]], actor="test", now=CREATED)
-    for contact in [c for c, (_, state) in expected.items() if state == "AK"]:
+    for contact in [c for c, (_, _, state) in expected.items() if state == "AK"]:
         if db.one(
             "SELECT 1 FROM contact_phones WHERE contact_id = ? AND kind = 'company'", (contact,)
         ):
@@ -154,7 +157,9 @@ def test_queue_offers_exactly_the_open_non_dnc_contacts(world, instant) -> None:
     }
     assert not offered & dnc
     assert offered == {
-        cid for cid, (zones, state) in expected.items() if oracle_open(zones, state, instant)
+        cid
+        for cid, (zones, country, state) in expected.items()
+        if oracle_open(zones, country, state, instant)
     }
     item = claim_next(db, rep="alice", now=instant)
     if item is None:

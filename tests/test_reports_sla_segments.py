@@ -1,13 +1,14 @@
 """SLA and segments reports, counted by hand. Now is Monday 2026-11-23 10:00 ET.
 
-SLA leads (received Thu 19 – Fri 20 unless said; A = 1h, B = 1 business day, C = 3 days):
+SLA leads (received Thu 19 – Fri 20 unless said; A = 1h of calling time, B = 1 business
+day, C = 3 days; calling 09:00-17:00, lunch 12-13):
 
 | lead | tier | received (ET) | first dial (ET) | speed | deadline | |
 |---|---|---|---|---|---|---|
-| a1 | A | Fri 08:00 | Fri 09:03 | 3780 s | Fri 09:00 | late; handoff accepted |
+| a1 | A | Fri 08:00 | Fri 09:03 | 3780 s | Fri 10:00 | handoff accepted |
 | a2 | A | Fri 09:00 | — | | Fri 10:00 | overdue now |
 | a3 | A | Thu 10:00 | Thu 10:04 | 240 s | Thu 11:00 | handoff rejected |
-| a4 | A | Thu 12:00 | Thu 12:10 | 600 s | Thu 13:00 | |
+| a4 | A | Thu 12:00 | Thu 12:10 | 600 s | Thu 14:00 | |
 | b1 | B | Thu 15:00 | Fri 09:30 | 66600 s | Fri 15:00 | |
 | b2 | B | Wed 18 09:00 | — | | Thu 09:00 | not received in the period, overdue now |
 | c1 | C | Fri 08:30 | Fri 11:03 | 9180 s | Mon 08:30 | |
@@ -76,7 +77,7 @@ def test_sla_per_tier(leads, clock):
     rows = {row["tier"]: row for row in sla(leads, THU_FRI, clock)}
     assert list(rows) == ["A", "B", "C", "ALL"]
     a, b, c, total = rows["A"], rows["B"], rows["C"], rows["ALL"]
-    assert (a["received"], a["known"], a["within_sla"], a["within_sla_share"]) == (4, 4, 2, 0.5)
+    assert (a["received"], a["known"], a["within_sla"], a["within_sla_share"]) == (4, 4, 3, 0.75)
     assert (a["dialed"], a["median_speed_seconds"], a["p95_speed_seconds"]) == (3, 600, 3780)
     bands = ("band_0_5m", "band_5_15m", "band_15_60m", "band_1_24h", "band_later")
     assert [a[band] for band in bands] == [1, 1, 0, 1, 0]
@@ -93,8 +94,8 @@ def test_sla_per_tier(leads, clock):
     assert [c[band] for band in bands] == [0, 0, 0, 1, 1]
     assert (c["not_dialed"], c["overdue_now"]) == (1, 0)
 
-    assert (total["received"], total["known"], total["within_sla"]) == (8, 7, 5)
-    assert total["within_sla_share"] == round(5 / 7, 4)
+    assert (total["received"], total["known"], total["within_sla"]) == (8, 7, 6)
+    assert total["within_sla_share"] == round(6 / 7, 4)
     assert (total["median_speed_seconds"], total["p95_speed_seconds"]) == (6480, 93600)
     assert [total[band] for band in bands] == [1, 1, 0, 3, 1]
     assert (total["overdue_now"], total["acceptance_rate"]) == (2, 0.5)

@@ -14,6 +14,7 @@ from prospector.foundations.errors import NotFoundError
 from prospector.foundations.limits import MAX_ID
 from prospector.foundations.names import full_name
 from prospector.services.contact_phones import ContactPhone, phones_of, with_extension
+from prospector.services.fit import sla_left
 from prospector.services.settings import Settings
 from prospector.services.windows import (
     current_settings,
@@ -251,7 +252,11 @@ def contact_card(
         status=row["status"],
         close_reason=row["close_reason"],
         sla_due_at=sla_due,
-        sla_left=(sla_due - now) if sla_due and row["attempts"] == 0 else None,
+        sla_left=(
+            sla_left(sla_due, now, settings, locale, tier)
+            if sla_due and row["attempts"] == 0
+            else None
+        ),
         attempts=row["attempts"],
         max_attempts=tier.max_attempts if tier else None,
         # Attempts count anew in each recycling cycle (services/recycling.py).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from prospector.foundations.clock import from_db, to_db
 from prospector.foundations.db import Database
@@ -15,6 +15,13 @@ from prospector.services.settings import (
     Tier,
     load_settings,
     store_settings,
+)
+from prospector.services.windows import (
+    Locale,
+    add_calling_time,
+    calling_time_between,
+    daily_window,
+    next_open,
 )
 
 
@@ -98,22 +105,62 @@ def classify(profile: Profile, settings: Settings) -> Classification:
     )
 
 
-def sla_deadline(received: datetime, tier: Tier, settings: Settings) -> datetime:
+def sla_deadline(
+    received: datetime, tier: Tier, settings: Settings, locale: Locale | None = None
+) -> datetime:
     """When the first dial is due under the tier's first-touch SLA.
 
-    Business days ("1bd") skip the days the team does not call, counted in the
-    team's time zone; other durations are plain elapsed time.
+    With ``team.sla_clock = "working"`` (the default) a duration counts only the
+    prospect's calling time (``locale``'s windows, lunch and days off): an hour
+    that starts at 21:49 ends at 10:00 on the next calling day. With "wall", or a
+    locale that never opens, it is elapsed time. Calendar days ("3d") are always
+    elapsed days. Business days ("1bd") are the prospect's calling days (holidays
+    skipped) in their zone, or with "wall" the team's calling days in its zone.
     """
     if not tier.first_touch.business_days:
-        return received + tier.first_touch.as_timedelta()
-    zone = settings.team.zone
-    local = received.astimezone(zone)
+        duration = tier.first_touch.as_timedelta()
+        hours = tier.first_touch.unit != "d"
+        if settings.team.sla_clock == "working" and locale is not None and hours:
+            due = add_calling_time(locale, received, duration, settings)
+            if due is not None:
+                return due
+        return received + duration
+    if settings.team.sla_clock == "working" and locale is not None:
+        calls_on = daily_window(locale, settings).calls_on
+        local = received.astimezone(locale.primary_zone)
+    else:
+        local = received.astimezone(settings.team.zone)
+
+        def calls_on(day: date) -> bool:
+            return DAY_NAMES[day.weekday()] in settings.calling.days
+
     remaining = tier.first_touch.amount
-    while remaining:
+    for _ in range(remaining * 30 + 366):  # a locale that never calls still ends
+        if not remaining:
+            break
         local += timedelta(days=1)
-        if DAY_NAMES[local.weekday()] in settings.calling.days:
+        if calls_on(local.date()):
             remaining -= 1
     return local.astimezone(received.tzinfo)
+
+
+def sla_left(
+    due: datetime, now: datetime, settings: Settings, locale: Locale, tier: Tier | None
+) -> timedelta:
+    """Time left before the first-touch SLA falls due (negative: overdue by that much).
+
+    Counted the way the deadline was set (see :func:`sla_deadline`): in the
+    prospect's calling time under ``team.sla_clock = "working"``, so a lead due at
+    10:00 reads "1 h left" at 21:00 the evening before and "overdue by 2 h" at
+    10:00 the morning after a 16:00 due; in elapsed time for calendar days.
+    """
+    if settings.team.sla_clock != "working" or tier is None or tier.first_touch.unit == "d":
+        return due - now
+    start, end = sorted((now, due))
+    if next_open(locale, start, settings) is None:  # never opens: the deadline was wall time
+        return due - now
+    between = calling_time_between(locale, start, end, settings)
+    return between if due >= now else -between
 
 
 def reclassify_all(db: Database, settings: Settings, *, now: datetime) -> dict[str, int]:
@@ -126,8 +173,10 @@ def reclassify_all(db: Database, settings: Settings, *, now: datetime) -> dict[s
     rows = db.query(
         """SELECT c.id, c.title, c.source, c.country, c.state, c.list_name,
                   c.filtered_by, c.tier, c.created_at, c.first_dial_at, c.sla_due_at,
-                  a.industry, a.employees
-           FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id"""
+                  a.industry, a.employees, c.locale_id, l.zones,
+                  l.country AS locale_country, l.state AS locale_state
+           FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
+           JOIN locales l ON l.id = c.locale_id"""
     )
     # Reduced profiles (see ProfileKeys) repeat far more than contacts' own, and
     # a list's contacts arrive at one instant: each answer is computed once.
@@ -135,7 +184,7 @@ def reclassify_all(db: Database, settings: Settings, *, now: datetime) -> dict[s
 
     keys = ProfileKeys(settings)
     classified: dict[tuple, Classification] = {}
-    deadlines: dict[tuple[str, str], str] = {}
+    deadlines: dict[tuple[str, str, int], str] = {}
     tiers = {tier.name: tier for tier in settings.tiers}
     changed_filter = changed_tier = 0
     stamp = to_db(now)
@@ -154,12 +203,18 @@ def reclassify_all(db: Database, settings: Settings, *, now: datetime) -> dict[s
             result = classified[key] = classify(Profile(*key), settings)
         sla_due = row["sla_due_at"]
         if row["first_dial_at"] is None:
-            arrived = (row["created_at"], result.tier)
+            arrived = (row["created_at"], result.tier, row["locale_id"])
             sla_due = deadlines.get(arrived)
             if sla_due is None:
                 received = from_db(row["created_at"])
+                locale = Locale(
+                    row["locale_id"],
+                    tuple(row["zones"].split()),
+                    row["locale_country"],
+                    row["locale_state"],
+                )
                 sla_due = deadlines[arrived] = to_db(
-                    sla_deadline(received, tiers[result.tier], settings)
+                    sla_deadline(received, tiers[result.tier], settings, locale)
                 )
         if (
             result.filtered_by != row["filtered_by"]

@@ -35,6 +35,7 @@ from typing import Any
 from prospector.foundations.clock import from_db, from_db_or_none, to_db
 from prospector.foundations.db import Database
 from prospector.foundations.names import full_name
+from prospector.services.fit import sla_left
 from prospector.services.recycling import return_due
 from prospector.services.settings import Settings
 from prospector.services.windows import (
@@ -257,7 +258,7 @@ def _reason(lane: int, row, locale: Locale, now: datetime, settings: Settings) -
         label = f"new {row['tier']} lead" if row["tier"] else "new lead"
         if not row["sla_due_at"]:
             return label
-        left = from_db(row["sla_due_at"]) - now
+        left = sla_left(from_db(row["sla_due_at"]), now, settings, locale, tier)
         if left >= timedelta(0):
             return f"{label} — SLA {humanize(left)} left"
         return f"{label} — SLA overdue by {humanize(left)}"

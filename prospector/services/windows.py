@@ -29,11 +29,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from prospector.foundations.db import Database
 from prospector.foundations.errors import NotFoundError
+from prospector.services.public_holidays import is_day_off
 from prospector.services.settings import (
     DAY_NAMES,
     LEGAL_END,
     LEGAL_START,
     CallingRules,
+    HolidayRules,
     Settings,
     load_settings,
     settings_version,
@@ -90,15 +92,28 @@ def load_contact(db: Database, contact_id: int) -> tuple[sqlite3.Row, Locale]:
     return row, locale
 
 
+NO_HOLIDAYS = HolidayRules(source="none")
+
+
 @dataclass(frozen=True)
 class DailyWindow:
-    """The effective rules for one locale: weekdays (0 = Monday) and local intervals."""
+    """The effective rules for one locale: weekdays (0 = Monday), local intervals, and
+    the days off (holidays, closed dates) of its country and state."""
 
     days: frozenset[int]
     intervals: tuple[tuple[time, time], ...]
+    country: str = ""
+    state: str = ""
+    holidays: HolidayRules = NO_HOLIDAYS
+
+    def calls_on(self, day: date) -> bool:
+        """Is ``day`` (a local date) a calling day: a weekday called on, not a day off?"""
+        return day.weekday() in self.days and not is_day_off(
+            self.holidays, self.country, self.state, day
+        )
 
     def open_at(self, local: datetime) -> bool:
-        if local.weekday() not in self.days:
+        if not self.calls_on(local.date()):
             return False
         clock = local.time()
         return any(start <= clock < end for start, end in self.intervals)
@@ -148,7 +163,7 @@ def _daily_window(country: str, state: str, calling: CallingRules) -> DailyWindo
                 intervals.append((max(start, calling.lunch_end), end))
         else:
             intervals.append((start, end))
-    return DailyWindow(frozenset(days), tuple(intervals))
+    return DailyWindow(frozenset(days), tuple(intervals), country, state, calling.holidays)
 
 
 def daily_window(locale: Locale, settings: Settings) -> DailyWindow:
@@ -174,7 +189,7 @@ def _boundaries(locale: Locale, settings: Settings, first: date, days: int, star
     for z in _known_zones(locale) or []:
         for offset in range(days):
             day = first + timedelta(days=offset)
-            if day.weekday() not in window.days:
+            if not window.calls_on(day):
                 continue
             for start, end in window.intervals:
                 wall = start if starts else end
@@ -215,6 +230,46 @@ def open_until(locale: Locale, instant: datetime, settings: Settings) -> datetim
         if not is_open(locale, end, settings):
             return end.astimezone(instant.tzinfo)
     return None
+
+
+def add_calling_time(
+    locale: Locale, start: datetime, duration: timedelta, settings: Settings
+) -> datetime | None:
+    """The instant ``duration`` of the locale's calling time after ``start``.
+
+    Only open time counts: nights, weekends, lunch and days off do not, so an hour
+    that starts at 21:49 is used up at 10:00 on the next calling day (a 09:00 start).
+    None when the locale never opens in the next :data:`SEARCH_DAYS` days.
+    """
+    left = duration
+    at = start
+    while True:
+        opened = next_open(locale, at, settings)
+        if opened is None:
+            return None
+        closes = open_until(locale, opened, settings)
+        if closes is None:  # open for more than the days searched: count it all as open
+            return opened + left
+        if closes - opened >= left:
+            return opened + left
+        left -= closes - opened
+        at = closes
+
+
+def calling_time_between(
+    locale: Locale, start: datetime, end: datetime, settings: Settings
+) -> timedelta:
+    """How much of the locale's calling time lies between ``start`` and ``end``."""
+    total = timedelta(0)
+    at = start
+    while at < end:
+        opened = next_open(locale, at, settings)
+        if opened is None or opened >= end:
+            break
+        closes = open_until(locale, opened, settings) or end
+        total += min(closes, end) - opened
+        at = closes
+    return total
 
 
 def next_local_day_open(locale: Locale, instant: datetime, settings: Settings) -> datetime | None:

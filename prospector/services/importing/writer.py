@@ -58,6 +58,7 @@ from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.rows import INSERT_WIDTH, PHONES, Reject, Row
 from prospector.services.reports.cohorts import NewLead, count_new_leads
 from prospector.services.settings import Settings
+from prospector.services.windows import Locale
 
 CONTACT_FIELDS = (
     "first_name", "last_name", "title", "email", "state", "country", "postal_code", "source",
@@ -127,10 +128,9 @@ class ContactWriter:
         self.accounts = AccountBook(self.db, self.keys, self.stamp)
         self._no_account: dict[tuple, tuple] = {}
         self._classified: dict[tuple, fit.Classification] = {}
-        self._sla = {
-            tier.name: to_db(fit.sla_deadline(self.now, tier, self.settings))
-            for tier in self.settings.tiers
-        }
+        self._tiers = {tier.name: tier for tier in self.settings.tiers}
+        # Every lead of an import arrives at one instant: a deadline per tier and locale.
+        self._sla: dict[tuple[str, int], str] = {}
         # Constant columns are part of the statement, not bound per row.
         constants = {
             "status": "'open'",
@@ -240,6 +240,9 @@ class ContactWriter:
             locale_id = locales.get(locale)
             if locale_id is None:
                 locale_id = self._locale(*locale)
+            sla_due = self._sla.get((decided[1], locale_id))
+            if sla_due is None:
+                sla_due = self._deadline(decided[1], locale_id, locale)
             next_id += 1
             if len(row_phones) > 1:
                 known.add_phones(row_phones, first, last)
@@ -256,7 +259,7 @@ class ContactWriter:
             pending.append(
                 (first, last, title, email, phone, raw, kind, ext, state, country, postal, source,
                  list_name, external_id, next_id, account and account.id, locale_id, in_dnc,
-                 *decided, search_key)
+                 *decided, sla_due, search_key)
             )  # fmt: skip
             if email is not None:
                 emails[email] = next_id  # not in emails: see the hit test above
@@ -359,13 +362,17 @@ class ContactWriter:
         """The insert values of a new contact (columns as :data:`INSERT_COLUMNS`)."""
         account = self.accounts.for_row(row)
         self.next_id += 1
+        locale_id = self._locale(*row.locale)
+        decided = self._decide(row.profile, account)
         return (
             *row[:INSERT_WIDTH],
             self.next_id,
             account.id if account else None,
-            self._locale(*row.locale),
+            locale_id,
             int(any(entry[0] in self.dnc_numbers for entry in row.phones)),
-            *self._decide(row.profile, account),
+            *decided,
+            self._sla.get((decided[1], locale_id))
+            or self._deadline(decided[1], locale_id, row.locale),
             row.search_key,
         )
 
@@ -480,7 +487,7 @@ class ContactWriter:
         return locale_id
 
     def _decide(self, profile: tuple, account: Account | None) -> tuple:
-        """``(filtered_by, tier, tier_rule, tier_priority, sla_due_at)`` of a new contact.
+        """``(filtered_by, tier, tier_rule, tier_priority)`` of a new contact.
 
         ``profile`` is the row's own key; its account's industry and size win.
         """
@@ -492,8 +499,15 @@ class ContactWriter:
             result.tier,
             result.tier_rule,
             result.tier_priority,
-            self._sla.get(result.tier),
         )
+
+    def _deadline(self, tier: str, locale_id: int, locale: tuple) -> str:
+        """The first-touch deadline of this import's leads of ``tier`` in a locale."""
+        zones, country, state = locale
+        where = Locale(locale_id, tuple(zones.split()), country or "", state or "")
+        due = to_db(fit.sla_deadline(self.now, self._tiers[tier], self.settings, where))
+        self._sla[(tier, locale_id)] = due
+        return due
 
     def _classification_of(
         self, current: dict[str, Any], account: Account | None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 from prospector.foundations import crm_hubspot
@@ -114,6 +114,23 @@ class StateRule:
     end: time | None
 
 
+HOLIDAY_SOURCES = ("auto", "none")
+"""``calling.holidays`` as a word; a list of calendars is the third way."""
+SLA_CLOCKS = ("working", "wall")
+
+
+@dataclass(frozen=True)
+class HolidayRules:
+    """``calling.holidays`` and ``calling.closed_dates`` (see services.public_holidays).
+
+    ``source`` is "auto", "none" or "calendars" (then ``calendars`` lists them).
+    """
+
+    source: str = "auto"
+    calendars: tuple[str, ...] = ()
+    closed: frozenset[date] = frozenset()
+
+
 @dataclass(frozen=True)
 class CallingRules:
     days: tuple[str, ...]
@@ -125,6 +142,7 @@ class CallingRules:
     lease_minutes: int
     callback_grace_minutes: int
     state_rules: tuple[StateRule, ...]
+    holidays: HolidayRules = field(default_factory=lambda: HolidayRules())
 
 
 @dataclass(frozen=True)
@@ -177,6 +195,8 @@ class Team:
     weekly_pipeline_target: float
     outside_rep_assignment: str
     daily_goal: DailyGoal
+    sla_clock: str = "working"
+    """First-touch SLAs count the prospect's calling time ("working") or elapsed time."""
 
     @property
     def zone(self) -> ZoneInfo:

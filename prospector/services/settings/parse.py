@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
-from datetime import time
+from datetime import date, datetime, time
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -18,15 +19,18 @@ from prospector.services.settings.model import (
     CATEGORIES,
     DAY_NAMES,
     HANDOFF_FIELDS,
+    HOLIDAY_SOURCES,
     IMPORT_FIELDS,
     LEGAL_END,
     LEGAL_START,
     OUTCOMES,
+    SLA_CLOCKS,
     CallingRules,
     Conditions,
     DailyGoal,
     Disposition,
     FitRule,
+    HolidayRules,
     OutsideRep,
     ReportRules,
     Settings,
@@ -104,6 +108,7 @@ def _team(reader: TableReader) -> Team:
         ),
     )
     goal.done()
+    team = dataclasses.replace(team, sla_clock=_word(reader, "sla_clock", SLA_CLOCKS))
     if team.outside_rep_assignment not in ("round_robin", "territory"):
         raise SettingsError(
             f"settings: {reader.key('outside_rep_assignment')} = "
@@ -154,11 +159,58 @@ def _calling(reader: TableReader) -> CallingRules:
             "callback_grace_minutes", 30, minimum=0, maximum=10080
         ),
         state_rules=tuple(rules),
+        holidays=_holidays(reader),
     )
     _window(reader, calling.start, calling.end)
     _lunch(reader, calling)
     reader.done()
     return calling
+
+
+def _word(reader: TableReader, name: str, words: tuple[str, ...]) -> str:
+    value = reader.text(name, words[0])
+    if value not in words:
+        raise reader.fail(name, value, " or ".join(f'"{word}"' for word in words))
+    return value
+
+
+def _holidays(reader: TableReader) -> HolidayRules:
+    """``calling.holidays`` ("auto", "none" or calendars) and ``calling.closed_dates``."""
+    from prospector.services.public_holidays import known_calendar
+
+    expected = '"auto", "none" or a list of calendars such as ["US", "CA-ON"]'
+    value = reader.raw("holidays", "auto")
+    if isinstance(value, str):
+        if value not in HOLIDAY_SOURCES:
+            raise reader.fail("holidays", value, expected)
+        rules = HolidayRules(source=value)
+    elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+        unknown = [item for item in value if not known_calendar(item)]
+        if unknown:
+            raise reader.fail(
+                "holidays",
+                unknown[0],
+                "a country code, or COUNTRY-SUBDIVISION, with known holidays",
+            )
+        rules = HolidayRules(source="calendars", calendars=tuple(item.upper() for item in value))
+    else:
+        raise reader.fail("holidays", value, expected)
+    dates = reader.raw("closed_dates", [])
+    if not isinstance(dates, list):
+        raise reader.fail("closed_dates", dates, "a list of dates YYYY-MM-DD")
+    closed = frozenset(_date(reader, "closed_dates", item) for item in dates)
+    return dataclasses.replace(rules, closed=closed)
+
+
+def _date(reader: TableReader, name: str, value: object) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise reader.fail(name, value, "a list of dates YYYY-MM-DD")
 
 
 def _lunch(reader: TableReader, calling: CallingRules) -> None:

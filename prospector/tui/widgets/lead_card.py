@@ -95,8 +95,10 @@ def _window_line(card: ContactCard, now: datetime) -> Text:
 def _tier_line(card: ContactCard, now: datetime) -> Text:
     line = Text()
     line.append(f"Tier {card.tier or '-'}", style="bold cyan")
-    if card.sla_due_at is not None and card.attempts == 0:
-        left = card.sla_due_at - now
+    if card.sla_left is not None:
+        # Counted at load in calling time; it runs down at wall pace while the
+        # window is open, which is when a lead is worked.
+        left = card.sla_left - (now - card.local_time)
         if left >= timedelta(0):
             line.append(f" · SLA {humanize(left)} left", style="bold")
         else:

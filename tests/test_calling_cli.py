@@ -43,7 +43,13 @@ def test_queue_json_keys(run, two_leads) -> None:
         "local_time",
         "tier",
         "reason",
+        "sla_due_at",
     }
+    # Ada came in at 09:55 with a 1 h SLA; Bo, in Chicago, with one business day.
+    assert [item["sla_due_at"] for item in items] == [
+        "2026-11-23T15:55:00Z",
+        "2026-11-24T15:00:00Z",
+    ]
     assert items[0]["local_time"] == "2026-11-23T10:00:00-05:00"
     assert items[1]["local_time"] == "2026-11-23T09:00:00-06:00"
     assert items[0]["reason"] == "new A lead — SLA 55 min left"
@@ -148,3 +154,22 @@ def test_claim_commands(run, two_leads) -> None:
     )
     assert "released" in run("claim", "release", first, "--at", AT).stdout
     assert run("claim", "renew", first, "--at", AT).exit_code == 1
+
+
+def test_a_late_evening_lead_is_due_in_the_next_calling_hour(run, tmp_path) -> None:
+    # In at 21:49 New York time on Monday: nobody can call before Tuesday 09:00, so the
+    # 1 h A lead is due at 10:00, and at 09:30 it has 30 minutes left (not "overdue").
+    leads = tmp_path / "web.csv"
+    leads.write_text(
+        "First Name,Last Name,Company,Phone,State,Lead Source,Employees\n"
+        "Ann,Ray,Orbit,+1 212 555 0142,NY,inbound,500\n",
+        "utf-8",
+    )
+    imported = run("import", str(leads), "--at", "2026-11-23T21:49:00-05:00")
+    assert imported.exit_code == 0, imported.output
+    result = run("queue", "--json", "--at", "2026-11-24T09:30:00-05:00")
+    [item] = json.loads(result.stdout)
+    assert item["sla_due_at"] == "2026-11-24T15:00:00Z"
+    assert item["reason"] == "new A lead — SLA 30 min left"
+    result = run("queue", "--json", "--at", "2026-11-24T10:15:00-05:00")
+    assert json.loads(result.stdout)[0]["reason"] == "new A lead — SLA overdue by 15 min"

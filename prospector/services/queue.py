@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from prospector.foundations.clock import from_db, from_db_or_none, to_db
+from prospector.foundations.clock import from_db, from_db_or_none, to_db, to_db_or_none
 from prospector.foundations.db import Database
 from prospector.foundations.names import full_name
 from prospector.services.fit import sla_left
@@ -87,7 +87,9 @@ class QueueItem:
     phone_ext: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The keys of DESIGN §5 (``queue`` items)."""
+        """The keys of DESIGN §5 (``queue`` items), and ``sla_due_at`` (UTC ISO 8601)
+        when a new lead's first dial is still to come."""
+        first_touch = self.lane == LANE_NEW and self.attempts == 0
         return {
             "contact_id": self.contact_id,
             "name": self.name,
@@ -97,6 +99,7 @@ class QueueItem:
             "local_time": self.local_time.isoformat(),
             "tier": self.tier,
             "reason": self.reason,
+            "sla_due_at": to_db_or_none(self.sla_due_at) if first_touch else None,
         }
 
 

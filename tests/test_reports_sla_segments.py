@@ -3,17 +3,17 @@
 SLA leads (received Thu 19 – Fri 20 unless said; A = 1h of calling time, B = 1 business
 day, C = 3 days; calling 09:00-17:00, lunch 12-13):
 
-| lead | tier | received (ET) | first dial (ET) | speed | deadline | |
-|---|---|---|---|---|---|---|
-| a1 | A | Fri 08:00 | Fri 09:03 | 3780 s | Fri 10:00 | handoff accepted |
-| a2 | A | Fri 09:00 | — | | Fri 10:00 | overdue now |
-| a3 | A | Thu 10:00 | Thu 10:04 | 240 s | Thu 11:00 | handoff rejected |
-| a4 | A | Thu 12:00 | Thu 12:10 | 600 s | Thu 14:00 | |
-| b1 | B | Thu 15:00 | Fri 09:30 | 66600 s | Fri 15:00 | |
-| b2 | B | Wed 18 09:00 | — | | Thu 09:00 | not received in the period, overdue now |
-| c1 | C | Fri 08:30 | Fri 11:03 | 9180 s | Mon 08:30 | |
-| c2 | C | Fri 16:00 | — | | Mon 16:00 | outcome not known yet |
-| c3 | C | Thu 09:00 | Fri 11:00 | 93600 s | Sun 09:00 | |
+| lead | tier | received (ET) | first dial (ET) | speed | in calling time | deadline | |
+|---|---|---|---|---|---|---|---|
+| a1 | A | Fri 08:00 | Fri 09:03 | 3780 s | 180 s | Fri 10:00 | handoff accepted |
+| a2 | A | Fri 09:00 | — | | | Fri 10:00 | overdue now |
+| a3 | A | Thu 10:00 | Thu 10:04 | 240 s | 240 s | Thu 11:00 | handoff rejected |
+| a4 | A | Thu 12:00 | Thu 12:10 | 600 s | 0 s (lunch) | Thu 14:00 | |
+| b1 | B | Thu 15:00 | Fri 09:30 | 66600 s | 9000 s | Fri 15:00 | |
+| b2 | B | Wed 18 09:00 | — | | | Thu 09:00 | not received in the period, overdue now |
+| c1 | C | Fri 08:30 | Fri 11:03 | 9180 s | 7380 s | Mon 08:30 | |
+| c2 | C | Fri 16:00 | — | | | Mon 16:00 | outcome not known yet |
+| c3 | C | Thu 09:00 | Fri 11:00 | 93600 s | 32400 s | Sun 09:00 | |
 | f1 | C | Fri 10:00 | | | | filtered: not counted |
 | d1 | C | Fri 10:00 | | | | on the DNC list before any dial: not counted |
 """
@@ -79,24 +79,29 @@ def test_sla_per_tier(leads, clock):
     a, b, c, total = rows["A"], rows["B"], rows["C"], rows["ALL"]
     assert (a["received"], a["known"], a["within_sla"], a["within_sla_share"]) == (4, 4, 3, 0.75)
     assert (a["dialed"], a["median_speed_seconds"], a["p95_speed_seconds"]) == (3, 600, 3780)
+    assert (a["median_working_seconds"], a["p95_working_seconds"]) == (180, 240)
     bands = ("band_0_5m", "band_5_15m", "band_15_60m", "band_1_24h", "band_later")
     assert [a[band] for band in bands] == [1, 1, 0, 1, 0]
     assert (a["not_dialed"], a["overdue_now"]) == (1, 1)
     assert (a["handoffs"], a["accepted"], a["rejected"], a["acceptance_rate"]) == (2, 1, 1, 0.5)
 
     assert (b["received"], b["within_sla_share"], b["median_speed_seconds"]) == (1, 1.0, 66600)
+    assert (b["median_working_seconds"], b["p95_working_seconds"]) == (9000, 9000)
     assert [b[band] for band in bands] == [0, 0, 0, 1, 0]
     assert b["overdue_now"] == 1  # received on Wednesday, still overdue now
     assert b["acceptance_rate"] is None
 
     assert (c["received"], c["known"], c["within_sla"]) == (3, 2, 2)
     assert (c["median_speed_seconds"], c["p95_speed_seconds"]) == (51390, 93600)
+    assert (c["median_working_seconds"], c["p95_working_seconds"]) == (19890, 32400)
     assert [c[band] for band in bands] == [0, 0, 0, 1, 1]
     assert (c["not_dialed"], c["overdue_now"]) == (1, 0)
 
     assert (total["received"], total["known"], total["within_sla"]) == (8, 7, 6)
     assert total["within_sla_share"] == round(6 / 7, 4)
     assert (total["median_speed_seconds"], total["p95_speed_seconds"]) == (6480, 93600)
+    # 0, 180, 240 | 7380, 9000, 32400: the median between the third and fourth.
+    assert (total["median_working_seconds"], total["p95_working_seconds"]) == (3810, 32400)
     assert [total[band] for band in bands] == [1, 1, 0, 3, 1]
     assert (total["overdue_now"], total["acceptance_rate"]) == (2, 0.5)
 

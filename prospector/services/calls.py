@@ -45,7 +45,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from prospector.foundations.clock import from_db_or_none, to_db
+from prospector.foundations.clock import from_db, from_db_or_none, to_db
 from prospector.foundations.db import Database
 from prospector.foundations.errors import ProspectorError
 from prospector.foundations.limits import check_call_seconds
@@ -65,6 +65,7 @@ from prospector.services.reports.summary import record_call
 from prospector.services.settings import Settings
 from prospector.services.windows import (
     Locale,
+    calling_time_between,
     current_settings,
     is_open,
     load_contact,
@@ -369,9 +370,14 @@ def log_call(
             settings=settings,
         )
         stamp = to_db(now)
+        working = None
+        if row["first_dial_at"] is None:  # speed to lead in the prospect's calling time
+            arrived = from_db(row["created_at"])
+            working = int(calling_time_between(locale, arrived, now, settings).total_seconds())
         db.execute(
             """UPDATE contacts SET attempts = :attempt, conversations = :conversations,
                    first_dial_at = coalesce(first_dial_at, :now), last_dial_at = :now,
+                   first_dial_working_seconds = coalesce(first_dial_working_seconds, :working),
                    status = :status, close_reason = :close_reason,
                    next_call_at = coalesce(:next_at, next_call_at),
                    callback_at = :callback_at, callback_rep = :callback_rep,
@@ -392,6 +398,7 @@ def log_call(
                 "recycle_at": to_db(recycle_at) if recycle_at else None,
                 "phone_bad": phone_bad,
                 "on_dnc": int(on_dnc),
+                "working": working,
                 "id": contact_id,
             },
         )

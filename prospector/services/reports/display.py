@@ -32,6 +32,8 @@ HEADERS = {
     "within_sla_share": "In SLA %",
     "median_speed_seconds": "Median",
     "p95_speed_seconds": "P95",
+    "median_working_seconds": "Median work",
+    "p95_working_seconds": "P95 work",
     "band_0_5m": "0-5m",
     "band_5_15m": "5-15m",
     "band_15_60m": "15-60m",
@@ -92,6 +94,8 @@ TABLE_COLUMNS = {
         "within_sla_share",
         "median_speed_seconds",
         "p95_speed_seconds",
+        "median_working_seconds",
+        "p95_working_seconds",
         "band_0_5m",
         "band_5_15m",
         "band_15_60m",
@@ -140,7 +144,13 @@ TABLE_COLUMNS = {
 }
 
 _PERCENT = ("_rate", "_share", "attainment")
-_DURATION = ("talk_seconds", "median_speed_seconds", "p95_speed_seconds")
+_DURATION = (
+    "talk_seconds",
+    "median_speed_seconds",
+    "p95_speed_seconds",
+    "median_working_seconds",
+    "p95_working_seconds",
+)
 _MONEY = (
     "amount",
     "pipeline_amount",

@@ -54,6 +54,10 @@ def sla(
       ``p95_speed_seconds`` (nearest rank: the ⌈0.95·n⌉-th fastest) over dialed
       leads, from the speed histogram (see :func:`.cohorts.percentile` for the
       precision: within the minute below 24 h, exact when a bucket holds one speed).
+    * ``median_working_seconds``, ``p95_working_seconds``: the same in the prospect's
+      calling time (a lead in at 21:49 and dialed at 09:05 the next calling day took
+      5 minutes), exact, over the dialed leads whose first dial recorded it (schema 9
+      on); None when there are none.
     * ``band_0_5m, band_5_15m, band_15_60m, band_1_24h, band_later``: dialed leads
       by speed to lead (lower bound included), and ``not_dialed``.
     * ``closed_before_min_attempts``: leads now closed or exhausted without a
@@ -72,6 +76,7 @@ def sla(
     start, end = period.start_utc, period.end_utc
     entries: dict[str, Row] = defaultdict(_empty)
     histograms: dict[str, list[Bucket]] = defaultdict(list)
+    working: dict[str, list[Bucket]] = defaultdict(list)  # one bucket per distinct speed
     plain = db.conn.cursor()
     plain.row_factory = None
     # Dialed leads: the cohort histogram (a few hundred rows per day and tier).
@@ -90,6 +95,18 @@ def sla(
             if floor >= low and (high is None or floor < high):
                 entry[name] += leads
         histograms[tier].append((floor, leads, seconds))
+    # Speed in working time: per contact (the calling rules of each day set it), from
+    # the partial index of the dialed leads the cohorts count.
+    for tier, seconds, leads in plain.execute(
+        f"""SELECT coalesce(tier, ''), first_dial_working_seconds, count(*)
+           FROM contacts{db.dialect.indexed_by("contacts_dialed_by_created")}
+           WHERE first_dial_at IS NOT NULL AND filtered_by IS NULL
+             AND created_at >= ? AND created_at < ?
+             AND first_dial_working_seconds IS NOT NULL
+           GROUP BY coalesce(tier, ''), first_dial_working_seconds""",
+        (start, end),
+    ):
+        working[tier].append((seconds, leads, seconds * leads))
     # Workable leads not dialed yet, and leads closed quietly: partial covering indexes.
     for tier, count, past_due in plain.execute(
         f"""SELECT coalesce(tier, ''), count(*), count(*) FILTER (WHERE sla_due_at < ?)
@@ -137,12 +154,17 @@ def sla(
 
     names = [tier.name for tier in settings.tiers]
     names += sorted(name for name in entries if name not in names)
-    rows = [_row(name, entries[name], histograms.get(name, [])) for name in names]
+    rows = [
+        _row(name, entries[name], histograms.get(name, []), sorted(working.get(name, [])))
+        for name in names
+    ]
     total = _empty()
     for name in names:
         for key in total:
             total[key] += entries[name][key]
-    rows.append(_row(ALL, total, merge_buckets(histograms.values())))
+    rows.append(
+        _row(ALL, total, merge_buckets(histograms.values()), merge_buckets(working.values()))
+    )
     return rows
 
 
@@ -154,7 +176,7 @@ def _empty() -> Row:
     )  # fmt: skip
 
 
-def _row(tier: str, entry: Row, buckets: list[Bucket]) -> Row:
+def _row(tier: str, entry: Row, buckets: list[Bucket], working: list[Bucket]) -> Row:
     return {
         "tier": tier or NONE,
         "received": entry["received"],
@@ -164,6 +186,8 @@ def _row(tier: str, entry: Row, buckets: list[Bucket]) -> Row:
         "dialed": entry["dialed"],
         "median_speed_seconds": percentile(buckets, "median"),
         "p95_speed_seconds": percentile(buckets, "p95"),
+        "median_working_seconds": percentile(working, "median"),
+        "p95_working_seconds": percentile(working, "p95"),
         **{name: entry[name] for name, _, _ in BANDS},
         "not_dialed": entry["received"] - entry["dialed"],
         "closed_before_min_attempts": entry["closed_before_min_attempts"],

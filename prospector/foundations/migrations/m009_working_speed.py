@@ -1,0 +1,27 @@
+"""Schema 9: speed to lead in working time beside wall time.
+
+``first_dial_working_seconds`` is the prospect's calling time between a contact's
+arrival and its first dial (nights, weekends, lunch and holidays left out), set
+once by ``log`` with the first dial, the way ``first_dial_at`` is: it depends on
+the calling rules of that day, which SQL cannot see. Contacts dialed before this
+version have none; the ``sla`` report's working figures count the contacts that
+have one. The partial index holds exactly the dialed leads the ``lead_speed``
+cohorts count, so the report reads a period's working speeds from it alone.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+
+def migrate(conn: Any) -> None:
+    """Both backends (the first migration after PostgreSQL's baseline): integers are
+    BIGINT there, as in :mod:`.postgresql`."""
+    integer = "INTEGER" if isinstance(conn, sqlite3.Connection) else "BIGINT"
+    conn.execute(f"ALTER TABLE contacts ADD COLUMN first_dial_working_seconds {integer}")
+    conn.execute(
+        """CREATE INDEX contacts_dialed_by_created
+               ON contacts (created_at, tier, first_dial_working_seconds)
+               WHERE first_dial_at IS NOT NULL AND filtered_by IS NULL"""
+    )

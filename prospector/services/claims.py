@@ -27,13 +27,15 @@ from prospector.services.queue import (
     LANE_FOLLOW_UP,
     LANE_NEW,
     LANE_UNDISPOSITIONED,
+    Probe,
     QueueItem,
     humanize,
     item_from_row,
     load_items,
+    probe,
     queue_ids,
 )
-from prospector.services.recycling import return_due
+from prospector.services.recycling import bring_back, return_due
 from prospector.services.settings import Settings
 from prospector.services.windows import (
     Locale,
@@ -98,67 +100,68 @@ def claim_next(
     the same contact comes back if it is still the top). A dialed, undispositioned
     claim is the top of the queue (lane 0) and is handed back, keeping its dial time.
     """
-    settings = settings or current_settings(db)
     now = now.astimezone(UTC)
-    lease = to_db(now + timedelta(minutes=settings.calling.lease_minutes))
     with db.write():
-        record_rep(db, rep, now)
-        return_due(db, now=now)
-        db.execute(
-            "UPDATE contacts SET claimed_by = NULL, claim_expires_at = NULL"
-            " WHERE claimed_by = ? AND dialed_at IS NULL",
-            (rep,),
-        )
-        top = _first_free(db, rep, now, settings)
+        # On a server each statement is a round trip: one probe reads the settings'
+        # version and says which of the rarely needed steps and lanes to skip.
+        probed = probe(db, rep=rep, now=now)
+        settings = settings or current_settings(db, version=probed.settings_version)
+        lease = to_db(now + timedelta(minutes=settings.calling.lease_minutes))
+        if not probed.rep_known:
+            record_rep(db, rep, now)
+        bring_back(db, now=now, recycle=probed.recycle_due, deferred=probed.deferred_due)
+        if probed.held:
+            db.execute(
+                "UPDATE contacts SET claimed_by = NULL, claim_expires_at = NULL"
+                " WHERE claimed_by = ? AND dialed_at IS NULL",
+                (rep,),
+            )
+        top = _claim_first_free(db, rep, now, lease, settings, probed)
         if top is None:
             return None
         items = load_items(db, [top], now=now, settings=settings)
-        if not items:
-            return None
-        item = items[0]
-        cursor = db.execute(
-            """UPDATE contacts SET claimed_by = :rep, claim_expires_at = :lease,
-                   dialed_at = CASE WHEN claimed_by = :rep THEN dialed_at END
-               WHERE id = :id AND (claimed_by IS NULL OR claimed_by = :rep
-                                   OR claim_expires_at <= :now)""",
-            {"rep": rep, "lease": lease, "id": item.contact_id, "now": to_db(now)},
-        )
-        if cursor.rowcount != 1:  # impossible under the write lock; never hand out a shared lead
-            raise ClaimError(f"contact {item.contact_id} was claimed by someone else; try again")
-    return dataclasses.replace(item, claimed_by=rep, claim_expires_at=from_db(lease))
+        if not items:  # the queue offered it, so never; roll the claim back all the same
+            raise ClaimError(f"contact {top[1]} could not be read back; try again")
+    return dataclasses.replace(items[0], claimed_by=rep, claim_expires_at=from_db(lease))
 
 
 LOCKED_TOP = 10
 """How far down the queue ``next`` looks when the top rows are locked by others."""
 
 
-def _first_free(db: Database, rep: str, now: datetime, settings: Settings):
-    """The queue's first ``(lane, contact id)`` whose row no other transaction holds,
-    locked for this one (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), or None when the
-    queue is empty.
+def _claim_first_free(
+    db: Database, rep: str, now: datetime, lease: str, settings: Settings, probed: Probe
+) -> tuple[int, int] | None:
+    """Claim the queue's first ``(lane, contact id)`` whose row no other transaction
+    holds, and return it; None when the queue is empty.
 
     Claims are serial under the write lock, but on PostgreSQL anyone may hold a row
-    lock (a report, an admin's SELECT ... FOR UPDATE): such a row is skipped, not
-    waited for. SQLite's file lock leaves the top always free.
+    lock (a report, an admin's SELECT ... FOR UPDATE): such a row is skipped
+    (``FOR UPDATE SKIP LOCKED``), not waited for. SQLite's file lock leaves the top
+    always free.
 
     Raises:
         ClaimError: every one of the first rows is held by someone else right now.
     """
     tried: set[int] = set()
     for limit in (1, LOCKED_TOP):
-        ids = queue_ids(db, rep=rep, now=now, limit=limit, settings=settings)
+        ids = queue_ids(db, rep=rep, now=now, limit=limit, settings=settings, probed=probed)
         if not ids:
             return None
         for lane, contact_id in ids:
             if contact_id in tried:
                 continue
             tried.add(contact_id)
-            free = db.one(
-                "SELECT id FROM contacts WHERE id = :id AND (claimed_by IS NULL"
-                " OR claimed_by = :rep OR claim_expires_at <= :now)" + db.dialect.skip_locked,
-                {"rep": rep, "id": contact_id, "now": to_db(now)},
+            claimed = db.one(
+                f"""UPDATE contacts SET claimed_by = :rep, claim_expires_at = :lease,
+                       dialed_at = CASE WHEN claimed_by = :rep THEN dialed_at END
+                   WHERE id = (SELECT id FROM contacts WHERE id = :id
+                               AND (claimed_by IS NULL OR claimed_by = :rep
+                                    OR claim_expires_at <= :now){db.dialect.skip_locked})
+                   RETURNING id""",
+                {"rep": rep, "lease": lease, "id": contact_id, "now": to_db(now)},
             )
-            if free is not None:
+            if claimed is not None:
                 return lane, contact_id
     raise ClaimError("the contacts at the top of the queue are busy; try again")
 

@@ -22,7 +22,8 @@ keeps the lead out of the new-lead index (the lane would otherwise read past it 
 every ``next``) until that instant has passed.
 
 Nothing runs in the background: the queue (``next`` and ``queue``) calls
-:func:`return_due` first, which costs two index seeks when nothing is due.
+:func:`return_due` first (or asks as ``next`` does, in the statement that looks at
+the rep's claims and callbacks), which costs two index seeks when nothing is due.
 """
 
 from __future__ import annotations
@@ -40,32 +41,48 @@ RECYCLABLE = """recycle_at <= :now AND status IN ('exhausted', 'closed') AND dnc
                     WHERE p.contact_id = contacts.id)"""
 
 
+# "IS NOT NULL" names each partial index's predicate, so any plan seeks it.
+RECYCLE_DUE = "SELECT 1 FROM contacts WHERE recycle_at IS NOT NULL AND recycle_at <= :now"
+DEFERRED_DUE = "SELECT 1 FROM contacts WHERE deferred_until IS NOT NULL AND deferred_until <= :now"
+
+
 def return_due(db: Database, *, now: datetime) -> None:
     """Bring back what is due before the queue is read: recycled contacts and skipped leads.
 
     Joins the caller's write transaction when there is one, else takes its own
     only when something is due.
     """
-    recycle_due(db, now=now)
     stamp = to_db(now.astimezone(UTC))
-    # "IS NOT NULL" names the partial index's predicate, so any plan seeks it.
-    due = "SELECT 1 FROM contacts WHERE deferred_until IS NOT NULL AND deferred_until <= ?"
-    if db.one(f"{due} LIMIT 1", (stamp,)) is None:
+    recycle, deferred = db.execute(
+        f"SELECT EXISTS ({RECYCLE_DUE}), EXISTS ({DEFERRED_DUE})", {"now": stamp}
+    ).fetchone()
+    bring_back(db, now=now, recycle=bool(recycle), deferred=bool(deferred))
+
+
+def bring_back(db: Database, *, now: datetime, recycle: bool, deferred: bool) -> None:
+    """What :func:`return_due` does once it knows what is due (a caller that asked
+    with :data:`RECYCLE_DUE` and :data:`DEFERRED_DUE` in a statement of its own)."""
+    if not (recycle or deferred):
         return
+    stamp = to_db(now.astimezone(UTC))
     with db.write_or_join():
-        db.execute("UPDATE contacts SET deferred_until = NULL WHERE deferred_until <= ?", (stamp,))
+        if recycle:
+            _recycle(db, stamp, "system")
+        if deferred:
+            db.execute(
+                "UPDATE contacts SET deferred_until = NULL WHERE deferred_until <= ?", (stamp,)
+            )
 
 
 def recycle_due(db: Database, *, now: datetime, actor: str = "system") -> int:
     """Reopen every recyclable contact whose ``recycle_at`` is at or before ``now``.
 
     Returns how many were reopened. Works inside the caller's write transaction
-    when there is one (``claim_next``), else takes its own, and only when something
-    is due, so a read-only caller pays one index seek.
+    when there is one, else takes its own, and only when something is due, so a
+    read-only caller pays one index seek.
     """
     stamp = to_db(now.astimezone(UTC))
-    due = "SELECT 1 FROM contacts WHERE recycle_at IS NOT NULL AND recycle_at <= ?"
-    if db.one(f"{due} LIMIT 1", (stamp,)) is None:
+    if db.one(f"{RECYCLE_DUE} LIMIT 1", {"now": stamp}) is None:
         return 0
     with db.write_or_join():
         return _recycle(db, stamp, actor)

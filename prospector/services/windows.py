@@ -293,9 +293,10 @@ _open_cache: dict[tuple, frozenset[int]] = {}
 _region_cache: dict[tuple, frozenset[int]] = {}
 
 
-def current_settings(db: Database) -> Settings:
-    """The stored settings, parsed once per settings version (a cheap primary-key read)."""
-    key = (db.path, settings_version(db))
+def current_settings(db: Database, *, version: int | None = None) -> Settings:
+    """The stored settings, parsed once per settings version (a cheap primary-key read,
+    or ``version`` when the caller has just read it)."""
+    key = (db.path, settings_version(db) if version is None else version)
     with _lock:
         cached = _settings_cache.get(key)
     if cached is None:
@@ -310,14 +311,17 @@ def all_locales(db: Database) -> list[Locale]:
     return [Locale.from_row(row) for row in db.query("SELECT * FROM locales ORDER BY id")]
 
 
-def open_locale_ids(db: Database, instant: datetime, settings: Settings) -> frozenset[int]:
+def open_locale_ids(
+    db: Database, instant: datetime, settings: Settings, *, locales: LocalesMark | None = None
+) -> frozenset[int]:
     """Ids of the locales open at ``instant`` (window rules only).
 
     Cached per (database, minute, settings, locale count): every rule boundary is a
-    whole minute, so one evaluation per minute is exact.
+    whole minute, so one evaluation per minute is exact. ``locales``: the
+    :data:`LOCALES_MARK` the caller has just read.
     """
     minute = instant.astimezone(UTC).replace(second=0, microsecond=0)
-    key = (*_locales_key(db), minute, settings.calling)
+    key = (*_locales_key(db, locales), minute, settings.calling)
     with _lock:
         cached = _open_cache.get(key)
     if cached is not None:
@@ -330,12 +334,14 @@ def open_locale_ids(db: Database, instant: datetime, settings: Settings) -> froz
     return opened
 
 
-def locale_ids_in(db: Database, regions: tuple[str, ...]) -> frozenset[int]:
+def locale_ids_in(
+    db: Database, regions: tuple[str, ...], *, locales: LocalesMark | None = None
+) -> frozenset[int]:
     """Ids of the locales inside any of ``regions`` (``US-CA``, ``GB``: a territory).
 
     Cached per (database, regions, locales table): ``next`` asks on every call.
     """
-    key = (*_locales_key(db), regions)
+    key = (*_locales_key(db, locales), regions)
     with _lock:
         cached = _region_cache.get(key)
     if cached is not None:
@@ -352,7 +358,14 @@ def locale_ids_in(db: Database, regions: tuple[str, ...]) -> frozenset[int]:
     return inside
 
 
-def _locales_key(db: Database) -> tuple:
-    # Locales are only ever added, so the highest id and the count say which rows exist.
-    top = db.execute("SELECT max(id) AS top, count(*) AS n FROM locales").fetchone()
-    return (db.path, top["top"], top["n"])
+LocalesMark = tuple[int | None, int]
+LOCALES_MARK = "(SELECT max(id) FROM locales), (SELECT count(*) FROM locales)"
+"""Which locale rows exist: they are only ever added, so the highest id and the count
+say (two columns of a SELECT list; ``next`` reads them with its other checks)."""
+
+
+def _locales_key(db: Database, mark: LocalesMark | None) -> tuple:
+    if mark is None:
+        top, count = db.execute(f"SELECT {LOCALES_MARK}").fetchone()
+        mark = (top, count)
+    return (db.path, *mark)

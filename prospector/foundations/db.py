@@ -91,11 +91,16 @@ class Database:
             raise read_only_error(self.path)
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def write(self, *, serial: bool = True) -> Iterator[sqlite3.Connection]:
         """A write transaction taken with ``BEGIN IMMEDIATE``; commits or rolls back.
 
         Lock contention past the busy timeout is retried with back-off, so
         "database is locked" never reaches a user. Nesting is not supported.
+
+        On PostgreSQL the transaction takes the one write lock too, so writers run
+        one at a time as on SQLite, unless ``serial`` is False: then it relies on
+        row locks alone, and a step that needs the lock takes it with
+        :meth:`serialize` (SQLite's file lock is always serial).
 
         Raises:
             DatabaseError: the database is read-only (nothing is written).
@@ -104,7 +109,7 @@ class Database:
         if self.dialect is SQLITE:
             _begin_immediate(self.conn)
         else:
-            self.conn.begin_write()
+            self.conn.begin_write(serial=serial)
         try:
             yield self.conn
         except sqlite3.OperationalError as error:
@@ -118,6 +123,12 @@ class Database:
             raise
         else:
             self.conn.commit()
+
+    def serialize(self) -> None:
+        """Inside a :meth:`write` begun with ``serial=False``: take the write lock now,
+        before any row lock, so that read-then-write steps run one at a time."""
+        if self.dialect is not SQLITE:
+            self.conn.serialize()
 
     @contextlib.contextmanager
     def write_or_join(self) -> Iterator[sqlite3.Connection]:

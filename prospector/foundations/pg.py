@@ -120,6 +120,9 @@ def _sqlite_error(error: Exception) -> Exception:
     return sqlite3.DatabaseError(message)
 
 
+LOCKED_BY_ANOTHER = "the database stayed locked by another writer; try again"
+
+
 class PgConnection:
     """The sqlite3.Connection subset services use, over one psycopg connection."""
 
@@ -189,28 +192,36 @@ class PgConnection:
         """A cursor; set its ``row_factory`` to None for plain tuples, as with sqlite3."""
         return PgCursor(self)
 
-    def begin_write(self, attempts: int = 5) -> None:
-        """``BEGIN`` and take the write lock, waiting for another writer as SQLite would."""
+    def begin_write(self, attempts: int = 5, *, serial: bool = True) -> None:
+        """``BEGIN`` and take the write lock, waiting for another writer as SQLite would
+        (``serial``); else only ``BEGIN``: the transaction relies on row locks."""
         import psycopg
 
+        lock = f" SELECT pg_advisory_xact_lock({WRITE_LOCK})" if serial else ""
         for attempt in range(attempts):
             try:
                 # One round trip; the timeout bounds this wait (and any in the transaction).
-                self.raw.execute(
-                    f"BEGIN; SET LOCAL lock_timeout = '{LOCK_TIMEOUT}';"
-                    f" SELECT pg_advisory_xact_lock({WRITE_LOCK})"
-                )
+                self.raw.execute(f"BEGIN; SET LOCAL lock_timeout = '{LOCK_TIMEOUT}';{lock}")
                 return
             except psycopg.errors.LockNotAvailable as error:
                 self.rollback()
                 if attempt == attempts - 1:
-                    raise DatabaseError(
-                        "the database stayed locked by another writer; try again"
-                    ) from error
+                    raise DatabaseError(LOCKED_BY_ANOTHER) from error
                 time.sleep(0.05)
             except psycopg.Error as error:
                 self.rollback()
                 raise _sqlite_error(error) from error
+
+    def serialize(self) -> None:
+        """Take the write lock inside a transaction begun without it (held to its end)."""
+        import psycopg
+
+        try:
+            self.raw.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+        except psycopg.errors.LockNotAvailable as error:
+            raise DatabaseError(LOCKED_BY_ANOTHER) from error
+        except psycopg.Error as error:
+            raise _sqlite_error(error) from error
 
     def begin_snapshot(self) -> None:
         """``BEGIN`` a read-only transaction whose reads all see one moment."""

@@ -1,8 +1,10 @@
 """Claims (DESIGN §4.6): a rep holds a contact for a lease while calling it.
 
-Every change happens inside ``db.write()`` (``BEGIN IMMEDIATE``): the queue is read
-and the claim written under one write lock, so two reps — in two processes — can
-never hold the same contact. A lease that runs out returns the contact to the queue;
+Every change happens inside ``db.write()``. On SQLite (``BEGIN IMMEDIATE``) the queue
+is read and the claim written under the file's write lock; on PostgreSQL ``next``
+claims side by side with other reps, with one conditional UPDATE of a row locked for
+it. Either way two reps — in two processes — can never hold the same contact. A
+lease that runs out returns the contact to the queue;
 logging a call releases it (:func:`prospector.services.calls.log_call`).
 
 A claim whose dial was started (:func:`mark_dialed`) but never given a disposition
@@ -27,6 +29,8 @@ from prospector.services.queue import (
     LANE_FOLLOW_UP,
     LANE_NEW,
     LANE_UNDISPOSITIONED,
+    NOT_CLAIMED_BY_OTHERS,
+    STILL_OFFERED,
     Probe,
     QueueItem,
     humanize,
@@ -101,15 +105,18 @@ def claim_next(
     claim is the top of the queue (lane 0) and is handed back, keeping its dial time.
     """
     now = now.astimezone(UTC)
-    with db.write():
+    # Reps claim side by side: the claim is one conditional UPDATE of a row locked
+    # (or skipped) for it, so two can never hold one contact; only bringing back
+    # what is due takes the write lock, before any row is locked.
+    with db.write(serial=False):
         # On a server each statement is a round trip: one probe reads the settings'
         # version and says which of the rarely needed steps and lanes to skip.
         probed = probe(db, rep=rep, now=now)
         settings = settings or current_settings(db, version=probed.settings_version)
         lease = to_db(now + timedelta(minutes=settings.calling.lease_minutes))
+        bring_back(db, now=now, recycle=probed.recycle_due, deferred=probed.deferred_due)
         if not probed.rep_known:
             record_rep(db, rep, now)
-        bring_back(db, now=now, recycle=probed.recycle_due, deferred=probed.deferred_due)
         if probed.held:
             db.execute(
                 "UPDATE contacts SET claimed_by = NULL, claim_expires_at = NULL"
@@ -125,8 +132,9 @@ def claim_next(
     return dataclasses.replace(items[0], claimed_by=rep, claim_expires_at=from_db(lease))
 
 
-LOCKED_TOP = 10
-"""How far down the queue ``next`` looks when the top rows are locked by others."""
+LOCKED_TOPS = (1, 10, 50)
+"""How far down the queue ``next`` looks, in turn, while the top rows are being
+claimed by other reps at the same moment."""
 
 
 def _claim_first_free(
@@ -135,16 +143,16 @@ def _claim_first_free(
     """Claim the queue's first ``(lane, contact id)`` whose row no other transaction
     holds, and return it; None when the queue is empty.
 
-    Claims are serial under the write lock, but on PostgreSQL anyone may hold a row
-    lock (a report, an admin's SELECT ... FOR UPDATE): such a row is skipped
-    (``FOR UPDATE SKIP LOCKED``), not waited for. SQLite's file lock leaves the top
-    always free.
+    On PostgreSQL other reps claim at the same moment: a row another transaction
+    holds is skipped (``FOR UPDATE SKIP LOCKED``), not waited for, and one claimed
+    meanwhile fails the UPDATE's condition; either way the next one is tried.
+    SQLite's file lock leaves the top always free.
 
     Raises:
         ClaimError: every one of the first rows is held by someone else right now.
     """
     tried: set[int] = set()
-    for limit in (1, LOCKED_TOP):
+    for limit in LOCKED_TOPS:
         ids = queue_ids(db, rep=rep, now=now, limit=limit, settings=settings, probed=probed)
         if not ids:
             return None
@@ -155,9 +163,9 @@ def _claim_first_free(
             claimed = db.one(
                 f"""UPDATE contacts SET claimed_by = :rep, claim_expires_at = :lease,
                        dialed_at = CASE WHEN claimed_by = :rep THEN dialed_at END
-                   WHERE id = (SELECT id FROM contacts WHERE id = :id
-                               AND (claimed_by IS NULL OR claimed_by = :rep
-                                    OR claim_expires_at <= :now){db.dialect.skip_locked})
+                   WHERE id = (SELECT c.id FROM contacts c WHERE c.id = :id
+                               AND {NOT_CLAIMED_BY_OTHERS} AND {STILL_OFFERED}
+                               {db.dialect.skip_locked})
                    RETURNING id""",
                 {"rep": rep, "lease": lease, "id": contact_id, "now": to_db(now)},
             )

@@ -54,6 +54,13 @@ LANE_UNDISPOSITIONED, LANE_MY_CALLBACK, LANE_OPEN_CALLBACK, LANE_NEW, LANE_FOLLO
 # that SQLite can prove a query may use them.
 CALLABLE = "c.status = 'open' AND c.dnc = 0 AND c.filtered_by IS NULL AND c.phone_bad = 0"
 NOT_ON_DNC_LIST = "NOT EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = c.phone)"
+STILL_OFFERED = f"""{CALLABLE} AND {NOT_ON_DNC_LIST} AND (c.callback_at <= :now
+    OR (c.callback_at IS NULL AND c.next_call_at <= :now
+        AND (c.attempts > 0 OR c.deferred_until IS NULL))
+    OR (c.claimed_by = :rep AND c.dialed_at IS NOT NULL))"""
+"""A contact the queue offered is still due for ``:rep`` at ``:now`` (any lane's
+condition, loosely): rechecked where it is claimed, since on PostgreSQL another
+rep may log it between the queue's read and the claim."""
 NOT_CLAIMED_BY_OTHERS = (
     "(c.claimed_by IS NULL OR c.claimed_by = :rep OR c.claim_expires_at <= :now)"
 )

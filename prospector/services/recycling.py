@@ -66,6 +66,7 @@ def bring_back(db: Database, *, now: datetime, recycle: bool, deferred: bool) ->
         return
     stamp = to_db(now.astimezone(UTC))
     with db.write_or_join():
+        db.serialize()  # ``next`` claims on row locks; bringing back is one writer's work
         if recycle:
             _recycle(db, stamp, "system")
         if deferred:

@@ -26,6 +26,7 @@ from prospector.foundations.limits import MAX_CALL_SECONDS
 from prospector.services import call_outcomes, calls, claims, contact_phones, queue
 from prospector.services.assignment import AssignmentError
 from prospector.services.handoffs import HandoffError
+from prospector.services.next_callable import next_callable
 from prospector.services.windows import current_settings
 
 
@@ -70,15 +71,27 @@ def queue_command(app: AppContext, limit: int, at: datetime | None, as_json: boo
 @json_option
 @pass_app
 def next_command(app: AppContext, at: datetime | None, as_json: bool) -> None:
-    """Claim the next contact for the rep (for the lease time)."""
+    """Claim the next contact for the rep (for the lease time).
+
+    When nothing is callable, says when the next contact becomes callable and why
+    (a window opening, a callback or a retry coming due); --json then prints
+    {"contact_id": null, "next_callable": {"at", "kind", "contacts", "zone", "text"}}.
+    """
     now = app.clock(at)()
     with app.open_db() as db:
         item = claims.claim_next(db, rep=app.rep, now=now)
-    if as_json:
-        echo_json(None if item is None else {**item.to_json(), "claimed_by": item.claimed_by})
+        upcoming = None if item is not None else next_callable(db, rep=app.rep, now=now)
+    if upcoming is not None:
+        if as_json:
+            echo_json({"contact_id": None, "next_callable": upcoming.to_json()})
+        elif upcoming.at is None:
+            click.echo(f"nothing callable now: {upcoming.text}")
+        else:
+            click.echo(f"nothing callable now; next: {upcoming.text}")
         return
-    if item is None:
-        click.echo("nothing callable now")
+    assert item is not None
+    if as_json:
+        echo_json({**item.to_json(), "claimed_by": item.claimed_by})
         return
     click.echo(f"{item.contact_id}  {item.name} — {item.company or ''}".rstrip(" —"))
     click.echo(f"  phone       {contact_phones.with_extension(item.phone, item.phone_ext)}")

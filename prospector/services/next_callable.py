@@ -85,15 +85,24 @@ def next_callable(
         return NextCallable(None, "none", 0, None, NOTHING_LEFT)
     grace = timedelta(minutes=settings.calling.callback_grace_minutes)
     events: list[tuple[datetime, int, str, _Head]] = []
-    for head in _heads(db, rep=rep, now=now, locales=locales, settings=settings, grace=grace):
+    heads = _heads(db, rep=rep, now=now, locales=locales, settings=settings, grace=grace)
+    opened: dict[tuple[int, datetime], datetime | None] = {}
+    best: datetime | None = None
+    for head in sorted(heads, key=lambda h: h.due):
         due = max(head.due, now)
-        opens = next_open(head.locale, due, settings)
+        if best is not None and due > best:
+            break  # a window never opens before the contact is due: none later can win
+        key = (head.locale.id, due)
+        if key not in opened:
+            opened[key] = next_open(head.locale, due, settings)
+        opens = opened[key]
         if opens is None:
             continue
         # Waiting for the window (it is shut when the contact is due): the window opening
         # is the news; otherwise the callback or retry itself is.
         kind = "window" if opens > due or head.due <= now else head.kind
         events.append((opens, _ORDER[kind], kind, head))
+        best = opens if best is None else min(best, opens)
     if not events:
         return NextCallable(None, "none", 0, None, NOTHING_LEFT)
     at, _, kind, head = min(events, key=lambda event: event[:2])

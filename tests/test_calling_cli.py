@@ -81,7 +81,7 @@ def test_next_then_log(run, two_leads, db) -> None:
     assert claimed["contact_id"] == two_leads[0] and claimed["claimed_by"] == "alice"
     other = json.loads(run("next", "--at", AT, "--json", rep="bob").stdout)
     assert other["contact_id"] == two_leads[1]
-    assert json.loads(run("next", "--at", AT, "--json", rep="carol").stdout) is None
+    assert json.loads(run("next", "--at", AT, "--json", rep="carol").stdout)["contact_id"] is None
     refused = run("log", str(two_leads[0]), "no_answer", "--at", AT, rep="bob")
     assert refused.exit_code == 1
     assert refused.stderr.strip().splitlines() == [
@@ -108,12 +108,18 @@ def test_next_then_log(run, two_leads, db) -> None:
         "next_call_at": "2026-11-24T15:00:00-05:00",
     }
     assert body["callback_outside_window"] is False
-    human = run(
-        "log", str(two_leads[1]), "callback", "--callback", "tomorrow 6pm", "--at", AT, rep="bob"
-    )
+    late = ("log", str(two_leads[1]), "callback", "--callback", "tomorrow 6pm", "--at", AT)
+    refused = run(*late, rep="bob")
+    assert refused.exit_code == 1
+    assert refused.stderr.strip().splitlines() == [
+        "error: --callback 'tomorrow 6pm' is Tue 24 Nov 18:00 CST — after 17:00: outside the"
+        " prospect's calling window; next open Wed 09:00 CST (--anyway keeps it);"
+        " nothing was saved"
+    ]
+    human = run(*late, "--anyway", rep="bob")
     assert human.exit_code == 0, human.output
     assert "18:00 CST (prospect) = Tue 19:00 EST (you)" in human.stdout
-    assert "outside the prospect's calling window" in human.stdout
+    assert "after 17:00: outside the prospect's calling window" in human.stdout
     assert db.one("SELECT count(*) FROM calls")[0] == 2
 
 

@@ -81,7 +81,7 @@ def test_meeting_set_logs_the_call_and_makes_the_handoff(run, db, contact):
     claims.claim_contact(db, contact, rep="alice", now=START)
     result = run(
         "log", str(contact), "meeting_set", "--note", "Demo booked", "--duration", "300",
-        "--meeting", "thu 2pm", "--amount", "12,500", "--budget", "approved",
+        "--meeting", "wed 2pm", "--amount", "12,500", "--budget", "approved",
         "--authority", "the COO", "--need", "CRM replacement", "--timeline", "Q1",
         "--json", "--at", AT,
     )  # fmt: skip
@@ -102,7 +102,7 @@ def test_meeting_set_logs_the_call_and_makes_the_handoff(run, db, contact):
         "CRM replacement",
         "Q1",
     )
-    assert handoff.meeting_at == datetime(2026, 11, 26, 19, 0, tzinfo=UTC)  # Thu 14:00 EST
+    assert handoff.meeting_at == datetime(2026, 11, 25, 19, 0, tzinfo=UTC)  # Wed 14:00 EST
     assert (handoff.status, handoff.owner, handoff.note) == (
         "pending",
         "Dana Whitfield",
@@ -130,7 +130,7 @@ def test_other_dispositions_have_no_handoff_id(run, db, contact):
 
 
 def test_handoff_answers_with_a_disposition_that_does_not_qualify_are_refused(run, db, contact):
-    for flags in (["--amount", "100"], ["--meeting", "thu 2pm", "--need", "x"]):
+    for flags in (["--amount", "100"], ["--meeting", "wed 2pm", "--need", "x"]):
         result = run("log", str(contact), "no_answer", *flags, "--at", AT)
         assert result.exit_code == 1
         assert "go only with a disposition that qualifies" in result.stderr
@@ -143,8 +143,8 @@ def test_handoff_answers_with_a_disposition_that_does_not_qualify_are_refused(ru
     [
         (["--meeting", "someday"], "'someday' is not understood"),
         (["--meeting", "2026-11-20 10:00"], "in the past"),
-        (["--meeting", "thu 2pm", "--amount", "-5"], "expected a positive number"),
-        (["--meeting", "thu 2pm", "--owner", "Zed"], "unknown outside rep 'Zed'"),
+        (["--meeting", "wed 2pm", "--amount", "-5"], "expected a positive number"),
+        (["--meeting", "wed 2pm", "--owner", "Zed"], "unknown outside rep 'Zed'"),
     ],
 )
 def test_a_bad_answer_logs_nothing(run, db, contact, flags, expected):
@@ -159,13 +159,13 @@ def test_a_bad_answer_logs_nothing(run, db, contact, flags, expected):
 def test_a_handoff_that_cannot_be_made_leaves_no_call_and_the_claim_held(run, db, contact):
     use_settings(db, strict_territories())
     claims.claim_contact(db, contact, rep="alice", now=START)
-    result = run("log", str(contact), "meeting_set", "--meeting", "thu 2pm", "--at", AT)
+    result = run("log", str(contact), "meeting_set", "--meeting", "wed 2pm", "--at", AT)
     assert result.exit_code == 1
     assert "US-NY" in result.stderr and result.stderr.endswith("; nothing was logged\n")
     nothing_logged(db, contact)
     assert db.one("SELECT claimed_by FROM contacts WHERE id = ?", (contact,))[0] == "alice"
     # Given an owner, the same call goes through.
-    again = run("log", str(contact), "meeting_set", "--meeting", "thu 2pm", "--owner", "Priya Shah")
+    again = run("log", str(contact), "meeting_set", "--meeting", "wed 2pm", "--owner", "Priya Shah")
     assert again.exit_code == 0, again.stderr
     assert [h.owner for h in handoffs.list_handoffs(db)] == ["Priya Shah"]
 
@@ -196,7 +196,7 @@ def test_what_is_required_comes_from_the_settings_not_the_code(run, db, contact)
             'then = "qualify"\nrequires = ["amount", "need"]\n'
         ),
     )
-    result = run("log", str(contact), "demo_booked", "--meeting", "thu 2pm", "--at", AT)
+    result = run("log", str(contact), "demo_booked", "--meeting", "wed 2pm", "--at", AT)
     assert result.exit_code == 1
     assert "give --amount N --need T (a demo_booked call" in result.stderr
     nothing_logged(db, contact)
@@ -214,7 +214,7 @@ def test_a_qualifying_disposition_without_requires_needs_nothing(run, db, contac
 
 
 def test_meeting_set_again_updates_the_pending_handoff(run, db, contact):
-    first = run("log", str(contact), "meeting_set", "--meeting", "thu 2pm", "--json", "--at", AT)
+    first = run("log", str(contact), "meeting_set", "--meeting", "wed 2pm", "--json", "--at", AT)
     later = "2026-11-23T11:00:00-05:00"
     second = run(
         "log", str(contact), "meeting_set", "--meeting", "fri 9am", "--amount", "50", "--json",

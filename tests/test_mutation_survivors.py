@@ -142,7 +142,7 @@ def test_a_callback_is_read_and_checked_in_the_prospects_zone(db) -> None:
     assert late.next_open == datetime(2026, 11, 25, 9, 0, tzinfo=LONDON)
     assert late.describe() == (
         "Tue 24 Nov 18:00 GMT (prospect) = Tue 13:00 EST (you)"
-        " — outside the prospect's calling window (next open Wed 09:00 GMT)"
+        " — after 17:00: outside the prospect's calling window; next open Wed 09:00 GMT"
     )
 
 

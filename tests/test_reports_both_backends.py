@@ -28,10 +28,12 @@ PLAN = [  # rep, contact, disposition, minutes after AT, talk seconds, extra opt
     ("alice", "14", "not_interested", 20, 95, ()),
     ("bob", "16", "busy", 31, 0, ()),
     ("carol", "18", "callback", 44, 120, ("--callback", "tomorrow 10am")),
-    ("alice", "20", "meeting_set", 62, 600, ("--meeting", "in 3 days", "--amount", "9000")),
+    # Thanksgiving: the outside rep keeps the meeting the prospect asked for.
+    ("alice", "20", "meeting_set", 62, 600, ("--meeting", "in 3 days", "--amount", "9000",
+                                              "--anyway")),
     ("bob", "22", "no_answer", 75, 0, ()),
     ("carol", "7", "voicemail", 130, 0, ()),
-]
+]  # fmt: skip
 REPORTS = [
     ["daily"],
     ["daily", "--date", "this month"],

@@ -77,6 +77,11 @@ def test_daily_counts_each_rep_and_the_team(friday, clock):
         "first_dial": "2026-11-20T09:03:00-05:00",
         "last_dial": "2026-11-20T11:03:00-05:00",
         "dials_per_hour": 2.0,  # 4 dials over 2 hours
+        # The team's goal: alice has none of her own.
+        "goal_dials": 80,
+        "goal_connects": 20,
+        "goal_conversations": 10,
+        "goal_meetings": 2,
     }
     # A rep with only dials: rates are zero, not missing; half an hour counts as one.
     assert (bob["dials"], bob["connects"], bob["conversations"], bob["talk_seconds"]) == (

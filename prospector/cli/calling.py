@@ -10,12 +10,14 @@ import click
 from prospector.cli.context import (
     HANDOFF_OPTIONS,
     AppContext,
+    anyway_option,
     at_option,
     echo_json,
     handoff_options,
     json_option,
     limit_option,
     pass_app,
+    refuse_outside_window,
 )
 from prospector.cli.params import ID
 from prospector.foundations.clock import to_db
@@ -24,6 +26,7 @@ from prospector.foundations.limits import MAX_CALL_SECONDS
 from prospector.services import call_outcomes, calls, claims, contact_phones, queue
 from prospector.services.assignment import AssignmentError
 from prospector.services.handoffs import HandoffError
+from prospector.services.next_callable import next_callable
 from prospector.services.windows import current_settings
 
 
@@ -68,15 +71,27 @@ def queue_command(app: AppContext, limit: int, at: datetime | None, as_json: boo
 @json_option
 @pass_app
 def next_command(app: AppContext, at: datetime | None, as_json: bool) -> None:
-    """Claim the next contact for the rep (for the lease time)."""
+    """Claim the next contact for the rep (for the lease time).
+
+    When nothing is callable, says when the next contact becomes callable and why
+    (a window opening, a callback or a retry coming due); --json then prints
+    {"contact_id": null, "next_callable": {"at", "kind", "contacts", "zone", "text"}}.
+    """
     now = app.clock(at)()
     with app.open_db() as db:
         item = claims.claim_next(db, rep=app.rep, now=now)
-    if as_json:
-        echo_json(None if item is None else {**item.to_json(), "claimed_by": item.claimed_by})
+        upcoming = None if item is not None else next_callable(db, rep=app.rep, now=now)
+    if upcoming is not None:
+        if as_json:
+            echo_json({"contact_id": None, "next_callable": upcoming.to_json()})
+        elif upcoming.at is None:
+            click.echo(f"nothing callable now: {upcoming.text}")
+        else:
+            click.echo(f"nothing callable now; next: {upcoming.text}")
         return
-    if item is None:
-        click.echo("nothing callable now")
+    assert item is not None
+    if as_json:
+        echo_json({**item.to_json(), "claimed_by": item.claimed_by})
         return
     click.echo(f"{item.contact_id}  {item.name} — {item.company or ''}".rstrip(" —"))
     click.echo(f"  phone       {contact_phones.with_extension(item.phone, item.phone_ext)}")
@@ -105,6 +120,7 @@ def next_command(app: AppContext, at: datetime | None, as_json: bool) -> None:
     help="The call was made on this other number of the contact (default: the dialled one).",
 )
 @handoff_options("Meeting set: ")
+@anyway_option
 @at_option
 @json_option
 @pass_app
@@ -124,6 +140,7 @@ def log_command(
     authority: str | None,
     need: str | None,
     timeline: str | None,
+    anyway: bool,
     at: datetime | None,
     as_json: bool,
 ) -> None:
@@ -141,6 +158,10 @@ def log_command(
     the ones its settings require (meeting_set: --meeting) must be given, else
     nothing is logged.
 
+    A --callback or --meeting time outside the prospect's calling window (a
+    holiday, the weekend, night, lunch) is refused, naming why and when the window
+    next opens, unless --anyway is given.
+
     --json prints {"call_id", "contact_id", "disposition", "status",
     "next_call_at", "phone", "phone_ext", "next_phone"}, and "handoff_id" when a
     handoff was made.
@@ -149,9 +170,17 @@ def log_command(
     with app.open_db() as db:
         settings = current_settings(db)
         chosen = settings.disposition(disposition)  # an unknown one fails before anything else
+        meeting_at = None
+        if meeting is not None:
+            try:
+                checked = calls.check_meeting(db, contact_id, meeting, now=now, settings=settings)
+            except TimeWordsError as error:
+                raise ProspectorError(f"{error}; nothing was logged") from None
+            refuse_outside_window(checked, "--meeting", meeting, anyway)
+            meeting_at = checked.at
         answers = call_outcomes.HandoffAnswers(
             amount=amount,
-            meeting=meeting,
+            meeting=meeting_at,
             owner=owner,
             budget=budget,
             authority=authority,
@@ -168,6 +197,7 @@ def log_command(
                 )
             except TimeWordsError as error:
                 raise TimeWordsError(f"--callback {error}") from None
+            refuse_outside_window(check, "--callback", callback_words, anyway)
         try:
             outcome = call_outcomes.log_outcome(
                 db,
@@ -200,6 +230,7 @@ def log_command(
         payload = outcome.to_json()
         if logged.callback is not None:
             payload["callback_outside_window"] = not logged.callback.inside_window
+            payload["callback_warning"] = logged.callback.warning
         echo_json(payload)
         return
     click.echo(

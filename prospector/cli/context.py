@@ -9,13 +9,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from prospector.foundations.clock import Clock, fixed_clock, parse_instant, system_clock
 from prospector.foundations.db import Database, open_database
 from prospector.foundations.errors import ProspectorError
+
+if TYPE_CHECKING:
+    from prospector.services.calls import CallbackCheck
 
 
 def db_option_default() -> str:
@@ -127,3 +130,26 @@ def echo_json(value: object, *, default: Callable[[Any], Any] | None = None) -> 
 def fail(message: str) -> ProspectorError:
     """A user error to raise from a command."""
     return ProspectorError(message)
+
+
+def anyway_option(function):
+    """``--anyway``: keep a callback or meeting time the prospect's window does not allow."""
+    return click.option(
+        "--anyway",
+        is_flag=True,
+        help="Keep a callback or meeting time outside the prospect's calling window.",
+    )(function)
+
+
+def refuse_outside_window(check: CallbackCheck, flag: str, words: str, anyway: bool) -> None:
+    """Refuse (one line, exit 1) a time outside the prospect's window unless ``anyway``.
+
+    Raises:
+        ProspectorError: the time is outside the window and ``anyway`` is not given.
+    """
+    if check.warning is None or anyway:
+        return
+    raise ProspectorError(
+        f"{flag} {words!r} is {check.at:%a %d %b %H:%M %Z} — {check.warning}"
+        " (--anyway keeps it); nothing was saved"
+    )

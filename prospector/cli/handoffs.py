@@ -12,15 +12,18 @@ import click
 
 from prospector.cli.context import (
     AppContext,
+    anyway_option,
     at_option,
     echo_json,
     handoff_options,
     json_option,
     pass_app,
+    refuse_outside_window,
 )
 from prospector.cli.params import ID, FiniteRange
 from prospector.foundations.limits import MAX_WEBHOOK_ATTEMPTS, MAX_WEBHOOK_TIMEOUT
 from prospector.services import handoffs as handoff_service
+from prospector.services.calls import check_meeting
 from prospector.services.settings import load_settings
 from prospector.services.settings.model import CRM_ANSWERS
 
@@ -38,6 +41,7 @@ def _both_times(instant: datetime, prospect: ZoneInfo, rep: ZoneInfo) -> str:
 @click.argument("contact_id", type=ID)
 @handoff_options("The handoff's ")
 @click.option("--note", metavar="T", help="A note for the outside rep.")
+@anyway_option
 @at_option
 @json_option
 @pass_app
@@ -52,18 +56,29 @@ def qualify(
     need: str | None,
     timeline: str | None,
     note: str | None,
+    anyway: bool,
     at: datetime | None,
     as_json: bool,
 ) -> None:
-    """Hand CONTACT_ID to an outside rep (or update its pending handoff)."""
+    """Hand CONTACT_ID to an outside rep (or update its pending handoff).
+
+    A --meeting time outside the prospect's calling window (a holiday, the
+    weekend, night, lunch) is refused, naming why, unless --anyway is given.
+    """
+    now = app.clock(at)()
     with app.open_db() as db:
+        meeting_at = None
+        if meeting is not None:
+            checked = check_meeting(db, contact_id, meeting, now=now)
+            refuse_outside_window(checked, "--meeting", meeting, anyway)
+            meeting_at = checked.at
         handoff = handoff_service.qualify(
             db,
             contact_id,
             rep=app.rep,
-            now=app.clock(at)(),
+            now=now,
             amount=amount,
-            meeting_at=meeting,
+            meeting_at=meeting_at,
             owner=owner,
             budget=budget,
             authority=authority,

@@ -61,8 +61,10 @@ from prospector.services.contact_phones import (
 )
 from prospector.services.dnc import add_dnc_in_transaction
 from prospector.services.drafts import clear_draft
+from prospector.services.meeting_time import resolve_meeting
 from prospector.services.reports.summary import record_call
 from prospector.services.settings import Settings
+from prospector.services.window_reasons import closed_reason
 from prospector.services.windows import (
     Locale,
     calling_time_between,
@@ -79,21 +81,31 @@ CALLBACK_SCOPES = ("mine", "anyone")
 
 @dataclass(frozen=True)
 class CallbackCheck:
-    """A callback time shown back before saving, in both zones, with its window check."""
+    """A callback (or meeting) time shown back before saving, in both zones, with its
+    window check: why the prospect cannot be called then, and when they next can."""
 
     at: datetime  # in the prospect's zone
     rep_time: datetime  # the same instant in the rep's (team's) zone
     inside_window: bool
     next_open: datetime | None  # when the window next opens, if ``at`` is outside it
     timezones: tuple[str, ...]
+    reason: str | None = None  # why ``at`` is outside the window (:mod:`.window_reasons`)
+
+    @property
+    def warning(self) -> str | None:
+        """ "Thanksgiving Day: nobody is called that day; next open Fri 09:00 EST", or None."""
+        if self.inside_window:
+            return None
+        text = self.reason or "outside the prospect's calling window"
+        if self.next_open:
+            text += f"; next open {self.next_open.astimezone(self.at.tzinfo):%a %H:%M %Z}"
+        return text
 
     def describe(self) -> str:
-        """One line: "Tue 24 Nov 15:00 EST (prospect) = 15:00 EST (you)" plus a flag."""
+        """One line: "Tue 24 Nov 15:00 EST (prospect) = 15:00 EST (you)" plus a warning."""
         text = f"{self.at:%a %d %b %H:%M %Z} (prospect) = {self.rep_time:%a %H:%M %Z} (you)"
-        if not self.inside_window:
-            text += " — outside the prospect's calling window"
-            if self.next_open:
-                text += f" (next open {self.next_open.astimezone(self.at.tzinfo):%a %H:%M %Z})"
+        if self.warning:
+            text += f" — {self.warning}"
         return text
 
 
@@ -139,7 +151,8 @@ def contact_locale(db: Database, contact_id: int) -> Locale:
     return load_contact(db, contact_id)[1]
 
 
-def _callback_check(locale: Locale, at: datetime, settings: Settings) -> CallbackCheck:
+def check_time(locale: Locale, at: datetime, settings: Settings) -> CallbackCheck:
+    """``at`` (a callback or a meeting) against the prospect's calling window."""
     inside = is_open(locale, at, settings)
     return CallbackCheck(
         at=at.astimezone(locale.primary_zone),
@@ -147,6 +160,7 @@ def _callback_check(locale: Locale, at: datetime, settings: Settings) -> Callbac
         inside_window=inside,
         next_open=None if inside else next_open(locale, at, settings),
         timezones=locale.zones,
+        reason=None if inside else closed_reason(locale, at, settings),
     )
 
 
@@ -167,7 +181,32 @@ def resolve_callback(
     settings = settings or current_settings(db)
     locale = contact_locale(db, contact_id)
     at = resolve_time_words(text, zone=locale.primary_zone, now=now)
-    return _callback_check(locale, at, settings)
+    return check_time(locale, at, settings)
+
+
+def check_meeting(
+    db: Database,
+    contact_id: int,
+    value: datetime | str,
+    *,
+    now: datetime,
+    settings: Settings | None = None,
+) -> CallbackCheck:
+    """Read a meeting time as :func:`.meeting_time.resolve_meeting` does and check it
+    against the prospect's calling window.
+
+    The outside rep meets the prospect, so the prospect's calendar decides: their
+    holidays and weekends and the window's hours (a meeting at 18:00 or on
+    Thanksgiving is most likely a typo, or at least worth a second look).
+
+    Raises:
+        NotFoundError: no such contact.
+        TimeWordsError: not a time, or a time in the past.
+    """
+    settings = settings or current_settings(db)
+    locale = contact_locale(db, contact_id)
+    instant = resolve_meeting(value, zone=locale.primary_zone, now=now)
+    return check_time(locale, instant, settings)
 
 
 def _check_inputs(
@@ -403,7 +442,7 @@ def log_call(
             },
         )
         clear_draft(db, rep, contact_id)  # the note is in the call now
-    check = _callback_check(locale, callback_at, settings) if callback_at is not None else None
+    check = check_time(locale, callback_at, settings) if callback_at is not None else None
     zone: ZoneInfo = locale.primary_zone
     return LoggedCall(
         call_id=int(call_id or 0),

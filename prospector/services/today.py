@@ -1,4 +1,4 @@
-"""A rep's progress today against the team's daily goal (the workbench's today strip).
+"""A rep's progress today against their daily goal (the workbench's today strip).
 
 Counts follow the report definitions (DESIGN §4.10): every logged call is a dial;
 a connect is a call in category connect or conversation; a conversation is a call
@@ -18,7 +18,8 @@ from prospector.services.settings import DailyGoal, Settings, load_settings
 
 @dataclass(frozen=True)
 class TodayProgress:
-    """One rep's counts for the team's current day, beside the daily goal."""
+    """One rep's counts for the team's current day, beside their own daily goal (the
+    team's unless ``[reps.NAME.daily_goal]`` sets one)."""
 
     day: str  # ISO date in the team's zone
     dials: int
@@ -53,5 +54,5 @@ def rep_today(
         connects=int(calls["connects"]),
         conversations=int(calls["conversations"]),
         meetings=int(meetings[0]),
-        goal=settings.team.daily_goal,
+        goal=settings.daily_goal(rep),
     )

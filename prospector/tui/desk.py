@@ -17,6 +17,7 @@ from prospector.services.call_outcomes import HandoffAnswers
 from prospector.services.calls import LoggedCall
 from prospector.services.contact_phones import ContactPhone
 from prospector.services.contacts import ContactCard, contact_card
+from prospector.services.next_callable import NextCallable, next_callable
 from prospector.services.queue import QueueItem
 from prospector.services.settings import Settings
 from prospector.services.today import TodayProgress, rep_today
@@ -60,6 +61,7 @@ class Desk:
     upcoming: tuple[QueueItem, ...]
     today: TodayProgress
     settings: Settings
+    next_callable: NextCallable | None = None  # when the desk is empty: what comes next
 
 
 def _desk(
@@ -87,7 +89,11 @@ def _desk(
         )
         if item is None or other.contact_id != item.contact_id
     )[:PREVIEW_LENGTH]
-    return Desk(lead, upcoming, rep_today(db, rep, now=now, settings=settings), settings)
+    today = rep_today(db, rep, now=now, settings=settings)
+    waiting = None
+    if lead is None and not upcoming:
+        waiting = next_callable(db, rep=rep, now=now, settings=settings)
+    return Desk(lead, upcoming, today, settings, waiting)
 
 
 def start(db: Database, *, rep: str, now: datetime) -> Desk:

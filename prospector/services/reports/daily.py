@@ -15,24 +15,32 @@ from prospector.services.reports.common import (
     rate,
 )
 from prospector.services.reports.periods import Period
+from prospector.services.settings import DailyGoal, load_settings
 
 COUNTS = ("dials", "connects", "conversations", "qualified", "talk_seconds")
+GOALS = ("goal_dials", "goal_connects", "goal_conversations", "goal_meetings")
 
 
 def daily(db: Database, period: Period, clock: Clock, *, rep: str | None = None) -> list[Row]:
     """Per team day: one row per rep, then a ``rep: "TEAM"`` row totalling them.
 
     Row keys: ``day, rep, dials, connects, conversations, qualified, connect_rate,
-    conversation_rate, talk_seconds, first_dial, last_dial, dials_per_hour``.
+    conversation_rate, talk_seconds, first_dial, last_dial, dials_per_hour,
+    goal_dials, goal_connects, goal_conversations, goal_meetings``.
     ``qualified`` counts handoffs the rep created that day; a rep appears on a
     day when they logged a call or created a handoff. Reps are in name order.
     The TEAM row sums the rows above it; its first/last dial are the team's
     earliest and latest and its dials per hour is the team's dials over that span.
     A day with no calls and no handoffs has only its TEAM row, all zeros.
     ``rep`` restricts the rows to one rep (the TEAM row then equals theirs).
+    The goals are each rep's own (``[reps.NAME.daily_goal]``, else the team's); the
+    TEAM row's are the sum of the goals of the reps above it, so that the team is
+    measured against what the reps who worked that day set out to do (a day with no
+    rep has goals of 0).
     ``clock`` is unused: a day's figures do not depend on when they are read.
     """
     del clock
+    settings = load_settings(db)
     where, params = "", {"first": period.first.isoformat(), "last": period.last.isoformat()}
     if rep is not None:
         where, params["rep"] = "AND rep = :rep", rep
@@ -77,15 +85,27 @@ def daily(db: Database, period: Period, clock: Clock, *, rep: str | None = None)
     for day in period.days():
         key = day.isoformat()
         team: Row = {name: 0 for name in COUNTS} | {"first_at": None, "last_at": None}
+        goals = dict.fromkeys(GOALS, 0)
         for name, entry in sorted(by_day.get(key, [])):
-            rows.append(_row(key, name, entry, period))
+            rows.append(_row(key, name, entry, period) | _goals(settings.daily_goal(name)))
             for count in COUNTS:
                 team[count] += entry[count]
+            for goal, value in _goals(settings.daily_goal(name)).items():
+                goals[goal] += value
             if entry["first_at"] is not None:
                 team["first_at"] = min(filter(None, (team["first_at"], entry["first_at"])))
                 team["last_at"] = max(filter(None, (team["last_at"], entry["last_at"])))
-        rows.append(_row(key, TEAM, team, period))
+        rows.append(_row(key, TEAM, team, period) | goals)
     return rows
+
+
+def _goals(goal: DailyGoal) -> dict[str, int]:
+    return {
+        "goal_dials": goal.dials,
+        "goal_connects": goal.connects,
+        "goal_conversations": goal.conversations,
+        "goal_meetings": goal.meetings,
+    }
 
 
 def _row(day: str, rep: str, entry: Row, period: Period) -> Row:

@@ -62,6 +62,10 @@ HEADERS = {
     "won_amount": "Won",
     "win_rate": "Win %",
     "median_days_to_close": "Days to close",
+    "goal_dials": "Goal dials",
+    "goal_connects": "Goal conn",
+    "goal_conversations": "Goal convs",
+    "goal_meetings": "Goal mtgs",
 }
 
 TABLE_COLUMNS = {
@@ -77,6 +81,10 @@ TABLE_COLUMNS = {
         "first_dial",
         "last_dial",
         "dials_per_hour",
+        "goal_dials",
+        "goal_connects",
+        "goal_conversations",
+        "goal_meetings",
     ),
     "funnel": (
         "dials",

@@ -281,6 +281,8 @@ class Settings:
     salesforce: SalesforceSettings = field(default_factory=lambda: _shipped_salesforce())
     reports: ReportRules = field(default_factory=ReportRules)
     crm_answers: CrmAnswers = field(default_factory=CrmAnswers)
+    # [reps.NAME.daily_goal]: a rep's own goal, each key falling back to the team's.
+    rep_goals: dict[str, DailyGoal] = field(default_factory=dict)
     source_text: str = field(default="", compare=False, repr=False)
 
     def disposition(self, code_or_key: str) -> Disposition:
@@ -297,6 +299,10 @@ class Settings:
 
     def tier(self, name: str | None) -> Tier | None:
         return next((tier for tier in self.tiers if tier.name == name), None)
+
+    def daily_goal(self, rep: str) -> DailyGoal:
+        """The rep's own daily goal, else the team's."""
+        return self.rep_goals.get(rep, self.team.daily_goal)
 
 
 def _shipped_salesforce() -> SalesforceSettings:

@@ -11,7 +11,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from prospector.foundations.errors import SettingsError
+from prospector.foundations.errors import ProspectorError, SettingsError
+from prospector.foundations.limits import MAX_REP_NAME, check_rep_name
 from prospector.services.settings.crm_answers import parse_crm_answers
 from prospector.services.settings.crm_hubspot import parse_hubspot
 from prospector.services.settings.crm_salesforce import parse_salesforce
@@ -91,6 +92,34 @@ def _default_region(reader: TableReader) -> str:
             "default_region", value, 'a region phonenumbers knows, such as "US", "GB" or "DE"'
         )
     return value.upper()
+
+
+def _rep_goals(reader: TableReader, team: Team) -> dict[str, DailyGoal]:
+    """``[reps.NAME.daily_goal]``: each key optional, falling back to the team's goal."""
+    goals = {}
+    for name in list(reader.table):
+        try:
+            valid = check_rep_name(name) == name
+        except ProspectorError:
+            valid = False
+        if not valid:
+            raise SettingsError(
+                f"settings: reps.{name[:40]!r}: expected a rep name of 1 to {MAX_REP_NAME}"
+                " characters, without surrounding blanks or control characters"
+            )
+        rep = reader.sub(name)
+        goal = rep.sub("daily_goal")
+        base = team.daily_goal
+        goals[name] = DailyGoal(
+            dials=goal.integer("dials", base.dials, **GOAL),
+            connects=goal.integer("connects", base.connects, **GOAL),
+            conversations=goal.integer("conversations", base.conversations, **GOAL),
+            meetings=goal.integer("meetings", base.meetings, **GOAL),
+        )
+        goal.done()
+        rep.done()
+    reader.done()
+    return goals
 
 
 def _team(reader: TableReader) -> Team:
@@ -417,8 +446,9 @@ def _parse(text: str, origin: str) -> Settings:
     territories_reader = root.sub("territories", required=False)
     territories = {rep: territories_reader.regions(rep) for rep in list(territories_reader.table)}
     crm = root.sub("crm", required=False)
+    team = _team(root.sub("team"))
     settings = Settings(
-        team=_team(root.sub("team")),
+        team=team,
         calling=_calling(root.sub("calling")),
         dispositions=_dispositions(root.tables("dispositions")),
         fit_rules=tuple(fit_rules),
@@ -430,6 +460,7 @@ def _parse(text: str, origin: str) -> Settings:
         salesforce=(salesforce := parse_salesforce(crm.sub("salesforce", required=False))),
         reports=_reports(root.sub("reports", required=False)),
         crm_answers=parse_crm_answers(crm, salesforce, hubspot),
+        rep_goals=_rep_goals(root.sub("reps", required=False), team),
         source_text=text,
     )
     crm.done()

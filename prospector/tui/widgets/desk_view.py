@@ -19,6 +19,17 @@ from prospector.tui.widgets.today_strip import TodayStrip
 EMPTY_QUEUE = "Nothing to call right now.\nThe queue is checked again every minute; g checks now."
 
 
+def empty_text(desk: Desk) -> str:
+    """The empty desk: when the next contact becomes callable, and why."""
+    upcoming = desk.next_callable
+    if upcoming is None:
+        return EMPTY_QUEUE
+    if upcoming.at is None:
+        return f"Nothing to call: {upcoming.text}."
+    head, _, rest = EMPTY_QUEUE.partition("\n")
+    return f"{head}\nNext: {upcoming.text}.\n{rest}"
+
+
 class DeskView(Vertical):
     """Today's counts, a banner for a lead dialed and never logged, the lead's card,
     history and note on the left, and what comes next on the right.
@@ -49,7 +60,7 @@ class DeskView(Vertical):
     def show(self, desk: Desk, now: datetime, *, narrow: bool) -> None:
         """Show ``desk`` as of ``now`` (short labels when ``narrow``)."""
         lead = desk.lead
-        self.query_one(LeadCard).show(lead, now, EMPTY_QUEUE, rep_zone=desk.settings.team.zone)
+        self.query_one(LeadCard).show(lead, now, empty_text(desk), rep_zone=desk.settings.team.zone)
         self.query_one(QueuePreview).show(list(desk.upcoming))
         self.show_today(desk.today, narrow=narrow)
         note = self.query_one(NoteEditor)

@@ -11,7 +11,7 @@ from prospector.services.today import TodayProgress
 
 
 class TodayStrip(Horizontal):
-    """One line: each count against the team's daily goal (green once met), and the time."""
+    """One line: each count against the rep's own daily goal (green once met), and the time."""
 
     def compose(self) -> ComposeResult:
         yield Static("Today", id="today-counts")

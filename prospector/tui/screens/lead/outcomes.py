@@ -17,9 +17,10 @@ from textual.binding import Binding
 
 from prospector.foundations.clock import Clock
 from prospector.services.call_outcomes import HandoffAnswers
+from prospector.services.calls import check_time
 from prospector.services.contacts import ContactCard
 from prospector.services.settings import Disposition, Settings
-from prospector.services.windows import Locale, is_open
+from prospector.services.windows import Locale
 
 if TYPE_CHECKING:
     from prospector.tui.dialogs.callback import CallbackChoice
@@ -130,13 +131,12 @@ def ask_then_log(
 
 
 def window_check(card: ContactCard, settings: Settings) -> WindowCheck:
-    """Says when an instant is outside the prospect's calling window (None when open)."""
+    """Says why an instant is outside the prospect's calling window and when it next
+    opens (None when open): the rep may still keep it."""
     locale = Locale(0, card.timezones, card.country or "", card.state or "")
 
     def check(instant: datetime) -> str | None:
-        if is_open(locale, instant, settings):
-            return None
-        return "outside the prospect's calling window"
+        return check_time(locale, instant, settings).warning
 
     return check
 
@@ -165,7 +165,7 @@ def _qualify(
         prospect_zone=card.local_time.tzinfo,  # type: ignore[arg-type]
         rep_zone=settings.team.zone,
         now=clock,
-        window_check=None,
+        window_check=window_check(card, settings),
         note=note,
         required=required,
     )

@@ -84,7 +84,7 @@ def _add_lines(db: Any, writer: LeadWriter, lines: TextIO, clock: Clock, as_json
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = json.loads(line.rstrip("\r\n"))
         except ValueError as error:
             click.echo(f"error: stdin line {number}: not JSON ({error})", err=True)
             refused = True

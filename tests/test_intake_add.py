@@ -28,7 +28,9 @@ def test_an_a_lead_at_night_is_due_an_hour_into_the_next_calling_day(run, db_pat
     assert lead["sla_due_at"] == "2026-11-24T15:00:00+00:00"
     shown = json.loads(run("show", str(lead["contact_id"]), "--json").stdout)
     assert (shown["first_name"], shown["phone"], shown["company"]) == (
-        "Ann", "+12125550100", "Big Co"
+        "Ann",
+        "+12125550100",
+        "Big Co",
     )
     queue = json.loads(run("queue", "--json", "--at", "2026-11-24T09:05:00-05:00").stdout)
     assert [item["contact_id"] for item in queue] == [lead["contact_id"]]
@@ -62,7 +64,9 @@ def test_dnc_and_fit_rules_apply(run, db_path):
     assert run("dnc", "add", "212 555 0101").exit_code == 0
     dnc = run("add", "--first", "Dan", "--phone", "+1 212 555 0101")
     assert (dnc.exit_code, dnc.stdout) == (0, "1 dnc\n")
-    shop = run("add", "--company", "Shop Co", "--phone", "(212) 555-0102", "--industry", "eCommerce")
+    shop = run(
+        "add", "--company", "Shop Co", "--phone", "(212) 555-0102", "--industry", "eCommerce"
+    )
     assert (shop.exit_code, shop.stdout) == (0, "2 filtered: no eCommerce\n")
     assert backend.rows(db_path, "SELECT id, dnc, filtered_by FROM contacts ORDER BY id") == [
         (1, 1, None),
@@ -73,7 +77,9 @@ def test_dnc_and_fit_rules_apply(run, db_path):
 def test_a_lead_without_a_valid_phone_is_rejected(run, db_path):
     result = run("add", "--first", "Cy", "--phone", "12345")
     assert result.exit_code == 1
-    assert result.stdout == "- rejected: no valid phone: phone '12345' is not a valid number for US\n"
+    assert result.stdout == (
+        "- rejected: no valid phone: phone '12345' is not a valid number for US\n"
+    )
     nophone = run("add", "--first", "Cy", "--json")
     assert nophone.exit_code == 1
     assert json.loads(nophone.stdout)["reason"] == "no phone number"
@@ -117,7 +123,7 @@ def test_stdin_takes_each_line_on_its_own(run, db_path):
 
 
 def test_stdin_leads_arrive_when_read(run, db_path):
-    added(run, "--stdin", input='{"phone": "+1 212 555 0100"}\n', *("--at", MONDAY_2149_ET))
+    added(run, "--stdin", "--at", MONDAY_2149_ET, input='{"phone": "+1 212 555 0100"}\n')
     assert backend.scalar(db_path, "SELECT received_day FROM contacts") == "2026-11-23"
 
 

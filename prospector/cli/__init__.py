@@ -130,8 +130,8 @@ def _register() -> None:
     )
 
     for module in (
-        setup, settings_cmd, workbench, importing, intake, dnc, calling, contacts, handoffs, reports,
-        database,
+        setup, settings_cmd, workbench, importing, intake, dnc, calling, contacts, handoffs,
+        reports, database,
     ):  # fmt: skip
         module.register(cli)
 

@@ -47,7 +47,11 @@ def _lead_options(function):
 @json_option
 @pass_app
 def add_command(
-    app: AppContext, from_stdin: bool, region: str | None, at: datetime | None, as_json: bool,
+    app: AppContext,
+    from_stdin: bool,
+    region: str | None,
+    at: datetime | None,
+    as_json: bool,
     **fields: str | None,
 ) -> None:
     """Add leads as they arrive, through the same rules as `import` (phones, matching,

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from prospector.cli.context import AppContext, at_option, echo_json, json_option, pass_app
+from prospector.cli.context import (
+    AppContext,
+    at_option,
+    echo_json,
+    json_option,
+    parse_at_option,
+    pass_app,
+)
 from prospector.foundations.errors import ProspectorError
 
 if TYPE_CHECKING:
@@ -128,5 +135,67 @@ def _write(db: Any, writer: LeadWriter, item: tuple, now: datetime) -> LeadOutco
     raise AssertionError("unreachable")
 
 
+SECRET_ENV = "PROSPECTOR_INTAKE_SECRET"
+TOKEN_ENV = "PROSPECTOR_INTAKE_TOKEN"
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8787, show_default=True,
+    help="Port to listen on (0: any free one, shown at start).",
+)  # fmt: skip
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(1, 64 << 20),
+    default=1 << 20,
+    show_default=True,
+    help="Largest request body accepted (413 past it).",
+)
+@click.option(
+    "--at",
+    "at",
+    metavar="TIME",
+    callback=parse_at_option,
+    help="Every lead arrives at TIME (ISO 8601 with offset; for tests). Signatures are"
+    " still checked against the real clock.",
+)
+@pass_app
+def serve_command(
+    app: AppContext, host: str, port: int, max_bytes: int, at: datetime | None
+) -> None:
+    """Take leads over HTTP: POST /leads (one JSON object or a list, `add`'s field names),
+    GET /health.
+
+    Requests are signed with the Standard Webhooks scheme and $PROSPECTOR_INTAKE_SECRET
+    (whsec_...), or carry `Authorization: Bearer $PROSPECTOR_INTAKE_TOKEN`; at least one
+    must be set. Answers 201 with each lead's contact id and outcome, 400 naming the
+    field at fault (nothing is added), 401 for a missing, bad or stale signature or
+    token, 413 past --max-bytes. A webhook-id seen before gets its first answer again
+    and adds nothing. Plain HTTP on 127.0.0.1: put a reverse proxy in front for TLS.
+    """
+    import os
+
+    from prospector.intake import server
+    from prospector.intake.app import IntakeOptions, create_app
+    from prospector.services.export.webhook import load_secret
+
+    secret = load_secret(os.environ, SECRET_ENV)
+    token = os.environ.get(TOKEN_ENV, "").strip() or None
+    if secret is None and token is None:
+        raise ProspectorError(f"set ${SECRET_ENV} (whsec_...) or ${TOKEN_ENV} to take leads")
+    with app.open_db():  # a missing or unreadable database is refused before listening
+        pass
+    options = IntakeOptions(app.db_path, secret, token, max_bytes, app.clock(at))
+    listener = server.listen(host, port)
+
+    def listening(url: str) -> None:
+        click.echo(f"prospector serve: taking leads on {url}/leads (health: /health); Ctrl-C stops")
+
+    server.run(create_app(options), listener, listening)
+    click.echo("prospector serve: stopped")
+
+
 def register(group: click.Group) -> None:
     group.add_command(add_command)
+    group.add_command(serve_command)

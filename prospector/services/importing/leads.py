@@ -24,7 +24,10 @@ from prospector.services.importing.rows import Reject, RowRules, normalize_chunk
 from prospector.services.importing.writer import ContactWriter
 from prospector.services.settings import Settings, load_settings
 
-__all__ = ["FIELDS", "LeadError", "LeadOutcome", "LeadWriter", "add_leads", "lead_fields"]
+__all__ = [
+    "FIELDS", "LeadError", "LeadOutcome", "LeadWriter", "add_leads", "lead_fields",
+    "rejected_field",
+]  # fmt: skip
 
 FIELDS = {
     "first": "first_name",
@@ -115,9 +118,13 @@ class LeadOutcome:
         }
 
 
+def rejected_field(item: Reject) -> str:
+    """The lead's field a rejected row's reason is about."""
+    return "country" if item.reason.startswith("unknown country") else "phone"
+
+
 def _rejected(item: Reject) -> LeadOutcome:
-    field = "country" if item.reason.startswith("unknown country") else "phone"
-    return LeadOutcome(None, "rejected", item.reason, field)
+    return LeadOutcome(None, "rejected", item.reason, rejected_field(item))
 
 
 class LeadWriter:

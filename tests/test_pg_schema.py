@@ -25,10 +25,10 @@ COHORTS = {
 
 @pytest.fixture
 def pg(pg_url):
-    """A raw psycopg connection to a database holding the schema (committed)."""
+    """A raw psycopg connection to a database holding the schema (committed): the
+    baseline, and the migrations after it."""
+    open_database(pg_url).close()
     with psycopg.connect(pg_url) as conn:
-        create_schema(conn)
-        conn.commit()
         yield conn
 
 
@@ -232,7 +232,8 @@ def test_metadata_names_the_application_and_schema(lite, pg):
     assert meta.keys() == {"database_id", "application", "schema_version"}
     assert re.fullmatch(r"[0-9a-f]{12}", meta["database_id"])
     assert meta["application"] == "prospector"
-    assert meta["schema_version"] == str(BASELINE) == str(len(MIGRATIONS))
+    assert len(MIGRATIONS) >= BASELINE
+    assert meta["schema_version"] == str(len(MIGRATIONS))
     assert {row[0] for row in lite.execute("SELECT key FROM prospector_meta")} == {"database_id"}
 
 

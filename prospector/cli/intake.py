@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 def _lead_options(function):
-    from prospector.services.importing.leads import FIELDS
+    from prospector.services.lead_fields import FIELDS
 
     for name in reversed(FIELDS):
         function = click.option(

@@ -55,5 +55,5 @@ MIGRATIONS: list[Migration] = [
     _sql(m006_contact_phones.SQL),
     m007_crm_round_trip.migrate,
     _sql(m008_lead_sources.SQL),
-    _sql(m010_intake_requests.SQL),
+    m010_intake_requests.migrate,
 ]

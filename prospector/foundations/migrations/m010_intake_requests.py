@@ -7,11 +7,23 @@ that wrote the leads, so it holds across restarts and between several serve
 processes on one database.
 """
 
+from __future__ import annotations
+
+import sqlite3
+
 SQL = """
 CREATE TABLE intake_requests (
-    webhook_id TEXT PRIMARY KEY,
-    status INTEGER NOT NULL,
-    body TEXT NOT NULL,
-    received_at TEXT NOT NULL
+    webhook_id {text} PRIMARY KEY,
+    status {integer} NOT NULL,
+    body {text} NOT NULL,
+    received_at {text} NOT NULL
 );
 """
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    from prospector.foundations.dialect import POSTGRES, SQLITE
+    from prospector.foundations.migrations import run_statements
+
+    dialect = SQLITE if isinstance(conn, sqlite3.Connection) else POSTGRES
+    run_statements(conn, SQL.format(**dialect.column_types()))

@@ -22,6 +22,7 @@ from prospector.foundations.limits import check_region
 from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.rows import Reject, RowRules, normalize_chunk
 from prospector.services.importing.writer import ContactWriter
+from prospector.services.lead_fields import FIELDS
 from prospector.services.settings import Settings, load_settings
 
 __all__ = [
@@ -29,22 +30,6 @@ __all__ = [
     "rejected_field",
 ]  # fmt: skip
 
-FIELDS = {
-    "first": "first_name",
-    "last": "last_name",
-    "company": "company",
-    "phone": "phone",
-    "email": "email",
-    "title": "title",
-    "source": "source",
-    "list": "list_name",
-    "state": "state",
-    "country": "country",
-    "website": "website",
-    "employees": "employees",
-    "industry": "industry",
-}
-"""A lead's field names (the ``add`` options, the JSON keys) and the import field each fills."""
 MAX_FIELD_CHARS = 1000
 
 

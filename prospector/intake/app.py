@@ -36,7 +36,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from prospector.foundations.clock import Clock, system_clock
-from prospector.foundations.db import Database, open_database
+from prospector.foundations.db import open_database
 from prospector.foundations.errors import ProspectorError
 from prospector.services import intake
 
@@ -60,27 +60,28 @@ class DatabaseThread:
 
     def __init__(self, db_path: str) -> None:
         self.db_path = db_path
-        self.db: Database | None = None
+        self.intake: intake.Intake | None = None
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="prospector-db")
 
     async def run(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``work(intake, *args, **kwargs)`` on the thread (an :class:`intake.Intake`)."""
         future = self.executor.submit(self._call, work, args, kwargs)
         return await asyncio.wrap_future(future)
 
     def _call(self, work: Callable[..., T], args: tuple, kwargs: dict) -> T:
-        if self.db is None:
-            self.db = open_database(self.db_path)
+        if self.intake is None:
+            self.intake = intake.Intake(open_database(self.db_path))
         try:
-            return work(self.db, *args, **kwargs)
+            return work(self.intake, *args, **kwargs)
         except ProspectorError:
             self._close()  # a connection that failed is not trusted again: the next opens anew
             raise
 
     def _close(self) -> None:
-        if self.db is not None:
+        if self.intake is not None:
             with contextlib.suppress(Exception):
-                self.db.close()
-            self.db = None
+                self.intake.db.close()
+            self.intake = None
 
     def close(self) -> None:
         self.executor.submit(self._close).result()
@@ -111,14 +112,16 @@ def create_app(options: IntakeOptions) -> Starlette:
         else:
             webhook_id = request.headers.get("webhook-id") or request.headers.get("idempotency-key")
         try:
-            answer = await database.run(intake.take_leads, body, now=now, webhook_id=webhook_id)
+            answer = await database.run(
+                intake.Intake.take_leads, body, now=now, webhook_id=webhook_id
+            )
         except ProspectorError as error:
             return json_answer(503, {"error": str(error)}, **{"Retry-After": "5"})
         return json_answer(answer.status, answer.body)
 
     async def health(_request: Request) -> JSONResponse:
         try:
-            return json_answer(200, await database.run(intake.health))
+            return json_answer(200, await database.run(intake.Intake.health))
         except Exception as error:  # whatever the database says, the answer is "not healthy"
             return json_answer(503, {"status": "error", "error": str(error)})
 

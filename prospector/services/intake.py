@@ -12,6 +12,8 @@ leads: the same id again gets that answer, status and body, and writes nothing.
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,10 +23,13 @@ from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database
 from prospector.services.importing.leads import LeadError, LeadWriter, lead_fields, rejected_field
 from prospector.services.importing.rows import Reject
+from prospector.services.settings.store import settings_version
 
 MAX_LEADS = 1000
 """Leads one request may carry (a list longer is a 400: send it in parts)."""
 MAX_ID_CHARS = 255
+WRITER_MAX_AGE = 300.0
+"""Seconds a writer's knowledge of the contacts is trusted (see :class:`Intake`)."""
 
 
 @dataclass(frozen=True)
@@ -40,36 +45,83 @@ def bad_request(message: str, field: str | None = None) -> Answer:
     return Answer(400, {"error": message, "field": field})
 
 
-def take_leads(db: Database, body: bytes, *, now: datetime, webhook_id: str | None) -> Answer:
-    """Add the leads of an authenticated request that arrived at ``now``.
+class Intake:
+    """The endpoint's work on one connection (the endpoint's database thread).
 
-    201 with ``{"leads": [outcome, ...]}`` (each as ``LeadOutcome.as_json``, in the
-    request's order), or 400 with ``{"error": text, "field": name}``; ``field`` is
-    ``leads[N].name`` for the Nth lead (from 0) of a list.
+    Its :class:`LeadWriter` knows every contact's phones and emails, which takes a
+    second to learn on a database of 200,000 contacts: it is kept from request to
+    request (it keeps up with the contacts, accounts and DNC numbers others add, as
+    an import does) and learnt afresh when the settings change, and every
+    :data:`WRITER_MAX_AGE` seconds, so a phone or email a rep changed on an older
+    contact meanwhile is seen by then (at once when a write runs into it).
     """
-    if webhook_id is not None and len(webhook_id) > MAX_ID_CHARS:
-        return bad_request(f"webhook-id over {MAX_ID_CHARS} characters", "webhook-id")
-    writer = LeadWriter(db)
-    checked = _checked(writer, body)
-    with db.write():
-        if webhook_id is not None:
-            stored = db.one(
-                "SELECT status, body FROM intake_requests WHERE webhook_id = ?", (webhook_id,)
-            )
-            if stored is not None:
-                return Answer(int(stored[0]), json.loads(stored[1]), repeated=True)
-        if isinstance(checked, Answer):
-            answer = checked
-        else:
-            outcomes = [writer.write(item, now).as_json() for item in checked]
-            answer = Answer(201, {"leads": outcomes})
-        if webhook_id is not None:
-            db.execute(
-                """INSERT INTO intake_requests (webhook_id, status, body, received_at)
-                   VALUES (?, ?, ?, ?)""",
-                (webhook_id, answer.status, json.dumps(answer.body), to_db(now)),
-            )
-    return answer
+
+    def __init__(self, db: Database, clock: Callable[[], float] = time.monotonic) -> None:
+        self.db = db
+        self.clock = clock
+        self._writer: LeadWriter | None = None
+        self._born = 0.0
+        self._settings = -1
+
+    def writer(self) -> LeadWriter:
+        settings = settings_version(self.db)
+        if (
+            self._writer is None
+            or settings != self._settings
+            or self.clock() - self._born > WRITER_MAX_AGE
+        ):
+            self._writer = LeadWriter(self.db)
+            self._born, self._settings = self.clock(), settings
+        return self._writer
+
+    def take_leads(self, body: bytes, *, now: datetime, webhook_id: str | None) -> Answer:
+        """Add the leads of an authenticated request that arrived at ``now``.
+
+        201 with ``{"leads": [outcome, ...]}`` (each as ``LeadOutcome.as_json``, in the
+        request's order), or 400 with ``{"error": text, "field": name}``; ``field`` is
+        ``leads[N].name`` for the Nth lead (from 0) of a list.
+        """
+        if webhook_id is not None and len(webhook_id) > MAX_ID_CHARS:
+            return bad_request(f"webhook-id over {MAX_ID_CHARS} characters", "webhook-id")
+        checked = _checked(self.writer(), body)
+        try:
+            return self._answer(checked, now, webhook_id)
+        except sqlite3.IntegrityError:
+            # A phone a rep gave an older contact since the writer learnt them: the
+            # transaction was rolled back; learn afresh and write the request again.
+            self._writer = None
+            return self._answer(_checked(self.writer(), body), now, webhook_id)
+
+    def _answer(
+        self, checked: Answer | list[tuple], now: datetime, webhook_id: str | None
+    ) -> Answer:
+        db = self.db
+        with db.write():
+            if webhook_id is not None:
+                stored = db.one(
+                    "SELECT status, body FROM intake_requests WHERE webhook_id = ?", (webhook_id,)
+                )
+                if stored is not None:
+                    return Answer(int(stored[0]), json.loads(stored[1]), repeated=True)
+            if isinstance(checked, Answer):
+                answer = checked
+            else:
+                writer = self._writer
+                assert writer is not None  # _checked's
+                outcomes = [writer.write(item, now).as_json() for item in checked]
+                answer = Answer(201, {"leads": outcomes})
+            if webhook_id is not None:
+                db.execute(
+                    """INSERT INTO intake_requests (webhook_id, status, body, received_at)
+                       VALUES (?, ?, ?, ?)""",
+                    (webhook_id, answer.status, json.dumps(answer.body), to_db(now)),
+                )
+        return answer
+
+    def health(self) -> dict[str, Any]:
+        """What ``GET /health`` says once the database answered (its intake table is there)."""
+        self.db.one("SELECT 1 FROM intake_requests LIMIT 1")
+        return {"status": "ok", "database": "ok"}
 
 
 def _checked(writer: LeadWriter, body: bytes) -> Answer | list[tuple]:
@@ -102,9 +154,3 @@ def _checked(writer: LeadWriter, body: bytes) -> Answer | list[tuple]:
             field = where(index, rejected_field(item))
             return bad_request(f"{field}: {item.reason}", field)
     return items
-
-
-def health(db: Database) -> dict[str, Any]:
-    """What ``GET /health`` says once the database answered (its intake table is there)."""
-    db.one("SELECT 1 FROM intake_requests LIMIT 1")
-    return {"status": "ok", "database": "ok"}

@@ -10,6 +10,7 @@ deadline as a list file, with the lead's arrival time as the import's instant.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -155,6 +156,10 @@ class LeadWriter:
             writer = self._writer = ContactWriter(self.db, self.settings, now, None)
         elif writer.now != now:
             writer.set_clock(now)
+        # Each lead stands on its own, as a one-row import would: the contact it names
+        # takes every field it gives (in a file, later rows only fill empty fields).
+        writer.touched_contacts.clear()
+        writer.start_max_id = sys.maxsize
         try:
             counts = writer.write_chunk([item], _no_rejects, [1])
         except sqlite3.IntegrityError:

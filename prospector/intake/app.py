@@ -73,7 +73,7 @@ class DatabaseThread:
             self.intake = intake.Intake(open_database(self.db_path))
         try:
             return work(self.intake, *args, **kwargs)
-        except ProspectorError:
+        except Exception:
             self._close()  # a connection that failed is not trusted again: the next opens anew
             raise
 

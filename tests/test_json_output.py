@@ -16,8 +16,8 @@ from tests.factories import add_contact
 from tests.report_factories import log
 
 AT = "2026-11-23T10:00:00-05:00"
-# These open a screen; they print no data to give as JSON.
-SCREENS = {("demo",), ("dashboard",)}
+# These open a screen, or serve HTTP (whose answers are JSON); they print no data.
+SCREENS = {("demo",), ("dashboard",), ("serve",)}
 
 
 def _leaves(group: click.Group, prefix: tuple[str, ...] = ()):

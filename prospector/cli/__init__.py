@@ -122,6 +122,7 @@ def _register() -> None:
         dnc,
         handoffs,
         importing,
+        intake,
         reports,
         settings_cmd,
         setup,
@@ -129,8 +130,8 @@ def _register() -> None:
     )
 
     for module in (
-        setup, settings_cmd, workbench, importing, dnc, calling, contacts, handoffs, reports,
-        database,
+        setup, settings_cmd, workbench, importing, intake, dnc, calling, contacts, handoffs,
+        reports, database,
     ):  # fmt: skip
         module.register(cli)
 

@@ -147,6 +147,12 @@ class SQLiteDialect:
         """``text LIKE pattern`` without regard to ASCII case, ``\\`` escaping."""
         return f"{text} LIKE {pattern} ESCAPE '\\'"
 
+    # --- migrations after the baseline (intake: m010) ---
+
+    def column_types(self) -> dict[str, str]:
+        """``{text}``, ``{integer}``: the column types of a table both backends create."""
+        return {"text": "TEXT", "integer": "INTEGER"}
+
 
 class PostgresDialect(SQLiteDialect):
     name = "postgresql"
@@ -241,6 +247,12 @@ class PostgresDialect(SQLiteDialect):
 
     def like(self, text: str, pattern: str) -> str:
         return f"lower({text}) LIKE lower({pattern}) ESCAPE '\\'"
+
+    # --- migrations after the baseline (intake: m010) ---
+
+    def column_types(self) -> dict[str, str]:
+        # As the baseline's (migrations/postgresql.py): byte-order text, 64-bit integers.
+        return {"text": 'TEXT COLLATE "C"', "integer": "BIGINT"}
 
 
 SQLITE = SQLiteDialect()

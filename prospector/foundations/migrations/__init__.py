@@ -25,6 +25,7 @@ from prospector.foundations.migrations import (
     m007_crm_round_trip,
     m008_lead_sources,
     m009_working_speed,
+    m010_intake_requests,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -56,4 +57,5 @@ MIGRATIONS: list[Migration] = [
     m007_crm_round_trip.migrate,
     _sql(m008_lead_sources.SQL),
     m009_working_speed.migrate,
+    m010_intake_requests.migrate,
 ]

@@ -20,9 +20,11 @@ from typing import Any
 
 
 def migrate(conn: Any) -> None:
-    """Both backends (the first migration after PostgreSQL's baseline): integers are
-    BIGINT there, as in :mod:`.postgresql`."""
-    integer = "INTEGER" if isinstance(conn, sqlite3.Connection) else "BIGINT"
+    """Both backends (the first migration after PostgreSQL's baseline)."""
+    from prospector.foundations.dialect import POSTGRES, SQLITE
+
+    dialect = SQLITE if isinstance(conn, sqlite3.Connection) else POSTGRES
+    integer = dialect.column_types()["integer"]
     conn.execute(f"ALTER TABLE contacts ADD COLUMN first_dial_working_seconds {integer}")
     conn.execute(
         """CREATE INDEX contacts_dialed_by_created

@@ -217,14 +217,17 @@ def shown_url(url: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
-def load_secret(environ: Mapping[str, str] = os.environ) -> Webhook | None:
-    """The signer for ``$PROSPECTOR_WEBHOOK_SECRET``, or None when it is not set.
+def load_secret(
+    environ: Mapping[str, str] = os.environ, variable: str = SECRET_ENV
+) -> Webhook | None:
+    """The signer for ``$PROSPECTOR_WEBHOOK_SECRET`` (or ``variable``), or None when it
+    is not set.
 
     Raises:
         WebhookSecretError: not ``whsec_`` followed by the base64 of 24 to 64 bytes
             (the message never shows the secret).
     """
-    text = environ.get(SECRET_ENV, "").strip()
+    text = environ.get(variable, "").strip()
     if not text:
         return None
     expected = (
@@ -232,16 +235,16 @@ def load_secret(environ: Mapping[str, str] = os.environ) -> Webhook | None:
         " bytes> (the Standard Webhooks form)"
     )
     if not text.startswith(SECRET_PREFIX):
-        raise WebhookSecretError(f"${SECRET_ENV}: {expected}")
+        raise WebhookSecretError(f"${variable}: {expected}")
     encoded = text.removeprefix(SECRET_PREFIX)
     try:
         key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
     except binascii.Error:
         raise WebhookSecretError(
-            f"${SECRET_ENV}: not base64 after {SECRET_PREFIX}; {expected}"
+            f"${variable}: not base64 after {SECRET_PREFIX}; {expected}"
         ) from None
     if not SECRET_BYTES[0] <= len(key) <= SECRET_BYTES[1]:
-        raise WebhookSecretError(f"${SECRET_ENV}: {len(key)} bytes; {expected}")
+        raise WebhookSecretError(f"${variable}: {len(key)} bytes; {expected}")
     return Webhook(key)
 
 

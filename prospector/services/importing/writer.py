@@ -119,16 +119,27 @@ class ContactWriter:
     touched_contacts: set[int] = field(default_factory=set)
     start_max_id: int = 0
     next_id: int = 0
+    last_matched: int | None = None  # the known contact the last merged row named
 
     def __post_init__(self) -> None:
-        self.stamp = to_db(self.now)
-        # The team day the leads arrive on: reports count lead cohorts by it.
-        self.received_day = self.now.astimezone(self.settings.team.zone).date().isoformat()
         self.keys = ProfileKeys(self.settings)
-        self.accounts = AccountBook(self.db, self.keys, self.stamp)
+        self.accounts = AccountBook(self.db, self.keys, "")
         self._no_account: dict[tuple, tuple] = {}
         self._classified: dict[tuple, fit.Classification] = {}
         self._tiers = {tier.name: tier for tier in self.settings.tiers}
+        self.set_clock(self.now)
+        self.start_max_id = _scalar(self.db, "SELECT coalesce(max(id), 0) FROM contacts")
+        self._version = self._data_version()
+        for row in self.db.query("SELECT zones, country, state, id FROM locales"):
+            self.locales[(row[0], row[1], row[2])] = row[3]
+        self._catch_up()
+
+    def set_clock(self, now: datetime) -> None:
+        """Write what follows as arriving at ``now`` (leads added one by one arrive apart)."""
+        self.now = now
+        self.stamp = self.accounts.stamp = to_db(now)
+        # The team day the leads arrive on: reports count lead cohorts by it.
+        self.received_day = now.astimezone(self.settings.team.zone).date().isoformat()
         # Every lead of an import arrives at one instant: a deadline per tier and locale.
         self._sla: dict[tuple[str, int], str] = {}
         # Constant columns are part of the statement, not bound per row.
@@ -146,11 +157,6 @@ class ContactWriter:
             f"INSERT INTO contacts ({', '.join((*INSERT_COLUMNS, *constants))})"
             f" VALUES ({', '.join(marks + list(constants.values()))})"
         )
-        self.start_max_id = _scalar(self.db, "SELECT coalesce(max(id), 0) FROM contacts")
-        self._version = self._data_version()
-        for row in self.db.query("SELECT zones, country, state, id FROM locales"):
-            self.locales[(row[0], row[1], row[2])] = row[3]
-        self._catch_up()
 
     # --- what the database holds -------------------------------------------------
 
@@ -309,7 +315,7 @@ class ContactWriter:
         if match.contact_id is None:
             self._insert_one(row, counts)
             return
-        contact_id = match.contact_id
+        contact_id = self.last_matched = match.contact_id
         found = self.db.one(f"{_SELECT} WHERE id = ?", (contact_id,))
         assert found is not None
         current = dict(found)

@@ -131,16 +131,17 @@ class Database:
             self.conn.serialize()
 
     @contextlib.contextmanager
-    def write_or_join(self) -> Iterator[sqlite3.Connection]:
+    def write_or_join(self, *, serial: bool = True) -> Iterator[sqlite3.Connection]:
         """The caller's open transaction (it commits), else a :meth:`write` of its own.
 
         For steps that must commit with whatever the caller is writing, such as a
         draft cleared with its call, and stand alone when called on their own.
+        ``serial``: as :meth:`write`'s (a joined transaction is left as it is).
         """
         if self.conn.in_transaction:
             yield self.conn
         else:
-            with self.write() as conn:
+            with self.write(serial=serial) as conn:
                 yield conn
 
     @contextlib.contextmanager

@@ -153,6 +153,13 @@ class SQLiteDialect:
         """``{text}``, ``{integer}``: the column types of a table both backends create."""
         return {"text": "TEXT", "integer": "INTEGER"}
 
+    # --- row locks (log) ---
+
+    def lock_rows_of(self, alias: str) -> str:
+        """A SELECT's tail that locks the rows it reads from ``alias`` until the end of
+        the transaction (SQLite's write transaction already excludes other writers)."""
+        return ""
+
 
 class PostgresDialect(SQLiteDialect):
     name = "postgresql"
@@ -253,6 +260,9 @@ class PostgresDialect(SQLiteDialect):
     def column_types(self) -> dict[str, str]:
         # As the baseline's (migrations/postgresql.py): byte-order text, 64-bit integers.
         return {"text": 'TEXT COLLATE "C"', "integer": "BIGINT"}
+
+    def lock_rows_of(self, alias: str) -> str:
+        return f" FOR UPDATE OF {alias}"
 
 
 SQLITE = SQLiteDialect()

@@ -276,8 +276,11 @@ def log_call(
     now = now.astimezone(UTC)
     chosen = settings.disposition(disposition)
     _check_inputs(chosen.then, callback, callback_scope, duration, now)
-    with db.write_or_join():  # joined by :func:`.call_outcomes.log_outcome` (a meeting set)
-        row, locale = load_contact(db, contact_id)
+    # Joined by :func:`.call_outcomes.log_outcome` (a meeting set). On PostgreSQL a
+    # plain call locks only its contact's row, so reps log side by side; adding to
+    # the DNC list (it reaches other contacts) takes the write lock.
+    with db.write_or_join(serial=chosen.then == "do_not_call"):
+        row, locale = load_contact(db, contact_id, lock=True)
         refuse_if_held_by_other(row, rep, now)
         switched = (
             require_phone(db, contact_id, phone) if phone not in (None, row["phone"]) else None

@@ -69,19 +69,22 @@ class Locale:
         return zone(self.zones[0]) if self.zones else ZoneInfo("UTC")
 
 
-def load_contact(db: Database, contact_id: int) -> tuple[sqlite3.Row, Locale]:
+def load_contact(
+    db: Database, contact_id: int, *, lock: bool = False
+) -> tuple[sqlite3.Row, Locale]:
     """A contact's row (with ``company``, ``industry``, ``employees``, ``on_dnc_list``)
-    and its locale.
+    and its locale; ``lock``: its row locked until the transaction ends.
 
     Raises:
         NotFoundError: no such contact.
     """
     row = db.one(
-        """SELECT c.*, a.name AS company, a.industry, a.employees, l.zones,
+        f"""SELECT c.*, a.name AS company, a.industry, a.employees, l.zones,
                   l.country AS locale_country, l.state AS locale_state,
                   EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = c.phone) AS on_dnc_list
            FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
-           JOIN locales l ON l.id = c.locale_id WHERE c.id = ?""",
+           JOIN locales l ON l.id = c.locale_id WHERE c.id = ?
+           {db.dialect.lock_rows_of("c") if lock else ""}""",
         (contact_id,),
     )
     if row is None:

@@ -74,17 +74,18 @@ def next_command(app: AppContext, at: datetime | None, as_json: bool) -> None:
     """Claim the next contact for the rep (for the lease time).
 
     When nothing is callable, says when the next contact becomes callable and why
-    (a window opening, a callback or a retry coming due); --json then prints
-    {"contact_id": null, "next_callable": {"at", "kind", "contacts", "zone", "text"}}.
+    (a window opening, a callback or a retry coming due); --json then prints null,
+    as the command-line contract has it.
     """
     now = app.clock(at)()
     with app.open_db() as db:
         item = claims.claim_next(db, rep=app.rep, now=now)
+        if item is None and as_json:
+            echo_json(None)
+            return
         upcoming = None if item is not None else next_callable(db, rep=app.rep, now=now)
     if upcoming is not None:
-        if as_json:
-            echo_json({"contact_id": None, "next_callable": upcoming.to_json()})
-        elif upcoming.at is None:
+        if upcoming.at is None:
             click.echo(f"nothing callable now: {upcoming.text}")
         else:
             click.echo(f"nothing callable now; next: {upcoming.text}")

@@ -132,7 +132,7 @@ def claim_next(
     return dataclasses.replace(items[0], claimed_by=rep, claim_expires_at=from_db(lease))
 
 
-LOCKED_TOPS = (1, 10, 50)
+LOCKED_TOPS = (1, 10, 50, 200)
 """How far down the queue ``next`` looks, in turn, while the top rows are being
 claimed by other reps at the same moment."""
 

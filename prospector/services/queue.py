@@ -218,7 +218,7 @@ def queue_ids(
             lambda: _per_locale_lane(
                 db,
                 "c.attempts = 0 AND c.callback_at IS NULL AND c.deferred_until IS NULL"
-                " AND c.next_call_at <= :now",
+                " AND c.standby_list IS NULL AND c.next_call_at <= :now",
                 "c.sla_due_at, c.tier_priority",
                 params,
                 index_rest="c.next_call_at, ",

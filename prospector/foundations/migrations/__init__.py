@@ -24,6 +24,7 @@ from prospector.foundations.migrations import (
     m006_contact_phones,
     m007_crm_round_trip,
     m008_lead_sources,
+    m011_standby_lists,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -54,4 +55,5 @@ MIGRATIONS: list[Migration] = [
     _sql(m006_contact_phones.SQL),
     m007_crm_round_trip.migrate,
     _sql(m008_lead_sources.SQL),
+    _sql(m011_standby_lists.SQL),
 ]

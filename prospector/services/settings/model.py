@@ -143,6 +143,19 @@ class CallingRules:
     callback_grace_minutes: int
     state_rules: tuple[StateRule, ...]
     holidays: HolidayRules = field(default_factory=lambda: HolidayRules())
+    # The queue forecast (services.forecast): minutes per dial when the calls table has
+    # no history, and the team's work left today under which a standby list opens.
+    minutes_per_dial: float = 3.0
+    refill_below: Duration | None = None
+
+
+@dataclass(frozen=True)
+class ContactList:
+    """A ``[[lists]]`` entry: a standby list waits, unoffered, until the queue runs low."""
+
+    name: str
+    standby: bool
+    order: int
 
 
 @dataclass(frozen=True)
@@ -281,6 +294,7 @@ class Settings:
     salesforce: SalesforceSettings = field(default_factory=lambda: _shipped_salesforce())
     reports: ReportRules = field(default_factory=ReportRules)
     crm_answers: CrmAnswers = field(default_factory=CrmAnswers)
+    lists: tuple[ContactList, ...] = ()
     source_text: str = field(default="", compare=False, repr=False)
 
     def disposition(self, code_or_key: str) -> Disposition:
@@ -297,6 +311,11 @@ class Settings:
 
     def tier(self, name: str | None) -> Tier | None:
         return next((tier for tier in self.tiers if tier.name == name), None)
+
+    @property
+    def standby_lists(self) -> tuple[ContactList, ...]:
+        """The standby lists in the order they open."""
+        return tuple(sorted((lst for lst in self.lists if lst.standby), key=lambda l: l.order))
 
 
 def _shipped_salesforce() -> SalesforceSettings:

@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from prospector.foundations.clock import from_db, to_db
 from prospector.foundations.db import Database
 from prospector.foundations.errors import ClaimError, NotFoundError
+from prospector.services.forecast import refill
 from prospector.services.queue import (
     LANE_FOLLOW_UP,
     LANE_NEW,
@@ -97,9 +98,19 @@ def claim_next(
     earlier claims that were never dialed are let go first (``next`` moves on;
     the same contact comes back if it is still the top). A dialed, undispositioned
     claim is the top of the queue (lane 0) and is handed back, keeping its dial time.
+
+    At the empty desk (nothing to offer) the standby lists get their refill check
+    (:func:`.forecast.refill`), and the queue is asked again when one opened.
     """
     settings = settings or current_settings(db)
     now = now.astimezone(UTC)
+    item = _claim_top(db, rep=rep, now=now, settings=settings)
+    if item is None and refill(db, now=now, actor=rep, settings=settings):
+        item = _claim_top(db, rep=rep, now=now, settings=settings)
+    return item
+
+
+def _claim_top(db: Database, *, rep: str, now: datetime, settings: Settings) -> QueueItem | None:
     lease = to_db(now + timedelta(minutes=settings.calling.lease_minutes))
     with db.write():
         record_rep(db, rep, now)

@@ -82,23 +82,21 @@ def states(db: Database, settings: Settings) -> list[StandbyState]:
     }
     result = []
     for lst in settings.standby_lists:
-        contacts = db.one(
+        contacts = db.execute(
             "SELECT count(*) FROM contacts WHERE lower(list_name) = lower(?)", (lst.name,)
-        )
+        ).fetchone()
         when, why = opened.get(lst.name.casefold(), (None, None))
         result.append(
-            StandbyState(
-                lst.name, lst.order, held.get(lst.name, 0), int(contacts[0]), when, why
-            )
+            StandbyState(lst.name, lst.order, held.get(lst.name, 0), int(contacts[0]), when, why)
         )
     return result
 
 
-def open_list(db: Database, name: str, *, now: datetime, actor: str, reason: str) -> int:
+def open_list(db: Database, name: str, *, now: datetime, actor: str, reason: str) -> int | None:
     """Open one standby list: release its contacts, record and audit it (inside a write).
 
-    Returns how many contacts became callable; 0 and nothing written when it was
-    already open (another process got there first).
+    Returns how many contacts became callable; None, and nothing written, when it
+    was already open (another process got there first).
     """
     stamp = to_db(now)
     added = db.execute(
@@ -107,7 +105,7 @@ def open_list(db: Database, name: str, *, now: datetime, actor: str, reason: str
         (name, stamp, actor, reason),
     ).rowcount
     if not added:
-        return 0
+        return None
     released = db.execute(
         "UPDATE contacts SET standby_list = NULL, updated_at = ? WHERE standby_list = ?",
         (stamp, name),

@@ -315,7 +315,7 @@ class Settings:
     @property
     def standby_lists(self) -> tuple[ContactList, ...]:
         """The standby lists in the order they open."""
-        return tuple(sorted((lst for lst in self.lists if lst.standby), key=lambda l: l.order))
+        return tuple(sorted((lst for lst in self.lists if lst.standby), key=lambda lst: lst.order))
 
 
 def _shipped_salesforce() -> SalesforceSettings:

@@ -38,6 +38,7 @@ Team: now 5, today 19 (190 min), tomorrow 23, SLA 1 and 1, open now.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -52,7 +53,7 @@ from prospector.services.settings import DEFAULTS_FILE, parse_settings
 from prospector.services.standby import states
 from tests.backend import rows
 from tests.factories import add_contact
-from tests.report_factories import log
+from tests.report_factories import import_leads, lead, log
 
 ET = ZoneInfo("America/New_York")
 CT = ZoneInfo("America/Chicago")
@@ -196,3 +197,42 @@ def test_a_standby_list_opens_once_when_work_runs_low(team) -> None:
         ("cron", "standby.open", "list:Backfill",
          "1 contacts; team work left today 3.2 h is under calling.refill_below 4h"),
     ]  # fmt: skip
+
+
+def test_an_imported_standby_list_waits_until_the_empty_desk_opens_it(db) -> None:
+    """Two leads imported into "backfill" (any case) are held; a third list is not.
+    alice's desk is empty but for the plain lead; once she has it, ``next`` finds
+    nothing, the refill check (work 0 h < 1 h) opens Backfill and hands her one."""
+    text = settings_text('refill_below = "1h"\n')
+    replace_settings(db, parse_settings(text), actor="test", now=et(16, 9))
+    held = import_leads(db, [lead(list_name="backfill"), lead(list_name="Backfill")], at=et(23, 8))
+    [plain] = import_leads(db, [lead(list_name="Spring")], at=et(23, 8))
+    assert [row[0] for row in rows(db.path, "SELECT standby_list FROM contacts ORDER BY id")] == [
+        "Backfill", "Backfill", None,
+    ]  # fmt: skip
+    assert claim_next(db, rep="alice", now=NOW).contact_id == plain
+    log(db, plain, "not_interested", rep="alice", at=NOW)
+    assert claim_next(db, rep="alice", now=NOW).contact_id in held
+    [backfill] = states(db, parse_settings(text))
+    assert (backfill.held, backfill.contacts, backfill.opened_at) == (0, 2, NOW)
+
+
+def test_cli_forecast_alert_and_lists(team, run) -> None:
+    at = ("--at", "2026-11-23T15:00:00Z")
+    result = run("queue", "--forecast", "--json", *at)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["team"]["dials_today"] == 19 and data["minutes_per_dial"] == 10.0
+    assert [rep["rep"] for rep in data["reps"]] == ["alice", "bob", "carol"]
+    text = run("queue", "--forecast", *at).output
+    assert "10.0 min per dial, measured over 6 dials" in text
+    assert "next window" in text and "Mon 2026-11-23 17:00 UTC" in text
+    quiet = run("queue", "--alert-below", "3h", *at)
+    assert (quiet.exit_code, quiet.output) == (0, "")
+    alert = run("queue", "--alert-below", "4h", *at)
+    assert alert.exit_code == 3
+    assert alert.output == "team work left today 3.2 h is under 4 h; next standby list: Backfill\n"
+    bad = run("queue", "--alert-below", "2d", *at)
+    assert bad.exit_code == 1 and "minutes or hours" in bad.output
+    lists = run("queue", "--lists", *at)
+    assert "Backfill  1 contacts, 1 held  waiting" in lists.output

@@ -1,6 +1,7 @@
 """Prospector's schema on PostgreSQL (issue 14): the same tables, columns, indexes and
-triggers as a fresh SQLite database at schema 8, and cohort tables the triggers keep
-exactly as SQLite's do, statement for statement."""
+triggers as a fresh SQLite database (the baseline, schema 8, then the migrations both
+backends run), and cohort tables the triggers keep exactly as SQLite's do, statement
+for statement."""
 
 from __future__ import annotations
 
@@ -25,10 +26,10 @@ COHORTS = {
 
 @pytest.fixture
 def pg(pg_url):
-    """A raw psycopg connection to a database holding the schema (committed)."""
+    """A raw psycopg connection to a database holding the schema (committed): the
+    baseline, upgraded as ``init`` does."""
+    open_database(pg_url).close()
     with psycopg.connect(pg_url) as conn:
-        create_schema(conn)
-        conn.commit()
         yield conn
 
 
@@ -232,7 +233,8 @@ def test_metadata_names_the_application_and_schema(lite, pg):
     assert meta.keys() == {"database_id", "application", "schema_version"}
     assert re.fullmatch(r"[0-9a-f]{12}", meta["database_id"])
     assert meta["application"] == "prospector"
-    assert meta["schema_version"] == str(BASELINE) == str(len(MIGRATIONS))
+    assert len(MIGRATIONS) >= BASELINE
+    assert meta["schema_version"] == str(len(MIGRATIONS))
     assert {row[0] for row in lite.execute("SELECT key FROM prospector_meta")} == {"database_id"}
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
@@ -38,6 +39,11 @@ class SQLiteDialect:
 
     skip_locked = ""
     """Appended to the queue's top-of-queue SELECT: SQLite's write lock is the whole file."""
+
+    # --- standby lists (forecast) -------------------------------------------------
+
+    text_type = "TEXT"
+    """A text column in a migration (PostgreSQL's sort bytewise, as SQLite's do)."""
 
     # --- db copy / db check (pgc) ---------------------------------------------------
 
@@ -242,6 +248,15 @@ class PostgresDialect(SQLiteDialect):
     def like(self, text: str, pattern: str) -> str:
         return f"lower({text}) LIKE lower({pattern}) ESCAPE '\\'"
 
+    # --- standby lists (forecast) -------------------------------------------------
+
+    text_type = 'TEXT COLLATE "C"'
+
 
 SQLITE = SQLiteDialect()
 POSTGRES = PostgresDialect()
+
+
+def of_connection(conn: Any) -> SQLiteDialect | PostgresDialect:
+    """The dialect of a raw connection (what a migration function is given)."""
+    return SQLITE if isinstance(conn, sqlite3.Connection) else POSTGRES

@@ -55,5 +55,5 @@ MIGRATIONS: list[Migration] = [
     _sql(m006_contact_phones.SQL),
     m007_crm_round_trip.migrate,
     _sql(m008_lead_sources.SQL),
-    _sql(m011_standby_lists.SQL),
+    m011_standby_lists.migrate,
 ]

@@ -8,8 +8,14 @@ that clears the column, and a row in ``standby_lists`` (its primary key makes th
 opening happen once).
 """
 
+from __future__ import annotations
+
+from typing import Any
+
+from prospector.foundations.dialect import of_connection
+
 SQL = """
-ALTER TABLE contacts ADD COLUMN standby_list TEXT;
+ALTER TABLE contacts ADD COLUMN standby_list {text};
 DROP INDEX contacts_queue_new;
 CREATE INDEX contacts_queue_new ON contacts (locale_id, sla_due_at, tier_priority, next_call_at)
     WHERE status = 'open' AND dnc = 0 AND filtered_by IS NULL AND phone_bad = 0
@@ -17,9 +23,15 @@ CREATE INDEX contacts_queue_new ON contacts (locale_id, sla_due_at, tier_priorit
       AND standby_list IS NULL;
 CREATE INDEX contacts_standby ON contacts (standby_list) WHERE standby_list IS NOT NULL;
 CREATE TABLE standby_lists (
-    name TEXT PRIMARY KEY,
-    opened_at TEXT NOT NULL,
-    opened_by TEXT NOT NULL,
-    reason TEXT NOT NULL
+    name {text} PRIMARY KEY,
+    opened_at {text} NOT NULL,
+    opened_by {text} NOT NULL,
+    reason {text} NOT NULL
 );
 """
+
+
+def migrate(conn: Any) -> None:
+    from prospector.foundations.migrations import run_statements
+
+    run_statements(conn, SQL.format(text=of_connection(conn).text_type))

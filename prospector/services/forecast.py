@@ -29,8 +29,9 @@ Definitions (the CLI's help and the README say the same):
   now, the first instant one opens.
 
 How it stays fast at a million contacts: one grouped SQL count of the workable
-contacts per locale, tier, attempts used, due minute (only up to tomorrow's end)
-and callback owner; windows are then decided per locale in Python. Contacts dialed
+contacts per locale, tier, attempts used, callback owner and due time, the due time
+only as which of a few boundaries (the windows' last closes today and tomorrow) it
+falls before; windows are decided per locale in Python. Contacts dialed
 in the last two days (few: a team's dials) are grouped one by one, so their dials
 today are counted exactly from the calls table.
 """
@@ -149,7 +150,7 @@ class _Group:
     locale_id: int
     tier: str | None
     used: int  # attempts in the current cycle
-    due: datetime | None  # None: due now or earlier
+    due_before: datetime | None  # None: due now; else due before this boundary, after the last
     personal_rep: str | None  # a personal callback still inside its grace period
     holder: str | None  # a live claim
     dials_today: int
@@ -219,15 +220,27 @@ def _last_close(locale: Locale, start: datetime, end: datetime, settings: Settin
     return last
 
 
-def _groups(db: Database, now: datetime, horizon: datetime, settings: Settings) -> list[_Group]:
-    """The workable contacts counted by what the figures depend on (one scan)."""
+def _groups(
+    db: Database, now: datetime, boundaries: list[datetime], settings: Settings
+) -> list[_Group]:
+    """The workable contacts counted by what the figures depend on (one scan).
+
+    A contact due later is counted by the first of ``boundaries`` (the windows' last
+    closes today and tomorrow, then the horizon) it is due before: whether it can be
+    called before a close is all the figures ask of its due time.
+    """
     recent = to_db(now - timedelta(days=2))
     grace = to_db(now - timedelta(minutes=settings.calling.callback_grace_minutes))
     due = db.dialect.greatest("c.next_call_at", "coalesce(c.deferred_until, c.next_call_at)")
-    params = {"now": to_db(now), "horizon": to_db(horizon), "recent": recent, "grace": grace}
+    params = {"now": to_db(now), "recent": recent, "grace": grace}
+    buckets = []
+    for index, boundary in enumerate(boundaries):
+        params[f"b{index}"] = to_db(boundary)
+        buckets.append(f"WHEN {due} < :b{index} THEN {index}")
+    horizon = f":b{len(boundaries) - 1}"
     rows = db.query(
         f"""SELECT c.locale_id, c.tier, c.attempts - c.cycle_attempts_base AS used,
-                   CASE WHEN {due} <= :now THEN NULL ELSE {due} END AS due,
+                   CASE WHEN {due} <= :now THEN -1 {" ".join(buckets)} END AS bucket,
                    CASE WHEN c.callback_rep IS NOT NULL AND c.callback_at > :grace
                         THEN c.callback_rep END AS personal_rep,
                    CASE WHEN c.claimed_by IS NOT NULL AND c.claim_expires_at > :now
@@ -235,7 +248,7 @@ def _groups(db: Database, now: datetime, horizon: datetime, settings: Settings) 
                    CASE WHEN c.last_dial_at >= :recent THEN c.id END AS recent_id,
                    count(*) AS n
             FROM contacts c
-            WHERE {WORKABLE} AND {due} < :horizon AND {NOT_ON_DNC_LIST}
+            WHERE {WORKABLE} AND {due} < {horizon} AND {NOT_ON_DNC_LIST}
             GROUP BY 1, 2, 3, 4, 5, 6, 7""",
         params,
     )
@@ -256,7 +269,7 @@ def _groups(db: Database, now: datetime, horizon: datetime, settings: Settings) 
                 int(row["locale_id"]),
                 row["tier"],
                 int(row["used"]),
-                from_db(row["due"]) if row["due"] else None,
+                None if row["bucket"] < 0 else boundaries[int(row["bucket"])],
                 row["personal_rep"],
                 row["holder"],
                 dials_today,
@@ -290,11 +303,6 @@ def forecast(db: Database, *, now: datetime, settings: Settings | None = None) -
     pace = measured_pace(db, now, settings)
     _, tomorrow = team_days(now, settings)
     locales = {locale.id: locale for locale in all_locales(db)}
-    horizon = max(
-        [_day_bounds(locale, tomorrow)[1] for locale in locales.values()] or [now]
-    ) + timedelta(days=1)
-    groups = _groups(db, now, horizon, settings)
-    sla = _sla_counts(db, now)
     max_per_day = settings.calling.max_dials_per_day
 
     @functools.cache
@@ -314,6 +322,19 @@ def forecast(db: Database, *, now: datetime, settings: Settings | None = None) -
     def open_now(locale_id: int) -> bool:
         return is_open(locales[locale_id], now, settings)
 
+    # Contacts due after the last window of tomorrow do not count: the horizon.
+    horizon = max(
+        [_day_bounds(locale, tomorrow)[1] for locale in locales.values()] or [now]
+    ) + timedelta(days=1)
+    closes = {today_close(i) for i in locales} | {tomorrow_close(i) for i in locales}
+    boundaries = sorted({close for close in closes if close is not None} | {horizon})
+    groups = _groups(db, now, boundaries, settings)
+    sla = _sla_counts(db, now)
+
+    def before(group: _Group, close: datetime | None) -> bool:
+        """Can the group be called before ``close`` (a boundary, or None: no window)?"""
+        return close is not None and (group.due_before is None or group.due_before <= close)
+
     def attempts_left(group: _Group) -> int:
         tier = settings.tier(group.tier)
         return max_per_day if tier is None else max(0, tier.max_attempts - group.used)
@@ -328,19 +349,16 @@ def forecast(db: Database, *, now: datetime, settings: Settings | None = None) -
                 continue
             with_work.add(group.locale_id)
             left = attempts_left(group)
-            due = group.due or now
             if (
-                group.due is None
+                group.due_before is None
                 and open_now(group.locale_id)
                 and left > 0
                 and (rep is None or group.holder in (None, rep))
             ):
                 now_count += group.contacts
-            close = today_close(group.locale_id)
-            if close is not None and due < close:
+            if before(group, today_close(group.locale_id)):
                 today += group.contacts * max(0, min(max_per_day - group.dials_today, left))
-            close = tomorrow_close(group.locale_id)
-            if close is not None and due < close:
+            if before(group, tomorrow_close(group.locale_id)):
                 later += group.contacts * min(max_per_day, left)
         soon = overdue = 0
         for locale_id, (s, o) in sla.items():

@@ -39,12 +39,15 @@ Team: now 5, today 19 (190 min), tomorrow 23, SLA 1 and 1, open now.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from prospector.foundations.clock import to_db
+from prospector.foundations.db import open_database
+from prospector.foundations.errors import SettingsError
 from prospector.services.claims import claim_next
 from prospector.services.dnc import add_dnc
 from prospector.services.fit import replace_settings
@@ -236,3 +239,36 @@ def test_cli_forecast_alert_and_lists(team, run) -> None:
     assert bad.exit_code == 1 and "minutes or hours" in bad.output
     lists = run("queue", "--lists", *at)
     assert "Backfill  1 contacts, 1 held  waiting" in lists.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ('[[lists]]\nname = "backfill"\n', "lists[1].name"),
+        ('[[lists]]\nname = "B"\nstandby = true\norder = 1\n', "lists[1].order"),
+        ('[[lists]]\nname = "C"\nstandby = "yes"\n', "lists[1].standby"),
+    ],
+)
+def test_lists_are_validated(extra, message) -> None:
+    """Names are unique ignoring case, standby orders unique (Backfill is lists[0])."""
+    with pytest.raises(SettingsError, match=re.escape(message)):
+        parse_settings(settings_text() + extra)
+
+
+def test_refill_below_takes_minutes_or_hours() -> None:
+    assert (
+        str(parse_settings(settings_text('refill_below = "90m"\n')).calling.refill_below) == "90m"
+    )
+    with pytest.raises(SettingsError, match=r"calling\.refill_below.*minutes or hours"):
+        parse_settings(settings_text('refill_below = "1bd"\n'))
+
+
+def test_cli_refill_for_cron(team, run) -> None:
+    at = ("--at", "2026-11-23T15:00:00Z")
+    assert run("queue", "--refill", "--json", *at).output == '{"opened": []}\n'
+    with open_database(team.path) as db:
+        text = settings_text('refill_below = "4h"\n')
+        replace_settings(db, parse_settings(text), actor="test", now=et(16, 9))
+    opened = run("queue", "--refill", *at)
+    assert opened.output == "opened standby list Backfill: 1 contacts now callable\n"
+    assert run("queue", "--refill", *at).output == "no standby list opened\n"

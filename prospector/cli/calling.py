@@ -151,8 +151,11 @@ def _queue_health(
             echo_json([state.to_json() for state in lists])
         else:
             _print_lists(lists, settings.team.zone)
-    if refill and not (show_forecast or show_lists or threshold) and not opened and not as_json:
-        click.echo("no standby list opened")
+    if refill and not (show_forecast or show_lists or threshold):
+        if as_json:
+            echo_json({"opened": [{"list": name, "contacts": n} for name, n in opened]})
+        elif not opened:
+            click.echo("no standby list opened")
     if threshold is not None and work is not None:
         line = forecast.alert_line(work, threshold, waiting)
         if line is not None:

@@ -147,7 +147,7 @@ def test_a_skipped_new_lead_waits_outside_the_new_lead_index(db) -> None:
             for row in db.query(
                 f"SELECT id FROM contacts{indexed} WHERE status = 'open'"
                 " AND dnc = 0 AND filtered_by IS NULL AND phone_bad = 0 AND attempts = 0"
-                " AND callback_at IS NULL AND deferred_until IS NULL"
+                " AND callback_at IS NULL AND deferred_until IS NULL AND standby_list IS NULL"
             )
         ]
 

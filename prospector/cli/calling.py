@@ -23,7 +23,15 @@ from prospector.cli.params import ID
 from prospector.foundations.clock import to_db
 from prospector.foundations.errors import ProspectorError, TimeWordsError
 from prospector.foundations.limits import MAX_CALL_SECONDS
-from prospector.services import call_outcomes, calls, claims, contact_phones, queue
+from prospector.services import (
+    call_outcomes,
+    calls,
+    claims,
+    contact_phones,
+    forecast,
+    queue,
+    standby,
+)
 from prospector.services.assignment import AssignmentError
 from prospector.services.handoffs import HandoffError
 from prospector.services.next_callable import next_callable
@@ -32,12 +40,59 @@ from prospector.services.windows import current_settings
 
 @click.command("queue")
 @limit_option
+@click.option(
+    "--forecast",
+    "show_forecast",
+    is_flag=True,
+    help="Work left per rep and for the team (see below) instead of the list.",
+)
+@click.option(
+    "--alert-below",
+    metavar="DURATION",
+    help="Exit 3 with one line when the team's work left today is under DURATION (2h, 90m).",
+)
+@click.option("--refill", is_flag=True, help="Open the next standby list if work is low.")
+@click.option("--lists", "show_lists", is_flag=True, help="The standby lists and their state.")
 @at_option
 @json_option
 @pass_app
-def queue_command(app: AppContext, limit: int, at: datetime | None, as_json: bool) -> None:
-    """The rep's next callable contacts, in order, without claiming any."""
+def queue_command(
+    app: AppContext,
+    limit: int,
+    show_forecast: bool,
+    alert_below: str | None,
+    refill: bool,
+    show_lists: bool,
+    at: datetime | None,
+    as_json: bool,
+) -> None:
+    """The rep's next callable contacts, in order, without claiming any.
+
+    \b
+    --forecast, per rep (territory in settings, or a call in 14 days) and TEAM:
+      now       contacts callable now (as queue/next would offer them)
+      today     dials the workable contacts can still take today, within their
+                windows: each at most calling.max_dials_per_day minus its dials
+                this local day, and at most its tier's attempts left; in hours
+                at the team's minutes per dial
+      tomorrow  the same for the next team day (due by then, fresh daily cap)
+      sla 1h    new leads whose first-touch deadline falls in the next hour;
+      overdue   and those already past it
+      next      when none of their windows is open: when the first one opens
+    Minutes per dial: over the last 14 team days, each rep's span per day (first
+    to last call) summed, divided by those days' dials; with no history,
+    calling.minutes_per_dial (default 3). The output says which.
+
+    \b
+    --alert-below 2h: exit 3 and print one line when the team's work left today
+    is under 2 h; otherwise print nothing and exit 0 (cron mails only alerts).
+    --forecast, --alert-below and --refill first open the next standby list when
+    the team's work left today is under calling.refill_below.
+    """
     now = app.clock(at)()
+    if show_forecast or alert_below or refill or show_lists:
+        _queue_health(app, now, show_forecast, alert_below, refill, show_lists, as_json)
+        return
     with app.open_db() as db:
         items = queue.build_queue(db, rep=app.rep, now=now, limit=limit)
     if as_json:
@@ -64,6 +119,86 @@ def queue_command(app: AppContext, limit: int, at: datetime | None, as_json: boo
             item.reason,
         )
     Console(width=max(120, shutil.get_terminal_size().columns)).print(table)
+
+
+def _queue_health(
+    app: AppContext,
+    now: datetime,
+    show_forecast: bool,
+    alert_below: str | None,
+    refill: bool,
+    show_lists: bool,
+    as_json: bool,
+) -> None:
+    threshold = forecast.parse_work_duration(alert_below) if alert_below else None
+    with app.open_db() as db:
+        settings = current_settings(db)
+        opened: list[tuple[str, int]] = []
+        work = None
+        if show_forecast or threshold is not None or refill:
+            work = forecast.forecast(db, now=now, settings=settings)
+            opened = forecast.refill(db, now=now, actor=app.rep, settings=settings, work=work)
+            if opened:
+                work = forecast.forecast(db, now=now, settings=settings)
+        lists = standby.states(db, settings)
+    waiting = [state.name for state in lists if state.opened_at is None]
+    for name, released in opened if not as_json else ():
+        click.echo(f"opened standby list {name}: {released} contacts now callable")
+    if show_forecast and work is not None:
+        if as_json:
+            echo_json({**work.to_json(), "opened": [name for name, _ in opened]})
+        else:
+            _print_forecast(work)
+    if show_lists:
+        if as_json:
+            echo_json([state.to_json() for state in lists])
+        else:
+            _print_lists(lists, settings.team.zone)
+    if refill and not (show_forecast or show_lists or threshold):
+        if as_json:
+            echo_json({"opened": [{"list": name, "contacts": n} for name, n in opened]})
+        elif not opened:
+            click.echo("no standby list opened")
+    if threshold is not None and work is not None:
+        line = forecast.alert_line(work, threshold, waiting)
+        if line is not None:
+            click.echo(line)
+            raise SystemExit(3)
+
+
+def _print_forecast(work: forecast.Forecast) -> None:
+    click.echo(f"forecast at {work.now:%Y-%m-%d %H:%M} UTC; tomorrow = {work.tomorrow:%a %Y-%m-%d}")
+    click.echo(f"pace: {work.pace.describe()}")
+    click.echo(
+        f"{'rep':<12} {'now':>5} {'today':>13} {'tomorrow':>13} {'sla 1h':>6} {'overdue':>7}"
+        "  next window"
+    )
+    for row in (*work.reps, work.team):
+        opens = (
+            "open now"
+            if row.open_now
+            else (f"{row.next_window:%a %Y-%m-%d %H:%M} UTC" if row.next_window else "none")
+        )
+        click.echo(
+            f"{row.who:<12} {row.callable_now:>5} {row.dials_today:>5} ({row.hours_today:>4.1f} h)"
+            f" {row.dials_tomorrow:>5} ({row.hours_tomorrow:>4.1f} h) {row.sla_next_hour:>6}"
+            f" {row.sla_overdue:>7}  {opens}"
+        )
+
+
+def _print_lists(lists: list[standby.StandbyState], zone) -> None:
+    if not lists:
+        click.echo("no standby lists in the settings")
+        return
+    for state in lists:
+        when = (
+            f"opened {state.opened_at.astimezone(zone):%Y-%m-%d %H:%M %Z} ({state.reason})"
+            if state.opened_at
+            else "waiting"
+        )
+        click.echo(
+            f"{state.order:>3}  {state.name}  {state.contacts} contacts, {state.held} held  {when}"
+        )
 
 
 @click.command("next")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
@@ -267,3 +268,8 @@ class PostgresDialect(SQLiteDialect):
 
 SQLITE = SQLiteDialect()
 POSTGRES = PostgresDialect()
+
+
+def of_connection(conn: Any) -> SQLiteDialect | PostgresDialect:
+    """The dialect of a raw connection (what a migration function is given)."""
+    return SQLITE if isinstance(conn, sqlite3.Connection) else POSTGRES

@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from prospector.foundations.clock import from_db, to_db
 from prospector.foundations.db import Database
 from prospector.foundations.errors import ClaimError, NotFoundError
+from prospector.services.forecast import refill
 from prospector.services.queue import (
     LANE_FOLLOW_UP,
     LANE_NEW,
@@ -103,8 +104,20 @@ def claim_next(
     earlier claims that were never dialed are let go first (``next`` moves on;
     the same contact comes back if it is still the top). A dialed, undispositioned
     claim is the top of the queue (lane 0) and is handed back, keeping its dial time.
+
+    At the empty desk (nothing to offer) the standby lists get their refill check
+    (:func:`.forecast.refill`), and the queue is asked again when one opened.
     """
     now = now.astimezone(UTC)
+    item = _claim_top(db, rep=rep, now=now, settings=settings)
+    if item is None and refill(db, now=now, actor=rep, settings=settings or current_settings(db)):
+        item = _claim_top(db, rep=rep, now=now, settings=settings)
+    return item
+
+
+def _claim_top(
+    db: Database, *, rep: str, now: datetime, settings: Settings | None
+) -> QueueItem | None:
     # Reps claim side by side: the claim is one conditional UPDATE of a row locked
     # (or skipped) for it, so two can never hold one contact; only bringing back
     # what is due takes the write lock, before any row is locked.

@@ -167,7 +167,7 @@ def _heads(
         # New leads: due at once unless skipped (a skip comes back through recycling).
         (
             "c.attempts = 0 AND c.callback_at IS NULL AND c.deferred_until IS NULL"
-            " AND c.next_call_at <= :now",
+            " AND c.standby_list IS NULL AND c.next_call_at <= :now",
             "c.sla_due_at, c.tier_priority, c.next_call_at",
             "retry",
             {},
@@ -235,6 +235,7 @@ def _count(
                 SELECT 1 FROM contacts c
                 WHERE c.locale_id IN {db.dialect.ints_in(":locales")} AND {_VISIBLE}{only}
                   AND (c.deferred_until IS NULL OR c.deferred_until <= :at)
+                  AND c.standby_list IS NULL
                   AND CASE WHEN c.callback_rep IS NOT NULL AND c.callback_rep <> :rep
                            THEN c.callback_at <= :grace_at
                            ELSE coalesce(c.callback_at, c.next_call_at) <= :at END

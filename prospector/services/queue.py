@@ -56,7 +56,7 @@ CALLABLE = "c.status = 'open' AND c.dnc = 0 AND c.filtered_by IS NULL AND c.phon
 NOT_ON_DNC_LIST = "NOT EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = c.phone)"
 STILL_OFFERED = f"""{CALLABLE} AND {NOT_ON_DNC_LIST} AND (c.callback_at <= :now
     OR (c.callback_at IS NULL AND c.next_call_at <= :now
-        AND (c.attempts > 0 OR c.deferred_until IS NULL))
+        AND (c.attempts > 0 OR (c.deferred_until IS NULL AND c.standby_list IS NULL)))
     OR (c.claimed_by = :rep AND c.dialed_at IS NOT NULL))"""
 """A contact the queue offered is still due for ``:rep`` at ``:now`` (any lane's
 condition, loosely): rechecked where it is claimed, since on PostgreSQL another
@@ -290,7 +290,7 @@ def queue_ids(
             lambda: _per_locale_lane(
                 db,
                 "c.attempts = 0 AND c.callback_at IS NULL AND c.deferred_until IS NULL"
-                " AND c.next_call_at <= :now",
+                " AND c.standby_list IS NULL AND c.next_call_at <= :now",
                 "c.sla_due_at, c.tier_priority",
                 params,
                 index_rest="c.next_call_at, ",

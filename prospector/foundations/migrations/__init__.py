@@ -26,6 +26,7 @@ from prospector.foundations.migrations import (
     m008_lead_sources,
     m009_working_speed,
     m010_intake_requests,
+    m011_standby_lists,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -58,4 +59,5 @@ MIGRATIONS: list[Migration] = [
     _sql(m008_lead_sources.SQL),
     m009_working_speed.migrate,
     m010_intake_requests.migrate,
+    m011_standby_lists.migrate,
 ]

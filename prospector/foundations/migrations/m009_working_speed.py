@@ -15,16 +15,14 @@ locale.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
+
+from prospector.foundations.dialect import of_connection
 
 
 def migrate(conn: Any) -> None:
     """Both backends (the first migration after PostgreSQL's baseline)."""
-    from prospector.foundations.dialect import POSTGRES, SQLITE
-
-    dialect = SQLITE if isinstance(conn, sqlite3.Connection) else POSTGRES
-    integer = dialect.column_types()["integer"]
+    integer = of_connection(conn).column_types()["integer"]
     conn.execute(f"ALTER TABLE contacts ADD COLUMN first_dial_working_seconds {integer}")
     conn.execute(
         """CREATE INDEX contacts_dialed_by_created

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from prospector.foundations.dialect import of_connection
+
 SQL = """
 CREATE TABLE intake_requests (
     webhook_id {text} PRIMARY KEY,
@@ -22,8 +24,6 @@ CREATE TABLE intake_requests (
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    from prospector.foundations.dialect import POSTGRES, SQLITE
     from prospector.foundations.migrations import run_statements
 
-    dialect = SQLITE if isinstance(conn, sqlite3.Connection) else POSTGRES
-    run_statements(conn, SQL.format(**dialect.column_types()))
+    run_statements(conn, SQL.format(**of_connection(conn).column_types()))

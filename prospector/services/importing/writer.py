@@ -34,6 +34,7 @@ another contact's) are collected as ``line N: text`` for the import's report.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ from typing import Any
 from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database
 from prospector.foundations.folding import contact_key
-from prospector.services import fit
+from prospector.services import fit, standby
 from prospector.services.importing.accounts import Account, AccountBook
 from prospector.services.importing.matching import (
     COMPANY,
@@ -167,6 +168,8 @@ class ContactWriter:
         """Learn the accounts, contacts and DNC numbers others committed since our last look."""
         self.accounts.catch_up()
         self.known.catch_up(self.db)
+        # Unopened standby lists: their new contacts are held out of the queue.
+        self._standby = standby.holding(self.db, self.settings)
         self.dnc_numbers = {row[0] for row in self.db.query("SELECT phone FROM dnc_numbers")}
 
     # --- one chunk -------------------------------------------------------------
@@ -289,10 +292,25 @@ class ContactWriter:
         self.accounts.flush()  # the lead counts below read the contacts' accounts
         self.db.conn.executemany(self._insert_sql, rows)
         self.db.conn.executemany(_PHONES_SQL, phones)
+        if self._standby:
+            self._hold(rows)
         if self.batch_id is not None:  # without a batch (dry run) the insert trigger counts
             # Rows counted by what their lead counts need, in C, then each kind once.
             kinds = Counter(map(_LEAD_KIND, rows))
             count_new_leads(self.db, self.received_day, self._as_leads(kinds))
+
+    def _hold(self, rows: list[tuple]) -> None:
+        """Mark the new contacts of unopened standby lists (same transaction as the insert)."""
+        held: dict[str, list[int]] = {}
+        for row in rows:
+            name = self._standby.get((row[_LIST] or "").casefold())
+            if name is not None:
+                held.setdefault(name, []).append(row[_NEW_ID])
+        for name, ids in held.items():
+            self.db.execute(
+                "UPDATE contacts SET standby_list = ? WHERE id IN " + self.db.dialect.ints_in("?"),
+                (name, json.dumps(ids)),
+            )
 
     def _as_leads(self, kinds: Counter[tuple]) -> list[tuple[NewLead, int]]:
         """Each kind of new lead (see ``_LEAD_KIND``) with its account's values as they stand."""

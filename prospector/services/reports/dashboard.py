@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 
 from prospector.foundations.clock import Clock
 from prospector.foundations.db import Database
+from prospector.services import standby
+from prospector.services.forecast import Forecast, forecast
 from prospector.services.reports.common import TEAM, Row
 from prospector.services.reports.daily import daily
 from prospector.services.reports.funnel import funnel
@@ -42,6 +44,9 @@ class DashboardData:
     """The 13 weeks (91 days) ending with the period's last day."""
     sources: list[Row]
     """The sources report over ``sources_period``."""
+    queue: Forecast
+    """The queue forecast now (``queue --forecast``), whatever the period."""
+    standby_lists: list[standby.StandbyState]
 
 
 def dashboard_data(db: Database, clock: Clock, words: str = "today") -> DashboardData:
@@ -75,4 +80,6 @@ def dashboard_data(db: Database, clock: Clock, words: str = "today") -> Dashboar
         target=settings.team.weekly_pipeline_target,
         sources_period=quarter,
         sources=sources(db, quarter, clock, settings=settings),
+        queue=forecast(db, now=now, settings=settings),
+        standby_lists=standby.states(db, settings),
     )

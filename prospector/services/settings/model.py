@@ -143,6 +143,19 @@ class CallingRules:
     callback_grace_minutes: int
     state_rules: tuple[StateRule, ...]
     holidays: HolidayRules = field(default_factory=lambda: HolidayRules())
+    # The queue forecast (services.forecast): minutes per dial when the calls table has
+    # no history, and the team's work left today under which a standby list opens.
+    minutes_per_dial: float = 3.0
+    refill_below: Duration | None = None
+
+
+@dataclass(frozen=True)
+class ContactList:
+    """A ``[[lists]]`` entry: a standby list waits, unoffered, until the queue runs low."""
+
+    name: str
+    standby: bool
+    order: int
 
 
 @dataclass(frozen=True)
@@ -283,6 +296,7 @@ class Settings:
     crm_answers: CrmAnswers = field(default_factory=CrmAnswers)
     # [reps.NAME.daily_goal]: a rep's own goal, each key falling back to the team's.
     rep_goals: dict[str, DailyGoal] = field(default_factory=dict)
+    lists: tuple[ContactList, ...] = ()
     source_text: str = field(default="", compare=False, repr=False)
 
     def disposition(self, code_or_key: str) -> Disposition:
@@ -303,6 +317,11 @@ class Settings:
     def daily_goal(self, rep: str) -> DailyGoal:
         """The rep's own daily goal, else the team's."""
         return self.rep_goals.get(rep, self.team.daily_goal)
+
+    @property
+    def standby_lists(self) -> tuple[ContactList, ...]:
+        """The standby lists in the order they open."""
+        return tuple(sorted((lst for lst in self.lists if lst.standby), key=lambda lst: lst.order))
 
 
 def _shipped_salesforce() -> SalesforceSettings:

@@ -28,8 +28,10 @@ from prospector.services.settings.model import (
     SLA_CLOCKS,
     CallingRules,
     Conditions,
+    ContactList,
     DailyGoal,
     Disposition,
+    Duration,
     FitRule,
     HolidayRules,
     OutsideRep,
@@ -189,11 +191,39 @@ def _calling(reader: TableReader) -> CallingRules:
         ),
         state_rules=tuple(rules),
         holidays=_holidays(reader),
+        minutes_per_dial=reader.number("minutes_per_dial", 3.0, minimum=0.1, maximum=600),
+        refill_below=_hours(reader, "refill_below"),
     )
     _window(reader, calling.start, calling.end)
     _lunch(reader, calling)
     reader.done()
     return calling
+
+
+def _hours(reader: TableReader, name: str) -> Duration | None:
+    """A span of working time today: minutes or hours only ("90m", "2h")."""
+    duration = reader.duration(name, None)
+    if duration is not None and duration.unit not in ("m", "h"):
+        raise reader.fail(name, str(duration), 'minutes or hours, like "90m" or "2h"')
+    return duration
+
+
+def _lists(readers: list[TableReader]) -> tuple[ContactList, ...]:
+    """``[[lists]]``: unique names; standby lists with unique orders."""
+    lists: list[ContactList] = []
+    for reader in readers:
+        entry = ContactList(
+            name=reader.text("name", blank=False),
+            standby=bool(reader.typed("standby", bool, "true or false", False)),
+            order=reader.integer("order", 0, minimum=0, maximum=1_000_000),
+        )
+        if any(other.name.casefold() == entry.name.casefold() for other in lists):
+            raise reader.fail("name", entry.name, "a name no other [[lists]] entry has")
+        if entry.standby and any(o.standby and o.order == entry.order for o in lists):
+            raise reader.fail("order", entry.order, "an order no other standby list has")
+        reader.done()
+        lists.append(entry)
+    return tuple(lists)
 
 
 def _word(reader: TableReader, name: str, words: tuple[str, ...]) -> str:
@@ -461,6 +491,7 @@ def _parse(text: str, origin: str) -> Settings:
         reports=_reports(root.sub("reports", required=False)),
         crm_answers=parse_crm_answers(crm, salesforce, hubspot),
         rep_goals=_rep_goals(root.sub("reps", required=False), team),
+        lists=_lists(root.tables("lists")),
         source_text=text,
     )
     crm.done()

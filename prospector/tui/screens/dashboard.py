@@ -1,5 +1,5 @@
-"""The team lead's dashboard: the day's table, activity and funnel charts, pipeline, SLA,
-and the sources of pipeline.
+"""The team lead's dashboard: the day's table, queue health (work left now), activity and
+funnel charts, pipeline, SLA, and the sources of pipeline.
 
 Figures are read in a thread worker with its own database connection and posted
 back as a message; the screen re-reads them every ``refresh_seconds`` while open.
@@ -27,6 +27,7 @@ from prospector.foundations.errors import ProspectorError
 from prospector.services.reports.common import ALL
 from prospector.services.reports.dashboard import DashboardData, dashboard_data
 from prospector.services.reports.display import TABLE_COLUMNS, cell, header
+from prospector.tui.widgets.queue_health import QueueHealth
 
 DAILY_COLUMNS = (
     "rep",
@@ -59,6 +60,8 @@ class DashboardScreen(Screen[None]):
     """Team figures for a day or a range typed in words ("yesterday", "last week")."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
+    # Under 30 rows the charts would get a line or none: they give way to the tables.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012 (Textual types it so)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="dashboard.close"),
         Binding("r", "refresh_data", "Refresh", id="dashboard.refresh"),
@@ -95,6 +98,7 @@ class DashboardScreen(Screen[None]):
             yield Static("loading…", id="dashboard-status")
         with Grid(id="dashboard-grid"):
             yield DataTable(id="dashboard-daily", cursor_type="none", zebra_stripes=True)
+            yield QueueHealth(id="dashboard-queue", cursor_type="none")
             yield PlotextPlot(id="dashboard-activity")
             yield PlotextPlot(id="dashboard-funnel")
             yield PlotextPlot(id="dashboard-pipeline")
@@ -163,6 +167,7 @@ class DashboardScreen(Screen[None]):
         self._show_pipeline(data)
         self._show_sla(data)
         self._show_sources(data)
+        self.query_one(QueueHealth).show(data.queue, data.standby_lists, period.zone)
 
     def _show_daily(self, data: DashboardData) -> None:
         table = self.query_one("#dashboard-daily", DataTable)

@@ -154,12 +154,21 @@ class SQLiteDialect:
         """``{text}``, ``{integer}``: the column types of a table both backends create."""
         return {"text": "TEXT", "integer": "INTEGER"}
 
-    # --- row locks (log) ---
+    # --- row locks (log, next) ---
 
     def lock_rows_of(self, alias: str) -> str:
         """A SELECT's tail that locks the rows it reads from ``alias`` until the end of
         the transaction (SQLite's write transaction already excludes other writers)."""
         return ""
+
+    def skip_locked_of(self, alias: str) -> str:
+        """As :meth:`lock_rows_of`, passing over rows another transaction holds."""
+        return ""
+
+    def ids_in_order(self, param: str) -> str:
+        """A FROM item ``(id, pos)`` of the whole numbers in the JSON list bound to
+        ``param``, with their places in it."""
+        return f"(SELECT CAST(value AS INTEGER) AS id, key AS pos FROM json_each({param}))"
 
 
 class PostgresDialect(SQLiteDialect):
@@ -264,6 +273,15 @@ class PostgresDialect(SQLiteDialect):
 
     def lock_rows_of(self, alias: str) -> str:
         return f" FOR UPDATE OF {alias}"
+
+    def skip_locked_of(self, alias: str) -> str:
+        return f" FOR UPDATE OF {alias} SKIP LOCKED"
+
+    def ids_in_order(self, param: str) -> str:
+        return (
+            f"(SELECT value::bigint AS id, pos FROM json_array_elements_text({param}::json)"
+            " WITH ORDINALITY AS t(value, pos))"
+        )
 
 
 SQLITE = SQLiteDialect()

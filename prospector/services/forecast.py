@@ -58,7 +58,7 @@ from prospector.services.windows import (
     daily_window,
     is_open,
     next_open,
-    open_until,
+    open_stretches,
 )
 
 HISTORY_DAYS = 14
@@ -208,16 +208,8 @@ def _day_bounds(locale: Locale, day: date) -> tuple[datetime, datetime]:
 
 def _last_close(locale: Locale, start: datetime, end: datetime, settings: Settings):
     """The end of the last open stretch in [start, end), or None when none opens."""
-    last = None
-    at = start
-    while at < end:
-        opened = next_open(locale, at, settings)
-        if opened is None or opened >= end:
-            break
-        closes = open_until(locale, opened, settings) or end
-        last = min(closes, end)
-        at = closes
-    return last
+    stretches = list(open_stretches(locale, start, end, settings))
+    return stretches[-1][1] if stretches else None
 
 
 def _groups(

@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -259,20 +260,25 @@ def add_calling_time(
         at = closes
 
 
-def calling_time_between(
+def open_stretches(
     locale: Locale, start: datetime, end: datetime, settings: Settings
-) -> timedelta:
-    """How much of the locale's calling time lies between ``start`` and ``end``."""
-    total = timedelta(0)
+) -> Iterator[tuple[datetime, datetime]]:
+    """The locale's open stretches between ``start`` and ``end``, cut to them, in order."""
     at = start
     while at < end:
         opened = next_open(locale, at, settings)
         if opened is None or opened >= end:
-            break
+            return
         closes = open_until(locale, opened, settings) or end
-        total += min(closes, end) - opened
+        yield opened, min(closes, end)
         at = closes
-    return total
+
+
+def calling_time_between(
+    locale: Locale, start: datetime, end: datetime, settings: Settings
+) -> timedelta:
+    """How much of the locale's calling time lies between ``start`` and ``end``."""
+    return sum((b - a for a, b in open_stretches(locale, start, end, settings)), timedelta(0))
 
 
 def next_local_day_open(locale: Locale, instant: datetime, settings: Settings) -> datetime | None:

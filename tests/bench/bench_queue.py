@@ -171,7 +171,8 @@ def main(count: int = 1_000_000, cycles: int = 1000, cache: Path | None = None) 
         reference_sql = (
             "SELECT id FROM contacts WHERE locale_id = ? AND status = 'open' AND dnc = 0"
             " AND filtered_by IS NULL AND phone_bad = 0 AND attempts = 0"
-            " AND callback_at IS NULL AND deferred_until IS NULL ORDER BY sla_due_at LIMIT 1"
+            " AND callback_at IS NULL AND deferred_until IS NULL AND standby_list IS NULL"
+            " ORDER BY sla_due_at LIMIT 1"
         )
         print(f"{'':34}{'p50 ms':>8}{'p99 ms':>8}   lanes served")
         for label, emptying in PHASES:

@@ -26,7 +26,8 @@ def reference_sql(skip_locked: str) -> str:
     return (
         "SELECT id FROM contacts WHERE locale_id = ? AND status = 'open' AND dnc = 0"
         " AND filtered_by IS NULL AND phone_bad = 0 AND attempts = 0"
-        " AND callback_at IS NULL AND deferred_until IS NULL ORDER BY sla_due_at LIMIT 1"
+        " AND callback_at IS NULL AND deferred_until IS NULL AND standby_list IS NULL"
+        " ORDER BY sla_due_at LIMIT 1"
         f"{skip_locked}"
     )
 

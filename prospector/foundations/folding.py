@@ -34,7 +34,8 @@ def fold(text: str) -> str:
     """
     if text.isascii():  # nearly every name: skip the Unicode tables
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # Compatibility forms may decompose to capitals (🄐 is "(A)"): fold after too.
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     return unicodedata.normalize("NFC", stripped).translate(_UNDECOMPOSED)
 

@@ -25,7 +25,7 @@ def test_an_a_lead_at_night_is_due_an_hour_into_the_next_calling_day(run, db_pat
     )  # fmt: skip
     assert lead["outcome"] == "inserted" and lead["tier"] == "A"
     # The calling day opens at 09:00 New York time: one working hour later.
-    assert lead["sla_due_at"] == "2026-11-24T15:00:00+00:00"
+    assert lead["sla_due_at"] == "2026-11-24T15:00:00Z"
     shown = json.loads(run("show", str(lead["contact_id"]), "--json").stdout)
     assert (shown["first_name"], shown["phone"], shown["company"]) == (
         "Ann",
@@ -41,7 +41,7 @@ def test_an_a_lead_at_night_is_due_an_hour_into_the_next_calling_day(run, db_pat
 
 def test_a_lead_during_the_day_is_due_an_hour_later(run):
     [lead] = added(run, "--phone", "+1 212 555 0100", *A_LEAD, "--at", TUESDAY_1030_ET)
-    assert lead["sla_due_at"] == "2026-11-24T16:30:00+00:00"
+    assert lead["sla_due_at"] == "2026-11-24T16:30:00Z"
 
 
 def test_the_same_person_again_is_matched_not_duplicated(run, db_path, tmp_path: Path):

@@ -51,7 +51,7 @@ def test_a_signed_lead_is_added_and_queued(serve, run, db_path):
     [lead] = answer.json()["leads"]
     assert (lead["contact_id"], lead["outcome"], lead["tier"]) == (1, "inserted", "A")
     # Arrived at 21:49 New York time: due an hour into the next calling day.
-    assert lead["sla_due_at"] == "2026-11-24T15:00:00+00:00"
+    assert lead["sla_due_at"] == "2026-11-24T15:00:00Z"
     queue = json.loads(run("queue", "--json", "--at", "2026-11-24T09:05:00-05:00").stdout)
     assert [(item["contact_id"], item["name"]) for item in queue] == [(1, "Ann Lee")]
     assert httpx.get(f"{server.url}/health").json() == {"status": "ok", "database": "ok"}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from prospector.foundations.clock import from_db_or_none
+from prospector.foundations.clock import from_db_or_none, to_db_or_none
 from prospector.foundations.db import Database
 from prospector.foundations.errors import ProspectorError
 from prospector.foundations.limits import check_region
@@ -99,7 +99,7 @@ class LeadOutcome:
             "field": self.field,
             "stored": self.stored,
             "tier": self.tier,
-            "sla_due_at": self.sla_due_at.isoformat() if self.sla_due_at else None,
+            "sla_due_at": to_db_or_none(self.sla_due_at),
             "warnings": list(self.warnings),
         }
 

@@ -207,15 +207,7 @@ def table_checksum(
 
     ``progress`` is told of the rows read, out of ``expected``.
     """
-    digest = hashlib.sha256()
-    count = 0
-    for chunk in _read(db, table, columns):
-        for row in chunk:
-            digest.update(canonical_row(row))
-        count += len(chunk)
-        if progress:
-            progress("checking", table.name, count, expected)
-    return count, digest.hexdigest()
+    return _walk(db, table, columns, progress, "checking", expected)
 
 
 def canonical_row(row: Any) -> bytes:
@@ -231,20 +223,45 @@ def _copy_table(
     progress: Progress | None,
 ) -> tuple[int, str]:
     """Insert ``table``'s rows into the target; returns the source's (rows, checksum)."""
-    digest = hashlib.sha256()
-    done = total = 0
+    total = 0
     if progress:  # the count is for the bar only: a table's rows are read once more
         total = int(source.one(f"SELECT count(*) FROM {table.name}{_where(table)}")[0])  # type: ignore[index]
         progress("copying", table.name, 0, total)
-    for chunk in _read(source, table, columns):
+    return _walk(
+        source,
+        table,
+        columns,
+        progress,
+        "copying",
+        total,
+        each_chunk=lambda values: target.insert_rows(table.name, columns, values),
+    )
+
+
+def _walk(
+    db: Database,
+    table: Table,
+    columns: list[str],
+    progress: Progress | None,
+    step: str,
+    expected: int,
+    *,
+    each_chunk: Callable[[list[tuple]], None] | None = None,
+) -> tuple[int, str]:
+    """Read ``table`` in key order, handing each chunk to ``each_chunk``; (rows, sha256
+    of their canonical text). ``progress`` is told of the rows read for ``step``."""
+    digest = hashlib.sha256()
+    count = 0
+    for chunk in _read(db, table, columns):
         values = [tuple(row) for row in chunk]
-        target.insert_rows(table.name, columns, values)
+        if each_chunk:
+            each_chunk(values)
         for row in values:
             digest.update(canonical_row(row))
-        done += len(values)
+        count += len(values)
         if progress:
-            progress("copying", table.name, done, total)
-    return done, digest.hexdigest()
+            progress(step, table.name, count, expected)
+    return count, digest.hexdigest()
 
 
 def _read(db: Database, table: Table, columns: list[str]) -> Iterator[list[Any]]:

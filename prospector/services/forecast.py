@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from prospector.foundations.clock import from_db, to_db
+from prospector.foundations.clock import from_db, to_db, to_db_or_none
 from prospector.foundations.db import Database
 from prospector.foundations.errors import ProspectorError
 from prospector.services import standby
@@ -120,7 +120,7 @@ class Workload:
             "sla_due_next_hour": self.sla_next_hour,
             "sla_overdue": self.sla_overdue,
             "window_open": self.open_now,
-            "next_window_at": to_db(self.next_window) if self.next_window else None,
+            "next_window_at": to_db_or_none(self.next_window),
         }
 
 

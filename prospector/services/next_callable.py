@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from prospector.foundations.clock import from_db, to_db
+from prospector.foundations.clock import from_db, to_db, to_db_or_none
 from prospector.foundations.db import Database
 from prospector.foundations.names import full_name
 from prospector.services.queue import (
@@ -52,7 +52,7 @@ class NextCallable:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "at": to_db(self.at) if self.at else None,
+            "at": to_db_or_none(self.at),
             "kind": self.kind,
             "contacts": self.contacts,
             "zone": self.zone,

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from prospector.foundations.clock import from_db, to_db
+from prospector.foundations.clock import from_db, to_db, to_db_or_none
 from prospector.foundations.db import Database
 from prospector.services.settings import ContactList, Settings
 
@@ -43,7 +43,7 @@ class StandbyState:
             "order": self.order,
             "held": self.held,
             "contacts": self.contacts,
-            "opened_at": to_db(self.opened_at) if self.opened_at else None,
+            "opened_at": to_db_or_none(self.opened_at),
             "reason": self.reason,
         }
 

@@ -49,7 +49,7 @@ from prospector.foundations.clock import from_db, to_db, to_db_or_none
 from prospector.foundations.db import Database
 from prospector.foundations.errors import ProspectorError
 from prospector.services import standby
-from prospector.services.queue import NOT_ON_DNC_LIST, territory_locale_ids
+from prospector.services.queue import CALLABLE, NOT_ON_DNC_LIST, territory_locale_ids
 from prospector.services.settings import DAY_NAMES, Settings
 from prospector.services.windows import (
     Locale,
@@ -63,10 +63,7 @@ from prospector.services.windows import (
 
 HISTORY_DAYS = 14
 TEAM = "TEAM"
-WORKABLE = (
-    "c.status = 'open' AND c.dnc = 0 AND c.filtered_by IS NULL AND c.phone_bad = 0"
-    " AND c.standby_list IS NULL"
-)
+WORKABLE = f"{CALLABLE} AND c.standby_list IS NULL"
 
 
 @dataclass(frozen=True)
@@ -104,6 +101,10 @@ class Workload:
     @property
     def hours_today(self) -> float:
         return self.dials_today * self.pace.minutes_per_dial / 60
+
+    def under(self, threshold: timedelta) -> bool:
+        """Is the work left today under ``threshold``?"""
+        return self.hours_today * 3600 < threshold.total_seconds()
 
     @property
     def hours_tomorrow(self) -> float:
@@ -213,7 +214,11 @@ def _last_close(locale: Locale, start: datetime, end: datetime, settings: Settin
 
 
 def _groups(
-    db: Database, now: datetime, boundaries: list[datetime], settings: Settings
+    db: Database,
+    now: datetime,
+    boundaries: list[datetime],
+    settings: Settings,
+    locales: dict[int, Locale],
 ) -> list[_Group]:
     """The workable contacts counted by what the figures depend on (one scan).
 
@@ -248,7 +253,6 @@ def _groups(
     if any(row["recent_id"] is not None for row in rows):
         for call in db.query("SELECT contact_id, at FROM calls WHERE at >= ?", (recent,)):
             recent_calls[int(call[0])].append(from_db(call[1]))
-    locales = {locale.id: locale for locale in all_locales(db)}
     groups = []
     for row in rows:
         dials_today = 0
@@ -278,9 +282,8 @@ def _sla_counts(db: Database, now: datetime) -> dict[int, tuple[int, int]]:
         f"""SELECT c.locale_id, sum(CASE WHEN c.sla_due_at < :now THEN 1 ELSE 0 END) AS overdue,
                    sum(CASE WHEN c.sla_due_at >= :now THEN 1 ELSE 0 END) AS soon
             FROM contacts c
-            WHERE c.first_dial_at IS NULL AND c.status = 'open' AND c.filtered_by IS NULL
-              AND c.dnc = 0 AND c.sla_due_at < :hour AND c.phone_bad = 0
-              AND c.standby_list IS NULL AND {NOT_ON_DNC_LIST}
+            WHERE c.first_dial_at IS NULL AND {WORKABLE} AND c.sla_due_at < :hour
+              AND {NOT_ON_DNC_LIST}
             GROUP BY c.locale_id""",
         {"now": to_db(now), "hour": to_db(now + timedelta(hours=1))},
     ):
@@ -320,7 +323,7 @@ def forecast(db: Database, *, now: datetime, settings: Settings | None = None) -
     ) + timedelta(days=1)
     closes = {today_close(i) for i in locales} | {tomorrow_close(i) for i in locales}
     boundaries = sorted({close for close in closes if close is not None} | {horizon})
-    groups = _groups(db, now, boundaries, settings)
+    groups = _groups(db, now, boundaries, settings, locales)
     sla = _sla_counts(db, now)
 
     def before(group: _Group, close: datetime | None) -> bool:
@@ -368,7 +371,8 @@ def forecast(db: Database, *, now: datetime, settings: Settings | None = None) -
         return Workload(who, now_count, today, later, soon, overdue, is_open_now, next_window, pace)
 
     reps = known_reps(db, now, settings)
-    territories = {rep: territory_locale_ids(db, rep, settings) for rep in reps}
+    mark = (max(locales, default=None), len(locales))  # as windows.LOCALES_MARK reads it
+    territories = {rep: territory_locale_ids(db, rep, settings, locales=mark) for rep in reps}
     if not reps or any(ids is None for ids in territories.values()):
         team_sees: frozenset[int] | None = None
     else:
@@ -397,9 +401,9 @@ def refill(db: Database, *, now: datetime, actor: str, settings: Settings | None
     if not waiting:
         return []
     work = work or forecast(db, now=now, settings=settings)
-    hours = work.team.hours_today
-    if hours * 3600 >= threshold.as_timedelta().total_seconds():
+    if not work.team.under(threshold.as_timedelta()):
         return []
+    hours = work.team.hours_today
     name = waiting[0].name
     reason = f"team work left today {hours:.1f} h is under calling.refill_below {threshold}"
     with db.write_or_join():
@@ -427,9 +431,9 @@ def parse_work_duration(text: str) -> timedelta:
 
 def alert_line(work: Forecast, threshold: timedelta, waiting: list[str]) -> str | None:
     """The alert's one line when the team's work left today is under ``threshold``."""
-    hours = work.team.hours_today
-    if hours * 3600 >= threshold.total_seconds():
+    if not work.team.under(threshold):
         return None
+    hours = work.team.hours_today
     limit = f"{threshold.total_seconds() / 3600:g} h"
     after = f"next standby list: {waiting[0]}" if waiting else "no standby list left"
     return f"team work left today {hours:.1f} h is under {limit}; {after}"

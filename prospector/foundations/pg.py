@@ -182,7 +182,9 @@ class PgConnection:
             self.raw.execute("COMMIT")
 
     def rollback(self) -> None:
-        if self.in_transaction:
+        # A server that went away has rolled back already: nothing to send, and the
+        # error that brought us here is the one to tell.
+        if self.in_transaction and not (self.raw.closed or self.raw.broken):
             self.raw.execute("ROLLBACK")
 
     def close(self) -> None:

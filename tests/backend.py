@@ -115,15 +115,13 @@ def open_connections(target: str | os.PathLike[str]) -> int:
 def raw_execute(target: str | os.PathLike[str], *statements: str) -> None:
     """Run ``statements`` on the database itself, past Prospector's checks (as another
     program, or an older or newer Prospector, would)."""
-    if str(target).startswith(("postgresql:", "postgres:")):
+    if is_url(target):
         import psycopg
 
         with psycopg.connect(str(target), autocommit=True) as conn:
             for sql in statements:
                 conn.execute(sql)  # type: ignore[call-overload]
         return
-    import sqlite3
-
     conn = sqlite3.connect(target)
     try:
         for sql in statements:
@@ -135,7 +133,7 @@ def raw_execute(target: str | os.PathLike[str], *statements: str) -> None:
 
 def set_schema_version(target: str | os.PathLike[str], version: int) -> None:
     """Record ``version`` as the database's schema, where each backend keeps it."""
-    if str(target).startswith(("postgresql:", "postgres:")):
+    if is_url(target):
         raw_execute(
             target,
             f"UPDATE prospector_meta SET value = '{version}' WHERE key = 'schema_version'",

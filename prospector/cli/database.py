@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -135,25 +136,7 @@ def check(ctx: click.Context, app: AppContext, at: datetime | None, as_json: boo
         found = database_check.check_database(db, now=app.clock(at)())
     claims = found.claims
     if as_json:
-        echo_json(
-            {
-                "backend": found.backend,
-                "path": found.path,
-                "schema": found.schema,
-                "schema_latest": found.schema_latest,
-                "database_id": found.database_id,
-                "size_bytes": found.size_bytes,
-                "rows": found.rows,
-                "claims": {
-                    "held": claims.held,
-                    "expired": claims.expired,
-                    "dialed_undispositioned": claims.dialed_undispositioned,
-                    "unknown_rep": claims.unknown_rep,
-                },
-                "problems": found.problems,
-                "ok": found.ok,
-            }
-        )
+        echo_json(dataclasses.asdict(found) | {"ok": found.ok})
     else:
         current = "current" if found.schema == found.schema_latest else "BEHIND"
         lines = [

@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from prospector.foundations.dialect import of_connection
 from prospector.foundations.migrations import (
     m001_initial,
     m002_callbacks_by_locale,
@@ -48,6 +49,12 @@ def _sql(script: str) -> Migration:
     return lambda conn: run_statements(conn, script)
 
 
+def _typed_sql(script: str) -> Migration:
+    """A migration after PostgreSQL's baseline: ``{text}`` and ``{integer}`` columns in
+    each backend's types."""
+    return lambda conn: run_statements(conn, script.format(**of_connection(conn).column_types()))
+
+
 MIGRATIONS: list[Migration] = [
     _sql(m001_initial.SQL),
     _sql(m002_callbacks_by_locale.SQL),
@@ -58,6 +65,6 @@ MIGRATIONS: list[Migration] = [
     m007_crm_round_trip.migrate,
     _sql(m008_lead_sources.SQL),
     m009_working_speed.migrate,
-    m010_intake_requests.migrate,
-    m011_standby_lists.migrate,
+    _typed_sql(m010_intake_requests.SQL),
+    _typed_sql(m011_standby_lists.SQL),
 ]

@@ -9,10 +9,6 @@ processes on one database.
 
 from __future__ import annotations
 
-import sqlite3
-
-from prospector.foundations.dialect import of_connection
-
 SQL = """
 CREATE TABLE intake_requests (
     webhook_id {text} PRIMARY KEY,
@@ -21,9 +17,3 @@ CREATE TABLE intake_requests (
     received_at {text} NOT NULL
 );
 """
-
-
-def migrate(conn: sqlite3.Connection) -> None:
-    from prospector.foundations.migrations import run_statements
-
-    run_statements(conn, SQL.format(**of_connection(conn).column_types()))

@@ -10,10 +10,6 @@ opening happen once).
 
 from __future__ import annotations
 
-from typing import Any
-
-from prospector.foundations.dialect import of_connection
-
 SQL = """
 ALTER TABLE contacts ADD COLUMN standby_list {text};
 DROP INDEX contacts_queue_new;
@@ -29,9 +25,3 @@ CREATE TABLE standby_lists (
     reason {text} NOT NULL
 );
 """
-
-
-def migrate(conn: Any) -> None:
-    from prospector.foundations.migrations import run_statements
-
-    run_statements(conn, SQL.format(**of_connection(conn).column_types()))

@@ -111,7 +111,7 @@ def claim_next(
     """
     now = now.astimezone(UTC)
     item = _claim_top(db, rep=rep, now=now, settings=settings)
-    if item is None and refill(db, now=now, actor=rep, settings=settings or current_settings(db)):
+    if item is None and refill(db, now=now, actor=rep, settings=settings):
         item = _claim_top(db, rep=rep, now=now, settings=settings)
     return item
 

@@ -157,9 +157,10 @@ def sla_left(
     if settings.team.sla_clock != "working" or tier is None or tier.first_touch.unit == "d":
         return due - now
     start, end = sorted((now, due))
-    if next_open(locale, start, settings) is None:  # never opens: the deadline was wall time
+    opened = next_open(locale, start, settings)
+    if opened is None:  # never opens: the deadline was wall time
         return due - now
-    between = calling_time_between(locale, start, end, settings)
+    between = calling_time_between(locale, opened, end, settings)
     return between if due >= now else -between
 
 

@@ -23,8 +23,10 @@ from prospector.foundations.db import Database
 from prospector.foundations.names import full_name
 from prospector.services.queue import (
     CALLABLE,
+    NEW_LEADS,
     NOT_CLAIMED_BY_OTHERS,
     NOT_ON_DNC_LIST,
+    follow_up_priorities,
     id_array,
     territory_locale_ids,
 )
@@ -166,8 +168,7 @@ def _heads(
     lanes: list[tuple[str, str, str, dict]] = [
         # New leads: due at once unless skipped (a skip comes back through recycling).
         (
-            "c.attempts = 0 AND c.callback_at IS NULL AND c.deferred_until IS NULL"
-            " AND c.standby_list IS NULL AND c.next_call_at <= :now",
+            NEW_LEADS,
             "c.sla_due_at, c.tier_priority, c.next_call_at",
             "retry",
             {},
@@ -185,7 +186,7 @@ def _heads(
             {},
         ),
     ]
-    for priority in sorted({tier.priority for tier in settings.tiers} | {99}):
+    for priority in follow_up_priorities(settings):
         lanes.append(
             (
                 "c.attempts > 0 AND c.callback_at IS NULL AND c.tier_priority = :priority",

@@ -54,6 +54,18 @@ LANE_UNDISPOSITIONED, LANE_MY_CALLBACK, LANE_OPEN_CALLBACK, LANE_NEW, LANE_FOLLO
 # that SQLite can prove a query may use them.
 CALLABLE = "c.status = 'open' AND c.dnc = 0 AND c.filtered_by IS NULL AND c.phone_bad = 0"
 NOT_ON_DNC_LIST = "NOT EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = c.phone)"
+NEW_LEADS = (
+    "c.attempts = 0 AND c.callback_at IS NULL AND c.deferred_until IS NULL"
+    " AND c.standby_list IS NULL AND c.next_call_at <= :now"
+)
+"""The new-lead lane: word for word what ``contacts_queue_new``'s predicate needs."""
+
+
+def follow_up_priorities(settings: Settings) -> list[int]:
+    """The follow-up lane's tier priorities, in order (99: a contact with no tier)."""
+    return sorted({tier.priority for tier in settings.tiers} | {99})
+
+
 STILL_OFFERED = f"""{CALLABLE} AND {NOT_ON_DNC_LIST} AND (c.callback_at <= :now
     OR (c.callback_at IS NULL AND c.next_call_at <= :now
         AND (c.attempts > 0 OR (c.deferred_until IS NULL AND c.standby_list IS NULL)))
@@ -289,8 +301,7 @@ def queue_ids(
             LANE_NEW,
             lambda: _per_locale_lane(
                 db,
-                "c.attempts = 0 AND c.callback_at IS NULL AND c.deferred_until IS NULL"
-                " AND c.standby_list IS NULL AND c.next_call_at <= :now",
+                NEW_LEADS,
                 "c.sla_due_at, c.tier_priority",
                 params,
                 index_rest="c.next_call_at, ",
@@ -308,7 +319,7 @@ def queue_ids(
     for lane, query in lanes:
         if lane not in skipped and take(lane, query()):
             return found[:limit]
-    for priority in sorted({tier.priority for tier in settings.tiers} | {99}):
+    for priority in follow_up_priorities(settings):
         ids = _per_locale_lane(
             db,
             "c.attempts > 0 AND c.callback_at IS NULL AND c.tier_priority = :priority"

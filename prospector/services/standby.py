@@ -18,6 +18,7 @@ What decides *when* a list opens is the forecast's work left today
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -80,15 +81,27 @@ def states(db: Database, settings: Settings) -> list[StandbyState]:
             " GROUP BY standby_list"
         )
     }
+    # Every list's contacts in one scan, its name matched as SQL folds it.
+    names = db.dialect.texts_in("?")
+    param = (json.dumps([lst.name for lst in settings.standby_lists]),)
+    folded = {
+        row[0]: row[1]
+        for row in db.query(f"SELECT n.value, lower(n.value) FROM {names} AS n", param)
+    }
+    contacts = {
+        row[0]: int(row[1])
+        for row in db.query(
+            f"""SELECT lower(list_name), count(*) FROM contacts
+                WHERE lower(list_name) IN (SELECT lower(n.value) FROM {names} AS n)
+                GROUP BY lower(list_name)""",
+            param,
+        )
+    }
     result = []
     for lst in settings.standby_lists:
-        contacts = db.execute(
-            "SELECT count(*) FROM contacts WHERE lower(list_name) = lower(?)", (lst.name,)
-        ).fetchone()
         when, why = opened.get(lst.name.casefold(), (None, None))
-        result.append(
-            StandbyState(lst.name, lst.order, held.get(lst.name, 0), int(contacts[0]), when, why)
-        )
+        count = contacts.get(folded.get(lst.name), 0)
+        result.append(StandbyState(lst.name, lst.order, held.get(lst.name, 0), count, when, why))
     return result
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from prospector.services.public_holidays import holiday_name
 from prospector.services.settings import Settings
-from prospector.services.windows import DailyWindow, Locale, daily_window, zone
+from prospector.services.windows import DailyWindow, Locale, daily_window, known_zones
 
 OUTSIDE = "outside the prospect's calling window"
 
@@ -23,10 +23,7 @@ def closed_reason(locale: Locale, instant: datetime, settings: Settings) -> str 
     With several candidate zones the first zone that is closed gives the reason, named
     after it (the window must be open in every one).
     """
-    try:
-        zones = [zone(name) for name in locale.zones]
-    except (ValueError, LookupError):
-        zones = []
+    zones = known_zones(locale)
     if not zones:
         return f"unknown time zone: {OUTSIDE}"
     window = daily_window(locale, settings)

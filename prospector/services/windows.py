@@ -129,7 +129,7 @@ def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def _known_zones(locale: Locale) -> list[ZoneInfo] | None:
+def known_zones(locale: Locale) -> list[ZoneInfo] | None:
     try:
         return [zone(name) for name in locale.zones]
     except (ZoneInfoNotFoundError, ValueError):
@@ -180,7 +180,7 @@ def is_open(locale: Locale, instant: datetime, settings: Settings) -> bool:
 
     A locale with no known zone is never open: its hours cannot be checked.
     """
-    zones = _known_zones(locale)
+    zones = known_zones(locale)
     if not zones:
         return False
     window = daily_window(locale, settings)
@@ -190,7 +190,7 @@ def is_open(locale: Locale, instant: datetime, settings: Settings) -> bool:
 def _boundaries(locale: Locale, settings: Settings, first: date, days: int, starts: bool):
     """Instants where some zone's interval starts (or ends), over ``days`` local days."""
     window = daily_window(locale, settings)
-    for z in _known_zones(locale) or []:
+    for z in known_zones(locale) or []:
         for offset in range(days):
             day = first + timedelta(days=offset)
             if not window.calls_on(day):

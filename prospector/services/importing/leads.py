@@ -202,27 +202,17 @@ def add_leads(
     now: datetime,
     settings: Settings | None = None,
     region: str | None = None,
-    atomic: bool = False,
 ) -> list[LeadOutcome]:
     """Add leads that arrived at ``now``; one outcome per record, in order.
 
-    Each lead is its own transaction, so a rejected one leaves the others written;
-    ``atomic``: all in one transaction, and none written if any is rejected.
+    Each lead is its own transaction, so a rejected one leaves the others written.
 
     Raises:
-        LeadError: a record is not a lead (:func:`lead_fields`); with ``atomic``, also a
-            rejected lead (its field named). Nothing is written then.
+        LeadError: a record is not a lead (:func:`lead_fields`). Nothing is written then.
     """
     leads = [lead_fields(record) for record in records]
     writer = LeadWriter(db, settings=settings, region=region)
     items = writer.normalize(leads)
-    if atomic:
-        for item in items:
-            if type(item) is Reject:
-                bad = _rejected(item)
-                raise LeadError(bad.field, bad.reason or "rejected")
-        with db.write():
-            return [writer.write(item, now) for item in items]
     outcomes = []
     for item in items:
         if type(item) is Reject:

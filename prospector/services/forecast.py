@@ -39,7 +39,6 @@ today are counted exactly from the calls table.
 from __future__ import annotations
 
 import functools
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -51,6 +50,7 @@ from prospector.foundations.errors import ProspectorError
 from prospector.services import standby
 from prospector.services.queue import CALLABLE, NOT_ON_DNC_LIST, territory_locale_ids
 from prospector.services.settings import DAY_NAMES, Settings
+from prospector.services.settings.reader import parse_duration
 from prospector.services.windows import (
     Locale,
     all_locales,
@@ -411,22 +411,18 @@ def refill(db: Database, *, now: datetime, actor: str, settings: Settings | None
     return [] if released is None else [(name, released)]
 
 
-_WORK_DURATION = re.compile(r"\s*([0-9]{1,4})\s*(m|min|h)\s*")
-
-
 def parse_work_duration(text: str) -> timedelta:
     """A threshold as settings spell durations, in minutes or hours ("90m", "2h").
 
     Raises:
         ProspectorError: anything else, in one line.
     """
-    match = _WORK_DURATION.fullmatch(text)
-    if not match or int(match.group(1)) < 1:
+    duration = parse_duration(text)
+    if duration is None or duration.unit not in ("m", "h") or not 1 <= duration.amount <= 9999:
         raise ProspectorError(
             f'{text[:40]!r} is not a duration (expected minutes or hours, like "90m" or "2h")'
         )
-    unit = timedelta(hours=1) if match.group(2) == "h" else timedelta(minutes=1)
-    return int(match.group(1)) * unit
+    return duration.as_timedelta()
 
 
 def alert_line(work: Forecast, threshold: timedelta, waiting: list[str]) -> str | None:

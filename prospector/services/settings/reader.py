@@ -24,6 +24,15 @@ _REGION = re.compile(r"^([A-Z]{2})(?:-([A-Z0-9]{1,3}))?$", re.ASCII)
 # The weekday words time words read (mon, tues, thursday...), as the settings' day names.
 _DAY_WORDS = {word: DAY_NAMES[number] for word, number in WEEKDAYS.items()}
 
+
+def parse_duration(text: str) -> Duration | None:
+    """``"45m"``, ``"4h"``, ``"2d"``, ``"1bd"`` (``min`` for ``m``) as a Duration, else None."""
+    match = _DURATION.match(text)
+    if not match:
+        return None
+    return Duration(int(match.group(1)), {"min": "m"}.get(match.group(2), match.group(2)))
+
+
 REGION_EXPECTED = 'a country code such as "GB", or "US-FL" for a US state or Canadian province'
 LONGEST = timedelta(days=3650)
 """The longest duration a setting may name: ten years keeps every date in range."""
@@ -110,12 +119,7 @@ class TableReader:
         value = self.raw(name, default)
         if value is default and default is not ...:
             return value
-        match = _DURATION.match(value) if isinstance(value, str) else None
-        duration = None
-        if match:
-            duration = Duration(
-                int(match.group(1)), {"min": "m"}.get(match.group(2), match.group(2))
-            )
+        duration = parse_duration(value) if isinstance(value, str) else None
         if duration is None or duration.amount < 1 or duration.as_timedelta() > LONGEST:
             raise self.fail(
                 name, value, 'a duration from 1m to 3650d, like "45m", "4h", "2d" or "1bd"'

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
@@ -22,7 +21,7 @@ from prospector.foundations.errors import ProspectorError
 
 if TYPE_CHECKING:
     from prospector.foundations.clock import Clock
-    from prospector.services.importing.leads import LeadOutcome, LeadWriter
+    from prospector.services.importing.leads import LeadWriter
 
 
 def _lead_options(function):
@@ -116,23 +115,12 @@ def _add_one(
     except LeadError as error:
         click.echo(f"error: {where}{error}", err=True)
         return True
-    outcome = _write(db, writer, item, now)
+    outcome = writer.write_alone(item, now)
     if as_json:
         echo_json({"line": line, **outcome.as_json()} if line is not None else outcome.as_json())
     else:
         click.echo(outcome.text())
     return outcome.outcome == "rejected"
-
-
-def _write(db: Any, writer: LeadWriter, item: tuple, now: datetime) -> LeadOutcome:
-    for attempt in (1, 2):
-        try:
-            with db.write():
-                return writer.write(item, now)
-        except sqlite3.IntegrityError:
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
 
 
 SECRET_ENV = "PROSPECTOR_INTAKE_SECRET"

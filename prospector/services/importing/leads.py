@@ -190,6 +190,16 @@ class LeadWriter:
             warnings=tuple(note.split(": ", 1)[1] for note in counts.warnings),
         )
 
+    def write_alone(self, item: tuple, now: datetime) -> LeadOutcome:
+        """:meth:`write` in a transaction of its own, written again once if another
+        connection took one of its phones meanwhile (the writer learns afresh)."""
+        try:
+            with self.db.write():
+                return self.write(item, now)
+        except sqlite3.IntegrityError:
+            with self.db.write():
+                return self.write(item, now)
+
 
 def _no_rejects(_reject: Reject) -> None:
     """Rejects never reach the writer (:meth:`LeadWriter.write` answers them)."""
@@ -218,6 +228,5 @@ def add_leads(
         if type(item) is Reject:
             outcomes.append(_rejected(item))
             continue
-        with db.write():
-            outcomes.append(writer.write(item, now))
+        outcomes.append(writer.write_alone(item, now))
     return outcomes

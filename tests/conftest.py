@@ -48,23 +48,9 @@ def db_path(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
 
 
 @pytest.fixture
-def second_db_path(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+def second_db_path(new_database: Callable[[], Path | str]) -> Path | str:
     """Another team database on the test's backend, for "two databases never ..." tests."""
-    if BACKEND != "postgresql":
-        return tmp_path / "second.db"
-    import psycopg
-
-    cluster: ThrowawayCluster = request.getfixturevalue("pg_cluster")
-    name = f"t{os.getpid()}_{next(_PG_DATABASES)}"
-    with psycopg.connect(cluster.url(), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(cluster.url(), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-
-    request.addfinalizer(drop)
-    return cluster.url(name)
+    return new_database()
 
 
 @pytest.fixture

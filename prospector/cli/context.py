@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -153,3 +155,19 @@ def refuse_outside_window(check: CallbackCheck, flag: str, words: str, anyway: b
         f"{flag} {words!r} is {check.at:%a %d %b %H:%M %Z} — {check.warning}"
         " (--anyway keeps it); nothing was saved"
     )
+
+
+@contextlib.contextmanager
+def stderr_bar(*columns: Any, **fields: Any) -> Iterator[tuple[Any, Any] | None]:
+    """A transient rich progress bar of ``columns`` on a terminal's stderr, with one task
+    (``fields`` its extra fields): ``(bar, task)``; None when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    bar = Progress(*columns, console=Console(stderr=True), transient=True)
+    task = bar.add_task("", total=None, **fields)
+    with bar:
+        yield bar, task

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import datetime
 
 import click
 
-from prospector.cli.context import AppContext, at_option, echo_json, json_option, pass_app
+from prospector.cli.context import (
+    AppContext,
+    at_option,
+    echo_json,
+    json_option,
+    pass_app,
+    stderr_bar,
+)
 from prospector.foundations.db import open_database
 from prospector.services import database_check, database_copy
 from prospector.services.database_copy import CopyMismatch, TableCheck
@@ -96,25 +102,17 @@ def _table_json(check: TableCheck) -> dict[str, object]:
 @contextmanager
 def _progress() -> Iterator[database_copy.Progress | None]:
     """A rich progress bar per table on a terminal (stderr); nothing otherwise."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
 
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    task = bar.add_task("", total=None)
+    with stderr_bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()) as shown:
+        if shown is None:
+            yield None
+            return
+        bar, task = shown
 
-    def update(step: str, table: str, done: int, total: int) -> None:
-        bar.update(task, description=f"{step} {table}", completed=done, total=total)
+        def update(step: str, table: str, done: int, total: int) -> None:
+            bar.update(task, description=f"{step} {table}", completed=done, total=total)
 
-    with bar:
         yield update
 
 

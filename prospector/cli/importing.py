@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from prospector.cli.context import AppContext, at_option, json_option, pass_app
+from prospector.cli.context import AppContext, at_option, json_option, pass_app, stderr_bar
 
 if TYPE_CHECKING:
     from prospector.services.importing import Progress
@@ -137,36 +136,25 @@ def report_lines(toll_free: int, warnings: tuple[str, ...]) -> list[str]:
 @contextmanager
 def _progress_bar() -> Iterator[Progress | None]:
     """A rich progress bar (rows/s, ETA) on a terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-    from rich.progress import (
-        Progress as Bar,
-    )
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
 
-    bar = Bar(
+    with stderr_bar(
         TextColumn("importing"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[rate]} rows/s"),
         TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    task = bar.add_task("import", total=None, rate="-")
+        rate="-",
+    ) as shown:
+        if shown is None:
+            yield None
+            return
+        bar, task = shown
 
-    def update(done: int, total: int) -> None:
-        speed = bar.tasks[0].speed
-        bar.update(task, completed=done, total=total, rate=f"{speed:,.0f}" if speed else "-")
+        def update(done: int, total: int) -> None:
+            speed = bar.tasks[0].speed
+            bar.update(task, completed=done, total=total, rate=f"{speed:,.0f}" if speed else "-")
 
-    with bar:
         yield update
 
 

@@ -119,6 +119,7 @@ def _register() -> None:
         calling,
         contacts,
         database,
+        dialing,
         dnc,
         handoffs,
         importing,
@@ -131,7 +132,7 @@ def _register() -> None:
 
     for module in (
         setup, settings_cmd, workbench, importing, intake, dnc, calling, contacts, handoffs,
-        reports, database,
+        reports, database, dialing,
     ):  # fmt: skip
         module.register(cli)
 

@@ -247,8 +247,8 @@ def next_command(app: AppContext, at: datetime | None, as_json: bool) -> None:
 @click.option(
     "--duration",
     type=click.IntRange(0, MAX_CALL_SECONDS),
-    default=0,
-    help="Talk time in seconds (at most a day).",
+    default=None,
+    help="Talk time in seconds (at most a day); default: a phone system's (`event`), else 0.",
 )
 @click.option(
     "--phone",
@@ -267,7 +267,7 @@ def log_command(
     note: str | None,
     callback_words: str | None,
     anyone: bool,
-    duration: int,
+    duration: int | None,
     phone: str | None,
     amount: str | None,
     meeting: str | None,

@@ -50,7 +50,7 @@ from prospector.foundations.db import Database
 from prospector.foundations.errors import ProspectorError
 from prospector.foundations.limits import check_call_seconds
 from prospector.foundations.timewords import resolve_time_words
-from prospector.services import contact_phones
+from prospector.services import call_events, contact_phones
 from prospector.services.claims import record_rep, refuse_if_held_by_other
 from prospector.services.contact_phones import (
     ContactPhone,
@@ -210,11 +210,17 @@ def check_meeting(
 
 
 def _check_inputs(
-    disposition_then: str, callback: datetime | None, scope: str, duration: int, now: datetime
+    disposition_then: str,
+    callback: datetime | None,
+    scope: str,
+    durations: tuple[int | None, ...],
+    now: datetime,
 ) -> None:
     if scope not in CALLBACK_SCOPES:
         raise ProspectorError(f"callback scope {scope!r}: expected 'mine' or 'anyone'")
-    check_call_seconds(duration)
+    for seconds in durations:
+        if seconds is not None:
+            check_call_seconds(seconds)
     if disposition_then == "callback" and callback is None:
         raise ProspectorError("a callback needs a time (e.g. --callback 'tue 10am')")
     if callback is not None:
@@ -241,7 +247,8 @@ def log_call(
     note: str | None = None,
     callback: datetime | None = None,
     callback_scope: str = "mine",
-    duration: int = 0,
+    duration: int | None = None,
+    timed: int | None = None,
     phone: str | None = None,
     audit_switch: bool = False,
     settings: Settings | None = None,
@@ -256,7 +263,10 @@ def log_call(
         note: free text kept with the call.
         callback: an agreed time (required for ``callback``; allowed for retries).
         callback_scope: ``mine`` (reserved for ``rep``) or ``anyone``.
-        duration: talk time in seconds, 0 to a day (:data:`.limits.MAX_CALL_SECONDS`).
+        duration: talk time in seconds, 0 to a day (:data:`.limits.MAX_CALL_SECONDS`),
+            as the rep gave it. None: a phone system's (``prospector event`` on the call
+            in progress), else ``timed`` for a connect, else 0.
+        timed: the seconds the desk's timer ran from the dial to the outcome key.
         phone: the number called, one of the contact's (E.164); None: the dialled one.
         audit_switch: write the switch to ``phone`` to the audit log with the call
             (the command line; the workbench audits it when the rep presses the key).
@@ -275,13 +285,19 @@ def log_call(
     settings = settings or current_settings(db)
     now = now.astimezone(UTC)
     chosen = settings.disposition(disposition)
-    _check_inputs(chosen.then, callback, callback_scope, duration, now)
+    _check_inputs(chosen.then, callback, callback_scope, (duration, timed), now)
     # Joined by :func:`.call_outcomes.log_outcome` (a meeting set). On PostgreSQL a
     # plain call locks only its contact's row, so reps log side by side; adding to
     # the DNC list (it reaches other contacts) takes the write lock.
     with db.write_or_join(serial=chosen.then == "do_not_call"):
         row, locale = load_contact(db, contact_id, lock=True)
         refuse_if_held_by_other(row, rep, now)
+        told = call_events.take_pending(db, contact_id, row["dialed_at"])
+        if duration is None:
+            if told is not None and told.talk_seconds is not None:
+                duration = told.talk_seconds
+            else:
+                duration = timed if timed is not None and chosen.is_connect else 0
         switched = (
             require_phone(db, contact_id, phone) if phone not in (None, row["phone"]) else None
         )
@@ -381,8 +397,9 @@ def log_call(
         call_id = db.insert(
             """INSERT INTO calls (contact_id, rep, at, dialed_at, disposition, category,
                    attempt, duration_seconds, note, callback_at, callback_scope,
-                   next_call_at, status_after, phone, phone_ext)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   next_call_at, status_after, phone, phone_ext, answered_at, ended_at,
+                   recording_url)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 contact_id,
                 rep,
@@ -399,6 +416,9 @@ def log_call(
                 status,
                 called,
                 called_ext,
+                told.answered_at if told else None,
+                told.ended_at if told else None,
+                told.recording_url if told else None,
             ),
         )
         record_call(

@@ -93,6 +93,29 @@ def record_call(
     db.execute(_UPSERT_HOURLY, values)
 
 
+def adjust_talk(
+    db: Database,
+    *,
+    source: str | None,
+    rep: str,
+    at: datetime,
+    category: str,
+    attempt: int,
+    change: int,
+    settings: Settings,
+) -> None:
+    """Move a logged call's talk time in the summaries by ``change`` seconds (a phone
+    system told its real duration later). Inside the transaction that updates the call;
+    the values are the call's, as :func:`record_call` had them."""
+    if category not in CONNECT_CATEGORIES or change == 0:
+        return  # a dial's talk time is not summed
+    db.execute(
+        """UPDATE call_stats_daily SET talk_seconds = talk_seconds + ?
+           WHERE team_day = ? AND rep = ? AND source = ? AND attempt = ?""",
+        (change, team_day(at, settings.team.zone).isoformat(), rep, source or "", attempt),
+    )
+
+
 def rebuild_summaries(db: Database, settings: Settings) -> dict[str, int]:
     """Recount every report summary in the team's current time zone.
 

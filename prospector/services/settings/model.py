@@ -147,6 +147,8 @@ class CallingRules:
     # no history, and the team's work left today under which a standby list opens.
     minutes_per_dial: float = 3.0
     refill_below: Duration | None = None
+    # Dialing from the desk (services.dialing): a command template, None when unset.
+    dial_command: str | None = None
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from prospector.foundations.errors import ProspectorError, SettingsError
 from prospector.foundations.limits import MAX_REP_NAME, check_rep_name
+from prospector.services.dial_command import parse_template
 from prospector.services.settings.crm_answers import parse_crm_answers
 from prospector.services.settings.crm_hubspot import parse_hubspot
 from prospector.services.settings.crm_salesforce import parse_salesforce
@@ -166,6 +167,13 @@ def _window(reader: TableReader, start: time | None, end: time | None) -> None:
         )
 
 
+def _dial_command(reader: TableReader) -> str | None:
+    text = reader.text("dial_command", None)
+    if text is not None:
+        parse_template(text)  # a bad template fails when the settings load, not at a dial
+    return text
+
+
 def _calling(reader: TableReader) -> CallingRules:
     rules = []
     for rule in reader.tables("state_rules"):
@@ -193,6 +201,7 @@ def _calling(reader: TableReader) -> CallingRules:
         holidays=_holidays(reader),
         minutes_per_dial=reader.number("minutes_per_dial", 3.0, minimum=0.1, maximum=600),
         refill_below=_hours(reader, "refill_below"),
+        dial_command=_dial_command(reader),
     )
     _window(reader, calling.start, calling.end)
     _lunch(reader, calling)

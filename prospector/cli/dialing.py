@@ -197,9 +197,7 @@ def _report(result: call_events.EventResult, as_json: bool) -> None:
         echo_json(result.to_json())
         return
     where = (
-        "call in progress (taken when it is logged)"
-        if result.pending
-        else f"call {result.call_id}"
+        "call in progress (taken when it is logged)" if result.pending else f"call {result.call_id}"
     )
     talk = f"; talk time {result.talk_seconds} s" if result.talk_seconds is not None else ""
     click.echo(f"contact {result.contact_id}: event attached to the {where}{talk}")

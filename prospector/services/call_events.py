@@ -125,9 +125,7 @@ def talk_between(answered: datetime | None, ended: datetime | None) -> int | Non
         return None
     seconds = int((ended - answered).total_seconds())
     if seconds < 0:
-        raise ProspectorError(
-            f"ended_at {to_db(ended)} is before answered_at {to_db(answered)}"
-        )
+        raise ProspectorError(f"ended_at {to_db(ended)} is before answered_at {to_db(answered)}")
     if seconds > MAX_CALL_SECONDS:
         raise ProspectorError(f"answered_at to ended_at is over a day ({seconds} s)")
     return seconds
@@ -165,7 +163,8 @@ def parse_line(text: str, number: int) -> tuple[CallEvent, str | None]:
         try:
             instants[name] = parse_instant(value) if value is not None else None
         except ValueError:
-            raise ProspectorError(f"{where}: {name}: expected ISO 8601 time with an offset") from None
+            expected = "ISO 8601 time with an offset"
+            raise ProspectorError(f"{where}: {name}: expected {expected}") from None
     duration = field("duration", (int,), f"seconds from 0 to {MAX_CALL_SECONDS}")
     recording = field("recording", (str,), "an https:// address")
     rep = field("rep", (str,), "a rep's name")
@@ -223,9 +222,7 @@ def record_event(
                 to_db(now),
                 rep,
                 f"contact:{event.contact_id}",
-                json.dumps(
-                    {**event.to_json(), "call_id": result.call_id}, separators=(",", ":")
-                ),
+                json.dumps({**event.to_json(), "call_id": result.call_id}, separators=(",", ":")),
             ),
         )
     return result
@@ -234,8 +231,10 @@ def record_event(
 def _to_call_in_progress(db: Database, event: CallEvent, *, rep: str, now: datetime) -> EventResult:
     was = db.one("SELECT * FROM call_events WHERE contact_id = ?", (event.contact_id,))
     merged = _merged(was, event)
-    talk = merged.duration if merged.duration is not None else talk_between(
-        merged.answered_at, merged.ended_at
+    talk = (
+        merged.duration
+        if merged.duration is not None
+        else talk_between(merged.answered_at, merged.ended_at)
     )
     db.execute(
         """INSERT INTO call_events (contact_id, rep, received_at, answered_at, ended_at,
@@ -272,8 +271,10 @@ def _to_last_call(db: Database, event: CallEvent, settings: Settings) -> EventRe
             f"contact {event.contact_id} has no call in progress and no call logged"
         )
     merged = _merged(call, event, duration_column=None)
-    talk = merged.duration if merged.duration is not None else talk_between(
-        merged.answered_at, merged.ended_at
+    talk = (
+        merged.duration
+        if merged.duration is not None
+        else talk_between(merged.answered_at, merged.ended_at)
     )
     old = int(call["duration_seconds"])
     new = old if talk is None else talk

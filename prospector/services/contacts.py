@@ -41,6 +41,7 @@ class CallRecord:
     status_after: str
     phone: str | None  # the number called (None: logged before schema 6 knew)
     phone_ext: str | None
+    recording_url: str | None = None  # from the phone system (``prospector event``)
 
     def as_json(self) -> dict[str, Any]:
         """Plain values for ``--json`` output (times in UTC ISO 8601)."""
@@ -57,6 +58,7 @@ class CallRecord:
             "status_after": self.status_after,
             "phone": self.phone,
             "phone_ext": self.phone_ext,
+            "recording_url": self.recording_url,
         }
 
 
@@ -213,6 +215,7 @@ def contact_card(
             status_after=call["status_after"],
             phone=call["phone"],
             phone_ext=call["phone_ext"],
+            recording_url=call["recording_url"],
         )
         for call in db.query(
             "SELECT * FROM calls WHERE contact_id = ? ORDER BY at DESC, id DESC LIMIT ?",

@@ -156,6 +156,8 @@ def log_and_next(
     callback_scope: str = "mine",
     qualify: HandoffAnswers | None = None,
     phone: str | None = None,
+    duration: int | None = None,
+    timed: int | None = None,
 ) -> Logged:
     """Log the call (which saves the note and clears the draft), then claim the next lead.
 
@@ -163,6 +165,8 @@ def log_and_next(
     call in one transaction, through the same service as the shell's ``log``: when it
     cannot be made (no outside rep, say), nothing is logged and the lead stays.
     ``phone`` is the number called when the rep switched (None: the dialled one).
+    ``duration``: the talk time the rep typed; ``timed``: the call timer's seconds
+    (see :func:`.calls.log_call`).
 
     Raises:
         ProspectorError: nothing was logged (its text says why).
@@ -179,6 +183,8 @@ def log_and_next(
             callback=callback,
             callback_scope=callback_scope,
             phone=phone,
+            duration=duration,
+            timed=timed,
         )
     except ProspectorError as error:
         if qualify is None or isinstance(error, call_outcomes.MissingAnswersError):

@@ -14,6 +14,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, RadioButton, RadioSet, Static
 
+from prospector.tui.widgets.call_timer import TALK_EXPECTED, TalkTime
 from prospector.tui.widgets.time_preview import TimePreview, WindowCheck
 
 
@@ -24,6 +25,7 @@ class CallbackChoice:
     at: datetime
     scope: Literal["mine", "anyone"]
     words: str
+    talk: int | None = None  # talk time the rep typed over the timer's (None: kept)
 
 
 class CallbackDialog(ModalScreen[CallbackChoice | None]):
@@ -42,9 +44,11 @@ class CallbackDialog(ModalScreen[CallbackChoice | None]):
         rep_zone: ZoneInfo,
         now: Callable[[], datetime],
         window_check: WindowCheck | None,
+        talk: int | None = None,
     ) -> None:
         super().__init__()
         self.contact_name = name
+        self.talk = talk  # the timed call's seconds, to correct (None: no field)
         self.preview = TimePreview(
             prospect_zone=prospect_zone,
             rep_zone=rep_zone,
@@ -63,20 +67,32 @@ class CallbackDialog(ModalScreen[CallbackChoice | None]):
             with RadioSet(id="callback-scope"):
                 yield RadioButton("mine", value=True, id="scope-mine")
                 yield RadioButton("anyone", id="scope-anyone")
+            if self.talk is not None:
+                yield Static("Talk time, from the call's timer (m:ss):")
+                yield TalkTime(self.talk, id="callback-talk")
 
     def on_mount(self) -> None:
         self.preview.read("")
         self.set_focus(self.query_one("#callback-when", Input))
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.preview.read(event.value)
+        if event.input.id == "callback-when":
+            self.preview.read(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        instant = self.preview.read(event.value)
+        words = self.query_one("#callback-when", Input).value
+        instant = self.preview.read(words)
         if instant is None:
             self.notify(self.preview.error or "Type when to call back", severity="warning")
             return
-        self.dismiss(CallbackChoice(instant, self.scope, event.value.strip()))
+        talk = None
+        for field in self.query(TalkTime):
+            if field.seconds is None:
+                self.notify(TALK_EXPECTED, severity="error")
+                self.set_focus(field)
+                return
+            talk = field.typed
+        self.dismiss(CallbackChoice(instant, self.scope, words.strip(), talk))
 
     @property
     def scope(self) -> Literal["mine", "anyone"]:

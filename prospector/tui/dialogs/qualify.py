@@ -15,6 +15,7 @@ from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
+from prospector.tui.widgets.call_timer import TALK_EXPECTED, TalkTime
 from prospector.tui.widgets.time_preview import TimePreview, WindowCheck
 
 TEXT_FIELDS = ("budget", "authority", "need", "timeline", "note")
@@ -32,6 +33,7 @@ class QualifyForm:
     need: str | None
     timeline: str | None
     note: str | None
+    talk: int | None = None  # talk time the rep typed over the timer's (None: kept)
 
 
 class QualifyDialog(ModalScreen[QualifyForm | None]):
@@ -67,9 +69,11 @@ class QualifyDialog(ModalScreen[QualifyForm | None]):
         window_check: WindowCheck | None = None,
         note: str = "",
         required: tuple[str, ...] = (),
+        talk: int | None = None,
     ) -> None:
         super().__init__()
         self.contact_name = name
+        self.talk = talk  # the timed call's seconds, to correct (None: no field)
         self.required = required  # the disposition's `requires` (settings): asked before saving
         self.owners = owners
         self.suggested_owner = suggested_owner
@@ -102,6 +106,9 @@ class QualifyDialog(ModalScreen[QualifyForm | None]):
                     prompt="suggested by territory",
                     id="q-owner",
                 )
+                if self.talk is not None:
+                    yield Label("Talk")
+                    yield TalkTime(self.talk, id="q-talk")
                 for field in TEXT_FIELDS:
                     yield Label(field.capitalize())
                     yield Input(
@@ -164,6 +171,12 @@ class QualifyDialog(ModalScreen[QualifyForm | None]):
 
     def _form(self) -> QualifyForm | None:
         values = {widget.id[2:]: widget.value.strip() for widget in self.query(Input) if widget.id}
+        talk = None
+        for talk_field in self.query(TalkTime):
+            if talk_field.seconds is None:
+                self._invalid("#q-talk", TALK_EXPECTED)
+                return None
+            talk = talk_field.typed
         amount: float | None = None
         if values["amount"]:
             try:
@@ -191,6 +204,7 @@ class QualifyDialog(ModalScreen[QualifyForm | None]):
             meeting_at=meeting_at,
             owner=owner if isinstance(owner, str) else None,
             **{field: values[field] or None for field in TEXT_FIELDS},
+            talk=talk,
         )
 
     def _invalid(self, selector: str, message: str) -> None:

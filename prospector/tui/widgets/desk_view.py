@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from prospector.services.today import TodayProgress
 from prospector.tui.desk import Desk
+from prospector.tui.widgets.call_timer import CallTimer
 from prospector.tui.widgets.history import HistoryView
 from prospector.tui.widgets.lead_card import LeadCard
 from prospector.tui.widgets.note_editor import DraftWriter, NoteEditor
@@ -45,6 +46,7 @@ class DeskView(Vertical):
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 yield LeadCard(id="card")
+                yield CallTimer(id="call-timer")
                 yield HistoryView(id="history")
                 note = NoteEditor(write_draft=self._write_draft, id="note")
                 note.border_title = "Note (e to type, Esc when done)"

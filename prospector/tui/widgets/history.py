@@ -5,12 +5,14 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from rich.console import Group
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from prospector.services.contacts import CallRecord, national_format
+from prospector.tui.widgets.call_timer import clock_text
 
 
 class HistoryView(VerticalScroll, can_focus=True):
@@ -39,6 +41,11 @@ class HistoryView(VerticalScroll, can_focus=True):
                 line.append(f" · on {national_format(call.phone)}", style="dim")
             if call.callback_at is not None:
                 line.append(f" · callback {call.callback_at.astimezone(rep_zone):%a %H:%M}")
+            if call.duration_seconds:
+                line.append(f" · talk {clock_text(call.duration_seconds)}", style="dim")
+            if call.recording_url:
+                line.append(" · ", style="dim")
+                line.append("recording", style=Style(link=call.recording_url, underline=True))
             entries.append(line)
             if call.note:
                 entries.append(Text(f"  {call.note}"))

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from prospector.foundations.errors import ProspectorError
-from prospector.services import claims, contact_phones, drafts
+from prospector.services import claims, contact_phones, dial_command, drafts
 from prospector.services.calls import LoggedCall
 from prospector.services.contacts import ContactCard
 from prospector.services.settings import Disposition
@@ -85,9 +85,19 @@ class LeadSkipped(Message, namespace=NAMESPACE):
 
 @dataclass
 class DialStarted(Message, namespace=NAMESPACE):
-    """The dial started; ``card`` is the lead's card as it now reads."""
+    """The dial started; ``card`` is the lead's card as it now reads.
+
+    ``argv``: the dial command to run now (None: none is set)."""
 
     card: ContactCard
+    argv: list[str] | None = None
+
+
+@dataclass
+class DialFailed(Message, namespace=NAMESPACE):
+    """The dial command could not run or failed; ``text`` is one line for the rep."""
+
+    text: str
 
 
 @dataclass
@@ -183,12 +193,14 @@ def log_call(
     answers: Answers,
     fence: DraftFence,
     phone: str | None = None,
+    timed: int | None = None,
 ) -> Job:
     """Log ``chosen`` with ``note`` and the dialog's answers, then claim the next lead.
 
     ``fence`` runs first, on the worker: no draft asked for before it is written
     after the call (whose log deletes the draft). ``phone`` is the number called
-    when the rep switched (None: the contact's dialled one).
+    when the rep switched (None: the contact's dialled one); ``timed``, the seconds
+    the call's timer ran (the talk time of a connect, unless the rep typed one).
     """
 
     def job() -> list[Message]:
@@ -204,6 +216,8 @@ def log_call(
             callback_scope=answers.scope,
             qualify=answers.qualify,
             phone=phone,
+            duration=answers.talk,
+            timed=timed,
         )
         messages: list[Message] = [CallLogged(done.call, card.name, chosen.label)]
         if done.handoff is not None:
@@ -231,11 +245,24 @@ def skip(app: ProspectorApp, card: ContactCard, reason: str) -> Job:
     return job
 
 
-def mark_dialed(app: ProspectorApp, card: ContactCard) -> Job:
-    """Record that the dial started."""
+def mark_dialed(app: ProspectorApp, card: ContactCard, argv: list[str] | None = None) -> Job:
+    """Record that the dial started; ``argv``, the dial command, runs once it is."""
     return lambda: DialStarted(
-        desk.mark_dialed(app.database(), card.contact_id, rep=app.rep, now=app.clock())
+        desk.mark_dialed(app.database(), card.contact_id, rep=app.rep, now=app.clock()), argv
     )
+
+
+def run_dial(app: ProspectorApp, argv: list[str]) -> Job:
+    """Run the dial command and watch it briefly (:func:`.dial_command.run_dial`)."""
+
+    def job() -> DialFailed | None:
+        try:
+            dial_command.run_dial(argv, now=app.clock())
+        except dial_command.DialError as error:
+            return DialFailed(str(error))
+        return None
+
+    return job
 
 
 def record_switch(app: ProspectorApp, contact_id: int, was: str, now_on: str) -> Job:

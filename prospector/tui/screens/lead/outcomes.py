@@ -35,6 +35,7 @@ class Answers:
     callback: datetime | None = None
     scope: str = "mine"  # who may take the callback: "mine" or "anyone"
     qualify: HandoffAnswers | None = None  # the qualification form's answers
+    talk: int | None = None  # talk time the rep typed over the timer's (None: kept)
 
 
 LogCall = Callable[[Answers], None]
@@ -85,6 +86,8 @@ def ask_then_log(
     clock: Clock,
     note: str,
     log: LogCall,
+    talk: int | None = None,
+    back: Callable[[], None] | None = None,
 ) -> QualifyDialog | None:
     """Open the dialog ``chosen`` needs (if any) for the call on ``card``, then ``log``.
 
@@ -92,6 +95,9 @@ def ask_then_log(
         note: the note typed so far (the qualification form starts from it).
         log: called with the answers once the rep has given them; never when the
             rep goes back to the lead.
+        talk: the timed call's seconds, shown in the dialog (callback, meeting set)
+            for the rep to correct (None: no field).
+        back: called when the rep goes back to the lead instead.
 
     Returns:
         The qualification form when one was opened: its owner is suggested later.
@@ -102,6 +108,8 @@ def ask_then_log(
         def confirmed(yes: bool | None) -> None:
             if yes:
                 log(Answers())
+            elif back is not None:
+                back()
 
         app.push_screen(ConfirmDncDialog(card.name, card.phone_national), confirmed)
     elif chosen.then == "callback":
@@ -109,7 +117,9 @@ def ask_then_log(
 
         def agreed(choice: CallbackChoice | None) -> None:
             if choice is not None:
-                log(Answers(callback=choice.at, scope=choice.scope))
+                log(Answers(callback=choice.at, scope=choice.scope, talk=choice.talk))
+            elif back is not None:
+                back()
 
         app.push_screen(
             CallbackDialog(
@@ -118,12 +128,21 @@ def ask_then_log(
                 rep_zone=settings.team.zone,
                 now=clock,
                 window_check=window_check(card, settings),
+                talk=talk,
             ),
             agreed,
         )
     elif chosen.then == "qualify":
         return _qualify(
-            app, card, settings=settings, clock=clock, note=note, log=log, required=chosen.requires
+            app,
+            card,
+            settings=settings,
+            clock=clock,
+            note=note,
+            log=log,
+            required=chosen.requires,
+            talk=talk,
+            back=back,
         )
     else:
         log(Answers())
@@ -150,13 +169,17 @@ def _qualify(
     note: str,
     log: LogCall,
     required: tuple[str, ...] = (),
+    talk: int | None = None,
+    back: Callable[[], None] | None = None,
 ) -> QualifyDialog:
     """Meeting set: the qualification form at once; the suggested owner fills in later."""
     from prospector.tui.dialogs.qualify import QualifyDialog
 
     def answered(form: QualifyForm | None) -> None:
         if form is not None:
-            log(Answers(qualify=handoff_fields(form)))
+            log(Answers(qualify=handoff_fields(form), talk=form.talk))
+        elif back is not None:
+            back()
 
     dialog = QualifyDialog(
         name=card.name,
@@ -168,6 +191,7 @@ def _qualify(
         window_check=window_check(card, settings),
         note=note,
         required=required,
+        talk=talk,
     )
     app.push_screen(dialog, answered)
     return dialog

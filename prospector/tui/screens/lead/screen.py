@@ -12,11 +12,15 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Header
 
+from prospector.foundations.errors import ProspectorError
+from prospector.services import dial_command
 from prospector.services.contacts import ContactCard, shown_phone
+from prospector.services.dial_command import DialTarget
 from prospector.services.settings import Disposition, Settings
 from prospector.tui import desk
 from prospector.tui.desk import Desk, Lead
 from prospector.tui.screens.lead import jobs, outcomes
+from prospector.tui.widgets.call_timer import CallClock, CallTimer
 from prospector.tui.widgets.desk_view import DeskView
 from prospector.tui.widgets.key_footer import KeyFooter
 from prospector.tui.widgets.lead_card import LeadCard
@@ -37,7 +41,13 @@ class LeadScreen(Screen[None]):
     KEY_GROUP = "Lead"
     BINDINGS: ClassVar[list[BindingType]] = [
         *outcomes.OUTCOME_BINDINGS,
-        Binding("d", "dialed", "Dialed", id="lead.dialed", tooltip="Mark the dial as started"),
+        Binding(
+            "d",
+            "dialed",
+            "Dial",
+            id="lead.dialed",
+            tooltip="Dial (calling.dial_command), mark the dial and time the call",
+        ),
         Binding("n", "skip", "Skip", id="lead.skip", tooltip="Release this lead with a reason"),
         Binding(
             "t",
@@ -58,6 +68,7 @@ class LeadScreen(Screen[None]):
         super().__init__()
         self.desk: Desk | None = None
         self._claiming = 0  # jobs under way that end by claiming a lead
+        self.call_clock: CallClock | None = None  # the call being timed, on the lead shown
 
     @property
     def workbench(self) -> ProspectorApp:
@@ -86,6 +97,7 @@ class LeadScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(DeskView).show_waiting(self.workbench.clock())
         self.set_interval(TICK_SECONDS, self._tick)
+        self.set_interval(1, self._tick_call)
         self._claim(jobs.start(self.workbench))
 
     def on_resize(self, event: Resize) -> None:
@@ -114,6 +126,10 @@ class LeadScreen(Screen[None]):
         first, had_lead = self.desk is None, self.lead is not None
         could_switch = self._can_switch()
         self.desk = message.desk
+        if self.call_clock is not None and (
+            self.lead is None or self.lead.card.contact_id != self.call_clock.contact_id
+        ):
+            self.call_clock = None  # a new lead starts with no call timed
         if first:  # the team's outcome keys and lease length are known from now on
             self.set_interval(message.desk.settings.calling.lease_minutes * 60 / 3, self._renew)
         self.set_class(self.lead is None, "-empty")
@@ -122,6 +138,7 @@ class LeadScreen(Screen[None]):
         if self.lead is None:
             self._schedule_poll()
         self._tick()
+        self._tick_call()
         if first or had_lead != (self.lead is not None) or could_switch != self._can_switch():
             self.refresh_bindings()  # the footer is rebuilt only when what it shows changes
 
@@ -131,6 +148,37 @@ class LeadScreen(Screen[None]):
     def _tick(self) -> None:
         zone = self.settings.team.zone if self.settings is not None else None
         self.query_one(DeskView).tick(self.workbench.clock(), zone)
+
+    # --- the call's timer ---------------------------------------------------------------
+
+    def start_call_timer(self) -> None:
+        """Time a call on the lead shown from now (the dial; again at a redial)."""
+        if self.lead is not None:
+            self.call_clock = CallClock(self.lead.card.contact_id, self.workbench.clock())
+            self._tick_call()
+
+    def stop_call_timer(self) -> int | None:
+        """Stop the timer (the outcome key); its seconds, or None when no call was timed."""
+        if self.call_clock is None:
+            return None
+        now = self.workbench.clock()
+        self.call_clock = self.call_clock.stopped(now)
+        self._tick_call()
+        return self.call_clock.seconds(now)
+
+    def resume_call_timer(self) -> None:
+        """Run the stopped timer on (the rep went back to the lead: the call goes on)."""
+        if self.call_clock is not None:
+            self.call_clock = self.call_clock.running()
+            self._tick_call()
+
+    def clear_call_timer(self) -> None:
+        """No call timed any more (its outcome is logged)."""
+        self.call_clock = None
+        self._tick_call()
+
+    def _tick_call(self) -> None:
+        self.query_one(CallTimer).show(self.call_clock, self.workbench.clock())
 
     def _schedule_poll(self) -> None:
         self.set_timer(EMPTY_POLL_SECONDS, self.action_refresh)  # what the g key does
@@ -166,6 +214,7 @@ class LeadScreen(Screen[None]):
         if lead is None or chosen is None or settings is None:
             return
         typed = self.query_one(NoteEditor).text.strip()
+        timed = self.stop_call_timer()
         form = outcomes.ask_then_log(
             self.app,
             chosen,
@@ -173,7 +222,9 @@ class LeadScreen(Screen[None]):
             settings=settings,
             clock=self.workbench.clock,
             note=typed,
-            log=partial(self._log, chosen, lead.card, typed, lead.switched_to),
+            log=partial(self._log, chosen, lead.card, typed, lead.switched_to, timed),
+            talk=timed if chosen.is_connect else None,
+            back=self.resume_call_timer,
         )
         if form is not None:
             jobs.run(self, jobs.suggest_owner(self.workbench, lead.card, form))
@@ -184,11 +235,13 @@ class LeadScreen(Screen[None]):
         card: ContactCard,
         typed: str,
         switched_to: ContactPhone | None,
+        timed: int | None,
         answers: outcomes.Answers,
     ) -> None:
         """Log ``chosen`` on ``card``, the lead the key was pressed on, then claim the next.
 
-        The call was made on ``switched_to`` when the rep had switched numbers by then.
+        The call was made on ``switched_to`` when the rep had switched numbers by then;
+        ``timed`` is its timer's seconds (None: not timed).
 
         The lead shown may have changed while the outcome's dialog was open (its claim
         was found lost): the call happened with ``card``'s person, so it is logged there
@@ -201,7 +254,8 @@ class LeadScreen(Screen[None]):
         else:
             note, fence = typed, editor.fence()  # its draft may still be being written
         phone = switched_to.e164 if switched_to else None
-        self._claim(jobs.log_call(self.workbench, card, chosen, note, answers, fence, phone))
+        self.clear_call_timer()
+        self._claim(jobs.log_call(self.workbench, card, chosen, note, answers, fence, phone, timed))
 
     def on_lead_screen_owner_suggested(self, message: jobs.OwnerSuggested) -> None:
         if message.dialog.is_attached:
@@ -237,14 +291,36 @@ class LeadScreen(Screen[None]):
         self.notify(f"Skipped {message.name}: {message.reason}", timeout=3)
 
     def action_dialed(self) -> None:
-        """Record that the dial started (the lead is then never lost without an outcome)."""
+        """Record that the dial started (the lead is then never lost without an outcome),
+        run the team's dial command on the number shown, and time the call."""
         lead = self._ready_lead()
-        if lead is not None:
-            jobs.run(self, jobs.mark_dialed(self.workbench, lead.card))
+        if lead is None:
+            return
+        argv = None
+        template = self.settings.calling.dial_command if self.settings else None
+        if template is not None:
+            phone = lead.phone
+            target = DialTarget(
+                lead.card.contact_id,
+                phone.e164 if phone else lead.card.phone,
+                phone.extension if phone else lead.card.phone_ext,
+                self.workbench.rep,
+            )
+            try:
+                argv = dial_command.build_argv(template, target)
+            except ProspectorError as error:
+                self.notify(str(error), severity="error", timeout=8)
+        self.start_call_timer()
+        jobs.run(self, jobs.mark_dialed(self.workbench, lead.card, argv))
 
     def on_lead_screen_dial_started(self, message: jobs.DialStarted) -> None:
+        if message.argv:
+            jobs.run(self, jobs.run_dial(self.workbench, message.argv))
         if self.lead is not None and self.lead.card.contact_id == message.card.contact_id:
             self._show_lead(replace(self.lead, card=message.card))
+
+    def on_lead_screen_dial_failed(self, message: jobs.DialFailed) -> None:
+        self.notify(message.text, severity="error", timeout=8)
 
     def action_next_phone(self) -> None:
         """Call the lead's next good number instead, for this call (audited).

@@ -134,7 +134,7 @@ async def test_a_failing_command_is_a_toast_and_the_call_still_logs(
         await pilot.press("d")
 
         def toasted() -> list[str]:
-            return [str(n.message) for n in app._notifications]  # noqa: SLF001
+            return [str(n.message) for n in app._notifications]
 
         assert await wait_for(pilot, lambda: any("dial command failed" in t for t in toasted()))
         failed = [t for t in toasted() if "dial command failed" in t]
@@ -157,7 +157,10 @@ async def test_a_command_not_found_is_a_toast(db_path: Path, recorder: tuple[Pat
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await pilot.press("d")
-        texts = lambda: [str(n.message) for n in app._notifications]  # noqa: E731, SLF001
+
+        def texts() -> list[str]:
+            return [str(n.message) for n in app._notifications]
+
         assert await wait_for(pilot, lambda: bool(texts()))
         assert "dial command failed: softphone: not found" in texts()
 

@@ -30,9 +30,11 @@ ID_COMMANDS = {
     "claim renew": ["claim", "renew", "{}"],
     "claim release": ["claim", "release", "{}"],
     "claim dialed": ["claim", "dialed", "{}"],
+    "dial": ["dial", "{}"],
+    "event": ["event", "{}", "--duration", "5"],
     "export --batch": ["export", "--batch", "{}"],
 }
-ID_NAMES = {"export --batch": "'--batch'"}
+ID_NAMES = {"export --batch": "'--batch'", "event": "'[CONTACT_ID]'"}
 BAD_IDS = [BIG, PAST_64_BITS, "-1", "0", "abc", "1.5", "１２", "1e3", "9" * 5000]
 
 CASES: dict[str, tuple[list[str], tuple[str, ...]]] = {

@@ -94,7 +94,7 @@ def _instant(flag: str):
 
 
 @click.command("event")
-@click.argument("contact_id", type=ID, required=False)
+@click.argument("contact_id", type=ID, required=False, metavar="[CONTACT_ID]")
 @click.option(
     "--answered-at",
     metavar="TIME",

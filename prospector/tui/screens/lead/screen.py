@@ -44,7 +44,7 @@ class LeadScreen(Screen[None]):
         Binding(
             "d",
             "dialed",
-            "Dial",
+            "Dialed",
             id="lead.dialed",
             tooltip="Dial (calling.dial_command), mark the dial and time the call",
         ),

@@ -17,6 +17,7 @@ from prospector.services.fit import replace_settings
 from prospector.services.settings import default_settings, parse_settings
 from prospector.tui.app import make_app
 from prospector.tui.dialogs.callback import CallbackDialog
+from prospector.tui.dialogs.qualify import QualifyDialog
 from prospector.tui.screens.lead import LeadScreen
 from prospector.tui.widgets.call_timer import CallTimer, TalkTime
 from prospector.tui.widgets.history import HistoryView
@@ -279,3 +280,30 @@ async def test_history_shows_talk_time_and_the_recording_link(db_path: Path) -> 
             if segment.style is not None and segment.style.link
         }
         assert links == {"https://pbx.example/r/7.mp3"}
+
+
+@run_async
+async def test_the_meeting_form_shows_the_talk_time_and_refuses_a_bad_one(db_path: Path) -> None:
+    people = team_database(db_path)
+    clock = MovableClock()
+    app = make_app(db_path=str(db_path), rep="alice", clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await started(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        clock.advance(timedelta(minutes=12, seconds=4))
+        await pilot.press("8")  # meeting set: the qualification form
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, QualifyDialog)
+        talk = form.query_one(TalkTime)
+        assert talk.value == "12:04"
+        talk.value = "twelve"
+        await pilot.press(*"25000", "enter", *"thu 2pm", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is form and form.focused is talk  # refused, the field to fix
+        talk.value = "12:04"  # as timed: the timer's seconds are logged
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: bool(calls(db_path)))
+        assert calls(db_path) == [(people["Ada"], "meeting_set", 724, "+12125550000")]
+        assert timer_text(screen) is None

@@ -93,6 +93,7 @@ def test_dial_runs_the_command_and_says_what_it_ran(run, db_path, ada, recorder)
     result = run("dial", str(ada), "--rep", "bob", "--at", AT, "--json")
     assert result.exit_code == 0, result.output
     shown = json.loads(result.stdout)
+    assert (shown["contact_id"], shown["dialed_at"]) == (ada, "2026-11-23T15:00:00Z")
     assert shown["tel_uri"] == "tel:+12125550100;ext=12"
     assert shown["argv"][-2:] == ["tel:+12125550100;ext=12", "--rep=bob"]
     assert json.loads(recorder.read_text()) == ["tel:+12125550100;ext=12", "--rep=bob"]
@@ -300,3 +301,15 @@ def test_an_event_from_before_the_dial_is_not_taken_by_its_log(run, db_path, ada
     assert run("dial", str(ada), "--at", LATER).exit_code == 0
     assert run("log", str(ada), "gatekeeper", "--at", LATER).exit_code == 0
     assert call_row(db_path, ada)[:3] == ("gatekeeper", 0, None)
+
+
+def test_dial_another_number_of_the_contact(run, db_path, ada, db) -> None:
+    from tests.factories import add_phone
+
+    add_phone(db, ada, "+12125550177", "company", extension="9")
+    result = run("dial", str(ada), "--phone", "+12125550177", "--at", AT)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == f"contact {ada} dialed: tel:+12125550177;ext=9"
+    other = run("dial", str(ada), "--phone", "+12125550999", "--at", AT)
+    assert other.exit_code == 1
+    assert other.stderr.startswith(f"error: contact {ada} has no phone +12125550999")

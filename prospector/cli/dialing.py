@@ -10,7 +10,7 @@ import click
 
 from prospector.cli.context import AppContext, at_option, echo_json, json_option, pass_app
 from prospector.cli.params import ID, rep_name
-from prospector.foundations.clock import parse_instant
+from prospector.foundations.clock import parse_instant, to_db
 from prospector.foundations.errors import ProspectorError
 from prospector.foundations.limits import MAX_CALL_SECONDS
 from prospector.services import call_events, dial_command, dialing
@@ -27,7 +27,11 @@ rep_option = click.option(
 
 @click.command("dial")
 @click.argument("contact_id", type=ID)
-@click.option("--phone", metavar="E164", help="Dial this other number of the contact.")
+@click.option(
+    "--phone",
+    metavar="E164",
+    help="Dial this other number of the contact (give `log` the same --phone).",
+)
 @rep_option
 @at_option
 @json_option
@@ -66,7 +70,7 @@ def dial_command_(
         echo_json(
             {
                 "contact_id": contact_id,
-                "dialed_at": now.isoformat(),
+                "dialed_at": to_db(now),
                 "tel_uri": target.tel_uri,
                 "argv": argv,
                 "log": str(ran.log_path) if ran else None,

@@ -147,6 +147,9 @@ class CallingRules:
     # no history, and the team's work left today under which a standby list opens.
     minutes_per_dial: float = 3.0
     refill_below: Duration | None = None
+    # A claim holds the contact's whole account: no other rep is offered (or may open)
+    # a contact of an account one of them holds (services.claims).
+    account_lock: bool = False
 
 
 @dataclass(frozen=True)

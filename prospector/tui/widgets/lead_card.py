@@ -13,6 +13,7 @@ from prospector.services.contact_phones import ContactPhone, with_extension
 from prospector.services.contacts import ContactCard, shown_phone
 from prospector.services.queue import humanize
 from prospector.tui.desk import Lead
+from prospector.tui.widgets.colleagues import colleague_lines
 
 PHONE_TYPES = {"fixed_line_or_mobile": "fixed/mobile", "fixed_line": "fixed line"}
 # Narrower than this (an 80-column terminal), the other numbers are cut to one line:
@@ -189,6 +190,10 @@ class LeadCard(Static):
                         " and never logged: press the outcome key now", style="bold yellow"
                     )
                 lines.append(dialed)
+        # 80×24 keeps two rows for the colleagues; one under a forgotten dial's banner.
+        rows = (1 if self.lead.recovered else 2) if self._compact else None
+        colleagues = colleague_lines(self.lead.colleagues, card.company, now, compact=self._compact)
+        lines += colleagues[:rows]
         self.update(Group(*lines))
 
     def on_resize(self, event: Resize) -> None:

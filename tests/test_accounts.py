@@ -3,7 +3,11 @@ and ``calling.account_lock`` (one rep at a time on an account), on both backends
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,6 +25,8 @@ from tests.conftest import MONDAY_10_ET
 from tests.factories import add_contact
 
 NOW = MONDAY_10_ET
+AT = NOW.isoformat()
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def lock_accounts(db: Database, on: bool = True) -> None:
@@ -224,15 +230,9 @@ ACCOUNTS, PER_ACCOUNT, LOCKING_REPS = 6, 5, 6
 
 @pytest.mark.slow
 def test_with_the_lock_reps_in_many_processes_never_hold_one_account_at_once(db, db_path):
-    import json
-    import subprocess
-    import sys
-    from pathlib import Path
-
     lock_accounts(db)
     for n in range(ACCOUNTS):
         account(db, PER_ACCOUNT, company=f"Company {n}")
-    root = Path(__file__).resolve().parents[1]
     procs = [
         subprocess.Popen(
             [
@@ -243,11 +243,11 @@ def test_with_the_lock_reps_in_many_processes_never_hold_one_account_at_once(db,
                 f"rep{n}",
                 NOW.isoformat(),
             ],
-            cwd=root,
+            cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         for n in range(LOCKING_REPS)
     ]
     holds = []

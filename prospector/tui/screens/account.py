@@ -27,7 +27,9 @@ from prospector.tui.widgets.colleagues import STATUS_WORDS
 if TYPE_CHECKING:
     from prospector.tui.app import ProspectorApp
 
-COLUMNS = ("#", "Name", "Title", "Status", "Last call", "By", "Held by")
+# Who holds a contact decides whether it can be called: it comes right after the
+# name, and the title last (the first cut at 80 columns; the table scrolls sideways).
+COLUMNS = ("#", "Name", "Held by", "Status", "Last call", "By", "Title")
 
 
 class AccountScreen(Screen[int | None]):
@@ -124,11 +126,11 @@ class AccountScreen(Screen[int | None]):
         return [
             str(colleague.contact_id),
             Text(colleague.name),  # plain text: names may hold "[" that markup would eat
-            Text(colleague.title or ""),
+            held,
             STATUS_WORDS.get(colleague.status, colleague.status),
             when,
             colleague.last_rep or "",
-            held,
+            Text(colleague.title or ""),
         ]
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

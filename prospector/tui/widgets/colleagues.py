@@ -1,9 +1,11 @@
 """The lead's colleagues on its card: who else the rep may reach at the account.
 
-At 80 columns the card has two rows for them: the count and the first colleague on
-one, the second on the next, each cut to its name and the one thing most worth
-knowing (held by another rep, meeting set, last call); titles and who called go.
-Wider, up to five rows under a heading, with title, status, last call and caller.
+They take the rows the card can spare (the note must stay on screen). At 80
+columns, at most two rows: the count and the first colleague on one, the second on
+the next, each cut to its name and the one thing most worth knowing (held by
+another rep, meeting set, last call); titles and callers go. Wider, up to five
+rows under a heading, with title, status, last call and caller. With no row to
+spare, the card's title carries the count (``a`` lists them all).
 """
 
 from __future__ import annotations
@@ -63,26 +65,31 @@ def compact_part(colleague: Colleague, now: datetime) -> Text:
     return part
 
 
+def colleague_count(colleagues: Colleagues) -> str:
+    """``4 colleagues``."""
+    return f"{colleagues.total} colleague{'s' if colleagues.total != 1 else ''}"
+
+
 def colleague_lines(
-    colleagues: Colleagues, company: str | None, now: datetime, *, compact: bool
+    colleagues: Colleagues, company: str | None, now: datetime, *, rows: int, compact: bool
 ) -> list[Text]:
-    """The card's rows for ``colleagues`` (none when the lead has no colleague)."""
-    if not colleagues.total:
+    """At most ``rows`` card rows for ``colleagues`` (none when the lead has none)."""
+    if not colleagues.total or rows <= 0:
         return []
-    others = f"{colleagues.total} colleague{'s' if colleagues.total != 1 else ''}"
+    others = colleague_count(colleagues)
     if compact:
         label = f"{others} (a) "
         lines = [
             Text.assemble((label if row == 0 else " " * len(label), "dim"), compact_part(c, now))
-            for row, c in enumerate(colleagues.shown[:COMPACT_ROWS])
+            for row, c in enumerate(colleagues.shown[: min(rows, COMPACT_ROWS)])
         ]
     else:
+        shown = colleagues.shown[: min(rows - 1, WIDE_ROWS)]
         heading = Text(f"Also at {company or 'this account'}: {others}", style="dim")
-        more = colleagues.total - min(len(colleagues.shown), WIDE_ROWS)
-        if more:
-            heading.append(f", {more} not shown", style="dim")
+        if colleagues.total > len(shown):
+            heading.append(f", {colleagues.total - len(shown)} not shown", style="dim")
         heading.append(" · a lists them all", style="dim")
-        lines = [heading, *(wide_line(c, now) for c in colleagues.shown[:WIDE_ROWS])]
+        lines = [heading, *(wide_line(c, now) for c in shown)]
     for line in lines:
         line.no_wrap, line.overflow = True, "ellipsis"
     return lines

@@ -7,13 +7,14 @@ from datetime import datetime, timedelta, tzinfo
 from rich.console import Group
 from rich.text import Text
 from textual.events import Resize
+from textual.widget import Widget
 from textual.widgets import Static
 
 from prospector.services.contact_phones import ContactPhone, with_extension
 from prospector.services.contacts import ContactCard, shown_phone
 from prospector.services.queue import humanize
 from prospector.tui.desk import Lead
-from prospector.tui.widgets.colleagues import colleague_lines
+from prospector.tui.widgets.colleagues import colleague_count, colleague_lines
 
 PHONE_TYPES = {"fixed_line_or_mobile": "fixed/mobile", "fixed_line": "fixed line"}
 # Narrower than this (an 80-column terminal), the other numbers are cut to one line:
@@ -190,11 +191,35 @@ class LeadCard(Static):
                         " and never logged: press the outcome key now", style="bold yellow"
                     )
                 lines.append(dialed)
-        # 80×24 keeps two rows for the colleagues; one under a forgotten dial's banner.
-        rows = (1 if self.lead.recovered else 2) if self._compact else None
-        colleagues = colleague_lines(self.lead.colleagues, card.company, now, compact=self._compact)
-        lines += colleagues[:rows]
-        self.update(Group(*lines))
+        colleagues = colleague_lines(
+            self.lead.colleagues, card.company, now, rows=self._spare_rows(lines),
+            compact=self._compact,
+        )  # fmt: skip
+        if self.lead.colleagues.total and not colleagues:
+            self.border_title += f" · {colleague_count(self.lead.colleagues)} (a)"
+        self.update(Group(*lines, *colleagues))
+
+    def refit(self) -> None:
+        """Render the lead again to the rows there are now (the screen or a banner moved)."""
+        if self.lead is not None and self._now is not None:
+            self.tick(self._now)
+
+    def _spare_rows(self, lines: list[Text]) -> int:
+        """Rows the card can still take without pushing the note off the screen: its
+        column's height, less the other panes' (the history's least), its borders and
+        ``lines`` as they wrap."""
+        column = self.parent
+        if not isinstance(column, Widget) or not column.size.height or not self.content_size:
+            return 0
+        taken = 2  # the card's borders
+        for pane in column.children:
+            if pane is not self and pane.display:
+                least = pane.styles.min_height
+                taken += int(least.value) if least is not None else pane.outer_size.height
+        width = self.content_size.width
+        for line in lines:
+            taken += 1 if line.no_wrap else len(line.wrap(self.app.console, width))
+        return column.size.height - taken
 
     def on_resize(self, event: Resize) -> None:
         compact = event.size.width < COMPACT_BELOW

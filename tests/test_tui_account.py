@@ -259,3 +259,25 @@ async def test_a_without_a_lead_does_nothing(db_path: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, LeadScreen)
         assert rendered_text(lead_screen(app).query_one("#card"))
+
+
+@run_async
+async def test_under_a_forgotten_dials_banner_the_colleagues_take_no_row(db_path: Path) -> None:
+    """At 80×24 the banner and the dial's line leave no row (the note is pushed down by
+    them already, colleagues or not): the colleagues are only counted in the title."""
+    ids = ada_and_colleagues(db_path)
+    until, dialed = to_db(START + timedelta(minutes=10)), to_db(START - timedelta(minutes=5))
+    execute(
+        db_path,
+        "UPDATE contacts SET claimed_by = 'alice', claim_expires_at = ?, dialed_at = ?"
+        " WHERE id = ?",
+        (until, dialed, ids["Ada"]),
+    )
+    app = pinned_app(db_path)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await started(pilot)
+        assert screen.lead is not None and screen.lead.recovered
+        assert screen.query_one("#banner").region.height == 2
+        assert "Dialed at 09:55 EST and never logged" in card_text(screen)
+        assert screen.query_one(LeadCard).border_title == f"Lead #{ids['Ada']} · 4 colleagues (a)"
+        assert "Cy Byron" not in card_text(screen)

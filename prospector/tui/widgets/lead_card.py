@@ -123,6 +123,7 @@ class LeadCard(Static):
         self.rep_zone: tzinfo | None = None
         self._compact = False
         self._now: datetime | None = None
+        self._room = 0  # the rows the text could take when last rendered
 
     def show(
         self, lead: Lead | None, now: datetime, empty_text: str = "", *, rep_zone: tzinfo | None
@@ -191,8 +192,9 @@ class LeadCard(Static):
                         " and never logged: press the outcome key now", style="bold yellow"
                     )
                 lines.append(dialed)
+        self._room = self._free_rows()
         colleagues = colleague_lines(
-            self.lead.colleagues, card.company, now, rows=self._spare_rows(lines),
+            self.lead.colleagues, card.company, now, rows=self._room - self._rows_of(lines),
             compact=self._compact,
         )  # fmt: skip
         if self.lead.colleagues.total and not colleagues:
@@ -200,26 +202,29 @@ class LeadCard(Static):
         self.update(Group(*lines, *colleagues))
 
     def refit(self) -> None:
-        """Render the lead again to the rows there are now (the screen or a banner moved)."""
-        if self.lead is not None and self._now is not None:
+        """Render the lead again if the rows it may take changed (the screen or a banner
+        moved); the colleagues take what is spare."""
+        if self.lead is not None and self._now is not None and self._free_rows() != self._room:
             self.tick(self._now)
 
-    def _spare_rows(self, lines: list[Text]) -> int:
-        """Rows the card can still take without pushing the note off the screen: its
-        column's height, less the other panes' (the history's least), its borders and
-        ``lines`` as they wrap."""
+    def _free_rows(self) -> int:
+        """Rows for the card's text without pushing the note off the screen: its column's
+        height, less the other panes' (the history's least) and the card's borders."""
         column = self.parent
-        if not isinstance(column, Widget) or not column.size.height or not self.content_size:
+        if not isinstance(column, Widget) or not column.size.height:
             return 0
         taken = 2  # the card's borders
         for pane in column.children:
             if pane is not self and pane.display:
                 least = pane.styles.min_height
                 taken += int(least.value) if least is not None else pane.outer_size.height
-        width = self.content_size.width
-        for line in lines:
-            taken += 1 if line.no_wrap else len(line.wrap(self.app.console, width))
         return column.size.height - taken
+
+    def _rows_of(self, lines: list[Text]) -> int:
+        width = self.content_size.width
+        if not width:
+            return len(lines)
+        return sum(1 if line.no_wrap else len(line.wrap(self.app.console, width)) for line in lines)
 
     def on_resize(self, event: Resize) -> None:
         compact = event.size.width < COMPACT_BELOW

@@ -263,3 +263,20 @@ def test_with_the_lock_reps_in_many_processes_never_hold_one_account_at_once(db,
         for other in holds:
             if one["rep"] != other["rep"] and one["account"] == other["account"]:
                 assert one["to"] <= other["from"] or other["to"] <= one["from"], (one, other)
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("locked", [False, True])
+def test_next_reads_the_account_only_with_the_lock_on(db, locked) -> None:
+    """Without the lock no statement of ``next`` looks at who holds the account (the
+    lock's condition is left out of the text, not made true)."""
+    lock_accounts(db, on=locked)
+    account(db, 3)
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        assert claim_next(db, rep="alice", now=NOW) is not None
+    finally:
+        db.conn.set_trace_callback(None)
+    looking = [sql for sql in statements if "h.account_id = c.account_id" in sql]
+    assert bool(looking) is locked

@@ -193,10 +193,10 @@ class LeadCard(Static):
                     )
                 lines.append(dialed)
         self._room = self._free_rows()
+        spare = self._room - self._rows_of(lines)
         colleagues = colleague_lines(
-            self.lead.colleagues, card.company, now, rows=self._room - self._rows_of(lines),
-            compact=self._compact,
-        )  # fmt: skip
+            self.lead.colleagues, card.company, now, rows=spare, compact=self._compact
+        )
         if self.lead.colleagues.total and not colleagues:
             self.border_title += f" · {colleague_count(self.lead.colleagues)} (a)"
         self.update(Group(*lines, *colleagues))

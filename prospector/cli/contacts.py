@@ -18,6 +18,7 @@ from prospector.cli.context import (
 from prospector.cli.params import ID
 
 if TYPE_CHECKING:
+    from prospector.services.accounts import Colleagues
     from prospector.services.contacts import ContactCard
     from prospector.services.handoffs import Handoff
 
@@ -60,7 +61,8 @@ def search_command(app: AppContext, text: str, limit: int, as_json: bool) -> Non
 @pass_app
 def show_command(app: AppContext, contact_id: int, at: datetime | None, as_json: bool) -> None:
     """Print everything known about CONTACT_ID: the workbench's lead card, its calls
-    with their notes, and its handoff.
+    with their notes, its handoff, and its colleagues (the account's other contacts:
+    status, last call and who made it, and which rep holds them now).
 
     "phones" lists every phone of the contact in dial order, with its kind
     (direct, work, mobile, other, company), extension, and whether it is bad or
@@ -69,20 +71,61 @@ def show_command(app: AppContext, contact_id: int, at: datetime | None, as_json:
     --json prints the card's fields ("contact_id", "name", "phone", "timezones",
     "local_time", "status", "tier", "dnc", "attempts", "next_call_at",
     "claimed_by", ...) with "phones" ({"e164", "kind", "extension", "number_type",
-    "bad", "dialled"}), "calls" and "handoffs" lists. An unknown id is an error
-    (exit 1).
+    "bad", "dialled"}), "calls" and "handoffs" lists, and "colleagues": the
+    account's other contacts, most relevant first (held by a rep now, meeting
+    set, last called), at most 50, each {"contact_id", "name", "title", "status",
+    "last_call" ({"at", "disposition", "rep"} or null), "held_by", "held_until"},
+    with "colleagues_total". An unknown id is an error (exit 1).
     """
+    from prospector.services.accounts import colleagues
     from prospector.services.contacts import contact_card
     from prospector.services.handoffs import contact_handoffs
 
+    now = app.clock(at)()
     with app.open_db() as db:
-        card = contact_card(db, contact_id, now=app.clock(at)())
+        card = contact_card(db, contact_id, now=now)
         handoffs = contact_handoffs(db, contact_id)
+        others = colleagues(db, contact_id, now=now, limit=SHOWN_COLLEAGUES)
     if as_json:
-        echo_json({**card.as_json(), "handoffs": [handoff.as_json() for handoff in handoffs]})
+        echo_json(
+            {
+                **card.as_json(),
+                "handoffs": [handoff.as_json() for handoff in handoffs],
+                "colleagues": [colleague.as_json() for colleague in others.shown],
+                "colleagues_total": others.total,
+            }
+        )
         return
     for line in card_lines(card, handoffs):
         click.echo(line)
+    for line in colleague_lines(card, others):
+        click.echo(line)
+
+
+SHOWN_COLLEAGUES = 50
+"""How many of the account's other contacts ``show`` lists (it says how many more)."""
+
+
+def colleague_lines(card: ContactCard, others: Colleagues) -> list[str]:
+    """The account's other contacts, most relevant first: status, last call, holder."""
+    zone = card.local_time.tzinfo
+    if not others.total:
+        return ["  colleagues  none"]
+    lines = [f"  colleagues  {others.total} at {card.company or 'the account'}"]
+    for colleague in others.shown:
+        call = "never called"
+        if colleague.last_call_at is not None:
+            at = colleague.last_call_at.astimezone(zone)
+            call = f"last call {at:%Y-%m-%d %H:%M %Z} {colleague.last_disposition}"
+            call += f" by {colleague.last_rep}"
+        held = f"  held by {colleague.held_by}" if colleague.held_by else ""
+        title = f", {colleague.title}" if colleague.title else ""
+        lines.append(
+            f"    {colleague.contact_id}  {colleague.name}{title}  {colleague.status}  {call}{held}"
+        )
+    if others.more:
+        lines.append(f"    and {others.more} more")
+    return lines
 
 
 def card_lines(card: ContactCard, handoffs: list[Handoff]) -> list[str]:

@@ -15,6 +15,12 @@ regardless of windows (the workbench asks for them when the rep comes back).
 Beside ``next``, the workbench claims a contact found by search (:func:`claim_contact`)
 and skips one (:func:`skip_contact`), under the same rules: one write transaction,
 never two reps on one contact, never a DNC number, never outside the window.
+
+With ``calling.account_lock`` a claim holds the contact's whole account: the queue
+skips contacts of an account another rep holds and :func:`claim_contact` refuses
+them. Row locks alone cannot keep two reps off two contacts of one account, so
+with the lock on ``next`` takes the write lock too; without it, ``next`` runs the
+very statements it always did.
 """
 
 from __future__ import annotations
@@ -26,18 +32,19 @@ from datetime import UTC, datetime, timedelta
 from prospector.foundations.clock import from_db, to_db
 from prospector.foundations.db import Database
 from prospector.foundations.errors import ClaimError, NotFoundError
+from prospector.services.accounts import account_holder
 from prospector.services.forecast import refill
 from prospector.services.queue import (
     LANE_FOLLOW_UP,
     LANE_NEW,
     LANE_UNDISPOSITIONED,
-    NOT_CLAIMED_BY_OTHERS,
     STILL_OFFERED,
     Probe,
     QueueItem,
     humanize,
     item_from_row,
     load_items,
+    not_held,
     probe,
     queue_ids,
 )
@@ -127,6 +134,10 @@ def _claim_top(
         # version and says which of the rarely needed steps and lanes to skip.
         probed = probe(db, rep=rep, now=now)
         settings = settings or current_settings(db, version=probed.settings_version)
+        if settings.calling.account_lock:
+            # Row locks cannot stop two reps claiming two contacts of one account at
+            # once: with the lock on, claims take the write lock, one at a time.
+            db.serialize()
         lease = to_db(now + timedelta(minutes=settings.calling.lease_minutes))
         bring_back(db, now=now, recycle=probed.recycle_due, deferred=probed.deferred_due)
         if not probed.rep_known:
@@ -180,7 +191,7 @@ def _claim_first_free(
                    dialed_at = CASE WHEN claimed_by = :rep THEN dialed_at END
                WHERE id = (SELECT c.id FROM {db.dialect.ids_in_order(":ids")} AS o
                            JOIN contacts c ON c.id = o.id
-                           WHERE {NOT_CLAIMED_BY_OTHERS} AND {STILL_OFFERED}
+                           WHERE {not_held(settings)} AND {STILL_OFFERED}
                            ORDER BY o.pos LIMIT 1{db.dialect.skip_locked_of("c")})
                RETURNING id""",
             {"rep": rep, "lease": lease, "ids": json.dumps(list(lanes)), "now": to_db(now)},
@@ -313,6 +324,17 @@ def _refuse_uncallable(row, locale: Locale, now: datetime, settings: Settings) -
         raise ClaimError(f"{who} is outside its calling window now{when}")
 
 
+def _refuse_account_held(db: Database, row, rep: str, now: datetime) -> None:
+    held = account_holder(db, row["id"], rep=rep, now=now)
+    if held is not None:
+        holder, other = held
+        company = row["company"] or "its account"
+        raise ClaimError(
+            f"contact {row['id']}: {company} is held by {holder} (calling contact {other});"
+            " with calling.account_lock one rep at a time calls an account"
+        )
+
+
 def claim_contact(
     db: Database,
     contact_id: int,
@@ -320,15 +342,18 @@ def claim_contact(
     rep: str,
     now: datetime,
     settings: Settings | None = None,
+    why: str = "opened from search",
 ) -> QueueItem:
-    """Claim one chosen contact for the rep (a search hit), as ``next`` would claim it.
+    """Claim one chosen contact for the rep (a search hit), as ``next`` would claim it;
+    ``why`` is the item's reason.
 
     The rep's other claims that were never dialed are let go, as with ``next``.
 
     Raises:
         NotFoundError: no such contact.
-        ClaimError: another rep holds it, or it may not be called now (DNC, closed,
-            filtered, bad number, or outside its calling window).
+        ClaimError: another rep holds it (or, with ``calling.account_lock``, a contact
+            of its account), or it may not be called now (DNC, closed, filtered, bad
+            number, or outside its calling window).
     """
     settings = settings or current_settings(db)
     now = now.astimezone(UTC)
@@ -337,6 +362,8 @@ def claim_contact(
         return_due(db, now=now)  # a closed contact found by search may be due back
         row, locale = load_contact(db, contact_id)
         refuse_if_held_by_other(row, rep, now)
+        if settings.calling.account_lock:
+            _refuse_account_held(db, row, rep, now)
         _refuse_uncallable(row, locale, now, settings)
         record_rep(db, rep, now)
         db.execute(
@@ -352,9 +379,7 @@ def claim_contact(
         )
     lane = LANE_NEW if row["attempts"] == 0 else LANE_FOLLOW_UP
     item = item_from_row(row, lane, locale, now=now, settings=settings)
-    return dataclasses.replace(
-        item, reason="opened from search", claimed_by=rep, claim_expires_at=from_db(lease)
-    )
+    return dataclasses.replace(item, reason=why, claimed_by=rep, claim_expires_at=from_db(lease))
 
 
 def skip_contact(

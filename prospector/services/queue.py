@@ -76,6 +76,19 @@ rep may log it between the queue's read and the claim."""
 NOT_CLAIMED_BY_OTHERS = (
     "(c.claimed_by IS NULL OR c.claimed_by = :rep OR c.claim_expires_at <= :now)"
 )
+ACCOUNT_NOT_HELD_BY_OTHERS = """(c.account_id IS NULL OR NOT EXISTS (SELECT 1 FROM contacts h
+    WHERE h.account_id = c.account_id AND h.claimed_by IS NOT NULL AND h.claimed_by <> :rep
+      AND (h.claim_expires_at IS NULL OR h.claim_expires_at > :now)))"""
+"""No other rep holds a contact of ``c``'s account with a live lease."""
+
+
+def not_held(settings: Settings) -> str:
+    """The condition for a contact free for ``:rep`` at ``:now``: no other rep holds it,
+    and, with ``calling.account_lock``, no other rep holds its account either (without
+    the lock, the statements stay as they were: nothing more is read)."""
+    if settings.calling.account_lock:
+        return f"{NOT_CLAIMED_BY_OTHERS} AND {ACCOUNT_NOT_HELD_BY_OTHERS}"
+    return NOT_CLAIMED_BY_OTHERS
 
 
 @dataclass(frozen=True)
@@ -178,7 +191,12 @@ def _simple_lane(db: Database, where: str, order: str, params: dict) -> list[int
 
 
 def _per_locale_lane(
-    db: Database, where: str, order: str, params: dict, index_rest: str = ""
+    db: Database,
+    where: str,
+    order: str,
+    params: dict,
+    index_rest: str = "",
+    free: str = NOT_CLAIMED_BY_OTHERS,
 ) -> list[int]:
     """The first ``n`` contacts in ``order`` over the open locales, read locale by locale.
 
@@ -187,10 +205,11 @@ def _per_locale_lane(
     ``locale_id`` in the index); only those few heads are sorted. Ties are broken as
     the index orders them (``index_rest``, the index's columns after ``order``, then
     the id), which SQLite's index walk does by itself and PostgreSQL must be told.
+    ``free``: who may be offered (:func:`not_held`).
     """
     heads = f"""SELECT c.id FROM contacts c
                 WHERE c.locale_id = l.value AND {where} AND {CALLABLE}
-                  AND {NOT_CLAIMED_BY_OTHERS} AND {NOT_ON_DNC_LIST}
+                  AND {free} AND {NOT_ON_DNC_LIST}
                 ORDER BY {order}, {index_rest}c.id LIMIT :n"""
     sql = f"""SELECT c.id FROM {db.dialect.each_locale_heads(":locales", heads)}
               ORDER BY {order}, c.id LIMIT :n"""
@@ -260,6 +279,7 @@ def queue_ids(
     stamp = to_db(now)
     grace = to_db(now - timedelta(minutes=settings.calling.callback_grace_minutes))
     params = {"rep": rep, "now": stamp, "grace": grace, "n": limit, "locales": id_array(locales)}
+    free = not_held(settings)
     found: list[tuple[int, int]] = []
     seen: set[int] = set()
 
@@ -284,6 +304,7 @@ def queue_ids(
                 "c.callback_rep = :rep AND c.callback_at <= :now",
                 "c.callback_at",
                 params,
+                free=free,
             ),
         ),
         (
@@ -295,6 +316,7 @@ def queue_ids(
                 " OR (c.callback_rep <> :rep AND c.callback_at <= :grace))",
                 "c.callback_at",
                 params,
+                free=free,
             ),
         ),
         (
@@ -305,6 +327,7 @@ def queue_ids(
                 "c.sla_due_at, c.tier_priority",
                 params,
                 index_rest="c.next_call_at, ",
+                free=free,
             ),
         ),
     )
@@ -326,6 +349,7 @@ def queue_ids(
             " AND c.next_call_at <= :now",
             "c.next_call_at",
             {**params, "priority": int(priority)},
+            free=free,
         )
         if take(LANE_FOLLOW_UP, ids):
             break

@@ -11,7 +11,16 @@ from datetime import datetime
 
 from prospector.foundations.db import Database
 from prospector.foundations.errors import ProspectorError
-from prospector.services import call_outcomes, claims, contact_phones, drafts, handoffs, queue
+from prospector.services import (
+    accounts,
+    call_outcomes,
+    claims,
+    contact_phones,
+    drafts,
+    handoffs,
+    queue,
+)
+from prospector.services.accounts import Colleagues
 from prospector.services.assignment import choose_owner
 from prospector.services.call_outcomes import HandoffAnswers
 from prospector.services.calls import LoggedCall
@@ -33,6 +42,8 @@ class Lead:
     ``switched_to`` is the number the rep switched to for this call (None: the
     contact's dialled number); it lives with the lead on screen, not in the
     database, until the call is logged (:mod:`prospector.services.contact_phones`).
+    ``colleagues``: the first of the account's other contacts, read on the worker
+    with the lead (:mod:`prospector.services.accounts`).
     """
 
     item: QueueItem
@@ -40,6 +51,7 @@ class Lead:
     draft: str | None
     recovered: bool  # dialed earlier and never given a disposition
     switched_to: ContactPhone | None = None
+    colleagues: Colleagues = accounts.NONE  # the account's other contacts, read with it
 
     @property
     def phone(self) -> ContactPhone | None:
@@ -81,6 +93,7 @@ def _desk(
             card=contact_card(db, item.contact_id, now=now, settings=settings),
             draft=drafts.load_draft(db, rep, item.contact_id),
             recovered=recovered,
+            colleagues=accounts.colleagues(db, item.contact_id, now=now),
         )
     upcoming = tuple(
         other
@@ -199,9 +212,11 @@ def skip_and_next(db: Database, contact_id: int, *, rep: str, reason: str, now: 
     return next_lead(db, rep=rep, now=now)
 
 
-def open_contact(db: Database, contact_id: int, *, rep: str, now: datetime) -> Desk:
-    """Claim a contact found by search and show it."""
-    item = claims.claim_contact(db, contact_id, rep=rep, now=now)
+def open_contact(
+    db: Database, contact_id: int, *, rep: str, now: datetime, why: str = "opened from search"
+) -> Desk:
+    """Claim a contact found by search (or chosen in the account view) and show it."""
+    item = claims.claim_contact(db, contact_id, rep=rep, now=now, why=why)
     return _desk(db, rep=rep, now=now, item=item)
 
 

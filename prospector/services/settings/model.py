@@ -149,6 +149,9 @@ class CallingRules:
     refill_below: Duration | None = None
     # Dialing from the desk (services.dialing): a command template, None when unset.
     dial_command: str | None = None
+    # A claim holds the contact's whole account: no other rep is offered (or may open)
+    # a contact of an account one of them holds (services.claims).
+    account_lock: bool = False
 
 
 @dataclass(frozen=True)

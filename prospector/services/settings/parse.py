@@ -202,6 +202,7 @@ def _calling(reader: TableReader) -> CallingRules:
         minutes_per_dial=reader.number("minutes_per_dial", 3.0, minimum=0.1, maximum=600),
         refill_below=_hours(reader, "refill_below"),
         dial_command=_dial_command(reader),
+        account_lock=bool(reader.typed("account_lock", bool, "true or false", False)),
     )
     _window(reader, calling.start, calling.end)
     _lunch(reader, calling)

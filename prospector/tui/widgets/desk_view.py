@@ -6,6 +6,7 @@ from datetime import datetime, tzinfo
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.events import Resize
 from textual.widgets import Static
 
 from prospector.services.today import TodayProgress
@@ -81,6 +82,11 @@ class DeskView(Vertical):
                 " Press the outcome key now (? lists them)."
             )
         banner.set_class(lead.recovered, "-shown")
+        # The colleagues take the card's spare rows, counted once the banner is laid out.
+        self.call_after_refresh(self.query_one(LeadCard).refit)
+
+    def on_resize(self, event: Resize) -> None:
+        self.call_after_refresh(self.query_one(LeadCard).refit)
 
     def show_today(self, today: TodayProgress, *, narrow: bool) -> None:
         """The day's counts against the goal (short labels when ``narrow``)."""

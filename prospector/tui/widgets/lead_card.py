@@ -7,12 +7,14 @@ from datetime import datetime, timedelta, tzinfo
 from rich.console import Group
 from rich.text import Text
 from textual.events import Resize
+from textual.widget import Widget
 from textual.widgets import Static
 
 from prospector.services.contact_phones import ContactPhone, with_extension
 from prospector.services.contacts import ContactCard, shown_phone
 from prospector.services.queue import humanize
 from prospector.tui.desk import Lead
+from prospector.tui.widgets.colleagues import colleague_count, colleague_lines
 
 PHONE_TYPES = {"fixed_line_or_mobile": "fixed/mobile", "fixed_line": "fixed line"}
 # Narrower than this (an 80-column terminal), the other numbers are cut to one line:
@@ -121,6 +123,7 @@ class LeadCard(Static):
         self.rep_zone: tzinfo | None = None
         self._compact = False
         self._now: datetime | None = None
+        self._room = 0  # the rows the text could take when last rendered
 
     def show(
         self, lead: Lead | None, now: datetime, empty_text: str = "", *, rep_zone: tzinfo | None
@@ -189,7 +192,39 @@ class LeadCard(Static):
                         " and never logged: press the outcome key now", style="bold yellow"
                     )
                 lines.append(dialed)
-        self.update(Group(*lines))
+        self._room = self._free_rows()
+        spare = self._room - self._rows_of(lines)
+        colleagues = colleague_lines(
+            self.lead.colleagues, card.company, now, rows=spare, compact=self._compact
+        )
+        if self.lead.colleagues.total and not colleagues:
+            self.border_title += f" · {colleague_count(self.lead.colleagues)} (a)"
+        self.update(Group(*lines, *colleagues))
+
+    def refit(self) -> None:
+        """Render the lead again if the rows it may take changed (the screen or a banner
+        moved); the colleagues take what is spare."""
+        if self.lead is not None and self._now is not None and self._free_rows() != self._room:
+            self.tick(self._now)
+
+    def _free_rows(self) -> int:
+        """Rows for the card's text without pushing the note off the screen: its column's
+        height, less the other panes' (the history's least) and the card's borders."""
+        column = self.parent
+        if not isinstance(column, Widget) or not column.size.height:
+            return 0
+        taken = 2  # the card's borders
+        for pane in column.children:
+            if pane is not self and pane.display:
+                least = pane.styles.min_height
+                taken += int(least.value) if least is not None else pane.outer_size.height
+        return column.size.height - taken
+
+    def _rows_of(self, lines: list[Text]) -> int:
+        width = self.content_size.width
+        if not width:
+            return len(lines)
+        return sum(1 if line.no_wrap else len(line.wrap(self.app.console, width)) for line in lines)
 
     def on_resize(self, event: Resize) -> None:
         compact = event.size.width < COMPACT_BELOW

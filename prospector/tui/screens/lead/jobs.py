@@ -178,10 +178,10 @@ def next_lead(app: ProspectorApp) -> Job:
     return lambda: LeadClaimed(desk.next_lead(app.database(), rep=app.rep, now=app.clock()))
 
 
-def open_contact(app: ProspectorApp, contact_id: int) -> Job:
-    """Claim a contact found by search."""
+def open_contact(app: ProspectorApp, contact_id: int, *, why: str) -> Job:
+    """Claim a contact found by search or chosen in the account view (``why`` says which)."""
     return lambda: LeadClaimed(
-        desk.open_contact(app.database(), contact_id, rep=app.rep, now=app.clock())
+        desk.open_contact(app.database(), contact_id, rep=app.rep, now=app.clock(), why=why)
     )
 
 

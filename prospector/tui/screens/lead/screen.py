@@ -58,6 +58,13 @@ class LeadScreen(Screen[None]):
         ),
         Binding("e", "edit_note", "Note", id="lead.note", tooltip="Type in the note box"),
         Binding("slash", "search", "Search", id="lead.search", tooltip="Find a contact"),
+        Binding(
+            "a",
+            "account",
+            "Account",
+            id="lead.account",
+            tooltip="Every contact at this lead's account; Enter calls one next",
+        ),
         Binding("r", "reports", "Reports", id="lead.reports", tooltip="The team dashboard"),
         Binding("g", "refresh", "Next/refresh", id="lead.refresh", show=False),
     ]
@@ -191,7 +198,7 @@ class LeadScreen(Screen[None]):
         key = parameters[0] if parameters else None
         if action == "disposition" and outcomes.by_key(self.settings, key) is None:
             return False  # a digit the team's catalog does not use (or not read yet)
-        if action in ("disposition", "dialed", "skip", "edit_note"):
+        if action in ("disposition", "dialed", "skip", "edit_note", "account"):
             # Shown dimmed (not hidden) while there is no lead, so the footer stays put.
             return self.lead is not None or None
         if action == "next_phone":
@@ -373,7 +380,20 @@ class LeadScreen(Screen[None]):
 
         self.app.push_screen(SearchScreen(), opened)
 
-    def _open(self, contact_id: int) -> None:
+    def action_account(self) -> None:
+        """List the lead's account; the contact chosen there is claimed next."""
+        lead = self.lead
+        if lead is None:
+            return
+        from prospector.tui.screens.account import AccountScreen
+
+        def chosen(contact_id: int | None) -> None:
+            if contact_id is not None:
+                self._open(contact_id, why="opened from the account view")
+
+        self.app.push_screen(AccountScreen(lead.card.contact_id), chosen)
+
+    def _open(self, contact_id: int, *, why: str = "opened from search") -> None:
         lead = self.lead
         if lead is not None and lead.card.contact_id == contact_id:
             return
@@ -386,7 +406,7 @@ class LeadScreen(Screen[None]):
         if self.busy:
             self.app.bell()
             return
-        self._leave_for(jobs.open_contact(self.workbench, contact_id))
+        self._leave_for(jobs.open_contact(self.workbench, contact_id, why=why))
 
     # --- quitting, leases, failures ---------------------------------------------------
 

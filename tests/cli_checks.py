@@ -54,7 +54,7 @@ def build_team(target: str | os.PathLike[str], folder: Path) -> str | os.PathLik
     else:
         build_demo(target, now=now)
     for contact in ("5", "9"):
-        result = run("qualify", contact, "--at", AT)
+        result = run("qualify", contact, "--meeting", "wed 11am", "--at", AT)
         assert result.exit_code == 0, result.output
         if contact == "5":
             result = run("export", "--out", str(folder / "exports"), "--at", AT)

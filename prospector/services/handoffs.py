@@ -419,11 +419,11 @@ def qualify(
                 industry=contact["industry"],
                 override=owner,
             )
-            given = {
+            answers: dict[str, object] = {
                 "amount": cents, "meeting": meeting, "owner": owner, "budget": budget,
                 "authority": authority, "need": need, "timeline": timeline, "note": note,
             }  # fmt: skip
-            missing = [name for name in requires if given[name] in (None, "")]
+            missing = [name for name in requires if answers[name] in (None, "")]
             if missing:
                 raise HandoffError(
                     f"contact {contact_id}: a new handoff needs its {', '.join(missing)}"

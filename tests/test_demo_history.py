@@ -132,6 +132,11 @@ async def _dashboard_shows_figures(demo_db: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+        # Today: the team's first hour, before the demo's start at 10:00.
+        daily = app.screen.query_one("#dashboard-daily", DataTable)
+        rows = [daily.get_row_at(i) for i in range(daily.row_count)]
+        assert [str(row[0]) for row in rows] == [*sorted(HISTORY_REPS), "TEAM"]
+        assert int(str(rows[-1][1])) > 20
         await pilot.press("slash")
         app.screen.query_one("#dashboard-date", Input).value = "last week"
         await pilot.press("enter")
@@ -139,7 +144,6 @@ async def _dashboard_shows_figures(demo_db: Path) -> None:
         await pilot.pause()
         status = str(app.screen.query_one("#dashboard-status", Static).render())
         assert status.startswith("2026-11-23 → 2026-11-29 · as of Mon 30 Nov 10:0")
-        daily = app.screen.query_one("#dashboard-daily", DataTable)
         dials = [int(str(daily.get_row_at(i)[1])) for i in range(daily.row_count)]
         assert len(dials) == 7 and sum(dials) > 800
 

@@ -1,4 +1,5 @@
-"""Six weeks of a five-rep team's calling, written into the demo database at build time.
+"""Six weeks of a five-rep team's calling (and the first hour of the demo's own day),
+written into the demo database at build time.
 
 So that a team lead's first look at the demo (``prospector dashboard``, ``report``)
 shows real figures: each working day new leads arrive (a morning list, inbound
@@ -134,12 +135,13 @@ class _Desk:
 
 
 def working_days(start: datetime, settings: Settings) -> list[date]:
-    """The team's working days in the :data:`WEEKS` weeks before ``start`` (New York's
-    calling window opens on them: weekends and public holidays are left out)."""
+    """The team's working days in the :data:`WEEKS` weeks before ``start``, and
+    ``start``'s own (New York's calling window opens on them: weekends and public
+    holidays are left out)."""
     new_york = Locale(0, ("America/New_York",), "US", "NY")
     first = start.astimezone(NEW_YORK).date() - timedelta(weeks=WEEKS)
     days = []
-    for offset in range(WEEKS * 7):
+    for offset in range(WEEKS * 7 + 1):
         day = first + timedelta(days=offset)
         morning = datetime.combine(day, time(8), NEW_YORK)
         opens = next_open(new_york, morning, settings)
@@ -165,9 +167,12 @@ def build_history(
     # meeting set (log_outcome's own transaction), an export or an ack ends the run.
     with _Batches(db) as batches:
         for day in days:
+            # The start's day: its first hour's calls (the dashboard opens on "today"
+            # with figures); its morning list is the demo list, imported at the start.
+            today = day == start.astimezone(NEW_YORK).date()
             morning = _at(day, 7, 30)
             rows = [_lead(rng, used_phones, rng.choice(("list", "purchased", "webinar")))
-                    for _ in range(rng.randint(55, 80))]  # fmt: skip
+                    for _ in range(0 if today else rng.randint(55, 80))]  # fmt: skip
             batches.join()
             for contact, sla_due in _arrive(writer, rows, morning):
                 desk.arrive(contact, sla_due, morning)
@@ -177,6 +182,8 @@ def build_history(
                 for _ in range(rng.randint(4, 9))
             ]
             for at, rep in sorted([*arrivals, *_dial_plan(rng, day)], key=_event_order):
+                if at >= start:
+                    break
                 if rep is None:
                     batches.join()
                     row = _lead(rng, used_phones, "inbound", employees=rng.choice((250, 400, 1200)))
@@ -197,7 +204,8 @@ def build_history(
                     handoffs += 1
                     answers_due.extend(_crm_plan(rng, *made, at))
             batches.end()
-            _close_the_day(db, folder, day, answers_due)
+            if not today:
+                _close_the_day(db, folder, day, answers_due)
     return HistoryCounts(len(days), leads, calls, handoffs)
 
 

@@ -52,9 +52,9 @@ def build_team(target: str | os.PathLike[str], folder: Path) -> str | os.PathLik
     if backend.is_url(target):
         _import_demo(str(target), now)
     else:
-        build_demo(target, now=now)
+        build_demo(target, now=now, history=False)
     for contact in ("5", "9"):
-        result = run("qualify", contact, "--at", AT)
+        result = run("qualify", contact, "--meeting", "wed 11am", "--at", AT)
         assert result.exit_code == 0, result.output
         if contact == "5":
             result = run("export", "--out", str(folder / "exports"), "--at", AT)
@@ -63,7 +63,8 @@ def build_team(target: str | os.PathLike[str], folder: Path) -> str | os.PathLik
 
 
 def _import_demo(url: str, now) -> None:
-    """What :func:`build_demo` imports, into a PostgreSQL database (it builds files only)."""
+    """What :func:`build_demo` imports without its history, into a PostgreSQL database (it
+    builds files only)."""
     from prospector.foundations.db import open_database
     from prospector.services.dnc import import_dnc
     from prospector.services.importing import import_file

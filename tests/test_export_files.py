@@ -226,7 +226,9 @@ def test_own_csv_and_jsonl(run, db, two_handoffs, tmp_path):
     assert jane["amount"] == "12500.00" and jane["phone"] == "+12125550100"
 
     # jsonl holds the text as typed (no spreadsheet opens it), all calls oldest first.
-    run("qualify", "2", "--note", "@again", "--at", AT)  # bob is exported; this makes a new one
+    run(
+        "qualify", "2", "--note", "@again", "--meeting", "wed 11am", "--at", AT
+    )  # bob is exported; this makes a new one
     report = export(run, "--format", "jsonl", "--out", str(tmp_path))
     lines = (tmp_path / "prospector-batch-2-jsonl.jsonl").read_text("utf-8").splitlines()
     assert report["count"] == 1 and len(lines) == 1

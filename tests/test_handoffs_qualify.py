@@ -221,3 +221,31 @@ def test_cli_bad_input_is_one_line_exit_1(run, db, args, message):
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.output
+
+
+def test_cli_qualify_needs_the_meeting_for_a_new_handoff_as_the_meeting_set_does(run, db):
+    """An empty `qualify` makes no handoff (the meeting set's `requires`: the meeting
+    time); once one exists, `qualify` adds to it without repeating the meeting."""
+    contact = make_contact(db, state="NY")
+    empty = run("qualify", str(contact), "--amount", "900", "--at", AT)
+    assert empty.exit_code == 1
+    assert empty.stderr == (
+        f"error: contact {contact}: a new handoff needs its meeting (the meeting set's"
+        " `requires` in the settings); nothing was written\n"
+    )
+    assert db.one("SELECT count(*) FROM handoffs")[0] == 0
+    assert db.one("SELECT status FROM contacts WHERE id = ?", (contact,))[0] == "open"
+    made = run("qualify", str(contact), "--meeting", "wed 11am", "--at", AT)
+    assert made.exit_code == 0, made.stderr
+    added = run("qualify", str(contact), "--need", "a CRM", "--at", AT)
+    assert added.exit_code == 0, added.stderr
+    row = db.one("SELECT count(*), max(need), max(meeting_at) FROM handoffs")
+    assert tuple(row) == (1, "a CRM", "2026-11-25T16:00:00Z")
+
+
+def test_new_handoff_requires_follows_the_qualifying_dispositions():
+    assert handoffs.new_handoff_requires(default_settings()) == ("meeting",)
+    text = default_settings().source_text.replace(
+        'requires = ["meeting"]', 'requires = ["meeting", "amount"]'
+    )
+    assert handoffs.new_handoff_requires(parse_settings(text)) == ("meeting", "amount")

@@ -470,7 +470,7 @@ def test_reasons_for_leads_without_a_known_tier(db) -> None:
     on_time = add_contact(db, now=NOW, sla_due_at=to_db(NOW))
     reasons = {item.contact_id: item.reason for item in build_queue(db, rep="alice", now=NOW)}
     assert reasons == {
-        on_time: "new B lead — SLA 0 min left",
+        on_time: "new B lead — SLA due now",
         untiered: "new lead",
         gone: "attempt 2, tier Z, due 5 min ago",  # a tier no longer in the settings
     }

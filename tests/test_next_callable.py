@@ -99,6 +99,17 @@ def test_a_retry_coming_due(db) -> None:
     assert upcoming.text == "retry of 3 contacts at 11:10 EST"
 
 
+def test_the_next_day_is_tomorrow_as_the_team_counts_days(db) -> None:
+    """At 23:00 in New York (the team's zone) London's 09:00 is tomorrow, though it is
+    already the same day in London."""
+    add_contact(db, now=FRIDAY_EVENING - timedelta(days=4), zones=("Europe/London",))
+    new_yorkers(db, 1, now=FRIDAY_EVENING - timedelta(days=4))
+    tuesday_night = datetime(2026, 11, 18, 4, 0, tzinfo=UTC)  # Tue 23:00 New York
+    upcoming = next_callable(db, rep="alice", now=tuesday_night)
+    assert upcoming.at == datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
+    assert upcoming.text == "tomorrow 09:00 GMT in London — 1 contact"
+
+
 def test_thanksgiving_is_skipped(db) -> None:
     new_yorkers(db, 1)
     wednesday_evening = datetime(2026, 11, 25, 23, 0, tzinfo=UTC)
@@ -147,4 +158,4 @@ async def test_the_empty_desk_says_when(db_path: Path) -> None:
         screen = await started(pilot)
         text = str(screen.query_one(LeadCard).render())
         assert "Nothing to call right now." in text
-        assert "Next: Mon 23 Nov 09:00 EST in New York — 2 contacts." in text
+        assert "Next callable: Mon 23 Nov 09:00 EST in New York — 2 contacts." in text

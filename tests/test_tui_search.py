@@ -9,7 +9,15 @@ from textual.widgets import Input, OptionList
 from prospector.foundations.db import open_database
 from prospector.tui.screens.search import SearchScreen
 from tests.factories import add_contact
-from tests.tui_support import START, pinned_app, run_async, settle, started, team_database
+from tests.tui_support import (
+    START,
+    pinned_app,
+    run_async,
+    settle,
+    shown_contact,
+    started,
+    team_database,
+)
 
 SIZE = (100, 30)
 
@@ -71,3 +79,53 @@ async def test_a_20_digit_search_finds_nothing_and_raises_nothing(db_path: Path)
         await pilot.press("enter")  # nothing to open: the search stays
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen)
+
+
+@run_async
+async def test_first_down_highlights_the_first_result_and_enter_opens_it(db_path: Path) -> None:
+    team_database(db_path)
+    with open_database(db_path) as db:
+        horst, konrad = (
+            add_contact(db, now=START, first_name=name, last_name="Zuse",
+                        phone=phone, company="Zuse KG")
+            for name, phone in (("Horst", "+12125550141"), ("Konrad", "+12125550142"))
+        )  # fmt: skip
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        lead = await started(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        title, lines = await search(pilot, "zuse")
+        assert title == "2 found" and lines[0].startswith(f"#{horst} ")
+        await pilot.press("down")
+        options = app.screen.query_one("#search-results", OptionList)
+        assert options.has_focus and options.highlighted == 0
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, SearchScreen)
+        assert shown_contact(lead) == horst != konrad
+
+
+@run_async
+async def test_enter_or_down_with_nothing_found_says_why(db_path: Path) -> None:
+    team_database(db_path)
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [n.message for n in app._notifications] == [
+            "type an id, name, company, email or phone first"
+        ]
+        assert await search(pilot, "nobody-here") == ("0 found", [])
+        await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        assert app.screen.query_one("#search-input", Input).has_focus
+        assert [n.message for n in app._notifications][1:] == [
+            "nothing found for 'nobody-here'",
+            "nothing found for 'nobody-here'",
+        ]

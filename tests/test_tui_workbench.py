@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, OptionList
+from textual.widgets import DataTable, OptionList, Static
 
 from prospector.foundations.db import open_database
 from prospector.tui.dialogs.callback import CallbackDialog
@@ -437,10 +437,11 @@ async def test_meeting_set_without_a_meeting_time_is_refused_in_the_form(
         await settle(pilot)
         assert isinstance(app.screen, QualifyDialog)
         assert app.screen.focused is not None and app.screen.focused.id == "q-meeting"
-        assert any(
-            "Meeting time: needed for this outcome" in str(note.message)
-            for note in app._notifications
-        )
+        error = app.screen.query_one("#qualify-error", Static)
+        assert error.display and str(error.render()) == "Meeting time: needed for this outcome"
+        await pilot.press("t")  # typing in the field named clears the message
+        assert not error.display
+        await pilot.press("backspace")
         await pilot.press(*"thu 2pm", "ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, QualifyDialog)

@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from prospector.foundations.clock import Clock, fixed_clock, parse_instant, system_clock
+from prospector.foundations.clock import (
+    Clock,
+    fixed_clock,
+    parse_instant,
+    running_clock,
+    system_clock,
+)
 from prospector.foundations.db import Database, open_database
 from prospector.foundations.errors import ProspectorError
 
@@ -52,9 +58,19 @@ class AppContext:
         return open_database(self.db_path, create=create)
 
     def clock(self, at: datetime | None = None) -> Clock:
-        """A fixed clock at ``at`` (a command's own ``--at``), else the real one."""
+        """A fixed clock at ``at`` (a command's own ``--at``); else, on the demo
+        database, the demo's clock running on from where it stands; else the real one."""
         instant = at or self.start_at
-        return fixed_clock(instant) if instant else system_clock
+        if instant:
+            return fixed_clock(instant)
+        resumed = self.demo_resumes_at()
+        return running_clock(resumed) if resumed else system_clock
+
+    def demo_resumes_at(self) -> datetime | None:
+        """Where the demo's clock stands when the database is the demo's, else None."""
+        from prospector.services.demo_clock import demo_resumes_at
+
+        return demo_resumes_at(self.db_path)
 
 
 pass_app = click.make_pass_decorator(AppContext)

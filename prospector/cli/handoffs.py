@@ -62,6 +62,9 @@ def qualify(
 ) -> None:
     """Hand CONTACT_ID to an outside rep (or update its pending handoff).
 
+    A new handoff needs what the meeting set needs (its `requires` in the
+    settings: the --meeting time by default); an update adds to what it has.
+
     A --meeting time outside the prospect's calling window (a holiday, the
     weekend, night, lunch) is refused, naming why, unless --anyway is given.
     """
@@ -72,11 +75,14 @@ def qualify(
             checked = check_meeting(db, contact_id, meeting, now=now)
             refuse_outside_window(checked, "--meeting", meeting, anyway)
             meeting_at = checked.at
+        settings = load_settings(db)
         handoff = handoff_service.qualify(
             db,
             contact_id,
             rep=app.rep,
             now=now,
+            settings=settings,
+            requires=handoff_service.new_handoff_requires(settings),
             amount=amount,
             meeting_at=meeting_at,
             owner=owner,
@@ -86,7 +92,7 @@ def qualify(
             timeline=timeline,
             note=note,
         )
-        team_zone = load_settings(db).team.zone
+        team_zone = settings.team.zone
         prospect_zone = handoff_service.contact_zone(db, contact_id, team_zone)
     if as_json:
         click.echo(

@@ -522,3 +522,21 @@ def database_id(db: Database) -> str:
 BOOKKEEPING_META = ("application", "schema_version")
 """``prospector_meta`` keys that describe one backend's copy (PostgreSQL keeps SQLite's
 ``PRAGMA application_id`` and ``user_version`` there), not the team: never copied."""
+
+
+def peek_sqlite(path: str, sql: str, params: tuple = ()) -> sqlite3.Row | None:
+    """The first row of ``sql`` read from the SQLite file at ``path`` as it is: read
+    only, no upgrade, no file created; None when ``path`` is a PostgreSQL URL, no
+    file, or not a database the query can read (the command then says why)."""
+    if POSTGRES_URL.match(path) or not os.path.isfile(path):
+        return None
+    try:
+        conn = sqlite3.connect(_read_only_uri(path), uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        return conn.execute(sql, params).fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()

@@ -348,6 +348,17 @@ def _contact_for_handoff(db: Database, contact_id: int):
     return row
 
 
+def new_handoff_requires(settings: Settings) -> tuple[str, ...]:
+    """What a handoff made on its own (``prospector qualify``) must be given: what the
+    catalog's qualifying dispositions require (the meeting set's meeting time, by
+    default), as the call that makes one would."""
+    fields: list[str] = []
+    for disposition in settings.dispositions:
+        if disposition.then == "qualify":
+            fields += [name for name in disposition.requires if name not in fields]
+    return tuple(fields)
+
+
 def qualify(
     db: Database,
     contact_id: int,
@@ -363,6 +374,7 @@ def qualify(
     timeline: str | None = None,
     note: str | None = None,
     settings: Settings | None = None,
+    requires: tuple[str, ...] = (),
 ) -> Handoff:
     """Create the contact's pending handoff, or update the one it already has.
 
@@ -373,13 +385,16 @@ def qualify(
         meeting_at: an aware datetime, or text read in the prospect's zone.
         owner: an outside rep's name or email, overriding the assignment.
         settings: the team's settings, when the caller has them (else read here).
+        requires: handoff fields (``HANDOFF_FIELDS``) a new handoff must be given;
+            an update of a pending one adds to what it has and needs none.
 
     Returns:
         The handoff as stored.
 
     Raises:
         NotFoundError: no such contact.
-        HandoffError: DNC contact, bad amount, meeting in the past.
+        HandoffError: DNC contact, bad amount, meeting in the past, a new handoff
+            without a field of ``requires``.
         AssignmentError: no outside rep can be chosen.
         TimeWordsError: meeting text that is not a time.
     """
@@ -404,6 +419,16 @@ def qualify(
                 industry=contact["industry"],
                 override=owner,
             )
+            answers: dict[str, object] = {
+                "amount": cents, "meeting": meeting, "owner": owner, "budget": budget,
+                "authority": authority, "need": need, "timeline": timeline, "note": note,
+            }  # fmt: skip
+            missing = [name for name in requires if answers[name] in (None, "")]
+            if missing:
+                raise HandoffError(
+                    f"contact {contact_id}: a new handoff needs its {', '.join(missing)}"
+                    " (the meeting set's `requires` in the settings); nothing was written"
+                )
             handoff_id = db.insert(
                 """INSERT INTO handoffs (contact_id, inside_rep, owner, owner_email,
                        amount_cents, meeting_at, budget, authority, need, timeline, note,

@@ -21,6 +21,7 @@ from typing import Any
 from prospector.foundations.clock import from_db, to_db, to_db_or_none
 from prospector.foundations.db import Database
 from prospector.foundations.names import full_name
+from prospector.foundations.wording import counted
 from prospector.services.queue import (
     CALLABLE,
     NEW_LEADS,
@@ -109,7 +110,7 @@ def next_callable(
         return NextCallable(None, "none", 0, None, NOTHING_LEFT)
     at, _, kind, head = min(events, key=lambda event: event[:2])
     zone = head.locale.primary_zone
-    when = _when(at, now, zone)
+    when = _when(at, now, zone, settings.team.zone)
     if kind == "callback":
         text = (
             f"{head.others}'s missed callback with {head.name}, open to all at {when}"
@@ -136,16 +137,22 @@ def next_callable(
 _ORDER = {"callback": 0, "retry": 1, "window": 2}  # at the same instant, the most specific
 
 
-def _when(at: datetime, now: datetime, zone) -> str:
+def _when(at: datetime, now: datetime, zone, team_zone) -> str:
+    """The time in the prospects' ``zone``; the day as the team counts days ("tomorrow"
+    at 23:00 in New York for London's 09:00), named when it is not today."""
     local = at.astimezone(zone)
-    same_day = local.date() == now.astimezone(zone).date()
-    return f"{local:%H:%M %Z}" if same_day else f"{local:%a %d %b %H:%M %Z}"
+    days = (at.astimezone(team_zone).date() - now.astimezone(team_zone).date()).days
+    if days <= 0:
+        return f"{local:%H:%M %Z}"
+    if days == 1:
+        return f"tomorrow {local:%H:%M %Z}"
+    return f"{local:%a %d %b %H:%M %Z}"
 
 
 def _contacts(count: int) -> str:
     if count >= COUNT_CAP:
         return f"{COUNT_CAP}+ contacts"
-    return "1 contact" if count == 1 else f"{count} contacts"
+    return counted(count, "contact")
 
 
 _VISIBLE = f"{CALLABLE} AND {NOT_CLAIMED_BY_OTHERS} AND {NOT_ON_DNC_LIST}"

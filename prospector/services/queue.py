@@ -148,6 +148,15 @@ def humanize(delta: timedelta) -> str:
     return f"{minutes // (24 * 60)} d"
 
 
+def sla_words(left: timedelta) -> str:
+    """ "SLA 42 min left", "SLA due now" (within a minute either side), "SLA overdue by 5 min"."""
+    if abs(left) < timedelta(minutes=1):
+        return "SLA due now"
+    if left > timedelta(0):
+        return f"SLA {humanize(left)} left"
+    return f"SLA overdue by {humanize(left)}"
+
+
 def territory_locale_ids(
     db: Database, rep: str, settings: Settings, *, locales: LocalesMark | None = None
 ) -> frozenset[int] | None:
@@ -374,9 +383,7 @@ def _reason(lane: int, row, locale: Locale, now: datetime, settings: Settings) -
         if not row["sla_due_at"]:
             return label
         left = sla_left(from_db(row["sla_due_at"]), now, settings, locale, tier)
-        if left >= timedelta(0):
-            return f"{label} — SLA {humanize(left)} left"
-        return f"{label} — SLA overdue by {humanize(left)}"
+        return f"{label} — {sla_words(left)}"
     attempt = int(row["attempts"]) - int(row["cycle_attempts_base"]) + 1
     of = f" of {tier.max_attempts}" if tier else ""
     overdue = now - from_db(row["next_call_at"])

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Select
+from textual.widgets import Input, Label, Select, Static
 
 from prospector.tui.widgets.call_timer import TALK_EXPECTED, TalkTime
 from prospector.tui.widgets.time_preview import TimePreview, WindowCheck
@@ -80,6 +80,7 @@ class QualifyDialog(ModalScreen[QualifyForm | None]):
         self.first_note = note
         self._ready = False
         self._pending: tuple[str | None, str | None] | None = None
+        self._invalid_field: str | None = None
         self.preview = TimePreview(
             prospect_zone=prospect_zone,
             rep_zone=rep_zone,
@@ -116,6 +117,8 @@ class QualifyDialog(ModalScreen[QualifyForm | None]):
                         placeholder=_PLACEHOLDERS[field],
                         id=f"q-{field}",
                     )
+            # What stops the save, beside the fields rather than in a toast that fades.
+            yield Static("", id="qualify-error")
 
     def on_mount(self) -> None:
         for widget in self.query(Input):
@@ -133,6 +136,8 @@ class QualifyDialog(ModalScreen[QualifyForm | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "q-meeting":
             self.preview.read(event.value)
+        if event.input.id == self._invalid_field:
+            self.query_one("#qualify-error", Static).display = False
 
     def action_next_field(self) -> None:
         focused = self.focused
@@ -208,7 +213,10 @@ class QualifyDialog(ModalScreen[QualifyForm | None]):
         )
 
     def _invalid(self, selector: str, message: str) -> None:
-        self.notify(message, severity="error")
+        error = self.query_one("#qualify-error", Static)
+        error.update(message)
+        error.display = True
+        self._invalid_field = selector.removeprefix("#")
         self.set_focus(self.query_one(selector))
 
     def action_cancel(self) -> None:

@@ -8,6 +8,7 @@ back as a message; the screen re-reads them every ``refresh_seconds`` while open
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -15,7 +16,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
@@ -54,6 +55,16 @@ SLA_COLUMNS = (
 SOURCES_COLUMNS = tuple(
     key for key in TABLE_COLUMNS["sources"] if key not in {"tier", "filtered", "accepted"}
 )
+# Short headers, so that the daily table's every column (Dials/h last) fits 80 columns.
+SHORT_HEADERS = {
+    "connects": "Conn",
+    "conversations": "Conv",
+    "qualified": "Qual",
+    "connect_rate": "Conn %",
+    "closed_before_min_attempts": "Early",
+    "acceptance_rate": "Acc %",
+    "median_days_to_close": "Days",
+}
 
 
 class DashboardScreen(Screen[None]):
@@ -62,6 +73,9 @@ class DashboardScreen(Screen[None]):
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     # Under 30 rows the charts would get a line or none: they give way to the tables.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012 (Textual types it so)
+    # Under 116 columns the daily table (74 wide) and queue health do not fit side by
+    # side: queue health goes under it.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (116, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="dashboard.close"),
         Binding("r", "refresh_data", "Refresh", id="dashboard.refresh"),
@@ -96,12 +110,16 @@ class DashboardScreen(Screen[None]):
                 id="dashboard-date",
             )
             yield Static("loading…", id="dashboard-status")
-        with Grid(id="dashboard-grid"):
-            yield DataTable(id="dashboard-daily", cursor_type="none", zebra_stripes=True)
-            yield QueueHealth(id="dashboard-queue", cursor_type="none")
-            yield PlotextPlot(id="dashboard-activity")
-            yield PlotextPlot(id="dashboard-funnel")
-            yield PlotextPlot(id="dashboard-pipeline")
+        # The tables take their natural height; what does not fit scrolls (the arrow
+        # keys and Page Up/Down move the whole dashboard).
+        with VerticalScroll(id="dashboard-body"):
+            with Horizontal(id="dashboard-top"):
+                yield DataTable(id="dashboard-daily", cursor_type="none", zebra_stripes=True)
+                yield QueueHealth(id="dashboard-queue", cursor_type="none")
+            with Horizontal(id="dashboard-charts"):
+                yield PlotextPlot(id="dashboard-activity")
+                yield PlotextPlot(id="dashboard-funnel")
+                yield PlotextPlot(id="dashboard-pipeline")
             yield DataTable(id="dashboard-sla", cursor_type="none")
             yield DataTable(id="dashboard-sources", cursor_type="none")
         yield Footer()
@@ -111,7 +129,7 @@ class DashboardScreen(Screen[None]):
         self.query_one("#dashboard-daily", DataTable).border_title = "Daily"
         self.query_one("#dashboard-sla", DataTable).border_title = "SLA keeping"
         # Keys (r, /, esc) work at once; "/" moves to the date box.
-        self.query_one("#dashboard-daily", DataTable).focus()
+        self.query_one("#dashboard-body").focus()
         self.action_refresh_data()
         self.set_interval(self.refresh_seconds, self._refresh_tick)
 
@@ -134,7 +152,7 @@ class DashboardScreen(Screen[None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.load(event.value.strip() or "today")
-        self.query_one("#dashboard-daily").focus()
+        self.query_one("#dashboard-body").focus()
 
     @work(thread=True, exclusive=True, group="dashboard")
     def load(self, words: str) -> None:
@@ -183,8 +201,10 @@ class DashboardScreen(Screen[None]):
         plt.title(f"Dials per {data.activity_unit}")
         if data.activity:
             labels = [label for label, _ in data.activity]
-            plt.bar(labels, [dials for _, dials in data.activity], width=0.6)
+            dials = [dials for _, dials in data.activity]
+            plt.bar(labels, dials, width=0.6)
             _ticks(plot, labels)
+            _from_zero(plot, dials)
         plot.refresh()
 
     def _show_funnel(self, data: DashboardData) -> None:
@@ -194,11 +214,9 @@ class DashboardScreen(Screen[None]):
         plt.clear_figure()
         row = data.funnel
         plt.title(f"Funnel · {cell('amount', row['pipeline_amount'])}")
-        plt.bar(
-            ["Dials", "Conn", "Conv", "Qual"],
-            [row["dials"], row["connects"], row["conversations"], row["qualified"]],
-            width=0.6,
-        )
+        counts = [row["dials"], row["connects"], row["conversations"], row["qualified"]]
+        plt.bar(["Dials", "Conn", "Conv", "Qual"], counts, width=0.6)
+        _from_zero(plot, counts)
         plot.refresh()
 
     def _show_pipeline(self, data: DashboardData) -> None:
@@ -210,10 +228,12 @@ class DashboardScreen(Screen[None]):
         cv = cell("cv", total["cv"])
         plt.title(f"Pipeline/week · CV {cv}")
         labels = [week["week"][5:] for week in weeks]
-        plt.bar(labels, [week["amount"] for week in weeks], width=0.6)
+        amounts = [week["amount"] for week in weeks]
+        plt.bar(labels, amounts, width=0.6)
         _ticks(plot, labels)
         if data.target:
             plt.hline(data.target)
+        _from_zero(plot, [*amounts, data.target or 0])
         plot.refresh()
 
     def _show_sla(self, data: DashboardData) -> None:
@@ -241,11 +261,17 @@ def _fill(table: DataTable, columns: tuple[str, ...], rows: list[dict]) -> None:
     texts = [[cell(key, row.get(key)) for key in columns] for row in rows]
     table.clear(columns=True)
     for index, key in enumerate(columns):
-        label = header(key)
+        label = SHORT_HEADERS.get(key) or header(key)
         width = max([len(label), *(len(line[index]) for line in texts)])
         table.add_column(label, width=width)
     for line in texts:
         table.add_row(*line)
+
+
+def _from_zero(plot: PlotextPlot, values: Sequence[float]) -> None:
+    """Counts and amounts start at 0: plotext would centre an all-zero chart on 0 and
+    draw a negative axis (−0.33, −1.00)."""
+    plot.plt.ylim(0, max([*values, 0]) or 1)
 
 
 def _ticks(plot: PlotextPlot, labels: list[str]) -> None:

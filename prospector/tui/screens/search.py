@@ -64,6 +64,8 @@ class SearchScreen(Screen[int | None]):
         if results.option_count:
             results.highlighted = results.highlighted or 0
             self._choose(results.get_option_at_index(results.highlighted or 0))
+        else:
+            self._say_why_nothing_opens(event.value)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, text: str) -> None:
@@ -97,6 +99,8 @@ class SearchScreen(Screen[int | None]):
             for match in message.matches
         )
         results.border_title = f"{len(message.matches)} found" if message.text.strip() else ""
+        if results.has_focus and results.option_count:
+            results.highlighted = 0  # Down came before the answer: Enter still opens one
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self._choose(event.option)
@@ -106,7 +110,22 @@ class SearchScreen(Screen[int | None]):
             self.dismiss(int(option.id))
 
     def action_results(self) -> None:
-        self.query_one("#search-results", OptionList).focus()
+        results = self.query_one("#search-results", OptionList)
+        searching = any(worker.node is self and not worker.is_finished for worker in self.workers)
+        if not results.option_count and not searching:
+            self._say_why_nothing_opens(self.query_one("#search-input", Input).value)
+            return
+        # The first Down lands on the first result (or on the first of the answer still
+        # coming), so Enter then opens it.
+        if results.highlighted is None and results.option_count:
+            results.highlighted = 0
+        results.focus()
+
+    def _say_why_nothing_opens(self, text: str) -> None:
+        if text.strip():
+            self.notify(f"nothing found for {text.strip()!r}", title="Search")
+        else:
+            self.notify("type an id, name, company, email or phone first", title="Search")
 
     def action_close(self) -> None:
         self.dismiss(None)

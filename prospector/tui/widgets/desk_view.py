@@ -29,7 +29,7 @@ def empty_text(desk: Desk) -> str:
     if upcoming.at is None:
         return f"Nothing to call: {upcoming.text}."
     head, _, rest = EMPTY_QUEUE.partition("\n")
-    return f"{head}\nNext: {upcoming.text}.\n{rest}"
+    return f"{head}\nNext callable: {upcoming.text}.\n{rest}"
 
 
 class DeskView(Vertical):

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from prospector.foundations.wording import counted
 from prospector.services.contacts import CallRecord, national_format
 from prospector.tui.widgets.call_timer import clock_text
 
@@ -27,7 +28,7 @@ class HistoryView(VerticalScroll, can_focus=True):
     ) -> None:
         """Render ``history`` (newest first) with times in ``rep_zone``; a call made on
         another number than ``dialled`` says which."""
-        self.border_title = f"History ({len(history)} calls)" if history else "History"
+        self.border_title = f"History ({counted(len(history), 'call')})" if history else "History"
         body = self.query_one("#history-lines", Static)
         if not history:
             body.update(Text("No earlier calls.", style="dim"))

@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from prospector.services.contact_phones import ContactPhone, with_extension
 from prospector.services.contacts import ContactCard, shown_phone
-from prospector.services.queue import humanize
+from prospector.services.queue import sla_words
 from prospector.tui.desk import Lead
 from prospector.tui.widgets.colleagues import colleague_count, colleague_lines
 
@@ -101,10 +101,8 @@ def _tier_line(card: ContactCard, now: datetime) -> Text:
         # Counted at load in calling time; it runs down at wall pace while the
         # window is open, which is when a lead is worked.
         left = card.sla_left - (now - card.local_time)
-        if left >= timedelta(0):
-            line.append(f" · SLA {humanize(left)} left", style="bold")
-        else:
-            line.append(f" · SLA overdue by {humanize(left)}", style="bold red")
+        late = left <= -timedelta(minutes=1)
+        line.append(f" · {sla_words(left)}", style="bold red" if late else "bold")
     of = f" of {card.max_attempts}" if card.max_attempts else ""
     line.append(f" · attempt {card.next_attempt}{of}")
     return line

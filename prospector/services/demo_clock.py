@@ -1,0 +1,34 @@
+"""The demo database's clock: where a session on it starts when no ``--at`` is given.
+
+``prospector demo`` records the demo's start (the next weekday 10:00 in New York
+when it was built) in ``prospector_meta`` under :data:`DEMO_CLOCK_KEY`. On that
+database every command without ``--at`` (the workbench, ``dashboard``, ``report``,
+``queue`` …) runs on a clock that starts at the demo's start, or at the last call
+logged when that is later, and runs on from there in real time: a second session
+goes on where the first stopped rather than going back under calls already
+logged, and the dashboard and reports open on the demo's figures. Read without
+opening the database for writing (this runs before every command on an SQLite file).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prospector.foundations.clock import from_db
+from prospector.foundations.db import peek_sqlite
+
+DEMO_CLOCK_KEY = "demo_clock"
+
+
+def demo_resumes_at(path: str) -> datetime | None:
+    """Where the demo's clock stands for the database at ``path``: its start, or its
+    last call when later; None when it is not a demo database (or not readable)."""
+    row = peek_sqlite(
+        path,
+        "SELECT (SELECT value FROM prospector_meta WHERE key = ?), (SELECT max(at) FROM calls)",
+        (DEMO_CLOCK_KEY,),
+    )
+    if row is None or row[0] is None:
+        return None
+    start = from_db(row[0])
+    return max(start, from_db(row[1])) if row[1] else start

@@ -47,6 +47,7 @@ TABLES: tuple[Table, ...] = (
     Table("contact_phones", ("contact_id", "e164")),
     Table("dnc_numbers", ("phone",)),
     Table("calls", ("id",)),
+    Table("call_tags", ("call_id", "tag")),
     Table("drafts", ("rep", "contact_id")),
     Table("export_batches", ("id",)),
     Table("handoffs", ("id",)),

@@ -33,6 +33,8 @@ class Lead:
     ``switched_to`` is the number the rep switched to for this call (None: the
     contact's dialled number); it lives with the lead on screen, not in the
     database, until the call is logged (:mod:`prospector.services.contact_phones`).
+    ``tags`` are the objections (labels) the rep tagged the call in progress with
+    (``o``); they too go with the lead, and are written with its call.
     """
 
     item: QueueItem
@@ -40,6 +42,7 @@ class Lead:
     draft: str | None
     recovered: bool  # dialed earlier and never given a disposition
     switched_to: ContactPhone | None = None
+    tags: tuple[str, ...] = ()
 
     @property
     def phone(self) -> ContactPhone | None:
@@ -156,13 +159,15 @@ def log_and_next(
     callback_scope: str = "mine",
     qualify: HandoffAnswers | None = None,
     phone: str | None = None,
+    tags: tuple[str, ...] = (),
 ) -> Logged:
     """Log the call (which saves the note and clears the draft), then claim the next lead.
 
     With ``qualify`` (the qualification form's answers), the handoff is made with the
     call in one transaction, through the same service as the shell's ``log``: when it
     cannot be made (no outside rep, say), nothing is logged and the lead stays.
-    ``phone`` is the number called when the rep switched (None: the dialled one).
+    ``phone`` is the number called when the rep switched (None: the dialled one);
+    ``tags`` the objections the call is tagged with.
 
     Raises:
         ProspectorError: nothing was logged (its text says why).
@@ -179,6 +184,7 @@ def log_and_next(
             callback=callback,
             callback_scope=callback_scope,
             phone=phone,
+            tags=tags,
         )
     except ProspectorError as error:
         if qualify is None or isinstance(error, call_outcomes.MissingAnswersError):

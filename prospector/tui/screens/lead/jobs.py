@@ -183,12 +183,14 @@ def log_call(
     answers: Answers,
     fence: DraftFence,
     phone: str | None = None,
+    tags: tuple[str, ...] = (),
 ) -> Job:
     """Log ``chosen`` with ``note`` and the dialog's answers, then claim the next lead.
 
     ``fence`` runs first, on the worker: no draft asked for before it is written
     after the call (whose log deletes the draft). ``phone`` is the number called
-    when the rep switched (None: the contact's dialled one).
+    when the rep switched (None: the contact's dialled one); ``tags`` the
+    objections the call is tagged with.
     """
 
     def job() -> list[Message]:
@@ -204,6 +206,7 @@ def log_call(
             callback_scope=answers.scope,
             qualify=answers.qualify,
             phone=phone,
+            tags=tags,
         )
         messages: list[Message] = [CallLogged(done.call, card.name, chosen.label)]
         if done.handoff is not None:

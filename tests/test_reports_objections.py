@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from prospector.foundations.db import open_database
-from prospector.services.settings import default_settings, parse_settings, store_settings
 from prospector.services.reports.objections import ending
+from prospector.services.settings import default_settings, parse_settings, store_settings
 from tests.report_factories import add_contact, log
 from tests.test_reports_cli import table_rows
 
@@ -114,7 +114,9 @@ def test_json_has_every_key_and_the_same_counts(team, run):
 def test_one_reps_calls(team, run):
     result = run("report", "objections", *WEEK, "--rep", "alice", "--json", "--at", AT)
     assert result.exit_code == 0, result.output
-    teams = {r["objection"]: r["calls"] for r in json.loads(result.output) if r["segment"] == "TEAM"}
+    teams = {
+        r["objection"]: r["calls"] for r in json.loads(result.output) if r["segment"] == "TEAM"
+    }
     assert teams == {
         "Not interested": 0,
         "Send me an email": 1,

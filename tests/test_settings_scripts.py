@@ -62,7 +62,7 @@ OBJECTION = '[[objections]]\nkey = "n"\nlabel = "Not interested"\nanswer = "Why?
         ),
         (
             '[[scripts]]\nname = "s"\ntext = "x"\nattempt = "first"\n',
-            "scripts[0].attempt = 'first': expected \"first_touch\" or \"follow_up\" or",
+            'scripts[0].attempt = \'first\': expected "first_touch" or "follow_up" or',
         ),
         ('[[scripts]]\nname = "s"\ntext = "x"\nattempt = 1\n', "scripts[0].attempt = 1"),
         (

@@ -74,5 +74,7 @@ class ScriptPane(VerticalScroll):
             answer.update("")
             return
         label = scripts.escape_markdown(objection.label)
-        answer.update(f"**{label}** (o {scripts.escape_markdown(objection.key)})\n\n{objection.answer}")
+        answer.update(
+            f"**{label}** (o {scripts.escape_markdown(objection.key)})\n\n{objection.answer}"
+        )
         self.scroll_home(animate=False)

@@ -50,7 +50,9 @@ class LeadScreen(Screen[None]):
             tooltip="Call this lead's next good number instead",
         ),
         Binding("e", "edit_note", "Note", id="lead.note", tooltip="Type in the note box"),
-        Binding("s", "toggle_script", "Script", id="lead.script", tooltip="Show or hide the script"),
+        Binding(
+            "s", "toggle_script", "Script", id="lead.script", tooltip="Show or hide the script"
+        ),
         Binding(
             "o",
             "objection",
@@ -225,9 +227,7 @@ class LeadScreen(Screen[None]):
         else:
             note, fence = typed, editor.fence()  # its draft may still be being written
         phone = switched_to.e164 if switched_to else None
-        self._claim(
-            jobs.log_call(self.workbench, card, chosen, note, answers, fence, phone, tags)
-        )
+        self._claim(jobs.log_call(self.workbench, card, chosen, note, answers, fence, phone, tags))
 
     def on_lead_screen_owner_suggested(self, message: jobs.OwnerSuggested) -> None:
         if message.dialog.is_attached:

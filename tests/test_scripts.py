@@ -172,14 +172,24 @@ HOSTILE = [
 ]
 
 
+PARSERS = (
+    MarkdownIt().enable("strikethrough").enable("table"),  # Rich's, which draws the pane
+    MarkdownIt("gfm-like"),  # Textual's Markdown widget's: links found in bare text too
+)
+
+
 def parsed_inline(markdown: str) -> tuple[list[str], str]:
-    """The token types the workbench's Markdown parser makes of ``markdown``, and the
-    text of its one paragraph."""
-    tokens = MarkdownIt("gfm-like").parse(markdown)
-    types = [token.type for token in tokens]
-    inline = [token for token in tokens if token.type == "inline"]
-    children = [child for token in inline for child in token.children or []]
-    return types + [child.type for child in children], "".join(c.content for c in children)
+    """The token types the Markdown parsers make of ``markdown``, and the text of its one
+    paragraph (the same from each)."""
+    found = []
+    for parser in PARSERS:
+        tokens = parser.parse(markdown)
+        types = [token.type for token in tokens]
+        inline = [token for token in tokens if token.type == "inline"]
+        children = [child for token in inline for child in token.children or []]
+        found.append((types + [c.type for c in children], "".join(c.content for c in children)))
+    assert found[0][1] == found[1][1]
+    return found[0][0] + found[1][0], found[0][1]
 
 
 def one_line(value: str) -> str:

@@ -4,15 +4,20 @@ Which script a lead gets is chosen once per lead (:mod:`prospector.services.scri
 and kept with it: the pane re-renders only when the lead, or the text the merge
 fields make (the prospect's local time moves on), changes; the settings are those
 the desk read, never read again here.
+
+The Markdown is drawn by Rich into one Static: Textual's Markdown widget mounts a
+widget per block, which costs several frames on every lead, and the next lead must
+show at once (``make bench``: disposition key to next lead, pane open).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from rich.markdown import Markdown
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown
+from textual.widgets import Static
 
 from prospector.services import scripts
 from prospector.services.settings import Settings
@@ -33,8 +38,8 @@ class ScriptPane(VerticalScroll):
         self._answer_for: int | None = None  # the contact the answer shown was asked on
 
     def compose(self) -> ComposeResult:
-        yield Markdown("", id="objection-answer")
-        yield Markdown("", id="script-text")
+        yield Static("", id="objection-answer")
+        yield Static("", id="script-text")
 
     @property
     def text(self) -> str:
@@ -63,18 +68,17 @@ class ScriptPane(VerticalScroll):
         self.border_title = f"Script · {name}" if name else "Script"
         if text != self._shown:
             self._shown = text
-            self.query_one("#script-text", Markdown).update(text)
+            self.query_one("#script-text", Static).update(Markdown(text))
 
     def show_answer(self, objection: Objection | None, contact_id: int | None = None) -> None:
         """Show ``objection``'s suggested answer above the script (None: hide it)."""
-        answer = self.query_one("#objection-answer", Markdown)
+        answer = self.query_one("#objection-answer", Static)
         self._answer_for = contact_id if objection is not None else None
         answer.set_class(objection is not None, "-shown")
         if objection is None:
             answer.update("")
             return
         label = scripts.escape_markdown(objection.label)
-        answer.update(
-            f"**{label}** (o {scripts.escape_markdown(objection.key)})\n\n{objection.answer}"
-        )
+        key = scripts.escape_markdown(objection.key)
+        answer.update(Markdown(f"**{label}** (o {key})\n\n{objection.answer}"))
         self.scroll_home(animate=False)

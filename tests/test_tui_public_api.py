@@ -104,6 +104,8 @@ async def test_outcome_keys_follow_the_team_catalog(db_path: Path) -> None:
             "n Skip",
             "t Next number",
             "e Note",
+            "s Script",
+            "o Objection",
             "/ Search",
             "r Reports",
             "? Help",
@@ -132,9 +134,12 @@ async def test_footer_keys_are_dimmed_without_a_lead_and_wrap_to_fit(db_path: Pa
         footer = screen.query_one(KeyFooter)
         cells = list(footer.query(FooterCell))
         dimmed = {f"{c.key_display} {c.description}" for c in cells if not c.enabled}
-        assert dimmed == {f"{c.key_display} {c.description}" for c in cells[:10] + cells[10:14]}
-        assert [c.description for c in cells[13:]] == ["Note", "Search", "Reports", "Help"]
-        # 17 keys do not fit on one 60-column line: every one is still on screen.
+        # The outcomes, d, n, t, e and o want a lead; s opens the script pane for the next.
+        assert dimmed == {f"{c.key_display} {c.description}" for c in [*cells[:14], cells[15]]}
+        assert [c.description for c in cells[13:]] == [
+            "Note", "Script", "Objection", "Search", "Reports", "Help",
+        ]  # fmt: skip
+        # 19 keys do not fit on one 60-column line: every one is still on screen.
         assert footer.size.height > 1
         assert all(screen.region.contains_region(cell.region) for cell in cells)
         assert len({cell.region.y for cell in cells}) == footer.size.height

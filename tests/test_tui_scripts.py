@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from prospector.tui.dialogs.objection import ObjectionDialog
+from prospector.tui.widgets.key_footer import FooterCell, KeyFooter
 from prospector.tui.widgets.script_pane import ScriptPane
 from tests.tui_support import (
     card_text,
@@ -150,3 +151,27 @@ async def test_escape_leaves_the_call_untagged(db_path: Path, ids: dict[str, int
         await settle(pilot)
     assert execute(db_path, "SELECT * FROM call_tags") == []
     assert len(execute(db_path, "SELECT id FROM calls")) == 1
+
+
+@run_async
+async def test_a_team_without_scripts_or_objections(db_path: Path, ids: dict[str, int]) -> None:
+    from prospector.foundations.db import open_database
+    from prospector.services.settings import default_settings, parse_settings, store_settings
+    from tests.tui_support import START
+
+    bare = default_settings().source_text.split("[[scripts]]")[0]
+    with open_database(db_path) as db, db.write():
+        store_settings(db, parse_settings(bare), actor="lead", now=START)
+    app = pinned_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await started(pilot)
+        await pilot.press("o")  # no catalog: the key does nothing
+        await settle(pilot)
+        assert not isinstance(app.screen, ObjectionDialog)
+        shown = [cell.description for cell in screen.query_one(KeyFooter).query(FooterCell)]
+        assert "Script" in shown and "Objection" not in shown
+        await pilot.press("s")
+        await settle(pilot)
+        pane = screen.query_one(ScriptPane)
+        assert pane.border_title == "Script"
+        assert "No script applies to this lead" in pane_text(pane)

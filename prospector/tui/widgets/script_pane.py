@@ -33,7 +33,8 @@ class ScriptPane(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "Script"
-        self._chosen: tuple[int, Script | None] | None = None  # (contact id, its script)
+        # The lead's contact id, the settings it was chosen from, and its script.
+        self._chosen: tuple[int, Settings, Script | None] | None = None
         self._shown = ""
         self._answer_for: int | None = None  # the contact the answer shown was asked on
 
@@ -53,10 +54,11 @@ class ScriptPane(VerticalScroll):
             self._set("", None)
             return
         card = lead.card
-        if self._chosen is None or self._chosen[0] != card.contact_id:
-            self._chosen = (card.contact_id, scripts.script_for(settings, card))
+        chosen = self._chosen
+        if chosen is None or chosen[0] != card.contact_id or chosen[1] is not settings:
+            self._chosen = (card.contact_id, settings, scripts.script_for(settings, card))
             self.scroll_home(animate=False)
-        script = self._chosen[1]
+        script = self._chosen[2]
         if script is None:
             self._set(NO_SCRIPT, None)
         else:

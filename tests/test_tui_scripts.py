@@ -104,6 +104,8 @@ async def test_objections_tag_the_call_and_are_logged_with_it(
         await settle(pilot)
         assert shown_contact(screen) == ids["Grace"]
         assert "Objections" not in card_text(screen)
+        shown = pane_text(pane)  # still open, with Grace's script and no answer
+        assert "First call: Grace Hopper" in shown and "budget" not in shown
         await pilot.press("1")
         await settle(pilot)
     rows = execute(

@@ -35,17 +35,12 @@ class ScriptPane(VerticalScroll):
         self.border_title = "Script"
         # The lead's contact id, the settings it was chosen from, and its script.
         self._chosen: tuple[int, Settings, Script | None] | None = None
-        self._shown = ""
+        self._shown = ""  # the Markdown drawn
         self._answer_for: int | None = None  # the contact the answer shown was asked on
 
     def compose(self) -> ComposeResult:
         yield Static("", id="objection-answer")
         yield Static("", id="script-text")
-
-    @property
-    def text(self) -> str:
-        """The Markdown shown (rendered for the lead)."""
-        return self._shown
 
     def show(self, lead: Lead | None, settings: Settings, *, rep: str, now: datetime) -> None:
         """Render ``lead``'s script at ``now`` (nothing when there is no lead)."""
@@ -63,8 +58,8 @@ class ScriptPane(VerticalScroll):
             self._set(NO_SCRIPT, None)
         else:
             self._set(scripts.render_script(script, card, rep=rep, now=now), script.name)
-        if self._answer_for != card.contact_id:
-            self.show_answer(None)
+        if self._answer_for not in (None, card.contact_id):
+            self.show_answer(None)  # asked on another lead
 
     def _set(self, text: str, name: str | None) -> None:
         self.border_title = f"Script · {name}" if name else "Script"

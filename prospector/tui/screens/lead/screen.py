@@ -132,7 +132,6 @@ class LeadScreen(Screen[None]):
         self.set_class(self.lead is None, "-empty")
         now = self.workbench.clock()
         self.query_one(DeskView).show(message.desk, now, narrow=self.has_class("-narrow"))
-        self._show_script(now)
         if self.lead is None:
             self._schedule_poll()
         self._tick()
@@ -146,7 +145,7 @@ class LeadScreen(Screen[None]):
         zone = self.settings.team.zone if self.settings is not None else None
         now = self.workbench.clock()
         self.query_one(DeskView).tick(now, zone)
-        self._show_script(now)  # the prospect's local time in it moves on
+        self._show_script(now)  # a new lead's, or the prospect's local time moved on
 
     def _show_script(self, now: datetime) -> None:
         """Render the lead's script in the pane, when it is open."""

@@ -51,9 +51,9 @@ class ScriptPane(VerticalScroll):
         card = lead.card
         chosen = self._chosen
         if chosen is None or chosen[0] != card.contact_id or chosen[1] is not settings:
-            self._chosen = (card.contact_id, settings, scripts.script_for(settings, card))
+            chosen = self._chosen = (card.contact_id, settings, scripts.script_for(settings, card))
             self.scroll_home(animate=False)
-        script = self._chosen[2]
+        script = chosen[2]
         if script is None:
             self._set(NO_SCRIPT, None)
         else:

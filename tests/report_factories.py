@@ -147,8 +147,9 @@ def log(
     duration: int = 0,
     callback: datetime | None = None,
     callback_scope: str = "mine",
+    tags: tuple[str, ...] = (),
 ) -> int:
-    """``log_call`` by ``rep`` at ``at``; the call's id."""
+    """``log_call`` by ``rep`` at ``at`` (tagged with the objections ``tags``); the call's id."""
     logged = log_call(
         db,
         contact_id,
@@ -158,6 +159,7 @@ def log(
         duration=duration,
         callback=callback,
         callback_scope=callback_scope,
+        tags=tags,
     )
     return logged.call_id
 

@@ -159,6 +159,7 @@ def test_the_json_of_a_logged_call(db) -> None:
         "phone": phone,
         "phone_ext": None,
         "next_phone": None,
+        "tags": [],
     }
     closed = log_call(db, contact, "not_interested", rep="alice", now=NOW).to_json()
     assert (closed["call_id"], closed["status"], closed["next_call_at"]) == (2, "closed", None)

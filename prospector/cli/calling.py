@@ -255,6 +255,13 @@ def next_command(app: AppContext, at: datetime | None, as_json: bool) -> None:
     metavar="E164",
     help="The call was made on this other number of the contact (default: the dialled one).",
 )
+@click.option(
+    "--tag",
+    "tags",
+    multiple=True,
+    metavar="OBJECTION",
+    help="An objection the prospect raised, by key or label (repeatable).",
+)
 @handoff_options("Meeting set: ")
 @anyway_option
 @at_option
@@ -269,6 +276,7 @@ def log_command(
     anyone: bool,
     duration: int | None,
     phone: str | None,
+    tags: tuple[str, ...],
     amount: str | None,
     meeting: str | None,
     owner: str | None,
@@ -298,14 +306,19 @@ def log_command(
     holiday, the weekend, night, lunch) is refused, naming why and when the window
     next opens, unless --anyway is given.
 
+    --tag tags the call with an objection of the settings' [[objections]] (its
+    key or label; `report objections` counts them).
+
     --json prints {"call_id", "contact_id", "disposition", "status",
-    "next_call_at", "phone", "phone_ext", "next_phone"}, and "handoff_id" when a
-    handoff was made.
+    "next_call_at", "phone", "phone_ext", "next_phone", "tags"}, and "handoff_id"
+    when a handoff was made.
     """
     now = app.clock(at)()
     with app.open_db() as db:
         settings = current_settings(db)
         chosen = settings.disposition(disposition)  # an unknown one fails before anything else
+        for tag in tags:
+            settings.objection(tag)  # as does an unknown objection
         meeting_at = None
         if meeting is not None:
             try:
@@ -349,6 +362,7 @@ def log_command(
                 phone=phone,
                 audit_switch=True,
                 settings=settings,
+                tags=tags,
             )
         except call_outcomes.MissingAnswersError as error:
             flags = " ".join(f"--{name} {_METAVARS[name]}" for name in error.missing)
@@ -389,6 +403,8 @@ def log_command(
             f"  next call   {theirs:%a %d %b %H:%M %Z} (prospect)"
             f" = {theirs.astimezone(rep_zone):%a %H:%M %Z} (you)"
         )
+    if logged.tags:
+        click.echo(f"  objections  {', '.join(logged.tags)}")
     if logged.dnc_added:
         click.echo("  number added to the do-not-call list")
     if handoff is not None:

@@ -18,7 +18,9 @@ from prospector.cli.params import FiniteRange
 @click.option("--date", "date", metavar="D", help="One day, or a range such as 'last week'.")
 @click.option("--from", "date_from", metavar="D", help="First team day of the range.")
 @click.option("--to", "date_to", metavar="D", help="Last team day of the range (default today).")
-@click.option("--rep", "rep", metavar="R", help="Only this inside rep (daily, funnel, attempts).")
+@click.option(
+    "--rep", "rep", metavar="R", help="Only this inside rep (daily, funnel, attempts, objections)."
+)
 @click.option(
     "--by", "by", type=click.Choice(["rep", "source"]), help="Funnel grouping (default rep)."
 )
@@ -45,7 +47,7 @@ def report(
     as_json: bool,
     at: Any,
 ) -> None:
-    """Team reports: daily, funnel, sla, attempts, segments, pipeline, sources.
+    """Team reports: daily, funnel, sla, attempts, segments, pipeline, sources, objections.
 
     Dates are the team's days in its time zone: YYYY-MM-DD, today, yesterday,
     'N days ago', a weekday, 'this week', 'last week', 'this month',
@@ -116,8 +118,10 @@ def _print_table(name: str, rows: list[dict[str, Any]]) -> None:
             total = row["tier"] == "ALL"
             last_of_block = index == len(body) - 1 or body[index + 1]["source"] != row["source"]
         else:
-            total = (
-                row.get("rep") == "TEAM" or row.get("source") == "TEAM" or row.get("tier") == "ALL"
+            total = row.get("tier") == "ALL" or "TEAM" in (
+                row.get("rep"),
+                row.get("source"),
+                row.get("segment"),
             )
             last_of_block = total
         table.add_row(
@@ -131,7 +135,7 @@ def _print_table(name: str, rows: list[dict[str, Any]]) -> None:
         console.print(caption)
 
 
-_TEXT = ("day", "rep", "source", "tier", "dimension", "segment", "week")
+_TEXT = ("day", "rep", "source", "tier", "dimension", "segment", "week", "objection", "key")
 
 
 @click.group("summaries")

@@ -109,6 +109,7 @@ def log_outcome(
     phone: str | None = None,
     audit_switch: bool = False,
     settings: Settings | None = None,
+    tags: tuple[str, ...] = (),
 ) -> Outcome:
     """Log the call (see :func:`.calls.log_call` for every argument but ``answers``);
     when ``disposition`` qualifies, make or update the contact's handoff from
@@ -149,6 +150,7 @@ def log_outcome(
             phone=phone,
             audit_switch=audit_switch,
             settings=settings,
+            tags=tags,
         )
         made = None
         if qualifies:

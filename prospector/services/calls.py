@@ -51,6 +51,7 @@ from prospector.foundations.errors import ProspectorError
 from prospector.foundations.limits import check_call_seconds
 from prospector.foundations.timewords import resolve_time_words
 from prospector.services import call_events, contact_phones
+from prospector.services.call_tags import objection_labels, write_tags
 from prospector.services.claims import record_rep, refuse_if_held_by_other
 from prospector.services.contact_phones import (
     ContactPhone,
@@ -127,6 +128,7 @@ class LoggedCall:
     phone_ext: str | None
     next_phone: ContactPhone | None = None  # a wrong number's replacement, now dialled
     kept_qualified: bool = False  # the contact was qualified and stays so
+    tags: tuple[str, ...] = ()  # the objections' labels the call is tagged with
 
     def to_json(self) -> dict[str, Any]:
         """The keys of DESIGN §5 (``log``); times in the prospect's offset."""
@@ -139,6 +141,7 @@ class LoggedCall:
             "phone": self.phone,
             "phone_ext": self.phone_ext,
             "next_phone": self.next_phone.e164 if self.next_phone else None,
+            "tags": list(self.tags),
         }
 
 
@@ -252,6 +255,7 @@ def log_call(
     phone: str | None = None,
     audit_switch: bool = False,
     settings: Settings | None = None,
+    tags: tuple[str, ...] = (),
 ) -> LoggedCall:
     """Record a call on a contact and everything that follows from its disposition.
 
@@ -270,13 +274,14 @@ def log_call(
         phone: the number called, one of the contact's (E.164); None: the dialled one.
         audit_switch: write the switch to ``phone`` to the audit log with the call
             (the command line; the workbench audits it when the rep presses the key).
+        tags: the objections the prospect raised, by key or label (``[[objections]]``).
 
     The contact must be claimed by ``rep`` or by no one (an expired lease counts as no
     one); logging releases the claim.
 
     Raises:
         NotFoundError: unknown contact.
-        SettingsError: unknown disposition.
+        SettingsError: unknown disposition or objection.
         ClaimError: another rep holds the contact with a live lease.
         ProspectorError: a callback time that is missing, in the past, or given with a
             closing disposition; a bad scope or duration; a ``phone`` the contact does
@@ -286,6 +291,7 @@ def log_call(
     now = now.astimezone(UTC)
     chosen = settings.disposition(disposition)
     _check_inputs(chosen.then, callback, callback_scope, (duration, timed), now)
+    labels = objection_labels(settings, tags)
     # Joined by :func:`.call_outcomes.log_outcome` (a meeting set). On PostgreSQL a
     # plain call locks only its contact's row, so reps log side by side; adding to
     # the DNC list (it reaches other contacts) takes the write lock.
@@ -421,6 +427,7 @@ def log_call(
                 told.recording_url if told else None,
             ),
         )
+        write_tags(db, int(call_id), labels)
         record_call(
             db,
             source=row["source"],
@@ -482,4 +489,5 @@ def log_call(
         phone_ext=called_ext,
         next_phone=next_phone if status == "open" else None,
         kept_qualified=kept_qualified,
+        tags=labels,
     )

@@ -48,6 +48,7 @@ TABLES: tuple[Table, ...] = (
     Table("dnc_numbers", ("phone",)),
     Table("calls", ("id",)),
     Table("call_events", ("contact_id",)),
+    Table("call_tags", ("call_id", "tag")),
     Table("drafts", ("rep", "contact_id")),
     Table("export_batches", ("id",)),
     Table("handoffs", ("id",)),

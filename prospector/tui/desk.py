@@ -44,6 +44,8 @@ class Lead:
     database, until the call is logged (:mod:`prospector.services.contact_phones`).
     ``colleagues``: the first of the account's other contacts, read on the worker
     with the lead (:mod:`prospector.services.accounts`).
+    ``tags`` are the objections (labels) the rep tagged the call in progress with
+    (``o``); they too go with the lead, and are written with its call.
     """
 
     item: QueueItem
@@ -52,6 +54,7 @@ class Lead:
     recovered: bool  # dialed earlier and never given a disposition
     switched_to: ContactPhone | None = None
     colleagues: Colleagues = accounts.NONE  # the account's other contacts, read with it
+    tags: tuple[str, ...] = ()
 
     @property
     def phone(self) -> ContactPhone | None:
@@ -171,6 +174,7 @@ def log_and_next(
     phone: str | None = None,
     duration: int | None = None,
     timed: int | None = None,
+    tags: tuple[str, ...] = (),
 ) -> Logged:
     """Log the call (which saves the note and clears the draft), then claim the next lead.
 
@@ -179,7 +183,7 @@ def log_and_next(
     cannot be made (no outside rep, say), nothing is logged and the lead stays.
     ``phone`` is the number called when the rep switched (None: the dialled one).
     ``duration``: the talk time the rep typed; ``timed``: the call timer's seconds
-    (see :func:`.calls.log_call`).
+    (see :func:`.calls.log_call`); ``tags``: the objections the call is tagged with.
 
     Raises:
         ProspectorError: nothing was logged (its text says why).
@@ -198,6 +202,7 @@ def log_and_next(
             phone=phone,
             duration=duration,
             timed=timed,
+            tags=tags,
         )
     except ProspectorError as error:
         if qualify is None or isinstance(error, call_outcomes.MissingAnswersError):

@@ -29,6 +29,7 @@ from prospector.foundations.migrations import (
     m010_intake_requests,
     m011_standby_lists,
     m012_call_events,
+    m013_call_tags,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -69,4 +70,5 @@ MIGRATIONS: list[Migration] = [
     _typed_sql(m010_intake_requests.SQL),
     _typed_sql(m011_standby_lists.SQL),
     _typed_sql(m012_call_events.SQL),
+    _typed_sql(m013_call_tags.SQL),
 ]

@@ -17,6 +17,7 @@ from prospector.services.reports.common import TEAM, Row
 from prospector.services.reports.daily import daily
 from prospector.services.reports.funnel import funnel
 from prospector.services.reports.hourly import dials_by_hour
+from prospector.services.reports.objections import objections
 from prospector.services.reports.periods import Period, ReportError, resolve_period
 from prospector.services.reports.pipeline import pipeline
 from prospector.services.reports.segments import segments
@@ -36,6 +37,7 @@ __all__ = [
     "daily",
     "dials_by_hour",
     "funnel",
+    "objections",
     "pipeline",
     "rebuild_summaries",
     "record_call",
@@ -67,6 +69,7 @@ REPORTS: dict[str, ReportSpec] = {
     "segments": ReportSpec(segments, 7),
     "pipeline": ReportSpec(pipeline, 91, takes_settings=True),
     "sources": ReportSpec(sources, 91, takes_settings=True),
+    "objections": ReportSpec(objections, 7, takes_rep=True, takes_settings=True),
 }
 
 

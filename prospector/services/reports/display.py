@@ -66,6 +66,14 @@ HEADERS = {
     "goal_connects": "Goal conn",
     "goal_conversations": "Goal convs",
     "goal_meetings": "Goal mtgs",
+    "objection": "Objection",
+    "key": "Key",
+    "calls": "Calls",
+    "meetings": "Meetings",
+    "callbacks": "Callbacks",
+    "not_interested": "Not int.",
+    "other": "Other",
+    "meeting_rate": "Meeting %",
 }
 
 TABLE_COLUMNS = {
@@ -148,6 +156,18 @@ TABLE_COLUMNS = {
         "won_amount",
         "win_rate",
         "median_days_to_close",
+    ),
+    "objections": (
+        "objection",
+        "key",
+        "dimension",
+        "segment",
+        "calls",
+        "meetings",
+        "callbacks",
+        "not_interested",
+        "other",
+        "meeting_rate",
     ),
 }
 

@@ -281,6 +281,35 @@ class ReportRules:
     inbound_pipeline_target: float = 0.5
 
 
+ATTEMPT_KINDS = ("first_touch", "follow_up", "callback")
+"""When a call script applies: a lead's first dial, a later one, or an agreed callback."""
+
+
+@dataclass(frozen=True)
+class Script:
+    """A ``[[scripts]]`` entry: Markdown with merge fields, and when it applies.
+
+    An empty condition applies to every lead; the first script whose conditions
+    all hold is the lead's (:mod:`prospector.services.scripts`).
+    """
+
+    name: str
+    text: str
+    tiers: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    attempts: tuple[str, ...] = ()  # among ATTEMPT_KINDS
+
+
+@dataclass(frozen=True)
+class Objection:
+    """An ``[[objections]]`` entry: ``o`` then ``key`` shows ``answer`` and tags the call
+    with ``label`` (the name calls keep, so a key may move without muddling reports)."""
+
+    key: str
+    label: str
+    answer: str
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a team can tune, validated."""
@@ -302,6 +331,8 @@ class Settings:
     # [reps.NAME.daily_goal]: a rep's own goal, each key falling back to the team's.
     rep_goals: dict[str, DailyGoal] = field(default_factory=dict)
     lists: tuple[ContactList, ...] = ()
+    scripts: tuple[Script, ...] = ()
+    objections: tuple[Objection, ...] = ()
     source_text: str = field(default="", compare=False, repr=False)
 
     def disposition(self, code_or_key: str) -> Disposition:
@@ -322,6 +353,19 @@ class Settings:
     def daily_goal(self, rep: str) -> DailyGoal:
         """The rep's own daily goal, else the team's."""
         return self.rep_goals.get(rep, self.team.daily_goal)
+
+    def objection(self, key_or_label: str) -> Objection:
+        """The objection with this key or label (the label ignoring case).
+
+        Raises:
+            SettingsError: no such objection.
+        """
+        wanted = key_or_label.strip().casefold()
+        for objection in self.objections:
+            if key_or_label == objection.key or wanted == objection.label.casefold():
+                return objection
+        known = ", ".join(f"{o.key} ({o.label})" for o in self.objections) or "none set"
+        raise SettingsError(f"unknown objection {key_or_label!r} (expected one of: {known})")
 
     @property
     def standby_lists(self) -> tuple[ContactList, ...]:

@@ -43,6 +43,14 @@ from prospector.services.settings.model import (
     Tier,
 )
 from prospector.services.settings.reader import REGION_EXPECTED, TableReader, known_region
+from prospector.services.settings.scripts import (
+    FILES_TABLE,
+    ScriptFiles,
+    parse_objections,
+    parse_scripts,
+    stored_files,
+    with_files,
+)
 
 # Package data, so an installed wheel finds it (never a path relative to the source tree).
 DEFAULTS_FILE: Traversable = files("prospector") / "data" / "settings.toml"
@@ -438,17 +446,19 @@ def _reports(reader: TableReader) -> ReportRules:
     return rules
 
 
-def parse_settings(text: str, origin: str = "settings") -> Settings:
+def parse_settings(text: str, origin: str = "settings", *, base: Path | None = None) -> Settings:
     """Validate TOML text into :class:`Settings`.
 
     Args:
         origin: where the text came from (a file name), which starts every error.
+        base: the folder of the settings file the text was read from, where the
+            scripts' files are (None: stored text, which carries them).
 
     Raises:
         SettingsError: one line naming the origin, the key and what was expected.
     """
     try:
-        return _parse(text, origin)
+        return _parse(text, origin, base)
     except SettingsError as error:
         message = str(error)
         if origin != "settings" and message.startswith("settings: "):
@@ -456,7 +466,7 @@ def parse_settings(text: str, origin: str = "settings") -> Settings:
         raise SettingsError(message) from None
 
 
-def _parse(text: str, origin: str) -> Settings:
+def _parse(text: str, origin: str, base: Path | None) -> Settings:
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -487,12 +497,13 @@ def _parse(text: str, origin: str) -> Settings:
     territories = {rep: territories_reader.regions(rep) for rep in list(territories_reader.table)}
     crm = root.sub("crm", required=False)
     team = _team(root.sub("team"))
+    files = ScriptFiles(base, stored_files(root.sub(FILES_TABLE, required=False)))
     settings = Settings(
         team=team,
         calling=_calling(root.sub("calling")),
         dispositions=_dispositions(root.tables("dispositions")),
         fit_rules=tuple(fit_rules),
-        tiers=_tiers(root.tables("tiers")),
+        tiers=(tiers := _tiers(root.tables("tiers"))),
         outside_reps=tuple(outside),
         territories=territories,
         import_columns=_import_columns(root.sub("import", required=False)),
@@ -502,7 +513,9 @@ def _parse(text: str, origin: str) -> Settings:
         crm_answers=parse_crm_answers(crm, salesforce, hubspot),
         rep_goals=_rep_goals(root.sub("reps", required=False), team),
         lists=_lists(root.tables("lists")),
-        source_text=text,
+        scripts=parse_scripts(root.tables("scripts"), tiers, files),
+        objections=parse_objections(root.tables("objections")),
+        source_text=text if base is None else with_files(text, files.read),
     )
     crm.done()
     root.done()
@@ -527,4 +540,4 @@ def read_settings_file(path: str | Path) -> Settings:
         raise SettingsError(f"{file}: no such file") from error
     except (OSError, UnicodeDecodeError) as error:
         raise SettingsError(f"{file}: cannot be read as UTF-8 text ({error})") from error
-    return parse_settings(text, str(file))
+    return parse_settings(text, str(file), base=file.parent)

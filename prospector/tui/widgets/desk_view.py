@@ -16,6 +16,7 @@ from prospector.tui.widgets.history import HistoryView
 from prospector.tui.widgets.lead_card import LeadCard
 from prospector.tui.widgets.note_editor import DraftWriter, NoteEditor
 from prospector.tui.widgets.queue_preview import QueuePreview
+from prospector.tui.widgets.script_pane import ScriptPane
 from prospector.tui.widgets.today_strip import TodayStrip
 
 EMPTY_QUEUE = "Nothing to call right now.\nThe queue is checked again every minute; g checks now."
@@ -52,6 +53,7 @@ class DeskView(Vertical):
                 note = NoteEditor(write_draft=self._write_draft, id="note")
                 note.border_title = "Note (e to type, Esc when done)"
                 yield note
+            yield ScriptPane(id="script")
             with Vertical(id="right"):
                 yield QueuePreview(id="preview")
 

@@ -177,6 +177,12 @@ class LeadCard(Static):
             _tier_line(card, now),
             reason,
         ]
+        if self.lead.tags:
+            tagged = Text("Objections ", style="dim")
+            tagged.append(" · ".join(self.lead.tags), style="bold yellow")
+            if self._compact:  # 80×24: one row, as the other numbers
+                tagged.no_wrap, tagged.overflow = True, "ellipsis"
+            lines.append(tagged)
         if card.dialed_at is not None:
             # The rep's own act: in the rep's zone, like the lease above.
             at = card.dialed_at.astimezone(self.rep_zone or zone)

@@ -194,13 +194,15 @@ def log_call(
     fence: DraftFence,
     phone: str | None = None,
     timed: int | None = None,
+    tags: tuple[str, ...] = (),
 ) -> Job:
     """Log ``chosen`` with ``note`` and the dialog's answers, then claim the next lead.
 
     ``fence`` runs first, on the worker: no draft asked for before it is written
     after the call (whose log deletes the draft). ``phone`` is the number called
     when the rep switched (None: the contact's dialled one); ``timed``, the seconds
-    the call's timer ran (the talk time of a connect, unless the rep typed one).
+    the call's timer ran (the talk time of a connect, unless the rep typed one);
+    ``tags``, the objections the call is tagged with.
     """
 
     def job() -> list[Message]:
@@ -218,6 +220,7 @@ def log_call(
             phone=phone,
             duration=answers.talk,
             timed=timed,
+            tags=tags,
         )
         messages: list[Message] = [CallLogged(done.call, card.name, chosen.label)]
         if done.handoff is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -17,6 +18,7 @@ from prospector.services import dial_command
 from prospector.services.contacts import ContactCard, shown_phone
 from prospector.services.dial_command import DialTarget
 from prospector.services.settings import Disposition, Settings
+from prospector.services.settings.model import Objection
 from prospector.tui import desk
 from prospector.tui.desk import Desk, Lead
 from prospector.tui.screens.lead import jobs, outcomes
@@ -25,6 +27,7 @@ from prospector.tui.widgets.desk_view import DeskView
 from prospector.tui.widgets.key_footer import KeyFooter
 from prospector.tui.widgets.lead_card import LeadCard
 from prospector.tui.widgets.note_editor import NoteEditor
+from prospector.tui.widgets.script_pane import ScriptPane
 
 if TYPE_CHECKING:
     from prospector.services.contact_phones import ContactPhone
@@ -57,6 +60,16 @@ class LeadScreen(Screen[None]):
             tooltip="Call this lead's next good number instead",
         ),
         Binding("e", "edit_note", "Note", id="lead.note", tooltip="Type in the note box"),
+        Binding(
+            "s", "toggle_script", "Script", id="lead.script", tooltip="Show or hide the script"
+        ),
+        Binding(
+            "o",
+            "objection",
+            "Objection",
+            id="lead.objection",
+            tooltip="The answer to an objection; tags the call",
+        ),
         Binding("slash", "search", "Search", id="lead.search", tooltip="Find a contact"),
         Binding(
             "a",
@@ -154,7 +167,15 @@ class LeadScreen(Screen[None]):
 
     def _tick(self) -> None:
         zone = self.settings.team.zone if self.settings is not None else None
-        self.query_one(DeskView).tick(self.workbench.clock(), zone)
+        now = self.workbench.clock()
+        self.query_one(DeskView).tick(now, zone)
+        self._show_script(now)  # a new lead's, or the prospect's local time moved on
+
+    def _show_script(self, now: datetime) -> None:
+        """Render the lead's script in the pane, when it is open."""
+        if self.has_class("-script") and self.settings is not None:
+            pane = self.query_one(ScriptPane)
+            pane.show(self.lead, self.settings, rep=self.workbench.rep, now=now)
 
     # --- the call's timer ---------------------------------------------------------------
 
@@ -198,7 +219,9 @@ class LeadScreen(Screen[None]):
         key = parameters[0] if parameters else None
         if action == "disposition" and outcomes.by_key(self.settings, key) is None:
             return False  # a digit the team's catalog does not use (or not read yet)
-        if action in ("disposition", "dialed", "skip", "edit_note", "account"):
+        if action == "objection" and self.settings is not None and not self.settings.objections:
+            return False  # the team has no objection catalog
+        if action in ("disposition", "dialed", "skip", "edit_note", "objection", "account"):
             # Shown dimmed (not hidden) while there is no lead, so the footer stays put.
             return self.lead is not None or None
         if action == "next_phone":
@@ -229,7 +252,7 @@ class LeadScreen(Screen[None]):
             settings=settings,
             clock=self.workbench.clock,
             note=typed,
-            log=partial(self._log, chosen, lead.card, typed, lead.switched_to, timed),
+            log=partial(self._log, chosen, lead.card, typed, lead.switched_to, timed, lead.tags),
             talk=timed if chosen.is_connect else None,
             back=self.resume_call_timer,
         )
@@ -243,12 +266,13 @@ class LeadScreen(Screen[None]):
         typed: str,
         switched_to: ContactPhone | None,
         timed: int | None,
+        tags: tuple[str, ...],
         answers: outcomes.Answers,
     ) -> None:
         """Log ``chosen`` on ``card``, the lead the key was pressed on, then claim the next.
 
-        The call was made on ``switched_to`` when the rep had switched numbers by then;
-        ``timed`` is its timer's seconds (None: not timed).
+        The call was made on ``switched_to`` when the rep had switched numbers by then,
+        and met the objections ``tags``; ``timed`` is its timer's seconds (None: not timed).
 
         The lead shown may have changed while the outcome's dialog was open (its claim
         was found lost): the call happened with ``card``'s person, so it is logged there
@@ -262,7 +286,8 @@ class LeadScreen(Screen[None]):
             note, fence = typed, editor.fence()  # its draft may still be being written
         phone = switched_to.e164 if switched_to else None
         self.clear_call_timer()
-        self._claim(jobs.log_call(self.workbench, card, chosen, note, answers, fence, phone, timed))
+        job = jobs.log_call(self.workbench, card, chosen, note, answers, fence, phone, timed, tags)
+        self._claim(job)
 
     def on_lead_screen_owner_suggested(self, message: jobs.OwnerSuggested) -> None:
         if message.dialog.is_attached:
@@ -352,6 +377,33 @@ class LeadScreen(Screen[None]):
         self.desk = replace(self.desk, lead=lead)
         zone = self.desk.settings.team.zone
         self.query_one(LeadCard).show(lead, self.workbench.clock(), rep_zone=zone)
+
+    def action_toggle_script(self) -> None:
+        """Show or hide the call script beside the lead (it stays so from lead to lead)."""
+        self.toggle_class("-script")
+        self._show_script(self.workbench.clock())
+
+    def action_objection(self) -> None:
+        """Pick the objection the prospect raised: its answer shows in the script pane
+        and the call in progress is tagged with it (kept until the call is logged)."""
+        lead, settings = self._ready_lead(), self.settings
+        if lead is None or settings is None or not settings.objections:
+            return
+        from prospector.tui.dialogs.objection import ObjectionDialog
+
+        def picked(objection: Objection | None) -> None:
+            shown = self.lead
+            if objection is None or shown is None or shown.card.contact_id != contact_id:
+                return  # gone back, or the lead changed meanwhile: its tags went with it
+            if objection.label not in shown.tags:
+                self._show_lead(replace(shown, tags=(*shown.tags, objection.label)))
+            self.add_class("-script")
+            now = self.workbench.clock()
+            self._show_script(now)
+            self.query_one(ScriptPane).show_answer(objection, contact_id)
+
+        contact_id = lead.card.contact_id
+        self.app.push_screen(ObjectionDialog(settings.objections, lead.tags), picked)
 
     def action_edit_note(self) -> None:
         """Type in the note box (digits type there until Esc)."""

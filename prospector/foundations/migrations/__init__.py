@@ -28,6 +28,7 @@ from prospector.foundations.migrations import (
     m009_working_speed,
     m010_intake_requests,
     m011_standby_lists,
+    m015_rep_states,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -67,4 +68,5 @@ MIGRATIONS: list[Migration] = [
     m009_working_speed.migrate,
     _typed_sql(m010_intake_requests.SQL),
     _typed_sql(m011_standby_lists.SQL),
+    _typed_sql(m015_rep_states.SQL),
 ]

@@ -159,6 +159,15 @@ class ContactList:
 
 
 @dataclass(frozen=True)
+class PauseCode:
+    """A ``[[pause_codes]]`` entry: why a rep is paused, and how long it may last."""
+
+    code: str
+    label: str
+    max_minutes: int | None = None
+
+
+@dataclass(frozen=True)
 class DailyGoal:
     dials: int
     connects: int
@@ -297,6 +306,7 @@ class Settings:
     # [reps.NAME.daily_goal]: a rep's own goal, each key falling back to the team's.
     rep_goals: dict[str, DailyGoal] = field(default_factory=dict)
     lists: tuple[ContactList, ...] = ()
+    pause_codes: tuple[PauseCode, ...] = ()
     source_text: str = field(default="", compare=False, repr=False)
 
     def disposition(self, code_or_key: str) -> Disposition:
@@ -317,6 +327,18 @@ class Settings:
     def daily_goal(self, rep: str) -> DailyGoal:
         """The rep's own daily goal, else the team's."""
         return self.rep_goals.get(rep, self.team.daily_goal)
+
+    def pause_code(self, code: str) -> PauseCode:
+        """The pause code ``code`` (or its label, any case).
+
+        Raises:
+            SettingsError: no such pause code.
+        """
+        for pause in self.pause_codes:
+            if code.casefold() in (pause.code.casefold(), pause.label.casefold()):
+                return pause
+        codes = ", ".join(p.code for p in self.pause_codes)
+        raise SettingsError(f"unknown pause code {code!r} (expected one of: {codes})")
 
     @property
     def standby_lists(self) -> tuple[ContactList, ...]:

@@ -120,6 +120,7 @@ def _register() -> None:
         contacts,
         database,
         dnc,
+        floor,
         handoffs,
         importing,
         intake,
@@ -131,7 +132,7 @@ def _register() -> None:
 
     for module in (
         setup, settings_cmd, workbench, importing, intake, dnc, calling, contacts, handoffs,
-        reports, database,
+        reports, database, floor,
     ):  # fmt: skip
         module.register(cli)
 

@@ -106,6 +106,7 @@ async def test_outcome_keys_follow_the_team_catalog(db_path: Path) -> None:
             "e Note",
             "/ Search",
             "r Reports",
+            "p Pause",
             "? Help",
         ]
         await pilot.press("7")  # not in the catalog: nothing happens
@@ -133,8 +134,14 @@ async def test_footer_keys_are_dimmed_without_a_lead_and_wrap_to_fit(db_path: Pa
         cells = list(footer.query(FooterCell))
         dimmed = {f"{c.key_display} {c.description}" for c in cells if not c.enabled}
         assert dimmed == {f"{c.key_display} {c.description}" for c in cells[:10] + cells[10:14]}
-        assert [c.description for c in cells[13:]] == ["Note", "Search", "Reports", "Help"]
-        # 17 keys do not fit on one 60-column line: every one is still on screen.
+        assert [c.description for c in cells[13:]] == [
+            "Note",
+            "Search",
+            "Reports",
+            "Pause",
+            "Help",
+        ]
+        # 18 keys do not fit on one 60-column line: every one is still on screen.
         assert footer.size.height > 1
         assert all(screen.region.contains_region(cell.region) for cell in cells)
         assert len({cell.region.y for cell in cells}) == footer.size.height

@@ -68,10 +68,7 @@ class FloorScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "The floor"
-        table = self.query_one(DataTable)
-        for label in COLUMNS:
-            table.add_column(label, key=label)
-        table.focus()
+        self.query_one(DataTable).focus()
         self.action_refresh_floor()
         self.set_interval(self.refresh_seconds, self._refresh_tick)
 
@@ -114,8 +111,24 @@ class FloorScreen(Screen[None]):
         )
         table = self.query_one(DataTable)
         keep = table.cursor_row
-        table.clear()
-        for rep in message.reps:
-            table.add_row(*cells(rep, message.zone), key=rep.rep)
-        if message.reps:
-            table.move_cursor(row=min(keep, len(message.reps) - 1))
+        rows = [cells(rep, message.zone) for rep in message.reps]
+        widths = [
+            max([len(label), *(len(row[n]) for row in rows)]) for n, label in enumerate(COLUMNS)
+        ]
+        # The lead (name, company) takes what the other columns leave, cut short to fit.
+        lead = COLUMNS.index("Lead")
+        room = self.size.width - sum(widths) + widths[lead] - 2 * len(COLUMNS) - 2
+        widths[lead] = max(len(COLUMNS[lead]), min(widths[lead], room))
+        table.clear(columns=True)
+        for label, width in zip(COLUMNS, widths, strict=True):
+            table.add_column(label, width=width)
+        for rep, row in zip(message.reps, rows, strict=True):
+            table.add_row(
+                *(_fit(text, width) for text, width in zip(row, widths, strict=True)), key=rep.rep
+            )
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -5,6 +5,8 @@ the rep's state now, at most one per rep, found through ``rep_states_open`` (the
 floor reads only those). ``seen_at`` is the last time the rep's desk was heard from
 in that state: an open row not seen for a lease counts as offline
 (:mod:`prospector.services.rep_states`). ``code`` is the pause code of a pause.
+The time report reads the stays by the day they began (``rep_states_by_start``) and
+the few still going at the period's start (``rep_states_by_end``).
 """
 
 from __future__ import annotations
@@ -22,5 +24,6 @@ CREATE TABLE rep_states (
     PRIMARY KEY (rep, started_at)
 );
 CREATE UNIQUE INDEX rep_states_open ON rep_states (rep) WHERE ended_at IS NULL;
+CREATE INDEX rep_states_by_start ON rep_states (started_at);
 CREATE INDEX rep_states_by_end ON rep_states (ended_at);
 """

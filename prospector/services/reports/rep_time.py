@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from prospector.foundations.clock import Clock, from_db
+from prospector.foundations.clock import Clock, to_db
 from prospector.foundations.db import Database
 from prospector.services import rep_states
-from prospector.services.reports.common import TEAM, Row
-from prospector.services.reports.periods import Period, day_start, team_day
+from prospector.services.reports.common import TEAM, Row, days_cte, parse_stored
+from prospector.services.reports.periods import Period, day_start
 from prospector.services.settings import Settings
 
 STATE_KEYS = {
@@ -39,36 +40,36 @@ def rep_time(
     Offline time is not counted. ``rep`` restricts the rows to one rep.
     """
     now = clock()
-    start, end = (
-        day_start(period.first, period.zone),
-        day_start(period.last + timedelta(days=1), period.zone),
-    )
-    where, params = "", {"start": period.start_utc, "end": period.end_utc}
-    if rep is not None:
-        where, params["rep"] = "AND rep = :rep", rep
+    names = [day.isoformat() for day in period.days()]
+    midnights = [day_start(day, period.zone) for day in period.days()]
+    midnights.append(day_start(period.last + timedelta(days=1), period.zone))
+    start, end = midnights[0], midnights[-1]
     codes = [pause.code for pause in settings.pause_codes]
     totals: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+
+    def add(day: str, rep_name: str, state: str, code: str | None, seconds: int) -> None:
+        counts = totals[(day, rep_name)]
+        counts[STATE_KEYS[state]] += seconds
+        if code:
+            counts[paused_key(code)] += seconds
+            if code not in codes:
+                codes.append(code)
+
+    for day, who, state, code, seconds in _stays_within_a_day(db, period, now, rep):
+        add(day, who, state, code, int(seconds))
+    # The few others (across a midnight, begun before the period, or still open: to
+    # now, or to where the desk went quiet) are cut here.
     quiet = rep_states.quiet_limit(settings)
-    for stay in db.query(
-        f"""SELECT rep, state, code, started_at, ended_at, seen_at FROM rep_states
-            WHERE started_at < :end AND (ended_at IS NULL OR ended_at > :start)
-              AND state <> 'offline' {where}""",
-        params,
-    ):
-        begin = from_db(stay["started_at"])
+    for stay in _other_stays(db, period, rep):
         if stay["ended_at"] is not None:
-            finish = from_db(stay["ended_at"])
+            finish = parse_stored(stay["ended_at"])
         elif stay["state"] in rep_states.GO_QUIET:
-            finish = min(now, from_db(stay["seen_at"]) + quiet)
+            finish = parse_stored(stay["seen_at"]) + quiet
         else:
             finish = now
-        for day, seconds in _by_day(max(begin, start), min(finish, end, now), period):
-            counts = totals[(day, stay["rep"])]
-            counts[STATE_KEYS[stay["state"]]] += seconds
-            if stay["code"]:
-                counts[paused_key(stay["code"])] += seconds
-                if stay["code"] not in codes:
-                    codes.append(stay["code"])
+        begin = max(parse_stored(stay["started_at"]), start)
+        for day, seconds in _by_day(begin, min(finish, end, now), midnights, names):
+            add(day, stay["rep"], stay["state"], stay["code"], seconds)
     keys = [*STATE_KEYS.values(), *(paused_key(code) for code in codes)]
     rows: list[Row] = []
     for team_date in period.days():
@@ -86,12 +87,54 @@ def rep_time(
     return rows
 
 
-def _by_day(begin: datetime, finish: datetime, period: Period) -> list[tuple[str, int]]:
-    """``[begin, finish)`` cut at the team's midnights: (team day, whole seconds) each."""
+def _stays_within_a_day(db: Database, period: Period, now: datetime, rep: str | None) -> list:
+    """Seconds of the stays begun and ended within one team day of the period (nearly
+    all), per day, rep, state and code, summed by the database (cut at ``now``)."""
+    dialect = db.dialect
+    cte, params = days_cte(period)
+    finish = dialect.least("s.ended_at", "CAST(? AS TEXT)")
+    return db.query(
+        f"""WITH {cte}
+            SELECT d.day, s.rep, s.state, s.code,
+                   sum({dialect.seconds_between("s.started_at", finish)}) AS seconds
+            FROM days d JOIN rep_states s ON s.started_at >= d.start AND s.started_at < d.finish
+            WHERE s.ended_at <= d.finish AND s.started_at < ? AND s.state <> 'offline'
+                  {"AND s.rep = ?" if rep is not None else ""}
+            GROUP BY d.day, s.rep, s.state, s.code""",
+        (*params, to_db(now), to_db(now), *((rep,) if rep is not None else ())),
+    )
+
+
+def _other_stays(db: Database, period: Period, rep: str | None) -> list:
+    """The stays of the period that cross a team midnight, began before it, or are open."""
+    cte, params = days_cte(period)
+    only = "AND s.rep = ?" if rep is not None else ""
+    who = (rep,) if rep is not None else ()
+    columns = "s.rep, s.state, s.code, s.started_at, s.ended_at, s.seen_at"
+    return db.query(
+        f"""WITH {cte}
+            SELECT {columns}
+            FROM days d JOIN rep_states s ON s.started_at >= d.start AND s.started_at < d.finish
+            WHERE s.ended_at > d.finish AND s.state <> 'offline' {only}
+            UNION ALL
+            SELECT {columns} FROM rep_states s
+            WHERE s.started_at < ? AND s.ended_at > ? AND s.state <> 'offline' {only}
+            UNION ALL
+            SELECT {columns} FROM rep_states s
+            WHERE s.ended_at IS NULL AND s.started_at < ? AND s.state <> 'offline' {only}""",
+        (*params, *who, period.start_utc, period.start_utc, *who, period.end_utc, *who),
+    )
+
+
+def _by_day(
+    begin: datetime, finish: datetime, midnights: list[datetime], names: list[str]
+) -> list[tuple[str, int]]:
+    """``[begin, finish)`` (within the period) cut at the team's ``midnights``: (team
+    day, whole seconds) for each day it touches; ``names[i]`` begins at ``midnights[i]``."""
     pieces = []
+    index = bisect.bisect_right(midnights, begin) - 1
     while begin < finish:
-        day = team_day(begin, period.zone)
-        cut = min(finish, day_start(day + timedelta(days=1), period.zone))
-        pieces.append((day.isoformat(), int((cut - begin).total_seconds())))
-        begin = cut
+        cut = min(finish, midnights[index + 1])
+        pieces.append((names[index], int((cut - begin).total_seconds())))
+        begin, index = cut, index + 1
     return pieces

@@ -144,3 +144,15 @@ def test_closing_the_workbench_is_offline_and_never_read_back_as_anything_else(d
     assert later is not None and later.state == "offline"
     assert later.since == T0 + timedelta(minutes=10)
     assert rep_states.state_of(db, "bob", T0) is None
+
+
+def test_writes_dated_in_the_past_leave_the_state_now_alone(db) -> None:
+    first, second = add_contact(db, now=T0 - timedelta(days=1)), add_contact(db, now=T0)
+    calls.log_call(db, first, "no_answer", rep="alice", now=T0 + timedelta(minutes=10))
+    claims.claim_next(db, rep="alice", now=T0 + timedelta(minutes=20))
+    claims.mark_dialed(db, second, rep="alice", now=T0 + timedelta(minutes=21))
+    # A call from yesterday typed in now (log --at), twice: no error, alice still on call.
+    calls.log_call(db, first, "no_answer", rep="alice", now=T0 - timedelta(hours=20))
+    calls.log_call(db, first, "busy", rep="alice", now=T0 - timedelta(hours=20))
+    assert stays(db) == [("ready", None, at(10), at(21)), ("on_call", None, at(21), None)]
+    assert rows(db.path, "SELECT seen_at FROM rep_states WHERE ended_at IS NULL") == [(at(21),)]

@@ -92,7 +92,7 @@ def enter(
     settings = settings or current_settings(db)
     # A stay gone quiet is over (the rep was away), even when the same state follows.
     stayed = db.one(
-        """UPDATE rep_states SET seen_at = :now,
+        f"""UPDATE rep_states SET seen_at = {db.dialect.greatest("seen_at", "CAST(:now AS TEXT)")},
                contact_id = CASE WHEN state = :state THEN :contact ELSE contact_id END
            WHERE rep = :rep AND ended_at IS NULL
              AND ((state = :state AND coalesce(code, '') = :code
@@ -104,29 +104,39 @@ def enter(
     )  # fmt: skip
     if stayed is not None:
         return str(stayed["state"])
-    _close(db, rep, now, settings)
+    later = _close(db, rep, now, settings)
+    if later is not None:
+        return later
+    # ON CONFLICT: a stay at this very second left by writes dated out of order.
     db.execute(
         """INSERT INTO rep_states (rep, started_at, state, code, contact_id, seen_at)
-           VALUES (?, ?, ?, ?, ?, ?)""",
+           VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (rep, started_at) DO UPDATE SET state = excluded.state,
+               code = excluded.code, contact_id = excluded.contact_id, ended_at = NULL,
+               seen_at = excluded.seen_at""",
         (rep, stamp, state, code, contact_id, stamp),
     )
     return state
 
 
-def _close(db: Database, rep: str, now: datetime, settings: Settings) -> None:
-    """End the rep's open stay at ``now``, or where it went quiet; drop one begun at ``now``."""
+def _close(db: Database, rep: str, now: datetime, settings: Settings) -> str | None:
+    """End the rep's open stay at ``now``, or where it went quiet; drop one begun at
+    ``now``. A stay begun after ``now`` is left open, and its state returned: a write
+    dated in the past (``log --at`` yesterday) says nothing of what the rep does now."""
     row = db.one(
         "SELECT started_at, seen_at, state FROM rep_states WHERE rep = ? AND ended_at IS NULL",
         (rep,),
     )
     if row is None:
-        return
+        return None
     stamp = to_db(now)
-    if row["started_at"] >= stamp:  # begun this very second (or on a clock set back)
+    if row["started_at"] > stamp:
+        return str(row["state"])
+    if row["started_at"] == stamp:  # two states in one second: the last one counts
         db.execute(
             "DELETE FROM rep_states WHERE rep = ? AND started_at = ?", (rep, row["started_at"])
         )
-        return
+        return None
     end = now
     if row["state"] in GO_QUIET:
         end = min(now, from_db(row["seen_at"]) + quiet_limit(settings))
@@ -134,6 +144,7 @@ def _close(db: Database, rep: str, now: datetime, settings: Settings) -> None:
         "UPDATE rep_states SET ended_at = ? WHERE rep = ? AND started_at = ?",
         (to_db(end), rep, row["started_at"]),
     )
+    return None
 
 
 def refuse_if_paused(db: Database, rep: str, now: datetime, settings: Settings) -> None:

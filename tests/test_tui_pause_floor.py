@@ -15,6 +15,7 @@ from prospector.tui.dashboard_app import DashboardApp
 from prospector.tui.dialogs.pause_code import PauseCodeDialog
 from prospector.tui.floor_app import FloorApp
 from prospector.tui.screens.floor import FloorScreen
+from prospector.tui.widgets.key_footer import FooterCell, KeyFooter
 from tests.tui_support import (
     START,
     MovableClock,
@@ -28,6 +29,11 @@ from tests.tui_support import (
 )
 
 SIZE = (100, 30)
+
+
+def footer_cells(screen) -> list[str]:
+    footer = screen.query_one(KeyFooter)
+    return [f"{cell.key_display} {cell.description}" for cell in footer.query(FooterCell)]
 
 
 def states(db_path) -> list[tuple]:
@@ -74,6 +80,7 @@ async def test_p_and_a_code_release_the_lead_and_nothing_is_claimed_until_resume
         clock.advance(timedelta(minutes=12, seconds=4))
         await pilot.pause(1.2)  # the pause's time ticks on the card
         assert "Paused: Lunch 12:04" in card_text(screen)
+        assert "p Resume" in footer_cells(screen)
         screen.action_refresh()  # what the empty-queue poll and g run
         await settle(pilot)
         assert holders(db_path) == [] and shown_contact(screen) is None
@@ -85,6 +92,7 @@ async def test_p_and_a_code_release_the_lead_and_nothing_is_claimed_until_resume
         await settle(pilot)
         assert shown_contact(screen) == ids["Ada"]
         assert holders(db_path) == [("alice",)]
+        assert "p Pause" in footer_cells(screen)
         clock.advance(timedelta(minutes=2))
         await pilot.press("ctrl+q")
     assert [(s[0], s[1]) for s in states(db_path)] == [

@@ -128,7 +128,7 @@ class LeadScreen(Screen[None]):
 
     def on_lead_screen_lead_claimed(self, message: jobs.LeadClaimed) -> None:
         self._claim_ended()
-        self.paused = None
+        was_paused, self.paused = self.paused is not None, None
         first, had_lead = self.desk is None, self.lead is not None
         could_switch = self._can_switch()
         self.desk = message.desk
@@ -140,7 +140,12 @@ class LeadScreen(Screen[None]):
         if self.lead is None:
             self._schedule_poll()
         self._tick()
-        if first or had_lead != (self.lead is not None) or could_switch != self._can_switch():
+        if (
+            first
+            or was_paused
+            or had_lead != (self.lead is not None)
+            or could_switch != self._can_switch()
+        ):
             self.refresh_bindings()  # the footer is rebuilt only when what it shows changes
 
     def _can_switch(self) -> bool:
@@ -155,7 +160,10 @@ class LeadScreen(Screen[None]):
         self.set_timer(EMPTY_POLL_SECONDS, self.action_refresh)  # what the g key does
 
     def describe_binding(self, binding: Binding) -> Binding:
-        """The outcome keys as the team's catalog names them (see :mod:`prospector.tui.keys`)."""
+        """The outcome keys as the team's catalog names them (see :mod:`prospector.tui.keys`);
+        ``p`` says Resume while paused."""
+        if binding.id == "lead.pause" and self.paused is not None:
+            return replace(binding, description="Resume", tooltip="Back to work")
         return outcomes.describe(binding, self.settings)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -59,7 +59,9 @@ async def test_p_and_a_code_release_the_lead_and_nothing_is_claimed_until_resume
     db_path: Path,
 ) -> None:
     ids = team_database(db_path)
-    before = execute(db_path, "SELECT id, next_call_at, attempts, deferred_until FROM contacts")
+    before = execute(
+        db_path, "SELECT id, next_call_at, attempts, deferred_until FROM contacts ORDER BY id"
+    )
     clock = MovableClock()
     app = make_app(db_path=str(db_path), rep="alice", clock=clock)
     async with app.run_test(size=SIZE) as pilot:
@@ -74,7 +76,10 @@ async def test_p_and_a_code_release_the_lead_and_nothing_is_claimed_until_resume
         assert shown_contact(screen) is None
         assert holders(db_path) == []  # back to the queue, untouched
         assert (
-            execute(db_path, "SELECT id, next_call_at, attempts, deferred_until FROM contacts")
+            execute(
+                db_path,
+                "SELECT id, next_call_at, attempts, deferred_until FROM contacts ORDER BY id",
+            )
             == before
         )
         clock.advance(timedelta(minutes=12, seconds=4))

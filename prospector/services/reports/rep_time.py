@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from prospector.foundations.clock import Clock, to_db
 from prospector.foundations.db import Database
 from prospector.services import rep_states
-from prospector.services.reports.common import TEAM, Row, days_cte, parse_stored
-from prospector.services.reports.periods import Period, day_start
+from prospector.services.reports.common import TEAM, Row, parse_stored
+from prospector.services.reports.periods import Period, day_start, team_day_bounds
 from prospector.services.settings import Settings
 
 STATE_KEYS = {
@@ -60,7 +60,7 @@ def rep_time(
     # The few others (across a midnight, begun before the period, or still open: to
     # now, or to where the desk went quiet) are cut here.
     quiet = rep_states.quiet_limit(settings)
-    for stay in _other_stays(db, period, rep):
+    for stay in _other_stays(db, period, now, rep):
         if stay["ended_at"] is not None:
             finish = parse_stored(stay["ended_at"])
         elif stay["state"] in rep_states.GO_QUIET:
@@ -87,27 +87,39 @@ def rep_time(
     return rows
 
 
+def _days_until(period: Period, now: datetime) -> tuple[str, list[str]]:
+    """A ``days(day, start, finish)`` CTE of the period's team days, each cut at ``now``
+    (a day not begun yet is empty): a stay is summed whole in the database only when
+    it ended within its day, before now."""
+    values, params = [], []
+    stamp = to_db(now)
+    for day in period.days():
+        start, finish = team_day_bounds(day, period.zone)
+        values.append("(?, ?, ?)")
+        params += [day.isoformat(), start, max(start, min(finish, stamp))]
+    return f"days(day, start, finish) AS (VALUES {', '.join(values)})", params
+
+
 def _stays_within_a_day(db: Database, period: Period, now: datetime, rep: str | None) -> list:
-    """Seconds of the stays begun and ended within one team day of the period (nearly
-    all), per day, rep, state and code, summed by the database (cut at ``now``)."""
-    dialect = db.dialect
-    cte, params = days_cte(period)
-    finish = dialect.least("s.ended_at", "CAST(? AS TEXT)")
+    """Seconds of the stays begun and ended within one team day of the period before
+    ``now`` (nearly all), per day, rep, state and code, summed by the database."""
+    cte, params = _days_until(period, now)
+    seconds = db.dialect.seconds_between("s.started_at", "s.ended_at")
     return db.query(
         f"""WITH {cte}
-            SELECT d.day, s.rep, s.state, s.code,
-                   sum({dialect.seconds_between("s.started_at", finish)}) AS seconds
+            SELECT d.day, s.rep, s.state, s.code, sum({seconds}) AS seconds
             FROM days d JOIN rep_states s ON s.started_at >= d.start AND s.started_at < d.finish
-            WHERE s.ended_at <= d.finish AND s.started_at < ? AND s.state <> 'offline'
+            WHERE s.ended_at <= d.finish AND s.state <> 'offline'
                   {"AND s.rep = ?" if rep is not None else ""}
             GROUP BY d.day, s.rep, s.state, s.code""",
-        (*params, to_db(now), to_db(now), *((rep,) if rep is not None else ())),
+        (*params, *((rep,) if rep is not None else ())),
     )
 
 
-def _other_stays(db: Database, period: Period, rep: str | None) -> list:
-    """The stays of the period that cross a team midnight, began before it, or are open."""
-    cte, params = days_cte(period)
+def _other_stays(db: Database, period: Period, now: datetime, rep: str | None) -> list:
+    """The stays of the period that cross a team midnight or ``now``, began before the
+    period, or are open."""
+    cte, params = _days_until(period, now)
     only = "AND s.rep = ?" if rep is not None else ""
     who = (rep,) if rep is not None else ()
     columns = "s.rep, s.state, s.code, s.started_at, s.ended_at, s.seen_at"

@@ -313,3 +313,23 @@ def test_dial_another_number_of_the_contact(run, db_path, ada, db) -> None:
     other = run("dial", str(ada), "--phone", "+12125550999", "--at", AT)
     assert other.exit_code == 1
     assert other.stderr.startswith(f"error: contact {ada} has no phone +12125550999")
+
+
+def test_the_phone_systems_hangup_puts_the_rep_on_the_call_in_wrap_up(run, db_path, ada) -> None:
+    def state() -> str:
+        open_states = "SELECT state FROM rep_states WHERE rep = 'alice' AND ended_at IS NULL"
+        return rows(db_path, open_states)[0][0]
+
+    assert run("dial", str(ada), "--at", AT).exit_code == 0
+    assert state() == "on_call"
+    # The PBX sends as its own actor; the rep holding the call is the one wrapping up.
+    answered = run(
+        "--rep", "pbx", "event", str(ada), "--answered-at", "2026-11-23T15:00:20Z", "--at", AT
+    )
+    assert answered.exit_code == 0, answered.output
+    assert state() == "on_call"
+    ended = ("--ended-at", "2026-11-23T15:02:50Z", "--at", "2026-11-23T10:02:50-05:00")
+    assert run("--rep", "pbx", "event", str(ada), *ended).exit_code == 0
+    assert state() == "wrap_up"
+    assert run("log", str(ada), "not_interested", "--at", LATER).exit_code == 0
+    assert state() == "ready"

@@ -109,6 +109,7 @@ async def test_outcome_keys_follow_the_team_catalog(db_path: Path) -> None:
             "/ Search",
             "a Account",
             "r Reports",
+            "p Pause",
             "? Help",
         ]
         await pilot.press("7")  # not in the catalog: nothing happens
@@ -139,9 +140,9 @@ async def test_footer_keys_are_dimmed_without_a_lead_and_wrap_to_fit(db_path: Pa
         wanting = [*cells[:14], cells[15], cells[17]]
         assert dimmed == {f"{c.key_display} {c.description}" for c in wanting}
         assert [c.description for c in cells[13:]] == [
-            "Note", "Script", "Objection", "Search", "Account", "Reports", "Help",
+            "Note", "Script", "Objection", "Search", "Account", "Reports", "Pause", "Help",
         ]  # fmt: skip
-        # 20 keys do not fit on one 60-column line: every one is still on screen.
+        # 21 keys do not fit on one 60-column line: every one is still on screen.
         assert footer.size.height > 1
         assert all(screen.region.contains_region(cell.region) for cell in cells)
         assert len({cell.region.y for cell in cells}) == footer.size.height

@@ -121,6 +121,7 @@ def _register() -> None:
         database,
         dialing,
         dnc,
+        floor,
         handoffs,
         importing,
         intake,
@@ -132,7 +133,7 @@ def _register() -> None:
 
     for module in (
         setup, settings_cmd, workbench, importing, intake, dnc, calling, contacts, handoffs,
-        reports, database, dialing,
+        reports, database, dialing, floor,
     ):  # fmt: skip
         module.register(cli)
 

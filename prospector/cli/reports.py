@@ -19,7 +19,10 @@ from prospector.cli.params import FiniteRange
 @click.option("--from", "date_from", metavar="D", help="First team day of the range.")
 @click.option("--to", "date_to", metavar="D", help="Last team day of the range (default today).")
 @click.option(
-    "--rep", "rep", metavar="R", help="Only this inside rep (daily, funnel, attempts, objections)."
+    "--rep",
+    "rep",
+    metavar="R",
+    help="Only this inside rep (daily, funnel, attempts, objections, time).",
 )
 @click.option(
     "--by", "by", type=click.Choice(["rep", "source"]), help="Funnel grouping (default rep)."
@@ -47,7 +50,7 @@ def report(
     as_json: bool,
     at: Any,
 ) -> None:
-    """Team reports: daily, funnel, sla, attempts, segments, pipeline, sources, objections.
+    """Team reports: daily, funnel, sla, attempts, segments, pipeline, sources, objections, time.
 
     Dates are the team's days in its time zone: YYYY-MM-DD, today, yesterday,
     'N days ago', a weekday, 'this week', 'last week', 'this month',

@@ -170,6 +170,12 @@ class SQLiteDialect:
         ``param``, with their places in it."""
         return f"(SELECT CAST(value AS INTEGER) AS id, key AS pos FROM json_each({param}))"
 
+    # --- rep states (report time) ---
+
+    def seconds_between(self, earlier: str, later: str) -> str:
+        """Whole seconds from the stored time ``earlier`` to ``later`` (SQL expressions)."""
+        return f"CAST(round((julianday({later}) - julianday({earlier})) * 86400) AS INTEGER)"
+
 
 class PostgresDialect(SQLiteDialect):
     name = "postgresql"
@@ -282,6 +288,11 @@ class PostgresDialect(SQLiteDialect):
             f"(SELECT value::bigint AS id, pos FROM json_array_elements_text({param}::json)"
             " WITH ORDINALITY AS t(value, pos))"
         )
+
+    # --- rep states (report time) ---
+
+    def seconds_between(self, earlier: str, later: str) -> str:
+        return f"round(extract(epoch FROM (({later})::timestamp - ({earlier})::timestamp)))::bigint"
 
 
 SQLITE = SQLiteDialect()

@@ -24,6 +24,7 @@ from prospector.foundations.clock import from_db, from_db_or_none, parse_instant
 from prospector.foundations.db import Database
 from prospector.foundations.errors import NotFoundError, ProspectorError
 from prospector.foundations.limits import MAX_CALL_SECONDS, MAX_ID, check_rep_name
+from prospector.services import rep_states
 from prospector.services.reports.summary import adjust_talk
 from prospector.services.settings import Settings
 from prospector.services.windows import current_settings
@@ -205,7 +206,7 @@ def record_event(
     now = now.astimezone(UTC)
     with db.write(serial=False):
         contact = db.one(
-            "SELECT c.id, c.dialed_at FROM contacts c WHERE c.id = ?"
+            "SELECT c.id, c.dialed_at, c.claimed_by FROM contacts c WHERE c.id = ?"
             + db.dialect.lock_rows_of("c"),
             (event.contact_id,),
         )
@@ -213,6 +214,9 @@ def record_event(
             raise NotFoundError(f"no contact with id {event.contact_id}")
         if contact["dialed_at"] is not None:
             result = _to_call_in_progress(db, event, rep=rep, now=now)
+            if event.ended_at is not None and contact["claimed_by"] is not None:
+                # The phone hung up: the rep holding the call is wrapping it up now.
+                rep_states.hung_up(db, contact["claimed_by"], now, contact_id=event.contact_id)
         else:
             result = _to_last_call(db, event, settings)
         db.execute(

@@ -50,7 +50,7 @@ from prospector.foundations.db import Database
 from prospector.foundations.errors import ProspectorError
 from prospector.foundations.limits import check_call_seconds
 from prospector.foundations.timewords import resolve_time_words
-from prospector.services import call_events, contact_phones
+from prospector.services import call_events, contact_phones, rep_states
 from prospector.services.call_tags import objection_labels, write_tags
 from prospector.services.claims import record_rep, refuse_if_held_by_other
 from prospector.services.contact_phones import (
@@ -315,6 +315,8 @@ def log_call(
             else (row["phone"], row["phone_raw"], row["phone_ext"])
         )
         record_rep(db, rep, now)
+        # A call logged ends its wrap-up (a lunch begun meanwhile goes on).
+        rep_states.enter(db, rep, rep_states.READY, now, keep_paused=True, settings=settings)
         attempt = int(row["attempts"]) + 1
         conversations = int(row["conversations"]) + int(chosen.is_conversation)
         tier = settings.tier(row["tier"])

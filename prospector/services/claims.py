@@ -32,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 from prospector.foundations.clock import from_db, to_db
 from prospector.foundations.db import Database
 from prospector.foundations.errors import ClaimError, NotFoundError
+from prospector.services import rep_states
 from prospector.services.accounts import account_holder
 from prospector.services.forecast import refill
 from prospector.services.queue import (
@@ -142,6 +143,7 @@ def _claim_top(
         bring_back(db, now=now, recycle=probed.recycle_due, deferred=probed.deferred_due)
         if not probed.rep_known:
             record_rep(db, rep, now)
+        rep_states.refuse_if_paused(db, rep, now, settings)
         if probed.held:
             db.execute(
                 "UPDATE contacts SET claimed_by = NULL, claim_expires_at = NULL"
@@ -222,6 +224,7 @@ def renew_claim(
         db.execute(
             "UPDATE contacts SET claim_expires_at = ? WHERE id = ?", (to_db(expires), contact_id)
         )
+        rep_states.touch(db, rep, now)
     return expires
 
 
@@ -278,6 +281,7 @@ def mark_dialed(
             "UPDATE contacts SET dialed_at = ?, claim_expires_at = ? WHERE id = ?",
             (to_db(now), to_db(expires), contact_id),
         )
+        rep_states.enter(db, rep, rep_states.ON_CALL, now, contact_id=contact_id, settings=settings)
 
 
 def undispositioned_claims(
@@ -366,6 +370,7 @@ def claim_contact(
             _refuse_account_held(db, row, rep, now)
         _refuse_uncallable(row, locale, now, settings)
         record_rep(db, rep, now)
+        rep_states.refuse_if_paused(db, rep, now, settings)
         db.execute(
             "UPDATE contacts SET claimed_by = NULL, claim_expires_at = NULL"
             " WHERE claimed_by = ? AND dialed_at IS NULL AND id <> ?",

@@ -40,6 +40,7 @@ TABLES: tuple[Table, ...] = (
     Table("settings", ("id",)),
     Table("audit_log", ("id",)),
     Table("reps", ("name",)),
+    Table("rep_states", ("rep", "started_at")),
     Table("import_batches", ("id",)),
     Table("accounts", ("id",)),
     Table("locales", ("id",)),

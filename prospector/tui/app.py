@@ -77,7 +77,18 @@ class ProspectorApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, LeadScreen):
                 screen.flush()
+        self._leave_the_floor()
         await super().action_quit()
+
+    def _leave_the_floor(self) -> None:
+        """The rep is offline from now (the floor and the time report say so)."""
+        from prospector.foundations.errors import ProspectorError
+        from prospector.services import rep_states
+
+        try:
+            rep_states.change(self.database(), self.rep, rep_states.OFFLINE, self.clock())
+        except ProspectorError as error:  # quitting goes on: the desk will read as quiet
+            self.log.error(f"could not record going offline: {error}")
 
     def on_unmount(self) -> None:
         self.connections.close_all()

@@ -19,6 +19,7 @@ from prospector.services import (
     drafts,
     handoffs,
     queue,
+    rep_states,
 )
 from prospector.services.accounts import Colleagues
 from prospector.services.assignment import choose_owner
@@ -28,7 +29,7 @@ from prospector.services.contact_phones import ContactPhone
 from prospector.services.contacts import ContactCard, contact_card
 from prospector.services.next_callable import NextCallable, next_callable
 from prospector.services.queue import QueueItem
-from prospector.services.settings import Settings
+from prospector.services.settings import PauseCode, Settings
 from prospector.services.today import TodayProgress, rep_today
 from prospector.services.windows import current_settings
 
@@ -113,8 +114,12 @@ def _desk(
 
 
 def start(db: Database, *, rep: str, now: datetime) -> Desk:
-    """The first lead of a session: a dial left without an outcome comes first."""
+    """The first lead of a session: a dial left without an outcome comes first.
+
+    The rep is ready from now (a pause or an offline state left behind ends).
+    """
     settings = current_settings(db)  # read once for the whole start (it is on the start-up path)
+    rep_states.change(db, rep, rep_states.READY, now)
     forgotten = claims.undispositioned_claims(db, rep=rep, now=now, settings=settings)
     if forgotten:
         return _desk(db, rep=rep, now=now, item=forgotten[0], recovered=True, settings=settings)
@@ -229,6 +234,17 @@ def mark_dialed(db: Database, contact_id: int, *, rep: str, now: datetime) -> Co
     """Record the dial start; returns the refreshed card."""
     claims.mark_dialed(db, contact_id, rep=rep, now=now)
     return contact_card(db, contact_id, now=now)
+
+
+def pause(db: Database, code: str, *, rep: str, now: datetime) -> PauseCode:
+    """Pause the rep: the lead held goes back to the queue untouched, nothing is claimed."""
+    return rep_states.pause(db, rep, code, now)
+
+
+def resume(db: Database, *, rep: str, now: datetime) -> Desk:
+    """End the rep's pause and claim the next lead."""
+    rep_states.resume(db, rep, now)
+    return next_lead(db, rep=rep, now=now)
 
 
 def switched(lead: Lead) -> Lead | None:

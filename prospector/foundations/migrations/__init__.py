@@ -30,6 +30,7 @@ from prospector.foundations.migrations import (
     m011_standby_lists,
     m012_call_events,
     m013_call_tags,
+    m015_rep_states,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -71,4 +72,5 @@ MIGRATIONS: list[Migration] = [
     _typed_sql(m011_standby_lists.SQL),
     _typed_sql(m012_call_events.SQL),
     _typed_sql(m013_call_tags.SQL),
+    _typed_sql(m015_rep_states.SQL),
 ]

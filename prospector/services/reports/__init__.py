@@ -20,6 +20,7 @@ from prospector.services.reports.hourly import dials_by_hour
 from prospector.services.reports.objections import objections
 from prospector.services.reports.periods import Period, ReportError, resolve_period
 from prospector.services.reports.pipeline import pipeline
+from prospector.services.reports.rep_time import rep_time
 from prospector.services.reports.segments import segments
 from prospector.services.reports.sla import sla
 from prospector.services.reports.sources import sources
@@ -41,6 +42,7 @@ __all__ = [
     "pipeline",
     "rebuild_summaries",
     "record_call",
+    "rep_time",
     "report_period",
     "resolve_period",
     "run_report",
@@ -70,6 +72,7 @@ REPORTS: dict[str, ReportSpec] = {
     "pipeline": ReportSpec(pipeline, 91, takes_settings=True),
     "sources": ReportSpec(sources, 91, takes_settings=True),
     "objections": ReportSpec(objections, 7, takes_rep=True, takes_settings=True),
+    "time": ReportSpec(rep_time, 1, takes_rep=True, takes_settings=True),
 }
 
 
@@ -90,7 +93,7 @@ def report_period(
 ) -> Period:
     """The team-day period a report covers for the given ``--date``/``--from``/``--to``.
 
-    Without dates: ``daily`` is today, ``pipeline`` and ``sources`` the 91 days
+    Without dates: ``daily`` and ``time`` are today, ``pipeline`` and ``sources`` the 91 days
     (13 weeks) ending today, the others the 7 days ending today.
 
     Raises:

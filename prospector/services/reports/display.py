@@ -74,6 +74,11 @@ HEADERS = {
     "not_interested": "Not int.",
     "other": "Other",
     "meeting_rate": "Meeting %",
+    "ready_seconds": "Ready",
+    "on_call_seconds": "On call",
+    "wrap_up_seconds": "Wrap-up",
+    "paused_seconds": "Paused",
+    "total_seconds": "Total",
 }
 
 TABLE_COLUMNS = {
@@ -142,6 +147,8 @@ TABLE_COLUMNS = {
         "qualified_rate",
     ),
     "pipeline": ("week", "handoffs", "amount", "target", "attainment"),
+    # and, after paused, each pause code's column (table_columns)
+    "time": ("rep", "ready_seconds", "on_call_seconds", "wrap_up_seconds", "paused_seconds"),
     "sources": (
         "source",
         "tier",
@@ -196,12 +203,17 @@ def table_columns(name: str, rows: list[Row]) -> list[str]:
     columns = list(TABLE_COLUMNS[name])
     if name == "funnel":
         columns.insert(0, "source" if rows and "source" in rows[0] else "rep")
-    if name == "daily" and len({row["day"] for row in rows}) > 1:
+    if name == "time":
+        columns += [key for key in rows[0] if key.startswith("paused_") and key not in columns]
+        columns.append("total_seconds")
+    if name in ("daily", "time") and len({row["day"] for row in rows}) > 1:
         columns.insert(0, "day")
     return columns
 
 
 def header(key: str) -> str:
+    if key not in HEADERS and key.startswith("paused_") and key.endswith("_seconds"):
+        return key.removeprefix("paused_").removesuffix("_seconds").capitalize()  # a pause code
     return HEADERS.get(key, key.replace("_", " ").capitalize())
 
 
@@ -225,7 +237,7 @@ def cell(key: str, value: Any) -> str:
         return "yes" if value else "no"
     if key.endswith(_PERCENT):
         return f"{value * 100:.1f}%"
-    if key in _DURATION:
+    if key in _DURATION or key.endswith("_seconds"):
         return duration_text(value)
     if key in _MONEY:
         return f"{value:,.2f}"

@@ -164,6 +164,15 @@ class ContactList:
 
 
 @dataclass(frozen=True)
+class PauseCode:
+    """A ``[[pause_codes]]`` entry: why a rep is paused, and how long it may last."""
+
+    code: str
+    label: str
+    max_minutes: int | None = None
+
+
+@dataclass(frozen=True)
 class DailyGoal:
     dials: int
     connects: int
@@ -333,6 +342,7 @@ class Settings:
     lists: tuple[ContactList, ...] = ()
     scripts: tuple[Script, ...] = ()
     objections: tuple[Objection, ...] = ()
+    pause_codes: tuple[PauseCode, ...] = ()
     source_text: str = field(default="", compare=False, repr=False)
 
     def disposition(self, code_or_key: str) -> Disposition:
@@ -366,6 +376,18 @@ class Settings:
                 return objection
         known = ", ".join(f"{o.key} ({o.label})" for o in self.objections) or "none set"
         raise SettingsError(f"unknown objection {key_or_label!r} (expected one of: {known})")
+
+    def pause_code(self, code: str) -> PauseCode:
+        """The pause code ``code`` (or its label, any case).
+
+        Raises:
+            SettingsError: no such pause code.
+        """
+        for pause in self.pause_codes:
+            if code.casefold() in (pause.code.casefold(), pause.label.casefold()):
+                return pause
+        codes = ", ".join(p.code for p in self.pause_codes)
+        raise SettingsError(f"unknown pause code {code!r} (expected one of: {codes})")
 
     @property
     def standby_lists(self) -> tuple[ContactList, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import tomllib
 from datetime import date, datetime, time
@@ -36,6 +37,7 @@ from prospector.services.settings.model import (
     FitRule,
     HolidayRules,
     OutsideRep,
+    PauseCode,
     ReportRules,
     Settings,
     StateRule,
@@ -242,6 +244,44 @@ def _lists(readers: list[TableReader]) -> tuple[ContactList, ...]:
         reader.done()
         lists.append(entry)
     return tuple(lists)
+
+
+MAX_PAUSE_CODES = 9  # the workbench picks one with a digit key
+PAUSE_CODE = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _pause_codes(readers: list[TableReader]) -> tuple[PauseCode, ...]:
+    """``[[pause_codes]]``: unique lower-case codes, at most nine; none given: the shipped."""
+    if not readers:
+        return _shipped_pause_codes()
+    codes: list[PauseCode] = []
+    for reader in readers:
+        code = reader.text("code", blank=False)
+        if not PAUSE_CODE.fullmatch(code):
+            raise reader.fail("code", code, "a lower-case word (letters, digits, _)")
+        if any(other.code == code for other in codes):
+            raise reader.fail("code", code, "a code no other [[pause_codes]] entry has")
+        max_minutes = reader.raw("max_minutes", None)
+        if max_minutes is not None:
+            max_minutes = reader.integer("max_minutes", minimum=1, maximum=24 * 60)
+        codes.append(
+            PauseCode(code, reader.text("label", code.capitalize(), blank=False), max_minutes)
+        )
+        reader.done()
+    if len(codes) > MAX_PAUSE_CODES:
+        raise SettingsError(
+            f"settings: [[pause_codes]] has {len(codes)} entries:"
+            f" expected at most {MAX_PAUSE_CODES}"
+        )
+    return tuple(codes)
+
+
+@functools.cache
+def _shipped_pause_codes() -> tuple[PauseCode, ...]:
+    document = tomllib.loads(DEFAULTS_FILE.read_text(encoding="utf-8"))
+    return _pause_codes(
+        [TableReader(table, f"pause_codes[{n}]") for n, table in enumerate(document["pause_codes"])]
+    )
 
 
 def _word(reader: TableReader, name: str, words: tuple[str, ...]) -> str:
@@ -515,6 +555,7 @@ def _parse(text: str, origin: str, base: Path | None) -> Settings:
         lists=_lists(root.tables("lists")),
         scripts=parse_scripts(root.tables("scripts"), tiers, files),
         objections=parse_objections(root.tables("objections")),
+        pause_codes=_pause_codes(root.tables("pause_codes")),
         source_text=text if base is None else with_files(text, files.read),
     )
     crm.done()

@@ -80,6 +80,7 @@ class DashboardScreen(Screen[None]):
         Binding("escape", "close", "Close", id="dashboard.close"),
         Binding("r", "refresh_data", "Refresh", id="dashboard.refresh"),
         Binding("slash", "pick_date", "Date", id="dashboard.date"),
+        Binding("f", "floor", "Floor", id="dashboard.floor"),
     ]
 
     @dataclass
@@ -149,6 +150,12 @@ class DashboardScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss()
+
+    def action_floor(self) -> None:
+        """Each rep's state, lead and day so far (Esc comes back here)."""
+        from prospector.tui.screens.floor import FloorScreen
+
+        self.app.push_screen(FloorScreen(self.db_path, self.clock))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.load(event.value.strip() or "today")

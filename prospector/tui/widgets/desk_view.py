@@ -90,6 +90,12 @@ class DeskView(Vertical):
     def on_resize(self, event: Resize) -> None:
         self.call_after_refresh(self.query_one(LeadCard).refit)
 
+    def show_paused(self) -> None:
+        """The rep paused: no lead, no note, nothing up next (the card says why)."""
+        self.query_one(QueuePreview).show([])
+        self.query_one(NoteEditor).show_contact(None, None)
+        self.query_one("#banner", Static).remove_class("-shown")
+
     def show_today(self, today: TodayProgress, *, narrow: bool) -> None:
         """The day's counts against the goal (short labels when ``narrow``)."""
         self.query_one(TodayStrip).show(today, narrow=narrow)

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from prospector.foundations.errors import ProspectorError
-from prospector.services import claims, contact_phones, dial_command, drafts
+from prospector.services import claims, contact_phones, dial_command, drafts, rep_states
 from prospector.services.calls import LoggedCall
 from prospector.services.contacts import ContactCard
 from prospector.services.settings import Disposition
@@ -98,6 +98,14 @@ class DialFailed(Message, namespace=NAMESPACE):
     """The dial command could not run or failed; ``text`` is one line for the rep."""
 
     text: str
+
+
+@dataclass
+class Paused(Message, namespace=NAMESPACE):
+    """The rep is paused for ``label`` since ``since``; their lead went back to the queue."""
+
+    label: str
+    since: datetime
 
 
 @dataclass
@@ -264,6 +272,33 @@ def run_dial(app: ProspectorApp, argv: list[str]) -> Job:
         except dial_command.DialError as error:
             return DialFailed(str(error))
         return None
+
+    return job
+
+
+def pause(app: ProspectorApp, code: str) -> Job:
+    """Pause the rep with ``code`` (the lead held goes back to the queue)."""
+
+    def job() -> Message:
+        now = app.clock()
+        chosen = desk.pause(app.database(), code, rep=app.rep, now=now)
+        return Paused(chosen.label, now)
+
+    return job
+
+
+def resume(app: ProspectorApp) -> Job:
+    """End the pause, then claim the next lead."""
+    return lambda: LeadClaimed(desk.resume(app.database(), rep=app.rep, now=app.clock()))
+
+
+def wrap_up(app: ProspectorApp, contact_id: int) -> Job:
+    """The call ended and its outcome is being told (until it is logged)."""
+
+    def job() -> None:
+        rep_states.change(
+            app.database(), app.rep, rep_states.WRAP_UP, app.clock(), contact_id=contact_id
+        )
 
     return job
 

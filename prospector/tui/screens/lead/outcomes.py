@@ -77,6 +77,11 @@ def describe(binding: Binding, settings: Settings | None) -> Binding:
     )
 
 
+def asks_first(chosen: Disposition) -> bool:
+    """Whether ``chosen`` opens a dialog before its call is logged (:func:`ask_then_log`)."""
+    return chosen.then in ("do_not_call", "callback", "qualify")
+
+
 def ask_then_log(
     app: App[object],
     chosen: Disposition,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -11,12 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import Resize
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Header
 
 from prospector.foundations.errors import ProspectorError
 from prospector.services import dial_command
 from prospector.services.contacts import ContactCard, shown_phone
 from prospector.services.dial_command import DialTarget
+from prospector.services.floor import time_in_state
 from prospector.services.settings import Disposition, Settings
 from prospector.services.settings.model import Objection
 from prospector.tui import desk
@@ -36,6 +38,16 @@ if TYPE_CHECKING:
 TICK_SECONDS = 15  # local times and SLA countdowns move on screen this often
 EMPTY_POLL_SECONDS = 60
 NARROW_WIDTH = 100
+
+
+def paused_text(paused: jobs.Paused, now: datetime, zone: tzinfo | None) -> str:
+    """ "Paused: Lunch 12:04" (minutes and seconds so far), since when, and the way back."""
+    seconds = max(0, int((now - paused.since).total_seconds()))
+    since = f" since {paused.since.astimezone(zone):%H:%M}" if zone is not None else ""
+    return (
+        f"Paused: {paused.label} {time_in_state(seconds)}\n"
+        f"Nothing is claimed{since}. p or Enter resumes."
+    )
 
 
 class LeadScreen(Screen[None]):
@@ -80,6 +92,8 @@ class LeadScreen(Screen[None]):
         ),
         Binding("r", "reports", "Reports", id="lead.reports", tooltip="The team dashboard"),
         Binding("g", "refresh", "Next/refresh", id="lead.refresh", show=False),
+        Binding("p", "pause", "Pause", id="lead.pause", tooltip="Pause (or resume) with a reason"),
+        Binding("enter", "resume", "Resume", id="lead.resume", show=False),
     ]
 
     # --- setup ------------------------------------------------------------------------
@@ -89,6 +103,8 @@ class LeadScreen(Screen[None]):
         self.desk: Desk | None = None
         self._claiming = 0  # jobs under way that end by claiming a lead
         self.call_clock: CallClock | None = None  # the call being timed, on the lead shown
+        self.paused: jobs.Paused | None = None  # why and since when, while paused
+        self._pause_ticker: Timer | None = None
 
     @property
     def workbench(self) -> ProspectorApp:
@@ -143,6 +159,7 @@ class LeadScreen(Screen[None]):
 
     def on_lead_screen_lead_claimed(self, message: jobs.LeadClaimed) -> None:
         self._claim_ended()
+        was_paused, self.paused = self.paused is not None, None
         first, had_lead = self.desk is None, self.lead is not None
         could_switch = self._can_switch()
         self.desk = message.desk
@@ -159,7 +176,12 @@ class LeadScreen(Screen[None]):
             self._schedule_poll()
         self._tick()
         self._tick_call()
-        if first or had_lead != (self.lead is not None) or could_switch != self._can_switch():
+        if (
+            first
+            or was_paused
+            or had_lead != (self.lead is not None)
+            or could_switch != self._can_switch()
+        ):
             self.refresh_bindings()  # the footer is rebuilt only when what it shows changes
 
     def _can_switch(self) -> bool:
@@ -170,6 +192,7 @@ class LeadScreen(Screen[None]):
         now = self.workbench.clock()
         self.query_one(DeskView).tick(now, zone)
         self._show_script(now)  # a new lead's, or the prospect's local time moved on
+        self._show_paused()
 
     def _show_script(self, now: datetime) -> None:
         """Render the lead's script in the pane, when it is open."""
@@ -212,7 +235,10 @@ class LeadScreen(Screen[None]):
         self.set_timer(EMPTY_POLL_SECONDS, self.action_refresh)  # what the g key does
 
     def describe_binding(self, binding: Binding) -> Binding:
-        """The outcome keys as the team's catalog names them (see :mod:`prospector.tui.keys`)."""
+        """The outcome keys as the team's catalog names them (see :mod:`prospector.tui.keys`);
+        ``p`` says Resume while paused."""
+        if binding.id == "lead.pause" and self.paused is not None:
+            return replace(binding, description="Resume", tooltip="Back to work")
         return outcomes.describe(binding, self.settings)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -226,6 +252,8 @@ class LeadScreen(Screen[None]):
             return self.lead is not None or None
         if action == "next_phone":
             return self._can_switch() or None
+        if action == "resume":
+            return self.paused is not None  # Enter is the note's and the dialogs' otherwise
         return True
 
     # --- actions ----------------------------------------------------------------------
@@ -245,6 +273,8 @@ class LeadScreen(Screen[None]):
             return
         typed = self.query_one(NoteEditor).text.strip()
         timed = self.stop_call_timer()
+        if outcomes.asks_first(chosen):  # the call is over while its outcome is told
+            jobs.run(self, jobs.wrap_up(self.workbench, lead.card.contact_id))
         form = outcomes.ask_then_log(
             self.app,
             chosen,
@@ -412,9 +442,58 @@ class LeadScreen(Screen[None]):
             self.set_focus(editor)  # at once: keys typed right after "e" are note text
 
     def action_refresh(self) -> None:
-        """Check the queue now when there is no lead."""
-        if not self.busy and self.lead is None:
+        """Check the queue now when there is no lead (never while paused)."""
+        if not self.busy and self.lead is None and self.paused is None:
             self._claim(jobs.next_lead(self.workbench))
+
+    def action_pause(self) -> None:
+        """Pause with a reason (the lead goes back to the queue untouched), or resume."""
+        if self.paused is not None:
+            self.action_resume()
+            return
+        if self.busy or self.settings is None:
+            self.app.bell()
+            return
+        lead = self.lead
+        if lead is not None and lead.card.dialed_at is not None:
+            self.notify(
+                f"You dialed {lead.card.name}: log the outcome before pausing",
+                severity="warning",
+            )
+            return
+        from prospector.tui.dialogs.pause_code import PauseCodeDialog
+
+        def chosen(code: str | None) -> None:
+            if code:
+                self.query_one(NoteEditor).save_unsaved()
+                jobs.run(self, jobs.pause(self.workbench, code))
+
+        self.app.push_screen(PauseCodeDialog(self.settings.pause_codes), chosen)
+
+    def on_lead_screen_paused(self, message: jobs.Paused) -> None:
+        self.paused = message
+        if self.desk is not None:
+            self.desk = replace(self.desk, lead=None, upcoming=())
+        self.set_class(True, "-empty")
+        self.query_one(DeskView).show_paused()
+        self._show_paused()
+        self.refresh_bindings()
+        self._pause_ticker = self.set_interval(1, self._show_paused)
+
+    def _show_paused(self) -> None:
+        if self.paused is None:
+            return
+        now = self.workbench.clock()
+        zone = self.settings.team.zone if self.settings is not None else None
+        self.query_one(LeadCard).show(None, now, paused_text(self.paused, now, zone), rep_zone=zone)
+
+    def action_resume(self) -> None:
+        """Back to work: ready again, and the next lead is claimed."""
+        if self.paused is None or self.busy:
+            return
+        if self._pause_ticker is not None:
+            self._pause_ticker.stop()
+        self._claim(jobs.resume(self.workbench))
 
     def action_reports(self) -> None:
         """Open the team dashboard (Esc comes back to this lead)."""

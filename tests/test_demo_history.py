@@ -178,3 +178,20 @@ def test_a_team_database_keeps_the_real_clock(tmp_path: Path) -> None:
     before = datetime.now(NY)
     assert AppContext(db_path=str(team), rep="ann").demo_resumes_at() is None
     assert AppContext(db_path=str(team), rep="ann").clock()() >= before
+
+
+def test_the_floor_and_report_time_show_the_demo_teams_day(demo_db: Path) -> None:
+    # No --at: the floor runs on the demo's clock, where the team's first hour is today.
+    reps = json.loads(run(demo_db, "floor", "--json").stdout)
+    assert [rep["rep"] for rep in reps] == sorted(HISTORY_REPS)
+    assert all(rep["state"] == "ready" and rep["dials"] > 0 for rep in reps)
+    assert all(0 <= rep["seconds_in_state"] < 3600 for rep in reps)
+    week = json.loads(run(demo_db, "report", "time", "--date", "last week", "--json").stdout)
+    team = [row for row in week if row["rep"] == "TEAM" and row["total_seconds"]]
+    assert [row["day"] for row in team] == ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-27"]
+    for day in team:
+        # Five reps' days: hours on the phone, wrap-ups, lunches, most time ready.
+        assert day["on_call_seconds"] > 3 * 3600 and day["wrap_up_seconds"] > 3600
+        assert 2 * 3600 < day["paused_lunch_seconds"] == day["paused_seconds"]
+        assert day["ready_seconds"] > day["on_call_seconds"]
+        assert 25 * 3600 < day["total_seconds"] < 45 * 3600

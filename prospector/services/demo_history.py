@@ -34,6 +34,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from prospector.foundations.db import Database
+from prospector.services import rep_states
 from prospector.services.call_outcomes import HandoffAnswers, log_outcome
 from prospector.services.calls import log_call
 from prospector.services.crm_answers.acks import ack_handoffs
@@ -92,6 +93,8 @@ _OUTCOMES = (
     ("do_not_call", 0.3, (5, 30)),
 )  # fmt: skip
 _INBOUND_MEETINGS = 5  # meeting_set's weight for an inbound lead
+_RINGING, _WRAP_UP = timedelta(seconds=20), timedelta(seconds=30)
+_DIAL, _LEAD = "dial", "lead"  # history events besides the rep states
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,7 @@ class _Desk:
     retries: list[tuple[datetime, int]] = field(default_factory=list)
     callbacks: dict[str, list[tuple[datetime, int]]] = field(default_factory=dict)
     inbound: set[int] = field(default_factory=set)
+    heard: dict[str, datetime] = field(default_factory=dict)  # each rep's last call logged
 
     def arrive(self, contact: int, sla_due: datetime, seen: datetime) -> None:
         """A new lead, in the queue by its SLA deadline once someone sees it at ``seen``."""
@@ -177,13 +181,18 @@ def build_history(
             for contact, sla_due in _arrive(writer, rows, morning):
                 desk.arrive(contact, sla_due, morning)
             leads += len(rows)
-            arrivals: list[tuple[datetime, str | None]] = [
-                (_at(day, 8) + timedelta(minutes=rng.uniform(0, 570)), None)
+            arrivals: list[tuple[datetime, str | None, str]] = [
+                (_at(day, 8) + timedelta(minutes=rng.uniform(0, 570)), None, _LEAD)
                 for _ in range(rng.randint(4, 9))
             ]
-            for at, rep in sorted([*arrivals, *_dial_plan(rng, day)], key=_event_order):
+            for at, rep, kind in sorted([*arrivals, *_dial_plan(rng, day)], key=_event_order):
                 if at >= start:
                     break
+                if rep is not None and kind != _DIAL:  # lunch, back from it, gone home
+                    batches.join()
+                    code = "lunch" if kind == rep_states.PAUSED else None
+                    rep_states.enter(db, rep, kind, at, code=code, settings=settings)
+                    continue
                 if rep is None:
                     batches.join()
                     row = _lead(rng, used_phones, "inbound", employees=rng.choice((250, 400, 1200)))
@@ -209,8 +218,8 @@ def build_history(
     return HistoryCounts(len(days), leads, calls, handoffs)
 
 
-def _event_order(event: tuple[datetime, str | None]) -> tuple[datetime, str]:
-    return event[0], event[1] or ""
+def _event_order(event: tuple[datetime, str | None, str]) -> tuple[datetime, str, str]:
+    return event[0], event[1] or "", event[2]
 
 
 class _Batches:
@@ -265,6 +274,15 @@ def _call(
         callback = _at(_weekday_after(at.date(), rng.randint(1, 4)), rng.randint(9, 16),
                        rng.choice((0, 15, 30, 45)))  # fmt: skip
     duration = rng.randint(shortest, longest)
+    # The rep's states around the call: on the phone from the dial (ringing, then the
+    # talk) to the hangup, wrapping up until it is logged at ``at``.
+    hangup = at - _WRAP_UP
+    dialed = max(hangup - timedelta(seconds=duration) - _RINGING,
+                 desk.heard.get(rep, at - timedelta(hours=1)) + timedelta(seconds=1))  # fmt: skip
+    batches.join()
+    rep_states.enter(db, rep, rep_states.ON_CALL, dialed, contact_id=contact, settings=settings)
+    rep_states.enter(db, rep, rep_states.WRAP_UP, hangup, contact_id=contact, settings=settings)
+    desk.heard[rep] = at
     handoff = None
     if answers is not None:
         batches.end()
@@ -339,10 +357,11 @@ def _close_the_day(db: Database, folder: Path, day: date, answers_due: list[_Ans
     ack_handoffs(db, path, now=now)
 
 
-def _dial_plan(rng: random.Random, day: date) -> list[tuple[datetime, str]]:
+def _dial_plan(rng: random.Random, day: date) -> list[tuple[datetime, str | None, str]]:
     """Each rep's dial times that day: a start near 09:00, lunch, an end near 17:00,
-    a dial every few minutes (ringing, talk and wrap-up); a rep off now and then."""
-    plan = []
+    a dial every few minutes (ringing, talk and wrap-up); a rep off now and then.
+    With them, the rep's lunch pause, return and going home (rep states)."""
+    plan: list[tuple[datetime, str | None, str]] = []
     for rep in HISTORY_REPS:
         if rng.random() < 0.05:
             continue  # a day off
@@ -350,9 +369,11 @@ def _dial_plan(rng: random.Random, day: date) -> list[tuple[datetime, str]]:
         lunch = _at(day, 12) + timedelta(minutes=rng.uniform(0, 90))
         back = lunch + timedelta(minutes=rng.uniform(30, 60))
         end = _at(day, 16, 40) + timedelta(minutes=rng.uniform(0, 40))
+        plan += [(lunch, rep, rep_states.PAUSED), (back, rep, rep_states.READY),
+                 (end, rep, rep_states.OFFLINE)]  # fmt: skip
         while at < end:
             if not lunch <= at < back:
-                plan.append((at, rep))
+                plan.append((at, rep, _DIAL))
             at += timedelta(seconds=rng.uniform(200, 640))
     return plan
 

@@ -2,7 +2,8 @@
 
 Textual's footer is one line; with ten outcome keys and the lead screen's own,
 an 80-column terminal would hide half of them. This one lays the same keys out
-in as many columns as fit, so every key is always on screen. It is built only on
+in rows, as many keys to a row as fit, so every key is always on screen in as few
+lines as the keys' own widths allow. It is built only on
 Textual's public API: the screen's ``active_bindings`` and its
 ``bindings_updated_signal``; each key is a :class:`FooterCell` of our own.
 """
@@ -14,6 +15,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widget import Widget
@@ -30,7 +32,8 @@ class FooterCell(Widget):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"footer-cell--key", "footer-cell--description"}
     DEFAULT_CSS = """
     FooterCell {
-        width: 1fr;
+        width: auto;
+        margin-right: 1;
         height: 1;
         text-wrap: nowrap;
         background: $footer-item-background;
@@ -79,15 +82,21 @@ class FooterCell(Widget):
             self.app.bell()
 
 
+class FooterRow(Horizontal):
+    """One line of the footer's keys."""
+
+    DEFAULT_CSS = """
+    FooterRow { height: 1; }
+    """
+
+
 class KeyFooter(Widget, can_focus=False, can_focus_children=False):
-    """The screen's shown keys, one per action, in a grid of as many columns as fit."""
+    """The screen's shown keys, one per action, in rows of as many keys as fit."""
 
     ALLOW_SELECT = False
     DEFAULT_CSS = """
     KeyFooter {
-        layout: grid;
-        grid-gutter: 0 1;
-        height: 1;
+        height: auto;
         dock: bottom;
         color: $footer-foreground;
         background: $footer-background;
@@ -97,11 +106,17 @@ class KeyFooter(Widget, can_focus=False, can_focus_children=False):
     def __init__(self) -> None:
         super().__init__()
         self._ready = False  # the screen has said its bindings are in place
+        self._split: list[int] = []  # keys on each row, as last laid out
 
     def compose(self) -> ComposeResult:
-        if self._ready:
-            yield from self._cells()
-        self.call_after_refresh(self._arrange)
+        cells = self._cells() if self._ready else []
+        self._split = split_rows([cell.cells for cell in cells], self._width())
+        for count in self._split:
+            yield FooterRow(*cells[:count])
+            cells = cells[count:]
+
+    def _width(self) -> int:
+        return self.size.width or self.app.size.width
 
     def _cells(self) -> list[FooterCell]:
         by_action: dict[str, FooterCell] = {}
@@ -130,23 +145,20 @@ class KeyFooter(Widget, can_focus=False, can_focus_children=False):
             self.call_after_refresh(self.recompose)
 
     def on_resize(self, event: Resize) -> None:
-        self._arrange()
+        widths = [cell.cells for cell in self.query(FooterCell)]
+        if split_rows(widths, event.size.width) != self._split:
+            self.call_after_refresh(self.recompose)
 
-    def _arrange(self) -> None:
-        widths = [cell.cells for cell in self.query_children(FooterCell)]
-        width = self.size.width or self.app.size.width
-        if not widths or not width:
-            return
-        columns = len(widths)
-        per_column = widths
-        while columns > 1:
-            per_column = [max(widths[c::columns]) for c in range(columns)]
-            if sum(per_column) + GUTTER * (columns - 1) <= width:
-                break
-            columns -= 1
+
+def split_rows(widths: list[int], width: int) -> list[int]:
+    """How many keys go on each row: in order, as many to a row as fit ``width``."""
+    rows: list[int] = []
+    used = 0
+    for cells in widths:
+        if rows and used + cells <= width:
+            rows[-1] += 1
         else:
-            per_column = [max(widths)]
-        self.styles.grid_size_columns = columns
-        # Each column exactly as wide as its widest key, measured from the text.
-        self.styles.grid_columns = " ".join(str(cells) for cells in per_column)
-        self.styles.height = -(-len(widths) // columns)
+            rows.append(1)
+            used = 0
+        used += cells + GUTTER
+    return rows

@@ -195,3 +195,12 @@ def test_the_floor_and_report_time_show_the_demo_teams_day(demo_db: Path) -> Non
         assert 2 * 3600 < day["paused_lunch_seconds"] == day["paused_seconds"]
         assert day["ready_seconds"] > day["on_call_seconds"]
         assert 25 * 3600 < day["total_seconds"] < 45 * 3600
+
+
+def test_the_demos_objections_have_a_week_of_tagged_calls(demo_db: Path) -> None:
+    week = json.loads(run(demo_db, "report", "objections", "--date", "last week", "--json").stdout)
+    team = {row["objection"]: row for row in week if row["dimension"] == "team"}
+    assert len(team) == 5 and all(row["calls"] > 5 for row in team.values())
+    tagged = sum(row["calls"] for row in team.values())
+    ended = sum(row["meetings"] + row["callbacks"] + row["not_interested"] for row in team.values())
+    assert ended == tagged  # only conversations that ended so are tagged in the demo

@@ -93,6 +93,7 @@ _OUTCOMES = (
     ("do_not_call", 0.3, (5, 30)),
 )  # fmt: skip
 _INBOUND_MEETINGS = 5  # meeting_set's weight for an inbound lead
+_OBJECTED = frozenset({"callback", "not_interested", "meeting_set"})
 _RINGING, _WRAP_UP = timedelta(seconds=20), timedelta(seconds=30)
 _DIAL, _LEAD = "dial", "lead"  # history events besides the rep states
 
@@ -274,6 +275,8 @@ def _call(
         callback = _at(_weekday_after(at.date(), rng.randint(1, 4)), rng.randint(9, 16),
                        rng.choice((0, 15, 30, 45)))  # fmt: skip
     duration = rng.randint(shortest, longest)
+    # Conversations often meet an objection or two, tagged as the rep would (``o``).
+    heard = [o.key for o in settings.objections if code in _OBJECTED and rng.random() < 0.3]
     # The rep's states around the call: on the phone from the dial (ringing, then the
     # talk) to the hangup, wrapping up until it is logged at ``at``.
     hangup = at - _WRAP_UP
@@ -288,14 +291,14 @@ def _call(
         batches.end()
         outcome = log_outcome(
             db, contact, code, rep=rep, now=at, answers=answers, duration=duration,
-            settings=settings,
+            tags=tuple(heard[:2]), settings=settings,
         )  # fmt: skip
         call, handoff = outcome.call, outcome.handoff
     else:
         batches.join()
         call = log_call(
             db, contact, code, rep=rep, now=at, callback=callback, duration=duration,
-            settings=settings,
+            tags=tuple(heard[:2]), settings=settings,
         )  # fmt: skip
     if call.status == "open" and call.next_call_at is not None:
         if callback is not None:

@@ -66,6 +66,12 @@ class AppContext:
         resumed = self.demo_resumes_at()
         return running_clock(resumed) if resumed else system_clock
 
+    def screen_clock(self, at: datetime | None = None) -> Clock:
+        """A screen's clock, which runs on: from ``at`` (or the global ``--at``) when
+        given, else as :meth:`clock` (the demo's on the demo database, or the real one)."""
+        instant = at or self.start_at
+        return running_clock(instant) if instant else self.clock()
+
     def demo_resumes_at(self) -> datetime | None:
         """Where the demo's clock stands when the database is the demo's, else None."""
         from prospector.services.demo_clock import demo_resumes_at

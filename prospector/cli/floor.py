@@ -79,12 +79,9 @@ def floor_command(
     """
     if as_json and watch:
         raise click.UsageError("--json and --watch ask for two outputs; give one")
-    from prospector.foundations.clock import running_clock
-
     with app.open_db():
         pass  # upgrade (and refuse a missing or foreign file) before reading on
-    start = at or app.start_at
-    clock = running_clock(start) if start else app.clock()  # the demo's, on the demo
+    clock = app.screen_clock(at)
     if as_json:
         zone, reps = _snapshot(app, clock())
         echo_json([rep.to_json(zone) for rep in reps])

@@ -181,15 +181,11 @@ def rebuild(app: AppContext, as_json: bool) -> None:
 @pass_app
 def dashboard(app: AppContext, refresh: float, at: Any) -> None:
     """The team lead's dashboard: daily table, dials per hour, funnel, pipeline, SLA, sources."""
-    from prospector.foundations.clock import running_clock
     from prospector.tui.dashboard_app import DashboardApp
 
     with app.open_db():
         pass  # upgrade (and refuse a missing or foreign file) before the screen opens
-    start = at or app.start_at
-    # Without --at: the real clock, or the demo's on the demo database.
-    clock = running_clock(start) if start else app.clock()
-    DashboardApp(db_path=app.db_path, clock=clock, refresh_seconds=refresh).run()
+    DashboardApp(db_path=app.db_path, clock=app.screen_clock(at), refresh_seconds=refresh).run()
 
 
 def register(group: click.Group) -> None:

@@ -37,7 +37,8 @@ def test_claim_dial_hangup_log_walk_through_every_state(db) -> None:
     item = claims.claim_next(db, rep="alice", now=T0)
     assert item is not None and item.contact_id == first
     claims.mark_dialed(db, first, rep="alice", now=T0 + timedelta(minutes=1))
-    assert rep_states.hangup(db, "alice", T0 + timedelta(minutes=4), contact_id=first)
+    with db.write():
+        assert rep_states.hangup(db, "alice", T0 + timedelta(minutes=4), contact_id=first)
     calls.log_call(db, first, "no_answer", rep="alice", now=T0 + timedelta(minutes=5))
     claims.claim_next(db, rep="alice", now=T0 + timedelta(minutes=6))  # still ready: no new stay
     assert stays(db) == [
@@ -74,7 +75,8 @@ def test_a_hangup_after_the_log_leaves_the_rep_ready(db) -> None:
     contact = add_contact(db, now=T0)
     claims.claim_next(db, rep="alice", now=T0)
     calls.log_call(db, contact, "no_answer", rep="alice", now=T0 + timedelta(minutes=2))
-    assert not rep_states.hangup(db, "alice", T0 + timedelta(minutes=3))
+    with db.write():
+        assert not rep_states.hangup(db, "alice", T0 + timedelta(minutes=3))
     assert [s[0] for s in stays(db)] == ["ready"]
 
 

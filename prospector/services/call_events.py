@@ -216,7 +216,7 @@ def record_event(
             result = _to_call_in_progress(db, event, rep=rep, now=now)
             if event.ended_at is not None and contact["claimed_by"] is not None:
                 # The phone hung up: the rep holding the call is wrapping it up now.
-                rep_states.hung_up(db, contact["claimed_by"], now, contact_id=event.contact_id)
+                rep_states.hangup(db, contact["claimed_by"], now, contact_id=event.contact_id)
         else:
             result = _to_last_call(db, event, settings)
         db.execute(

@@ -182,18 +182,12 @@ def change(
 
 
 def hangup(db: Database, rep: str, now: datetime, *, contact_id: int | None = None) -> bool:
-    """The call ended: ``on_call`` becomes ``wrap_up`` until the call is logged.
+    """The call ended: ``on_call`` becomes ``wrap_up`` until the call is logged
+    (inside the caller's write transaction: a phone system's ``event --ended-at``).
 
     Only a rep on a call (or already wrapping up) moves: a hangup reported late, after
-    the call was logged, leaves the rep where they are. Runs in its own transaction;
-    a phone-system event (``prospector event --ended-at``) calls it.
+    the call was logged, leaves the rep where they are.
     """
-    with db.write(serial=False):
-        return hung_up(db, rep, now, contact_id=contact_id)
-
-
-def hung_up(db: Database, rep: str, now: datetime, *, contact_id: int | None = None) -> bool:
-    """:func:`hangup` inside the caller's write transaction."""
     row = db.one("SELECT state FROM rep_states WHERE rep = ? AND ended_at IS NULL", (rep,))
     if row is None or row["state"] not in (ON_CALL, WRAP_UP):
         return False

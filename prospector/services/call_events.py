@@ -347,10 +347,9 @@ def take_pending(db: Database, contact_id: int, dialed_at: str | None) -> Pendin
     """Remove the contact's waiting event and return it when it belongs to the dial
     started at ``dialed_at`` (one received before that dial, or with no dial, is
     stale: dropped). Call inside the transaction that logs the call."""
-    row = db.one("SELECT * FROM call_events WHERE contact_id = ?", (contact_id,))
+    row = db.one("DELETE FROM call_events WHERE contact_id = ? RETURNING *", (contact_id,))
     if row is None:
         return None
-    db.execute("DELETE FROM call_events WHERE contact_id = ?", (contact_id,))
     if dialed_at is None or from_db(row["received_at"]) < from_db(dialed_at):
         return None
     talk = row["duration_seconds"]

@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import Resize
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Header
 
 from prospector.foundations.errors import ProspectorError
@@ -104,7 +103,6 @@ class LeadScreen(Screen[None]):
         self._claiming = 0  # jobs under way that end by claiming a lead
         self.call_clock: CallClock | None = None  # the call being timed, on the lead shown
         self.paused: jobs.Paused | None = None  # why and since when, while paused
-        self._pause_ticker: Timer | None = None
 
     @property
     def workbench(self) -> ProspectorApp:
@@ -133,7 +131,7 @@ class LeadScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(DeskView).show_waiting(self.workbench.clock())
         self.set_interval(TICK_SECONDS, self._tick)
-        self.set_interval(1, self._tick_call)
+        self.set_interval(1, self._tick_second)
         self._claim(jobs.start(self.workbench))
 
     def on_resize(self, event: Resize) -> None:
@@ -478,7 +476,11 @@ class LeadScreen(Screen[None]):
         self.query_one(DeskView).show_paused()
         self._show_paused()
         self.refresh_bindings()
-        self._pause_ticker = self.set_interval(1, self._show_paused)
+
+    def _tick_second(self) -> None:
+        """What moves each second: the call's timer, or the time paused."""
+        self._tick_call()
+        self._show_paused()
 
     def _show_paused(self) -> None:
         if self.paused is None:
@@ -491,8 +493,6 @@ class LeadScreen(Screen[None]):
         """Back to work: ready again, and the next lead is claimed."""
         if self.paused is None or self.busy:
             return
-        if self._pause_ticker is not None:
-            self._pause_ticker.stop()
         self._claim(jobs.resume(self.workbench))
 
     def action_reports(self) -> None:

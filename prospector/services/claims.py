@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from prospector.foundations.clock import from_db, to_db
 from prospector.foundations.db import Database
@@ -36,6 +37,7 @@ from prospector.services import rep_states
 from prospector.services.accounts import account_holder
 from prospector.services.forecast import refill
 from prospector.services.queue import (
+    ITEM_EXTRAS,
     LANE_FOLLOW_UP,
     LANE_NEW,
     LANE_UNDISPOSITIONED,
@@ -44,6 +46,7 @@ from prospector.services.queue import (
     QueueItem,
     humanize,
     item_from_row,
+    item_of,
     load_items,
     not_held,
     probe,
@@ -143,7 +146,8 @@ def _claim_top(
         bring_back(db, now=now, recycle=probed.recycle_due, deferred=probed.deferred_due)
         if not probed.rep_known:
             record_rep(db, rep, now)
-        rep_states.refuse_if_paused(db, rep, now, settings)
+        if not rep_states.heard_lately(probed.state, probed.seen_at, now, settings):
+            rep_states.refuse_if_paused(db, rep, now, settings)
         if probed.held:
             db.execute(
                 "UPDATE contacts SET claimed_by = NULL, claim_expires_at = NULL"
@@ -153,10 +157,11 @@ def _claim_top(
         top = _claim_first_free(db, rep, now, lease, settings, probed)
         if top is None:
             return None
-        items = load_items(db, [top], now=now, settings=settings)
-        if not items:  # the queue offered it, so never; roll the claim back all the same
-            raise ClaimError(f"contact {top[1]} could not be read back; try again")
-    return dataclasses.replace(items[0], claimed_by=rep, claim_expires_at=from_db(lease))
+        lane, row = top
+        item = item_of(row, lane, now=now, settings=settings)
+        if item is None:  # the queue offered it, so never; roll the claim back all the same
+            raise ClaimError(f"contact {row['id']} could not be read back; try again")
+    return item
 
 
 LOCKED_TOPS = (1, 20, 200)
@@ -166,9 +171,10 @@ claimed by other reps at the same moment."""
 
 def _claim_first_free(
     db: Database, rep: str, now: datetime, lease: str, settings: Settings, probed: Probe
-) -> tuple[int, int] | None:
-    """Claim the queue's first ``(lane, contact id)`` whose row no other transaction
-    holds, and return it; None when the queue is empty.
+) -> tuple[int, Any] | None:
+    """Claim the queue's first contact whose row no other transaction holds, and return
+    its lane and its row as claimed (with :data:`.queue.ITEM_EXTRAS`: the item comes
+    back with the claim, in one round trip); None when the queue is empty.
 
     On PostgreSQL other reps claim at the same moment: a row another transaction
     holds is skipped (``FOR UPDATE SKIP LOCKED``), not waited for, and one claimed
@@ -195,11 +201,11 @@ def _claim_first_free(
                            JOIN contacts c ON c.id = o.id
                            WHERE {not_held(settings)} AND {STILL_OFFERED}
                            ORDER BY o.pos LIMIT 1{db.dialect.skip_locked_of("c")})
-               RETURNING id""",
+               RETURNING *, {ITEM_EXTRAS}""",
             {"rep": rep, "lease": lease, "ids": json.dumps(list(lanes)), "now": to_db(now)},
         )
         if claimed is not None:
-            return lanes[claimed[0]], claimed[0]
+            return lanes[claimed["id"]], claimed
     raise ClaimError("the contacts at the top of the queue are busy; try again")
 
 

@@ -243,6 +243,8 @@ class Probe:
     dialed: bool  # ... and dialed ones never logged (lane 0)
     my_callbacks_due: bool  # one of the rep's callbacks is due (lane 1)
     callbacks_due: bool  # someone's callback is due (lane 2)
+    state: str | None = None  # the rep's state now (see services.rep_states) ...
+    seen_at: str | None = None  # ... and when it was last heard of
 
 
 def probe(db: Database, *, rep: str, now: datetime) -> Probe:
@@ -259,11 +261,14 @@ def probe(db: Database, *, rep: str, now: datetime) -> Probe:
                            AND c.callback_rep IS NOT NULL AND {CALLABLE}
                            AND c.callback_at <= :now),
                    EXISTS (SELECT 1 FROM contacts WHERE callback_at IS NOT NULL
-                           AND status = 'open' AND callback_at <= :now)""",
+                           AND status = 'open' AND callback_at <= :now),
+                   s.state, s.seen_at
+            FROM (SELECT 1) AS one
+            LEFT JOIN rep_states s ON s.rep = :rep AND s.ended_at IS NULL""",
         {"rep": rep, "now": to_db(now)},
     ).fetchone()
-    version, top, count, *flags = row
-    return Probe(int(version), (top, int(count)), *(bool(flag) for flag in flags))
+    version, top, count, *flags, state, seen_at = row
+    return Probe(int(version), (top, int(count)), *(bool(flag) for flag in flags), state, seen_at)
 
 
 def queue_ids(
@@ -422,18 +427,32 @@ def load_items(
     items = []
     for lane, contact_id in lanes_ids:
         row = rows.get(contact_id)
-        if row is None:
-            continue
-        locale = Locale(
-            row["locale_id"],
-            tuple(row["zones"].split()),
-            row["locale_country"],
-            row["locale_state"],
-        )
-        if check_window and not is_open(locale, now, settings):
-            continue
-        items.append(item_from_row(row, lane, locale, now=now, settings=settings))
+        if row is not None and (
+            item := item_of(row, lane, now=now, settings=settings, check_window=check_window)
+        ):
+            items.append(item)
     return items
+
+
+ITEM_EXTRAS = """(SELECT name FROM accounts a WHERE a.id = contacts.account_id) AS company,
+    (SELECT zones FROM locales l WHERE l.id = contacts.locale_id) AS zones,
+    (SELECT country FROM locales l WHERE l.id = contacts.locale_id) AS locale_country,
+    (SELECT state FROM locales l WHERE l.id = contacts.locale_id) AS locale_state"""
+"""What :func:`load_items` joins to a contact, as a ``RETURNING *, ...`` of a
+statement on ``contacts`` gives it (a claim hands back its item in one round trip)."""
+
+
+def item_of(
+    row, lane: int, *, now: datetime, settings: Settings, check_window: bool = True
+) -> QueueItem | None:
+    """A :class:`QueueItem` from a contacts row with :data:`ITEM_EXTRAS`; None when
+    ``check_window`` and its window is closed at ``now`` (a last guard)."""
+    locale = Locale(
+        row["locale_id"], tuple(row["zones"].split()), row["locale_country"], row["locale_state"]
+    )
+    if check_window and not is_open(locale, now, settings):
+        return None
+    return item_from_row(row, lane, locale, now=now, settings=settings)
 
 
 def item_from_row(

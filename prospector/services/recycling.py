@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database
 
-RECYCLABLE = """recycle_at <= :now AND status IN ('exhausted', 'closed') AND dnc = 0
+RECYCLABLE = """recycle_at IS NOT NULL AND recycle_at <= :now AND status IN ('exhausted', 'closed') AND dnc = 0
     AND phone_bad = 0 AND coalesce(close_reason, '') <> 'wrong number'
     AND NOT EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = contacts.phone)
     AND coalesce((SELECT min(p.bad) FROM contact_phones p WHERE p.contact_id = contacts.id), 0) = 0
@@ -41,7 +41,8 @@ RECYCLABLE = """recycle_at <= :now AND status IN ('exhausted', 'closed') AND dnc
                     WHERE p.contact_id = contacts.id)"""
 
 
-# "IS NOT NULL" names each partial index's predicate, so any plan seeks it.
+# "IS NOT NULL" names each partial index's predicate, so any plan seeks it (a plan
+# made for any :now, as row-lock transactions use on PostgreSQL, would scan otherwise).
 RECYCLE_DUE = "SELECT 1 FROM contacts WHERE recycle_at IS NOT NULL AND recycle_at <= :now"
 DEFERRED_DUE = "SELECT 1 FROM contacts WHERE deferred_until IS NOT NULL AND deferred_until <= :now"
 
@@ -71,7 +72,9 @@ def bring_back(db: Database, *, now: datetime, recycle: bool, deferred: bool) ->
             _recycle(db, stamp, "system")
         if deferred:
             db.execute(
-                "UPDATE contacts SET deferred_until = NULL WHERE deferred_until <= ?", (stamp,)
+                "UPDATE contacts SET deferred_until = NULL"
+                " WHERE deferred_until IS NOT NULL AND deferred_until <= ?",
+                (stamp,),
             )
 
 
@@ -111,5 +114,8 @@ def _recycle(db: Database, stamp: str, actor: str) -> int:
     ).rowcount
     # What is left due can never come back (DNC, wrong number, qualified, reopened
     # by hand): forget the date so the next look is a single seek again.
-    db.execute("UPDATE contacts SET recycle_at = NULL WHERE recycle_at <= :now", params)
+    db.execute(
+        "UPDATE contacts SET recycle_at = NULL WHERE recycle_at IS NOT NULL AND recycle_at <= :now",
+        params,
+    )
     return reopened

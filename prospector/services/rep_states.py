@@ -158,6 +158,16 @@ def refuse_if_paused(db: Database, rep: str, now: datetime, settings: Settings) 
         raise ClaimError(f"{rep} is paused: resume first ('prospector resume', or p)")
 
 
+def heard_lately(state: str | None, seen_at: str | None, now: datetime, settings: Settings) -> bool:
+    """Whether a rep ``state`` (last seen at ``seen_at``) is ready and was heard from
+    within a third of a lease: a claim then need not say so again. The workbench
+    says it that often (it renews its lease every third of one), and a desk counts
+    as gone only after a whole lease of quiet."""
+    if state != READY or seen_at is None:
+        return False
+    return now - quiet_limit(settings) / 3 <= from_db(seen_at) <= now
+
+
 def touch(db: Database, rep: str, now: datetime) -> None:
     """The rep's desk is still there (one UPDATE; inside the caller's transaction)."""
     db.execute(

@@ -30,7 +30,8 @@ from prospector.foundations.migrations import (
     m011_standby_lists,
     m012_call_events,
     m013_call_tags,
-    m015_rep_states,
+    m014_rep_states,
+    m015_queue_ties_by_id,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -72,5 +73,6 @@ MIGRATIONS: list[Migration] = [
     _typed_sql(m011_standby_lists.SQL),
     _typed_sql(m012_call_events.SQL),
     _typed_sql(m013_call_tags.SQL),
-    _typed_sql(m015_rep_states.SQL),
+    _typed_sql(m014_rep_states.SQL),
+    m015_queue_ties_by_id.migrate,
 ]

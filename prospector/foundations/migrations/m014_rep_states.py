@@ -1,4 +1,4 @@
-"""Schema 15: each rep's states over time (ready, on call, wrap-up, paused, offline).
+"""Schema 14: each rep's states over time (ready, on call, wrap-up, paused, offline).
 
 One row per interval a rep spent in one state; the open one (``ended_at`` NULL) is
 the rep's state now, at most one per rep, found through ``rep_states_open`` (the

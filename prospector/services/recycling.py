@@ -33,8 +33,9 @@ from datetime import UTC, datetime
 from prospector.foundations.clock import to_db
 from prospector.foundations.db import Database
 
-RECYCLABLE = """recycle_at IS NOT NULL AND recycle_at <= :now AND status IN ('exhausted', 'closed') AND dnc = 0
-    AND phone_bad = 0 AND coalesce(close_reason, '') <> 'wrong number'
+RECYCLABLE = """recycle_at IS NOT NULL AND recycle_at <= :now
+    AND status IN ('exhausted', 'closed') AND dnc = 0 AND phone_bad = 0
+    AND coalesce(close_reason, '') <> 'wrong number'
     AND NOT EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = contacts.phone)
     AND coalesce((SELECT min(p.bad) FROM contact_phones p WHERE p.contact_id = contacts.id), 0) = 0
     AND NOT EXISTS (SELECT 1 FROM contact_phones p JOIN dnc_numbers d ON d.phone = p.e164

@@ -268,7 +268,11 @@ def probe(db: Database, *, rep: str, now: datetime) -> Probe:
         {"rep": rep, "now": to_db(now)},
     ).fetchone()
     version, top, count, *flags, state, seen_at = row
-    return Probe(int(version), (top, int(count)), *(bool(flag) for flag in flags), state, seen_at)
+    known, recycle, deferred, held, dialed, mine, anyone = (bool(flag) for flag in flags)
+    return Probe(
+        int(version), (top, int(count)), known, recycle, deferred, held, dialed, mine, anyone,
+        state=state, seen_at=seen_at,
+    )  # fmt: skip
 
 
 def queue_ids(

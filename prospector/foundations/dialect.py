@@ -134,13 +134,15 @@ class SQLiteDialect:
 
     # --- queue, claims, search (pgq) ---
 
-    def each_locale_heads(self, locales: str, heads: str) -> str:
+    def each_locale_heads(self, locales: str, heads: str, only: str | None = None) -> str:
         """A FROM fragment: ``contacts c`` rows picked per locale by ``heads``.
 
         ``locales`` is a parameter bound to a JSON array of locale ids; ``heads`` is a
         ``SELECT c.id FROM contacts c WHERE c.locale_id = l.value ... LIMIT n``
         that reads one locale's first rows from a partial index. SQLite runs it as
-        a correlated ``IN`` per locale; PostgreSQL as a ``LATERAL`` join.
+        a correlated ``IN`` per locale; PostgreSQL as a ``LATERAL`` join. ``only``:
+        the columns of ``c`` the query reads besides the id, when that is all it
+        reads (PostgreSQL then takes them from the heads, not from the table again).
         """
         return f"json_each({locales}) AS l JOIN contacts c ON c.id IN ({heads})"
 
@@ -262,7 +264,10 @@ class PostgresDialect(SQLiteDialect):
 
     # --- queue, claims, search (pgq) ---
 
-    def each_locale_heads(self, locales: str, heads: str) -> str:
+    def each_locale_heads(self, locales: str, heads: str, only: str | None = None) -> str:
+        if only is not None:
+            heads = heads.replace("SELECT c.id FROM", f"SELECT c.id, {only} FROM", 1)
+            return f"{self.ints_in(locales)} AS l(value) CROSS JOIN LATERAL ({heads}) AS c"
         return (
             f"{self.ints_in(locales)} AS l(value)"
             f" CROSS JOIN LATERAL ({heads}) AS heads JOIN contacts c ON c.id = heads.id"

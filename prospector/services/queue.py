@@ -220,7 +220,7 @@ def _per_locale_lane(
                 WHERE c.locale_id = l.value AND {where} AND {CALLABLE}
                   AND {free} AND {NOT_ON_DNC_LIST}
                 ORDER BY {order}, {index_rest}c.id LIMIT :n"""
-    sql = f"""SELECT c.id FROM {db.dialect.each_locale_heads(":locales", heads)}
+    sql = f"""SELECT c.id FROM {db.dialect.each_locale_heads(":locales", heads, only=order)}
               ORDER BY {order}, c.id LIMIT :n"""
     return [row[0] for row in db.execute(sql, params)]
 

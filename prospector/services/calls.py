@@ -298,7 +298,11 @@ def log_call(
     with db.write_or_join(serial=chosen.then == "do_not_call"):
         row, locale = load_contact(db, contact_id, lock=True)
         refuse_if_held_by_other(row, rep, now)
-        told = call_events.take_pending(db, contact_id, row["dialed_at"])
+        told = (
+            call_events.take_pending(db, contact_id, row["dialed_at"])
+            if row["event_waiting"]
+            else None
+        )
         if duration is None:
             if told is not None and told.talk_seconds is not None:
                 duration = told.talk_seconds
@@ -440,6 +444,7 @@ def log_call(
             duration_seconds=duration,
             settings=settings,
         )
+        clear_draft(db, rep, contact_id)  # the note is in the call now
         stamp = to_db(now)
         working = None
         if row["first_dial_at"] is None:  # speed to lead in the prospect's calling time
@@ -472,8 +477,7 @@ def log_call(
                 "working": working,
                 "id": contact_id,
             },
-        )
-        clear_draft(db, rep, contact_id)  # the note is in the call now
+        )  # last: on PostgreSQL its triggers lock the shared report rows until the commit
     check = check_time(locale, callback_at, settings) if callback_at is not None else None
     zone: ZoneInfo = locale.primary_zone
     return LoggedCall(

@@ -74,20 +74,19 @@ def with_extension(number: str, extension: str | None) -> str:
 
 def phones_of(db: Database, contact_id: int) -> tuple[ContactPhone, ...]:
     """Every phone of the contact in dial order (empty for an unknown contact)."""
+    # A contact stored before it had phones of its own (schema 6) has only its one.
     rows = db.query(
         """SELECT p.e164, p.raw, p.kind, p.extension, p.number_type, p.rank, p.bad,
                   EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = p.e164) AS on_dnc
-           FROM contact_phones p WHERE p.contact_id = ? ORDER BY p.rank, p.e164""",
-        (contact_id,),
+           FROM contact_phones p WHERE p.contact_id = :id
+           UNION ALL
+           SELECT phone, phone_raw, 'work', phone_ext, phone_type, 0, phone_bad,
+                  EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = c.phone)
+           FROM contacts c WHERE c.id = :id
+             AND NOT EXISTS (SELECT 1 FROM contact_phones p WHERE p.contact_id = :id)
+           ORDER BY 6, 1""",
+        {"id": contact_id},
     )
-    if not rows:
-        rows = db.query(
-            """SELECT phone AS e164, phone_raw AS raw, 'work' AS kind, phone_ext AS extension,
-                      phone_type AS number_type, 0 AS rank, phone_bad AS bad,
-                      EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = c.phone) AS on_dnc
-               FROM contacts c WHERE id = ?""",
-            (contact_id,),
-        )
     return tuple(
         ContactPhone(
             e164=row["e164"],

@@ -73,8 +73,9 @@ class Locale:
 def load_contact(
     db: Database, contact_id: int, *, lock: bool = False
 ) -> tuple[sqlite3.Row, Locale]:
-    """A contact's row (with ``company``, ``industry``, ``employees``, ``on_dnc_list``)
-    and its locale; ``lock``: its row locked until the transaction ends.
+    """A contact's row (with ``company``, ``industry``, ``employees``, ``on_dnc_list``,
+    and ``event_waiting``: a phone system's event waits for the call's log) and its
+    locale; ``lock``: its row locked until the transaction ends.
 
     Raises:
         NotFoundError: no such contact.
@@ -82,7 +83,9 @@ def load_contact(
     row = db.one(
         f"""SELECT c.*, a.name AS company, a.industry, a.employees, l.zones,
                   l.country AS locale_country, l.state AS locale_state,
-                  EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = c.phone) AS on_dnc_list
+                  EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = c.phone) AS on_dnc_list,
+                  EXISTS (SELECT 1 FROM call_events e WHERE e.contact_id = c.id)
+                      AS event_waiting
            FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
            JOIN locales l ON l.id = c.locale_id WHERE c.id = ?
            {db.dialect.lock_rows_of("c") if lock else ""}""",

@@ -37,7 +37,7 @@ from prospector.services import rep_states
 from prospector.services.accounts import account_holder
 from prospector.services.forecast import refill
 from prospector.services.queue import (
-    ITEM_EXTRAS,
+    ITEM_RETURNING,
     LANE_FOLLOW_UP,
     LANE_NEW,
     LANE_UNDISPOSITIONED,
@@ -173,7 +173,7 @@ def _claim_first_free(
     db: Database, rep: str, now: datetime, lease: str, settings: Settings, probed: Probe
 ) -> tuple[int, Any] | None:
     """Claim the queue's first contact whose row no other transaction holds, and return
-    its lane and its row as claimed (with :data:`.queue.ITEM_EXTRAS`: the item comes
+    its lane and its row as claimed (:data:`.queue.ITEM_RETURNING`: the item comes
     back with the claim, in one round trip); None when the queue is empty.
 
     On PostgreSQL other reps claim at the same moment: a row another transaction
@@ -201,7 +201,7 @@ def _claim_first_free(
                            JOIN contacts c ON c.id = o.id
                            WHERE {not_held(settings)} AND {STILL_OFFERED}
                            ORDER BY o.pos LIMIT 1{db.dialect.skip_locked_of("c")})
-               RETURNING *, {ITEM_EXTRAS}""",
+               RETURNING {ITEM_RETURNING}""",
             {"rep": rep, "lease": lease, "ids": json.dumps(list(lanes)), "now": to_db(now)},
         )
         if claimed is not None:

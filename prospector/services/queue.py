@@ -400,6 +400,22 @@ def _reason(lane: int, row, locale: Locale, now: datetime, settings: Settings) -
     return f"attempt {attempt}{of}{recycled}, tier {row['tier']}, due {humanize(overdue)} ago"
 
 
+ITEM_COLUMNS = (
+    "id", "first_name", "last_name", "title", "phone", "phone_ext", "tier", "attempts",
+    "cycle_attempts_base", "recycles", "next_call_at", "sla_due_at", "callback_at",
+    "callback_rep", "claimed_by", "claim_expires_at", "dialed_at", "locale_id",
+)  # fmt: skip
+"""The contact's columns a :class:`QueueItem` is made of (a contact has many more)."""
+ITEM_RETURNING = f"""{", ".join(ITEM_COLUMNS)},
+    (SELECT name FROM accounts a WHERE a.id = contacts.account_id) AS company,
+    (SELECT zones FROM locales l WHERE l.id = contacts.locale_id) AS zones,
+    (SELECT country FROM locales l WHERE l.id = contacts.locale_id) AS locale_country,
+    (SELECT state FROM locales l WHERE l.id = contacts.locale_id) AS locale_state"""
+"""An item's row as a ``RETURNING`` of a statement on ``contacts`` gives it (a claim
+hands back its item in the same round trip)."""
+ITEM_SELECT = ", ".join(f"c.{name}" for name in ITEM_COLUMNS)
+
+
 def load_items(
     db: Database,
     lanes_ids: list[tuple[int, int]],
@@ -418,8 +434,8 @@ def load_items(
     rows = {
         row["id"]: row
         for row in db.query(
-            """SELECT c.*, a.name AS company, l.zones, l.country AS locale_country,
-                       l.state AS locale_state
+            f"""SELECT {ITEM_SELECT}, a.name AS company, l.zones,
+                       l.country AS locale_country, l.state AS locale_state
                 FROM contacts c
                 LEFT JOIN accounts a ON a.id = c.account_id
                 JOIN locales l ON l.id = c.locale_id
@@ -438,18 +454,10 @@ def load_items(
     return items
 
 
-ITEM_EXTRAS = """(SELECT name FROM accounts a WHERE a.id = contacts.account_id) AS company,
-    (SELECT zones FROM locales l WHERE l.id = contacts.locale_id) AS zones,
-    (SELECT country FROM locales l WHERE l.id = contacts.locale_id) AS locale_country,
-    (SELECT state FROM locales l WHERE l.id = contacts.locale_id) AS locale_state"""
-"""What :func:`load_items` joins to a contact, as a ``RETURNING *, ...`` of a
-statement on ``contacts`` gives it (a claim hands back its item in one round trip)."""
-
-
 def item_of(
     row, lane: int, *, now: datetime, settings: Settings, check_window: bool = True
 ) -> QueueItem | None:
-    """A :class:`QueueItem` from a contacts row with :data:`ITEM_EXTRAS`; None when
+    """A :class:`QueueItem` from a row of :data:`ITEM_RETURNING`; None when
     ``check_window`` and its window is closed at ``now`` (a last guard)."""
     locale = Locale(
         row["locale_id"], tuple(row["zones"].split()), row["locale_country"], row["locale_state"]

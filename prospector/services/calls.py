@@ -57,7 +57,6 @@ from prospector.services.contact_phones import (
     ContactPhone,
     make_dialled,
     mark_bad,
-    phones_of,
     require_phone,
 )
 from prospector.services.dnc import add_dnc_in_transaction
@@ -296,7 +295,7 @@ def log_call(
     # plain call locks only its contact's row, so reps log side by side; adding to
     # the DNC list (it reaches other contacts) takes the write lock.
     with db.write_or_join(serial=chosen.then == "do_not_call"):
-        row, locale = load_contact(db, contact_id, lock=True)
+        row, locale = load_contact(db, contact_id, lock=True, rep=rep)
         refuse_if_held_by_other(row, rep, now)
         told = (
             call_events.take_pending(db, contact_id, row["dialed_at"])
@@ -318,18 +317,16 @@ def log_call(
             if switched
             else (row["phone"], row["phone_raw"], row["phone_ext"])
         )
-        record_rep(db, rep, now)
+        if not row["rep_known"]:
+            record_rep(db, rep, now)
         # A call logged ends its wrap-up (a lunch begun meanwhile goes on).
         rep_states.enter(db, rep, rep_states.READY, now, keep_paused=True, settings=settings)
         attempt = int(row["attempts"]) + 1
         conversations = int(row["conversations"]) + int(chosen.is_conversation)
         tier = settings.tier(row["tier"])
         # A contact with any number on the DNC list is DNC as a whole.
-        on_dnc = (
-            bool(row["dnc"] or row["on_dnc_list"])
-            or row["status"] == "dnc"
-            or any(p.on_dnc_list for p in phones_of(db, contact_id))
-        )
+        on_dnc = bool(row["dnc"] or row["on_dnc_list"] or row["phone_on_dnc"])
+        on_dnc = on_dnc or row["status"] == "dnc"
         status, close_reason = "open", None
         next_at: datetime | None = None
         callback_at, callback_rep = None, None
@@ -444,7 +441,8 @@ def log_call(
             duration_seconds=duration,
             settings=settings,
         )
-        clear_draft(db, rep, contact_id)  # the note is in the call now
+        if row["draft_waiting"]:
+            clear_draft(db, rep, contact_id)  # the note is in the call now
         stamp = to_db(now)
         working = None
         if row["first_dial_at"] is None:  # speed to lead in the prospect's calling time

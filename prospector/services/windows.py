@@ -71,11 +71,14 @@ class Locale:
 
 
 def load_contact(
-    db: Database, contact_id: int, *, lock: bool = False
+    db: Database, contact_id: int, *, lock: bool = False, rep: str | None = None
 ) -> tuple[sqlite3.Row, Locale]:
     """A contact's row (with ``company``, ``industry``, ``employees``, ``on_dnc_list``,
-    and ``event_waiting``: a phone system's event waits for the call's log) and its
-    locale; ``lock``: its row locked until the transaction ends.
+    ``phone_on_dnc``: another of its phones is on the list, and ``event_waiting``: a
+    phone system's event waits for the call's log) and its locale; ``lock``: its row
+    locked until the transaction ends. With ``rep`` (a call being logged, whose every
+    round trip counts on a server): ``rep_known``, the rep is in ``reps``, and
+    ``draft_waiting``, the rep has a draft of a note on it.
 
     Raises:
         NotFoundError: no such contact.
@@ -84,12 +87,14 @@ def load_contact(
         f"""SELECT c.*, a.name AS company, a.industry, a.employees, l.zones,
                   l.country AS locale_country, l.state AS locale_state,
                   EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.phone = c.phone) AS on_dnc_list,
+                  EXISTS (SELECT 1 FROM contact_phones p JOIN dnc_numbers d ON d.phone = p.e164
+                          WHERE p.contact_id = c.id) AS phone_on_dnc,
                   EXISTS (SELECT 1 FROM call_events e WHERE e.contact_id = c.id)
-                      AS event_waiting
+                      AS event_waiting{FOR_REP if rep is not None else ""}
            FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
-           JOIN locales l ON l.id = c.locale_id WHERE c.id = ?
+           JOIN locales l ON l.id = c.locale_id WHERE c.id = :id
            {db.dialect.lock_rows_of("c") if lock else ""}""",
-        (contact_id,),
+        {"id": contact_id, "rep": rep},
     )
     if row is None:
         raise NotFoundError(f"no contact with id {contact_id}")
@@ -98,6 +103,10 @@ def load_contact(
     )
     return row, locale
 
+
+FOR_REP = """,
+    EXISTS (SELECT 1 FROM reps r WHERE r.name = :rep) AS rep_known,
+    EXISTS (SELECT 1 FROM drafts d WHERE d.rep = :rep AND d.contact_id = c.id) AS draft_waiting"""
 
 NO_HOLIDAYS = HolidayRules(source="none")
 

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from prospector.cli import cli
 from prospector.foundations.clock import Clock, fixed_clock
 from prospector.foundations.db import Database, open_database
+from prospector.foundations.migrations.m007_crm_round_trip import new_database_id
 from tests.pg_cluster import ThrowawayCluster
 
 # A Monday, 10:00 in New York (15:00 UTC): windows open on the east coast.
@@ -115,12 +116,25 @@ def team_copy(team_template: Path | str, db_path: Path | str) -> Path | str:
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[ThrowawayCluster]:
-    """A throwaway PostgreSQL cluster for this test process (each xdist worker has one)."""
+    """A throwaway PostgreSQL cluster for this test process (each xdist worker has one),
+    with :data:`FRESH_TEAM`: a team database as ``init`` leaves it, to copy."""
+    import psycopg
+
     cluster = ThrowawayCluster().start()
     try:
+        with psycopg.connect(cluster.url(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{FRESH_TEAM}"')
+        open_database(cluster.url(FRESH_TEAM)).close()
         yield cluster
     finally:
         cluster.stop()
+
+
+FRESH_TEAM = "fresh_team"
+OPENED_AT_ONCE = frozenset({"db", "run"})
+"""Fixtures that open the test's database first thing (``init``'s work): a test using
+one gets a copy of :data:`FRESH_TEAM` instead of running every migration again (a
+copy takes a fifth of the time; the suite makes about a thousand)."""
 
 
 @pytest.fixture
@@ -134,8 +148,16 @@ def pg_url(request: pytest.FixtureRequest, pg_cluster: ThrowawayCluster) -> Iter
 
     marker = request.node.get_closest_marker("database_name")
     name = marker.args[0] if marker else f"t{os.getpid()}_{next(_PG_DATABASES)}"
+    fresh = not OPENED_AT_ONCE.isdisjoint(request.fixturenames)
+    copy = f' TEMPLATE "{FRESH_TEAM}" STRATEGY FILE_COPY' if fresh else ""
     with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
+    if fresh:  # its own id, as every team database has
+        with psycopg.connect(pg_cluster.url(name), autocommit=True) as conn:
+            conn.execute(
+                "UPDATE prospector_meta SET value = %s WHERE key = 'database_id'",
+                (new_database_id(),),
+            )
     yield pg_cluster.url(name)
     with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')

@@ -20,6 +20,7 @@ in a spring-forward gap no wall time inside the gap ever occurs.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import sqlite3
 import threading
@@ -192,16 +193,20 @@ def is_open(locale: Locale, instant: datetime, settings: Settings) -> bool:
 
     A locale with no known zone is never open: its hours cannot be checked.
     """
+    return _is_open(locale, instant, settings.calling)
+
+
+def _is_open(locale: Locale, instant: datetime, calling: CallingRules) -> bool:
     zones = known_zones(locale)
     if not zones:
         return False
-    window = daily_window(locale, settings)
+    window = _daily_window(locale.country, locale.state, calling)
     return all(window.open_at(instant.astimezone(z)) for z in zones)
 
 
-def _boundaries(locale: Locale, settings: Settings, first: date, days: int, starts: bool):
+def _boundaries(locale: Locale, calling: CallingRules, first: date, days: int, starts: bool):
     """Instants where some zone's interval starts (or ends), over ``days`` local days."""
-    window = daily_window(locale, settings)
+    window = _daily_window(locale.country, locale.state, calling)
     for z in known_zones(locale) or []:
         for offset in range(days):
             day = first + timedelta(days=offset)
@@ -223,15 +228,9 @@ def next_open(locale: Locale, after: datetime, settings: Settings) -> datetime |
     if is_open(locale, after, settings):
         return after
     first = (after - timedelta(days=1)).astimezone(UTC).date()
-    candidates = sorted(
-        instant
-        for instant in _boundaries(locale, settings, first, SEARCH_DAYS, starts=True)
-        if instant > after
-    )
-    for instant in candidates:
-        if is_open(locale, instant, settings):
-            return instant.astimezone(after.tzinfo)
-    return None
+    opens = _opening_instants(_key(locale), settings.calling, first)
+    at = bisect.bisect_right(opens, after)
+    return opens[at].astimezone(after.tzinfo) if at < len(opens) else None
 
 
 def open_until(locale: Locale, instant: datetime, settings: Settings) -> datetime | None:
@@ -239,13 +238,32 @@ def open_until(locale: Locale, instant: datetime, settings: Settings) -> datetim
     if not is_open(locale, instant, settings):
         return None
     first = (instant - timedelta(days=1)).astimezone(UTC).date()
-    ends = sorted(
-        end for end in _boundaries(locale, settings, first, 3, starts=False) if end > instant
-    )
-    for end in ends:
-        if not is_open(locale, end, settings):
-            return end.astimezone(instant.tzinfo)
-    return None
+    ends = _closing_instants(_key(locale), settings.calling, first)
+    at = bisect.bisect_right(ends, instant)
+    return ends[at].astimezone(instant.tzinfo) if at < len(ends) else None
+
+
+def _key(locale: Locale) -> Locale:
+    """The locale as far as its windows go (locales of one place share their cache)."""
+    return Locale(0, tuple(locale.zones), locale.country, locale.state)
+
+
+# A queue or a report asks the same locale about the same days for item after item
+# (SLA time left, calling time between): each day's boundaries are worked out once.
+@functools.lru_cache(maxsize=8192)
+def _opening_instants(locale: Locale, calling: CallingRules, first: date) -> tuple[datetime, ...]:
+    """In order, the interval starts over :data:`SEARCH_DAYS` local days from ``first``
+    at which the locale is open (where it opens, when closed before)."""
+    starts = _boundaries(locale, calling, first, SEARCH_DAYS, starts=True)
+    return tuple(sorted(at for at in starts if _is_open(locale, at, calling)))
+
+
+@functools.lru_cache(maxsize=8192)
+def _closing_instants(locale: Locale, calling: CallingRules, first: date) -> tuple[datetime, ...]:
+    """In order, the interval ends over three local days from ``first`` at which the
+    locale is closed (where an open stretch ends)."""
+    ends = _boundaries(locale, calling, first, 3, starts=False)
+    return tuple(sorted(at for at in ends if not _is_open(locale, at, calling)))
 
 
 def add_calling_time(

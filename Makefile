@@ -27,10 +27,11 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # Once on SQLite (every test), once on PostgreSQL (every test that uses a team
-# database, each on a throwaway cluster of its own: tests/pg_cluster.py).
+# database, each on a throwaway cluster of its own: tests/pg_cluster.py). Four
+# workers on two cores: a test often waits (a server, a subprocess, a terminal).
 pytest: $(STAMP) pg-binaries
-	$(BIN)/pytest -n 2 -q
-	PROSPECTOR_TEST_BACKEND=postgresql $(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 4 -q
+	PROSPECTOR_TEST_BACKEND=postgresql $(BIN)/pytest -n 4 -q
 
 # PostgreSQL's server binaries for the suite's throwaway clusters (tests/pg_cluster.py),
 # installed from the distribution only when missing (as root, where apt-get exists).

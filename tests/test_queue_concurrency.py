@@ -18,7 +18,7 @@ from tests.factories import add_contact
 
 AT = "2026-11-23T10:00:00-05:00"
 ROOT = Path(__file__).resolve().parents[1]
-REPS, CYCLES = 20, 200
+REPS, CYCLES = 20, 100
 
 
 def worker(db_path: Path, rep: str, cycles: int, *extra: str) -> subprocess.Popen:

@@ -52,6 +52,20 @@ def test_claim_dial_hangup_log_walk_through_every_state(db) -> None:
     assert state.seconds_in_state(T0 + timedelta(minutes=6)) == 60
 
 
+def test_next_says_a_ready_rep_is_there_once_a_third_of_a_lease(db) -> None:
+    """A claim by a rep ready and heard from within a third of a lease (5 of the 15
+    minutes) writes no state: only a later one moves ``seen_at`` on."""
+    for _ in range(3):
+        add_contact(db, now=T0)
+    seen = "SELECT seen_at FROM rep_states WHERE rep = 'alice' AND ended_at IS NULL"
+    claims.claim_next(db, rep="alice", now=T0)
+    claims.claim_next(db, rep="alice", now=T0 + timedelta(minutes=4))
+    assert rows(db.path, seen) == [(at(0),)]
+    claims.claim_next(db, rep="alice", now=T0 + timedelta(minutes=6))
+    assert rows(db.path, seen) == [(at(6),)]
+    assert [state for state, *_ in stays(db)] == ["ready"]
+
+
 def test_entering_the_same_state_again_changes_nothing_but_the_last_seen(db) -> None:
     with db.write():
         assert rep_states.enter(db, "alice", "paused", T0, code="lunch") == "paused"

@@ -25,6 +25,7 @@ from prospector.services.demo import build_demo, demo_start
 from prospector.services.demo_history import HISTORY_REPS, WEEKS
 from prospector.services.reports.summary import rebuild_summaries
 from prospector.services.settings import load_settings
+from prospector.tui import desk
 from prospector.tui.dashboard_app import DashboardApp
 
 NY = ZoneInfo("America/New_York")
@@ -170,6 +171,23 @@ def test_the_demo_clock_goes_on_from_the_last_call(tmp_path: Path, monkeypatch) 
     assert opened == [datetime.fromisoformat(at)]
     now = AppContext(db_path=str(demo), rep="demo").clock()()
     assert opened[0] <= now < opened[0] + timedelta(minutes=1)
+
+
+def test_a_pause_left_on_at_quitting_ends_when_the_demo_starts_again(tmp_path: Path) -> None:
+    """The desk recorded a lunch after the last call and was killed: the demo's clock
+    goes on from the pause, so the next workbench start ends it and finds a lead (a
+    clock back at the last call left the rep paused, and the desk waiting, for good)."""
+    demo = tmp_path / "demo.db"
+    build_demo(demo, now=START, history=False)
+    lead = json.loads(run(demo, "next", "--json").output)
+    logged = START + timedelta(minutes=1)
+    run(demo, "log", str(lead["contact_id"]), "no_answer", "--at", logged.isoformat())
+    paused = logged + timedelta(seconds=40)
+    run(demo, "pause", "--code", "lunch", "--at", paused.isoformat())
+    context = AppContext(db_path=str(demo), rep="demo")
+    assert context.demo_resumes_at() == paused
+    with open_database(demo, create=False) as db:
+        assert desk.start(db, rep="demo", now=context.clock()()).lead is not None
 
 
 def test_a_team_database_keeps_the_real_clock(tmp_path: Path) -> None:

@@ -4,10 +4,11 @@
 when it was built) in ``prospector_meta`` under :data:`DEMO_CLOCK_KEY`. On that
 database every command without ``--at`` (the workbench, ``dashboard``, ``report``,
 ``queue`` …) runs on a clock that starts at the demo's start, or at the last call
-logged when that is later, and runs on from there in real time: a second session
-goes on where the first stopped rather than going back under calls already
-logged, and the dashboard and reports open on the demo's figures. Read without
-opening the database for writing (this runs before every command on an SQLite file).
+logged or rep state recorded when that is later, and runs on from there in real
+time: a second session goes on where the first stopped rather than going back under
+calls already logged, and the dashboard and reports open on the demo's figures. Read
+without opening the database for writing (this runs before every command on an
+SQLite file).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ DEMO_CLOCK_KEY = "demo_clock"
 
 def demo_resumes_at(path: str) -> datetime | None:
     """Where the demo's clock stands for the database at ``path``: its start, or its
-    last call when later; None when it is not a demo database (or not readable)."""
+    last call or last rep state when later; None when it is not a demo database (or
+    not readable)."""
     row = peek_sqlite(
         path,
         "SELECT (SELECT value FROM prospector_meta WHERE key = ?), (SELECT max(at) FROM calls)",
@@ -30,5 +32,8 @@ def demo_resumes_at(path: str) -> datetime | None:
     )
     if row is None or row[0] is None:
         return None
-    start = from_db(row[0])
-    return max(start, from_db(row[1])) if row[1] else start
+    # A state the desk recorded after the last call (a pause left on at quitting) is
+    # as much the demo's past: a clock behind it would leave that pause on for good.
+    states = peek_sqlite(path, "SELECT max(seen_at) FROM rep_states")
+    marks = [row[0], row[1], states[0] if states is not None else None]
+    return max(from_db(mark) for mark in marks if mark)

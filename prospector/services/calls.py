@@ -325,8 +325,9 @@ def log_call(
         conversations = int(row["conversations"]) + int(chosen.is_conversation)
         tier = settings.tier(row["tier"])
         # A contact with any number on the DNC list is DNC as a whole.
-        on_dnc = bool(row["dnc"] or row["on_dnc_list"] or row["phone_on_dnc"])
-        on_dnc = on_dnc or row["status"] == "dnc"
+        on_dnc = bool(
+            row["dnc"] or row["on_dnc_list"] or row["phone_on_dnc"] or row["status"] == "dnc"
+        )
         status, close_reason = "open", None
         next_at: datetime | None = None
         callback_at, callback_rep = None, None

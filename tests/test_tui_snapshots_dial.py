@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from prospector.tui.app import make_app
 from tests.tui_support import MovableClock, settle, team_database
@@ -34,6 +35,8 @@ def timed_call(db_path: Path | str, *keys: str):
         pilot.app.screen._tick_call()  # what the one-second timer runs
         await pilot.press(*keys)
         await settle(pilot)
+        for field in pilot.app.screen.query(Input):  # a steady cursor: no blink in the picture
+            field.cursor_blink = False
 
     return app, dial
 

@@ -42,7 +42,22 @@ def locale_id(db: Database, zones: tuple[str, ...] | list[str], country: str, st
     return int(row["id"])
 
 
-def add_contact(
+def add_contact(db: Database, *, now: datetime, **fields: Any) -> int:
+    """Insert one contact (and its account and locale); see :func:`_insert_contact`."""
+    with db.write():
+        return _insert_contact(db, now=now, **fields)
+
+
+def add_contacts(db: Database, count: int, *, now: datetime, **fields: Any) -> list[int]:
+    """``count`` contacts as :func:`add_contact` makes them, each with a phone of its
+    own, in one transaction: a queue of thousands in a fraction of the time."""
+    assert "phone" not in fields
+    fields.setdefault("settings", load_settings(db))
+    with db.write():
+        return [_insert_contact(db, now=now, **fields) for _ in range(count)]
+
+
+def _insert_contact(
     db: Database,
     *,
     now: datetime,
@@ -61,7 +76,9 @@ def add_contact(
     settings: Settings | None = None,
     **columns: Any,
 ) -> int:
-    """Insert one contact (and its account and locale); ``columns`` override any column."""
+    """Insert one contact (and its account and locale); ``columns`` override any column.
+
+    Call inside ``db.write()``."""
     settings = settings or load_settings(db)
     phone = phone or next_phone()
     profile = Profile(
@@ -78,60 +95,59 @@ def add_contact(
     assert tier is not None
     stamp = to_db(now)
     dnc = db.one("SELECT 1 FROM dnc_numbers WHERE phone = ?", (phone,)) is not None
-    with db.write():
-        account = db.insert(
-            """INSERT INTO accounts (name, name_key, industry, employees, created_at, updated_at,
-                   search_key) VALUES (?, ?, ?, ?, ?, ?, ?)""",
-            (company, company.casefold(), industry, employees, stamp, stamp, fold(company)),
-        )
-        locale = locale_id(db, zones, country, state)
-        values: dict[str, Any] = {
-            "account_id": account,
-            "first_name": first_name,
-            "last_name": last_name,
-            "title": title,
-            "phone": phone,
-            "phone_raw": phone,
-            "phone_type": "fixed_line_or_mobile",
-            "state": state or None,
-            "country": country,
-            "locale_id": locale,
-            "source": source,
-            "list_name": list_name,
-            "filtered_by": result.filtered_by,
-            "tier": result.tier,
-            "tier_rule": result.tier_rule,
-            "tier_priority": result.tier_priority,
-            "dnc": int(dnc),
-            "status": "open",
-            "next_call_at": stamp,
-            "sla_due_at": to_db(
-                sla_deadline(now, tier, settings, Locale(locale, tuple(zones), country, state))
-            ),
-            "created_at": stamp,
-            "updated_at": stamp,
-        }
-        values.update(columns)
-        # As the importer writes it (a test may pass search_key=None: written by hand).
-        key = contact_key(values["first_name"], values["last_name"], values.get("email"))
-        values.setdefault("search_key", key)
-        names = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        contact_id = db.insert(
-            f"INSERT INTO contacts ({names}) VALUES ({marks})", tuple(values.values())
-        )
-        db.execute(
-            """INSERT INTO contact_phones (contact_id, e164, raw, kind, extension, number_type,
-                   rank, bad) VALUES (?, ?, ?, 'work', ?, ?, 0, ?)""",
-            (
-                contact_id,
-                values["phone"],
-                values["phone_raw"],
-                values.get("phone_ext"),
-                values["phone_type"],
-                values.get("phone_bad", 0),
-            ),
-        )
+    account = db.insert(
+        """INSERT INTO accounts (name, name_key, industry, employees, created_at, updated_at,
+               search_key) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        (company, company.casefold(), industry, employees, stamp, stamp, fold(company)),
+    )
+    locale = locale_id(db, zones, country, state)
+    values: dict[str, Any] = {
+        "account_id": account,
+        "first_name": first_name,
+        "last_name": last_name,
+        "title": title,
+        "phone": phone,
+        "phone_raw": phone,
+        "phone_type": "fixed_line_or_mobile",
+        "state": state or None,
+        "country": country,
+        "locale_id": locale,
+        "source": source,
+        "list_name": list_name,
+        "filtered_by": result.filtered_by,
+        "tier": result.tier,
+        "tier_rule": result.tier_rule,
+        "tier_priority": result.tier_priority,
+        "dnc": int(dnc),
+        "status": "open",
+        "next_call_at": stamp,
+        "sla_due_at": to_db(
+            sla_deadline(now, tier, settings, Locale(locale, tuple(zones), country, state))
+        ),
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+    values.update(columns)
+    # As the importer writes it (a test may pass search_key=None: written by hand).
+    key = contact_key(values["first_name"], values["last_name"], values.get("email"))
+    values.setdefault("search_key", key)
+    names = ", ".join(values)
+    marks = ", ".join("?" for _ in values)
+    contact_id = db.insert(
+        f"INSERT INTO contacts ({names}) VALUES ({marks})", tuple(values.values())
+    )
+    db.execute(
+        """INSERT INTO contact_phones (contact_id, e164, raw, kind, extension, number_type,
+               rank, bad) VALUES (?, ?, ?, 'work', ?, ?, 0, ?)""",
+        (
+            contact_id,
+            values["phone"],
+            values["phone_raw"],
+            values.get("phone_ext"),
+            values["phone_type"],
+            values.get("phone_bad", 0),
+        ),
+    )
     return contact_id
 
 

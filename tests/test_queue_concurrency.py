@@ -14,7 +14,7 @@ import pytest
 
 from prospector.foundations.db import open_database
 from tests.conftest import MONDAY_10_ET
-from tests.factories import add_contact
+from tests.factories import add_contact, add_contacts
 
 AT = "2026-11-23T10:00:00-05:00"
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,8 +34,7 @@ def worker(db_path: Path, rep: str, cycles: int, *extra: str) -> subprocess.Pope
 @pytest.mark.slow
 def test_twenty_reps_never_share_a_contact_and_lose_no_call(db, db_path) -> None:
     total = REPS * CYCLES
-    for _ in range(total + 50):
-        add_contact(db, now=MONDAY_10_ET)
+    add_contacts(db, total + 50, now=MONDAY_10_ET)
     procs = [worker(db_path, f"rep{n:02d}", CYCLES) for n in range(REPS)]
     results = []
     for proc in procs:

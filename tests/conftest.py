@@ -149,16 +149,7 @@ def pg_url(request: pytest.FixtureRequest, pg_cluster: ThrowawayCluster) -> Iter
     marker = request.node.get_closest_marker("database_name")
     name = marker.args[0] if marker else f"t{os.getpid()}_{next(_PG_DATABASES)}"
     fresh = not OPENED_AT_ONCE.isdisjoint(request.fixturenames)
-    copy = f' TEMPLATE "{FRESH_TEAM}" STRATEGY FILE_COPY' if fresh else ""
-    with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"{copy}')
-    if fresh:  # its own id, as every team database has
-        with psycopg.connect(pg_cluster.url(name), autocommit=True) as conn:
-            conn.execute(
-                "UPDATE prospector_meta SET value = %s WHERE key = 'database_id'",
-                (new_database_id(),),
-            )
-    yield pg_cluster.url(name)
+    yield create_pg_database(pg_cluster, name, fresh=fresh)
     with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
@@ -166,26 +157,41 @@ def pg_url(request: pytest.FixtureRequest, pg_cluster: ThrowawayCluster) -> Iter
 _PG_DATABASES = itertools.count(1)
 
 
+def create_pg_database(cluster: ThrowawayCluster, name: str, *, fresh: bool) -> str:
+    """Create database ``name``: empty, or (``fresh``) a copy of :data:`FRESH_TEAM`
+    with an id of its own, as every team database has. Returns its URL."""
+    import psycopg
+
+    copy = f' TEMPLATE "{FRESH_TEAM}" STRATEGY FILE_COPY' if fresh else ""
+    with psycopg.connect(cluster.url(), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
+    if fresh:
+        with psycopg.connect(cluster.url(name), autocommit=True) as conn:
+            conn.execute(
+                "UPDATE prospector_meta SET value = %s WHERE key = 'database_id'",
+                (new_database_id(),),
+            )
+    return cluster.url(name)
+
+
 @pytest.fixture
 def new_database(
     request: pytest.FixtureRequest, db_path: Path | str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Callable[[], Path | str]]:
-    """Makes fresh, empty team databases on the test's backend, one per call (a
-    hypothesis example each): files in folders of their own, or PostgreSQL databases
-    dropped after the test. (Asks for ``db_path`` so that it runs on both backends.)"""
+    """Makes fresh team databases on the test's backend, one per call (a hypothesis
+    example each): files in folders of their own (made on first open), or PostgreSQL
+    databases as ``init`` leaves them (copies of :data:`FRESH_TEAM`), dropped after the
+    test. (Asks for ``db_path`` so that it runs on both backends.)"""
     made: list[str] = []
 
     def new() -> Path | str:
         if BACKEND != "postgresql":
             return tmp_path_factory.mktemp("fresh") / "team.db"
-        import psycopg
 
         cluster: ThrowawayCluster = request.getfixturevalue("pg_cluster")
         name = f"t{os.getpid()}_{next(_PG_DATABASES)}"
-        with psycopg.connect(cluster.url(), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
         made.append(name)
-        return cluster.url(name)
+        return create_pg_database(cluster, name, fresh=True)
 
     yield new
     if made:

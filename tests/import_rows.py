@@ -26,7 +26,7 @@ from prospector.services.importing.rows import Reject, Row, company_key
 from prospector.services.importing.writer import ContactWriter, Counts
 from prospector.services.settings import load_settings
 from tests import backend
-from tests.conftest import MONDAY_10_ET
+from tests.conftest import MONDAY_10_ET, create_pg_database
 
 TABLES = ("contacts", "contact_phones", "accounts", "locales", "dnc_numbers", "audit_log")
 LOCALE = ("America/New_York", "US", "NY")
@@ -164,9 +164,7 @@ def new_database_fixture(db_path, request: pytest.FixtureRequest) -> Iterator[Ne
         database = made.get(name)
         if database is None:
             database = made[name] = f"{stem}_{name}"
-            with psycopg.connect(cluster.url(), autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{database}"')
-            return cluster.url(database)
+            return create_pg_database(cluster, database, fresh=True)
         with psycopg.connect(cluster.url(database), autocommit=True) as conn:
             assert not conn.execute("SELECT 1 FROM deferred_indexes").fetchall()
             tables = [

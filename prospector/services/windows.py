@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -205,7 +206,8 @@ def _is_open(locale: Locale, instant: datetime, calling: CallingRules) -> bool:
 
 
 def _boundaries(locale: Locale, calling: CallingRules, first: date, days: int, starts: bool):
-    """Instants where some zone's interval starts (or ends), over ``days`` local days."""
+    """``(instant, local day)`` where some zone's interval starts (or ends), over
+    ``days`` local days."""
     window = _daily_window(locale.country, locale.state, calling)
     for z in known_zones(locale) or []:
         for offset in range(days):
@@ -216,7 +218,7 @@ def _boundaries(locale: Locale, calling: CallingRules, first: date, days: int, s
                 wall = start if starts else end
                 # fold=0: a repeated wall time is its first occurrence; a wall time in
                 # a spring-forward gap maps just past the gap (PEP 495), which is right.
-                yield datetime.combine(day, wall, tzinfo=z).astimezone(UTC)
+                yield datetime.combine(day, wall, tzinfo=z).astimezone(UTC), day
 
 
 def next_open(locale: Locale, after: datetime, settings: Settings) -> datetime | None:
@@ -228,9 +230,8 @@ def next_open(locale: Locale, after: datetime, settings: Settings) -> datetime |
     if is_open(locale, after, settings):
         return after
     first = (after - timedelta(days=1)).astimezone(UTC).date()
-    opens = _opening_instants(_key(locale), settings.calling, first)
-    at = bisect.bisect_right(opens, after)
-    return opens[at].astimezone(after.tzinfo) if at < len(opens) else None
+    opens = _opening_instants(_key(locale), settings.calling, _block(first))
+    return _first_after(opens, after, first, SEARCH_DAYS)
 
 
 def open_until(locale: Locale, instant: datetime, settings: Settings) -> datetime | None:
@@ -238,9 +239,19 @@ def open_until(locale: Locale, instant: datetime, settings: Settings) -> datetim
     if not is_open(locale, instant, settings):
         return None
     first = (instant - timedelta(days=1)).astimezone(UTC).date()
-    ends = _closing_instants(_key(locale), settings.calling, first)
-    at = bisect.bisect_right(ends, instant)
-    return ends[at].astimezone(instant.tzinfo) if at < len(ends) else None
+    ends = _closing_instants(_key(locale), settings.calling, _block(first))
+    return _first_after(ends, instant, first, CLOSING_DAYS)
+
+
+def _first_after(
+    boundaries: tuple[tuple[datetime, date], ...], after: datetime, first: date, days: int
+) -> datetime | None:
+    """The first boundary after ``after`` on a local day of the ``days`` from ``first``."""
+    last = first + timedelta(days=days)
+    for at, day in boundaries[bisect.bisect_right(boundaries, after, key=_INSTANT) :]:
+        if first <= day < last:
+            return at.astimezone(after.tzinfo)
+    return None
 
 
 def _key(locale: Locale) -> Locale:
@@ -249,21 +260,36 @@ def _key(locale: Locale) -> Locale:
 
 
 # A queue or a report asks the same locale about the same days for item after item
-# (SLA time left, calling time between): each day's boundaries are worked out once.
-@functools.lru_cache(maxsize=8192)
-def _opening_instants(locale: Locale, calling: CallingRules, first: date) -> tuple[datetime, ...]:
-    """In order, the interval starts over :data:`SEARCH_DAYS` local days from ``first``
-    at which the locale is open (where it opens, when closed before)."""
-    starts = _boundaries(locale, calling, first, SEARCH_DAYS, starts=True)
-    return tuple(sorted(at for at in starts if _is_open(locale, at, calling)))
+# (SLA time left, calling time between), and a long span walks day after day: the
+# boundaries are worked out for blocks of BLOCK_DAYS days at once (and the days a
+# search from the block's last day reaches), so each day about twice, not 15 times.
+BLOCK_DAYS = 14
+CLOSING_DAYS = 3  # an open stretch ends within three local days of where it is open
+_INSTANT = operator.itemgetter(0)
 
 
-@functools.lru_cache(maxsize=8192)
-def _closing_instants(locale: Locale, calling: CallingRules, first: date) -> tuple[datetime, ...]:
-    """In order, the interval ends over three local days from ``first`` at which the
-    locale is closed (where an open stretch ends)."""
-    ends = _boundaries(locale, calling, first, 3, starts=False)
-    return tuple(sorted(at for at in ends if not _is_open(locale, at, calling)))
+def _block(first: date) -> date:
+    return first - timedelta(days=first.toordinal() % BLOCK_DAYS)
+
+
+@functools.lru_cache(maxsize=4096)
+def _opening_instants(
+    locale: Locale, calling: CallingRules, block: date
+) -> tuple[tuple[datetime, date], ...]:
+    """In order, ``(instant, local day)`` of the interval starts at which the locale is
+    open (where it opens, when closed before), over the days searched from ``block``'s."""
+    starts = _boundaries(locale, calling, block, BLOCK_DAYS + SEARCH_DAYS, starts=True)
+    return tuple(sorted(found for found in starts if _is_open(locale, found[0], calling)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _closing_instants(
+    locale: Locale, calling: CallingRules, block: date
+) -> tuple[tuple[datetime, date], ...]:
+    """In order, ``(instant, local day)`` of the interval ends at which the locale is
+    closed (where an open stretch ends), over the days searched from ``block``'s."""
+    ends = _boundaries(locale, calling, block, BLOCK_DAYS + CLOSING_DAYS, starts=False)
+    return tuple(sorted(found for found in ends if not _is_open(locale, found[0], calling)))
 
 
 def add_calling_time(

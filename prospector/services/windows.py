@@ -262,8 +262,8 @@ def _key(locale: Locale) -> Locale:
 # A queue or a report asks the same locale about the same days for item after item
 # (SLA time left, calling time between), and a long span walks day after day: the
 # boundaries are worked out for blocks of BLOCK_DAYS days at once (and the days a
-# search from the block's last day reaches), so each day about twice, not 15 times.
-BLOCK_DAYS = 14
+# search from the block's last day reaches), so each day about three times, not 15 times.
+BLOCK_DAYS = 7
 CLOSING_DAYS = 3  # an open stretch ends within three local days of where it is open
 _INSTANT = operator.itemgetter(0)
 

@@ -80,7 +80,8 @@ def team(target: str, reps: int, cycles: int, folder: Path, pause: float = 0.0) 
         )
         for name in names
     ]
-    time.sleep(3 + reps * 0.1)  # every rep connected and warmed up
+    for worker in workers:  # every rep connected and warmed up: none competes with them
+        assert worker.stdout is not None and worker.stdout.readline() == "ready\n"
     started = time.perf_counter()
     go.touch()
     outputs = [json.loads(worker.communicate()[0]) for worker in workers]

@@ -1,10 +1,11 @@
 """One rep of :mod:`tests.bench.bench_team`, in a process of its own.
 
-``python -m tests.bench.team_worker TARGET REP CYCLES GO PAUSE`` waits for the GO
-file to appear (so that every rep starts together), then runs CYCLES of the bare
-reference query, ``next`` and ``log``, timing each, with a random pause of 0 to
-2 x PAUSE seconds after each (0: none), and prints one JSON line: what it claimed,
-the calls it logged, and the timings in milliseconds.
+``python -m tests.bench.team_worker TARGET REP CYCLES GO PAUSE`` warms up, says
+"ready", waits for the GO file to appear (so that every rep starts together, none
+still warming up), then runs CYCLES of the bare reference query, ``next`` and
+``log``, timing each, with a random pause of 0 to 2 x PAUSE seconds after each
+(0: none), and prints one JSON line: what it claimed, the calls it logged, and the
+timings in milliseconds.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ def main(target: str, rep: str, cycles: int, go: str, pause: float = 0.0) -> Non
             (rep,),
         )
     sql = reference_sql(db.dialect.skip_locked)
+    print("ready", flush=True)  # the bench starts every rep together once all are warm
     while not Path(go).exists():
         time.sleep(0.01)
     claimed: list[int] = []

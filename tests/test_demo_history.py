@@ -190,6 +190,21 @@ def test_a_pause_left_on_at_quitting_ends_when_the_demo_starts_again(tmp_path: P
         assert desk.start(db, rep="demo", now=context.clock()()).lead is not None
 
 
+def test_a_demo_from_before_rep_states_still_resumes_at_its_last_call(tmp_path: Path) -> None:
+    """A demo file an older Prospector built (no rep_states table until its next
+    command upgrades it) keeps its clock: the first command runs on from the last call."""
+    import sqlite3
+
+    demo = tmp_path / "demo.db"
+    build_demo(demo, now=START, history=False)
+    lead = json.loads(run(demo, "next", "--json").output)
+    logged = START + timedelta(minutes=3)
+    run(demo, "log", str(lead["contact_id"]), "no_answer", "--at", logged.isoformat())
+    with sqlite3.connect(demo) as conn:
+        conn.execute("DROP TABLE rep_states")
+    assert AppContext(db_path=str(demo), rep="demo").demo_resumes_at() == logged
+
+
 def test_a_team_database_keeps_the_real_clock(tmp_path: Path) -> None:
     team = tmp_path / "team.db"
     run(team, "init")

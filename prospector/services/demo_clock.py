@@ -25,15 +25,18 @@ def demo_resumes_at(path: str) -> datetime | None:
     """Where the demo's clock stands for the database at ``path``: its start, or its
     last call or last rep state when later; None when it is not a demo database (or
     not readable)."""
-    row = peek_sqlite(
-        path,
-        "SELECT (SELECT value FROM prospector_meta WHERE key = ?), (SELECT max(at) FROM calls)",
-        (DEMO_CLOCK_KEY,),
+    # A state the desk recorded after the last call (a pause left on at quitting) is
+    # as much the demo's past: a clock behind it would leave that pause on for good.
+    # One read of the file on every command; a demo from before rep states (schema 14)
+    # is read again without them.
+    marks = _DEMO_MARKS.format(states="(SELECT max(seen_at) FROM rep_states)")
+    row = peek_sqlite(path, marks, (DEMO_CLOCK_KEY,)) or peek_sqlite(
+        path, _DEMO_MARKS.format(states="NULL"), (DEMO_CLOCK_KEY,)
     )
     if row is None or row[0] is None:
         return None
-    # A state the desk recorded after the last call (a pause left on at quitting) is
-    # as much the demo's past: a clock behind it would leave that pause on for good.
-    states = peek_sqlite(path, "SELECT max(seen_at) FROM rep_states")
-    marks = [row[0], row[1], states[0] if states is not None else None]
-    return max(from_db(mark) for mark in marks if mark)
+    return max(from_db(mark) for mark in row if mark)
+
+
+_DEMO_MARKS = """SELECT (SELECT value FROM prospector_meta WHERE key = ?),
+    (SELECT max(at) FROM calls), {states}"""

@@ -187,11 +187,11 @@ def new_database(
     def new() -> Path | str:
         if BACKEND != "postgresql":
             return tmp_path_factory.mktemp("fresh") / "team.db"
-
         cluster: ThrowawayCluster = request.getfixturevalue("pg_cluster")
         name = f"t{os.getpid()}_{next(_PG_DATABASES)}"
-        made.append(name)
-        return create_pg_database(cluster, name, fresh=True)
+        url = create_pg_database(cluster, name, fresh=True)
+        made.append(name)  # dropped after the test: only a database that was made
+        return url
 
     yield new
     if made:

@@ -25,7 +25,6 @@ from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.rows import Reject, Row, company_key
 from prospector.services.importing.writer import ContactWriter, Counts
 from prospector.services.settings import load_settings
-from tests import backend
 from tests.conftest import MONDAY_10_ET, create_pg_database
 
 TABLES = ("contacts", "contact_phones", "accounts", "locales", "dnc_numbers", "audit_log")
@@ -105,7 +104,11 @@ def write_rows(
 
 
 def dump(db_path: Path | str) -> dict[str, list[tuple]]:
-    return {t: backend.rows(db_path, f"SELECT * FROM {t} ORDER BY 1, 2") for t in TABLES}
+    with open_database(db_path, create=False) as db:  # one connection for every table
+        return {
+            table: [tuple(row) for row in db.query(f"SELECT * FROM {table} ORDER BY 1, 2")]
+            for table in TABLES
+        }
 
 
 def write_list(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -57,9 +58,13 @@ def test_demo_command_build_only_uses_explicit_db(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["--db", str(path), "demo", "--build-only"])
     assert result.exit_code == 0, result.output
     assert str(path) in result.output and path.exists()
+    # $PROSPECTOR_DB names it when --db does not: a demo already there is kept as it
+    # is (building one takes seconds; the build is the line above).
+    shutil.copyfile(path, tmp_path / "env.db")
     monkeypatch.setenv("PROSPECTOR_DB", str(tmp_path / "env.db"))
     result = CliRunner().invoke(cli, ["demo", "--build-only"])
-    assert (tmp_path / "env.db").exists()
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"demo database: {tmp_path / 'env.db'} (")
 
 
 def test_demo_lists_are_written_where_asked_and_import(tmp_path, monkeypatch):

@@ -35,16 +35,30 @@ if TYPE_CHECKING:
 WRITE_LOCK = 0x50525350  # "PRSP": the advisory lock every write transaction holds
 LOCK_TIMEOUT = "10s"
 
-DESK_STEP = " SET LOCAL enable_bitmapscan = off; SET LOCAL jit = off;"
+DESK_STEP = (
+    " SET LOCAL enable_bitmapscan = off; SET LOCAL jit = off;"
+    " SET LOCAL plan_cache_mode = force_generic_plan;"
+)
 """How a transaction on row locks plans: it is a desk's step on one contact (``next``,
 ``log``), a dozen small statements that each want a few rows of an index, in the
 index's order, up to a LIMIT. Estimating one row behind the queue's filters, the
 planner would rather read every due row of a locale into a bitmap and sort them than
 walk the index and stop at the first (2-3 ms instead of 0.5 at a million contacts);
-and no such statement is worth compiling (JIT), whatever its estimate."""
-ONE_WRITER = " SET LOCAL enable_bitmapscan = DEFAULT; SET LOCAL jit = DEFAULT;"
+and no such statement is worth compiling (JIT), whatever its estimate.
+
+The same statements run thousands of times a day: each is planned once for any
+values (psycopg prepares it after a few runs), where planning it for each run's
+values cost more than running it (``next`` took 3.9 ms instead of 2.5 at a million
+contacts). So every one of them is written to plan the same whatever the values: no
+range test a plan could choose to scan for (see ``recycling.RECYCLE_DUE``);
+``tests/test_pg_desk_plans.py`` explains them all with such plans."""
+ONE_WRITER = (
+    " SET LOCAL enable_bitmapscan = DEFAULT; SET LOCAL jit = DEFAULT;"
+    " SET LOCAL plan_cache_mode = force_custom_plan;"
+)
 """Once such a transaction takes the write lock it does one writer's work over many
-rows (bringing recycled contacts back), planned as everything else is."""
+rows (bringing recycled contacts back), planned as everything else is (for each run's
+values: see :func:`connect`)."""
 
 
 class Row(tuple):

@@ -252,7 +252,7 @@ def probe(db: Database, *, rep: str, now: datetime) -> Probe:
     row = db.execute(
         f"""SELECT coalesce((SELECT version FROM settings WHERE id = 1), 0), {LOCALES_MARK},
                    EXISTS (SELECT 1 FROM reps WHERE name = :rep),
-                   EXISTS ({RECYCLE_DUE}), EXISTS ({DEFERRED_DUE}),
+                   {RECYCLE_DUE}, {DEFERRED_DUE},
                    EXISTS (SELECT 1 FROM contacts
                            WHERE claimed_by = :rep AND dialed_at IS NULL),
                    EXISTS (SELECT 1 FROM contacts
@@ -260,8 +260,8 @@ def probe(db: Database, *, rep: str, now: datetime) -> Probe:
                    EXISTS (SELECT 1 FROM contacts c WHERE c.callback_rep = :rep
                            AND c.callback_rep IS NOT NULL AND {CALLABLE}
                            AND c.callback_at <= :now),
-                   EXISTS (SELECT 1 FROM contacts WHERE callback_at IS NOT NULL
-                           AND status = 'open' AND callback_at <= :now),
+                   (SELECT min(callback_at) FROM contacts WHERE callback_at IS NOT NULL
+                           AND status = 'open') <= :now,
                    s.state, s.seen_at
             FROM (SELECT 1) AS one
             LEFT JOIN rep_states s ON s.rep = :rep AND s.ended_at IS NULL""",

@@ -42,10 +42,15 @@ RECYCLABLE = """recycle_at IS NOT NULL AND recycle_at <= :now
                     WHERE p.contact_id = contacts.id)"""
 
 
-# "IS NOT NULL" names each partial index's predicate, so any plan seeks it (a plan
-# made for any :now, as row-lock transactions use on PostgreSQL, would scan otherwise).
-RECYCLE_DUE = "SELECT 1 FROM contacts WHERE recycle_at IS NOT NULL AND recycle_at <= :now"
-DEFERRED_DUE = "SELECT 1 FROM contacts WHERE deferred_until IS NOT NULL AND deferred_until <= :now"
+# True when something is due: the earliest instant, one seek at the start of the
+# partial index ("IS NOT NULL" names its predicate), compared with :now outside it. A
+# plan made for any :now (a desk's step on PostgreSQL plans once) must not depend on
+# it: "EXISTS (... recycle_at <= $1)" was planned as a scan of every contact, which
+# finds a due row at once if many are waiting, and reads them all if none is due yet.
+RECYCLE_DUE = "(SELECT min(recycle_at) FROM contacts WHERE recycle_at IS NOT NULL) <= :now"
+DEFERRED_DUE = (
+    "(SELECT min(deferred_until) FROM contacts WHERE deferred_until IS NOT NULL) <= :now"
+)
 
 
 def return_due(db: Database, *, now: datetime) -> None:
@@ -56,7 +61,7 @@ def return_due(db: Database, *, now: datetime) -> None:
     """
     stamp = to_db(now.astimezone(UTC))
     recycle, deferred = db.execute(
-        f"SELECT EXISTS ({RECYCLE_DUE}), EXISTS ({DEFERRED_DUE})", {"now": stamp}
+        f"SELECT {RECYCLE_DUE}, {DEFERRED_DUE}", {"now": stamp}
     ).fetchone()
     bring_back(db, now=now, recycle=bool(recycle), deferred=bool(deferred))
 
@@ -87,7 +92,7 @@ def recycle_due(db: Database, *, now: datetime, actor: str = "system") -> int:
     read-only caller pays one index seek.
     """
     stamp = to_db(now.astimezone(UTC))
-    if db.one(f"{RECYCLE_DUE} LIMIT 1", {"now": stamp}) is None:
+    if not db.one(f"SELECT {RECYCLE_DUE}", {"now": stamp})[0]:
         return 0
     with db.write_or_join():
         return _recycle(db, stamp, actor)

@@ -19,6 +19,7 @@ from prospector.foundations.db import open_database
 from prospector.services import call_events, rep_states
 from prospector.services.calls import log_call
 from prospector.services.claims import claim_next, mark_dialed, skip_contact
+from prospector.services.queue import LANE_FOLLOW_UP
 from tests.conftest import MONDAY_10_ET
 from tests.factories import add_contacts
 
@@ -90,6 +91,11 @@ def desk_statements(db) -> dict[str, object]:
         mark_dialed(db, item.contact_id, rep=rep, now=now)
         assert claim_next(db, rep=rep, now=now).lane == 0  # dialed, not logged
         log_call(db, item.contact_id, "no_answer", rep=rep, now=now)
+    rep_states.change(db, "r2", rep_states.OFFLINE, now)
+    # The next morning, every new lead and callback called or gone: the follow-ups.
+    run("UPDATE contacts SET status = 'closed' WHERE attempts = 0 OR callback_at IS NOT NULL")
+    item = claim_next(db, rep="r0", now=now + timedelta(days=1))
+    assert item is not None and item.lane == LANE_FOLLOW_UP
     raw.execute = run
     return seen
 

@@ -48,9 +48,7 @@ RECYCLABLE = """recycle_at IS NOT NULL AND recycle_at <= :now
 # it: "EXISTS (... recycle_at <= $1)" was planned as a scan of every contact, which
 # finds a due row at once if many are waiting, and reads them all if none is due yet.
 RECYCLE_DUE = "(SELECT min(recycle_at) FROM contacts WHERE recycle_at IS NOT NULL) <= :now"
-DEFERRED_DUE = (
-    "(SELECT min(deferred_until) FROM contacts WHERE deferred_until IS NOT NULL) <= :now"
-)
+DEFERRED_DUE = "(SELECT min(deferred_until) FROM contacts WHERE deferred_until IS NOT NULL) <= :now"
 
 
 def return_due(db: Database, *, now: datetime) -> None:

@@ -90,7 +90,8 @@ def recycle_due(db: Database, *, now: datetime, actor: str = "system") -> int:
     read-only caller pays one index seek.
     """
     stamp = to_db(now.astimezone(UTC))
-    if not db.one(f"SELECT {RECYCLE_DUE}", {"now": stamp})[0]:
+    (due,) = db.execute(f"SELECT {RECYCLE_DUE}", {"now": stamp}).fetchone()
+    if not due:
         return 0
     with db.write_or_join():
         return _recycle(db, stamp, actor)

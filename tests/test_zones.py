@@ -113,6 +113,33 @@ def test_toll_free_and_non_geographic_numbers(text, toll_free):
     assert zones.is_toll_free(BOOK.normalize(text, "US")) is toll_free
 
 
+@pytest.mark.parametrize(
+    ("text", "region", "mainland"),
+    [("+34 612 345 678", "ES", "Europe/Madrid"),
+     ("+351 912 345 678", "PT", "Europe/Lisbon"),
+     ("+64 21 123 4567", "NZ", "Pacific/Auckland"),
+     ("+593 99 123 4567", "EC", "America/Guayaquil")],
+)  # fmt: skip
+def test_a_mobile_of_a_country_with_outlying_islands_is_on_its_mainland(text, region, mainland):
+    # phonenumbers gives it the islands' zones too (the Canaries keep an hour behind
+    # Madrid): a mobile is no place's, but not toll-free, and not an hour late.
+    mobile = BOOK.normalize(text, region)
+    assert len(mobile.zones) > 1 and mainland in mobile.zones
+    assert not zones.is_toll_free(mobile)
+    for country in (None, region):
+        assert candidate_zones(explicit=None, country=country, state=None, phone=mobile) == (
+            mainland,
+        )
+    # A landline on the islands is there; a country split by regions keeps them all.
+    assert candidate_zones(
+        explicit=None, country="ES", state=None, phone=BOOK.normalize("+34 922 123 456", "ES")
+    ) == ("Atlantic/Canary",)
+    australia = BOOK.normalize("+61 412 345 678", "AU")
+    assert candidate_zones(
+        explicit=None, country="AU", state=None, phone=australia
+    ) == country_zones("AU")
+
+
 def test_toll_free_numbers_take_the_address_else_the_team():
     free = BOOK.normalize("1-800-555-0100", "US")
     assert candidate_zones(explicit=None, country="US", state="OR", phone=free) == (

@@ -407,14 +407,33 @@ def _number_zones(number: phonenumbers.PhoneNumber) -> tuple[str, ...]:
 
 
 @functools.cache
-def country_zones(country: str) -> tuple[str, ...]:
-    """Every zone of a country, from the tz database's ``zone.tab``."""
+def _zone_table() -> tuple[tuple[str, str, str], ...]:
+    """The tz database's ``zone.tab``: (country, zone, comment) per line."""
     text = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text("utf-8")
-    zones = {
-        fields[2]
+    return tuple(
+        (fields[0], fields[2], fields[3] if len(fields) > 3 else "")
         for line in text.splitlines()
         if line and not line.startswith("#")
         for fields in [line.split("\t")]
-        if fields[0] == country.upper()
-    }
-    return tuple(sorted(zones))
+    )
+
+
+@functools.cache
+def country_zones(country: str) -> tuple[str, ...]:
+    """Every zone of a country, from the tz database's ``zone.tab``."""
+    code = country.upper()
+    return tuple(sorted({zone for owner, zone, _ in _zone_table() if owner == code}))
+
+
+@functools.cache
+def main_zone(country: str) -> str | None:
+    """The zone of most of a country whose other zones are islands or outlying parts,
+    as ``zone.tab`` says ("Spain (mainland)", "most of New Zealand"); None for a
+    country split by regions (the US, Australia) or of one zone."""
+    code = country.upper()
+    found = [
+        zone
+        for owner, zone, comment in _zone_table()
+        if owner == code and (comment.endswith("(mainland)") or comment.startswith("most of "))
+    ]
+    return found[0] if len(found) == 1 else None

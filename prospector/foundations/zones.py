@@ -17,12 +17,16 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from prospector.foundations import regions
-from prospector.foundations.phones import Phone, country_zones
+from prospector.foundations.phones import Phone, country_zones, main_zone
 
 NON_GEOGRAPHIC_TYPES = frozenset(
     {"toll_free", "premium_rate", "shared_cost", "uan", "voip", "personal", "pager", "voicemail"}
 )
 """Number types that are no place's (phonenumbers' names, as :class:`Phone` gives them)."""
+
+PhoneFacts = tuple[tuple[str, ...], str, bool, str]
+"""A number's zones, type, whether it is geographic, and its region."""
+
 
 _WINTER = datetime(2025, 1, 15, 12, tzinfo=UTC)
 _SUMMER = datetime(2025, 7, 15, 12, tzinfo=UTC)
@@ -58,7 +62,23 @@ def is_toll_free(phone: Phone) -> bool:
     """A number that is no place's: toll-free, premium, personal…, or a
     non-geographic number whose zones disagree on the time (a +1 toll-free
     number "is" in 42 zones; a UK mobile's four zones all keep London's clock)."""
-    return _toll_free(phone.zones, phone.number_type, phone.geographic)
+    facts = _placed((phone.zones, phone.number_type, phone.geographic, phone.region))
+    return _toll_free(*facts[:3])
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _placed(phone: PhoneFacts) -> PhoneFacts:
+    """A mobile of a country whose other zones are islands or outlying parts (Spain's
+    Canaries, Portugal's Azores) is placed in the country's main zone. phonenumbers
+    gives it all of them, and a contact is called only while every one of its zones
+    is open: the mainland's mobiles would wait an hour for the Canaries each morning."""
+    zones, number_type, geographic, region = phone
+    if geographic or number_type in NON_GEOGRAPHIC_TYPES or not region:
+        return phone
+    main = main_zone(region)
+    if main is None or main not in zones or len({clock(zone) for zone in zones}) == 1:
+        return phone
+    return (main,), number_type, geographic, region
 
 
 @functools.lru_cache(maxsize=1 << 12)
@@ -89,7 +109,7 @@ def candidate_zones(
     if phone is None:
         facts = None
     else:
-        facts = (phone.zones, phone.number_type, phone.geographic, phone.region)
+        facts = _placed((phone.zones, phone.number_type, phone.geographic, phone.region))
     return _candidate_zones(country, state, facts, postal, team_zone, country_from_row)[0]
 
 
@@ -105,7 +125,7 @@ def row_zones(
     """:func:`candidate_zones`, what decided them ("the postal code", "the state",
     "the team's zone"…, for the import's report) and :func:`is_toll_free` of an
     imported row's dialled phone at once: one cached look-up a row instead of two."""
-    facts = (phone.zones, phone.number_type, phone.geographic, phone.region)
+    facts = _placed((phone.zones, phone.number_type, phone.geographic, phone.region))
     if explicit:
         return (explicit,), "the time-zone column", _toll_free(*facts[:3])
     return _zones_and_toll_free(country, state, facts, postal, team_zone, country_from_row)
@@ -115,7 +135,7 @@ def row_zones(
 def _zones_and_toll_free(
     country: str | None,
     state: str | None,
-    phone: tuple[tuple[str, ...], str, bool, str],
+    phone: PhoneFacts,
     postal: tuple[str, ...],
     team_zone: str | None,
     country_from_row: bool,
@@ -128,7 +148,7 @@ def _zones_and_toll_free(
 def _candidate_zones(
     country: str | None,
     state: str | None,
-    phone: tuple[tuple[str, ...], str, bool, str] | None,
+    phone: PhoneFacts | None,
     postal: tuple[str, ...],
     team_zone: str | None,
     country_from_row: bool,
@@ -162,9 +182,7 @@ def _candidate_zones(
     return (country_zones(home_country) if home_country else ()), country_named
 
 
-def _phone_evidence(
-    phone: tuple[tuple[str, ...], str, bool, str], country: str | None
-) -> tuple[str, ...]:
+def _phone_evidence(phone: PhoneFacts, country: str | None) -> tuple[str, ...]:
     # A non-geographic number (a mobile) names its country's zones: those of the
     # contact's country, when they share one (GB for a +44 7 mobile's four zones).
     zones, _type, geographic, _region = phone

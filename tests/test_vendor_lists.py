@@ -43,7 +43,7 @@ EXPECTED = {
     UNICODE_TEXT.name: (16, 16, 0, 0, 0),
     GERMAN.name: (8, 7, 0, 1, 0),
     FRENCH.name: (6, 6, 0, 0, 0),
-    SPANISH.name: (6, 6, 0, 0, 1),  # a Spanish mobile is no place's number (Madrid or Canary)
+    SPANISH.name: (8, 8, 0, 0, 0),  # Spanish mobiles: the mainland's, or the Canaries' address
 }
 
 
@@ -251,10 +251,15 @@ SPLIT_STATE_ZONES = [
     (HUBSPOT, "jack@seaport.example", None, "America/New_York"),  # ZIP 02134
     (HUBSPOT, "quin@toronto-ai.example", None, "America/Toronto"),
     (UNICODE_TEXT, "jl@enterprise.example", None, "America/New_York"),
+    # A Spanish mobile is the mainland's (phonenumbers gives it the Canaries' zone too),
+    # unless the address is on the islands.
+    (SPANISH, "n.vidal@vidallogistica.example", None, "Europe/Madrid"),  # Illes Balears
+    (SPANISH, "y.hernandez@hernandezfrutas.example", None, "Atlantic/Canary"),  # 35002
+    (SPANISH, "t.afonso@afonsonautica.example", None, "Atlantic/Canary"),  # Santa Cruz de T.
 ]
 
 
-@pytest.mark.parametrize("listing", [APOLLO, ZOOMINFO, SALESFORCE, HUBSPOT, UNICODE_TEXT],
+@pytest.mark.parametrize("listing", [APOLLO, ZOOMINFO, SALESFORCE, HUBSPOT, UNICODE_TEXT, SPANISH],
                          ids=lambda listing: listing.name)  # fmt: skip
 def test_contacts_in_split_zone_states_get_their_one_right_zone(space, listing):
     space.import_list(space.copy(listing.name))

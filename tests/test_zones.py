@@ -134,6 +134,14 @@ def test_a_mobile_of_a_country_with_outlying_islands_is_on_its_mainland(text, re
     assert candidate_zones(
         explicit=None, country="ES", state=None, phone=BOOK.normalize("+34 922 123 456", "ES")
     ) == ("Atlantic/Canary",)
+    # An address on the islands places the mobile there.
+    islands = {"ES": ("Las Palmas", "Atlantic/Canary"), "PT": ("Região Autónoma dos Açores",
+               "Atlantic/Azores"), "NZ": ("Chatham Islands Territory", "Pacific/Chatham"),
+               "EC": ("Galápagos", "Pacific/Galapagos")}  # fmt: skip
+    name, zone = islands[region]
+    state = regions.state_code(name, region)
+    assert state is not None and state[0] == region
+    assert candidate_zones(explicit=None, country=region, state=state[1], phone=mobile) == (zone,)
     australia = BOOK.normalize("+61 412 345 678", "AU")
     assert candidate_zones(
         explicit=None, country="AU", state=None, phone=australia
@@ -177,6 +185,12 @@ def test_toll_free_numbers_take_the_address_else_the_team():
         ("80331", "DE", None),
         ("79901", None, None),
         ("Z9Z 9Z9", "CA", None),
+        ("35002", "ES", ("ES", "GC", ("Atlantic/Canary",))),
+        ("38001", "ES", ("ES", "TF", ("Atlantic/Canary",))),
+        ("28013", "ES", None),  # Madrid: the mainland's zone comes from the phone
+        ("9500-123", "PT", ("PT", "20", ("Atlantic/Azores",))),
+        ("1000-001", "PT", None),
+        ("3500", "ES", None),
     ],
 )
 def test_postal_places(code, country, place):
@@ -187,7 +201,12 @@ def test_every_zone_in_the_tables_exists():
     for code, (_state, zone) in postal._zip_table().items():
         assert len(code) == 5
         ZoneInfo(zone)
-    for table in (regions.US_STATES, regions.CA_PROVINCES, regions.AU_STATES):
-        for _name, state_zones in table.values():
+    for country, states in regions._state_zone_table().items():
+        for code, state_zones in states.items():
+            assert regions.state_code(f"{country}-{code}", None) == (country, code)
             for zone in state_zones:
                 zones.clock(zone)
+    for country, prefixes in postal._prefixes().items():
+        for provinces in prefixes.values():
+            for code in provinces:
+                assert regions.state_zones(country, code), (country, code)

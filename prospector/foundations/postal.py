@@ -1,10 +1,12 @@
-"""Postal codes to places and time zones: US ZIP codes and Canadian postal codes.
+"""Postal codes to places and time zones: US ZIP codes, Canadian postal codes, and
+the outlying regions of a few other countries.
 
 US: the ``zipcodes`` package's table (every ZIP with its state and zone), read
 once per process on first use (half a second) into a ``{zip: (state, zone)}``
 dict; ZIP+4 and 4-digit ZIPs whose leading zero a spreadsheet dropped are read
-too. Canada: the first letter names the province (``data/postal_codes.toml``),
-whose zones come from the state table.
+too. Elsewhere a code's first characters name its province
+(``data/postal_codes.toml``: Canada's first letter; the Canaries' 35 and 38 in
+Spain, the Azores in Portugal), whose zones come from the state table.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from prospector.foundations.zones import is_zone
 
 _ZIP = re.compile(r"^(\d{4,5})(?:\s*-\s*\d{4})?$")
 _CA_POSTAL = re.compile(r"^([A-Za-z])\d[A-Za-z]\s*-?\s*\d[A-Za-z]\d$")
+_DIGITS = re.compile(r"^(\d{4,5})(?:\s*-\s*\d{3})?$")
 
 
 class PostalPlace(NamedTuple):
@@ -45,9 +48,18 @@ def _zip_table() -> dict[str, tuple[str, str]]:
 
 
 @functools.cache
-def _ca_letters() -> dict[str, tuple[str, ...]]:
-    letters = shipped_toml("postal_codes.toml")["CA"]
-    return {letter: tuple(codes) for letter, codes in letters.items()}
+def _prefixes() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Country -> postal code prefix -> the provinces it may be in."""
+    return {
+        country: {prefix: tuple(codes) for prefix, codes in prefixes.items()}
+        for country, prefixes in shipped_toml("postal_codes.toml").items()
+        if country != "digits"
+    }
+
+
+@functools.cache
+def _digits() -> dict[str, int]:
+    return dict(shipped_toml("postal_codes.toml")["digits"])
 
 
 def warm_up() -> None:
@@ -57,8 +69,8 @@ def warm_up() -> None:
 
 @functools.lru_cache(maxsize=1 << 16)
 def postal_place(code: str | None, country: str | None) -> PostalPlace | None:
-    """The place of a postal code in ``country`` (US or CA), or None when unknown."""
-    if not code or country not in ("US", "CA"):
+    """The place of a postal code in ``country``, or None when unknown."""
+    if not code or not country:
         return None
     text = code.strip()
     if country == "US":
@@ -70,11 +82,16 @@ def postal_place(code: str | None, country: str | None) -> PostalPlace | None:
             return None
         state, zone = found
         return PostalPlace("US", state, (zone,))
-    match = _CA_POSTAL.match(text)
+    prefixes = _prefixes().get(country)
+    if prefixes is None:
+        return None
+    match = (_CA_POSTAL if country == "CA" else _DIGITS).match(text)
     if not match:
         return None
-    provinces = _ca_letters().get(match.group(1).upper(), ())
-    zones = {z for code in provinces for z in regions.state_zones("CA", code) or ()}
+    digits = match.group(1).upper().zfill(_digits().get(country, 0))
+    heads = (digits[:size] for size in range(len(digits), 0, -1))
+    provinces = next((prefixes[head] for head in heads if head in prefixes), ())
+    zones = {z for code in provinces for z in regions.state_zones(country, code) or ()}
     if not zones:
         return None
-    return PostalPlace("CA", provinces[0] if len(provinces) == 1 else None, tuple(sorted(zones)))
+    return PostalPlace(country, provinces[0] if len(provinces) == 1 else None, tuple(sorted(zones)))

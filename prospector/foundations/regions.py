@@ -114,7 +114,9 @@ def _subdivisions(country: str) -> dict[str, str]:
         code = division.code.partition("-")[2]
         found.setdefault(compact_key(code), code)
         found.setdefault(compact_key(division.code), code)
-        names.setdefault(compact_key(division.name), code)
+        # ISO gives some names with their other spelling: "Lleida [Lérida]".
+        for name in division.name.replace("]", "").split(" ["):
+            names.setdefault(compact_key(name), code)
     for key, code in names.items():
         found.setdefault(key, code)  # a code wins over a name that folds the same
     return found

@@ -8,6 +8,7 @@ import pytest
 
 from prospector.foundations import postal, regions, zones
 from prospector.foundations.phones import PhoneBook, country_zones
+from prospector.foundations.shipped import shipped_toml
 from prospector.foundations.zones import candidate_zones
 
 BOOK = PhoneBook()
@@ -138,10 +139,14 @@ def test_a_mobile_of_a_country_with_outlying_islands_is_on_its_mainland(text, re
     islands = {"ES": ("Las Palmas", "Atlantic/Canary"), "PT": ("Região Autónoma dos Açores",
                "Atlantic/Azores"), "NZ": ("Chatham Islands Territory", "Pacific/Chatham"),
                "EC": ("Galápagos", "Pacific/Galapagos")}  # fmt: skip
+    english = {"ES": "Canary Islands", "PT": "Azores", "NZ": "Chatham Islands", "EC": "Galapagos"}
     name, zone = islands[region]
-    state = regions.state_code(name, region)
-    assert state is not None and state[0] == region
-    assert candidate_zones(explicit=None, country=region, state=state[1], phone=mobile) == (zone,)
+    for typed in (name, english[region]):
+        state = regions.state_code(typed, region)
+        assert state is not None and state[0] == region
+        assert candidate_zones(explicit=None, country=region, state=state[1], phone=mobile) == (
+            zone,
+        )
     australia = BOOK.normalize("+61 412 345 678", "AU")
     assert candidate_zones(
         explicit=None, country="AU", state=None, phone=australia
@@ -206,6 +211,10 @@ def test_every_zone_in_the_tables_exists():
             assert regions.state_code(f"{country}-{code}", None) == (country, code)
             for zone in state_zones:
                 zones.clock(zone)
+    for country, aliases in shipped_toml("countries.toml")["state_aliases"].items():
+        for name, code in aliases.items():
+            assert regions.state_code(f"{country}-{code}", None) == (country, code)
+            assert regions.state_code(name, country) == (country, code)
     for country, prefixes in postal._prefixes().items():
         for provinces in prefixes.values():
             for code in provinces:

@@ -90,11 +90,14 @@ def country_code(text: str | None) -> str | None:
 
 @functools.cache
 def _table_codes(country: str) -> dict[str, str]:
-    """The state table's codes of a country (``fl``, ``usfl``), without ISO's data."""
+    """The state table's codes of a country (``fl``, ``usfl``) and the aliases of
+    ``data/countries.toml``, without ISO's data."""
     found: dict[str, str] = {}
     for code in _state_zone_table().get(country, {}):
         found[compact_key(code)] = code
         found[compact_key(f"{country}-{code}")] = code
+    for name, code in shipped_toml("countries.toml")["state_aliases"].get(country, {}).items():
+        found.setdefault(compact_key(name), code)
     return found
 
 

@@ -62,8 +62,12 @@ def is_toll_free(phone: Phone) -> bool:
     """A number that is no place's: toll-free, premium, personal…, or a
     non-geographic number whose zones disagree on the time (a +1 toll-free
     number "is" in 42 zones; a UK mobile's four zones all keep London's clock)."""
-    facts = _placed((phone.zones, phone.number_type, phone.geographic, phone.region))
-    return _toll_free(*facts[:3])
+    return _toll_free(*_facts(phone)[:3])
+
+
+def _facts(phone: Phone) -> PhoneFacts:
+    """What the zone rules read of a number (hashable, for their caches), placed."""
+    return _placed((phone.zones, phone.number_type, phone.geographic, phone.region))
 
 
 @functools.lru_cache(maxsize=1 << 12)
@@ -106,10 +110,7 @@ def candidate_zones(
     """
     if explicit:
         return (explicit,)
-    if phone is None:
-        facts = None
-    else:
-        facts = _placed((phone.zones, phone.number_type, phone.geographic, phone.region))
+    facts = None if phone is None else _facts(phone)
     return _candidate_zones(country, state, facts, postal, team_zone, country_from_row)[0]
 
 
@@ -125,7 +126,7 @@ def row_zones(
     """:func:`candidate_zones`, what decided them ("the postal code", "the state",
     "the team's zone"…, for the import's report) and :func:`is_toll_free` of an
     imported row's dialled phone at once: one cached look-up a row instead of two."""
-    facts = _placed((phone.zones, phone.number_type, phone.geographic, phone.region))
+    facts = _facts(phone)
     if explicit:
         return (explicit,), "the time-zone column", _toll_free(*facts[:3])
     return _zones_and_toll_free(country, state, facts, postal, team_zone, country_from_row)

@@ -394,8 +394,11 @@ def _tables(conn: PgConnection) -> set[str]:
     return {row[0] for row in rows}
 
 
+_META = "SELECT key, value FROM prospector_meta"
+
+
 def meta(conn: PgConnection) -> dict[str, str]:
-    return {row[0]: row[1] for row in conn.execute("SELECT key, value FROM prospector_meta")}
+    return dict(conn.execute(_META).fetchall())
 
 
 def _meta_if_any(conn: PgConnection) -> dict[str, str] | None:
@@ -405,10 +408,9 @@ def _meta_if_any(conn: PgConnection) -> dict[str, str] | None:
     import psycopg
 
     try:
-        rows = conn.raw.execute("SELECT key, value FROM prospector_meta").fetchall()
+        return dict(conn.raw.execute(_META).fetchall())
     except psycopg.errors.UndefinedTable:
         return None
-    return {row[0]: row[1] for row in rows}
 
 
 def schema_version(conn: PgConnection) -> int:

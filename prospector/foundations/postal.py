@@ -48,18 +48,17 @@ def _zip_table() -> dict[str, tuple[str, str]]:
 
 
 @functools.cache
-def _prefixes() -> dict[str, dict[str, tuple[str, ...]]]:
+def _postal_table() -> dict:
+    return shipped_toml("postal_codes.toml")
+
+
+def _prefixes() -> dict[str, dict[str, list[str]]]:
     """Country -> postal code prefix -> the provinces it may be in."""
-    return {
-        country: {prefix: tuple(codes) for prefix, codes in prefixes.items()}
-        for country, prefixes in shipped_toml("postal_codes.toml").items()
-        if country != "digits"
-    }
+    return _postal_table()["prefixes"]
 
 
-@functools.cache
 def _digits() -> dict[str, int]:
-    return dict(shipped_toml("postal_codes.toml")["digits"])
+    return _postal_table()["digits"]
 
 
 def warm_up() -> None:

@@ -91,13 +91,17 @@ def test_worker_processes_give_the_same_database(tmp_path, new_database, monkeyp
     """The parallel path (workers reading ranges) against the in-process one."""
     monkeypatch.setattr(importing, "PARALLEL_FROM_ROWS", 0)
     monkeypatch.setattr(ranges, "RANGE_BYTES", 2000)
-    lines = ["Phone,Company,State,Email,Title,Note"]
+    lines = ["Phone,Company,State,Email,Title,Note,Mobile,Company Phone"]
     for i in range(3000):
         area, state = [(212, "NY"), (208, "ID"), (312, "IL")][i % 3]
         phone = f"({area}) {200 + i % 700}-{i % 9000:04d}" if i % 97 else "nope"
         note = '"two\nlines, ""quoted"""' if i % 11 == 0 else "x"
         email = f"p{i % 2500}@co{i % 37}.example"  # some rows name an earlier contact
-        lines.append(f"{phone},Co {i % 37},{state},{email},VP Sales,{note}")
+        mobile = f"(646) {200 + i % 5}-{i % 2900:04d}" if i % 4 == 0 else ""
+        switchboard = f"(212) 555-{i % 37:04d}" if i % 3 == 0 else ""
+        lines.append(
+            f"{phone},Co {i % 37},{state},{email},VP Sales,{note},{mobile},{switchboard}"
+        )
     path = tmp_path / "p.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     dumps = []
@@ -105,11 +109,16 @@ def test_worker_processes_give_the_same_database(tmp_path, new_database, monkeyp
         target = new_database(tmp_path, f"w{workers}")
         with open_database(target) as db:
             result = importing.import_file(db, path, now=MONDAY_10_ET, rep="x", workers=workers)
-            assert result.rejected == len([i for i in range(3000) if i % 97 == 0])
+            # No phone: no direct dial, no mobile, no switchboard.
+            no_phone = [i for i in range(3000) if not i % 97 and i % 4 and i % 3]
+            assert result.rejected == len(no_phone)
         dumps.append(
             [
-                backend.rows(target, f"SELECT * FROM {table} ORDER BY 1")
-                for table in ("contacts", "accounts", "locales")
+                sorted(backend.rows(target, f"SELECT * FROM {table}"), key=repr)
+                for table in (
+                    "contacts", "contact_phones", "accounts", "locales", "lead_segments",
+                    "lead_sources",
+                )  # fmt: skip
             ]
         )
         dumps[-1].append((tmp_path / "p.rejects.csv").read_text(encoding="utf-8"))

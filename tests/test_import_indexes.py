@@ -15,15 +15,17 @@ from tests.import_rows import interrupt_on_chunk
 
 
 def schema_names(db) -> list[str]:
-    """The contacts table's indexes and triggers."""
+    """The contacts' and their phones' indexes and triggers."""
     if db.dialect.name == "sqlite":
         sql = """SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')
-                 AND tbl_name = 'contacts' ORDER BY name"""
+                 AND tbl_name IN ('contacts', 'contact_phones') ORDER BY name"""
     else:
         sql = """SELECT indexname FROM pg_indexes
-                 WHERE schemaname = current_schema() AND tablename = 'contacts'
+                 WHERE schemaname = current_schema()
+                   AND tablename IN ('contacts', 'contact_phones')
                  UNION ALL SELECT tgname FROM pg_trigger
-                 WHERE tgrelid = to_regclass('contacts') AND NOT tgisinternal
+                 WHERE tgrelid IN (to_regclass('contacts'), to_regclass('contact_phones'))
+                   AND NOT tgisinternal
                  ORDER BY 1"""
     return [row[0] for row in db.query(sql)]
 
@@ -129,3 +131,42 @@ def cohort_rows(db) -> list[tuple]:
         tuple(row)
         for row in db.query("SELECT * FROM lead_segments WHERE leads > 0 ORDER BY 1, 2, 3, 4, 5")
     ]
+
+
+@pytest.mark.sqlite_only  # nothing is deferred on PostgreSQL: its unique index stays the guard
+def test_a_phone_another_import_gives_an_older_contact_meanwhile_is_found(
+    tmp_path, db_path, small_thresholds
+):
+    """With the unique index on personal numbers away, the writer's maps are the guard:
+    a number another import gave an older contact since the last look names that
+    contact, and the index comes back at the end (no two contacts hold one number)."""
+    mobile = "(646) 555-0199"
+    first = tmp_path / "first.csv"
+    first.write_text("Phone,First Name,Last Name\n(212) 555-0100,Ann,Old\n", encoding="utf-8")
+    gains = tmp_path / "gains.csv"  # Ann Old gains a mobile
+    gains.write_text(
+        f"Phone,Mobile,First Name,Last Name\n(212) 555-0100,{mobile},Ann,Old\n", encoding="utf-8"
+    )
+    lines = ["Phone,First Name,Last Name"]
+    lines += [f"(415) {200 + i // 100}-{i % 100:04d},P{i},New" for i in range(59)]
+    lines.append(f"{mobile},Ann,Old")  # after the first chunk: the number is Ann's by then
+    big = tmp_path / "big.csv"
+    big.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    seen: list[int] = []
+
+    def meanwhile(done: int, _total: int) -> None:
+        if not seen:
+            with open_database(db_path) as other:
+                result = importing.import_file(other, gains, now=MONDAY_10_ET, rep="bob")
+                assert result.updated == 1
+        seen.append(done)
+
+    with open_database(db_path) as db:
+        importing.import_file(db, first, now=MONDAY_10_ET, rep="alice")
+        result = importing.import_file(
+            db, big, now=MONDAY_10_ET, rep="alice", workers=0, progress=meanwhile
+        )
+        assert (result.inserted, result.updated) == (59, 1)
+        assert db.one("SELECT count(*) FROM deferred_indexes")[0] == 0
+        holders = db.query("SELECT contact_id FROM contact_phones WHERE e164 = '+16465550199'")
+        assert [row[0] for row in holders] == [1]

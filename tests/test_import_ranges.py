@@ -87,6 +87,9 @@ def test_a_stray_quote_falls_back_to_reading_in_order(tmp_path):
     assert ranged_rows(path, 1, workers=0) == list(open_table(path).rows())
 
 
+COMPARED = ("contacts", "contact_phones", "accounts", "locales", "lead_segments", "lead_sources")
+
+
 def test_worker_processes_give_the_same_database(tmp_path, new_database, monkeypatch):
     """The parallel path (workers reading ranges) against the in-process one."""
     monkeypatch.setattr(importing, "PARALLEL_FROM_ROWS", 0)
@@ -99,9 +102,7 @@ def test_worker_processes_give_the_same_database(tmp_path, new_database, monkeyp
         email = f"p{i % 2500}@co{i % 37}.example"  # some rows name an earlier contact
         mobile = f"(646) {200 + i % 5}-{i % 2900:04d}" if i % 4 == 0 else ""
         switchboard = f"(212) 555-{i % 37:04d}" if i % 3 == 0 else ""
-        lines.append(
-            f"{phone},Co {i % 37},{state},{email},VP Sales,{note},{mobile},{switchboard}"
-        )
+        lines.append(f"{phone},Co {i % 37},{state},{email},VP Sales,{note},{mobile},{switchboard}")
     path = tmp_path / "p.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     dumps = []
@@ -113,13 +114,7 @@ def test_worker_processes_give_the_same_database(tmp_path, new_database, monkeyp
             no_phone = [i for i in range(3000) if not i % 97 and i % 4 and i % 3]
             assert result.rejected == len(no_phone)
         dumps.append(
-            [
-                sorted(backend.rows(target, f"SELECT * FROM {table}"), key=repr)
-                for table in (
-                    "contacts", "contact_phones", "accounts", "locales", "lead_segments",
-                    "lead_sources",
-                )  # fmt: skip
-            ]
+            [sorted(backend.rows(target, f"SELECT * FROM {table}"), key=repr) for table in COMPARED]
         )
         dumps[-1].append((tmp_path / "p.rejects.csv").read_text(encoding="utf-8"))
     assert dumps[0] == dumps[1]

@@ -82,12 +82,21 @@ def display_name(first: str | None, last: str | None, contact_id: int) -> str:
 
 @dataclass
 class KnownNumbers:
-    """Every contact's personal numbers, (company number, name) pairs and emails."""
+    """Every contact's numbers and emails: who holds each, and by what names.
 
-    personal: set[str] = field(default_factory=set)
+    The importing writer finds contacts through these and their primary key alone:
+    ``contact_phones``' indexes by number may be deferred for the length of a large
+    import, as the contacts' email index may (see .indexes). Only import writers
+    add phones, each in its write transaction. While the unique index on personal
+    numbers is away, :meth:`catch_up` is the guard it was: it reads every phone
+    again when another writer gave an older contact one since the last look.
+    """
+
+    personal: dict[str, int] = field(default_factory=dict)  # number -> its contact
     # Company number -> name tags of the contacts holding it (a switchboard names a
     # contact only with the name: colleagues share it). Tags only gain; see _tags.
     company: dict[str, set[str]] = field(default_factory=dict)
+    holders: dict[str, list[int]] = field(default_factory=dict)  # company number -> contacts
     # email -> the first contact with it; further ones in shared_emails. Contacts are
     # found by email through these and their primary key: the email index may be
     # deferred for the length of a large import (see .indexes).
@@ -112,27 +121,28 @@ class KnownNumbers:
         return sorted({first, *self.shared_emails.get(email, ())})
 
     def catch_up(self, db: Database) -> None:
-        """Learn the contacts inserted since the last look (by anyone: ids only grow).
-
-        Phones another connection adds to an older contact meanwhile are not seen;
-        the unique index on personal numbers then stops the chunk, and the import
-        is run again (see ``import_file``).
-        """
+        """Learn the contacts inserted since the last look (by anyone: ids only grow),
+        and every phone again if another writer gave an older contact one meanwhile."""
         since = self.max_contact
+        if since and not self._complete(db):
+            self.personal.clear()
+            self.company.clear()
+            self.holders.clear()
+            since = 0
         self.personal.update(
-            row[0]
-            for row in db.execute(
-                "SELECT e164 FROM contact_phones WHERE contact_id > ? AND kind <> 'company'",
+            db.execute(
+                """SELECT e164, contact_id FROM contact_phones
+                   WHERE contact_id > ? AND kind <> 'company'""",
                 (since,),
-            )
+            ).fetchall()
         )
-        for number, first, last in db.execute(
-            """SELECT p.e164, c.first_name, c.last_name
+        for number, contact_id, first, last in db.execute(
+            """SELECT p.e164, p.contact_id, c.first_name, c.last_name
                FROM contact_phones p JOIN contacts c ON c.id = p.contact_id
                WHERE p.contact_id > ? AND p.kind = 'company'""",
             (since,),
         ):
-            self.add_company(number, first, last)
+            self.add_company(number, first, last, contact_id)
         for contact_id, email in db.execute(
             "SELECT id, email FROM contacts WHERE id > ?", (since,)
         ):
@@ -140,16 +150,34 @@ class KnownNumbers:
                 self.add_email(email.lower(), contact_id)
             self.max_contact = max(self.max_contact, contact_id)
 
-    def add_phones(self, phones: Iterable[PhoneEntry], first: str | None, last: str | None) -> None:
-        """A contact named ``first last`` holds these phones."""
+    def _complete(self, db: Database) -> bool:
+        """Whether every phone of the contacts up to ``max_contact`` is known here
+        (``contact_phones`` only gains rows, and each is a personal number or a
+        contact holding a company number)."""
+        row = db.one(
+            "SELECT count(*) FROM contact_phones WHERE contact_id <= ?", (self.max_contact,)
+        )
+        held = sum(map(len, self.holders.values()))
+        return row is not None and row[0] == len(self.personal) + held
+
+    def add_phones(
+        self, phones: Iterable[PhoneEntry], first: str | None, last: str | None, contact_id: int
+    ) -> None:
+        """Contact ``contact_id``, named ``first last``, holds these phones."""
         for entry in phones:
             if entry[2] == COMPANY:
-                self.add_company(entry[0], first, last)
+                self.add_company(entry[0], first, last, contact_id)
             else:
-                self.personal.add(entry[0])
+                self.personal[entry[0]] = contact_id
 
-    def add_company(self, number: str, first: str | None, last: str | None) -> None:
+    def add_company(
+        self, number: str, first: str | None, last: str | None, contact_id: int | None = None
+    ) -> None:
+        """A contact named ``first last`` holds company ``number`` (``contact_id``:
+        newly; None: a holder renamed)."""
         self.company.setdefault(number, set()).update(self._name_tags(first, last))
+        if contact_id is not None:
+            self.holders.setdefault(number, []).append(contact_id)
 
     def may_know(self, phones: Iterable[PhoneEntry], first: str | None, last: str | None) -> bool:
         """Whether a row's phones may name a known contact (then look it up)."""
@@ -201,11 +229,12 @@ class ChunkLookups:
     The writer keeps these up to date with what it writes during the chunk.
     """
 
+    known: KnownNumbers
     owners: dict[str, int] = field(default_factory=dict)
     phones: dict[int, list[list[Any]]] = field(default_factory=dict)
 
     def prefetch(self, db: Database, numbers: Iterable[str]) -> None:
-        self._load_owners(db, list(dict.fromkeys(numbers)))
+        self._load_owners(list(dict.fromkeys(numbers)))
         self.fetch_phones(db, set(self.owners.values()))
 
     def fetch_phones(self, db: Database, contact_ids: Iterable[int]) -> None:
@@ -222,44 +251,33 @@ class ChunkLookups:
             ):
                 self.phones[row[0]].append(list(row[1:]))
 
-    def owners_of(self, db: Database, numbers: list[str]) -> dict[str, int]:
-        self._load_owners(db, [number for number in numbers if number not in self.owners])
+    def owners_of(self, numbers: list[str]) -> dict[str, int]:
+        self._load_owners([number for number in numbers if number not in self.owners])
         return {number: self.owners[number] for number in numbers if number in self.owners}
 
-    def _load_owners(self, db: Database, numbers: list[str]) -> None:
-        """Who holds each of these personal numbers (a few ``IN`` queries)."""
-        for start in range(0, len(numbers), _BATCH):
-            part = numbers[start : start + _BATCH]
-            self.owners.update(
-                db.execute(
-                    f"""SELECT e164, contact_id FROM contact_phones
-                        WHERE kind <> 'company' AND e164 IN ({", ".join("?" * len(part))})""",
-                    tuple(part),
-                ).fetchall()
-            )
+    def _load_owners(self, numbers: list[str]) -> None:
+        """Who holds each of these personal numbers."""
+        personal = self.known.personal
+        self.owners.update((number, personal[number]) for number in numbers if number in personal)
 
 
 def switchboard_holders(
-    db: Database, known: KnownNumbers, contact_id: int, phones: Iterable[PhoneEntry]
+    known: KnownNumbers, contact_id: int, phones: Iterable[PhoneEntry]
 ) -> dict[str, int]:
     """The row's switchboards that another contact already holds (see merge_phones)."""
-    wanted = [e[0] for e in phones if e[2] == COMPANY and e[0] in known.company]
-    if not wanted:
-        return {}
-    return dict(
-        db.execute(
-            f"""SELECT e164, min(contact_id) FROM contact_phones
-                WHERE kind = 'company' AND contact_id <> ?
-                  AND e164 IN ({", ".join("?" * len(wanted))}) GROUP BY e164""",
-            (contact_id, *wanted),
-        ).fetchall()
-    )
+    found = {}
+    for entry in phones:
+        if entry[2] == COMPANY:
+            others = [held for held in known.holders.get(entry[0], ()) if held != contact_id]
+            if others:
+                found[entry[0]] = min(others)
+    return found
 
 
 def find_contact(db: Database, known: KnownNumbers, lookups: ChunkLookups, row: Row) -> Match:
     """The contact ``row`` names, by the rules of this module."""
     personal = [e[0] for e in row.phones if e[2] != COMPANY and e[0] in known.personal]
-    owners = lookups.owners_of(db, personal) if personal else {}
+    owners = lookups.owners_of(personal) if personal else {}
     first, last = row.first_name, row.last_name
     if owners:
         ids = sorted(set(owners.values()))
@@ -291,14 +309,15 @@ def find_contact(db: Database, known: KnownNumbers, lookups: ChunkLookups, row: 
         if e[2] == COMPANY and known.may_know([e], row.first_name, row.last_name)
     ]  # fmt: skip
     if company:
-        marks = ", ".join("?" * len(company))
+        ids = sorted({held for number in company for held in known.holders[number]})
         agree = [
             found
+            for start in range(0, len(ids), _BATCH)
             for found in db.query(
-                f"""SELECT DISTINCT p.contact_id AS id, c.first_name, c.last_name
-                    FROM contact_phones p JOIN contacts c ON c.id = p.contact_id
-                    WHERE p.kind = 'company' AND p.e164 IN ({marks}) ORDER BY p.contact_id""",
-                tuple(company),
+                f"""SELECT id, first_name, last_name FROM contacts
+                    WHERE id IN ({", ".join("?" * len(ids[start : start + _BATCH]))})
+                    ORDER BY id""",
+                tuple(ids[start : start + _BATCH]),
             )
             if names_agree(first, last, found["first_name"], found["last_name"])
         ]

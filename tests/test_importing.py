@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 
 from prospector.foundations.db import open_database
+from prospector.services import importing
+from prospector.services.reports import rebuild_summaries
+from prospector.services.settings import load_settings
 from tests import backend
 from tests.conftest import MONDAY_10_ET
 from tests.import_rows import interrupt_on_chunk
@@ -312,3 +315,36 @@ def test_an_import_gives_the_connection_its_checks_back(tmp_path, db_path, monke
     with pytest.raises(sqlite3.IntegrityError), db.write():
         db.execute("UPDATE contacts SET locale_id = 999999")
     db.close()
+
+
+def test_lead_counts_take_an_accounts_values_as_a_later_row_fills_them(tmp_path, db_path):
+    """An account's first row names no industry or size, a later row of the same chunk
+    does: both leads count under the values the account ends with, as a recount says."""
+    path = write(
+        tmp_path / "fill.csv",
+        "First Name,Phone,Company,Website,Industry,Employees,Source\n"
+        "Ann,(212) 555-0101,Acme,acme.example,,,web\n"
+        "Ben,(212) 555-0102,Acme,acme.example,Software,250,web\n"
+        "Cy,(212) 555-0103,,,,,fair\n",
+    )
+    with open_database(db_path) as db:
+        importing.import_file(db, path, now=MONDAY_10_ET, rep="a", workers=0)
+
+        def counts():
+            return [
+                sorted(map(tuple, db.query(f"SELECT * FROM {table}")))
+                for table in ("lead_segments", "lead_sources")
+            ]
+
+        segments, sources = counts()
+        assert [row[1:7] for row in segments] == [
+            ("", "", "fair", "", 1, 0),
+            ("Software", "200-999", "web", "", 2, 0),
+        ]
+        by_source: dict[str, int] = {}
+        for row in sources:  # by source and tier: a tier is decided as its row arrives
+            by_source[row[1]] = by_source.get(row[1], 0) + row[3]
+        assert by_source == {"fair": 1, "web": 2}
+        with db.write():
+            rebuild_summaries(db, load_settings(db))
+        assert counts() == [segments, sources]

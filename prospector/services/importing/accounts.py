@@ -14,6 +14,7 @@ from prospector.foundations.db import Database
 from prospector.foundations.folding import fold
 from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.rows import Row, company_key
+from prospector.services.reports.segments import stored_band
 
 
 @dataclass(slots=True)
@@ -44,6 +45,8 @@ class AccountBook:
     touched: set[int] = field(default_factory=set)
     # Decided columns shared by accounts with the same profile keys.
     by_keys: dict[tuple, dict] = field(default_factory=dict)
+    # Id -> (industry, employee band) as lead counts store them, as the account stands.
+    segments: dict[int | None, tuple[str, str]] = field(default_factory=lambda: {None: ("", "")})
     max_id: int = 0
     # New accounts not written yet: inserted together by flush(), before anything
     # reads or updates them (ids are assigned here, inside the write transaction).
@@ -146,6 +149,7 @@ class AccountBook:
             self.keys.employees(account.employees),
         )
         account.decided = self.by_keys.setdefault(account.keys, {})
+        self.segments[account.id] = (account.industry or "", stored_band(account.employees))
 
     def _remember(self, account: Account, name_key: str | None = None) -> None:
         self._set_keys(account)

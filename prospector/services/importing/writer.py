@@ -59,7 +59,7 @@ from prospector.services.importing.matching import (
 )
 from prospector.services.importing.profiles import ProfileKeys
 from prospector.services.importing.rows import INSERT_WIDTH, PHONES, Reject, Row
-from prospector.services.reports.cohorts import NewLead, count_new_leads
+from prospector.services.reports.cohorts import count_new_leads
 from prospector.services.settings import Settings
 from prospector.services.windows import Locale
 
@@ -84,7 +84,9 @@ _LIST = INSERT_COLUMNS.index("list_name")
 _DNC = INSERT_COLUMNS.index("dnc")
 _FILTERED = INSERT_COLUMNS.index("filtered_by")
 _TIER = INSERT_COLUMNS.index("tier")
-_LEAD_KIND = itemgetter(_ACCOUNT, _SOURCE, _LIST, _FILTERED, _TIER)
+_ACCOUNT_ID = itemgetter(_ACCOUNT)
+_SEGMENT = itemgetter(_SOURCE, _LIST, _FILTERED)
+_SOURCE_KIND = itemgetter(_SOURCE, _TIER, _FILTERED)
 _ROW_PHONES = itemgetter(PHONES)
 _NUMBER = itemgetter(0)
 _PHONES_SQL = """INSERT INTO contact_phones
@@ -290,9 +292,16 @@ class ContactWriter:
         if self._standby:
             self._hold(rows)
         if self.batch_id is not None:  # without a batch (dry run) the insert trigger counts
-            # Rows counted by what their lead counts need, in C, then each kind once.
-            kinds = Counter(map(_LEAD_KIND, rows))
-            count_new_leads(self.db, self.received_day, self._as_leads(kinds))
+            # Rows counted by what their lead counts need, in C: their accounts' values as
+            # they stand, and their own.
+            segment_of = self.accounts.segments
+            segments = zip(
+                map(segment_of.__getitem__, map(_ACCOUNT_ID, rows)),
+                map(_SEGMENT, rows),
+                strict=True,
+            )
+            sources = map(_SOURCE_KIND, rows)
+            count_new_leads(self.db, self.received_day, Counter(segments), Counter(sources))
 
     def _hold(self, rows: list[tuple]) -> None:
         """Mark the new contacts of unopened standby lists (same transaction as the insert)."""
@@ -306,20 +315,6 @@ class ContactWriter:
                 "UPDATE contacts SET standby_list = ? WHERE id IN " + self.db.dialect.ints_in("?"),
                 (name, json.dumps(ids)),
             )
-
-    def _as_leads(self, kinds: Counter[tuple]) -> list[tuple[NewLead, int]]:
-        """Each kind of new lead (see ``_LEAD_KIND``) with its account's values as they stand."""
-        accounts: dict[int | None, tuple[str | None, int | None]] = {None: (None, None)}
-        leads = []
-        for (account_id, source, list_name, filtered_by, tier), number in kinds.items():
-            values = accounts.get(account_id)
-            if values is None:
-                account = self.accounts.get(account_id)
-                values = accounts[account_id] = (
-                    (account.industry, account.employees) if account else (None, None)
-                )
-            leads.append(((*values, source, list_name, filtered_by is not None, tier), number))
-        return leads
 
     def _apply_known(self, row: Row, line: int, lookups: ChunkLookups, counts: Counts) -> None:
         """A row that may name a known contact: merge into it, or insert a new one."""

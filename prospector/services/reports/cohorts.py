@@ -16,7 +16,7 @@ exact sum of its speeds.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
 from prospector.foundations.clock import from_db
@@ -24,13 +24,15 @@ from prospector.foundations.db import Database
 from prospector.foundations.migrations.m001_initial import SPEED_WHERE
 from prospector.foundations.migrations.m008_lead_sources import lead_sources_recount
 from prospector.services.reports.periods import team_day, team_day_bounds
-from prospector.services.reports.segments import stored_band
 from prospector.services.settings import Settings
 
 Bucket = tuple[int, int, int]
 """(speed_floor, leads, speed_seconds) of one histogram bucket."""
-NewLead = tuple[str | None, int | None, str | None, str | None, bool, str | None]
-"""(industry, employees, source, list_name, filtered, tier) of a lead just inserted."""
+NewSegment = tuple[tuple[str, str], tuple[str | None, str | None, str | None]]
+"""``((industry, employee band), (source, list_name, filtered_by))`` of leads just
+inserted: their account's values as ``lead_segments`` stores them, and their own."""
+NewSource = tuple[str | None, str | None, str | None]
+"""``(source, tier, filtered_by)`` of leads just inserted."""
 
 
 def rebuild_cohorts(db: Database, settings: Settings) -> int:
@@ -82,27 +84,32 @@ def rebuild_cohorts(db: Database, settings: Settings) -> int:
     return int(span[2])
 
 
-def count_new_leads(db: Database, received_day: str, leads: Iterable[tuple[NewLead, int]]) -> None:
+def count_new_leads(
+    db: Database,
+    received_day: str,
+    segments: Mapping[NewSegment, int],
+    sources: Mapping[NewSource, int],
+) -> None:
     """Count contacts just inserted, received on ``received_day``, in ``lead_segments``
     and ``lead_sources``.
 
     The importer calls this in the transaction that inserted them, instead of the
     per-row insert trigger (which skips rows carrying an ``import_batch_id``), with
-    how many leads share each :data:`NewLead` profile, account values as they stand
-    in that transaction. Counting here
-    rather than with a grouped query over the new rows spares a scan of them. New
-    leads have no dial, conversation or handoff yet, and nothing for ``lead_speed``.
+    how many leads share each :data:`NewSegment` and :data:`NewSource` (account
+    values as they stand in that transaction). Counting here rather than with a
+    grouped query over the new rows spares a scan of them. New leads have no dial,
+    conversation or handoff yet, and nothing for ``lead_speed``.
     """
     counted: dict[tuple[str, str, str, str], list[int]] = {}
-    by_source: dict[tuple[str, str], list[int]] = {}
-    for (industry, employees, source, list_name, filtered, tier), number in leads:
-        key = (industry or "", stored_band(employees), source or "", list_name or "")
-        found = counted.setdefault(key, [0, 0])
+    for ((industry, band), (source, list_name, filtered_by)), number in segments.items():
+        found = counted.setdefault((industry, band, source or "", list_name or ""), [0, 0])
         found[0] += number
-        found[1] += filtered * number
+        found[1] += number if filtered_by is not None else 0
+    by_source: dict[tuple[str, str], list[int]] = {}
+    for (source, tier, filtered_by), number in sources.items():
         found = by_source.setdefault((source or "", tier or ""), [0, 0])
         found[0] += number
-        found[1] += filtered * number
+        found[1] += number if filtered_by is not None else 0
     db.conn.executemany(
         """INSERT INTO lead_segments (received_day, industry, employee_band, source,
                list_name, leads, filtered, dialed, conversed, qualified)

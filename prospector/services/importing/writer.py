@@ -84,9 +84,7 @@ _LIST = INSERT_COLUMNS.index("list_name")
 _DNC = INSERT_COLUMNS.index("dnc")
 _FILTERED = INSERT_COLUMNS.index("filtered_by")
 _TIER = INSERT_COLUMNS.index("tier")
-_ACCOUNT_ID = itemgetter(_ACCOUNT)
-_SEGMENT = itemgetter(_SOURCE, _LIST, _FILTERED)
-_SOURCE_KIND = itemgetter(_SOURCE, _TIER, _FILTERED)
+_LEAD_VALUES = tuple(map(itemgetter, (_ACCOUNT, _SOURCE, _LIST, _FILTERED, _TIER)))
 _ROW_PHONES = itemgetter(PHONES)
 _NUMBER = itemgetter(0)
 _PHONES_SQL = """INSERT INTO contact_phones
@@ -294,14 +292,9 @@ class ContactWriter:
         if self.batch_id is not None:  # without a batch (dry run) the insert trigger counts
             # Rows counted by what their lead counts need, in C: their accounts' values as
             # they stand, and their own.
-            segment_of = self.accounts.segments
-            segments = zip(
-                map(segment_of.__getitem__, map(_ACCOUNT_ID, rows)),
-                map(_SEGMENT, rows),
-                strict=True,
-            )
-            sources = map(_SOURCE_KIND, rows)
-            count_new_leads(self.db, self.received_day, Counter(segments), Counter(sources))
+            accounts, *own = (map(getter, rows) for getter in _LEAD_VALUES)
+            segments = map(self.accounts.segments.__getitem__, accounts)
+            count_new_leads(self.db, self.received_day, Counter(zip(segments, *own, strict=True)))
 
     def _hold(self, rows: list[tuple]) -> None:
         """Mark the new contacts of unopened standby lists (same transaction as the insert)."""

@@ -28,11 +28,9 @@ from prospector.services.settings import Settings
 
 Bucket = tuple[int, int, int]
 """(speed_floor, leads, speed_seconds) of one histogram bucket."""
-NewSegment = tuple[tuple[str, str], tuple[str | None, str | None, str | None]]
-"""``((industry, employee band), (source, list_name, filtered_by))`` of leads just
-inserted: their account's values as ``lead_segments`` stores them, and their own."""
-NewSource = tuple[str | None, str | None, str | None]
-"""``(source, tier, filtered_by)`` of leads just inserted."""
+NewLead = tuple[tuple[str, str], str | None, str | None, str | None, str | None]
+"""``((industry, employee band), source, list_name, filtered_by, tier)`` of leads just
+inserted: their account's values as ``lead_segments`` stores them, then their own."""
 
 
 def rebuild_cohorts(db: Database, settings: Settings) -> int:
@@ -84,32 +82,27 @@ def rebuild_cohorts(db: Database, settings: Settings) -> int:
     return int(span[2])
 
 
-def count_new_leads(
-    db: Database,
-    received_day: str,
-    segments: Mapping[NewSegment, int],
-    sources: Mapping[NewSource, int],
-) -> None:
+def count_new_leads(db: Database, received_day: str, leads: Mapping[NewLead, int]) -> None:
     """Count contacts just inserted, received on ``received_day``, in ``lead_segments``
     and ``lead_sources``.
 
     The importer calls this in the transaction that inserted them, instead of the
     per-row insert trigger (which skips rows carrying an ``import_batch_id``), with
-    how many leads share each :data:`NewSegment` and :data:`NewSource` (account
-    values as they stand in that transaction). Counting here rather than with a
+    how many leads share each :data:`NewLead` profile (account values as they stand
+    in that transaction). Counting here rather than with a
     grouped query over the new rows spares a scan of them. New leads have no dial,
     conversation or handoff yet, and nothing for ``lead_speed``.
     """
     counted: dict[tuple[str, str, str, str], list[int]] = {}
-    for ((industry, band), (source, list_name, filtered_by)), number in segments.items():
+    by_source: dict[tuple[str, str], list[int]] = {}
+    for ((industry, band), source, list_name, filtered_by, tier), number in leads.items():
+        filtered = number if filtered_by is not None else 0
         found = counted.setdefault((industry, band, source or "", list_name or ""), [0, 0])
         found[0] += number
-        found[1] += number if filtered_by is not None else 0
-    by_source: dict[tuple[str, str], list[int]] = {}
-    for (source, tier, filtered_by), number in sources.items():
+        found[1] += filtered
         found = by_source.setdefault((source or "", tier or ""), [0, 0])
         found[0] += number
-        found[1] += number if filtered_by is not None else 0
+        found[1] += filtered
     db.conn.executemany(
         """INSERT INTO lead_segments (received_day, industry, employee_band, source,
                list_name, leads, filtered, dialed, conversed, qualified)

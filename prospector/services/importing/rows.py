@@ -85,7 +85,6 @@ class Row(NamedTuple):
 PHONE_KINDS = tuple(kind for _field, kind in PHONE_FIELDS)
 """Phone kinds in dial order: a direct dial first, a company switchboard last."""
 INSERT_WIDTH = 14
-PHONES = Row._fields.index("phones")
 
 
 class Reject(NamedTuple):

@@ -40,7 +40,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -58,7 +57,7 @@ from prospector.services.importing.matching import (
     switchboard_holders,
 )
 from prospector.services.importing.profiles import ProfileKeys
-from prospector.services.importing.rows import INSERT_WIDTH, PHONES, Reject, Row
+from prospector.services.importing.rows import INSERT_WIDTH, Reject, Row
 from prospector.services.reports.cohorts import count_new_leads
 from prospector.services.settings import Settings
 from prospector.services.windows import Locale
@@ -85,8 +84,7 @@ _DNC = INSERT_COLUMNS.index("dnc")
 _FILTERED = INSERT_COLUMNS.index("filtered_by")
 _TIER = INSERT_COLUMNS.index("tier")
 _LEAD_VALUES = tuple(map(itemgetter, (_ACCOUNT, _SOURCE, _LIST, _FILTERED, _TIER)))
-_ROW_PHONES = itemgetter(PHONES)
-_NUMBER = itemgetter(0)
+_DIALLED = itemgetter(Row._fields.index("phone"))
 _PHONES_SQL = """INSERT INTO contact_phones
     (contact_id, e164, raw, kind, extension, number_type, rank) VALUES (?, ?, ?, ?, ?, ?, ?)"""
 _SELECT = f"SELECT {', '.join(LOOKUP_COLUMNS)} FROM contacts"
@@ -539,13 +537,13 @@ class ContactWriter:
 
 
 def _known_numbers(results: list[tuple], personal: dict[str, int]) -> set[str]:
-    """The numbers of ``results``' rows that are some contact's personal number (a few
-    C-level passes: in a new list, next to none are)."""
+    """The dialled numbers of ``results``' rows that are some contact's personal number:
+    what a re-imported list's rows are found by (one C-level pass; a row known by
+    another of its numbers is looked up as it comes)."""
     rows = results
     if Reject in map(type, results):
         rows = [item for item in results if type(item) is not Reject]
-    numbers = set(map(_NUMBER, chain.from_iterable(map(_ROW_PHONES, rows))))
-    return numbers & personal.keys()
+    return personal.keys() & set(map(_DIALLED, rows))
 
 
 def _scalar(db: Database, sql: str, params: tuple = ()) -> int:

@@ -65,6 +65,10 @@ CHUNK_ROWS = 50_000
 """Rows per transaction. Large: each commit writes every index page the chunk
 dirtied to the WAL, and random keys (phone, email, account) dirty most of them,
 so fewer, larger commits write far less. A chunk holds the lock about a second."""
+FIRST_CHUNK_ROWS = 5000
+"""Rows of the first transaction: the writer starts on the workers' first ranges
+instead of waiting for a whole chunk of them (the importing process is the one
+that sets the pace: its idle start is time lost)."""
 PARALLEL_FROM_ROWS = 20_000
 """Smaller files are normalized in-process: starting workers costs more than it saves."""
 SEQUENTIAL_ROWS = 5000
@@ -278,15 +282,18 @@ def _bulk_load(db: Database) -> Iterator[None]:
 def _chunks(
     parts: Iterator[tuple[list[tuple], list[int]]], size: int
 ) -> Iterator[tuple[list[tuple], list[int]]]:
-    """The rows of ``parts`` (with their line numbers) again, ``size`` at a time."""
+    """The rows of ``parts`` (with their line numbers) again, ``size`` at a time but
+    the first chunk, of :data:`FIRST_CHUNK_ROWS`."""
     buffer: list[tuple] = []
     numbers: list[int] = []
+    want = min(FIRST_CHUNK_ROWS, size)
     for part, lines in parts:
         buffer.extend(part)
         numbers.extend(lines)
-        while len(buffer) >= size:
-            yield buffer[:size], numbers[:size]
-            buffer, numbers = buffer[size:], numbers[size:]
+        while len(buffer) >= want:
+            yield buffer[:want], numbers[:want]
+            buffer, numbers = buffer[want:], numbers[want:]
+            want = size
     if buffer:
         yield buffer, numbers
 

@@ -309,7 +309,7 @@ def find_contact(db: Database, known: KnownNumbers, lookups: ChunkLookups, row: 
         if e[2] == COMPANY and known.may_know([e], row.first_name, row.last_name)
     ]  # fmt: skip
     if company:
-        ids = sorted({held for number in company for held in known.holders[number]})
+        ids = sorted({held for number in company for held in known.holders.get(number, ())})
         agree = [
             found
             for start in range(0, len(ids), _BATCH)

@@ -222,9 +222,10 @@ class Match:
 
 @dataclass
 class ChunkLookups:
-    """Owners of personal numbers and contacts' phones, fetched a chunk at a time.
+    """Owners of personal numbers (from :class:`KnownNumbers`) and contacts' phones
+    (from the database), a chunk at a time.
 
-    Re-importing a list makes every row a known one; reading their owners and phones
+    Re-importing a list makes every row a known one; reading their contacts' phones
     in a few ``IN (...)`` queries per chunk keeps that as quick as a first import.
     The writer keeps these up to date with what it writes during the chunk.
     """

@@ -89,9 +89,9 @@ def count_new_leads(db: Database, received_day: str, leads: Mapping[NewLead, int
     The importer calls this in the transaction that inserted them, instead of the
     per-row insert trigger (which skips rows carrying an ``import_batch_id``), with
     how many leads share each :data:`NewLead` profile (account values as they stand
-    in that transaction). Counting here rather than with a
-    grouped query over the new rows spares a scan of them. New leads have no dial,
-    conversation or handoff yet, and nothing for ``lead_speed``.
+    in that transaction). Counting here rather than with a grouped query over the
+    new rows spares a scan of them. New leads have no dial, conversation or handoff
+    yet, and nothing for ``lead_speed``.
     """
     counted: dict[tuple[str, str, str, str], list[int]] = {}
     by_source: dict[tuple[str, str], list[int]] = {}

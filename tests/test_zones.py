@@ -219,3 +219,40 @@ def test_every_zone_in_the_tables_exists():
         for provinces in prefixes.values():
             for code in provinces:
                 assert regions.state_zones(country, code), (country, code)
+
+
+@pytest.fixture
+def zip_cache(tmp_path, monkeypatch):
+    """The ZIP table read afresh, with an empty user cache of its own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    postal._zip_table.cache_clear()
+    yield tmp_path / "prospector"
+    postal._zip_table.cache_clear()
+
+
+def test_the_zip_table_is_cached_per_zipcodes_release(zip_cache):
+    built = postal._zip_table()
+    (cached,) = zip_cache.glob("zip-zones-*.json")
+    assert built["33101"] == ("FL", "America/New_York")
+    postal._zip_table.cache_clear()
+    cached.write_text('{"33101": ["FL", "America/Chicago"]}', encoding="utf-8")
+    assert postal._zip_table() == {"33101": ("FL", "America/Chicago")}  # read, not rebuilt
+
+
+@pytest.mark.parametrize("text", ["not json", "[1, 2]", '{"33101": "FL"}', '{"1": [1, 2, 3]}'])
+def test_a_broken_zip_cache_is_read_from_the_package_again(zip_cache, text):
+    built = postal._zip_table()
+    (cached,) = zip_cache.glob("zip-zones-*.json")
+    cached.write_text(text, encoding="utf-8")
+    postal._zip_table.cache_clear()
+    assert postal._zip_table() == built
+    postal._zip_table.cache_clear()
+    assert postal._zip_table() == built  # and cached right again
+
+
+def test_an_unwritable_cache_only_costs_time(zip_cache):
+    zip_cache.parent.chmod(0o500)
+    try:
+        assert postal._zip_table()["33101"] == ("FL", "America/New_York")
+    finally:
+        zip_cache.parent.chmod(0o700)

@@ -339,7 +339,7 @@ def _range_results(
         return
     # fork keeps worker start-up cheap; elsewhere, spawn.
     method = "fork" if sys.platform.startswith("linux") else "spawn"
-    row_rules.warm_up(rules, zips=False)  # forked workers inherit the phone metadata analysis
+    row_rules.warm_up(rules)  # forked workers inherit the phone metadata analysis
     context = multiprocessing.get_context(method)
     with context.Pool(count, initializer=_init_worker, initargs=(rules, table)) as pool:
         pending: deque = deque()
@@ -383,7 +383,6 @@ def _init_worker(rules: RowRules, table: TableFile) -> None:
     # writer): with fewer cores than processes, it goes first.
     with contextlib.suppress(OSError):
         os.nice(5)
-    row_rules.warm_up(rules)  # what the importing process left to its workers
     _WORKER = (rules, table)
 
 

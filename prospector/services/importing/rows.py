@@ -185,20 +185,15 @@ _BOOK: PhoneBook | None = None
 _SHARED: dict = {}
 
 
-def warm_up(rules: RowRules | None = None, *, zips: bool = True) -> None:
+def warm_up(rules: RowRules | None = None) -> None:
     """Build this process's PhoneBook, and the tables the file's columns need
     (ZIP codes, countries, states, public suffixes), now: forked workers then
-    inherit them instead of each building its own.
-
-    ``zips`` False leaves the ZIP table (half a second to read, a quarter to free
-    at exit) to the workers: the importing process, which never reads it, then
-    spends neither while they read theirs side by side.
-    """
+    inherit them instead of each building its own."""
     _book()
     if rules is None:
         return
     columns = rules.columns
-    if columns.get("postal_code") and zips:
+    if columns.get("postal_code"):
         postal.warm_up()
     if columns.get("country"):
         regions.country_code("US")  # builds the country names

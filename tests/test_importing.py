@@ -6,12 +6,15 @@ import json
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from prospector.foundations.db import open_database
 from prospector.services import importing
+from prospector.services.importing import writer as writer_module
 from prospector.services.reports import rebuild_summaries
 from prospector.services.settings import load_settings
 from tests import backend
@@ -348,3 +351,29 @@ def test_lead_counts_take_an_accounts_values_as_a_later_row_fills_them(tmp_path,
         with db.write():
             rebuild_summaries(db, load_settings(db))
         assert counts() == [segments, sources]
+
+
+def test_an_import_leaves_no_thread_behind(tmp_path, db_path, monkeypatch):
+    """The writer's maps are freed on a thread of their own while the indexes are built;
+    the import returns once that thread is done, however long freeing takes."""
+    freed = []
+
+    class SlowToFree:
+        def __del__(self):
+            time.sleep(0.3)
+            freed.append(threading.current_thread().name)
+
+    real = writer_module.ContactWriter.release
+
+    def release(self):
+        self.known.emails["slow@free.example"] = SlowToFree()
+        return real(self)
+
+    monkeypatch.setattr(writer_module.ContactWriter, "release", release)
+    path = write(tmp_path / "few.csv", "Phone,First Name\n(212) 555-0101,Ann\n")
+    before = threading.active_count()
+    with open_database(db_path) as db:
+        result = importing.import_file(db, path, now=MONDAY_10_ET, rep="a", workers=0)
+    assert result.inserted == 1
+    assert freed == ["import-release"]  # freed there, and done before the import returned
+    assert threading.active_count() == before

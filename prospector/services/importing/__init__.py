@@ -246,9 +246,13 @@ def _run(
                 indexes.restore(db)
         raise
     if not dry_run:
-        with db.write():
-            indexes.restore(db)
-            _record_progress(db, batch_id, counts, rejects_file=rejects_file, now=now)
+        released = writer.release()
+        try:
+            with db.write():
+                indexes.restore(db)
+                _record_progress(db, batch_id, counts, rejects_file=rejects_file, now=now)
+        finally:
+            released.join()
     return ImportResult(
         **{name: value for name, value in asdict(counts).items() if name != "warnings"},
         warnings=tuple(counts.warnings),

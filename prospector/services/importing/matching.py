@@ -38,6 +38,7 @@ only means "look it up".
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -313,12 +314,11 @@ def find_contact(db: Database, known: KnownNumbers, lookups: ChunkLookups, row: 
         ids = sorted({held for number in company for held in known.holders.get(number, ())})
         agree = [
             found
-            for start in range(0, len(ids), _BATCH)
             for found in db.query(
-                f"""SELECT id, first_name, last_name FROM contacts
-                    WHERE id IN ({", ".join("?" * len(ids[start : start + _BATCH]))})
-                    ORDER BY id""",
-                tuple(ids[start : start + _BATCH]),
+                "SELECT id, first_name, last_name FROM contacts WHERE id IN "
+                + db.dialect.ints_in("?")
+                + " ORDER BY id",
+                (json.dumps(ids),),
             )
             if names_agree(first, last, found["first_name"], found["last_name"])
         ]

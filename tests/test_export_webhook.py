@@ -29,7 +29,13 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from prospector.foundations.db import database_id, open_database
 from prospector.services import handoffs
-from prospector.services.export import WebhookOptions, WebhookURLError, export_pending, runner
+from prospector.services.export import (
+    WebhookOptions,
+    WebhookURLError,
+    batches,
+    export_pending,
+    runner,
+)
 from prospector.services.export.webhook import (
     Sender,
     WebhookOptionsError,
@@ -448,6 +454,14 @@ def start_sender(db_path, url: str) -> subprocess.Popen[str]:
     )
 
 
+def wait_until_no_sender_lives(db) -> None:
+    """PostgreSQL drops a lost session's locks when its server process exits, which
+    is a moment after the client's connection goes, not at once."""
+    deadline = time.monotonic() + 30
+    while batches.in_flight(db).batches and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
 def test_an_export_started_meanwhile_leaves_the_sending_batch_alone(
     db, db_path, two_pending, run, tmp_path
 ):
@@ -479,6 +493,7 @@ def test_a_sender_killed_mid_batch_holds_nothing(db, db_path, two_pending, tmp_p
         assert crm.holding.wait(30), "the sender never reached the receiver"
         sender.kill()
         sender.communicate(timeout=30)
+    wait_until_no_sender_lives(db)
     assert db.one("SELECT sending_pid FROM export_batches WHERE id = 1")[0] == sender.pid
     result = export_pending(db, now=MONDAY_10_ET, actor="lead", format="csv", out_dir=tmp_path)
     assert (result.batch, result.count, result.in_flight) == (2, 2, 0)
@@ -503,6 +518,7 @@ def test_a_sender_on_another_machine_is_judged_by_its_session_not_a_pid_here(
     assert (result.batch, result.count, result.in_flight) == (None, 0, 2)
     # The sender's machine is lost; a live process here with the same pid holds nothing.
     elsewhere.close()
+    wait_until_no_sender_lives(db)
     with db.write():
         db.execute("UPDATE export_batches SET sending_pid = ?", (os.getpid(),))
     result = export_pending(db, now=MONDAY_10_ET, actor="lead", format="csv", out_dir=tmp_path)

@@ -107,6 +107,21 @@ def test_failed_write_rolls_back(db):
     assert db.one("SELECT count(*) FROM reps")[0] == 0
 
 
+@pytest.mark.sqlite_only  # sqlite3's adapters; psycopg binds by its own rules
+def test_none_and_bools_bind_as_sqlite3_binds_them_by_itself(db):
+    """The adapters registered for speed (see foundations.db) change no value."""
+    assert sqlite3.adapters[(type(None), sqlite3.PrepareProtocol)] is not None
+    got = db.one("SELECT ? IS NULL, typeof(?), ?, typeof(?), ?", (None, True, True, False, False))
+    assert tuple(got) == (1, "integer", 1, "integer", 0)
+    db.execute("CREATE TEMP TABLE bound (v)")
+    db.conn.executemany("INSERT INTO bound VALUES (?)", [(None,), (True,), (False,)])
+    assert [tuple(row) for row in db.query("SELECT v, typeof(v) FROM bound")] == [
+        (None, "null"),
+        (1, "integer"),
+        (0, "integer"),
+    ]
+
+
 def test_write_or_join_commits_alone_and_joins_an_open_transaction(db):
     insert = "INSERT INTO reps (name, created_at) VALUES (?, '2026-11-23T15:00:00Z')"
     with db.write_or_join():

@@ -8,7 +8,7 @@ from prospector.foundations.db import open_database
 from prospector.services import importing
 from prospector.services.importing import indexes
 from prospector.services.importing import writer as writer_module
-from prospector.services.reports import rebuild_summaries
+from prospector.services.reports import REPORTS, rebuild_summaries
 from prospector.services.settings import load_settings
 from tests.conftest import MONDAY_10_ET
 from tests.import_rows import interrupt_on_chunk
@@ -95,6 +95,20 @@ def test_a_killed_import_leaves_a_record_the_next_import_restores(tmp_path, db_p
     importing.import_file(db, big_file(tmp_path, rows=3), now=MONDAY_10_ET, rep="a", workers=0)
     assert schema_names(db) == before
     db.close()
+
+
+@pytest.mark.sqlite_only  # nothing is deferred on PostgreSQL
+@pytest.mark.parametrize("command", [["queue"], *(["report", name] for name in REPORTS)])
+def test_reports_and_the_queue_answer_while_the_indexes_are_away(tmp_path, db_path, run, command):
+    """A lead reads reports, a rep the queue, while a large list comes in: no query of
+    theirs may name a deferred index (SQLite's INDEXED BY fails without it)."""
+    db = open_database(db_path)
+    importing.import_file(db, big_file(tmp_path, rows=3), now=MONDAY_10_ET, rep="a", workers=0)
+    with db.write():
+        indexes.defer(db)
+    db.close()
+    result = run(*command)
+    assert result.exit_code == 0, result.output
 
 
 def test_a_small_file_or_a_large_table_keeps_them():

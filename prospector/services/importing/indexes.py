@@ -2,13 +2,13 @@
 
 Each new contact costs an entry in four indexes (new-lead queue, email, phone,
 account) at random places and one in a report index (awaiting a first dial), each
-of its phones one in an index by number, and a
-run of each lead-count trigger's program (which does nothing for an import's
-rows: the writer counts them itself). Over a large import into an (almost) empty
-table, that is a third of the writer's time, while building an index once over
-the loaded rows is a sort (for a million rows' phones: 1.3 s, against 5.5 s spent
-keeping the two number indexes on the way). So a large import into a small table
-drops them first and creates them again at its end.
+of its phones one in an index by number, and a run of each lead-count trigger's
+program (which does nothing for an import's rows: the writer counts them itself).
+Over a large import into an (almost) empty table, that is a third of the writer's
+time, while building an index once over the loaded rows is a sort (for a million
+rows' phones: 1.3 s, against 5.5 s spent keeping the two number indexes on the
+way). So a large import into a small table drops them first and creates them
+again at its end.
 
 The dropped definitions are kept in ``deferred_indexes`` in the transaction that
 drops them, so an import that dies half-way (a kill, a power cut) leaves a

@@ -5,7 +5,8 @@ file order, each against the database as the rows before it left it:
 
 * a row that names no known contact (nearly every row of a new list) becomes a
   new contact; its values arrive ready from the workers, and runs of such rows
-  are inserted with one ``executemany`` (contacts, then their phones);
+  are inserted with one ``executemany`` (contacts, then their phones, the
+  dialled one copied from its contact's row);
 * any other row is matched (:mod:`.matching`: a personal phone, else email and
   name, else company phone and name) and merged, or inserted when the match
   said "another person".

@@ -147,10 +147,11 @@ class SQLiteDialect:
 
         return m008_lead_sources.source_values(c, sign)
 
-    def indexed_by(self, index: str) -> str:
+    def indexed_by(self, db: Any, index: str) -> str:
         """Appended to a table name: the index SQLite's planner must use (PostgreSQL's
-        planner picks it by itself)."""
-        return f" INDEXED BY {index}"
+        planner picks it by itself), unless a large import has it deferred for now
+        (see ``importing.indexes``): then the planner does without."""
+        return f" INDEXED BY {index}" if self.schema_object_exists(db, index) else ""
 
     # --- queue, claims, search (pgq) ---
 
@@ -283,7 +284,7 @@ class PostgresDialect(SQLiteDialect):
 
         return postgresql.source_values(c, sign)
 
-    def indexed_by(self, index: str) -> str:
+    def indexed_by(self, db: Any, index: str) -> str:
         return ""
 
     # --- queue, claims, search (pgq) ---

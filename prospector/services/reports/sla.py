@@ -99,7 +99,7 @@ def sla(
     # the partial index of the dialed leads the cohorts count.
     for tier, seconds, leads in plain.execute(
         f"""SELECT coalesce(tier, ''), first_dial_working_seconds, count(*)
-           FROM contacts{db.dialect.indexed_by("contacts_dialed_by_created")}
+           FROM contacts{db.dialect.indexed_by(db, "contacts_dialed_by_created")}
            WHERE first_dial_at IS NOT NULL AND filtered_by IS NULL
              AND created_at >= ? AND created_at < ?
              AND first_dial_working_seconds IS NOT NULL
@@ -110,7 +110,7 @@ def sla(
     # Workable leads not dialed yet, and leads closed quietly: partial covering indexes.
     for tier, count, past_due in plain.execute(
         f"""SELECT coalesce(tier, ''), count(*), count(*) FILTER (WHERE sla_due_at < ?)
-           FROM contacts{db.dialect.indexed_by("contacts_undialed_by_created")}
+           FROM contacts{db.dialect.indexed_by(db, "contacts_undialed_by_created")}
            WHERE first_dial_at IS NULL AND filtered_by IS NULL AND dnc = 0
              AND created_at >= ? AND created_at < ?
            GROUP BY coalesce(tier, '')""",
@@ -121,7 +121,7 @@ def sla(
     minimum = {tier.name: tier.min_attempts for tier in settings.tiers}
     for tier, attempts, count in plain.execute(
         f"""SELECT coalesce(tier, ''), attempts, count(*)
-           FROM contacts{db.dialect.indexed_by("contacts_closed_quietly_by_created")}
+           FROM contacts{db.dialect.indexed_by(db, "contacts_closed_quietly_by_created")}
            WHERE status IN ('closed', 'exhausted') AND conversations = 0 AND phone_bad = 0
              AND dnc = 0 AND filtered_by IS NULL AND created_at >= ? AND created_at < ?
            GROUP BY coalesce(tier, ''), attempts""",

@@ -87,8 +87,8 @@ _FILTERED = INSERT_COLUMNS.index("filtered_by")
 _TIER = INSERT_COLUMNS.index("tier")
 _LEAD_VALUES = tuple(map(itemgetter, (_ACCOUNT, _SOURCE, _LIST, _FILTERED, _TIER)))
 _DIALLED = itemgetter(Row._fields.index("phone"))
-_PHONES_SQL = """INSERT INTO contact_phones
-    (contact_id, e164, raw, kind, extension, number_type, rank) VALUES (?, ?, ?, ?, ?, ?, ?)"""
+_PHONE_COLUMNS = "contact_id, e164, raw, kind, extension, number_type, rank"
+_PHONES_SQL = f"INSERT INTO contact_phones ({_PHONE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
 _SELECT = f"SELECT {', '.join(LOOKUP_COLUMNS)} FROM contacts"
 
 
@@ -133,7 +133,7 @@ class ContactWriter:
         self._classified: dict[tuple, fit.Classification] = {}
         self._tiers = {tier.name: tier for tier in self.settings.tiers}
         self._dialled_sql = (
-            "INSERT INTO contact_phones (contact_id, e164, raw, kind, extension, number_type, rank)"
+            f"INSERT INTO contact_phones ({_PHONE_COLUMNS})"
             " SELECT id, phone, phone_raw, ?, phone_ext, phone_type, 0 FROM contacts"
             f" WHERE id IN {self.db.dialect.ints_in('?')}"
         )
@@ -392,9 +392,9 @@ class ContactWriter:
             {row.phones[0][2]: [new_id]},
             [(new_id, *entry, rank) for rank, entry in enumerate(row.phones[1:], 1)],
         )
-        self.known.add_phones(row.phones, row.first_name, row.last_name, record[_NEW_ID])
+        self.known.add_phones(row.phones, row.first_name, row.last_name, new_id)
         if row.email is not None:
-            self.known.add_email(row.email, record[_NEW_ID])
+            self.known.add_email(row.email, new_id)
         counts.inserted += 1
         counts.filtered += record[_FILTERED] is not None
         counts.dnc += record[_DNC]
